@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_LOOP_H
+#define VIGIL_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * One epoll loop with signalfd and timerfd: every source registers its
+ * fd and a callback.  Signals are delivered as ordinary events, so no
+ * work ever runs in a signal handler.  Handlers and timers may be
+ * removed from inside any callback.
+ *
+ * Functions returning int give 0 on success and -1 with errno set on
+ * failure; constructors return NULL with errno set.
+ */
+struct loop;
+struct loop_timer;
+
+typedef void (*loop_fd_cb)(struct loop *loop, int fd, uint32_t events,
+			   void *data);
+typedef void (*loop_timer_cb)(struct loop *loop, struct loop_timer *t,
+			      void *data);
+typedef void (*loop_signal_cb)(struct loop *loop, int signo, void *data);
+
+struct loop *loop_new(void);
+void loop_free(struct loop *loop);
+
+int loop_add_fd(struct loop *loop, int fd, uint32_t events, loop_fd_cb cb,
+		void *data);
+int loop_mod_fd(struct loop *loop, int fd, uint32_t events);
+void loop_del_fd(struct loop *loop, int fd);
+
+/* Blocks the given signals and delivers them through a signalfd. */
+int loop_signals(struct loop *loop, const int *signos, size_t n,
+		 loop_signal_cb cb, void *data);
+
+struct loop_timer *loop_timer_new(struct loop *loop, loop_timer_cb cb,
+				  void *data);
+/* first_ms == 0 disarms; interval_ms == 0 makes a one-shot timer. */
+int loop_timer_arm(struct loop_timer *t, uint64_t first_ms,
+		   uint64_t interval_ms);
+int loop_timer_armed(const struct loop_timer *t);
+void loop_timer_free(struct loop_timer *t);
+
+/* Runs until loop_quit(); returns 0, or -1 with errno on epoll failure. */
+int loop_run(struct loop *loop);
+void loop_quit(struct loop *loop);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t loop_now_ms(void);
+
+#endif

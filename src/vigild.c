@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vigild: runtime behavior analysis daemon.  Wires the modules together
+ * around one event loop; see DESIGN.md for the data flow.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "caps.h"
+#include "host.h"
+#include "log.h"
+#include "vigil.h"
+
+static void notify(const char *what)
+{
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, what);
+#else
+	(void)what;
+#endif
+}
+
+json_object *vigil_state_dump(void *data)
+{
+	struct vigil *v = data;
+	json_object *doc = json_object_new_object(), *f, *r;
+	char t[32];
+
+	f = findings_to_json(v->findings);
+	r = assess_to_json(v->assess);
+	if (!doc || !f || !r) {
+		json_object_put(doc);
+		json_object_put(f);
+		json_object_put(r);
+		return NULL;
+	}
+	format_utc((int64_t)time(NULL), t, sizeof(t));
+	json_object_object_add(doc, "version", json_object_new_int(STATE_VERSION));
+	json_object_object_add(doc, "generator",
+			       json_object_new_string("vigild " VERSION));
+	json_object_object_add(doc, "written", json_object_new_string(t));
+	json_object_object_add(doc, "host", json_object_get(v->host));
+	json_object_object_add(doc, "findings", f);
+	json_object_object_add(doc, "runs", r);
+	return doc;
+}
+
+static void on_finding_new(void *data, const struct finding *f)
+{
+	struct vigil *v = data;
+
+	output_finding(v->output, f, "new");
+}
+
+static void on_finding_change(void *data, const struct finding *f)
+{
+	struct vigil *v = data;
+
+	state_dirty(v->state);
+}
+
+static const struct findings_ops finding_ops = {
+	.on_new = on_finding_new,
+	.on_change = on_finding_change,
+};
+
+static void on_runs_changed(void *data)
+{
+	struct vigil *v = data;
+
+	state_dirty(v->state);
+}
+
+/* Repeat findings seen in the current or the last completed run. */
+static void on_remind(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct vigil *v = data;
+	const struct run *cur = assess_current(v->assess);
+	const struct run *last = assess_last_completed(v->assess);
+	size_t i;
+
+	for (i = 0; i < findings_count(v->findings); i++) {
+		const struct finding *f = findings_at(v->findings, i);
+
+		if ((cur && finding_seen_in(f, cur->id)) ||
+		    (last && finding_seen_in(f, last->id)))
+			output_finding(v->output, f, "remind");
+	}
+}
+
+static void arm_remind(struct vigil *v)
+{
+	uint64_t ms = v->cfg->syslog_remind * 1000;
+
+	loop_timer_arm(v->remind, ms, ms);
+}
+
+static int ensure_state_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int r = 0;
+
+	if (!copy)
+		return -1;
+	if (mkdir(dirname(copy), 0750) < 0 && errno != EEXIST)
+		r = -1;
+	free(copy);
+	return r;
+}
+
+static void load_state(struct vigil *v)
+{
+	json_object *doc = NULL, *arr;
+	unsigned int skipped = 0;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	if (ensure_state_dir(v->cfg->state_file) < 0)
+		log_warn("%s: cannot create its directory: %s",
+			 v->cfg->state_file, strerror(errno));
+	switch (state_load(v->cfg->state_file, &doc, &err)) {
+	case STATE_ABSENT:
+		log_info("%s: no state yet, starting empty",
+			 v->cfg->state_file);
+		break;
+	case STATE_MOVED_ASIDE:
+	case STATE_FAILED:
+		log_err("state: %s", sbuf_str(&err));
+		break;
+	case STATE_LOADED:
+		if (json_object_object_get_ex(doc, "findings", &arr) &&
+		    findings_load_json(v->findings, arr, &skipped, &err) < 0)
+			log_err("%s: %s, ignoring it", v->cfg->state_file,
+				sbuf_str(&err));
+		if (json_object_object_get_ex(doc, "runs", &arr) &&
+		    assess_load_json(v->assess, arr, &err) < 0)
+			log_err("%s: %s, ignoring it", v->cfg->state_file,
+				sbuf_str(&err));
+		if (skipped)
+			log_warn("%s: %u malformed findings skipped",
+				 v->cfg->state_file, skipped);
+		log_info("%s: loaded %zu findings and %zu runs",
+			 v->cfg->state_file, findings_count(v->findings),
+			 assess_count(v->assess));
+		break;
+	}
+	json_object_put(doc);
+	sbuf_free(&err);
+}
+
+static int load_config(const char *path, struct vigil_config **cfg)
+{
+	struct sbuf err;
+	int r;
+
+	sbuf_init(&err);
+	r = path ? config_load_file(path, cfg, &err) :
+		   config_load_default(cfg, &err);
+	if (r < 0)
+		fprintf(stderr, "%s\n", sbuf_str(&err));
+	sbuf_free(&err);
+	return r;
+}
+
+static int open_control(struct vigil *v)
+{
+	struct sbuf err;
+
+	sbuf_init(&err);
+	v->control = control_new(v->loop, v->cfg->control_socket,
+				 v->cfg->control_group, commands_handle, v,
+				 &err);
+	if (!v->control)
+		log_err("control socket: %s", sbuf_str(&err));
+	sbuf_free(&err);
+	return v->control ? 0 : -1;
+}
+
+static void reload(struct vigil *v)
+{
+	struct vigil_config *cfg, *old = v->cfg;
+	struct sbuf err;
+	int i;
+
+	notify("RELOADING=1");
+	sbuf_init(&err);
+	if ((v->config_path ? config_load_file(v->config_path, &cfg, &err) :
+			      config_load_default(&cfg, &err)) < 0) {
+		log_err("reload: %s; keeping the running configuration",
+			sbuf_str(&err));
+		sbuf_free(&err);
+		notify("READY=1");
+		return;
+	}
+	sbuf_free(&err);
+	v->cfg = cfg;
+	engine_configure(v->engine, cfg);
+	output_configure(v->output, cfg);
+	findings_set_max(v->findings, (size_t)cfg->max_findings);
+	assess_configure(v->assess, cfg->assess_duration, cfg->assess_repeat);
+	json_object_put(v->host);
+	v->host = host_info_new();
+	findings_set_host(v->findings, v->host);
+	arm_remind(v);
+	if (strcmp(old->state_file, cfg->state_file)) {
+		ensure_state_dir(cfg->state_file);
+		state_set_path(v->state, cfg->state_file);
+		state_flush(v->state);
+	}
+	if (strcmp(old->control_socket, cfg->control_socket) ||
+	    !old->control_group != !cfg->control_group ||
+	    (old->control_group &&
+	     strcmp(old->control_group, cfg->control_group))) {
+		control_free(v->control);
+		v->control = NULL;
+		if (open_control(v) < 0)
+			log_err("reload: vigilctl cannot reach vigild until the control socket is fixed");
+	}
+	for (i = 0; vigil_modules[i]; i++)
+		if (vigil_modules[i]->reload && v->mod_priv[i])
+			vigil_modules[i]->reload(v, v->mod_priv[i]);
+	config_free(old);
+	(*v->reloads)++;
+	log_info("configuration reloaded from %s", cfg->source);
+	notify("READY=1");
+}
+
+static void on_signal(struct loop *loop, int signo, void *data)
+{
+	struct vigil *v = data;
+
+	if (signo == SIGHUP) {
+		reload(v);
+		return;
+	}
+	log_info("signal %d: stopping", signo);
+	loop_quit(loop);
+}
+
+static int init_modules(struct vigil *v)
+{
+	int caps[64];
+	size_t ncaps = 0, j;
+	struct sbuf err;
+	int i, r;
+
+	for (i = 0; vigil_modules[i]; i++) {
+		const struct vigil_module *m = vigil_modules[i];
+
+		if (m->init(v, &v->mod_priv[i]) < 0) {
+			log_err("%s: cannot start", m->name);
+			return -1;
+		}
+		for (j = 0; j < m->ncaps && ncaps < 64; j++)
+			caps[ncaps++] = m->caps[j];
+	}
+	/* Everything privileged is open now: keep only what is used. */
+	sbuf_init(&err);
+	r = caps_keep_only(caps, ncaps, &err);
+	if (r < 0)
+		log_err("%s", sbuf_str(&err));
+	sbuf_free(&err);
+	return r;
+}
+
+static void fini_modules(struct vigil *v)
+{
+	int i;
+
+	for (i = 0; vigil_modules[i]; i++)
+		if (vigil_modules[i]->fini && v->mod_priv[i])
+			vigil_modules[i]->fini(v->mod_priv[i]);
+}
+
+static int setup(struct vigil *v)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	v->started = (int64_t)time(NULL);
+	v->loop = loop_new();
+	v->host = host_info_new();
+	v->findings = findings_new((size_t)v->cfg->max_findings, &finding_ops,
+				   v);
+	if (!v->loop || !v->host || !v->findings)
+		goto oom;
+	findings_set_host(v->findings, v->host);
+	v->assess = assess_new(v->loop, v->findings, on_runs_changed, v);
+	if (!v->assess)
+		goto oom;
+	assess_configure(v->assess, v->cfg->assess_duration,
+			 v->cfg->assess_repeat);
+	v->engine = engine_new(v->cfg, v->findings, v->assess);
+	v->output = output_new(v->cfg, v->foreground);
+	v->state = state_new(v->loop, v->cfg->state_file, vigil_state_dump, v);
+	v->remind = loop_timer_new(v->loop, on_remind, v);
+	if (!v->engine || !v->output || !v->state || !v->remind)
+		goto oom;
+	v->reloads = engine_counter(v->engine, "vigild", "reloads");
+	if (!v->reloads)
+		goto oom;
+	if (loop_signals(v->loop, sigs, 3, on_signal, v) < 0) {
+		log_err("signals: %s", strerror(errno));
+		return -1;
+	}
+	load_state(v);
+	if (open_control(v) < 0)
+		return -1;
+	if (init_modules(v) < 0)
+		return -1;
+	arm_remind(v);
+	return 0;
+oom:
+	log_err("out of memory while starting");
+	return -1;
+}
+
+static void teardown(struct vigil *v)
+{
+	fini_modules(v);
+	control_free(v->control);
+	loop_timer_free(v->remind);
+	state_free(v->state);
+	output_free(v->output);
+	engine_free(v->engine);
+	assess_free(v->assess);
+	findings_free(v->findings);
+	json_object_put(v->host);
+	loop_free(v->loop);
+	config_free(v->cfg);
+}
+
+/*
+ * Classic daemon mode: the parent waits until the child is ready (or
+ * failed) so that the exit status of "vigild" tells the truth.
+ */
+static int daemonize(int *ready_fd)
+{
+	int p[2], null;
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+		_exit(c == 'R' ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		return -1;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vigild [OPTIONS]\n"
+		"Runtime behavior analysis daemon.\n\n"
+		"  -f, --foreground        stay in the foreground, log to stderr\n"
+		"  -c, --config FILE       configuration file (default: built-in)\n"
+		"      --check-config      validate the configuration and exit\n"
+		"      --print-default-config  print the built-in configuration\n"
+		"  -V, --version           print the version and exit\n"
+		"  -h, --help              this help\n\n"
+		"Exit status: 0 ok, 1 failure, 64 usage, 78 bad configuration.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "print-default-config", no_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vigil v = { 0 };
+	bool check = false;
+	int c, ready_fd = -1;
+
+	while ((c = getopt_long(argc, argv, "fc:Vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			v.foreground = true;
+			break;
+		case 'c':
+			v.config_path = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'P':
+			fputs(config_default_text, stdout);
+			return 0;
+		case 'V':
+			printf("vigild %s\n", VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 64;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vigild: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 64;
+	}
+	if (load_config(v.config_path, &v.cfg) < 0)
+		return VIGIL_EXIT_CONFIG;
+	if (check) {
+		printf("%s: configuration is valid\n", v.cfg->source);
+		config_free(v.cfg);
+		return 0;
+	}
+	if (!v.foreground && daemonize(&ready_fd) < 0) {
+		fprintf(stderr, "vigild: cannot daemonize: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	log_open(v.foreground, v.cfg->syslog_facility);
+	umask(0027);
+	signal(SIGPIPE, SIG_IGN);
+	if (setup(&v) < 0) {
+		v.exit_code = 1;
+		goto out;
+	}
+	log_info("vigild %s started (config %s)", VERSION, v.cfg->source);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "R", 1) != 1)
+			log_warn("cannot tell the parent that vigild is ready");
+		close(ready_fd);
+		ready_fd = -1;
+	}
+	notify("READY=1");
+	if (!assess_current(v.assess) && assess_start(v.assess, 0) < 0)
+		log_err("cannot start an assessment run: %s", strerror(errno));
+	if (loop_run(v.loop) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		v.exit_code = 1;
+	}
+	notify("STOPPING=1");
+	assess_stop(v.assess, "vigild stopped");
+	if (state_flush(v.state) < 0)
+		v.exit_code = 1;
+out:
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "F", 1) < 0)
+			v.exit_code = 1;
+		close(ready_fd);
+	}
+	teardown(&v);
+	log_info("vigild stopped");
+	log_close();
+	return v.exit_code;
+}
