@@ -4,7 +4,12 @@
 #include <stddef.h>
 
 #include "modules.h"
+#include "proc.h"
+#include "rules/root_perms.h"
 
+/* Rules first: they subscribe before the sources publish. */
 const struct vigil_module *const vigil_modules[] = {
+	&root_perms_module,
+	&proc_module,
 	NULL,
 };

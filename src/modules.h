@@ -21,6 +21,8 @@ struct vigil_module {
 	const int *caps;
 	size_t ncaps;
 	int (*init)(struct vigil *v, void **priv);
+	/* Optional: once all modules are initialised and caps dropped. */
+	void (*start)(struct vigil *v, void *priv);
 	/* After SIGHUP: v->cfg is the new configuration. */
 	void (*reload)(struct vigil *v, void *priv);
 	void (*fini)(void *priv);

@@ -274,7 +274,12 @@ static int init_modules(struct vigil *v)
 	if (r < 0)
 		log_err("%s", sbuf_str(&err));
 	sbuf_free(&err);
-	return r;
+	if (r < 0)
+		return r;
+	for (i = 0; vigil_modules[i]; i++)
+		if (vigil_modules[i]->start)
+			vigil_modules[i]->start(v, v->mod_priv[i]);
+	return 0;
 }
 
 static void fini_modules(struct vigil *v)
@@ -319,6 +324,11 @@ static int setup(struct vigil *v)
 	load_state(v);
 	if (open_control(v) < 0)
 		return -1;
+	/* Before the sources start, so their first findings have a run. */
+	if (assess_start(v->assess, 0) < 0) {
+		log_err("cannot start an assessment run: %s", strerror(errno));
+		return -1;
+	}
 	if (init_modules(v) < 0)
 		return -1;
 	arm_remind(v);
@@ -473,8 +483,6 @@ int main(int argc, char **argv)
 		ready_fd = -1;
 	}
 	notify("READY=1");
-	if (!assess_current(v.assess) && assess_start(v.assess, 0) < 0)
-		log_err("cannot start an assessment run: %s", strerror(errno));
 	if (loop_run(v.loop) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		v.exit_code = 1;

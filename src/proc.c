@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The process table from /proc: a full scan at start and every
+ * proc.rescan, publishing one EV_PROC_SCAN per process so rules see
+ * every running program even when no event told them about it.
+ */
+#include "build.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "proc.h"
+#include "vigil.h"
+
+int proc_read_status(int dirfd, struct proc_info *pi)
+{
+	char line[256];
+	int fd, got = 0;
+	FILE *f;
+
+	fd = openat(dirfd, "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int r, e;
+
+		if (!strncmp(line, "Name:\t", 6)) {
+			/* comm is escaped by the kernel, at most 64 bytes */
+			snprintf(pi->comm, sizeof(pi->comm), "%.*s",
+				 (int)strcspn(line + 6, "\n"), line + 6);
+			got |= 1;
+		} else if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2) {
+			pi->ruid = (uid_t)r;
+			pi->euid = (uid_t)e;
+			got |= 2;
+		}
+	}
+	fclose(f);
+	if (got != 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel writes a newline in a mapped file name as "\012". */
+static char *unescape_path(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (!strncmp(s, "\\012", 4)) {
+			*o++ = '\n';
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void proc_info_clear(struct proc_info *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nmaps; i++)
+		free(pi->maps[i].path);
+	free(pi->maps);
+	pi->maps = NULL;
+	pi->nmaps = 0;
+}
+
+static int has_map(const struct proc_info *pi, dev_t dev, ino_t ino,
+		   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nmaps; i++)
+		if (pi->maps[i].dev == dev && pi->maps[i].ino == ino &&
+		    !strcmp(pi->maps[i].path, path))
+			return 1;
+	return 0;
+}
+
+int proc_parse_maps(FILE *f, struct proc_info *pi)
+{
+	char *line = NULL;
+	size_t cap = 0, alloc = 0;
+	ssize_t len;
+	int r = 0;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		unsigned int major, minor;
+		unsigned long long ino;
+		char perms[5], *path;
+		int off = 0;
+		dev_t dev;
+
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (sscanf(line, "%*s %4s %*s %x:%x %llu %n", perms, &major,
+			   &minor, &ino, &off) != 4 || !off)
+			continue;
+		if (perms[2] != 'x' || line[off] != '/' || ino == 0)
+			continue;
+		dev = makedev(major, minor);
+		path = unescape_path(line + off);
+		if (!path) {
+			r = -1;
+			break;
+		}
+		if (has_map(pi, dev, (ino_t)ino, path) ||
+		    pi->nmaps >= PROC_MAX_MAPS) {
+			free(path);
+			continue;
+		}
+		if (pi->nmaps == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			struct proc_map *m = realloc(pi->maps, na * sizeof(*m));
+
+			if (!m) {
+				free(path);
+				r = -1;
+				break;
+			}
+			pi->maps = m;
+			alloc = na;
+		}
+		pi->maps[pi->nmaps].path = path;
+		pi->maps[pi->nmaps].dev = dev;
+		pi->maps[pi->nmaps].ino = (ino_t)ino;
+		pi->nmaps++;
+	}
+	free(line);
+	return r;
+}
+
+struct proc_scan {
+	struct vigil *v;
+	struct loop_timer *timer;
+	uint64_t interval;
+	uint64_t *scans, *procs, *errors;
+};
+
+static int scan_one(struct proc_scan *ps, int procfd, const char *name,
+		    struct proc_info *pi)
+{
+	ssize_t n;
+	int dfd, mfd, r = -1;
+	FILE *f;
+
+	dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	pi->pid = (pid_t)atoi(name);
+	if (proc_read_status(dfd, pi) < 0)
+		goto out;
+	n = readlinkat(dfd, "exe", pi->exe, sizeof(pi->exe) - 1);
+	pi->exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0) {
+		/* Kernel threads have no exe: nothing to check. */
+		r = 0;
+		goto out;
+	}
+	mfd = openat(dfd, "maps", O_RDONLY | O_CLOEXEC);
+	if (mfd < 0)
+		goto out;
+	f = fdopen(mfd, "re");
+	if (!f) {
+		close(mfd);
+		goto out;
+	}
+	r = proc_parse_maps(f, pi);
+	fclose(f);
+out:
+	close(dfd);
+	return r;
+}
+
+static void scan(struct proc_scan *ps)
+{
+	struct proc_info pi;
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d) {
+		log_err("proc: cannot open /proc: %s", strerror(errno));
+		return;
+	}
+	(*ps->scans)++;
+	while ((de = readdir(d)) && n < PROC_MAX_PIDS) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		if (scan_one(ps, dirfd(d), de->d_name, &pi) == 0) {
+			n++;
+			if (pi.exe[0])
+				engine_publish(ps->v->engine, EV_PROC_SCAN,
+					       &pi);
+		} else if (errno != ENOENT && errno != ESRCH) {
+			/* A process that exited mid-scan is no error. */
+			(*ps->errors)++;
+		}
+		proc_info_clear(&pi);
+	}
+	closedir(d);
+	*ps->procs = n;
+}
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	scan(data);
+}
+
+static int arm(struct proc_scan *ps)
+{
+	ps->interval = ps->v->cfg->proc_rescan * 1000;
+	return loop_timer_arm(ps->timer, ps->interval, ps->interval);
+}
+
+static void proc_fini(void *priv);
+
+static int proc_init(struct vigil *v, void **priv)
+{
+	struct proc_scan *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return -1;
+	ps->v = v;
+	ps->scans = engine_counter(v->engine, "proc", "scans");
+	ps->procs = engine_counter(v->engine, "proc", "processes");
+	ps->errors = engine_counter(v->engine, "proc", "errors");
+	ps->timer = loop_timer_new(v->loop, on_timer, ps);
+	if (!ps->scans || !ps->procs || !ps->errors || !ps->timer ||
+	    arm(ps) < 0) {
+		log_err("proc: %s", strerror(errno));
+		proc_fini(ps);
+		return -1;
+	}
+	*priv = ps;
+	return 0;
+}
+
+/* The first scan runs once every module has subscribed. */
+static void proc_start(struct vigil *v, void *priv)
+{
+	scan(priv);
+}
+
+static void proc_reload(struct vigil *v, void *priv)
+{
+	struct proc_scan *ps = priv;
+
+	if (ps->interval != v->cfg->proc_rescan * 1000)
+		arm(ps);
+}
+
+static void proc_fini(void *priv)
+{
+	struct proc_scan *ps = priv;
+
+	if (!ps)
+		return;
+	loop_timer_free(ps->timer);
+	free(ps);
+}
+
+/* Other users' maps and exe links need ptrace read access. */
+static const int proc_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
+
+const struct vigil_module proc_module = {
+	.name = "proc",
+	.caps = proc_caps,
+	.ncaps = sizeof(proc_caps) / sizeof(proc_caps[0]),
+	.init = proc_init,
+	.start = proc_start,
+	.reload = proc_reload,
+	.fini = proc_fini,
+};
