@@ -29,9 +29,11 @@ int duration_parse(const char *s, uint64_t *sec)
 		int digits = 0;
 
 		while (*s >= '0' && *s <= '9') {
-			if (n > (UINT64_MAX - 9) / 10)
+			uint64_t d = (uint64_t)(*s - '0');
+
+			if (n > (UINT64_MAX - d) / 10)
 				return -ERANGE;
-			n = n * 10 + (uint64_t)(*s - '0');
+			n = n * 10 + d;
 			s++;
 			digits++;
 		}

@@ -150,15 +150,25 @@ static enum state_load_result move_aside(const char *path, const char *why,
 	char stamp[32], *aside = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
+	int i, r = -1;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (asprintf(&aside, "%s.corrupt-%s", path, stamp) < 0) {
-		sbuf_printf(err, "%s: %s; cannot move it aside: %s", path, why,
-			    strerror(ENOMEM));
-		return STATE_FAILED;
+	/* Never replace an earlier corrupt copy: it is evidence too. */
+	for (i = 0; i < 100 && r < 0; i++) {
+		free(aside);
+		if ((i ? asprintf(&aside, "%s.corrupt-%s.%d", path, stamp, i) :
+			 asprintf(&aside, "%s.corrupt-%s", path, stamp)) < 0) {
+			sbuf_printf(err, "%s: %s; cannot move it aside: %s",
+				    path, why, strerror(ENOMEM));
+			return STATE_FAILED;
+		}
+		r = renameat2(AT_FDCWD, path, AT_FDCWD, aside,
+			      RENAME_NOREPLACE);
+		if (r < 0 && errno != EEXIST)
+			break;
 	}
-	if (rename(path, aside) < 0) {
+	if (r < 0) {
 		sbuf_printf(err, "%s: %s; cannot move it aside: %s", path, why,
 			    strerror(errno));
 		free(aside);

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(builtin_is_conf_file)
+{
+	char *text = slurp(TOP_SRCDIR "/conf/vigil.conf");
+
+	ck_assert_str_eq(config_default_text, text);
+	free(text);
+}
+END_TEST
+
+START_TEST(defaults)
+{
+	struct vigil_config *c;
+	struct sbuf err;
+	int i;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(config_load_default(&c, &err), 0);
+	ck_assert_str_eq(c->state_file, "/var/lib/vigil/state.json");
+	ck_assert_str_eq(c->control_socket, "/run/vigil/control");
+	ck_assert_ptr_null(c->control_group);
+	ck_assert_ptr_null(c->netns);
+	ck_assert_int_eq(c->assess_duration, 3600);
+	ck_assert(c->assess_repeat);
+	ck_assert_int_eq(c->scope, SCOPE_THIRD_PARTY);
+	ck_assert_int_eq(c->syslog_format, SYSLOG_FORMAT_KV);
+	ck_assert_int_eq(c->syslog_remind, 0);
+	ck_assert_int_eq(c->proc_rescan, 60);
+	ck_assert_int_eq(c->max_findings, 10000);
+	for (i = 0; i < RULE_COUNT; i++)
+		ck_assert(c->rules[i].enabled);
+	ck_assert(!c->rules[RULE_UNUSED_PORTS].include_loopback);
+	config_free(c);
+	sbuf_free(&err);
+}
+END_TEST
+
+START_TEST(overlay_keeps_defaults)
+{
+	struct vigil_config *c;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(config_load_string(
+		"assessment = { duration = \"1h30m\"; };\n"
+		"syslog = { format = \"json\"; facility = \"local3\"; };\n"
+		"rules = { software-without-dep = { enabled = false; };\n"
+		"  unused-listening-tcp-ports = { include_loopback = true; }; };\n"
+		"network = { netns = \"/run/netns/x\"; };\n"
+		"scope = \"all\";\n", "t.conf", &c, &err), 0);
+	ck_assert_int_eq(c->assess_duration, 5400);
+	ck_assert(c->assess_repeat);
+	ck_assert_int_eq(c->syslog_format, SYSLOG_FORMAT_JSON);
+	ck_assert_str_eq(config_facility_name(c->syslog_facility), "local3");
+	ck_assert(!c->rules[RULE_NO_DEP].enabled);
+	ck_assert(c->rules[RULE_NO_STACK_COOKIES].enabled);
+	ck_assert(c->rules[RULE_UNUSED_PORTS].include_loopback);
+	ck_assert_str_eq(c->netns, "/run/netns/x");
+	ck_assert_int_eq(c->scope, SCOPE_ALL);
+	ck_assert_str_eq(c->state_file, "/var/lib/vigil/state.json");
+	config_free(c);
+	sbuf_free(&err);
+}
+END_TEST
+
+/* Every error names file and line of the offending setting. */
+static const struct {
+	const char *text;
+	const char *error;
+} bad[] = {
+	{ "\nfoo = 1;\n", "t.conf:2: unknown key 'foo'" },
+	{ "syslog = {\n  facility = \"daemon\";\n  colour = 1;\n};\n",
+	  "t.conf:3: unknown key 'syslog.colour'" },
+	{ "state_file = 5;\n", "t.conf:1: 'state_file' must be a string" },
+	{ "\n\nassessment = { repeat = \"yes\"; };\n",
+	  "t.conf:3: 'assessment.repeat' must be true or false" },
+	{ "syslog = 1;\n", "t.conf:1: 'syslog' must be a group { ... }" },
+	{ "max_findings = \"many\";\n",
+	  "t.conf:1: 'max_findings' must be an integer" },
+	{ "max_findings = 5;\n",
+	  "t.conf:1: max_findings must be between 100 and 1000000" },
+	{ "assessment = {\n duration = \"5s\";\n};\n",
+	  "t.conf:2: assessment.duration must be between 10s and 1d" },
+	{ "assessment = { duration = \"25h\"; };\n",
+	  "t.conf:1: assessment.duration must be between 10s and 1d" },
+	{ "assessment = { duration = \"90\"; };\n",
+	  "t.conf:1: assessment.duration: '90' is not a duration (e.g. \"90s\", \"15m\", \"1h\")" },
+	{ "assessment = { duration = \"99999999999999999999s\"; };\n",
+	  "t.conf:1: assessment.duration: '99999999999999999999s' is too large" },
+	{ "proc = { rescan = \"2h\"; };\n",
+	  "t.conf:1: proc.rescan must be between 10s and 1h" },
+	{ "syslog = { remind = \"10s\"; };\n",
+	  "t.conf:1: syslog.remind must be between 1m and 7d" },
+	{ "syslog = { facility = \"kern\"; };\n",
+	  "t.conf:1: syslog.facility: unknown facility 'kern' (daemon, auth, authpriv, user, local0..local7)" },
+	{ "syslog = { format = \"xml\"; };\n",
+	  "t.conf:1: syslog.format must be \"kv\" or \"json\"" },
+	{ "scope = \"some\";\n",
+	  "t.conf:1: scope must be \"third-party\" or \"all\"" },
+	{ "state_file = \"state.json\";\n",
+	  "t.conf:1: state_file must be an absolute path" },
+	{ "control_socket = \"/run/vigil/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";\n",
+	  "t.conf:1: control_socket is longer than 107 bytes" },
+	{ "control_group = \"no-such-group-vigil\";\n",
+	  "t.conf:1: control_group: no such group 'no-such-group-vigil'" },
+	{ "network = { netns = \"x\"; };\n",
+	  "t.conf:1: network.netns must be an absolute path" },
+	{ "rules = {\n  no-such-rule = { enabled = true; };\n};\n",
+	  "t.conf:2: unknown rule 'no-such-rule'" },
+	{ "rules = { software-without-dep = {\n enabled = true;\n include_loopback = true; }; };\n",
+	  "t.conf:3: unknown key 'rules.software-without-dep.include_loopback'" },
+	{ "rules = { software-without-dep = { enabled = 1; }; };\n",
+	  "t.conf:1: 'rules.software-without-dep.enabled' must be true or false" },
+	{ "state_file = \"/x\"\nfoo", "t.conf:2: syntax error" },
+	{ "# ok\n  @include \"/etc/passwd\"\n",
+	  "t.conf:2: @include is not supported" },
+	{ "scope = [\"all\"];\n", "t.conf:1: 'scope' must be a string" },
+};
+
+START_TEST(errors_have_file_line)
+{
+	struct vigil_config *c = NULL;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(config_load_string(bad[_i].text, "t.conf", &c, &err),
+			 -1);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(sbuf_str(&err), bad[_i].error);
+	sbuf_free(&err);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+START_TEST(file_checks)
+{
+	char dir[] = "/tmp/vigil-cfg-XXXXXX", path[128], msg[256];
+	struct vigil_config *c = NULL;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v.conf", dir);
+
+	write_file(path, "scope = \"all\";\n", 0640);
+	ck_assert_int_eq(config_load_file(path, &c, &err), 0);
+	ck_assert_int_eq(c->scope, SCOPE_ALL);
+	ck_assert_str_eq(c->source, path);
+	config_free(c);
+
+	write_file(path, "scope = \"all\";\n", 0666);
+	ck_assert_int_eq(config_load_file(path, &c, &err), -1);
+	snprintf(msg, sizeof(msg),
+		 "%s: writable by group or others (mode 0666), refusing it",
+		 path);
+	ck_assert_str_eq(sbuf_str(&err), msg);
+
+	write_file(path, "scope = \"all\";\n", 0620);
+	ck_assert_int_eq(config_load_file(path, &c, &err), -1);
+
+	write_file(path, "\n\nscope = 1;\n", 0600);
+	ck_assert_int_eq(config_load_file(path, &c, &err), -1);
+	snprintf(msg, sizeof(msg), "%s:3: 'scope' must be a string", path);
+	ck_assert_str_eq(sbuf_str(&err), msg);
+
+	/* A NUL byte would hide the rest of the file from the parser. */
+	{
+		FILE *f = fopen(path, "we");
+
+		fwrite("scope = \"all\";\n\0foo = 1;\n", 1, 25, f);
+		fclose(f);
+	}
+	ck_assert_int_eq(config_load_file(path, &c, &err), -1);
+	snprintf(msg, sizeof(msg), "%s: contains a NUL byte", path);
+	ck_assert_str_eq(sbuf_str(&err), msg);
+
+	ck_assert_int_eq(config_load_file(dir, &c, &err), -1);
+	snprintf(msg, sizeof(msg), "%s: not a regular file", dir);
+	ck_assert_str_eq(sbuf_str(&err), msg);
+
+	unlink(path);
+	ck_assert_int_eq(config_load_file(path, &c, &err), -1);
+	snprintf(msg, sizeof(msg), "%s: No such file or directory", path);
+	ck_assert_str_eq(sbuf_str(&err), msg);
+
+	rmdir(dir);
+	sbuf_free(&err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, builtin_is_conf_file);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, overlay_keeps_defaults);
+	tcase_add_loop_test(tc, errors_have_file_line, 0,
+			    sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, file_checks);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+
+struct counts {
+	int news, changes;
+};
+
+static void on_new(void *data, const struct finding *f)
+{
+	((struct counts *)data)->news++;
+}
+
+static void on_change(void *data, const struct finding *f)
+{
+	((struct counts *)data)->changes++;
+}
+
+static const struct findings_ops ops = { on_new, on_change };
+
+static json_object *attr(const char *k, const char *v)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, k, json_object_new_string(v));
+	return o;
+}
+
+static const char *get(const struct finding *f, const char *k)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(f->attrs, k, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+START_TEST(dedup)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c);
+	const struct finding *f;
+
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/opt/a",
+					 attr("reason", "one"), 100, "r1"), 1);
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/opt/a",
+					 attr("pid", "7"), 200, "r2"), 0);
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/opt/a",
+					 attr("reason", "two"), 150, "r2"), 0);
+	ck_assert_uint_eq(findings_count(fs), 1);
+	ck_assert_int_eq(c.news, 1);
+	ck_assert_int_eq(c.changes, 3);
+	f = findings_at(fs, 0);
+	ck_assert_uint_eq(f->count, 3);
+	ck_assert_int_eq(f->first_seen, 100);
+	ck_assert_int_eq(f->last_seen, 200);
+	ck_assert_str_eq(get(f, "reason"), "two");
+	ck_assert_str_eq(get(f, "pid"), "7");
+	ck_assert_uint_eq(f->nruns, 2);
+	ck_assert(finding_seen_in(f, "r1") && finding_seen_in(f, "r2"));
+	ck_assert(!finding_seen_in(f, "r3"));
+
+	/* Another rule or another asset is another finding. */
+	ck_assert_int_eq(findings_report(fs, RULE_NO_STACK_COOKIES, "/opt/a",
+					 NULL, 300, NULL), 1);
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/opt/b", NULL,
+					 300, NULL), 1);
+	ck_assert_uint_eq(findings_count(fs), 3);
+	ck_assert_ptr_eq(findings_lookup(fs, RULE_NO_DEP, "/opt/a"), f);
+	ck_assert_ptr_eq(findings_get(fs, f->id), f);
+	ck_assert_ptr_null(findings_get(fs, "not-an-id"));
+	ck_assert_ptr_null(findings_lookup(fs, RULE_NO_DEP, "/opt/c"));
+	findings_free(fs);
+}
+END_TEST
+
+START_TEST(stable_ids)
+{
+	char a[FINDING_ID_LEN + 1], b[FINDING_ID_LEN + 1];
+
+	/* The id must never change between versions: pin one value. */
+	finding_make_id("software-without-dep", "/opt/a", a);
+	ck_assert_str_eq(a, "f3d808a5f72ccc21");
+	finding_make_id("software-without-dep", "/opt/b", b);
+	ck_assert_str_ne(a, b);
+	/* The separator keeps "ab"+"c" apart from "a"+"bc". */
+	finding_make_id("ab", "c", a);
+	finding_make_id("a", "bc", b);
+	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+START_TEST(bounded)
+{
+	struct findings *fs = findings_new(3, NULL, NULL);
+	const struct finding *f;
+	char run[32];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(run, sizeof(run), "/k%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, run, NULL, 1,
+						 NULL), 1);
+	}
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/k9",
+					 attr("a", "b"), 1, NULL), -ENOSPC);
+	ck_assert_uint_eq(findings_dropped(fs), 1);
+	/* Updates of known findings still work when full. */
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/k0", NULL, 2,
+					 NULL), 0);
+	for (i = 0; i < 40; i++) {
+		snprintf(run, sizeof(run), "run-%02d", i);
+		findings_report(fs, RULE_NO_DEP, "/k1", NULL, 3, run);
+	}
+	f = findings_lookup(fs, RULE_NO_DEP, "/k1");
+	ck_assert_uint_eq(f->nruns, FINDING_MAX_RUNS);
+	ck_assert_str_eq(f->runs[FINDING_MAX_RUNS - 1], "run-39");
+	ck_assert_str_eq(f->runs[0], "run-24");
+	ck_assert_int_eq(findings_report(fs, RULE_COUNT, "/x", NULL, 1, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/x",
+					 json_object_new_array(), 1, NULL),
+			 -EINVAL);
+	findings_free(fs);
+}
+END_TEST
+
+START_TEST(json_round_trip)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	const struct finding *fa, *fb;
+	json_object *arr, *bogus;
+	unsigned int skipped;
+	struct sbuf err;
+	const char *s1;
+	char *s1copy;
+
+	sbuf_init(&err);
+	findings_report(a, RULE_ROOT_PERMS, "/bin/x\n/lib/y\n\"q\"",
+			attr("reason", "dir \x01 writable"), 1763800000, "r1");
+	findings_report(a, RULE_ROOT_PERMS, "/bin/x\n/lib/y\n\"q\"", NULL,
+			1763800100, "r2");
+	findings_report(a, RULE_UNUSED_PORTS, "tcp/0.0.0.0/8080", NULL,
+			1763800200, NULL);
+	arr = findings_to_json(a);
+	s1 = json_object_to_json_string(arr);
+	s1copy = strdup(s1);
+
+	/* Through text, as the state file does it. */
+	json_object_put(arr);
+	arr = json_tokener_parse(s1copy);
+	bogus = json_object_new_object();
+	json_object_object_add(bogus, "rule",
+			       json_object_new_string("no-such-rule"));
+	json_object_array_add(arr, bogus);
+	json_object_array_add(arr, json_object_new_int(5));
+	ck_assert_int_eq(findings_load_json(b, arr, &skipped, &err), 0);
+	ck_assert_uint_eq(skipped, 2);
+	ck_assert_uint_eq(findings_count(b), 2);
+	fa = findings_at(a, 0);
+	fb = findings_at(b, 0);
+	ck_assert_str_eq(fa->id, fb->id);
+	ck_assert_str_eq(fa->asset_key, fb->asset_key);
+	ck_assert_ptr_eq(fa->rule, fb->rule);
+	ck_assert_int_eq(fb->first_seen, 1763800000);
+	ck_assert_int_eq(fb->last_seen, 1763800100);
+	ck_assert_uint_eq(fb->count, 2);
+	ck_assert_uint_eq(fb->nruns, 2);
+	ck_assert_str_eq(get(fb, "reason"), "dir \x01 writable");
+	json_object_put(arr);
+	arr = findings_to_json(b);
+	ck_assert_str_eq(json_object_to_json_string(arr), s1copy);
+	/* A reloaded finding keeps deduplicating. */
+	ck_assert_int_eq(findings_report(b, RULE_UNUSED_PORTS,
+					 "tcp/0.0.0.0/8080", NULL, 1, NULL), 0);
+	ck_assert_int_eq(findings_load_json(b, json_object_new_int(1),
+					    &skipped, &err), -1);
+	free(s1copy);
+	json_object_put(arr);
+	findings_free(a);
+	findings_free(b);
+	sbuf_free(&err);
+}
+END_TEST
+
+START_TEST(fields)
+{
+	struct findings *fs = findings_new(10, NULL, NULL);
+	json_object *o, *v, *host = json_object_new_object();
+	static const char *const keys[] = {
+		"id", "rule", "title", "severity", "numeric_severity",
+		"description", "recommendation", "attributes", "host",
+		"first_seen", "last_seen", "count", "runs",
+	};
+	size_t i;
+
+	json_object_object_add(host, "hostname", json_object_new_string("h"));
+	findings_set_host(fs, host);
+	findings_report(fs, RULE_CLIENT_GENERAL, "ftp/ftp", NULL, 0, "r");
+	o = finding_to_json(findings_at(fs, 0));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_msg(json_object_object_get_ex(o, keys[i], NULL),
+			      "missing %s", keys[i]);
+	json_object_object_get_ex(o, "severity", &v);
+	ck_assert_str_eq(json_object_get_string(v), "Low");
+	json_object_object_get_ex(o, "numeric_severity", &v);
+	ck_assert_int_eq(json_object_get_int(v), 3);
+	json_object_object_get_ex(o, "first_seen", &v);
+	ck_assert_str_eq(json_object_get_string(v), "1970-01-01T00:00:00Z");
+	json_object_object_get_ex(o, "host", &v);
+	ck_assert_str_eq(json_object_get_string(
+		json_object_object_get(v, "hostname")), "h");
+	json_object_put(o);
+	json_object_put(host);
+	findings_free(fs);
+}
+END_TEST
+
+START_TEST(severities)
+{
+	static const int want[RULE_COUNT] = {
+		[RULE_CLIENT_LOGIN] = 6, [RULE_CLIENT_GENERAL] = 3,
+		[RULE_UNUSED_PORTS] = 0, [RULE_SERVER_PROTOCOLS] = 0,
+		[RULE_NO_DEP] = 6, [RULE_NO_STACK_COOKIES] = 6,
+		[RULE_ROOT_PERMS] = 9,
+	};
+	enum vigil_severity s;
+	int i;
+
+	for (i = 0; i < RULE_COUNT; i++) {
+		ck_assert_int_eq(rule_meta(i)->severity, want[i]);
+		ck_assert_ptr_eq(rule_meta_by_name(rule_meta(i)->id),
+				 rule_meta(i));
+	}
+	ck_assert_int_eq(severity_parse("high", &s), 0);
+	ck_assert_int_eq(s, SEV_HIGH);
+	ck_assert_int_eq(severity_parse("0", &s), 0);
+	ck_assert_int_eq(s, SEV_INFORMATIONAL);
+	ck_assert_int_eq(severity_parse("critical", &s), -1);
+}
+END_TEST
+
+/* conf/vigil.catalog explains each rule under its MESSAGE_ID. */
+START_TEST(catalog_matches_rules)
+{
+	FILE *f = fopen(TOP_SRCDIR "/conf/vigil.catalog", "re");
+	char line[4096], id[64] = "";
+	int seen[RULE_COUNT] = { 0 }, i;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "-- ", 3)) {
+			snprintf(id, sizeof(id), "%.40s", line + 3);
+			continue;
+		}
+		for (i = 0; i < RULE_COUNT; i++) {
+			const struct rule_meta *m = rule_meta(i);
+			char subject[256];
+
+			if (strcmp(id, m->message_id))
+				continue;
+			snprintf(subject, sizeof(subject),
+				 "Subject: vigil finding: %s", m->title);
+			if (!strcmp(line, subject))
+				seen[i] |= 1;
+			if (!strcmp(line, m->description))
+				seen[i] |= 2;
+			if (!strncmp(line, "What to do: ", 12) &&
+			    !strcmp(line + 12, m->recommendation))
+				seen[i] |= 4;
+		}
+	}
+	fclose(f);
+	for (i = 0; i < RULE_COUNT; i++)
+		ck_assert_msg(seen[i] == 7, "catalog entry of %s: %d",
+			      rule_meta(i)->id, seen[i]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("findings");
+	TCase *tc = tcase_create("findings");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, dedup);
+	tcase_add_test(tc, stable_ids);
+	tcase_add_test(tc, bounded);
+	tcase_add_test(tc, json_round_trip);
+	tcase_add_test(tc, fields);
+	tcase_add_test(tc, severities);
+	tcase_add_test(tc, catalog_matches_rules);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

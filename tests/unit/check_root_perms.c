@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "rules/root_perms.h"
+
+static char top[64];
+
+static void setup(void)
+{
+	snprintf(top, sizeof(top), "/tmp/vigil-perm-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	ck_assert_int_eq(chmod(top, 0755), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void mk(const char *rel, mode_t mode, int is_dir, uid_t uid)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	if (is_dir)
+		ck_assert_int_eq(mkdir(p, mode), 0);
+	else
+		close(creat(p, mode));
+	ck_assert_int_eq(chmod(p, mode), 0);
+	ck_assert_int_eq(chown(p, uid, 0), 0);
+}
+
+static void check(const char *rel, int insecure, const char *reason,
+		  const char *dir_rel)
+{
+	struct perm_verdict v;
+	char p[256], d[256];
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	ck_assert_int_eq(root_perms_check(p, 0, 0, &v), 0);
+	ck_assert_int_eq(v.insecure, insecure);
+	ck_assert_str_eq(v.reason, reason);
+	if (dir_rel) {
+		snprintf(d, sizeof(d), "%s%s%s", top, *dir_rel ? "/" : "",
+			 dir_rel);
+		ck_assert_str_eq(v.directory, d);
+	} else {
+		ck_assert_str_eq(v.directory, "");
+	}
+}
+
+START_TEST(verdicts)
+{
+	if (geteuid() != 0)
+		return;	/* chown needs root; the integration test covers it */
+	mk("ok", 0755, 1, 0);
+	mk("ok/lib.so", 0755, 0, 0);
+	mk("ok/gw.so", 0775, 0, 0);
+	mk("ok/ww.so", 0757, 0, 0);
+	mk("ok/user.so", 0755, 0, 65534);
+	mk("open", 0777, 1, 0);
+	mk("open/lib.so", 0755, 0, 0);
+	mk("sticky", 01777, 1, 0);
+	mk("sticky/lib.so", 0755, 0, 0);
+	mk("users", 0755, 1, 65534);
+	mk("users/lib.so", 0755, 0, 0);
+	mk("open/deep", 0755, 1, 0);
+	mk("open/deep/lib.so", 0755, 0, 0);
+
+	check("ok/lib.so", 0, "", NULL);
+	check("ok/gw.so", 1, "file is group-writable (mode 0775)", NULL);
+	check("ok/ww.so", 1, "file is world-writable (mode 0757)", NULL);
+	check("ok/user.so", 1, "file is owned by uid 65534", NULL);
+	check("open/lib.so", 1,
+	      "directory is group- and world-writable (mode 0777) without the sticky bit",
+	      "open");
+	check("open/deep/lib.so", 1,
+	      "directory is group- and world-writable (mode 0777) without the sticky bit",
+	      "open");
+	check("sticky/lib.so", 0, "", NULL);
+	check("users/lib.so", 1, "directory is owned by uid 65534", "users");
+}
+END_TEST
+
+START_TEST(identity_and_errors)
+{
+	struct perm_verdict v;
+	struct stat st;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/f", top);
+	close(creat(p, 0644));
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(root_perms_check(p, st.st_dev, st.st_ino, &v), 0);
+	ck_assert_int_eq(root_perms_check(p, st.st_dev, st.st_ino + 1, &v),
+			 -1);
+	ck_assert_int_eq(errno, ESTALE);
+	ck_assert_int_eq(root_perms_check("relative", 0, 0, &v), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	snprintf(p, sizeof(p), "%s/missing", top);
+	ck_assert_int_eq(root_perms_check(p, 0, 0, &v), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+/* Lines as the kernel writes them, including an escaped newline. */
+static const char maps[] =
+	"55d0c6a00000-55d0c6a02000 r--p 00000000 fe:01 1311 /usr/bin/cat\n"
+	"55d0c6a02000-55d0c6a07000 r-xp 00002000 fe:01 1311 /usr/bin/cat\n"
+	"55d0c6a07000-55d0c6a0a000 r-xp 00007000 fe:01 1311 /usr/bin/cat\n"
+	"7f1e0a000000-7f1e0a100000 rw-p 00000000 00:00 0 \n"
+	"7f1e0a200000-7f1e0a300000 r-xp 00000000 fe:01 2001                       /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+	"7f1e0a400000-7f1e0a401000 r-xp 00000000 00:05 77 /memfd:x (deleted)\n"
+	"7f1e0a500000-7f1e0a501000 r-xp 00000000 fe:01 3003 /tmp/a\\012b c\n"
+	"7ffd5a9c1000-7ffd5a9c3000 r-xp 00000000 00:00 0                          [vdso]\n"
+	"garbage line\n"
+	"7f1e0a600000-7f1e0a601000 r-xp 00000000 fe:01 4004 /opt/no-newline";
+
+START_TEST(parse_maps)
+{
+	FILE *f = fmemopen((void *)maps, sizeof(maps) - 1, "r");
+	struct proc_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	ck_assert_int_eq(proc_parse_maps(f, &pi), 0);
+	fclose(f);
+	ck_assert_uint_eq(pi.nmaps, 5);
+	ck_assert_str_eq(pi.maps[0].path, "/usr/bin/cat");
+	ck_assert_uint_eq(pi.maps[0].ino, 1311);
+	ck_assert_uint_eq(major(pi.maps[0].dev), 0xfe);
+	ck_assert_uint_eq(minor(pi.maps[0].dev), 1);
+	ck_assert_str_eq(pi.maps[1].path, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	ck_assert_str_eq(pi.maps[2].path, "/memfd:x (deleted)");
+	ck_assert_str_eq(pi.maps[3].path, "/tmp/a\nb c");
+	ck_assert_str_eq(pi.maps[4].path, "/opt/no-newline");
+	proc_info_clear(&pi);
+}
+END_TEST
+
+START_TEST(parse_status_self)
+{
+	struct proc_info pi;
+	int fd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+
+	memset(&pi, 0, sizeof(pi));
+	ck_assert_int_eq(proc_read_status(fd, &pi), 0);
+	ck_assert_int_eq(pi.ruid, getuid());
+	ck_assert_int_eq(pi.euid, geteuid());
+	ck_assert_str_eq(pi.comm, "check_root_perm");
+	close(fd);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("root_perms");
+	TCase *tc = tcase_create("root_perms");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, verdicts);
+	tcase_add_test(tc, identity_and_errors);
+	tcase_add_test(tc, parse_maps);
+	tcase_add_test(tc, parse_status_self);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
