@@ -21,6 +21,7 @@ struct client {
 	struct control *ctl;
 	int fd;
 	struct control_peer peer;
+	bool refused;
 	char in[CONTROL_MAX_REQUEST + 1];
 	size_t in_len;
 	char *out;
@@ -112,7 +113,9 @@ static void client_request(struct client *cl)
 		return;
 	}
 	req = json_tokener_parse_ex(tok, cl->in, (int)cl->in_len);
-	if (!req || json_tokener_get_error(tok) != json_tokener_success)
+	if (cl->refused)
+		reply = control_error("permission denied");
+	else if (!req || json_tokener_get_error(tok) != json_tokener_success)
 		reply = control_error("request is not valid JSON");
 	else if (!json_object_is_type(req, json_type_object))
 		reply = control_error("request is not a JSON object");
@@ -220,7 +223,8 @@ static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 		c->refused++;
 		log_notice("control: refused uid %u (pid %d): permission denied",
 			   (unsigned int)cred.uid, (int)cred.pid);
-		client_reply(cl, control_error("permission denied"));
+		/* Answered once its request is read, so the peer sees it. */
+		cl->refused = true;
 	}
 }
 

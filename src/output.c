@@ -38,6 +38,8 @@ struct output *output_new(const struct vigil_config *cfg, int foreground)
 		return NULL;
 	out->foreground = foreground;
 	output_configure(out, cfg);
+	/* Findings go to syslog in the foreground too: same ident and pid. */
+	openlog("vigild", LOG_PID | LOG_NDELAY, cfg->syslog_facility);
 	return out;
 }
 

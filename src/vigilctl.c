@@ -97,12 +97,10 @@ static json_object *request(const struct ctl *c, json_object *req, int *code)
 		return NULL;
 	}
 	sbuf_init(&in);
+	/* If sending fails, vigild may still have said why: read on. */
 	if (send(fd, s, strlen(s), MSG_NOSIGNAL) < 0 ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+	    send(fd, "\n", 1, MSG_NOSIGNAL) < 0)
 		fprintf(stderr, "vigilctl: send: %s\n", strerror(errno));
-		*code = 1;
-		goto out;
-	}
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 

@@ -1,0 +1,55 @@
+#!/bin/sh
+# vigild configuration handling as a user meets it: built-in default,
+# --check-config, file:line errors with exit 78, unsafe files refused.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+setup_tmp
+
+"$VIGILD" --print-default-config > "$T/default.conf" ||
+	fail "--print-default-config failed"
+cmp -s "$T/default.conf" "$abs_top_srcdir/conf/vigil.conf" ||
+	fail "built-in default differs from conf/vigil.conf"
+
+"$VIGILD" --check-config > "$T/out" 2>&1 || fail "built-in default invalid"
+grep -q '<built-in>: configuration is valid' "$T/out" || fail "no ok message"
+
+cp "$abs_top_srcdir/conf/vigil.conf" "$T/v.conf"
+chmod 0644 "$T/v.conf"
+"$VIGILD" --check-config -c "$T/v.conf" >/dev/null ||
+	fail "conf/vigil.conf rejected"
+
+printf 'syslog = {\n\tfacility = "daemon";\n\tformat = "xml";\n};\n' \
+	> "$T/bad.conf"
+chmod 0600 "$T/bad.conf"
+"$VIGILD" --check-config -c "$T/bad.conf" > "$T/out" 2>&1
+st=$?
+[ "$st" -eq 78 ] || fail "bad config: exit $st, expected 78"
+grep -qx "$T/bad.conf:3: syslog.format must be \"kv\" or \"json\"" "$T/out" ||
+	fail "bad config message: $(cat "$T/out")"
+
+# The daemon itself refuses to start on it, with the same message.
+"$VIGILD" -f -c "$T/bad.conf" > "$T/out" 2>&1
+[ $? -eq 78 ] || fail "vigild started on a bad config"
+grep -q "$T/bad.conf:3:" "$T/out" || fail "no file:line from vigild"
+
+chmod 0666 "$T/v.conf"
+"$VIGILD" --check-config -c "$T/v.conf" > "$T/out" 2>&1
+[ $? -eq 78 ] || fail "world-writable config accepted"
+grep -q "writable by group or others (mode 0666), refusing it" "$T/out" ||
+	fail "world-writable message: $(cat "$T/out")"
+
+"$VIGILD" --check-config -c "$T/missing.conf" > "$T/out" 2>&1
+[ $? -eq 78 ] || fail "missing config accepted"
+grep -q "$T/missing.conf: No such file or directory" "$T/out" ||
+	fail "missing config message"
+
+"$VIGILD" --no-such-option > /dev/null 2>&1
+[ $? -eq 64 ] || fail "unknown option not a usage error"
+"$VIGILD" --version | grep -q '^vigild [0-9]' || fail "--version"
+"$VIGILCTL" frobnicate > /dev/null 2>&1
+[ $? -eq 64 ] || fail "vigilctl unknown command not a usage error"
+"$VIGILCTL" run start --duration soon > /dev/null 2>&1
+[ $? -eq 64 ] || fail "vigilctl bad duration not a usage error"
+"$VIGILCTL" -s "$T/nothing-here" status > "$T/out" 2>&1
+[ $? -eq 69 ] || fail "vigilctl without daemon: exit not 69"
+grep -q "is vigild running?" "$T/out" || fail "vigilctl without daemon message"
+echo "ok"

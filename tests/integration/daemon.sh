@@ -1,0 +1,146 @@
+#!/bin/sh
+# The daemon life cycle against real processes: built-in default, a real
+# finding reaching the control socket and syslog exactly once with its
+# hostile name escaped, SIGHUP reload (good and bad), SIGTERM writing the
+# state file, and a restart that reloads findings without re-announcing.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need jq unshare nsenter
+setup_tmp
+
+# --- the built-in default, with /run and /var/lib private to it -----
+unshare --mount --propagation private sh -c \
+	'mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib && exec "$0" -f' \
+	"$VIGILD" > "$T/builtin.log" 2>&1 &
+BPID=$!
+on_exit "kill -9 $BPID"
+in_ns() { nsenter -t "$BPID" -m "$@"; }
+wait_until 10 in_ns "$VIGILCTL" status ||
+	{ cat "$T/builtin.log"; fail "built-in default: no answer on /run/vigil/control"; }
+in_ns "$VIGILCTL" status --json > "$T/st.json"
+jq -e '.config == "<built-in>" and .run.state == "collecting" and .run.duration == 3600' \
+	"$T/st.json" >/dev/null || fail "built-in status: $(cat "$T/st.json")"
+in_ns test -S /run/vigil/control || fail "no socket at /run/vigil/control"
+[ "$(in_ns stat -c %a /run/vigil/control)" = 600 ] || fail "socket mode not 0600"
+kill -TERM "$BPID"
+wait "$BPID" || fail "built-in vigild: bad exit status"
+
+# --- syslog: catch what vigild sends to /dev/log, if nobody else does -
+SYSLOG=""
+if [ ! -e /dev/log ]; then
+	"$SOCKHELPER" sink /dev/log "$T/syslog.out" &
+	SINK=$!
+	on_exit "kill $SINK; rm -f /dev/log"
+	wait_until 5 test -S /dev/log || fail "syslog sink did not start"
+	SYSLOG="$T/syslog.out"
+else
+	echo "note: /dev/log exists (a real syslog); syslog lines not checked" >&2
+fi
+
+# --- a real finding -------------------------------------------------
+NAME='evil
+name" x=1'
+spawn_insecure_root "$NAME"
+VPID=$SPAWNED
+MOD="$T/ww/$NAME"
+write_conf 'proc = { rescan = "10s"; };'
+start_vigild
+HAVE() {
+	ctl findings --json | jq -e --arg m "$MOD" "$@" >/dev/null
+}
+wait_until 15 HAVE '.[] | select(.attributes.module == $m)' ||
+	fail "no finding for the root process in a world-writable directory"
+HAVE --arg d "$T/ww" --argjson p "$VPID" '.[] | select(.attributes.module == $m)
+	| select(.rule == "root-process-insecure-permissions"
+		and .severity == "High" and .numeric_severity == 9
+		and .attributes.directory == $d and .attributes.exe == $m
+		and .attributes.pid == $p and .attributes.uid == 0
+		and (.attributes.reason | test("world-writable"))
+		and (.runs | length) == 1 and .host.hostname != null)' ||
+	fail "finding fields: $(ctl findings --json)"
+ID=$(ctl findings --json | jq -r --arg m "$MOD" '.[] | select(.attributes.module == $m) | .id')
+ctl findings --rule root-process-insecure-permissions --severity High |
+	grep -q "$ID" || fail "table does not list $ID"
+ctl findings --severity Low --json | jq -e 'length == 0' >/dev/null ||
+	fail "--severity filter"
+ctl findings --rule nonsense > "$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "unknown rule 'nonsense'" "$T/out" || fail "bad --rule"
+
+# One line on stderr, escaped: the newline in the name forges nothing.
+grep -c "event=new id=$ID " "$T/vigild.log" | grep -qx 1 ||
+	fail "finding not logged exactly once"
+grep -q '^name' "$T/vigild.log" && fail "a log line was split by the file name"
+grep -q 'attr.module=".*/evil\\nname\\" x=1"' "$T/vigild.log" ||
+	fail "escaped module missing from the log line"
+if [ -n "$SYSLOG" ]; then
+	wait_until 5 grep -q "id=$ID" "$SYSLOG" || fail "nothing reached syslog"
+	[ "$(grep -c "event=new id=$ID " "$SYSLOG")" -eq 1 ] ||
+		fail "syslog: not exactly one line for the finding"
+	# <27>: facility daemon (3<<3) | LOG_ERR (3) for a High finding.
+	grep -q "^<27>.*vigild\[$VIGILD_PID\]: event=new id=$ID rule=root-process-insecure-permissions severity=High" \
+		"$SYSLOG" || fail "syslog line: $(cat "$SYSLOG")"
+	grep -q '^name' "$SYSLOG" && fail "a syslog line was split"
+	LC_ALL=C grep -q '[[:cntrl:]]' "$SYSLOG" && fail "control byte in syslog"
+fi
+
+# --- SIGHUP: a good reload moves the socket and switches to JSON -----
+OLD_SOCK=$T/run/control
+write_conf 'proc = { rescan = "10s"; };' 'syslog = { format = "json"; };'
+sed -i "s|$T/run/control|$T/run/control2|" "$T/vigil.conf"
+kill -HUP "$VIGILD_PID"
+wait_until 5 "$VIGILCTL" -s "$T/run/control2" status ||
+	fail "reload did not move the control socket"
+[ -e "$OLD_SOCK" ] && fail "old control socket left behind"
+"$VIGILCTL" -s "$T/run/control2" status --json |
+	jq -e '.counters.vigild.reloads == 1' >/dev/null || fail "reload not counted"
+
+# A second finding after the reload is announced as JSON.
+NAME2=second
+spawn_insecure_root "$NAME2"
+json_line() {
+	grep '^vigild: finding: {' "$T/vigild.log" |
+		grep -F "\"module\":\"$T/ww/$NAME2\"" | grep -q '"event":"new"'
+}
+wait_until 15 json_line ||
+	fail "no JSON line for the finding after reload"
+
+# A bad reload keeps the running configuration.
+echo 'syslog = { format = "xml"; };' >> "$T/vigil.conf"
+kill -HUP "$VIGILD_PID"
+wait_until 5 grep -q "keeping the running configuration" "$T/vigild.log" ||
+	fail "bad reload not reported"
+"$VIGILCTL" -s "$T/run/control2" status >/dev/null || fail "dead after bad reload"
+sed -i '$d' "$T/vigil.conf"
+
+# --- SIGTERM writes the state file ----------------------------------
+COUNT=$("$VIGILCTL" -s "$T/run/control2" findings --json |
+	jq --arg i "$ID" '.[] | select(.id == $i) | .count')
+stop_vigild
+ST=$T/state/state.json
+jq -e --arg i "$ID" '.version == 1 and (.findings | map(select(.id == $i)) | length) == 1' \
+	"$ST" >/dev/null || fail "finding missing from the state file"
+jq -e '.runs[-1].state == "canceled" and .runs[-1].reason == "vigild stopped"' \
+	"$ST" >/dev/null || fail "run not closed in the state file"
+[ "$(stat -c %a "$ST")" = 640 ] || fail "state file mode not 0640"
+[ -e "$T/run/control2" ] && fail "control socket left after exit"
+
+# --- restart: findings come back, and are not announced again -------
+sed -i "s|$T/run/control2|$T/run/control|" "$T/vigil.conf"
+: > "$T/vigild.log"
+start_vigild
+ctl findings --json | jq -e --arg i "$ID" --argjson c "$COUNT" \
+	'.[] | select(.id == $i and .count >= $c)' >/dev/null ||
+	fail "finding not restored with its count"
+ctl runs --json | jq -e 'length == 2 and .[0].state == "canceled" and .[1].state == "collecting"' \
+	>/dev/null || fail "runs after restart: $(ctl runs --json)"
+sleep 11	# one rescan: the process is seen again
+ctl findings --json | jq -e --arg i "$ID" --argjson c "$COUNT" \
+	'.[] | select(.id == $i and .count > $c and (.runs | length) == 2)' >/dev/null ||
+	fail "finding not updated after restart"
+grep -q "event=new id=$ID" "$T/vigild.log" && fail "restored finding announced again"
+if [ -n "$SYSLOG" ]; then
+	[ "$(grep -c "event=new id=$ID " "$SYSLOG")" -eq 1 ] ||
+		fail "syslog: finding announced again after restart"
+fi
+stop_vigild
+echo "ok"

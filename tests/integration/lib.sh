@@ -1,0 +1,119 @@
+# Shared helpers of the integration tests (sourced, POSIX sh + bash-isms
+# avoided).  Every test makes its own temporary directory and removes it,
+# and every wait is bounded.
+
+: "${abs_top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${abs_top_srcdir:=$abs_top_builddir}"
+VIGILD=$abs_top_builddir/src/vigild
+VIGILCTL=$abs_top_builddir/src/vigilctl
+SOCKHELPER=$abs_top_builddir/tests/helpers/sockhelper
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	if [ -n "${T:-}" ] && [ -f "$T/vigild.log" ]; then
+		echo "--- vigild log (last 30 lines) ---" >&2
+		tail -n 30 "$T/vigild.log" >&2
+	fi
+	exit 1
+}
+
+skip() {
+	printf 'SKIP: %s\n' "$*" >&2
+	exit 77
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (CI runs as root)"
+}
+
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+# T: a private temporary directory, removed with everything started.
+CLEANUP=""
+setup_tmp() {
+	T=$(mktemp -d /tmp/vigil-it.XXXXXX) || exit 99
+	chmod 0755 "$T"
+	trap 'run_cleanup' EXIT
+	trap 'exit 1' INT TERM
+}
+
+on_exit() {
+	CLEANUP="$1; $CLEANUP"
+}
+
+run_cleanup() {
+	st=$?
+	eval "$CLEANUP" 2>/dev/null
+	if [ -n "${VIGILD_PID:-}" ]; then
+		kill -9 "$VIGILD_PID" 2>/dev/null
+		wait "$VIGILD_PID" 2>/dev/null
+	fi
+	[ -n "${T:-}" ] && rm -rf "$T"
+	exit $st
+}
+
+# write_conf EXTRA...: a config using $T for state and socket.
+write_conf() {
+	{
+		echo "state_file = \"$T/state/state.json\";"
+		echo "control_socket = \"$T/run/control\";"
+		for line in "$@"; do
+			echo "$line"
+		done
+	} > "$T/vigil.conf"
+	chmod 0600 "$T/vigil.conf"
+}
+
+ctl() {
+	"$VIGILCTL" -s "$T/run/control" "$@"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.2s.
+wait_until() {
+	limit=$1
+	shift
+	end=$(( $(date +%s) + limit ))
+	while [ "$(date +%s)" -le "$end" ]; do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+start_vigild() {
+	"$VIGILD" -f -c "$T/vigil.conf" >>"$T/vigild.log" 2>&1 &
+	VIGILD_PID=$!
+	wait_until 10 ctl status || fail "vigild did not answer on its control socket"
+}
+
+# stop_vigild: SIGTERM, wait, and check the exit status is 0.
+stop_vigild() {
+	kill -TERM "$VIGILD_PID"
+	wait "$VIGILD_PID"
+	st=$?
+	VIGILD_PID=""
+	[ "$st" -eq 0 ] || fail "vigild exited with $st after SIGTERM"
+}
+
+# A root process running from a directory anyone can write: the
+# textbook root-process-insecure-permissions case.  $1 is the name; the
+# pid is left in SPAWNED.  (Not for $(...): a subshell's exit would
+# take the cleanup with it.)
+spawn_insecure_root() {
+	mkdir -p "$T/ww"
+	chmod 0777 "$T/ww"
+	cp /bin/sleep "$T/ww/$1"
+	"$T/ww/$1" 300 >/dev/null 2>&1 &
+	SPAWNED=$!
+	on_exit "kill $SPAWNED"
+}
+
+jqf() {
+	ctl findings --json | jq -e "$@"
+}
