@@ -23,6 +23,7 @@ skip() {
 }
 
 need_root() {
+	[ "${VIGIL_NO_ROOT_TESTS:-0}" = 1 ] && skip "VIGIL_NO_ROOT_TESTS is set"
 	[ "$(id -u)" -eq 0 ] || skip "needs root (CI runs as root)"
 }
 
