@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "checkelf.h"
 #include "duration.h"
 #include "escape.h"
 #include "sbuf.h"
@@ -42,7 +43,9 @@ static void usage(FILE *f)
 		"  runs [--json]                         assessment runs\n"
 		"  run start [--duration D]              start a run now (e.g. 15m)\n"
 		"  run stop                              cancel the collecting run\n"
-		"  save                                  write the state file now\n\n"
+		"  save                                  write the state file now\n"
+		"  check-elf [--json] PATH...            DEP, stack cookies, PIE, RELRO\n"
+		"                                        of files and trees (no daemon)\n\n"
 		"  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n\n"
 		"Exit status: 0 ok, 1 vigild refused the request, 64 usage,\n"
 		"69 vigild not running, 77 permission denied.\n");
@@ -397,6 +400,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (!strcmp(argv[0], "check-elf"))
+		return checkelf_main(argc, argv);
 	req = json_object_new_object();
 	if (!req)
 		return 1;

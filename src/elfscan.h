@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_ELFSCAN_H
+#define VIGIL_ELFSCAN_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Files larger than this are not analysed (verdict unknown). */
+#define ELF_MAX_SIZE (1024L * 1024 * 1024)
+/* #! chains are followed this deep. */
+#define ELF_MAX_INTERP_DEPTH 4
+
+enum elf_tri {
+	ELF_UNKNOWN,
+	ELF_YES,
+	ELF_NO,
+};
+
+enum elf_pie {
+	PIE_UNKNOWN,
+	PIE_YES,
+	PIE_NO,
+	PIE_DSO,		/* a shared object: not applicable */
+};
+
+enum elf_relro {
+	RELRO_UNKNOWN,
+	RELRO_NONE,
+	RELRO_PARTIAL,
+	RELRO_FULL,
+};
+
+/*
+ * What one file says about how it was built.  For a script, the
+ * verdicts are its interpreter's and interp names it.
+ */
+struct elf_verdict {
+	int is_elf;
+	int is_script;
+	char interp[PATH_MAX];
+	enum elf_tri dep;		/* YES: stack not executable */
+	enum elf_tri stack_cookies;	/* YES: built with stack protector */
+	enum elf_pie pie;
+	enum elf_relro relro;
+	char dep_reason[160];
+	char cookie_reason[160];
+};
+
+/*
+ * Analyse an open file (ELF only).  Never crashes on a truncated or
+ * hostile file: what cannot be read is ELF_UNKNOWN with a reason.
+ * Returns 0, or -1 with errno when the file is not ELF (ENOEXEC) or
+ * cannot be read.
+ */
+int elf_analyze_fd(int fd, struct elf_verdict *v);
+
+/*
+ * Analyse a file by path, following #! to the interpreter (and
+ * "/usr/bin/env NAME" through a fixed PATH).  Returns 0, or -1 with
+ * errno: ENOEXEC when it is neither ELF nor a script.
+ */
+int elf_analyze_path(const char *path, struct elf_verdict *v);
+
+const char *elf_tri_name(enum elf_tri t, const char *yes, const char *no);
+const char *elf_pie_name(enum elf_pie p);
+const char *elf_relro_name(enum elf_relro r);
+
+/*
+ * Verdicts cached by (dev, inode, size, mtime): a file is read once
+ * however many processes map it.  NULL on ENOMEM.
+ */
+struct elf_cache;
+struct elf_cache *elf_cache_new(size_t max);
+void elf_cache_free(struct elf_cache *c);
+/* Like elf_analyze_path() but cached; the result stays valid until the
+ * next call. */
+const struct elf_verdict *elf_cache_get(struct elf_cache *c, const char *path,
+					int *err);
+unsigned long elf_cache_hits(const struct elf_cache *c);
+unsigned long elf_cache_misses(const struct elf_cache *c);
+
+#endif

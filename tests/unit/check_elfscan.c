@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elfscan.h"
+
+static char *orig;
+static size_t orig_len;
+static char tmp[] = "/tmp/vigil-elf-XXXXXX";
+
+static void load(void)
+{
+	int fd = open("/bin/true", O_RDONLY);
+	struct stat st;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	orig_len = (size_t)st.st_size;
+	orig = malloc(orig_len);
+	ck_assert_int_eq(read(fd, orig, orig_len), (ssize_t)orig_len);
+	close(fd);
+}
+
+static int analyze(const char *buf, size_t len, struct elf_verdict *v)
+{
+	int fd = mkstemp(tmp), r;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, len), (ssize_t)len);
+	r = elf_analyze_fd(fd, v);
+	close(fd);
+	unlink(tmp);
+	strcpy(tmp + strlen(tmp) - 6, "XXXXXX");
+	return r;
+}
+
+/* Every verdict is one of the defined values, reasons are strings. */
+static void sane(const struct elf_verdict *v)
+{
+	ck_assert(v->dep <= ELF_NO && v->stack_cookies <= ELF_NO);
+	ck_assert(v->pie <= PIE_DSO && v->relro <= RELRO_FULL);
+	ck_assert(memchr(v->dep_reason, 0, sizeof(v->dep_reason)));
+	ck_assert(memchr(v->cookie_reason, 0, sizeof(v->cookie_reason)));
+}
+
+START_TEST(whole)
+{
+	struct elf_verdict v;
+
+	load();
+	ck_assert_int_eq(analyze(orig, orig_len, &v), 0);
+	ck_assert_int_eq(v.dep, ELF_YES);
+	ck_assert_int_eq(v.stack_cookies, ELF_YES);
+	free(orig);
+}
+END_TEST
+
+START_TEST(truncations)
+{
+	struct elf_verdict v;
+	size_t len;
+
+	load();
+	for (len = 0; len < orig_len; len += len < 4096 ? 7 : 509) {
+		if (analyze(orig, len, &v) == 0)
+			sane(&v);
+		else
+			ck_assert_int_eq(errno, ENOEXEC);
+		/* Cut inside the headers: nothing may pass as "yes". */
+		if (len < 64 + 13 * 56 && len >= 64)
+			ck_assert_int_ne(v.dep, ELF_YES);
+	}
+	free(orig);
+}
+END_TEST
+
+START_TEST(corruptions)
+{
+	struct elf_verdict v;
+	unsigned int seed = 12345;
+	char *buf;
+	int i, k;
+
+	load();
+	buf = malloc(orig_len);
+	for (i = 0; i < 400; i++) {
+		memcpy(buf, orig, orig_len);
+		/* Hit the headers most: that is where lengths live. */
+		for (k = 0; k < 8; k++) {
+			size_t at = (size_t)rand_r(&seed) %
+				    (k < 6 ? 1024 : orig_len);
+			buf[at] = (char)rand_r(&seed);
+		}
+		if (analyze(buf, orig_len, &v) == 0)
+			sane(&v);
+	}
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+START_TEST(not_elf)
+{
+	struct elf_verdict v;
+
+	ck_assert_int_eq(analyze("#!/bin/sh\n", 10, &v), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
+	ck_assert_int_eq(elf_analyze_path("/nonexistent", &v), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(elf_analyze_path("/etc/hostname", &v), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
+}
+END_TEST
+
+START_TEST(cache)
+{
+	struct elf_cache *c = elf_cache_new(16);
+	const struct elf_verdict *v;
+	int err;
+
+	v = elf_cache_get(c, "/bin/true", &err);
+	ck_assert_ptr_nonnull(v);
+	v = elf_cache_get(c, "/bin/true", &err);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(elf_cache_hits(c), 1);
+	ck_assert_uint_eq(elf_cache_misses(c), 1);
+	ck_assert_ptr_null(elf_cache_get(c, "/nonexistent", &err));
+	ck_assert_int_eq(err, ENOENT);
+	elf_cache_free(c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("elfscan");
+	TCase *tc = tcase_create("elfscan");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, whole);
+	tcase_add_test(tc, truncations);
+	tcase_add_test(tc, corruptions);
+	tcase_add_test(tc, not_elf);
+	tcase_add_test(tc, cache);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
