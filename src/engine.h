@@ -21,6 +21,8 @@ enum engine_event {
 	EV_EXEC,		/* struct exec_event (audit.c, proc.c) */
 	EV_MAP,			/* struct map_event (audit.c, proc.c) */
 	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
+	EV_MAPPING,		/* struct proc_info: maps re-read after an event */
+	EV_BINARY,		/* struct binary_event (binaries.c) */
 	EV__COUNT,
 };
 

@@ -3,13 +3,18 @@
 
 #include <stddef.h>
 
+#include "binaries.h"
 #include "modules.h"
 #include "proc.h"
 #include "rules/root_perms.h"
+#include "rules/rules.h"
 
-/* Rules first: they subscribe before the sources publish. */
+/* Rules first, then sources; the /proc scan last, as it feeds the rest. */
 const struct vigil_module *const vigil_modules[] = {
 	&root_perms_module,
+	&no_dep_module,
+	&no_stack_cookies_module,
+	&binaries_module,
 	&proc_module,
 	NULL,
 };

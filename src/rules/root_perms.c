@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "attrs.h"
 #include "log.h"
 #include "proc.h"
 #include "rules/root_perms.h"
@@ -153,34 +154,6 @@ static const struct perm_verdict *cached_check(struct root_perms *rp,
 	return e->err ? NULL : &e->v;
 }
 
-/* pids: the existing list plus this pid, newest last, at most MAX_PIDS. */
-static json_object *pid_list(struct root_perms *rp, const char *key,
-			     pid_t pid)
-{
-	const struct finding *f = engine_lookup(rp->v->engine,
-						RULE_ROOT_PERMS, key);
-	json_object *old = NULL, *arr = json_object_new_array();
-	size_t i, n, start;
-
-	if (!arr)
-		return NULL;
-	if (f)
-		json_object_object_get_ex(f->attrs, "pids", &old);
-	n = old ? json_object_array_length(old) : 0;
-	for (i = 0; i < n; i++)
-		if (json_object_get_int(json_object_array_get_idx(old, i)) ==
-		    (int)pid) {
-			json_object_put(arr);
-			return json_object_get(old);
-		}
-	start = n >= MAX_PIDS ? n - MAX_PIDS + 1 : 0;
-	for (i = start; i < n; i++)
-		json_object_array_add(arr,
-			json_object_get(json_object_array_get_idx(old, i)));
-	json_object_array_add(arr, json_object_new_int((int)pid));
-	return arr;
-}
-
 static void report(struct root_perms *rp, const struct proc_info *pi,
 		   const struct proc_map *m, const struct perm_verdict *pv)
 {
@@ -205,7 +178,9 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 	json_object_object_add(a, "comm", json_object_new_string(pi->comm));
 	json_object_object_add(a, "uid", json_object_new_int((int)pi->ruid));
 	json_object_object_add(a, "euid", json_object_new_int((int)pi->euid));
-	json_object_object_add(a, "pids", pid_list(rp, key, pi->pid));
+	json_object_object_add(a, "pids", attrs_list_add(
+		engine_lookup(rp->v->engine, RULE_ROOT_PERMS, key), "pids",
+		json_object_new_int((int)pi->pid), MAX_PIDS));
 	(*rp->insecure)++;
 	engine_report(rp->v->engine, RULE_ROOT_PERMS, key, a);
 	free(key);
@@ -256,7 +231,8 @@ static int root_perms_init(struct vigil *v, void **priv)
 	rp->checked = engine_counter(v->engine, "root-perms", "checks");
 	rp->insecure = engine_counter(v->engine, "root-perms", "insecure");
 	if (!rp->checked || !rp->insecure ||
-	    engine_subscribe(v->engine, EV_PROC_SCAN, on_proc, rp) < 0) {
+	    engine_subscribe(v->engine, EV_PROC_SCAN, on_proc, rp) < 0 ||
+	    engine_subscribe(v->engine, EV_MAPPING, on_proc, rp) < 0) {
 		root_perms_fini(rp);
 		return -1;
 	}
