@@ -219,6 +219,25 @@ static int apply_scope(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
+static int apply_audit_mode(struct parse_ctx *pc, const config_setting_t *s,
+			    const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	char *copy;
+
+	if (strcmp(v, "auto") && strcmp(v, "multicast") &&
+	    strcmp(v, "unicast") && strcmp(v, "off"))
+		return cfg_error(pc, s,
+				 "%s must be \"auto\", \"multicast\", \"unicast\" or \"off\"",
+				 spec->path);
+	copy = strdup(v);
+	if (!copy)
+		return cfg_error(pc, s, "out of memory");
+	free(pc->cfg->audit_mode);
+	pc->cfg->audit_mode = copy;
+	return 0;
+}
+
 /* Rule keys write into cfg->rules[rule]; the field offset is relative. */
 static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
 			   const struct key_spec *spec)
@@ -256,6 +275,8 @@ static const struct key_spec keys[] = {
 	{ "scope", STR, apply_scope },
 	{ "proc", GROUP },
 	{ "proc.rescan", STR, apply_duration, CF(proc_rescan), 10, 3600 },
+	{ "audit", GROUP },
+	{ "audit.mode", STR, apply_audit_mode },
 	{ "network", GROUP },
 	{ "network.netns", STR, apply_path, CF(netns), 0, 4000 },
 	{ "rules", GROUP },
@@ -404,6 +425,7 @@ void config_free(struct vigil_config *cfg)
 	free(cfg->control_socket);
 	free(cfg->control_group);
 	free(cfg->netns);
+	free(cfg->audit_mode);
 	free(cfg);
 }
 

@@ -43,6 +43,7 @@ struct vigil_config {
 	bool assess_repeat;
 	enum vigil_scope scope;
 	uint64_t proc_rescan;
+	char *audit_mode;	/* "auto", "multicast", "unicast", "off" */
 	char *netns;		/* NULL: vigild's own namespace */
 	struct rule_config rules[RULE_COUNT];
 };

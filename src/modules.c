@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "audit.h"
 #include "binaries.h"
 #include "modules.h"
 #include "proc.h"
@@ -15,6 +16,7 @@ const struct vigil_module *const vigil_modules[] = {
 	&no_dep_module,
 	&no_stack_cookies_module,
 	&binaries_module,
+	&audit_module,
 	&proc_module,
 	NULL,
 };

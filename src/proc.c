@@ -158,8 +158,7 @@ struct proc_scan {
 	uint64_t *scans, *procs, *errors;
 };
 
-static int scan_one(struct proc_scan *ps, int procfd, const char *name,
-		    struct proc_info *pi)
+static int read_one(int procfd, const char *name, struct proc_info *pi)
 {
 	ssize_t n;
 	int dfd, mfd, r = -1;
@@ -193,6 +192,20 @@ out:
 	return r;
 }
 
+int proc_read_pid(pid_t pid, struct proc_info *pi)
+{
+	char name[16];
+	int procfd, r;
+
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	r = read_one(procfd, name, pi);
+	close(procfd);
+	return r;
+}
+
 static void scan(struct proc_scan *ps)
 {
 	struct proc_info pi;
@@ -210,7 +223,7 @@ static void scan(struct proc_scan *ps)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		memset(&pi, 0, sizeof(pi));
-		if (scan_one(ps, dirfd(d), de->d_name, &pi) == 0) {
+		if (read_one(dirfd(d), de->d_name, &pi) == 0) {
 			n++;
 			if (pi.exe[0])
 				engine_publish(ps->v->engine, EV_PROC_SCAN,

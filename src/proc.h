@@ -45,6 +45,12 @@ int proc_read_status(int dirfd, struct proc_info *pi);
 int proc_parse_maps(FILE *f, struct proc_info *pi);
 void proc_info_clear(struct proc_info *pi);
 
+/*
+ * Read one process: status, exe and executable mappings.  Returns 0
+ * (exe "" for kernel threads), or -1 with errno (ENOENT: gone).
+ */
+int proc_read_pid(pid_t pid, struct proc_info *pi);
+
 /* The /proc scan module (modules.c). */
 extern const struct vigil_module proc_module;
 

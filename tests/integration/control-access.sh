@@ -21,7 +21,7 @@ as() {	# as UID GID GROUPS CMD...: run without any capability
 }
 
 # --- root only by default -------------------------------------------
-write_conf
+write_conf 'audit = { mode = "off"; };'
 start_vigild
 chmod 0755 "$T/run"
 as $NOBODY $GID "" "$VIGILCTL" -s "$T/run/control" status > "$T/out" 2>&1
@@ -39,7 +39,7 @@ ctl status --json | jq -e '.counters.vigild.control_refused == 1' >/dev/null ||
 stop_vigild
 
 # --- control_group may read, not change ------------------------------
-write_conf 'control_group = "nogroup";'
+write_conf 'audit = { mode = "off"; };' 'control_group = "nogroup";'
 start_vigild
 [ "$(stat -c '%a %g' "$T/run/control")" = "660 $GID" ] ||
 	fail "socket is $(stat -c '%a %g' "$T/run/control"), expected 660 $GID"

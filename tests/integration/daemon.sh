@@ -43,7 +43,7 @@ name" x=1'
 spawn_insecure_root "$NAME"
 VPID=$SPAWNED
 MOD="$T/ww/$NAME"
-write_conf 'proc = { rescan = "10s"; };'
+write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "10s"; };'
 start_vigild
 HAVE() {
 	ctl findings --json | jq -e --arg m "$MOD" "$@" >/dev/null
@@ -85,7 +85,7 @@ fi
 
 # --- SIGHUP: a good reload moves the socket and switches to JSON -----
 OLD_SOCK=$T/run/control
-write_conf 'proc = { rescan = "10s"; };' 'syslog = { format = "json"; };'
+write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "10s"; };' 'syslog = { format = "json"; };'
 sed -i "s|$T/run/control|$T/run/control2|" "$T/vigil.conf"
 kill -HUP "$VIGILD_PID"
 wait_until 5 "$VIGILCTL" -s "$T/run/control2" status ||

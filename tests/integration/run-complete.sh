@@ -6,7 +6,7 @@ need_root
 need jq
 setup_tmp
 spawn_insecure_root run-target
-write_conf 'assessment = { duration = "10s"; repeat = true; };'
+write_conf 'audit = { mode = "off"; };' 'assessment = { duration = "10s"; repeat = true; };'
 start_vigild
 R1=$(ctl status --json | jq -r '.run.id')
 [ -n "$R1" ] && [ "$R1" != null ] || fail "no run at start"

@@ -54,6 +54,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(c->syslog_remind, 0);
 	ck_assert_int_eq(c->proc_rescan, 60);
 	ck_assert_int_eq(c->max_findings, 10000);
+	ck_assert_str_eq(c->audit_mode, "auto");
 	for (i = 0; i < RULE_COUNT; i++)
 		ck_assert(c->rules[i].enabled);
 	ck_assert(!c->rules[RULE_UNUSED_PORTS].include_loopback);
@@ -142,6 +143,8 @@ static const struct {
 	{ "# ok\n  @include \"/etc/passwd\"\n",
 	  "t.conf:2: @include is not supported" },
 	{ "scope = [\"all\"];\n", "t.conf:1: 'scope' must be a string" },
+	{ "audit = {\n mode = \"sometimes\";\n};\n",
+	  "t.conf:2: audit.mode must be \"auto\", \"multicast\", \"unicast\" or \"off\"" },
 };
 
 START_TEST(errors_have_file_line)

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The audit source, without auditd: a program that runs and exits at
+# once is still caught (no /proc rescan could see it); rules deleted
+# under vigild's feet come back; at exit the rules, the audit pid and
+# the enabled flag are as before.  Then the same in multicast mode.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need gcc jq
+AH=$abs_top_builddir/tests/helpers/audithelper
+"$AH" status > /dev/null 2>&1 || skip "kernel audit not available here"
+"$AH" status | grep -q '^pid=0 ' ||
+	skip "an audit daemon is registered; this test wants the kernel to itself"
+setup_tmp
+BEFORE=$("$AH" status)
+on_exit "\"$AH\" set-enabled ${BEFORE##*enabled=}"
+gcc -O1 -fno-stack-protector -o "$T/quick" "$abs_top_srcdir/tests/data/fixture.c" ||
+	fail "gcc"
+
+for MODE in unicast multicast; do
+	rm -rf "$T/state"
+	# A rescan every hour: whatever is found quickly came from audit.
+	write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };'
+	: > "$T/vigild.log"
+	start_vigild
+	ctl status --json | jq -e --argjson u "$([ $MODE = unicast ] && echo 1 || echo 0)" \
+		'.counters.audit.unicast == $u' >/dev/null || fail "$MODE: wrong mode"
+	[ "$("$AH" count vigil)" -ge 4 ] || fail "$MODE: rules not installed"
+	cp "$T/quick" "$T/quick-$MODE"
+	echo x | "$T/quick-$MODE" > /dev/null
+	caught() {
+		ctl findings --json | jq -e --arg p "$T/quick-$MODE" \
+			'.[] | select(.rule == "software-without-stack-cookies" and .attributes.path == $p)'
+	}
+	wait_until 5 caught || fail "$MODE: short-lived program not caught: $(ctl status)"
+	ctl status --json | jq -e '.counters.audit.execs >= 1 and .counters.audit.malformed == 0' \
+		>/dev/null || fail "$MODE: audit counters: $(ctl status --json | jq .counters.audit)"
+
+	# auditctl -D: vigild puts its rules back and says so.
+	"$AH" delete-all
+	[ "$("$AH" count vigil)" -eq 0 ] || fail "delete-all left rules"
+	wait_until 15 sh -c "[ \$(\"$AH\" count vigil) -ge 4 ]" ||
+		fail "$MODE: rules not re-added after deletion"
+	wait_until 5 grep -q "added them again" "$T/vigild.log" ||
+		fail "$MODE: re-adding not logged"
+	ctl status --json | jq -e '.counters.audit.rules_readded >= 1' >/dev/null ||
+		fail "$MODE: re-adding not counted"
+	# ... and still works.
+	cp "$T/quick" "$T/again-$MODE"
+	echo x | "$T/again-$MODE" > /dev/null
+	wait_until 5 sh -c "\"$VIGILCTL\" -s \"$T/run/control\" findings --json | jq -e '.[] | select(.attributes.path == \"$T/again-$MODE\")'" ||
+		fail "$MODE: nothing caught after re-adding"
+	stop_vigild
+	[ "$("$AH" count vigil)" -eq 0 ] || fail "$MODE: rules left after exit"
+	[ "$("$AH" status)" = "$BEFORE" ] ||
+		fail "$MODE: audit status not restored: $("$AH" status), was $BEFORE"
+done
+echo "ok"

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auditrec.h"
+
+/* Records as the kernel sends them (netlink payload, no "type=" part). */
+static const char syscall_rec[] =
+	"audit(1795350374.263:76): arch=c000003e syscall=59 success=yes "
+	"exit=0 a0=55ae0ebbd120 a1=55ae0eb83fb0 a2=55ae0eb91ea0 a3=8 items=2 "
+	"ppid=16710 pid=16784 auid=4294967295 uid=0 gid=0 euid=0 suid=0 "
+	"fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 "
+	"comm=\"noprot4\" exe=\"/tmp/ax/noprot4\" subj=unconfined key=\"vigil\"";
+/* A name with a space and a newline is hex-encoded by the kernel. */
+static const char hex_rec[] =
+	"audit(1795350374.300:80): arch=c000003e syscall=59 success=yes "
+	"exit=0 ppid=1 pid=42 uid=1000 euid=0 comm=6576696C0A6E616D65 "
+	"exe=2F746D702F612062 key=(null)";
+
+START_TEST(header)
+{
+	struct auditrec_hdr h;
+	int off = auditrec_header(syscall_rec, strlen(syscall_rec), &h);
+
+	ck_assert_int_gt(off, 0);
+	ck_assert_uint_eq(h.sec, 1795350374);
+	ck_assert_uint_eq(h.msec, 263);
+	ck_assert_uint_eq(h.serial, 76);
+	ck_assert(!strncmp(syscall_rec + off, "arch=", 5));
+	ck_assert_int_eq(auditrec_header("audit(1.2:3)", 12, &h), -1);
+	ck_assert_int_eq(auditrec_header("audit(1.2:3): x", 9, &h), -1);
+	ck_assert_int_eq(auditrec_header("audit(x.2:3): ", 14, &h), -1);
+	ck_assert_int_eq(auditrec_header("audit(1.2000:3): ", 17, &h), -1);
+	ck_assert_int_eq(auditrec_header("type=SYSCALL", 12, &h), -1);
+	ck_assert_int_eq(auditrec_header("audit(99999999999999999999.1:1): ",
+					 33, &h), -1);
+}
+END_TEST
+
+START_TEST(fields)
+{
+	const char *b = syscall_rec;
+	size_t n = strlen(b);
+	unsigned long long v;
+	char s[64];
+
+	ck_assert_int_eq(auditrec_num(b, n, "syscall", 10, &v), 0);
+	ck_assert_uint_eq(v, 59);
+	ck_assert_int_eq(auditrec_num(b, n, "arch", 16, &v), 0);
+	ck_assert_uint_eq(v, 0xc000003e);
+	/* "pid" must not match "ppid", "uid" not "auid"/"suid". */
+	ck_assert_int_eq(auditrec_num(b, n, "pid", 10, &v), 0);
+	ck_assert_uint_eq(v, 16784);
+	ck_assert_int_eq(auditrec_num(b, n, "ppid", 10, &v), 0);
+	ck_assert_uint_eq(v, 16710);
+	ck_assert_int_eq(auditrec_num(b, n, "uid", 10, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(auditrec_str(b, n, "exe", s, sizeof(s)), 15);
+	ck_assert_str_eq(s, "/tmp/ax/noprot4");
+	ck_assert_int_eq(auditrec_str(b, n, "tty", s, sizeof(s)), 6);
+	ck_assert_str_eq(s, "(none)");
+	ck_assert_int_eq(auditrec_str(b, n, "missing", s, sizeof(s)), -1);
+	/* Bounded by len: a field past it does not exist. */
+	ck_assert_int_eq(auditrec_str(b, 60, "exe", s, sizeof(s)), -1);
+	/* Too small an output buffer is an error, not a cut. */
+	ck_assert_int_eq(auditrec_str(b, n, "exe", s, 8), -1);
+
+	b = hex_rec;
+	n = strlen(b);
+	ck_assert_int_eq(auditrec_str(b, n, "exe", s, sizeof(s)), 8);
+	ck_assert_str_eq(s, "/tmp/a b");
+	ck_assert_int_eq(auditrec_str(b, n, "comm", s, sizeof(s)), 9);
+	ck_assert_str_eq(s, "evil\nname");
+	ck_assert_int_eq(auditrec_str(b, n, "key", s, sizeof(s)), 6);
+	ck_assert_str_eq(s, "(null)");
+}
+END_TEST
+
+START_TEST(decode)
+{
+	char s[16];
+
+	ck_assert_int_eq(auditrec_decode("\"abc", 4, s, sizeof(s)), -1);
+	ck_assert_int_eq(auditrec_decode("\"", 1, s, sizeof(s)), -1);
+	ck_assert_int_eq(auditrec_decode("ABC", 3, s, sizeof(s)), 3);
+	/* Kernel hex is always of even length: odd is a plain word. */
+	ck_assert_int_eq(auditrec_decode("414", 3, s, sizeof(s)), 3);
+	ck_assert_str_eq(s, "414");
+	ck_assert_int_eq(auditrec_decode("4142", 4, s, sizeof(s)), 2);
+	ck_assert_str_eq(s, "AB");
+	/* An encoded NUL ends the string. */
+	ck_assert_int_eq(auditrec_decode("41004243", 8, s, sizeof(s)), 1);
+	ck_assert_str_eq(s, "A");
+	ck_assert_int_eq(auditrec_decode("\"\"", 2, s, sizeof(s)), 0);
+	ck_assert_str_eq(s, "");
+}
+END_TEST
+
+/* A quote inside a value must not hide the next field. */
+START_TEST(quotes)
+{
+	static const char b[] = "a=\"x y=1\" y=2 msg='op=login res=ok'";
+	unsigned long long v;
+	char s[32];
+
+	ck_assert_int_eq(auditrec_num(b, strlen(b), "y", 10, &v), 0);
+	ck_assert_uint_eq(v, 2);
+	ck_assert_int_eq(auditrec_str(b, strlen(b), "a", s, sizeof(s)), 5);
+	ck_assert_str_eq(s, "x y=1");
+	ck_assert_int_eq(auditrec_str(b, strlen(b), "res", s, sizeof(s)), -1);
+}
+END_TEST
+
+START_TEST(execve_args)
+{
+	static const char r1[] =
+		"argc=4 a0=\"/usr/bin/ftp\" a1=2D6E20 a2_len=10 "
+		"a2[0]=3132333435";
+	static const char r2[] = "a2[1]=3637383930 a3=\"last\"";
+	struct auditrec_argv a;
+
+	auditrec_argv_init(&a);
+	auditrec_argv_add(&a, r1, strlen(r1));
+	auditrec_argv_add(&a, r2, strlen(r2));
+	ck_assert_int_eq(a.argc, 4);
+	ck_assert_int_eq(a.n, 4);
+	ck_assert_str_eq(sbuf_str(&a.args[0]), "/usr/bin/ftp");
+	ck_assert_str_eq(sbuf_str(&a.args[1]), "-n ");
+	ck_assert_str_eq(sbuf_str(&a.args[2]), "1234567890");
+	ck_assert_str_eq(sbuf_str(&a.args[3]), "last");
+	ck_assert(!a.truncated && !a.malformed);
+	auditrec_argv_free(&a);
+}
+END_TEST
+
+START_TEST(execve_bounds)
+{
+	struct auditrec_argv a;
+	struct sbuf rec;
+	int i;
+
+	/* More arguments than kept, and one longer than kept. */
+	sbuf_init(&rec);
+	sbuf_printf(&rec, "argc=%d", AUDITREC_MAX_ARGS + 10);
+	for (i = 0; i < AUDITREC_MAX_ARGS + 10; i++)
+		sbuf_printf(&rec, " a%d=\"x\"", i);
+	auditrec_argv_init(&a);
+	auditrec_argv_add(&a, sbuf_str(&rec), rec.len);
+	ck_assert_int_eq(a.n, AUDITREC_MAX_ARGS);
+	ck_assert(a.truncated);
+	auditrec_argv_free(&a);
+
+	sbuf_reset(&rec);
+	sbuf_adds(&rec, "argc=1 a0_len=10000");
+	for (i = 0; i < 5; i++) {
+		int k;
+
+		sbuf_printf(&rec, " a0[%d]=", i);
+		for (k = 0; k < 1000; k++)
+			sbuf_adds(&rec, "41");
+	}
+	auditrec_argv_init(&a);
+	auditrec_argv_add(&a, sbuf_str(&rec), rec.len);
+	ck_assert_uint_eq(a.args[0].len, AUDITREC_MAX_ARG);
+	ck_assert(a.truncated);
+	auditrec_argv_free(&a);
+	sbuf_free(&rec);
+}
+END_TEST
+
+/* Hostile input: every prefix of every record parses without harm. */
+START_TEST(prefixes)
+{
+	static const char *const recs[] = { syscall_rec, hex_rec };
+	unsigned long long v;
+	struct auditrec_argv a;
+	size_t r, len;
+	char s[64];
+
+	for (r = 0; r < 2; r++) {
+		for (len = 0; len <= strlen(recs[r]); len++) {
+			char *copy = malloc(len ? len : 1);
+
+			memcpy(copy, recs[r], len);
+			auditrec_str(copy, len, "exe", s, sizeof(s));
+			auditrec_num(copy, len, "pid", 10, &v);
+			auditrec_argv_init(&a);
+			auditrec_argv_add(&a, copy, len);
+			auditrec_argv_free(&a);
+			free(copy);
+		}
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("auditrec");
+	TCase *tc = tcase_create("auditrec");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, header);
+	tcase_add_test(tc, fields);
+	tcase_add_test(tc, decode);
+	tcase_add_test(tc, quotes);
+	tcase_add_test(tc, execve_args);
+	tcase_add_test(tc, execve_bounds);
+	tcase_add_test(tc, prefixes);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
