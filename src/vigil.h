@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "modules.h"
 #include "output.h"
+#include "proc.h"
 #include "state.h"
 
 /* The one context of vigild, passed explicitly to everything. */
@@ -30,6 +31,7 @@ struct vigil {
 	struct control *control;
 	struct loop_timer *remind;
 	json_object *host;
+	struct proc_table *procs;	/* proc.c: live processes, or NULL */
 	int64_t started;		/* unix time */
 	uint64_t *reloads;
 	void *mod_priv[VIGIL_MAX_MODULES];

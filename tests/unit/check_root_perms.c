@@ -164,6 +164,56 @@ START_TEST(parse_status_self)
 }
 END_TEST
 
+static struct proc_info info(pid_t pid, const char *exe, uid_t uid)
+{
+	struct proc_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = pid;
+	pi.ruid = pi.euid = uid;
+	snprintf(pi.exe, sizeof(pi.exe), "%s", exe);
+	snprintf(pi.comm, sizeof(pi.comm), "c%d", (int)pid);
+	return pi;
+}
+
+START_TEST(table)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_info a = info(10, "/bin/a", 0), b = info(4106, "/bin/b", 5);
+	const struct proc_entry *e;
+	pid_t p;
+
+	/* 10 and 4106 share a bucket. */
+	proc_table_scan_begin(t);
+	ck_assert_int_eq(proc_table_update(t, &a), 0);
+	ck_assert_int_eq(proc_table_update(t, &b), 0);
+	ck_assert_uint_eq(proc_table_scan_end(t), 0);
+	e = proc_table_get(t, 4106);
+	ck_assert_str_eq(e->exe, "/bin/b");
+	ck_assert_int_eq(e->euid, 5);
+	/* An exec changes the program of a known pid. */
+	a = info(10, "/usr/bin/new", 0);
+	ck_assert_int_eq(proc_table_update(t, &a), 0);
+	ck_assert_str_eq(proc_table_get(t, 10)->exe, "/usr/bin/new");
+	ck_assert_uint_eq(proc_table_count(t), 2);
+	/* The next scan sees only 10: 4106 is pruned. */
+	proc_table_scan_begin(t);
+	ck_assert_int_eq(proc_table_update(t, &a), 0);
+	ck_assert_uint_eq(proc_table_scan_end(t), 1);
+	ck_assert_ptr_null(proc_table_get(t, 4106));
+	ck_assert_uint_eq(proc_table_count(t), 1);
+	/* Bounded. */
+	for (p = 100; p < 100 + PROC_MAX_PIDS - 1; p++) {
+		b = info(p, "/x", 1);
+		ck_assert_int_eq(proc_table_update(t, &b), 0);
+	}
+	b = info(1, "/x", 1);
+	ck_assert_int_eq(proc_table_update(t, &b), -1);
+	ck_assert_int_eq(errno, ENOSPC);
+	proc_table_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("root_perms");
@@ -176,6 +226,7 @@ int main(void)
 	tcase_add_test(tc, identity_and_errors);
 	tcase_add_test(tc, parse_maps);
 	tcase_add_test(tc, parse_status_self);
+	tcase_add_test(tc, table);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
