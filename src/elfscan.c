@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * How a binary was built, from its ELF headers (libelf): DEP, stack
- * cookies, PIE, RELRO.  Files are untrusted: libelf reads them with
- * bounds checks (ELF_C_READ, never a mapping that a truncated file
- * turns into SIGBUS), and whatever cannot be read is "unknown".
+ * cookies, PIE, RELRO.  Files are untrusted and can be large: they are
+ * read sparsely into a zero-filled image of the file's size (pages never
+ * written cost nothing) -- the ELF header, the header tables and only
+ * the sections examined -- and libelf parses that image with its bounds
+ * checks.  No mapping of the file, which a concurrent truncation would
+ * turn into SIGBUS.  Whatever cannot be read is "unknown".
  */
 #include "build.h"
 
@@ -78,12 +81,103 @@ static int nx_by_default(GElf_Half machine)
 	       machine == EM_RISCV;
 }
 
+/* The sparse copy of a file that libelf parses. */
+struct image {
+	int fd;
+	char *buf;
+	size_t size;
+};
+
+/* Read [off, off+len) of the file into the image, clamped to its size. */
+static void fill(struct image *im, uint64_t off, uint64_t len)
+{
+	if (off >= im->size)
+		return;
+	if (len > im->size - off)
+		len = im->size - off;
+	while (len) {
+		ssize_t n = pread(im->fd, im->buf + off, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+}
+
+static uint64_t rd(const unsigned char *p, int n, int msb)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[msb ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/*
+ * Read the ELF header, then the program and section header tables it
+ * points to.  Returns 0, or -1/ENOEXEC when it is not ELF.
+ */
+static int fill_headers(struct image *im)
+{
+	const unsigned char *h = (const unsigned char *)im->buf;
+	uint64_t phoff, shoff, phsz, shsz;
+	int is64, msb;
+
+	fill(im, 0, 64);
+	if (im->size < 52 || memcmp(h, ELFMAG, SELFMAG) ||
+	    (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64) ||
+	    (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB)) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	is64 = h[EI_CLASS] == ELFCLASS64;
+	msb = h[EI_DATA] == ELFDATA2MSB;
+	if (is64) {
+		phoff = rd(h + 0x20, 8, msb);
+		shoff = rd(h + 0x28, 8, msb);
+		phsz = rd(h + 0x36, 2, msb) * rd(h + 0x38, 2, msb);
+		shsz = rd(h + 0x3a, 2, msb) * rd(h + 0x3c, 2, msb);
+	} else {
+		phoff = rd(h + 0x1c, 4, msb);
+		shoff = rd(h + 0x20, 4, msb);
+		phsz = rd(h + 0x2a, 2, msb) * rd(h + 0x2c, 2, msb);
+		shsz = rd(h + 0x2e, 2, msb) * rd(h + 0x30, 2, msb);
+	}
+	fill(im, phoff, phsz);
+	/* e_shnum 0 with e_shoff set: the count is in section 0. */
+	fill(im, shoff, shsz ? shsz : (is64 ? 64 : 40));
+	if (!shsz && shoff) {
+		uint64_t n = rd(h + (is64 ? 0x3a : 0x2e), 2, msb);
+		const unsigned char *s0 = (const unsigned char *)im->buf + shoff;
+
+		if (shoff + (is64 ? 64 : 40) <= im->size)
+			fill(im, shoff, n * (is64 ? rd(s0 + 32, 8, msb) :
+					     rd(s0 + 20, 4, msb)));
+	}
+	return 0;
+}
+
+/* Read a section's contents into the image before libelf looks. */
+static void fill_section(struct image *im, Elf *e, size_t ndx)
+{
+	Elf_Scn *scn = elf_getscn(e, ndx);
+	GElf_Shdr sh;
+
+	if (scn && gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS)
+		fill(im, sh.sh_offset, sh.sh_size);
+}
+
 struct scan {
 	int has_interp, has_dynamic, has_relro, bind_now, df1_pie;
 	int stack_seen, stack_exec;
 	int cookie_import, cookie_defined, writer_import, symtab;
 	int go;
 	int phdr_err, shdr_err;
+	int debug_only;		/* .text is NOBITS: separate debug info */
 	char writer[32];
 	char cookie[32];
 };
@@ -170,8 +264,10 @@ static void scan_symbols(Elf *e, Elf_Data *d, GElf_Shdr *sh, struct scan *s)
 	}
 }
 
-static void scan_sections(Elf *e, off_t size, struct scan *s)
+static void scan_sections(Elf *e, struct image *im, int is_static,
+			  struct scan *s)
 {
+	off_t size = (off_t)im->size;
 	size_t shstrndx = 0;
 	Elf_Scn *scn = NULL;
 
@@ -183,6 +279,8 @@ static void scan_sections(Elf *e, off_t size, struct scan *s)
 	}
 	if (elf_getshdrstrndx(e, &shstrndx) < 0)
 		shstrndx = 0;
+	if (shstrndx)
+		fill_section(im, e, shstrndx);
 	while ((scn = elf_nextscn(e, scn))) {
 		const char *name;
 		Elf_Data *d;
@@ -199,6 +297,8 @@ static void scan_sections(Elf *e, off_t size, struct scan *s)
 			continue;
 		}
 		name = shstrndx ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
+		if (name && !strcmp(name, ".text") && sh.sh_type == SHT_NOBITS)
+			s->debug_only = 1;
 		if (name && (!strcmp(name, ".go.buildinfo") ||
 			     !strcmp(name, ".note.go.buildid") ||
 			     !strcmp(name, ".gopclntab")))
@@ -206,6 +306,12 @@ static void scan_sections(Elf *e, off_t size, struct scan *s)
 		if (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB &&
 		    sh.sh_type != SHT_DYNAMIC)
 			continue;
+		/* .dynsym says it all for a dynamic object: skip .symtab. */
+		if (sh.sh_type == SHT_SYMTAB && !is_static)
+			continue;
+		fill(im, sh.sh_offset, sh.sh_size);
+		if (sh.sh_type != SHT_DYNAMIC)
+			fill_section(im, e, sh.sh_link);
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf) {
 			/* A symbol table past the end of a truncated file. */
@@ -285,14 +391,24 @@ static void judge_cookies(const struct scan *s, int is_static,
 	}
 }
 
+static void not_run(struct elf_verdict *v, const char *why)
+{
+	v->dep = v->stack_cookies = ELF_UNKNOWN;
+	v->pie = PIE_UNKNOWN;
+	v->relro = RELRO_UNKNOWN;
+	snprintf(v->dep_reason, sizeof(v->dep_reason), "%s", why);
+	snprintf(v->cookie_reason, sizeof(v->cookie_reason), "%s", why);
+}
+
 int elf_analyze_fd(int fd, struct elf_verdict *v)
 {
+	struct image im = { .fd = fd };
 	struct scan s;
 	GElf_Ehdr eh;
 	size_t nph = 0;
 	int is_dso, is_static, r = -1;
 	struct stat st;
-	Elf *e;
+	Elf *e = NULL;
 
 	memset(v, 0, sizeof(*v));
 	memset(&s, 0, sizeof(s));
@@ -306,7 +422,14 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 		errno = ENOSYS;
 		return -1;
 	}
-	e = elf_begin(fd, ELF_C_READ, NULL);
+	im.size = (size_t)st.st_size;
+	/* calloc of a large size maps fresh zero pages: only read ones count. */
+	im.buf = calloc(1, im.size ? im.size : 1);
+	if (!im.buf)
+		return -1;
+	if (fill_headers(&im) < 0)
+		goto out;
+	e = elf_memory(im.buf, im.size);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
 		errno = ENOEXEC;
 		goto out;
@@ -333,8 +456,8 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 	    (GElf_Off)st.st_size - eh.e_shoff)
 		s.shdr_err = 1;
 	scan_phdrs(e, nph, &s);
-	scan_sections(e, st.st_size, &s);
 	is_static = !s.has_interp && !s.has_dynamic;
+	scan_sections(e, &im, is_static, &s);
 	is_dso = eh.e_type == ET_DYN && !s.has_interp && !s.df1_pie &&
 		 !is_static;
 	judge_dep(&eh, &s, is_dso, v);
@@ -352,18 +475,18 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 		v->relro = RELRO_UNKNOWN;
 	if (s.phdr_err)
 		v->pie = PIE_UNKNOWN;
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		snprintf(v->dep_reason, sizeof(v->dep_reason),
-			 "not an executable or shared object (e_type %u)",
-			 (unsigned int)eh.e_type);
-		v->dep = v->stack_cookies = ELF_UNKNOWN;
-		v->pie = PIE_UNKNOWN;
-		v->relro = RELRO_UNKNOWN;
-	}
+	/* Files that never run as they are: say so rather than guess. */
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		not_run(v, eh.e_type == ET_REL ?
+			"relocatable object (.o, .ko): not run as it is" :
+			"not an executable or shared object");
+	else if (s.debug_only)
+		not_run(v, "separate debug information: holds no code");
 	r = 0;
 out:
 	if (e)
 		elf_end(e);
+	free(im.buf);
 	return r;
 }
 

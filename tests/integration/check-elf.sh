@@ -19,6 +19,7 @@ cc "$F/libnoprot.so" -shared -fPIC -fno-stack-protector "$D/fixture-lib.c"
 cc "$F/libprot.so" -shared -fPIC -fstack-protector-strong "$D/fixture-lib.c"
 cc "$F/libexec.so" -shared -fPIC -fstack-protector-strong -z execstack "$D/fixture-lib.c"
 cp "$F/noprot" "$F/noprot-stripped" && strip "$F/noprot-stripped"
+gcc -c -o "$F/object.o" "$D/fixture.c" || fail "gcc -c"
 if gcc -static -fno-stack-protector -o "$F/static" "$D/fixture.c" 2>/dev/null; then
 	cp "$F/static" "$F/static-stripped" && strip "$F/static-stripped"
 	HAVE_STATIC=1
@@ -61,6 +62,8 @@ expect truncated yes unknown yes unknown
 expect truncated-early unknown unknown unknown unknown
 v truncated reason | grep -q "unreadable (truncated or damaged file)" ||
 	fail "truncated reason: $(v truncated reason)"
+expect object.o unknown unknown unknown unknown
+v object.o reason | grep -q "relocatable object" || fail "object reason"
 v noprot reason | grep -q "no __stack_chk_fail although it calls" ||
 	fail "noprot reason: $(v noprot reason)"
 v execstack reason | grep -q "executable stack (RWX)" || fail "execstack reason"
