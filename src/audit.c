@@ -40,8 +40,19 @@ struct pending {
 	struct pending *prev, *next;	/* age order */
 };
 
+/* A process whose mappings changed, handled in the next batch. */
+struct dirty {
+	pid_t pid;
+	uid_t uid, euid;
+	char comm[17];
+	char exe[PATH_MAX];	/* from an exec record, or "" */
+};
+
 struct audit_src {
 	struct vigil *v;
+	struct dirty dirty[AUDIT_MAX_DIRTY];
+	size_t ndirty;
+	struct loop_timer *batch_timer;
 	int rec_fd;		/* records: multicast, or unicast if daemon */
 	int mgmt_fd;		/* rules and status */
 	int unicast;
@@ -206,11 +217,80 @@ static void free_pending(struct pending *p)
 	free(p);
 }
 
+/*
+ * MMAP records name no file: the process's maps do.  A process start
+ * brings an exec and several mmaps, so processes are gathered and their
+ * maps read once per batch.  One already gone is judged by the exe its
+ * exec record named.
+ */
+static void publish_dirty(struct audit_src *as, const struct dirty *d)
+{
+	struct proc_map m = { .path = (char *)d->exe };
+	struct proc_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	if (proc_read_pid(d->pid, &pi) == 0 && pi.exe[0]) {
+		engine_publish(as->v->engine, EV_MAPPING, &pi);
+		proc_info_clear(&pi);
+		return;
+	}
+	proc_info_clear(&pi);
+	if (d->exe[0] != '/')
+		return;
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = d->pid;
+	pi.ruid = d->uid;
+	pi.euid = d->euid;
+	memcpy(pi.comm, d->comm, sizeof(pi.comm));
+	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
+	pi.maps = &m;
+	pi.nmaps = 1;
+	engine_publish(as->v->engine, EV_MAPPING, &pi);
+}
+
+static void flush_dirty(struct audit_src *as)
+{
+	size_t i;
+
+	for (i = 0; i < as->ndirty; i++)
+		publish_dirty(as, &as->dirty[i]);
+	as->ndirty = 0;
+}
+
+static void on_batch(struct loop *loop, struct loop_timer *t, void *data)
+{
+	flush_dirty(data);
+}
+
+static void mark_dirty(struct audit_src *as, const struct pending *p,
+		       int is_exec)
+{
+	struct dirty *d = NULL;
+	size_t i;
+
+	for (i = 0; i < as->ndirty; i++)
+		if (as->dirty[i].pid == p->pid)
+			d = &as->dirty[i];
+	if (!d) {
+		if (as->ndirty == AUDIT_MAX_DIRTY)
+			flush_dirty(as);
+		d = &as->dirty[as->ndirty++];
+		memset(d, 0, sizeof(*d));
+		d->pid = p->pid;
+	}
+	d->uid = p->uid;
+	d->euid = p->euid;
+	snprintf(d->comm, sizeof(d->comm), "%.16s", p->comm);
+	if (is_exec)
+		snprintf(d->exe, sizeof(d->exe), "%s", p->exe);
+	if (!loop_timer_armed(as->batch_timer))
+		loop_timer_arm(as->batch_timer, AUDIT_BATCH_MS, 0);
+}
+
 /* Publish what the event tells: an exec, and the mappings to check. */
 static void complete(struct audit_src *as, struct pending *p)
 {
 	int is_exec, is_mmap;
-	struct proc_info pi;
 
 	unlink_pending(as, p);
 	(*as->events)++;
@@ -232,28 +312,7 @@ static void complete(struct audit_src *as, struct pending *p)
 	} else {
 		(*as->mmaps)++;
 	}
-	/* MMAP records name no file: the process's maps do. */
-	memset(&pi, 0, sizeof(pi));
-	if (proc_read_pid(p->pid, &pi) == 0 && pi.exe[0]) {
-		engine_publish(as->v->engine, EV_MAPPING, &pi);
-	} else if (is_exec && p->exe[0] == '/') {
-		/* Gone already: what the record says is all there is. */
-		struct proc_map m = { .path = p->exe };
-
-		proc_info_clear(&pi);
-		memset(&pi, 0, sizeof(pi));
-		pi.pid = p->pid;
-		pi.ruid = p->uid;
-		pi.euid = p->euid;
-		snprintf(pi.comm, sizeof(pi.comm), "%.16s", p->comm);
-		snprintf(pi.exe, sizeof(pi.exe), "%s", p->exe);
-		pi.maps = &m;
-		pi.nmaps = 1;
-		engine_publish(as->v->engine, EV_MAPPING, &pi);
-		pi.maps = NULL;
-		pi.nmaps = 0;
-	}
-	proc_info_clear(&pi);
+	mark_dirty(as, p, is_exec);
 out:
 	free_pending(p);
 }
@@ -585,11 +644,12 @@ static int audit_init(struct vigil *v, void **priv)
 	as->flush_timer = loop_timer_new(v->loop, on_flush, as);
 	as->check_timer = loop_timer_new(v->loop, on_check, as);
 	as->readd_timer = loop_timer_new(v->loop, on_readd, as);
+	as->batch_timer = loop_timer_new(v->loop, on_batch, as);
 	if (!as->buf || !as->records || !as->events || !as->execs ||
 	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
 	    !as->readded || !as->malformed || !as->incomplete ||
 	    !as->unicast_ctr || !as->flush_timer || !as->check_timer ||
-	    !as->readd_timer) {
+	    !as->readd_timer || !as->batch_timer) {
 		audit_fini(as);
 		return -1;
 	}
@@ -685,6 +745,7 @@ static void audit_fini(void *priv)
 	loop_timer_free(as->flush_timer);
 	loop_timer_free(as->check_timer);
 	loop_timer_free(as->readd_timer);
+	loop_timer_free(as->batch_timer);
 	free(as->buf);
 	free(as);
 }

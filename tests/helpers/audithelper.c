@@ -6,6 +6,7 @@
  *   audithelper delete-all    delete every rule (what auditctl -D does)
  *   audithelper status        "pid=N enabled=N"
  *   audithelper set-enabled N turn kernel auditing off (0) or on (1)
+ *   audithelper lost          the kernel's count of lost records
  */
 #include <errno.h>
 #include <libaudit.h>
@@ -112,14 +113,18 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "delete-all"))
 		return each_rule(fd, delete_rule, NULL) < 0;
-	if (argc == 2 && !strcmp(argv[1], "status")) {
+	if (argc == 2 && (!strcmp(argv[1], "status") ||
+			  !strcmp(argv[1], "lost"))) {
 		if (audit_request_status(fd) <= 0)
 			return 1;
 		while (reply(fd, &rep) > 0) {
 			if (rep.type != AUDIT_GET)
 				continue;
-			printf("pid=%u enabled=%u\n", rep.status->pid,
-			       rep.status->enabled);
+			if (!strcmp(argv[1], "lost"))
+				printf("%u\n", rep.status->lost);
+			else
+				printf("pid=%u enabled=%u\n", rep.status->pid,
+				       rep.status->enabled);
 			return 0;
 		}
 		return 1;
