@@ -10,6 +10,7 @@
 
 #include "assess.h"
 #include "duration.h"
+#include "jsonutil.h"
 #include "log.h"
 
 #define MAX_HOOKS 16
@@ -296,33 +297,14 @@ json_object *run_to_json(const struct run *r)
 	return o;
 }
 
-json_object *assess_to_json(const struct assess *a)
+static json_object *run_item(const void *ctx, size_t i)
 {
-	json_object *arr = json_object_new_array();
-	size_t i;
-
-	if (!arr)
-		return NULL;
-	for (i = 0; i < a->n; i++) {
-		json_object *o = run_to_json(assess_at(a, i));
-
-		if (!o) {
-			json_object_put(arr);
-			return NULL;
-		}
-		json_object_array_add(arr, o);
-	}
-	return arr;
+	return run_to_json(assess_at(ctx, i));
 }
 
-static const char *get_str(json_object *o, const char *k)
+json_object *assess_to_json(const struct assess *a)
 {
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_array_of(a->n, run_item, a);
 }
 
 static unsigned int get_count(json_object *o, const char *k)
@@ -346,9 +328,9 @@ int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err)
 	n = json_object_array_length(arr);
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *v;
-		const char *id = get_str(o, "id"), *st = get_str(o, "state");
-		const char *start = get_str(o, "start"), *end;
-		const char *reason = get_str(o, "reason");
+		const char *id = json_get_str(o, "id"), *st = json_get_str(o, "state");
+		const char *start = json_get_str(o, "start"), *end;
+		const char *reason = json_get_str(o, "reason");
 		struct run r;
 		int s;
 
@@ -363,7 +345,7 @@ int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err)
 			continue;
 		snprintf(r.id, sizeof(r.id), "%s", id);
 		r.state = (enum run_state)s;
-		end = get_str(o, "end");
+		end = json_get_str(o, "end");
 		if (end)
 			parse_utc(end, &r.end);
 		if (json_object_object_get_ex(o, "duration", &v))

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "findings.h"
+#include "jsonutil.h"
 
 #define N_BUCKETS 4096
 
@@ -347,39 +348,20 @@ err:
 	return NULL;
 }
 
-json_object *findings_to_json(const struct findings *fs)
+static json_object *finding_item(const void *ctx, size_t i)
 {
-	json_object *arr = json_object_new_array();
-	size_t i;
-
-	if (!arr)
-		return NULL;
-	for (i = 0; i < fs->n; i++) {
-		json_object *o = finding_to_json(fs->all[i]);
-
-		if (!o) {
-			json_object_put(arr);
-			return NULL;
-		}
-		json_object_array_add(arr, o);
-	}
-	return arr;
+	return finding_to_json(findings_at(ctx, i));
 }
 
-static const char *get_str(json_object *o, const char *k)
+json_object *findings_to_json(const struct findings *fs)
 {
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_array_of(fs->n, finding_item, fs);
 }
 
 static struct finding *finding_from_json(json_object *o)
 {
-	const char *rule = get_str(o, "rule"), *key = get_str(o, "asset_key");
-	const char *t1 = get_str(o, "first_seen"), *t2 = get_str(o, "last_seen");
+	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
+	const char *t1 = json_get_str(o, "first_seen"), *t2 = json_get_str(o, "last_seen");
 	const struct rule_meta *m;
 	json_object *v, *runs;
 	struct finding *f;

@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,8 +201,6 @@ int main(void)
 {
 	Suite *s = suite_create("auditrec");
 	TCase *tc = tcase_create("auditrec");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, header);
 	tcase_add_test(tc, fields);
@@ -211,9 +210,5 @@ int main(void)
 	tcase_add_test(tc, execve_bounds);
 	tcase_add_test(tc, prefixes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

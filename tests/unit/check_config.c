@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,8 +232,6 @@ int main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, builtin_is_conf_file);
 	tcase_add_test(tc, defaults);
@@ -241,9 +240,5 @@ int main(void)
 			    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, file_checks);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdlib.h>
 
@@ -65,15 +66,9 @@ int main(void)
 {
 	Suite *s = suite_create("duration");
 	TCase *tc = tcase_create("duration");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, parse, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, format_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

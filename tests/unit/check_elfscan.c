@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -142,8 +143,6 @@ int main(void)
 {
 	Suite *s = suite_create("elfscan");
 	TCase *tc = tcase_create("elfscan");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, whole);
@@ -152,9 +151,5 @@ int main(void)
 	tcase_add_test(tc, not_elf);
 	tcase_add_test(tc, cache);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,17 +133,11 @@ int main(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = tcase_create("escape");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, values, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, every_byte);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, finding_line);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

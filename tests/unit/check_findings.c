@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,8 +291,6 @@ int main(void)
 {
 	Suite *s = suite_create("findings");
 	TCase *tc = tcase_create("findings");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, dedup);
 	tcase_add_test(tc, stable_ids);
@@ -301,9 +300,5 @@ int main(void)
 	tcase_add_test(tc, severities);
 	tcase_add_test(tc, catalog_matches_rules);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

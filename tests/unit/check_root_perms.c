@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -218,8 +219,6 @@ int main(void)
 {
 	Suite *s = suite_create("root_perms");
 	TCase *tc = tcase_create("root_perms");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, verdicts);
@@ -228,9 +227,5 @@ int main(void)
 	tcase_add_test(tc, parse_status_self);
 	tcase_add_test(tc, table);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

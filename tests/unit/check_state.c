@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <check.h>
+#include "unit.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -220,8 +221,6 @@ int main(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("state");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -233,9 +232,5 @@ int main(void)
 	tcase_add_test(tc, write_errors);
 	tcase_add_test(tc, kill_during_writes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }
