@@ -57,6 +57,7 @@ struct audit_src {
 	int mgmt_fd;		/* rules and status */
 	int unicast;
 	int enabled_by_us;
+	uint32_t old_backlog;	/* restored at exit when non-zero */
 	int rules_installed;
 	struct mnl_socket *mc;
 	struct pending *buckets[N_BUCKETS];
@@ -694,6 +695,10 @@ static int audit_init(struct vigil *v, void **priv)
 			 strerror(errno));
 		return 0;
 	}
+	/* The kernel's default queue of 64 overflows in any exec burst. */
+	if (as->unicast && st.backlog_limit < AUDIT_BACKLOG &&
+	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0)
+		as->old_backlog = st.backlog_limit;
 	*as->unicast_ctr = (uint64_t)as->unicast;
 	if (loop_add_fd(v->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
@@ -721,6 +726,8 @@ static void audit_fini(void *priv)
 	if (as->mgmt_fd >= 0) {
 		if (as->rules_installed)
 			remove_rules(as);
+		if (as->old_backlog)
+			audit_set_backlog_limit(as->mgmt_fd, as->old_backlog);
 		if (as->enabled_by_us) {
 			audit_set_enabled(as->mgmt_fd, 0);
 			marker_set(as, 0);

@@ -4,7 +4,7 @@
  * the tests need no auditd/auditctl:
  *   audithelper count KEY     number of loaded rules with that key
  *   audithelper delete-all    delete every rule (what auditctl -D does)
- *   audithelper status        "pid=N enabled=N"
+ *   audithelper status        "pid=N enabled=N backlog_limit=N"
  *   audithelper set-enabled N turn kernel auditing off (0) or on (1)
  *   audithelper lost          the kernel's count of lost records
  */
@@ -123,8 +123,9 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[1], "lost"))
 				printf("%u\n", rep.status->lost);
 			else
-				printf("pid=%u enabled=%u\n", rep.status->pid,
-				       rep.status->enabled);
+				printf("pid=%u enabled=%u backlog_limit=%u\n",
+				       rep.status->pid, rep.status->enabled,
+				       rep.status->backlog_limit);
 			return 0;
 		}
 		return 1;

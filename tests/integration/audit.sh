@@ -12,7 +12,8 @@ AH=$abs_top_builddir/tests/helpers/audithelper
 	skip "an audit daemon is registered; this test wants the kernel to itself"
 setup_tmp
 BEFORE=$("$AH" status)
-on_exit "\"$AH\" set-enabled ${BEFORE##*enabled=}"
+ENABLED=$(echo "$BEFORE" | sed 's/.*enabled=\([0-9]*\).*/\1/')
+on_exit "\"$AH\" set-enabled $ENABLED"
 gcc -O1 -fno-stack-protector -o "$T/quick" "$abs_top_srcdir/tests/data/fixture.c" ||
 	fail "gcc"
 
@@ -25,6 +26,10 @@ for MODE in unicast multicast; do
 	ctl status --json | jq -e --argjson u "$([ $MODE = unicast ] && echo 1 || echo 0)" \
 		'.counters.audit.unicast == $u' >/dev/null || fail "$MODE: wrong mode"
 	[ "$("$AH" count vigil)" -ge 4 ] || fail "$MODE: rules not installed"
+	if [ $MODE = unicast ]; then
+		"$AH" status | grep -q "backlog_limit=8192" ||
+			fail "backlog limit not raised: $("$AH" status)"
+	fi
 	cp "$T/quick" "$T/quick-$MODE"
 	echo x | "$T/quick-$MODE" > /dev/null
 	caught() {
