@@ -50,6 +50,7 @@ struct dirty {
 
 struct audit_src {
 	struct vigil *v;
+	char mode[16];		/* audit.mode in effect */
 	struct dirty dirty[AUDIT_MAX_DIRTY];
 	size_t ndirty;
 	struct loop_timer *batch_timer;
@@ -655,6 +656,7 @@ static int audit_init(struct vigil *v, void **priv)
 		return -1;
 	}
 	*priv = as;
+	snprintf(as->mode, sizeof(as->mode), "%s", v->cfg->audit_mode);
 	if (!strcmp(v->cfg->audit_mode, "off")) {
 		log_info("audit: off (audit.mode); new programs are seen at the next /proc rescan");
 		return 0;
@@ -757,6 +759,16 @@ static void audit_fini(void *priv)
 	free(as);
 }
 
+/* Sockets and registration are set up once: a new mode needs a restart. */
+static void audit_reload(struct vigil *v, void *priv)
+{
+	struct audit_src *as = priv;
+
+	if (strcmp(as->mode, v->cfg->audit_mode))
+		log_warn("audit: audit.mode \"%s\" takes effect when vigild restarts; still \"%s\"",
+			 v->cfg->audit_mode, as->mode);
+}
+
 static const int audit_caps[] = {
 	CAP_AUDIT_READ, CAP_AUDIT_CONTROL, CAP_NET_ADMIN,
 };
@@ -766,5 +778,6 @@ const struct vigil_module audit_module = {
 	.caps = audit_caps,
 	.ncaps = sizeof(audit_caps) / sizeof(audit_caps[0]),
 	.init = audit_init,
+	.reload = audit_reload,
 	.fini = audit_fini,
 };
