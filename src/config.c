@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "duration.h"
+#include "fileio.h"
 
 /* What a key handler needs: where the error goes and where it is from. */
 struct parse_ctx {
@@ -513,25 +514,11 @@ int config_load_file(const char *path, struct vigil_config **out,
 			    CONFIG_MAX_SIZE);
 		goto out;
 	}
-	text = malloc((size_t)st.st_size + 1);
+	text = fileio_read(fd, (size_t)st.st_size, &got);
 	if (!text) {
-		sbuf_printf(err, "%s: out of memory", path);
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			sbuf_printf(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	text[got] = '\0';
 	if (memchr(text, '\0', got)) {
 		sbuf_printf(err, "%s: contains a NUL byte", path);
 		goto out;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "state.h"
 
@@ -180,31 +181,6 @@ static enum state_load_result move_aside(const char *path, const char *why,
 	return STATE_MOVED_ASIDE;
 }
 
-static char *read_file(int fd, size_t size)
-{
-	char *buf = malloc(size + 1);
-	size_t got = 0;
-
-	if (!buf)
-		return NULL;
-	while (got < size) {
-		ssize_t n = read(fd, buf + got, size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got != size) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[size] = '\0';
-	return buf;
-}
-
 enum state_load_result state_load(const char *path, json_object **out,
 				  struct sbuf *err)
 {
@@ -213,6 +189,7 @@ enum state_load_result state_load(const char *path, json_object **out,
 	char *dir = NULL, *base = NULL, *buf = NULL, why[160];
 	json_object *doc = NULL, *v;
 	struct stat st;
+	size_t got;
 	int fd;
 
 	*out = NULL;
@@ -243,8 +220,13 @@ enum state_load_result state_load(const char *path, json_object **out,
 		r = move_aside(path, "larger than the 256 MiB limit", err);
 		goto out;
 	}
-	buf = read_file(fd, (size_t)st.st_size);
+	buf = fileio_read(fd, (size_t)st.st_size, &got);
 	close(fd);
+	if (buf && got != (size_t)st.st_size) {
+		free(buf);
+		buf = NULL;
+		errno = EIO;
+	}
 	if (!buf) {
 		sbuf_printf(err, "%s: read: %s", path, strerror(errno));
 		goto out;
