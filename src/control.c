@@ -376,11 +376,6 @@ void control_free(struct control *c)
 	free(c);
 }
 
-const char *control_path(const struct control *c)
-{
-	return c->path;
-}
-
 unsigned long control_refused(const struct control *c)
 {
 	return c->refused;

@@ -43,7 +43,6 @@ struct control *control_new(struct loop *loop, const char *path,
 			    const char *group, control_handler handler,
 			    void *data, struct sbuf *err);
 void control_free(struct control *c);
-const char *control_path(const struct control *c);
 unsigned long control_refused(const struct control *c);
 
 /* {"ok": false, "error": msg} */

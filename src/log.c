@@ -27,16 +27,6 @@ void log_open(int to_stderr, int facility)
 	}
 }
 
-void log_set_level(int max_prio)
-{
-	log_sink.max_prio = max_prio;
-}
-
-int log_to_stderr(void)
-{
-	return log_sink.to_stderr;
-}
-
 void log_close(void)
 {
 	if (log_sink.opened)

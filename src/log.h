@@ -11,9 +11,7 @@
  * passed around in the context struct.
  */
 void log_open(int to_stderr, int facility);
-void log_set_level(int max_prio);
 void log_close(void);
-int log_to_stderr(void);
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

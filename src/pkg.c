@@ -35,7 +35,6 @@ struct pkgdb {
 	size_t nnames;
 	struct timespec stamp;	/* mtime of <dir>/info when loaded */
 	uint64_t checked_ms;
-	unsigned long loads;
 };
 
 static size_t hash(const char *s)
@@ -266,7 +265,6 @@ static int load(struct pkgdb *db)
 	}
 	closedir(d);
 	map_free(&dirs);
-	db->loads++;
 	log_info("pkg: %zu files of %zu packages known from %s", db->paths.n,
 		 db->nnames, path);
 	return r;
@@ -314,12 +312,3 @@ const char *pkgdb_owner(struct pkgdb *db, const char *path)
 	return s ? db->names[s->num] : NULL;
 }
 
-size_t pkgdb_paths(const struct pkgdb *db)
-{
-	return db->paths.n;
-}
-
-unsigned long pkgdb_loads(const struct pkgdb *db)
-{
-	return db->loads;
-}

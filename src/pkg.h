@@ -28,7 +28,5 @@ void pkgdb_free(struct pkgdb *db);
  * PKG_RECHECK_MS).
  */
 const char *pkgdb_owner(struct pkgdb *db, const char *path);
-size_t pkgdb_paths(const struct pkgdb *db);
-unsigned long pkgdb_loads(const struct pkgdb *db);
 
 #endif
