@@ -121,6 +121,28 @@ static int apply_long(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
+static int apply_u64(struct parse_ctx *pc, const config_setting_t *s,
+		     const struct key_spec *spec)
+{
+	long long v = config_setting_get_int64(s);
+
+	if (v < (long long)spec->min || v > (long long)spec->max)
+		return cfg_error(pc, s, "'%s' must be in %llu..%llu",
+				 config_setting_name(s),
+				 (unsigned long long)spec->min,
+				 (unsigned long long)spec->max);
+	*FIELD(pc, spec, uint64_t) = (uint64_t)v;
+	return 0;
+}
+
+/* User entries add to or replace (by name) the built-in catalog. */
+static int apply_protocols(struct parse_ctx *pc, const config_setting_t *s,
+			   const struct key_spec *spec)
+{
+	(void)spec;
+	return proto_catalog_add(pc->cfg->catalog, s, pc->source, pc->err);
+}
+
 static int apply_duration(struct parse_ctx *pc, const config_setting_t *s,
 			  const struct key_spec *spec)
 {
@@ -257,6 +279,7 @@ static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
 #define STR CONFIG_TYPE_STRING
 #define BOOL CONFIG_TYPE_BOOL
 #define INT CONFIG_TYPE_INT
+#define LIST CONFIG_TYPE_LIST
 
 static const struct key_spec keys[] = {
 	{ "state_file", STR, apply_path, CF(state_file), 0, 4000 },
@@ -280,6 +303,11 @@ static const struct key_spec keys[] = {
 	{ "audit.mode", STR, apply_audit_mode },
 	{ "network", GROUP },
 	{ "network.netns", STR, apply_path, CF(netns), 0, 4000 },
+	{ "network.conntrack_buffer_max", INT, apply_u64,
+	  CF(ct_rcvbuf_max), 65536, 1024L * 1024 * 1024 },
+	{ "network.listen_refresh", STR, apply_duration, CF(listen_refresh),
+	  1, 3600 },
+	{ "protocols", LIST, apply_protocols },
 	{ "rules", GROUP },
 	{ "rules.*", GROUP },
 	{ "rules.*.enabled", BOOL, apply_rule_bool, RF(enabled) },
@@ -300,6 +328,8 @@ static const char *type_name(int type)
 		return "true or false";
 	case INT:
 		return "an integer";
+	case LIST:
+		return "a list ( ... )";
 	default:
 		return "something else";
 	}
@@ -427,6 +457,7 @@ void config_free(struct vigil_config *cfg)
 	free(cfg->control_group);
 	free(cfg->netns);
 	free(cfg->audit_mode);
+	proto_catalog_free(cfg->catalog);
 	free(cfg);
 }
 
@@ -437,8 +468,9 @@ static struct vigil_config *config_alloc(const char *source)
 	if (!cfg)
 		return NULL;
 	cfg->source = strdup(source);
-	if (!cfg->source) {
-		free(cfg);
+	cfg->catalog = proto_catalog_new();
+	if (!cfg->source || !cfg->catalog) {
+		config_free(cfg);
 		return NULL;
 	}
 	return cfg;
@@ -459,6 +491,9 @@ int config_load_string(const char *text, const char *source,
 		return -1;
 	}
 	if (parse_into(cfg, config_default_text, "<built-in>", err) < 0)
+		goto err;
+	if (proto_catalog_add_text(cfg->catalog, proto_default_text,
+				   "<built-in protocols.conf>", err) < 0)
 		goto err;
 	if (text != config_default_text &&
 	    parse_into(cfg, text, source, err) < 0)

@@ -3,19 +3,32 @@
 
 #include <stddef.h>
 
+#include "addr.h"
 #include "audit.h"
 #include "binaries.h"
+#include "ct.h"
+#include "listen.h"
 #include "modules.h"
 #include "proc.h"
 #include "rules/root_perms.h"
 #include "rules/rules.h"
 
-/* Rules first, then sources; the /proc scan last, as it feeds the rest. */
+/*
+ * Rules first, then sources; the /proc scan last, as it feeds the rest.
+ * Addresses before listeners before conntrack: a flow is judged against
+ * both, and the table dumps run in this order at start.
+ */
 const struct vigil_module *const vigil_modules[] = {
 	&root_perms_module,
 	&no_dep_module,
 	&no_stack_cookies_module,
+	&client_protocols_module,
+	&server_protocols_module,
+	&unused_ports_module,
 	&binaries_module,
+	&addr_module,
+	&listen_module,
+	&ct_module,
 	&audit_module,
 	&proc_module,
 	NULL,

@@ -6,11 +6,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "assess.h"
 #include "config.h"
 #include "control.h"
 #include "engine.h"
 #include "findings.h"
+#include "listen.h"
 #include "loop.h"
 #include "modules.h"
 #include "output.h"
@@ -32,6 +34,8 @@ struct vigil {
 	struct loop_timer *remind;
 	json_object *host;
 	struct proc_table *procs;	/* proc.c: live processes, or NULL */
+	struct addr_table *addrs;	/* addr.c: local addresses */
+	struct listen_table *listeners;	/* listen.c: listening sockets */
 	int64_t started;		/* unix time */
 	uint64_t *reloads;
 	void *mod_priv[VIGIL_MAX_MODULES];

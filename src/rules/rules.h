@@ -7,5 +7,8 @@
 /* One module per rule (rules/<rule>.c). */
 extern const struct vigil_module no_dep_module;
 extern const struct vigil_module no_stack_cookies_module;
+extern const struct vigil_module client_protocols_module;
+extern const struct vigil_module server_protocols_module;
+extern const struct vigil_module unused_ports_module;
 
 #endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_NETNS_H
+#define VIGIL_NETNS_H
+
+/*
+ * A socket in the network namespace at path (NULL: the caller's own).
+ * The thread switches into the namespace for the socket() call only:
+ * a socket stays bound to the namespace it was created in.  Needs
+ * CAP_SYS_ADMIN when path is set.
+ *
+ * Returns the fd (close-on-exec), or -1 with errno: that of open(),
+ * setns() or socket().  If switching back fails vigild cannot know
+ * where its later sockets would land, so it aborts.
+ */
+int netns_socket(const char *path, int domain, int type, int protocol);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_PROCFD_H
+#define VIGIL_PROCFD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Descriptors looked at per process at most: bounds a hostile fd table. */
+#define PROCFD_MAX_FDS 65536
+
+/*
+ * Which process holds socket inode ino?  Only the pids in cand (n of
+ * them) are searched, or every process when cand is NULL.  Returns the
+ * pid, 0 when none holds it, or -1 with errno when /proc cannot be read.
+ */
+pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n);
+
+/*
+ * Resolve many inodes in one pass over every process: inos (sorted
+ * ascending, n of them) get their holder in pids[i] (0: not found).
+ * Returns 0, or -1 with errno.
+ */
+int procfd_resolve(const uint32_t *inos, pid_t *pids, size_t n);
+
+#endif

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * insecure-client-protocols-login / -general: this host connects out
+ * with a clear-text protocol.  A flow counts when it goes from a local
+ * address to a catalog port, or when a known insecure client program
+ * made it (any port).  The process is looked up only for those flows:
+ * for catalog ports always, for other ports only while some process
+ * runs a known client program.
+ */
+#include "build.h"
+
+#include <libgen.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrs.h"
+#include "audit.h"
+#include "ct.h"
+#include "listen.h"
+#include "log.h"
+#include "rules/rules.h"
+#include "vigil.h"
+
+/* Pids known to run a catalog client program, at most this many. */
+#define CLIENT_MAX_PIDS 256
+/* Remote endpoints kept per finding. */
+#define CLIENT_MAX_REMOTES 10
+/* Full /proc searches per second; past it a flow is "unknown". */
+#define CLIENT_SCAN_BUDGET 20
+
+struct client_rule {
+	struct vigil *v;
+	pid_t pids[CLIENT_MAX_PIDS];	/* running a client program */
+	size_t npids;
+	uint64_t budget_sec;
+	unsigned int budget_used;
+	uint64_t *matched, *unknown, *throttled;
+};
+
+static const char *base(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : (path ? path : "");
+}
+
+static const struct proto_entry *client_proto(const struct vigil *v,
+					      const char *comm,
+					      const char *exe)
+{
+	const struct proto_entry *pe;
+
+	pe = proto_by_client(v->cfg->catalog, base(exe));
+	if (!pe)
+		pe = proto_by_client(v->cfg->catalog, comm);
+	return pe && (pe->use & PROTO_USE_CLIENT) ? pe : NULL;
+}
+
+static void pid_forget(struct client_rule *c, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < c->npids; i++) {
+		if (c->pids[i] == pid) {
+			c->pids[i] = c->pids[--c->npids];
+			return;
+		}
+	}
+}
+
+static void pid_note(struct client_rule *c, pid_t pid, const char *comm,
+		     const char *exe)
+{
+	pid_forget(c, pid);
+	if (!client_proto(c->v, comm, exe))
+		return;
+	if (c->npids == CLIENT_MAX_PIDS)
+		/* the oldest is the likeliest to be gone */
+		memmove(c->pids, c->pids + 1,
+			--c->npids * sizeof(c->pids[0]));
+	c->pids[c->npids++] = pid;
+}
+
+static void on_exec(void *data, enum engine_event type, const void *p)
+{
+	const struct exec_event *ev = p;
+
+	(void)type;
+	pid_note(data, ev->pid, ev->comm, ev->exe);
+}
+
+static void on_scan(void *data, enum engine_event type, const void *p)
+{
+	const struct proc_info *pi = p;
+
+	(void)type;
+	pid_note(data, pi->pid, pi->comm, pi->exe);
+}
+
+/* May this flow do a full /proc search?  A few per second at most. */
+static bool budget_ok(struct client_rule *c)
+{
+	uint64_t sec = loop_now_ms() / 1000;
+
+	if (sec != c->budget_sec) {
+		c->budget_sec = sec;
+		c->budget_used = 0;
+	}
+	if (c->budget_used >= CLIENT_SCAN_BUDGET) {
+		(*c->throttled)++;
+		return false;
+	}
+	c->budget_used++;
+	return true;
+}
+
+static void report(struct client_rule *c, const struct flow_event *fe,
+		   const struct proto_entry *pe, const struct sock_owner *o,
+		   const char *how)
+{
+	struct engine *e = c->v->engine;
+	enum rule_id rule = pe->class == PROTO_LOGIN ? RULE_CLIENT_LOGIN :
+						       RULE_CLIENT_GENERAL;
+	const char *prog = o->exe[0] ? o->exe : (o->comm[0] ? o->comm :
+							       "unknown");
+	char key[PATH_MAX + 160], ep[NET_ADDR_STRLEN];
+	const struct finding *f;
+	json_object *a;
+	int64_t conns = 0;
+	json_object *old;
+
+	snprintf(key, sizeof(key), "%s|%s", pe->name, prog);
+	f = engine_lookup(e, rule, key);
+	if (f && json_object_object_get_ex(f->attrs, "connections", &old))
+		conns = json_object_get_int64(old);
+	a = json_object_new_object();
+	if (!a)
+		return;
+	json_object_object_add(a, "protocol", json_object_new_string(pe->name));
+	json_object_object_add(a, "class", json_object_new_string(
+				       proto_class_name(pe->class)));
+	json_object_object_add(a, "transport", json_object_new_string(
+				       fe->proto == IPPROTO_TCP ? "tcp" : "udp"));
+	json_object_object_add(a, "program", json_object_new_string(prog));
+	json_object_object_add(a, "matched_by", json_object_new_string(how));
+	if (o->pid) {
+		json_object_object_add(a, "pid", json_object_new_int(o->pid));
+		json_object_object_add(a, "comm",
+				       json_object_new_string(o->comm));
+	}
+	if (o->inode)
+		json_object_object_add(a, "uid",
+				       json_object_new_int64(o->uid));
+	net_endpoint_str(&fe->dst, fe->dport, ep, sizeof(ep));
+	json_object_object_add(a, "remote", json_object_new_string(ep));
+	json_object_object_add(a, "remote_port",
+			       json_object_new_int(fe->dport));
+	json_object_object_add(a, "remote_endpoints",
+			       attrs_list_add(f, "remote_endpoints",
+					      json_object_new_string(ep),
+					      CLIENT_MAX_REMOTES));
+	net_addr_str(&fe->src, ep, sizeof(ep));
+	json_object_object_add(a, "local_address", json_object_new_string(ep));
+	json_object_object_add(a, "connections",
+			       json_object_new_int64(conns + 1));
+	json_object_object_add(a, "replacement",
+			       json_object_new_string(pe->replacement));
+	engine_report(e, rule, key, a);
+}
+
+static void on_flow(void *data, enum engine_event type, const void *p)
+{
+	const struct flow_event *fe = p;
+	struct client_rule *c = data;
+	struct vigil *v = c->v;
+	const struct proto_entry *pe, *by_prog;
+	struct sock_owner o;
+	int r;
+
+	(void)type;
+	if (fe->kind == FLOW_DESTROY || !fe->from_local || !v->listeners)
+		return;
+	if (!engine_rule_enabled(v->engine, RULE_CLIENT_LOGIN) &&
+	    !engine_rule_enabled(v->engine, RULE_CLIENT_GENERAL))
+		return;
+	pe = proto_by_port(v->cfg->catalog, fe->proto, fe->dport);
+	if (pe && !(pe->use & PROTO_USE_CLIENT))
+		pe = NULL;
+	if (pe) {
+		/* known client pids first: cheap, and usually right */
+		r = listen_flow_owner(v->listeners, fe->proto, &fe->src,
+				      fe->sport, &fe->dst, fe->dport, c->pids,
+				      c->npids, budget_ok(c), &o);
+		if (r <= 0)
+			(*c->unknown)++;
+		by_prog = r > 0 ? client_proto(v, o.comm, o.exe) : NULL;
+		(*c->matched)++;
+		report(c, fe, pe, &o, by_prog == pe ? "port and program" :
+						      "port");
+		return;
+	}
+	/* Another port: only a known client program makes it count. */
+	if (!c->npids)
+		return;
+	r = listen_flow_owner(v->listeners, fe->proto, &fe->src, fe->sport,
+			      &fe->dst, fe->dport, c->pids, c->npids, false,
+			      &o);
+	if (r <= 0)
+		return;
+	by_prog = client_proto(v, o.comm, o.exe);
+	if (!by_prog)
+		return;
+	(*c->matched)++;
+	report(c, fe, by_prog, &o, "program");
+}
+
+static void client_fini(void *priv)
+{
+	free(priv);
+}
+
+static int client_init(struct vigil *v, void **priv)
+{
+	struct client_rule *c = calloc(1, sizeof(*c));
+	struct engine *e = v->engine;
+
+	if (!c)
+		return -1;
+	*priv = c;
+	c->v = v;
+	c->matched = engine_counter(e, "client-protocols", "flows");
+	c->unknown = engine_counter(e, "client-protocols", "unknown_process");
+	c->throttled = engine_counter(e, "client-protocols", "lookups_throttled");
+	if (!c->matched || !c->unknown || !c->throttled ||
+	    engine_subscribe(e, EV_FLOW, on_flow, c) < 0 ||
+	    engine_subscribe(e, EV_EXEC, on_exec, c) < 0 ||
+	    engine_subscribe(e, EV_PROC_SCAN, on_scan, c) < 0)
+		return -1;
+	return 0;
+}
+
+const struct vigil_module client_protocols_module = {
+	.name = "insecure-client-protocols",
+	.init = client_init,
+	.fini = client_fini,
+};

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * insecure-server-protocols: a listener on a catalog port, a known
+ * insecure server program listening on any port, or an snmpd whose
+ * configuration enables v1/v2c communities.
+ */
+#include "build.h"
+
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrs.h"
+#include "listen.h"
+#include "rules/rules.h"
+#include "snmpconf.h"
+#include "vigil.h"
+
+#define SERVER_MAX_ADDRS 16
+#define SERVER_MAX_EVIDENCE 16
+
+static const char *base(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : (path ? path : "");
+}
+
+static void add_evidence(json_object *ev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_evidence(json_object *ev, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_object_array_add(ev, json_object_new_string(buf));
+}
+
+static void on_listen(void *data, enum engine_event type, const void *p)
+{
+	const struct listen_change *ch = p;
+	const struct listener *l = ch->l;
+	struct vigil *v = data;
+	const char *tr = l->proto == IPPROTO_TCP ? "tcp" : "udp";
+	const char *prog = l->exe ? base(l->exe) : l->comm;
+	const struct proto_entry *pe, *by_prog;
+	json_object *a, *ev, *snmp = NULL;
+	char key[PROTO_MAX_STR + 32], addr[NET_ADDR_STRLEN];
+	const struct finding *f;
+	size_t i;
+
+	(void)type;
+	if (!ch->added || !engine_rule_enabled(v->engine,
+					       RULE_SERVER_PROTOCOLS))
+		return;
+	pe = proto_by_port(v->cfg->catalog, l->proto, l->port);
+	if (pe && !(pe->use & PROTO_USE_SERVER))
+		pe = NULL;
+	by_prog = proto_by_server(v->cfg->catalog, prog);
+	if (!by_prog && l->comm[0])
+		by_prog = proto_by_server(v->cfg->catalog, l->comm);
+	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
+		by_prog = NULL;
+	if (!pe && !by_prog)
+		return;
+	ev = json_object_new_array();
+	if (!ev)
+		return;
+	if (pe)
+		add_evidence(ev, "port %u/%s is in the catalog", l->port, tr);
+	if (by_prog)
+		add_evidence(ev, "program %s is a known server", prog);
+	if (!pe)
+		pe = by_prog;
+	if (l->pid && (!strcmp(prog, "snmpd") || !strcmp(l->comm, "snmpd"))) {
+		snmp = json_object_new_array();
+		if (snmp && snmpconf_communities(l->pid, snmp) > 0) {
+			for (i = 0; i < json_object_array_length(snmp); i++)
+				json_object_array_add(ev, json_object_get(
+					json_object_array_get_idx(snmp, i)));
+			add_evidence(ev, "snmpd enables v1/v2c communities");
+		}
+		json_object_put(snmp);
+	}
+	snprintf(key, sizeof(key), "%s|%u|%s", pe->name, l->port, tr);
+	f = engine_lookup(v->engine, RULE_SERVER_PROTOCOLS, key);
+	a = json_object_new_object();
+	if (!a) {
+		json_object_put(ev);
+		return;
+	}
+	json_object_object_add(a, "protocol", json_object_new_string(pe->name));
+	json_object_object_add(a, "port", json_object_new_int(l->port));
+	json_object_object_add(a, "transport", json_object_new_string(tr));
+	json_object_object_add(a, "bind_addresses",
+		attrs_list_add(f, "bind_addresses", json_object_new_string(
+			net_addr_str(&l->addr, addr, sizeof(addr))),
+			SERVER_MAX_ADDRS));
+	json_object_object_add(a, "program", json_object_new_string(
+				       l->exe ? l->exe :
+				       (l->comm[0] ? l->comm : "unknown")));
+	if (l->pid)
+		json_object_object_add(a, "pid", json_object_new_int(l->pid));
+	json_object_object_add(a, "uid", json_object_new_int64(l->uid));
+	json_object_object_add(a, "evidence", ev);
+	json_object_object_add(a, "replacement",
+			       json_object_new_string(pe->replacement));
+	engine_report(v->engine, RULE_SERVER_PROTOCOLS, key, a);
+}
+
+static int server_init(struct vigil *v, void **priv)
+{
+	*priv = v;
+	return engine_subscribe(v->engine, EV_LISTEN, on_listen, v);
+}
+
+const struct vigil_module server_protocols_module = {
+	.name = "insecure-server-protocols",
+	.init = server_init,
+};

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * unused-listening-tcp-ports: at the end of a run, every TCP listener
+ * that existed during the run and received no inbound connection.
+ * Listeners bound only to loopback are left out unless
+ * include_loopback.
+ */
+#include "build.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct.h"
+#include "listen.h"
+#include "log.h"
+#include "rules/rules.h"
+#include "vigil.h"
+
+/* Listeners followed per run at most; more are counted. */
+#define UNUSED_MAX 4096
+
+struct cand {
+	struct net_addr addr;
+	uint16_t port;
+	bool used;
+	pid_t pid;
+	uid_t uid;
+	char comm[17];
+	char *exe;
+};
+
+struct unused_rule {
+	struct vigil *v;
+	char run_id[RUN_ID_MAX];	/* "" : not following a run */
+	struct cand *c;
+	size_t n;
+	uint64_t *dropped, *followed;
+};
+
+static void clear(struct unused_rule *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->c[i].exe);
+	u->n = 0;
+	u->run_id[0] = '\0';
+}
+
+static void add(struct unused_rule *u, const struct listener *l)
+{
+	struct cand *c;
+	size_t i;
+
+	if (l->proto != IPPROTO_TCP)
+		return;
+	for (i = 0; i < u->n; i++)
+		if (u->c[i].port == l->port &&
+		    net_addr_eq(&u->c[i].addr, &l->addr))
+			return;
+	if (u->n == UNUSED_MAX) {
+		(*u->dropped)++;
+		return;
+	}
+	c = &u->c[u->n++];
+	memset(c, 0, sizeof(*c));
+	c->addr = l->addr;
+	c->port = l->port;
+	c->pid = l->pid;
+	c->uid = l->uid;
+	memcpy(c->comm, l->comm, sizeof(c->comm));
+	c->exe = l->exe ? strdup(l->exe) : NULL;
+	*u->followed = u->n;
+}
+
+/* Follow run_id, starting from the listeners that exist now. */
+static void follow(struct unused_rule *u, const char *run_id)
+{
+	size_t i;
+
+	if (!strcmp(u->run_id, run_id))
+		return;
+	clear(u);
+	snprintf(u->run_id, sizeof(u->run_id), "%s", run_id);
+	for (i = 0; u->v->listeners && i < listen_count(u->v->listeners); i++)
+		add(u, listen_at(u->v->listeners, i));
+}
+
+static bool follow_current(struct unused_rule *u)
+{
+	const struct run *r = assess_current(u->v->assess);
+
+	if (!r)
+		return false;
+	follow(u, r->id);
+	return true;
+}
+
+static void on_listen(void *data, enum engine_event type, const void *p)
+{
+	const struct listen_change *ch = p;
+	struct unused_rule *u = data;
+
+	(void)type;
+	if (ch->added && follow_current(u))
+		add(u, ch->l);
+}
+
+static bool mark(struct unused_rule *u, const struct flow_event *fe)
+{
+	bool hit = false;
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->c[i].port == fe->server_port &&
+		    listen_addr_match(&u->c[i].addr, &fe->server)) {
+			u->c[i].used = true;
+			hit = true;
+		}
+	}
+	return hit;
+}
+
+static void on_flow(void *data, enum engine_event type, const void *p)
+{
+	const struct flow_event *fe = p;
+	struct unused_rule *u = data;
+
+	(void)type;
+	if (fe->proto != IPPROTO_TCP || fe->kind == FLOW_DESTROY ||
+	    !fe->to_local || !follow_current(u))
+		return;
+	/* A listener newer than the last refresh: read the table again. */
+	if (!mark(u, fe) && u->v->listeners &&
+	    listen_refresh(u->v->listeners, true) > 0)
+		mark(u, fe);
+}
+
+static void on_run_end(void *data, const struct run *run)
+{
+	struct unused_rule *u = data;
+	struct vigil *v = u->v;
+	bool lo = v->cfg->rules[RULE_UNUSED_PORTS].include_loopback;
+	char key[NET_ADDR_STRLEN + 16], addr[NET_ADDR_STRLEN];
+	size_t i;
+
+	follow(u, run->id);
+	for (i = 0; i < u->n; i++) {
+		const struct cand *c = &u->c[i];
+		json_object *a;
+
+		if (c->used || (!lo && net_addr_is_loopback(&c->addr)))
+			continue;
+		net_addr_str(&c->addr, addr, sizeof(addr));
+		snprintf(key, sizeof(key), "tcp|%s|%u", addr, c->port);
+		a = json_object_new_object();
+		if (!a)
+			break;
+		json_object_object_add(a, "port", json_object_new_int(c->port));
+		json_object_object_add(a, "transport",
+				       json_object_new_string("tcp"));
+		json_object_object_add(a, "bind_address",
+				       json_object_new_string(addr));
+		json_object_object_add(a, "program", json_object_new_string(
+			c->exe ? c->exe : (c->comm[0] ? c->comm : "unknown")));
+		if (c->pid)
+			json_object_object_add(a, "pid",
+					       json_object_new_int(c->pid));
+		json_object_object_add(a, "uid", json_object_new_int64(c->uid));
+		json_object_object_add(a, "run", json_object_new_string(run->id));
+		engine_report(v->engine, RULE_UNUSED_PORTS, key, a);
+	}
+	clear(u);
+}
+
+static void unused_fini(void *priv)
+{
+	struct unused_rule *u = priv;
+
+	if (!u)
+		return;
+	clear(u);
+	free(u->c);
+	free(u);
+}
+
+static int unused_init(struct vigil *v, void **priv)
+{
+	struct unused_rule *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return -1;
+	*priv = u;
+	u->v = v;
+	u->c = calloc(UNUSED_MAX, sizeof(*u->c));
+	u->dropped = engine_counter(v->engine, "unused-ports", "dropped");
+	u->followed = engine_counter(v->engine, "unused-ports", "listeners");
+	if (!u->c || !u->dropped || !u->followed ||
+	    engine_subscribe(v->engine, EV_LISTEN, on_listen, u) < 0 ||
+	    engine_subscribe(v->engine, EV_FLOW, on_flow, u) < 0 ||
+	    assess_add_end_hook(v->assess, on_run_end, u) < 0)
+		return -1;
+	return 0;
+}
+
+const struct vigil_module unused_ports_module = {
+	.name = "unused-listening-tcp-ports",
+	.init = unused_init,
+	.fini = unused_fini,
+};
