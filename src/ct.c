@@ -357,11 +357,22 @@ static void ct_start(struct vigil *v, void *priv)
 	ct_dump(s);
 }
 
+/* SIGHUP: check the table now (an admin may just have loaded it). */
+static void ct_reload(struct vigil *v, void *priv)
+{
+	struct ct_src *s = priv;
+
+	if ((uint64_t)s->rcvbuf > v->cfg->ct_rcvbuf_max)
+		set_rcvbuf(s, (int)v->cfg->ct_rcvbuf_max);
+	check_table(s);
+}
+
 const struct vigil_module ct_module = {
 	.name = "conntrack",
 	.caps = ct_caps,
 	.ncaps = sizeof(ct_caps) / sizeof(ct_caps[0]),
 	.init = ct_init,
 	.start = ct_start,
+	.reload = ct_reload,
 	.fini = ct_fini,
 };

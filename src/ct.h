@@ -30,7 +30,7 @@ struct flow_event {
 };
 
 /* Starting and smallest receive buffer of the event socket. */
-#define CT_RCVBUF_START (1024 * 1024)
+#define CT_RCVBUF_START (256 * 1024)
 /* How often vigild checks that the nft table is still there. */
 #define CT_TABLE_CHECK_MS 30000
 

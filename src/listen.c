@@ -349,7 +349,8 @@ static int lookup_sock(struct listen_table *t, uint8_t family, int proto,
 	int r;
 
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	/* ACK: a single answer has no NLMSG_DONE to end on */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
 	req->sdiag_protocol = (uint8_t)proto;
@@ -362,7 +363,7 @@ static int lookup_sock(struct listen_table *t, uint8_t family, int proto,
 		put_diag_addr(req->id.idiag_src, lsrc, family);
 		put_diag_addr(req->id.idiag_dst, rdst, family);
 	} else {
-		nlh->nlmsg_flags |= NLM_F_DUMP;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	}
 	r = nldump_run(t->nl, nlh, on_flow_sock, t);
 	/* ENOENT: no such socket, which is an answer, not a failure */

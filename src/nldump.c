@@ -60,6 +60,7 @@ int nldump_run(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			r = -1;
 			goto out;
 		}
 		errno = 0;

@@ -94,7 +94,8 @@ void output_format_kv(struct sbuf *sb, const struct finding *f,
 		kv(sb, sbuf_str(&k),
 		   json_object_is_type(val, json_type_string) ?
 		   json_object_get_string(val) :
-		   json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+		   json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN |
+						  JSON_C_TO_STRING_NOSLASHESCAPE));
 		sbuf_free(&k);
 	}
 }

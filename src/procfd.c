@@ -109,33 +109,58 @@ static int resolve_cb(uint32_t ino, pid_t pid, void *data)
 	return rc->left == 0;
 }
 
-/* Every numeric entry of /proc, until cb stops the walk. */
+static int cmp_pid_desc(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * Every process, newest pid first, until cb stops the walk: the holder
+ * of a socket just opened is most likely a process just started, and
+ * a short-lived client may be gone if it is looked for last.
+ */
 static int walk_all(int (*cb)(uint32_t, pid_t, void *), void *data)
 {
+	pid_t *pids = NULL, *grown;
+	size_t n = 0, cap = 0, i;
 	struct dirent *de;
-	int procfd;
+	int procfd, r = -1;
 	DIR *d;
 
 	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -1;
 	d = opendir("/proc");
-	if (!d) {
-		close(procfd);
-		return -1;
-	}
-	while ((de = readdir(d))) {
+	if (!d)
+		goto out;
+	while ((de = readdir(d)) && n < PROCFD_MAX_PIDS) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 
 		if (*end || pid <= 0)
 			continue;
-		if (walk_pid(procfd, (pid_t)pid, cb, data))
-			break;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			grown = realloc(pids, cap * sizeof(*pids));
+			if (!grown)
+				goto out;
+			pids = grown;
+		}
+		pids[n++] = (pid_t)pid;
 	}
-	closedir(d);
+	qsort(pids, n, sizeof(*pids), cmp_pid_desc);
+	for (i = 0; i < n; i++)
+		if (walk_pid(procfd, pids[i], cb, data))
+			break;
+	r = 0;
+out:
+	if (d)
+		closedir(d);
 	close(procfd);
-	return 0;
+	free(pids);
+	return r;
 }
 
 pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n)

@@ -8,6 +8,8 @@
 
 /* Descriptors looked at per process at most: bounds a hostile fd table. */
 #define PROCFD_MAX_FDS 65536
+/* Processes looked at per search at most (pid_max is 4M at most). */
+#define PROCFD_MAX_PIDS (4 * 1024 * 1024)
 
 /*
  * Which process holds socket inode ino?  Only the pids in cand (n of

@@ -118,3 +118,52 @@ spawn_insecure_root() {
 jqf() {
 	ctl findings --json | jq -e "$@"
 }
+
+# setup_netns: two namespaces joined by a veth pair, both tracking
+# connections (table inet vigil): NS_C at C_ADDR/C_ADDR6 and NS_S at
+# S_ADDR/S_ADDR6, removed at exit.  The addresses exist only inside
+# these namespaces.  NFT=0 leaves the table out of NS_C.
+setup_netns() {
+	need ip nft
+	n=$(( $$ % 200 + 20 ))
+	NS_C=vigc$$
+	NS_S=vigs$$
+	C_ADDR=10.231.$n.1
+	S_ADDR=10.231.$n.2
+	C_ADDR6=fd00:231:$n::1
+	S_ADDR6=fd00:231:$n::2
+	ip netns add "$NS_C" || fail "ip netns add"
+	on_exit "ip netns del $NS_C"
+	ip netns add "$NS_S" || fail "ip netns add"
+	on_exit "ip netns del $NS_S"
+	ip link add "vc$$" type veth peer name "vs$$" || fail "veth"
+	ip link set "vc$$" netns "$NS_C"
+	ip link set "vs$$" netns "$NS_S"
+	ip -n "$NS_C" addr add "$C_ADDR/24" dev "vc$$"
+	ip -n "$NS_S" addr add "$S_ADDR/24" dev "vs$$"
+	ip -n "$NS_C" addr add "$C_ADDR6/64" dev "vc$$" nodad
+	ip -n "$NS_S" addr add "$S_ADDR6/64" dev "vs$$" nodad
+	for ns in "$NS_C" "$NS_S"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_C" link set "vc$$" up
+	ip -n "$NS_S" link set "vs$$" up
+	nft_file=$abs_top_srcdir/rules/nft/vigil.nft
+	ip netns exec "$NS_S" nft -f "$nft_file" || fail "nft -f $nft_file"
+	if [ "${NFT:-1}" = 1 ]; then
+		ip netns exec "$NS_C" nft -f "$nft_file" || fail "nft -f"
+	fi
+}
+
+# bg_in NS CMD...: run CMD in namespace NS in the background, killed at
+# exit.
+bg_in() {
+	ns=$1
+	shift
+	ip netns exec "$ns" "$@" >>"$T/servers.log" 2>&1 &
+	on_exit "kill $!"
+}
+
+counter() {
+	ctl status --json | jq -r ".counters.\"$1\".\"$2\""
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Test and bench helper: many short TCP connections, bounded in count
+ * and time.
+ *   connhelper connect ADDR PORT COUNT [WORKERS [SECONDS]]
+ *       COUNT connections in all, from WORKERS processes; each is
+ *       closed at once with a reset (no TIME_WAIT).  Refused ones count
+ *       too: they still make a conntrack entry.  Stops after SECONDS
+ *       (default 60).  Prints "attempts=N established=N seconds=S".
+ *   connhelper serve PORT
+ *       accept and close connections on PORT (v4 and v6) until SIGTERM.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int do_connect(const char *host, const char *port, long count,
+		      long workers, double limit)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	long *counts, w;
+	double start = now(), t;
+	int r;
+
+	r = getaddrinfo(host, port, &hints, &ai);
+	if (r) {
+		fprintf(stderr, "connhelper: %s: %s\n", host, gai_strerror(r));
+		return 2;
+	}
+	/* per worker: attempts, established */
+	counts = mmap(NULL, (size_t)workers * 2 * sizeof(long),
+		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
+	if (counts == MAP_FAILED)
+		return 2;
+	for (w = 0; w < workers; w++) {
+		pid_t pid = fork();
+		long i, mine = count / workers + (w < count % workers);
+
+		if (pid < 0)
+			return 2;
+		if (pid)
+			continue;
+		for (i = 0; i < mine && now() - start < limit; i++) {
+			struct linger lg = { 1, 0 };
+			int fd = socket(ai->ai_family, SOCK_STREAM, 0);
+
+			if (fd < 0)
+				_exit(3);
+			counts[w * 2]++;
+			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+				counts[w * 2 + 1]++;
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+			close(fd);
+		}
+		_exit(0);
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	t = now() - start;
+	for (w = 1; w < workers; w++) {
+		counts[0] += counts[w * 2];
+		counts[1] += counts[w * 2 + 1];
+	}
+	printf("attempts=%ld established=%ld seconds=%.3f\n", counts[0],
+	       counts[1], t);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int do_serve(const char *port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct sigaction act = { .sa_handler = on_term };
+	int fd, one = 1, zero = 0;
+
+	sigaction(SIGTERM, &act, NULL);
+	sigaction(SIGINT, &act, NULL);
+	sa.sin6_port = htons((unsigned short)atoi(port));
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 4096) < 0) {
+		perror("connhelper: serve");
+		return 2;
+	}
+	while (!stop) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c >= 0)
+			close(c);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && !strcmp(argv[1], "connect")) {
+		long count = atol(argv[4]);
+		long workers = argc > 5 ? atol(argv[5]) : 1;
+		double limit = argc > 6 ? atof(argv[6]) : 60;
+
+		if (count < 1 || count > 100000000 || workers < 1 ||
+		    workers > 64 || limit <= 0 || limit > 3600) {
+			fprintf(stderr, "connhelper: bad count, workers or seconds\n");
+			return 2;
+		}
+		return do_connect(argv[2], argv[3], count, workers, limit);
+	}
+	if (argc == 3 && !strcmp(argv[1], "serve"))
+		return do_serve(argv[2]);
+	fprintf(stderr, "usage: connhelper connect ADDR PORT COUNT [WORKERS [SECONDS]]\n"
+			"       connhelper serve PORT\n");
+	return 2;
+}
