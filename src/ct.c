@@ -234,7 +234,7 @@ static void check_table(struct ct_src *s)
 			 ns ? ns : "vigild's network namespace",
 			 VIGIL_NFT_FILE);
 	} else if (r == 1 && s->table_state == 0) {
-		log_notice("conntrack: table %s %s is loaded again",
+		log_notice("conntrack: table %s %s is loaded now",
 			   NFTCHECK_FAMILY_NAME, NFTCHECK_TABLE);
 	}
 	s->table_state = r;

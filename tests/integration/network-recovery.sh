@@ -1,0 +1,70 @@
+#!/bin/sh
+# Conntrack without the table, and with too small a buffer:
+# - vigild warns, naming vigil.nft, when table inet vigil is missing at
+#   start, notices it loaded (SIGHUP) and warns again when it goes;
+# - events lost to a full socket buffer (ENOBUFS) are counted, the
+#   buffer grows up to network.conntrack_buffer_max, the table is read
+#   again, and flows after the overrun are still seen;
+# - a known insecure client program counts on a port the catalog does
+#   not list (telnet to 2323), via the process table.
+. "$(dirname "$0")/lib.sh"
+need_root
+need jq telnet socat
+[ -x "$abs_top_builddir/tests/helpers/connhelper" ] || skip "needs connhelper"
+CONN=$abs_top_builddir/tests/helpers/connhelper
+setup_tmp
+NFT=0 setup_netns
+
+write_conf 'audit = { mode = "off"; };' \
+	'proc = { rescan = "10s"; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; conntrack_buffer_max = 524288; };"
+start_vigild
+
+# --- the missing table ----------------------------------------------
+grep -q "table inet vigil is not loaded in /run/netns/$NS_C.*nft -f .*vigil.nft" \
+	"$T/vigild.log" || fail "no warning about the missing table"
+[ "$(counter conntrack table_missing)" = 1 ] || fail "table_missing != 1"
+ip netns exec "$NS_C" nft -f "$abs_top_srcdir/rules/nft/vigil.nft"
+kill -HUP "$VIGILD_PID"
+wait_until 5 grep -q "table inet vigil is loaded now" "$T/vigild.log" ||
+	fail "vigild did not notice the table"
+ip netns exec "$NS_C" nft delete table inet vigil
+kill -HUP "$VIGILD_PID"
+wait_until 5 grep -q "table inet vigil is gone in" "$T/vigild.log" ||
+	fail "vigild did not warn that the table went away"
+[ "$(counter conntrack table_missing)" = 2 ] || fail "table_missing != 2"
+ip netns exec "$NS_C" nft -f "$abs_top_srcdir/rules/nft/vigil.nft"
+
+# --- ENOBUFS: stop vigild, flood, continue ---------------------------
+bg_in "$NS_S" socat TCP-LISTEN:2323,fork,reuseaddr EXEC:/bin/cat
+wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':2323 '" ||
+	fail "listener did not start"
+before=$(counter conntrack rcvbuf_bytes)
+[ "$before" = 262144 ] || fail "starting buffer is $before, not 262144"
+kill -STOP "$VIGILD_PID"
+# refused connections still make NEW and DESTROY events: 4000 attempts
+# overflow a 256 KiB buffer many times over
+ip netns exec "$NS_C" "$CONN" connect "$S_ADDR" 9 4000 2 30 >"$T/conn.out" ||
+	{ kill -CONT "$VIGILD_PID"; fail "connhelper failed"; }
+kill -CONT "$VIGILD_PID"
+wait_until 10 sh -c "[ \"\$($VIGILCTL -s $T/run/control status --json |
+	jq -r .counters.conntrack.enobufs)\" -ge 1 ]" ||
+	fail "no ENOBUFS counted after $(cat "$T/conn.out")"
+[ "$(counter conntrack resyncs)" -ge 1 ] || fail "no resync after ENOBUFS"
+after=$(counter conntrack rcvbuf_bytes)
+[ "$after" -gt "$before" ] && [ "$after" -le 524288 ] ||
+	fail "buffer $before -> $after, expected growth up to 524288"
+grep -q "conntrack: events lost" "$T/vigild.log" ||
+	fail "the overrun was not logged"
+
+# --- after the overrun: a known client program on an unlisted port ----
+# With audit off the process table learns of telnet at the next /proc
+# rescan (10 s): start telnet idle, and open the session after that.
+(sleep 12; echo "open $S_ADDR 2323"; sleep 2; echo quit) |
+	ip netns exec "$NS_C" timeout 30 telnet >/dev/null 2>&1
+jqf '[.[] | select(.rule == "insecure-client-protocols-login" and
+	.attributes.protocol == "telnet" and .attributes.remote_port == 2323
+	and .attributes.matched_by == "program")] | length == 1' \
+	>/dev/null || fail "telnet to 2323 not reported: $(ctl findings --json)"
+stop_vigild
+echo "network-recovery: ok"
