@@ -121,20 +121,6 @@ static int apply_long(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
-static int apply_u64(struct parse_ctx *pc, const config_setting_t *s,
-		     const struct key_spec *spec)
-{
-	long long v = config_setting_get_int64(s);
-
-	if (v < (long long)spec->min || v > (long long)spec->max)
-		return cfg_error(pc, s, "'%s' must be in %llu..%llu",
-				 config_setting_name(s),
-				 (unsigned long long)spec->min,
-				 (unsigned long long)spec->max);
-	*FIELD(pc, spec, uint64_t) = (uint64_t)v;
-	return 0;
-}
-
 /* User entries add to or replace (by name) the built-in catalog. */
 static int apply_protocols(struct parse_ctx *pc, const config_setting_t *s,
 			   const struct key_spec *spec)
@@ -303,7 +289,7 @@ static const struct key_spec keys[] = {
 	{ "audit.mode", STR, apply_audit_mode },
 	{ "network", GROUP },
 	{ "network.netns", STR, apply_path, CF(netns), 0, 4000 },
-	{ "network.conntrack_buffer_max", INT, apply_u64,
+	{ "network.conntrack_buffer_max", INT, apply_long,
 	  CF(ct_rcvbuf_max), 65536, 1024L * 1024 * 1024 },
 	{ "network.listen_refresh", STR, apply_duration, CF(listen_refresh),
 	  1, 3600 },

@@ -46,7 +46,7 @@ struct vigil_config {
 	uint64_t proc_rescan;
 	char *audit_mode;	/* "auto", "multicast", "unicast", "off" */
 	char *netns;		/* NULL: vigild's own namespace */
-	uint64_t ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
+	long ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
 	uint64_t listen_refresh; /* seconds */
 	struct proto_catalog *catalog; /* built-in + "protocols" entries */
 	struct rule_config rules[RULE_COUNT];

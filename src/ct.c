@@ -163,7 +163,7 @@ static void set_rcvbuf(struct ct_src *s, int size)
 
 static void on_overrun(struct ct_src *s)
 {
-	uint64_t max = s->v->cfg->ct_rcvbuf_max;
+	uint64_t max = (uint64_t)s->v->cfg->ct_rcvbuf_max;
 
 	(*s->overruns)++;
 	if ((uint64_t)s->rcvbuf < max) {
@@ -334,8 +334,8 @@ static int ct_init(struct vigil *v, void **priv)
 			ns ? " in " : "", ns ? ns : "");
 		return -1;
 	}
-	start = v->cfg->ct_rcvbuf_max < CT_RCVBUF_START ?
-			v->cfg->ct_rcvbuf_max : CT_RCVBUF_START;
+	start = (uint64_t)v->cfg->ct_rcvbuf_max < CT_RCVBUF_START ?
+			(uint64_t)v->cfg->ct_rcvbuf_max : CT_RCVBUF_START;
 	set_rcvbuf(s, (int)start);
 	if (loop_add_fd(v->loop, mnl_socket_get_fd(s->events), EPOLLIN,
 			on_readable, s) < 0 ||
@@ -362,7 +362,7 @@ static void ct_reload(struct vigil *v, void *priv)
 {
 	struct ct_src *s = priv;
 
-	if ((uint64_t)s->rcvbuf > v->cfg->ct_rcvbuf_max)
+	if (s->rcvbuf > v->cfg->ct_rcvbuf_max)
 		set_rcvbuf(s, (int)v->cfg->ct_rcvbuf_max);
 	check_table(s);
 }
