@@ -38,6 +38,8 @@ struct ct_src {
 	struct mnl_socket *dump;	/* table dumps */
 	struct mnl_socket *nft;		/* the table check */
 	struct loop_timer *check_timer;
+	struct loop_timer *coalesce_timer;
+	uint64_t last_wake_ms;
 	struct nf_conntrack *ct, *blank;
 	char *buf;
 	struct mmsghdr msgs[CT_BATCH];
@@ -46,7 +48,7 @@ struct ct_src {
 	int table_state;		/* -1 unknown, 0 missing, 1 present */
 	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
-	uint64_t *truncated, *table_missing;
+	uint64_t *truncated, *table_missing, *deferred;
 };
 
 static const int ct_caps[] = { CAP_NET_ADMIN };
@@ -182,14 +184,11 @@ static void on_overrun(struct ct_src *s)
 	ct_dump(s);
 }
 
-static void on_readable(struct loop *loop, int fd, uint32_t events,
-			void *data)
+/* Read what is queued; returns how many datagrams. */
+static int drain(struct ct_src *s, int fd)
 {
-	struct ct_src *s = data;
-	int rounds, i, n;
+	int rounds, i, n, total = 0;
 
-	(void)loop;
-	(void)events;
 	for (rounds = 0; rounds < CT_MAX_ROUNDS; rounds++) {
 		for (i = 0; i < CT_BATCH; i++)
 			s->msgs[i].msg_hdr.msg_flags = 0;
@@ -199,8 +198,9 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 				on_overrun(s);
 				continue;
 			}
-			return;
+			break;
 		}
+		total += n;
 		for (i = 0; i < n; i++) {
 			if (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				(*s->truncated)++;
@@ -210,8 +210,39 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 				   0, on_ct_msg, s);
 		}
 		if (n < CT_BATCH)
-			return;
+			break;
 	}
+	return total;
+}
+
+static void on_readable(struct loop *loop, int fd, uint32_t events,
+			void *data)
+{
+	struct ct_src *s = data;
+	uint64_t now = loop_now_ms();
+	bool busy = now - s->last_wake_ms < CT_COALESCE_MS;
+
+	(void)events;
+	s->last_wake_ms = now;
+	drain(s, fd);
+	/* Events keep coming: let some gather before the next read. */
+	if (busy && loop_mod_fd(loop, fd, 0) == 0) {
+		(*s->deferred)++;
+		loop_timer_arm(s->coalesce_timer, CT_COALESCE_MS, 0);
+	}
+}
+
+static void on_coalesced(struct loop *loop, struct loop_timer *t,
+			 void *data)
+{
+	struct ct_src *s = data;
+	int fd = mnl_socket_get_fd(s->events);
+
+	(void)t;
+	drain(s, fd);
+	s->last_wake_ms = loop_now_ms();
+	/* level-triggered: wakes at once if more came meanwhile */
+	loop_mod_fd(loop, fd, EPOLLIN);
 }
 
 static void check_table(struct ct_src *s)
@@ -262,6 +293,7 @@ static void ct_fini(void *priv)
 	if (s->nft)
 		mnl_socket_close(s->nft);
 	loop_timer_free(s->check_timer);
+	loop_timer_free(s->coalesce_timer);
 	if (s->ct)
 		nfct_destroy(s->ct);
 	if (s->blank)
@@ -283,10 +315,11 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->other = engine_counter(e, "conntrack", "other");
 	s->truncated = engine_counter(e, "conntrack", "truncated");
 	s->table_missing = engine_counter(e, "conntrack", "table_missing");
+	s->deferred = engine_counter(e, "conntrack", "coalesced_wakeups");
 	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
-	       s->table_missing ? 0 : -1;
+	       s->table_missing && s->deferred ? 0 : -1;
 }
 
 static int ct_init(struct vigil *v, void **priv)
@@ -305,7 +338,9 @@ static int ct_init(struct vigil *v, void **priv)
 	s->ct = nfct_new();
 	s->blank = nfct_new();
 	s->check_timer = loop_timer_new(v->loop, on_check, s);
+	s->coalesce_timer = loop_timer_new(v->loop, on_coalesced, s);
 	if (!s->buf || !s->ct || !s->blank || !s->check_timer ||
+	    !s->coalesce_timer ||
 	    counters(s, v->engine) < 0) {
 		log_err("conntrack: out of memory");
 		return -1;
@@ -334,8 +369,9 @@ static int ct_init(struct vigil *v, void **priv)
 			ns ? " in " : "", ns ? ns : "");
 		return -1;
 	}
-	start = (uint64_t)v->cfg->ct_rcvbuf_max < CT_RCVBUF_START ?
-			(uint64_t)v->cfg->ct_rcvbuf_max : CT_RCVBUF_START;
+	start = (uint64_t)v->cfg->ct_rcvbuf_max / 4;
+	if (start > CT_RCVBUF_START)
+		start = CT_RCVBUF_START;
 	set_rcvbuf(s, (int)start);
 	if (loop_add_fd(v->loop, mnl_socket_get_fd(s->events), EPOLLIN,
 			on_readable, s) < 0 ||
