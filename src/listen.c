@@ -133,21 +133,26 @@ static int dump_one(struct listen_table *t, uint8_t family, uint8_t proto,
 	return nldump_run(t->nl, nlh, on_listener, t);
 }
 
-static bool same_socket(const struct listener *a, const struct listener *b)
+/* Tables are kept sorted by socket (inode first) to diff them quickly. */
+static int cmp_listener(const void *x, const void *y)
 {
-	return a->inode == b->inode && a->proto == b->proto &&
-	       a->port == b->port && net_addr_eq(&a->addr, &b->addr);
+	const struct listener *a = x, *b = y;
+
+	if (a->inode != b->inode)
+		return a->inode < b->inode ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	return memcmp(a->addr.a, b->addr.a, sizeof(a->addr.a));
 }
 
 static const struct listener *find_socket(const struct listener *arr,
 					  size_t n, const struct listener *l)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (same_socket(&arr[i], l))
-			return &arr[i];
-	return NULL;
+	return bsearch(l, arr, n, sizeof(*arr), cmp_listener);
 }
 
 /* comm and exe of pid: from the process table, else from /proc. */
@@ -254,6 +259,7 @@ int listen_refresh(struct listen_table *t, bool on_demand)
 		return -1;
 	}
 	(*t->refreshes)++;
+	qsort(t->next, t->nnext, sizeof(*t->next), cmp_listener);
 	/* Known sockets keep their holder; only new ones are looked up. */
 	for (i = 0; i < t->nnext; i++) {
 		struct listener *l = &t->next[i];

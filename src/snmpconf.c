@@ -23,19 +23,30 @@ static const char *const directives[] = {
 	"com2sec", "com2sec6", "com2secunix", NULL
 };
 
+/*
+ * The path comes from a command line anyone could have written: only a
+ * regular file is opened (a device or FIFO is never even opened), and
+ * the file opened must be the one checked.
+ */
 static char *read_small(const char *path, size_t max, size_t *got)
 {
-	struct stat st;
+	struct stat before, st;
 	char *text;
 	int fd, saved;
 
+	if (stat(path, &before) < 0)
+		return NULL;
+	if (!S_ISREG(before.st_mode)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		saved = errno ? errno : EINVAL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
 		close(fd);
-		errno = saved;
+		errno = EINVAL;
 		return NULL;
 	}
 	text = fileio_read(fd, max, got);
