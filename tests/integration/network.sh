@@ -35,11 +35,17 @@ bg_in "$NS_S" snmpd -f -Lo -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" \
 # ssh and https stand-ins: encrypted protocols make no finding
 bg_in "$NS_S" socat TCP-LISTEN:22,fork,reuseaddr EXEC:/bin/cat
 bg_in "$NS_S" socat TCP-LISTEN:443,fork,reuseaddr EXEC:/bin/cat
-# an idle listener nobody connects to
+# an idle listener nobody connects to, and an idle one on loopback only
 bg_in "$NS_S" socat TCP-LISTEN:8081,fork,reuseaddr EXEC:/bin/cat
+bg_in "$NS_S" socat TCP-LISTEN:8082,bind=127.0.0.1,fork,reuseaddr \
+	EXEC:/bin/cat
+# on the client side: an idle loopback listener, reported there because
+# that vigild has include_loopback
+bg_in "$NS_C" socat TCP-LISTEN:8083,bind=127.0.0.1,fork,reuseaddr \
+	EXEC:/bin/cat
 listening() {
 	ss=$(ip netns exec "$NS_S" ss -ltnu)
-	for p in 21 22 23 80 161 443 8081; do
+	for p in 21 22 23 80 161 443 8081 8082; do
 		echo "$ss" | grep -q ":$p " || return 1
 	done
 }
@@ -49,6 +55,8 @@ wait_until 10 listening || fail "the servers did not start"
 TS=$T/srv
 mkdir -p "$TS"
 write_conf 'audit = { mode = "off"; };' \
+	'assessment = { duration = "10s"; repeat = false; };' \
+	'rules = { unused-listening-tcp-ports = { include_loopback = true; }; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; };"
 {
 	echo "state_file = \"$TS/state.json\";"
@@ -77,6 +85,12 @@ grep -q "Connected to" "$T/telnet.out" || fail "telnet did not connect"
 cin snmpget -v2c -c vigil-test-secret -t 2 -r 1 -M /nonexistent -m "" \
 	"$S_ADDR" 1.3.6.1.2.1.1.5.0 >"$T/snmp.out" 2>&1 ||
 	fail "snmpget: $(cat "$T/snmp.out")"
+# IPv6: the same server, the same rule
+cin curl -s -o /dev/null --max-time 10 -g "http://[$S_ADDR6]:80/" ||
+	fail "curl http over IPv6"
+# loopback counts as client and server use: on the server side
+ip netns exec "$NS_S" curl -s -o /dev/null --max-time 10 \
+	"http://127.0.0.1:80/" || fail "curl http on loopback"
 # ssh and https: connect and send a line, no finding may follow
 echo hello | cin socat -t1 - "TCP:$S_ADDR:22" >/dev/null
 echo hello | cin socat -t1 - "TCP:$S_ADDR:443" >/dev/null
@@ -87,7 +101,7 @@ client_has() {
 	ctl findings --json | jq -e --arg r "$1" --arg s "$2" --arg p "$3" \
 		--arg e "$4" --arg g "$5" '[.[] | select(.rule == $r and
 		.severity == $s and .attributes.protocol == $p and
-		.attributes.remote == $e and
+		(.attributes.remote_endpoints | index($e) != null) and
 		(.attributes.program | split("/") | last) == $g)] | length == 1' >/dev/null
 }
 wait_until 10 client_has insecure-client-protocols-login Medium telnet \
@@ -99,6 +113,10 @@ client_has insecure-client-protocols-general Low ftp "$S_ADDR:21" tnftp ||
 	fail "no ftp client finding by ftp: $(ctl findings --json)"
 client_has insecure-client-protocols-general Low snmp "$S_ADDR:161" \
 	snmpget || fail "no snmp client finding: $(ctl findings --json)"
+ctl findings --json | jq -e --arg e "[$S_ADDR6]:80" '[.[] |
+	select(.rule == "insecure-client-protocols-general" and
+	(.attributes.remote_endpoints | index($e) != null))] | length == 1' \
+	>/dev/null || fail "no http finding for the IPv6 flow: $(ctl findings --json)"
 jqf '[.[] | .attributes.remote_port | select(. == 22 or . == 443)] |
 	length == 0' >/dev/null || fail "a finding for ssh or https traffic"
 jqf '[.[] | select(.attributes.protocol == "telnet")][0] |
@@ -136,6 +154,13 @@ sctl findings --json | jq -e '[.[] | select(.rule ==
 	.attributes.port == 443))] | length == 0' >/dev/null ||
 	fail "a server finding for ssh or https"
 
+# the loopback flow on the server side is client use there
+sctl findings --json | jq -e '[.[] | select(.rule ==
+	"insecure-client-protocols-general" and .attributes.remote ==
+	"127.0.0.1:80" and (.attributes.program | endswith("curl")))] |
+	length == 1' >/dev/null ||
+	fail "loopback http not reported as client use: $(sctl findings --json)"
+
 # unused-listening-tcp-ports: decided when the 10 s run ends
 run_done() {
 	sctl runs --json | jq -e '.[-1].state == "completed"'
@@ -157,6 +182,15 @@ sctl findings --json | jq -e '[.[] | select(.rule ==
 	fail "unused finding lacks bind address or program"
 # the UDP listener is never an unused TCP port
 [ "$(unused 161)" = 0 ] || fail "udp 161 reported as unused tcp"
+# loopback-only: left out by default...
+[ "$(unused 8082)" = 0 ] || fail "loopback-only 8082 reported by default"
+# ...and reported with include_loopback (the client side's setting)
+cdone() { ctl runs --json | jq -e '.[-1].state == "completed"'; }
+wait_until 30 cdone || fail "the client-side run did not complete"
+ctl findings --json | jq -e '[.[] | select(.rule ==
+	"unused-listening-tcp-ports" and .attributes.port == 8083 and
+	.attributes.bind_address == "127.0.0.1")] | length == 1' >/dev/null ||
+	fail "include_loopback: 8083 not reported: $(ctl findings --json)"
 
 stop_vigild
 echo "network: ok"
