@@ -249,6 +249,12 @@ static int addr_init(struct vigil *v, void **priv)
 		log_err("addr: out of memory");
 		return -1;
 	}
+	/* The first network source: say plainly what is wrong with it. */
+	if (ns && netns_check(ns) < 0) {
+		log_err("network.netns: %s: %s", ns, errno == EINVAL ?
+			"not a network namespace" : strerror(errno));
+		return -1;
+	}
 	fd = netns_socket(ns, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 	if (fd < 0 || !(t->events = mnl_socket_fdopen(fd)) ||
 	    mnl_socket_bind(t->events, RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,

@@ -48,7 +48,7 @@ struct ct_src {
 	int table_state;		/* -1 unknown, 0 missing, 1 present */
 	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
-	uint64_t *truncated, *table_missing, *deferred;
+	uint64_t *truncated, *table_missing, *deferred, *unavailable;
 };
 
 static const int ct_caps[] = { CAP_NET_ADMIN };
@@ -278,20 +278,27 @@ static void on_check(struct loop *loop, struct loop_timer *t, void *data)
 	check_table(data);
 }
 
+static void close_sockets(struct ct_src *s)
+{
+	if (s->events) {
+		loop_del_fd(s->v->loop, mnl_socket_get_fd(s->events));
+		mnl_socket_close(s->events);
+		s->events = NULL;
+	}
+	if (s->dump)
+		mnl_socket_close(s->dump);
+	if (s->nft)
+		mnl_socket_close(s->nft);
+	s->dump = s->nft = NULL;
+}
+
 static void ct_fini(void *priv)
 {
 	struct ct_src *s = priv;
 
 	if (!s)
 		return;
-	if (s->events) {
-		loop_del_fd(s->v->loop, mnl_socket_get_fd(s->events));
-		mnl_socket_close(s->events);
-	}
-	if (s->dump)
-		mnl_socket_close(s->dump);
-	if (s->nft)
-		mnl_socket_close(s->nft);
+	close_sockets(s);
 	loop_timer_free(s->check_timer);
 	loop_timer_free(s->coalesce_timer);
 	if (s->ct)
@@ -316,10 +323,11 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->truncated = engine_counter(e, "conntrack", "truncated");
 	s->table_missing = engine_counter(e, "conntrack", "table_missing");
 	s->deferred = engine_counter(e, "conntrack", "coalesced_wakeups");
+	s->unavailable = engine_counter(e, "conntrack", "unavailable");
 	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
-	       s->table_missing && s->deferred ? 0 : -1;
+	       s->table_missing && s->deferred && s->unavailable ? 0 : -1;
 }
 
 static int ct_init(struct vigil *v, void **priv)
@@ -352,22 +360,23 @@ static int ct_init(struct vigil *v, void **priv)
 		s->msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	fd = netns_socket(ns, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
-	if (fd < 0 || !(s->events = mnl_socket_fdopen(fd)) ||
+	if (fd >= 0 && !(s->events = mnl_socket_fdopen(fd)))
+		close(fd);
+	if (!s->events ||
 	    mnl_socket_bind(s->events, NF_NETLINK_CONNTRACK_NEW |
 					       NF_NETLINK_CONNTRACK_DESTROY,
-			    MNL_SOCKET_AUTOPID) < 0) {
-		log_err("conntrack: cannot subscribe to events%s%s: %m",
+			    MNL_SOCKET_AUTOPID) < 0 ||
+	    !(s->dump = nldump_open(ns, NETLINK_NETFILTER)) ||
+	    !(s->nft = nldump_open(ns, NETLINK_NETFILTER))) {
+		/*
+		 * No conntrack (module missing, no CAP_NET_ADMIN in a
+		 * container): the host rules still work, so say it and go on.
+		 */
+		log_err("conntrack: unavailable%s%s (%m): the network rules see no flows",
 			ns ? " in " : "", ns ? ns : "");
-		if (fd >= 0 && !s->events)
-			close(fd);
-		return -1;
-	}
-	s->dump = nldump_open(ns, NETLINK_NETFILTER);
-	s->nft = nldump_open(ns, NETLINK_NETFILTER);
-	if (!s->dump || !s->nft) {
-		log_err("conntrack: cannot open netlink%s%s: %m",
-			ns ? " in " : "", ns ? ns : "");
-		return -1;
+		*s->unavailable = 1;
+		close_sockets(s);
+		return 0;
 	}
 	start = (uint64_t)v->cfg->ct_rcvbuf_max / 4;
 	if (start > CT_RCVBUF_START)
@@ -389,6 +398,8 @@ static void ct_start(struct vigil *v, void *priv)
 	struct ct_src *s = priv;
 
 	(void)v;
+	if (!s->events)
+		return;
 	check_table(s);
 	ct_dump(s);
 }
@@ -398,6 +409,8 @@ static void ct_reload(struct vigil *v, void *priv)
 {
 	struct ct_src *s = priv;
 
+	if (!s->events)
+		return;
 	if (s->rcvbuf > v->cfg->ct_rcvbuf_max)
 		set_rcvbuf(s, (int)v->cfg->ct_rcvbuf_max);
 	check_table(s);

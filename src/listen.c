@@ -471,9 +471,10 @@ static int listen_init(struct vigil *v, void **priv)
 	}
 	t->nl = nldump_open(ns, NETLINK_SOCK_DIAG);
 	if (!t->nl) {
-		log_err("listen: cannot open sock_diag%s%s: %m",
+		/* as for conntrack: the host rules go on without it */
+		log_err("listen: sock_diag unavailable%s%s (%m): no listeners and no processes for flows",
 			ns ? " in " : "", ns ? ns : "");
-		return -1;
+		return 0;
 	}
 	v->listeners = t;
 	return 0;
@@ -481,15 +482,22 @@ static int listen_init(struct vigil *v, void **priv)
 
 static void listen_start(struct vigil *v, void *priv)
 {
+	struct listen_table *t = priv;
+
 	(void)v;
-	listen_refresh(priv, false);
-	arm(priv);
+	if (!t->nl)
+		return;
+	listen_refresh(t, false);
+	arm(t);
 }
 
 static void listen_reload(struct vigil *v, void *priv)
 {
+	struct listen_table *t = priv;
+
 	(void)v;
-	arm(priv);
+	if (t->nl)
+		arm(t);
 }
 
 const struct vigil_module listen_module = {

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -46,4 +48,19 @@ int netns_socket(const char *path, int domain, int type, int protocol)
 	close(self);
 	errno = saved;
 	return fd;
+}
+
+int netns_check(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), type;
+
+	if (fd < 0)
+		return -1;
+	type = ioctl(fd, NS_GET_NSTYPE);
+	close(fd);
+	if (type != CLONE_NEWNET) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }

@@ -14,4 +14,11 @@
  */
 int netns_socket(const char *path, int domain, int type, int protocol);
 
+/*
+ * Is path a network namespace (a /run/netns/NAME or /proc/PID/ns/net)?
+ * Returns 0, or -1 with errno: that of open(), or EINVAL when it is
+ * something else.
+ */
+int netns_check(const char *path);
+
 #endif
