@@ -15,6 +15,13 @@ CONN=$abs_top_builddir/tests/helpers/connhelper
 setup_tmp
 NFT=0 setup_netns
 
+# A network.netns that is not one stops vigild with a clear error.
+write_conf 'audit = { mode = "off"; };' \
+	'network = { netns = "/run/netns/vigil-no-such-ns"; };'
+"$VIGILD" -f -c "$T/vigil.conf" >"$T/bad.log" 2>&1 && fail "vigild started"
+grep -q "network.netns: /run/netns/vigil-no-such-ns: No such file" \
+	"$T/bad.log" || fail "no clear error for a bad netns: $(cat "$T/bad.log")"
+
 write_conf 'audit = { mode = "off"; };' \
 	'proc = { rescan = "10s"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; conntrack_buffer_max = 1048576; };"
