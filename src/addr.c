@@ -25,6 +25,7 @@ struct addr_table {
 	size_t n;
 	char *buf;
 	uint64_t *count, *overruns, *dropped;
+	char *netns;			/* as opened; NULL: our own */
 };
 
 const char *net_addr_str(const struct net_addr *a, char *buf, size_t len)
@@ -226,6 +227,7 @@ static void addr_fini(void *priv)
 		t->v->addrs = NULL;
 	free(t->addrs);
 	free(t->buf);
+	free(t->netns);
 	free(t);
 }
 
@@ -246,6 +248,10 @@ static int addr_init(struct vigil *v, void **priv)
 	t->dropped = engine_counter(v->engine, "addr", "dropped");
 	if (!t->addrs || !t->buf || !t->count || !t->overruns ||
 	    !t->dropped) {
+		log_err("addr: out of memory");
+		return -1;
+	}
+	if (ns && !(t->netns = strdup(ns))) {
 		log_err("addr: out of memory");
 		return -1;
 	}
@@ -280,8 +286,21 @@ static int addr_init(struct vigil *v, void **priv)
 	return 0;
 }
 
+/* The network sockets live in one namespace: a new one needs a restart. */
+static void addr_reload(struct vigil *v, void *priv)
+{
+	struct addr_table *t = priv;
+	const char *now = v->cfg->netns;
+
+	if (!t->netns != !now || (now && strcmp(now, t->netns)))
+		log_warn("network.netns \"%s\" takes effect when vigild restarts; still watching %s",
+			 now ? now : "(vigild's own)",
+			 t->netns ? t->netns : "vigild's own namespace");
+}
+
 const struct vigil_module addr_module = {
 	.name = "addr",
 	.init = addr_init,
+	.reload = addr_reload,
 	.fini = addr_fini,
 };
