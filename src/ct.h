@@ -11,7 +11,7 @@
 enum flow_kind {
 	FLOW_NEW,		/* conntrack NEW event */
 	FLOW_DESTROY,		/* conntrack DESTROY event */
-	FLOW_EXISTING,		/* found by a table dump (start, resync) */
+	FLOW_EXISTING,		/* found by a table dump */
 };
 
 /*
@@ -26,7 +26,7 @@ struct flow_event {
 	struct net_addr src, dst, server;
 	uint16_t sport, dport, server_port;
 	bool from_local;	/* a local client made it (loopback too) */
-	bool to_local;		/* a local server answers it (loopback too) */
+	bool to_local;		/* a local server answers (loopback too) */
 };
 
 /*

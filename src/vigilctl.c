@@ -236,7 +236,8 @@ static int cmd_status(const struct ctl *c, json_object *reply)
 /* The most telling piece of evidence for the table. */
 static const char *asset_of(json_object *f)
 {
-	static const char *const keys[] = { "path", "module", "exe", "port" };
+	/* network findings: the key says it best, e.g. "telnet|23|tcp" */
+	static const char *const keys[] = { "path", "module", "exe" };
 	json_object *a, *v;
 	size_t i;
 
