@@ -5,14 +5,21 @@
 # protocols, unused-listening-tcp-ports).
 . "$(dirname "$0")/lib.sh"
 need_root
-need jq socat busybox curl telnet ftp snmpget snmpd vsftpd
+need jq socat busybox curl telnet ftp snmpwalk snmpd vsftpd
 [ -x /usr/sbin/telnetd ] || skip "needs /usr/sbin/telnetd (inetutils-telnetd)"
 setup_tmp
 setup_netns
 
 # --- servers, all in NS_S -------------------------------------------
 mkdir -p "$T/www" "$T/ftp" "$T/empty"
-head -c 20000 /dev/zero > "$T/www/index.html"
+# A CGI that answers after a second: each curl lives that long, so the
+# process behind a flow is still there to be named even when a loaded
+# machine delays vigild (a client gone before the lookup is "unknown",
+# by design).
+mkdir -p "$T/www/cgi-bin"
+printf '#!/bin/sh\nsleep 1\nprintf "Content-Type: text/plain\\r\\n\\r\\nok\\n"\n' \
+	> "$T/www/cgi-bin/slow"
+chmod 0755 "$T/www/cgi-bin/slow"
 bg_in "$NS_S" busybox httpd -f -p 80 -h "$T/www"
 bg_in "$NS_S" socat TCP-LISTEN:23,fork,reuseaddr EXEC:/usr/sbin/telnetd
 cat > "$T/vsftpd.conf" <<EOC
@@ -75,22 +82,24 @@ start_vigild
 
 # --- client traffic -------------------------------------------------
 cin() { ip netns exec "$NS_C" "$@"; }
-cin curl -s -o /dev/null --max-time 10 "http://$S_ADDR/" ||
+CURL="curl -s -o /dev/null --max-time 10"
+cin $CURL "http://$S_ADDR/cgi-bin/slow" ||
 	fail "curl http"
 (sleep 1; echo quit) | cin timeout 10 telnet "$S_ADDR" 23 \
 	>"$T/telnet.out" 2>&1
 grep -q "Connected to" "$T/telnet.out" || fail "telnet did not connect"
 (sleep 0.5; printf 'user anonymous\nquit\n') |
 	cin timeout 10 ftp -n "$S_ADDR" >"$T/ftp.out" 2>&1
-cin snmpget -v2c -c vigil-test-secret -t 2 -r 1 -M /nonexistent -m "" \
-	"$S_ADDR" 1.3.6.1.2.1.1.5.0 >"$T/snmp.out" 2>&1 ||
-	fail "snmpget: $(cat "$T/snmp.out")"
+# a walk: thousands of requests on one socket, so it lives a while
+cin timeout 30 snmpwalk -v2c -c vigil-test-secret -t 2 -r 1 \
+	-M /nonexistent -m "" "$S_ADDR" 1.3.6.1.2.1 >"$T/snmp.out" 2>&1 ||
+	fail "snmpwalk: $(tail -3 "$T/snmp.out")"
 # IPv6: the same server, the same rule
-cin curl -s -o /dev/null --max-time 10 -g "http://[$S_ADDR6]:80/" ||
+cin $CURL -g "http://[$S_ADDR6]:80/cgi-bin/slow" ||
 	fail "curl http over IPv6"
 # loopback counts as client and server use: on the server side
-ip netns exec "$NS_S" curl -s -o /dev/null --max-time 10 \
-	"http://127.0.0.1:80/" || fail "curl http on loopback"
+ip netns exec "$NS_S" $CURL "http://127.0.0.1:80/cgi-bin/slow" ||
+	fail "curl http on loopback"
 # ssh and https: connect and send a line, no finding may follow
 echo hello | cin socat -t1 - "TCP:$S_ADDR:22" >/dev/null
 echo hello | cin socat -t1 - "TCP:$S_ADDR:443" >/dev/null
@@ -112,7 +121,7 @@ client_has insecure-client-protocols-general Low http "$S_ADDR:80" curl ||
 client_has insecure-client-protocols-general Low ftp "$S_ADDR:21" tnftp ||
 	fail "no ftp client finding by ftp: $(ctl findings --json)"
 client_has insecure-client-protocols-general Low snmp "$S_ADDR:161" \
-	snmpget || fail "no snmp client finding: $(ctl findings --json)"
+	snmpwalk || fail "no snmp client finding: $(ctl findings --json)"
 ctl findings --json | jq -e --arg e "[$S_ADDR6]:80" '[.[] |
 	select(.rule == "insecure-client-protocols-general" and
 	(.attributes.remote_endpoints | index($e) != null))] | length == 1' \
