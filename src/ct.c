@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "ct.h"
+#include "flowset.h"
 #include "log.h"
 #include "netns.h"
 #include "nftcheck.h"
@@ -41,6 +42,7 @@ struct ct_src {
 	struct loop_timer *coalesce_timer;
 	uint64_t last_wake_ms;
 	struct nf_conntrack *ct, *blank;
+	struct flowset *seen;		/* ids published and still alive */
 	char *buf;
 	struct mmsghdr msgs[CT_BATCH];
 	struct iovec iov[CT_BATCH];
@@ -49,6 +51,7 @@ struct ct_src {
 	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
 	uint64_t *truncated, *table_missing, *deferred, *unavailable;
+	uint64_t *tracked, *repeats;
 };
 
 static const int ct_caps[] = { CAP_NET_ADMIN };
@@ -109,6 +112,23 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 	fe.sport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_SRC));
 	fe.dport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_DST));
 	fe.server_port = ntohs(nfct_get_attr_u16(s->ct, ATTR_REPL_PORT_SRC));
+	/*
+	 * Publish each flow once: a dump repeats flows whose events were
+	 * read (or, at start, are still queued) and only adds the missed.
+	 */
+	if (nfct_attr_is_set(s->ct, ATTR_ID)) {
+		uint32_t id = nfct_get_attr_u32(s->ct, ATTR_ID);
+
+		if (fe.kind == FLOW_DESTROY) {
+			flowset_del(s->seen, id);
+		} else if (!(fe.kind == FLOW_NEW ?
+			     flowset_add(s->seen, id) :
+			     flowset_mark(s->seen, id))) {
+			(*s->repeats)++;
+			return MNL_CB_OK;
+		}
+		*s->tracked = flowset_count(s->seen);
+	}
 	fe.from_local = addr_is_local(s->v->addrs, &fe.src);
 	fe.to_local = addr_is_local(s->v->addrs, &fe.server);
 	switch (fe.kind) {
@@ -143,10 +163,14 @@ static int ct_dump(struct ct_src *s)
 	nfh->nfgen_family = AF_UNSPEC;
 	nfh->version = NFNETLINK_V0;
 	nfh->res_id = 0;
+	flowset_begin(s->seen);
 	if (nldump_run(s->dump, nlh, on_ct_msg, s) < 0) {
 		log_warn("conntrack: cannot dump the table: %m");
 		return -1;
 	}
+	/* flows gone while their DESTROY was lost */
+	flowset_sweep(s->seen);
+	*s->tracked = flowset_count(s->seen);
 	return 0;
 }
 
@@ -305,6 +329,7 @@ static void ct_fini(void *priv)
 		nfct_destroy(s->ct);
 	if (s->blank)
 		nfct_destroy(s->blank);
+	flowset_free(s->seen);
 	free(s->buf);
 	free(s);
 }
@@ -324,10 +349,13 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->table_missing = engine_counter(e, "conntrack", "table_missing");
 	s->deferred = engine_counter(e, "conntrack", "coalesced_wakeups");
 	s->unavailable = engine_counter(e, "conntrack", "unavailable");
+	s->tracked = engine_counter(e, "conntrack", "flows");
+	s->repeats = engine_counter(e, "conntrack", "repeats_skipped");
 	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
-	       s->table_missing && s->deferred && s->unavailable ? 0 : -1;
+	       s->table_missing && s->deferred && s->unavailable &&
+	       s->tracked && s->repeats ? 0 : -1;
 }
 
 static int ct_init(struct vigil *v, void **priv)
@@ -345,9 +373,10 @@ static int ct_init(struct vigil *v, void **priv)
 	s->buf = malloc((size_t)CT_BATCH * CT_MSG_SIZE);
 	s->ct = nfct_new();
 	s->blank = nfct_new();
+	s->seen = flowset_new();
 	s->check_timer = loop_timer_new(v->loop, on_check, s);
 	s->coalesce_timer = loop_timer_new(v->loop, on_coalesced, s);
-	if (!s->buf || !s->ct || !s->blank || !s->check_timer ||
+	if (!s->buf || !s->ct || !s->blank || !s->seen || !s->check_timer ||
 	    !s->coalesce_timer ||
 	    counters(s, v->engine) < 0) {
 		log_err("conntrack: out of memory");

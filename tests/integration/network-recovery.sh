@@ -44,8 +44,19 @@ ip netns exec "$NS_C" nft -f "$abs_top_srcdir/rules/nft/vigil.nft"
 
 # --- ENOBUFS: stop vigild, flood, continue ---------------------------
 bg_in "$NS_S" socat TCP-LISTEN:2323,fork,reuseaddr EXEC:/bin/cat
+bg_in "$NS_S" socat TCP-LISTEN:80,fork,reuseaddr EXEC:/bin/cat
 wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':2323 '" ||
 	fail "listener did not start"
+# one http connection that stays open across the overrun: the resync
+# dump holds it again, and it must not count twice
+(sleep 40) | ip netns exec "$NS_C" socat - "TCP:$S_ADDR:80" &
+on_exit "kill $!"
+http_conns() {
+	ctl findings --json | jq -r '[.[] | select(.attributes.protocol ==
+		"http")][0].attributes.connections'
+}
+http_one() { [ "$(http_conns)" = 1 ]; }
+wait_until 10 http_one || fail "no http finding before the overrun"
 before=$(counter conntrack rcvbuf_bytes)
 [ "$before" = 262144 ] || fail "starting buffer is $before, not 262144"
 kill -STOP "$VIGILD_PID"
@@ -63,6 +74,10 @@ after=$(counter conntrack rcvbuf_bytes)
 	fail "buffer $before -> $after, expected growth up to 1048576"
 grep -q "conntrack: events lost" "$T/vigild.log" ||
 	fail "the overrun was not logged"
+[ "$(http_conns)" = 1 ] ||
+	fail "the open http flow counted $(http_conns) times after the resync"
+[ "$(counter conntrack repeats_skipped)" -ge 1 ] ||
+	fail "the resync repeated no known flow"
 
 # --- after the overrun: a known client program on an unlisted port ----
 # With audit off the process table learns of telnet at the next /proc
