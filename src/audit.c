@@ -300,6 +300,11 @@ static void complete(struct audit_src *as, struct pending *p)
 		  !strcmp(p->syscall, "execveat");
 	is_mmap = (!strcmp(p->syscall, "mmap") ||
 		   !strcmp(p->syscall, "mmap2")) && (p->a2 & 4);
+	if (p->have_syscall && p->success && !strcmp(p->syscall, "listen")) {
+		/* a new listener: the socket table is worth reading now */
+		engine_publish(as->v->engine, EV_LISTEN_CALL, &p->pid);
+		goto out;
+	}
 	if (!p->have_syscall || !p->success || (!is_exec && !is_mmap))
 		goto out;
 	if (is_exec) {

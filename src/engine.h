@@ -23,6 +23,7 @@ enum engine_event {
 	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
 	EV_MAPPING,		/* struct proc_info: maps re-read after an event */
 	EV_BINARY,		/* struct binary_event (binaries.c) */
+	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
 	EV__COUNT,
 };
 

@@ -29,6 +29,7 @@ struct listen_table {
 	struct vigil *v;
 	struct mnl_socket *nl;
 	struct loop_timer *timer;
+	struct loop_timer *soon;	/* a refresh asked for too early */
 	struct listener *cur, *next;
 	size_t ncur, nnext;
 	uint64_t last_ms;
@@ -246,8 +247,13 @@ int listen_refresh(struct listen_table *t, bool on_demand)
 	size_t i;
 
 	if (on_demand && t->last_ms &&
-	    now - t->last_ms < LISTEN_MIN_INTERVAL_MS)
+	    now - t->last_ms < LISTEN_MIN_INTERVAL_MS) {
+		/* not now, but not forgotten either */
+		if (!loop_timer_armed(t->soon))
+			loop_timer_arm(t->soon, t->last_ms +
+				       LISTEN_MIN_INTERVAL_MS - now, 0);
 		return 0;
+	}
 	t->last_ms = now;
 	t->nnext = 0;
 	if (dump_one(t, AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN) < 0 ||
@@ -421,6 +427,24 @@ static void on_timer(struct loop *loop, struct loop_timer *tm, void *data)
 	listen_refresh(data, false);
 }
 
+static void on_soon(struct loop *loop, struct loop_timer *tm, void *data)
+{
+	(void)loop;
+	(void)tm;
+	listen_refresh(data, false);
+}
+
+/* audit saw a listen(): read the table (at most every 200 ms). */
+static void on_listen_call(void *data, enum engine_event ev, const void *p)
+{
+	struct listen_table *t = data;
+
+	(void)ev;
+	(void)p;
+	if (t->nl)
+		listen_refresh(t, true);
+}
+
 static void arm(struct listen_table *t)
 {
 	uint64_t ms = t->v->cfg->listen_refresh * 1000;
@@ -440,6 +464,7 @@ static void listen_fini(void *priv)
 	if (t->nl)
 		mnl_socket_close(t->nl);
 	loop_timer_free(t->timer);
+	loop_timer_free(t->soon);
 	for (i = 0; t->cur && i < t->ncur; i++)
 		free(t->cur[i].exe);
 	free(t->cur);
@@ -459,16 +484,20 @@ static int listen_init(struct vigil *v, void **priv)
 	t->cur = calloc(LISTEN_MAX, sizeof(*t->cur));
 	t->next = calloc(LISTEN_MAX, sizeof(*t->next));
 	t->timer = loop_timer_new(v->loop, on_timer, t);
+	t->soon = loop_timer_new(v->loop, on_soon, t);
 	t->count = engine_counter(v->engine, "listen", "listeners");
 	t->refreshes = engine_counter(v->engine, "listen", "refreshes");
 	t->dropped = engine_counter(v->engine, "listen", "dropped");
 	t->lookups = engine_counter(v->engine, "listen", "flow_lookups");
 	t->unresolved = engine_counter(v->engine, "listen", "unresolved");
-	if (!t->cur || !t->next || !t->timer || !t->count ||
+	if (!t->cur || !t->next || !t->timer || !t->soon || !t->count ||
 	    !t->refreshes || !t->dropped || !t->lookups || !t->unresolved) {
 		log_err("listen: out of memory");
 		return -1;
 	}
+	if (engine_subscribe(v->engine, EV_LISTEN_CALL, on_listen_call,
+			     t) < 0)
+		return -1;
 	t->nl = nldump_open(ns, NETLINK_SOCK_DIAG);
 	if (!t->nl) {
 		/* as for conntrack: the host rules go on without it */

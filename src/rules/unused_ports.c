@@ -20,6 +20,17 @@
 
 /* Listeners followed per run at most; more are counted. */
 #define UNUSED_MAX 4096
+/*
+ * Inbound connections to no known listener, kept until the next table
+ * refresh shows whose they were (the listener may be newer than the
+ * last refresh, which is rate-limited).
+ */
+#define UNUSED_PENDING 256
+
+struct endpoint {
+	struct net_addr addr;
+	uint16_t port;
+};
 
 struct cand {
 	struct net_addr addr;
@@ -36,6 +47,8 @@ struct unused_rule {
 	char run_id[RUN_ID_MAX];	/* "" : not following a run */
 	struct cand *c;
 	size_t n;
+	struct endpoint pending[UNUSED_PENDING];	/* a ring */
+	size_t npending, next_pending;
 	uint64_t *dropped, *followed;
 };
 
@@ -46,6 +59,7 @@ static void clear(struct unused_rule *u)
 	for (i = 0; i < u->n; i++)
 		free(u->c[i].exe);
 	u->n = 0;
+	u->npending = u->next_pending = 0;
 	u->run_id[0] = '\0';
 }
 
@@ -72,6 +86,11 @@ static void add(struct unused_rule *u, const struct listener *l)
 	c->uid = l->uid;
 	memcpy(c->comm, l->comm, sizeof(c->comm));
 	c->exe = l->exe ? strdup(l->exe) : NULL;
+	/* connections that came before the table showed this listener */
+	for (i = 0; i < u->npending; i++)
+		if (u->pending[i].port == c->port &&
+		    listen_addr_match(&c->addr, &u->pending[i].addr))
+			c->used = true;
 	*u->followed = u->n;
 }
 
@@ -132,10 +151,17 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 	if (fe->proto != IPPROTO_TCP || fe->kind == FLOW_DESTROY ||
 	    !fe->to_local || !follow_current(u))
 		return;
-	/* A listener newer than the last refresh: read the table again. */
-	if (!mark(u, fe) && u->v->listeners &&
-	    listen_refresh(u->v->listeners, true) > 0)
-		mark(u, fe);
+	if (mark(u, fe))
+		return;
+	/* A listener newer than the last refresh: note the connection and
+	 * read the table again (now, or as soon as the rate allows). */
+	u->pending[u->next_pending].addr = fe->server;
+	u->pending[u->next_pending].port = fe->server_port;
+	u->next_pending = (u->next_pending + 1) % UNUSED_PENDING;
+	if (u->npending < UNUSED_PENDING)
+		u->npending++;
+	if (u->v->listeners)
+		listen_refresh(u->v->listeners, true);
 }
 
 static void on_run_end(void *data, const struct run *run)

@@ -104,6 +104,16 @@ ip netns exec "$NS_S" $CURL "http://127.0.0.1:80/cgi-bin/slow" ||
 echo hello | cin socat -t1 - "TCP:$S_ADDR:22" >/dev/null
 echo hello | cin socat -t1 - "TCP:$S_ADDR:443" >/dev/null
 
+# A listener that appears between two reads of the socket table and is
+# used at once: the connection is held until the table shows whose it
+# was, so the port is not called unused.
+cin "$abs_top_builddir/tests/helpers/connhelper" connect "$S_ADDR" 9 1 1 5 \
+	>/dev/null 2>&1	# refused: makes the server-side vigild read now
+bg_in "$NS_S" socat TCP-LISTEN:8090,reuseaddr EXEC:/bin/cat
+wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':8090 '" ||
+	fail "listener 8090 did not start"
+echo x | cin socat -t0.2 - "TCP:$S_ADDR:8090" >/dev/null
+
 # --- client side: the right rule, severity, protocol, endpoint, program
 client_has() {
 	# rule severity protocol remote program-basename
@@ -181,7 +191,7 @@ unused() {
 		length'
 }
 [ "$(unused 8081)" = 1 ] || fail "idle port 8081 not reported unused"
-for p in 21 22 23 80 443; do
+for p in 21 22 23 80 443 8090; do
 	[ "$(unused "$p")" = 0 ] || fail "port $p was used but is reported"
 done
 sctl findings --json | jq -e '[.[] | select(.rule ==
