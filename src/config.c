@@ -40,25 +40,36 @@ struct key_spec {
 	uint64_t min, max;	/* range for numbers and durations */
 };
 
-static int cfg_error(struct parse_ctx *pc, const config_setting_t *s,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int cfg_error(struct parse_ctx *pc, const config_setting_t *s,
-		     const char *fmt, ...)
+int config_error(struct sbuf *err, const char *source,
+		 const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	sbuf_reset(pc->err);
+	sbuf_reset(err);
 	if (s && config_setting_source_line(s))
-		sbuf_printf(pc->err, "%s:%u: ", pc->source,
+		sbuf_printf(err, "%s:%u: ", source,
 			    config_setting_source_line(s));
 	else
-		sbuf_printf(pc->err, "%s: ", pc->source);
+		sbuf_printf(err, "%s: ", source);
 	va_start(ap, fmt);
-	sbuf_vprintf(pc->err, fmt, ap);
+	sbuf_vprintf(err, fmt, ap);
 	va_end(ap);
 	return -1;
 }
+
+int config_parse_text(config_t *lc, const char *text, const char *source,
+		      struct sbuf *err)
+{
+	if (config_read_string(lc, text))
+		return 0;
+	sbuf_reset(err);
+	sbuf_printf(err, "%s:%d: %s", source, config_error_line(lc),
+		    config_error_text(lc));
+	return -1;
+}
+
+#define cfg_error(pc, s, ...) config_error((pc)->err, (pc)->source, s, \
+					   __VA_ARGS__)
 
 #define FIELD(pc, spec, type) ((type *)((char *)(pc)->cfg + (spec)->off))
 
@@ -421,12 +432,8 @@ static int parse_into(struct vigil_config *cfg, const char *text,
 	if (check_text(&pc, text) < 0)
 		return -1;
 	config_init(&lc);
-	if (!config_read_string(&lc, text)) {
-		sbuf_reset(err);
-		sbuf_printf(err, "%s:%d: %s", source, config_error_line(&lc),
-			    config_error_text(&lc));
+	if (config_parse_text(&lc, text, source, err) < 0)
 		goto out;
-	}
 	r = walk(&pc, config_root_setting(&lc), "", 0);
 out:
 	config_destroy(&lc);

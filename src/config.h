@@ -70,6 +70,17 @@ int config_load_string(const char *text, const char *source,
 		       struct vigil_config **out, struct sbuf *err);
 void config_free(struct vigil_config *cfg);
 
+/*
+ * Put "source:line: message" (or "source: message" when s has no line)
+ * in err.  Returns -1, so that a parser can return it.
+ */
+int config_error(struct sbuf *err, const char *source,
+		 const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* config_read_string() with its syntax error as "source:line: ...". */
+int config_parse_text(config_t *lc, const char *text, const char *source,
+		      struct sbuf *err);
+
 const char *config_facility_name(int facility);
 
 #endif

@@ -4,10 +4,10 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "protocols.h"
 
 struct proto_catalog {
@@ -16,27 +16,6 @@ struct proto_catalog {
 	/* entry index + 1 by port, 0: none; [0] tcp, [1] udp */
 	uint8_t port_idx[2][65536];
 };
-
-static int perr(struct sbuf *err, const char *source,
-		const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int perr(struct sbuf *err, const char *source,
-		const config_setting_t *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	sbuf_reset(err);
-	if (s && config_setting_source_line(s))
-		sbuf_printf(err, "%s:%u: ", source,
-			    config_setting_source_line(s));
-	else
-		sbuf_printf(err, "%s: ", source);
-	va_start(ap, fmt);
-	sbuf_vprintf(err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void entry_free(struct proto_entry *pe)
 {
@@ -89,17 +68,19 @@ static int get_str(const config_setting_t *g, const char *key, char **out,
 	const char *v;
 
 	if (!s)
-		return perr(err, source, g, "protocol entry lacks '%s'", key);
+		return config_error(err, source, g,
+				    "protocol entry lacks '%s'", key);
 	v = config_setting_get_string(s);
 	if (!v)
-		return perr(err, source, s, "'%s' must be a string", key);
+		return config_error(err, source, s,
+				    "'%s' must be a string", key);
 	if (!valid_str(v))
-		return perr(err, source, s,
-			    "'%s' must be 1..%d printable characters", key,
-			    PROTO_MAX_STR);
+		return config_error(err, source, s,
+				    "'%s' must be 1..%d printable characters",
+				    key, PROTO_MAX_STR);
 	*out = strdup(v);
 	if (!*out)
-		return perr(err, source, s, "out of memory");
+		return config_error(err, source, s, "out of memory");
 	return 0;
 }
 
@@ -112,17 +93,19 @@ static int get_choice(const config_setting_t *g, const char *key,
 	size_t i;
 
 	if (!s)
-		return perr(err, source, g, "protocol entry lacks '%s'", key);
+		return config_error(err, source, g,
+				    "protocol entry lacks '%s'", key);
 	v = config_setting_get_string(s);
 	if (!v)
-		return perr(err, source, s, "'%s' must be a string", key);
+		return config_error(err, source, s,
+				    "'%s' must be a string", key);
 	for (i = 0; names[i]; i++) {
 		if (!strcmp(v, names[i])) {
 			*out = values[i];
 			return 0;
 		}
 	}
-	perr(err, source, s, "'%s' must be one of:", key);
+	config_error(err, source, s, "'%s' must be one of:", key);
 	for (i = 0; names[i]; i++)
 		sbuf_printf(err, " \"%s\"", names[i]);
 	return -1;
@@ -135,25 +118,28 @@ static int get_ports(const config_setting_t *g, struct proto_entry *pe,
 	int i, n;
 
 	if (!s)
-		return perr(err, source, g, "protocol entry lacks 'ports'");
+		return config_error(err, source, g,
+				    "protocol entry lacks 'ports'");
 	if (config_setting_type(s) != CONFIG_TYPE_ARRAY)
-		return perr(err, source, s, "'ports' must be an array [ ... ]");
+		return config_error(err, source, s,
+				    "'ports' must be an array [ ... ]");
 	n = config_setting_length(s);
 	if (n < 1 || n > PROTO_MAX_PORTS)
-		return perr(err, source, s, "'ports' must have 1..%d ports",
-			    PROTO_MAX_PORTS);
+		return config_error(err, source, s,
+				    "'ports' must have 1..%d ports",
+				    PROTO_MAX_PORTS);
 	for (i = 0; i < n; i++) {
 		config_setting_t *p = config_setting_get_elem(s, (unsigned)i);
 		long long v;
 
 		if (config_setting_type(p) != CONFIG_TYPE_INT &&
 		    config_setting_type(p) != CONFIG_TYPE_INT64)
-			return perr(err, source, s,
-				    "'ports' must hold integers");
+			return config_error(err, source, s,
+					    "'ports' must hold integers");
 		v = config_setting_get_int64(p);
 		if (v < 1 || v > 65535)
-			return perr(err, source, s,
-				    "port %lld is not in 1..65535", v);
+			return config_error(err, source, s,
+					    "port %lld is not in 1..65535", v);
 		pe->ports[pe->nports++] = (uint16_t)v;
 	}
 	return 0;
@@ -170,22 +156,24 @@ static int get_progs(const config_setting_t *g, const char *key,
 		return 0;	/* optional */
 	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 	    config_setting_type(s) != CONFIG_TYPE_LIST)
-		return perr(err, source, s, "'%s' must be an array [ ... ]",
-			    key);
+		return config_error(err, source, s,
+				    "'%s' must be an array [ ... ]",
+				    key);
 	len = config_setting_length(s);
 	if (len > PROTO_MAX_PROGS)
-		return perr(err, source, s, "'%s' may name at most %d programs",
-			    key, PROTO_MAX_PROGS);
+		return config_error(err, source, s,
+				    "'%s' may name at most %d programs",
+				    key, PROTO_MAX_PROGS);
 	for (i = 0; i < len; i++) {
 		const char *v = config_setting_get_string_elem(s, i);
 
 		if (!v || !valid_str(v) || strchr(v, '/'))
-			return perr(err, source, s,
-				    "'%s' must hold program names (no '/')",
-				    key);
+			return config_error(err, source, s,
+					    "'%s' must hold program names (no '/')",
+					    key);
 		progs[*n] = strdup(v);
 		if (!progs[*n])
-			return perr(err, source, s, "out of memory");
+			return config_error(err, source, s, "out of memory");
 		(*n)++;
 	}
 	return 0;
@@ -215,8 +203,8 @@ static int parse_entry(const config_setting_t *g, struct proto_entry **out,
 	int i, n;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return perr(err, source, g,
-			    "a protocol entry must be a group { ... }");
+		return config_error(err, source, g,
+				    "a protocol entry must be a group { ... }");
 	/* Unknown keys are typos: say so rather than ignore them. */
 	n = config_setting_length(g);
 	for (i = 0; i < n; i++) {
@@ -228,13 +216,13 @@ static int parse_entry(const config_setting_t *g, struct proto_entry **out,
 			if (name && !strcmp(name, entry_keys[k]))
 				break;
 		if (!entry_keys[k])
-			return perr(err, source, m,
-				    "unknown key '%s' in a protocol entry",
-				    name ? name : "?");
+			return config_error(err, source, m,
+					    "unknown key '%s' in a protocol entry",
+					    name ? name : "?");
 	}
 	pe = calloc(1, sizeof(*pe));
 	if (!pe)
-		return perr(err, source, g, "out of memory");
+		return config_error(err, source, g, "out of memory");
 	if (get_str(g, "name", &pe->name, source, err) < 0 ||
 	    get_choice(g, "transport", transport_names, transport_values,
 		       &pe->transport, source, err) < 0 ||
@@ -279,8 +267,8 @@ int proto_catalog_add(struct proto_catalog *c, const config_setting_t *list,
 	int i, n;
 
 	if (config_setting_type(list) != CONFIG_TYPE_LIST)
-		return perr(err, source, list,
-			    "'protocols' must be a list ( { ... }, ... )");
+		return config_error(err, source, list,
+				    "'protocols' must be a list ( { ... }, ... )");
 	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(list,
@@ -296,9 +284,9 @@ int proto_catalog_add(struct proto_catalog *c, const config_setting_t *list,
 		if (k == c->n) {
 			if (c->n == PROTO_MAX_ENTRIES) {
 				entry_free(pe);
-				return perr(err, source, g,
-					    "more than %d protocols",
-					    PROTO_MAX_ENTRIES);
+				return config_error(err, source, g,
+						    "more than %d protocols",
+						    PROTO_MAX_ENTRIES);
 			}
 			c->n++;
 		} else {
@@ -319,16 +307,12 @@ int proto_catalog_add_text(struct proto_catalog *c, const char *text,
 	int r = -1;
 
 	config_init(&lc);
-	if (!config_read_string(&lc, text)) {
-		sbuf_reset(err);
-		sbuf_printf(err, "%s:%d: %s", source, config_error_line(&lc),
-			    config_error_text(&lc));
+	if (config_parse_text(&lc, text, source, err) < 0)
 		goto out;
-	}
 	list = config_lookup(&lc, "protocols");
 	if (!list || config_setting_length(config_root_setting(&lc)) != 1) {
-		perr(err, source, NULL,
-		     "a catalog holds exactly one setting, protocols = ( ... );");
+		config_error(err, source, NULL,
+			     "a catalog holds exactly one setting, protocols = ( ... );");
 		goto out;
 	}
 	r = proto_catalog_add(c, list, source, err);

@@ -36,6 +36,16 @@ START_TEST(builtin_is_conf_file)
 }
 END_TEST
 
+/* The catalog is built in the same way. */
+START_TEST(builtin_is_catalog_file)
+{
+	char *text = slurp(TOP_SRCDIR "/rules/protocols.conf");
+
+	ck_assert_str_eq(proto_default_text, text);
+	free(text);
+}
+END_TEST
+
 START_TEST(defaults)
 {
 	struct vigil_config *c;
@@ -234,6 +244,7 @@ int main(void)
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, builtin_is_conf_file);
+	tcase_add_test(tc, builtin_is_catalog_file);
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, overlay_keeps_defaults);
 	tcase_add_loop_test(tc, errors_have_file_line, 0,

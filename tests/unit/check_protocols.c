@@ -4,28 +4,11 @@
 #include <check.h>
 #include "unit.h"
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "protocols.h"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), n);
-	fclose(f);
-	return buf;
-}
 
 static struct vigil_config *load(const char *text)
 {
@@ -38,15 +21,6 @@ static struct vigil_config *load(const char *text)
 	sbuf_free(&err);
 	return c;
 }
-
-START_TEST(builtin_is_catalog_file)
-{
-	char *text = slurp(TOP_SRCDIR "/rules/protocols.conf");
-
-	ck_assert_str_eq(proto_default_text, text);
-	free(text);
-}
-END_TEST
 
 static const char *port_name(const struct proto_catalog *cat, int proto,
 			     uint16_t port)
@@ -231,7 +205,6 @@ int main(void)
 	Suite *s = suite_create("protocols");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, builtin_is_catalog_file);
 	tcase_add_test(tc, builtin_catalog);
 	tcase_add_test(tc, programs);
 	tcase_add_test(tc, user_entries);
