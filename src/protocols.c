@@ -356,7 +356,7 @@ static int prog_match(const char *name, const char *prog)
 	return !strcmp(name, prog);
 }
 
-static const struct proto_entry *by_prog(const struct proto_catalog *c,
+static const struct proto_entry *by_name(const struct proto_catalog *c,
 					 const char *prog, int client)
 {
 	size_t i, j;
@@ -375,16 +375,37 @@ static const struct proto_entry *by_prog(const struct proto_catalog *c,
 	return NULL;
 }
 
-const struct proto_entry *proto_by_client(const struct proto_catalog *c,
-					  const char *prog)
+const char *proto_prog_name(const char *comm, const char *exe)
 {
-	return by_prog(c, prog, 1);
+	const char *slash;
+
+	if (!exe || !*exe)
+		return comm ? comm : "";
+	slash = strrchr(exe, '/');
+	return slash ? slash + 1 : exe;
+}
+
+static const struct proto_entry *by_prog(const struct proto_catalog *c,
+					 const char *comm, const char *exe,
+					 int client)
+{
+	const struct proto_entry *pe = NULL;
+
+	if (exe && *exe)
+		pe = by_name(c, proto_prog_name(NULL, exe), client);
+	return pe ? pe : by_name(c, comm, client);
+}
+
+const struct proto_entry *proto_by_client(const struct proto_catalog *c,
+					  const char *comm, const char *exe)
+{
+	return by_prog(c, comm, exe, 1);
 }
 
 const struct proto_entry *proto_by_server(const struct proto_catalog *c,
-					  const char *prog)
+					  const char *comm, const char *exe)
 {
-	return by_prog(c, prog, 0);
+	return by_prog(c, comm, exe, 0);
 }
 
 const char *proto_class_name(enum proto_class cl)

@@ -72,11 +72,16 @@ const struct proto_entry *proto_catalog_at(const struct proto_catalog *c,
 /* The entry for a port; ipproto is IPPROTO_TCP or IPPROTO_UDP.  NULL: none. */
 const struct proto_entry *proto_by_port(const struct proto_catalog *c,
 					int ipproto, uint16_t port);
-/* The entry naming prog (a comm or exe basename) as a client / server. */
+/*
+ * The entry naming a process's program as a client / server: the
+ * basename of exe (may be NULL or "") first, then comm.  NULL: none.
+ */
 const struct proto_entry *proto_by_client(const struct proto_catalog *c,
-					  const char *prog);
+					  const char *comm, const char *exe);
 const struct proto_entry *proto_by_server(const struct proto_catalog *c,
-					  const char *prog);
+					  const char *comm, const char *exe);
+/* What a process's program is called: exe's basename, else comm. */
+const char *proto_prog_name(const char *comm, const char *exe);
 
 const char *proto_class_name(enum proto_class cl);
 

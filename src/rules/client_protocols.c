@@ -9,7 +9,6 @@
  */
 #include "build.h"
 
-#include <libgen.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,22 +38,13 @@ struct client_rule {
 	uint64_t *matched, *unknown, *throttled;
 };
 
-static const char *base(const char *path)
-{
-	const char *s = path ? strrchr(path, '/') : NULL;
-
-	return s ? s + 1 : (path ? path : "");
-}
-
 static const struct proto_entry *client_proto(const struct vigil *v,
 					      const char *comm,
 					      const char *exe)
 {
-	const struct proto_entry *pe;
+	const struct proto_entry *pe = proto_by_client(v->cfg->catalog, comm,
+						       exe);
 
-	pe = proto_by_client(v->cfg->catalog, base(exe));
-	if (!pe)
-		pe = proto_by_client(v->cfg->catalog, comm);
 	return pe && (pe->use & PROTO_USE_CLIENT) ? pe : NULL;
 }
 
@@ -142,7 +132,7 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	json_object_object_add(a, "class", json_object_new_string(
 				       proto_class_name(pe->class)));
 	json_object_object_add(a, "transport", json_object_new_string(
-				       fe->proto == IPPROTO_TCP ? "tcp" : "udp"));
+			fe->proto == IPPROTO_TCP ? "tcp" : "udp"));
 	json_object_object_add(a, "program", json_object_new_string(prog));
 	json_object_object_add(a, "matched_by", json_object_new_string(how));
 	if (o->pid) {
@@ -180,7 +170,7 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 	int r;
 
 	(void)type;
-	if (fe->kind == FLOW_DESTROY || !fe->from_local || !v->listeners)
+	if (fe->kind == FLOW_DESTROY || !fe->from_local)
 		return;
 	if (!engine_rule_enabled(v->engine, RULE_CLIENT_LOGIN) &&
 	    !engine_rule_enabled(v->engine, RULE_CLIENT_GENERAL))
@@ -188,9 +178,12 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 	pe = proto_by_port(v->cfg->catalog, fe->proto, fe->dport);
 	if (pe && !(pe->use & PROTO_USE_CLIENT))
 		pe = NULL;
+	memset(&o, 0, sizeof(o));
 	if (pe) {
-		/* known client pids first: cheap, and usually right */
-		r = listen_flow_owner(v->listeners, fe->proto, &fe->src,
+		/* known client pids first: cheap, and usually right;
+		 * without sock_diag the program stays unknown */
+		r = !v->listeners ? 0 :
+		    listen_flow_owner(v->listeners, fe->proto, &fe->src,
 				      fe->sport, &fe->dst, fe->dport, c->pids,
 				      c->npids, budget_ok(c), &o);
 		if (r <= 0)
@@ -202,7 +195,7 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		return;
 	}
 	/* Another port: only a known client program makes it count. */
-	if (!c->npids)
+	if (!c->npids || !v->listeners)
 		return;
 	r = listen_flow_owner(v->listeners, fe->proto, &fe->src, fe->sport,
 			      &fe->dst, fe->dport, c->pids, c->npids, false,
@@ -232,7 +225,8 @@ static int client_init(struct vigil *v, void **priv)
 	c->v = v;
 	c->matched = engine_counter(e, "client-protocols", "flows");
 	c->unknown = engine_counter(e, "client-protocols", "unknown_process");
-	c->throttled = engine_counter(e, "client-protocols", "lookups_throttled");
+	c->throttled = engine_counter(e, "client-protocols",
+				      "lookups_throttled");
 	if (!c->matched || !c->unknown || !c->throttled ||
 	    engine_subscribe(e, EV_FLOW, on_flow, c) < 0 ||
 	    engine_subscribe(e, EV_EXEC, on_exec, c) < 0 ||

@@ -21,13 +21,6 @@
 #define SERVER_MAX_ADDRS 16
 #define SERVER_MAX_EVIDENCE 16
 
-static const char *base(const char *path)
-{
-	const char *s = path ? strrchr(path, '/') : NULL;
-
-	return s ? s + 1 : (path ? path : "");
-}
-
 static void add_evidence(json_object *ev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -48,7 +41,7 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	const struct listener *l = ch->l;
 	struct vigil *v = data;
 	const char *tr = l->proto == IPPROTO_TCP ? "tcp" : "udp";
-	const char *prog = l->exe ? base(l->exe) : l->comm;
+	const char *prog = proto_prog_name(l->comm, l->exe);
 	const struct proto_entry *pe, *by_prog;
 	json_object *a, *ev, *snmp = NULL;
 	char key[PROTO_MAX_STR + 32], addr[NET_ADDR_STRLEN];
@@ -62,9 +55,7 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	pe = proto_by_port(v->cfg->catalog, l->proto, l->port);
 	if (pe && !(pe->use & PROTO_USE_SERVER))
 		pe = NULL;
-	by_prog = proto_by_server(v->cfg->catalog, prog);
-	if (!by_prog && l->comm[0])
-		by_prog = proto_by_server(v->cfg->catalog, l->comm);
+	by_prog = proto_by_server(v->cfg->catalog, l->comm, l->exe);
 	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
 		by_prog = NULL;
 	if (!pe && !by_prog)

@@ -80,20 +80,30 @@ START_TEST(programs)
 	struct vigil_config *c = load("");
 	const struct proto_catalog *cat = c->catalog;
 
-	ck_assert_str_eq(proto_by_client(cat, "telnet")->name, "telnet");
+	ck_assert_str_eq(proto_by_client(cat, "telnet", NULL)->name, "telnet");
 	/* comm is cut at 15 characters */
-	ck_assert_str_eq(proto_by_client(cat, "inetutils-telne")->name,
+	ck_assert_str_eq(proto_by_client(cat, "inetutils-telne", NULL)->name,
 			 "telnet");
-	ck_assert_str_eq(proto_by_client(cat, "tnftp")->name, "ftp");
-	ck_assert_str_eq(proto_by_client(cat, "snmpget")->name, "snmp");
-	ck_assert_ptr_null(proto_by_client(cat, "curl"));
-	ck_assert_ptr_null(proto_by_client(cat, "telnetd"));
-	ck_assert_ptr_null(proto_by_client(cat, "teln"));
-	ck_assert_ptr_null(proto_by_client(cat, ""));
-	ck_assert_str_eq(proto_by_server(cat, "in.telnetd")->name, "telnet");
-	ck_assert_str_eq(proto_by_server(cat, "vsftpd")->name, "ftp");
-	ck_assert_str_eq(proto_by_server(cat, "snmpd")->name, "snmp");
-	ck_assert_ptr_null(proto_by_server(cat, "sshd"));
+	ck_assert_str_eq(proto_by_client(cat, "tnftp", NULL)->name, "ftp");
+	ck_assert_str_eq(proto_by_client(cat, "snmpget", NULL)->name, "snmp");
+	ck_assert_ptr_null(proto_by_client(cat, "curl", NULL));
+	ck_assert_ptr_null(proto_by_client(cat, "telnetd", NULL));
+	ck_assert_ptr_null(proto_by_client(cat, "teln", NULL));
+	ck_assert_ptr_null(proto_by_client(cat, "", NULL));
+	ck_assert_str_eq(proto_by_server(cat, "in.telnetd", NULL)->name,
+			 "telnet");
+	ck_assert_str_eq(proto_by_server(cat, "vsftpd", NULL)->name, "ftp");
+	ck_assert_str_eq(proto_by_server(cat, "snmpd", NULL)->name, "snmp");
+	ck_assert_ptr_null(proto_by_server(cat, "sshd", NULL));
+	/* the exe's name first, then comm */
+	ck_assert_str_eq(proto_by_client(cat, "x", "/usr/bin/inetutils-telnet")
+			 ->name, "telnet");
+	ck_assert_str_eq(proto_by_client(cat, "telnet", "/opt/t/renamed")
+			 ->name, "telnet");
+	ck_assert_ptr_null(proto_by_client(cat, "x", "/usr/bin/curl"));
+	ck_assert_str_eq(proto_prog_name("c", "/a/b/prog"), "prog");
+	ck_assert_str_eq(proto_prog_name("c", ""), "c");
+	ck_assert_str_eq(proto_prog_name("c", NULL), "c");
 	config_free(c);
 }
 END_TEST
@@ -119,7 +129,7 @@ START_TEST(user_entries)
 	ck_assert_uint_eq(pe->use, PROTO_USE_CLIENT);
 	ck_assert_str_eq(port_name(cat, IPPROTO_TCP, 70), "gopher");
 	ck_assert_str_eq(port_name(cat, IPPROTO_UDP, 70), "gopher");
-	ck_assert_str_eq(proto_by_client(cat, "gopher")->name, "gopher");
+	ck_assert_str_eq(proto_by_client(cat, "gopher", NULL)->name, "gopher");
 	/* the rest stays */
 	ck_assert_str_eq(port_name(cat, IPPROTO_TCP, 23), "telnet");
 	config_free(c);
