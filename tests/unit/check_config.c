@@ -102,6 +102,12 @@ START_TEST(overlay_keeps_defaults)
 }
 END_TEST
 
+/* A protocol entry, complete but for x. */
+#define ENTRY(x)                                                       \
+	"protocols = (\n  { name = \"x\"; transport = \"tcp\";\n"      \
+	"    ports = [ 1 ]; class = \"login\"; use = \"both\";\n" x    \
+	"    replacement = \"y\"; }\n);\n"
+
 /* Every error names file and line of the offending setting. */
 static const struct {
 	const char *text;
@@ -156,6 +162,37 @@ static const struct {
 	{ "scope = [\"all\"];\n", "t.conf:1: 'scope' must be a string" },
 	{ "audit = {\n mode = \"sometimes\";\n};\n",
 	  "t.conf:2: audit.mode must be \"auto\", \"multicast\", \"unicast\" or \"off\"" },
+	/* protocol catalog entries (protocols.c) */
+	{ "protocols = 1;\n", "t.conf:1: 'protocols' must be a list ( ... )" },
+	{ "protocols = (\n 1\n);\n",
+	  "t.conf:2: a protocol entry must be a group { ... }" },
+	{ "protocols = (\n { transport = \"tcp\"; }\n);\n",
+	  "t.conf:2: protocol entry lacks 'name'" },
+	{ ENTRY("    colour = \"red\";\n"),
+	  "t.conf:4: unknown key 'colour' in a protocol entry" },
+	{ "protocols = (\n { name = \"x\";\n   transport = \"sctp\"; }\n);\n",
+	  "t.conf:3: 'transport' must be one of: \"tcp\" \"udp\" \"both\"" },
+	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
+	  "   ports = [ 70000 ]; }\n);\n",
+	  "t.conf:3: port 70000 is not in 1..65535" },
+	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
+	  "   ports = [ ]; }\n);\n",
+	  "t.conf:3: 'ports' must have 1..16 ports" },
+	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
+	  "   ports = 21; }\n);\n",
+	  "t.conf:3: 'ports' must be an array [ ... ]" },
+	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
+	  "   ports = [ 1 ];\n class = \"shell\"; }\n);\n",
+	  "t.conf:4: 'class' must be one of: \"login\" \"general\"" },
+	{ ENTRY("    servers = [ \"/usr/sbin/telnetd\" ];\n"),
+	  "t.conf:4: 'servers' must hold program names (no '/')" },
+	{ ENTRY("    clients = [ 5 ];\n"),
+	  "t.conf:4: 'clients' must hold program names (no '/')" },
+	{ "protocols = (\n { name = \"\"; }\n);\n",
+	  "t.conf:2: 'name' must be 1..128 printable characters" },
+	{ "protocols = (\n { name = \"x\"; transport = \"tcp\"; ports = [ 1 ];\n"
+	  "   class = \"login\"; use = \"both\"; }\n);\n",
+	  "t.conf:2: protocol entry lacks 'replacement'" },
 };
 
 START_TEST(errors_have_file_line)

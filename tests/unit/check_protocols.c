@@ -136,61 +136,6 @@ START_TEST(user_entries)
 }
 END_TEST
 
-#define ENTRY(x)                                                       \
-	"protocols = (\n  { name = \"x\"; transport = \"tcp\";\n"      \
-	"    ports = [ 1 ]; class = \"login\"; use = \"both\";\n" x    \
-	"    replacement = \"y\"; }\n);\n"
-
-static const struct {
-	const char *text;
-	const char *error;
-} bad[] = {
-	{ "protocols = 1;\n", "t.conf:1: 'protocols' must be a list ( ... )" },
-	{ "protocols = (\n 1\n);\n",
-	  "t.conf:2: a protocol entry must be a group { ... }" },
-	{ "protocols = (\n { transport = \"tcp\"; }\n);\n",
-	  "t.conf:2: protocol entry lacks 'name'" },
-	{ ENTRY("    colour = \"red\";\n"),
-	  "t.conf:4: unknown key 'colour' in a protocol entry" },
-	{ "protocols = (\n { name = \"x\";\n   transport = \"sctp\"; }\n);\n",
-	  "t.conf:3: 'transport' must be one of: \"tcp\" \"udp\" \"both\"" },
-	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
-	  "   ports = [ 70000 ]; }\n);\n",
-	  "t.conf:3: port 70000 is not in 1..65535" },
-	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
-	  "   ports = [ ]; }\n);\n",
-	  "t.conf:3: 'ports' must have 1..16 ports" },
-	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
-	  "   ports = 21; }\n);\n",
-	  "t.conf:3: 'ports' must be an array [ ... ]" },
-	{ "protocols = (\n { name = \"x\"; transport = \"tcp\";\n"
-	  "   ports = [ 1 ];\n class = \"shell\"; }\n);\n",
-	  "t.conf:4: 'class' must be one of: \"login\" \"general\"" },
-	{ ENTRY("    servers = [ \"/usr/sbin/telnetd\" ];\n"),
-	  "t.conf:4: 'servers' must hold program names (no '/')" },
-	{ ENTRY("    clients = [ 5 ];\n"),
-	  "t.conf:4: 'clients' must hold program names (no '/')" },
-	{ "protocols = (\n { name = \"\"; }\n);\n",
-	  "t.conf:2: 'name' must be 1..128 printable characters" },
-	{ "protocols = (\n { name = \"x\"; transport = \"tcp\"; ports = [ 1 ];\n"
-	  "   class = \"login\"; use = \"both\"; }\n);\n",
-	  "t.conf:2: protocol entry lacks 'replacement'" },
-};
-
-START_TEST(bad_entries)
-{
-	struct vigil_config *c = NULL;
-	struct sbuf err;
-
-	sbuf_init(&err);
-	ck_assert_int_eq(config_load_string(bad[_i].text, "t.conf", &c, &err),
-			 -1);
-	ck_assert_ptr_null(c);
-	ck_assert_str_eq(sbuf_str(&err), bad[_i].error);
-	sbuf_free(&err);
-}
-END_TEST
-
 START_TEST(catalog_text)
 {
 	struct proto_catalog *cat = proto_catalog_new();
@@ -218,7 +163,6 @@ int main(void)
 	tcase_add_test(tc, builtin_catalog);
 	tcase_add_test(tc, programs);
 	tcase_add_test(tc, user_entries);
-	tcase_add_loop_test(tc, bad_entries, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, catalog_text);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
