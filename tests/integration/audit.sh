@@ -6,14 +6,8 @@
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
 need gcc jq
-AH=$abs_top_builddir/tests/helpers/audithelper
-"$AH" status > /dev/null 2>&1 || skip "kernel audit not available here"
-"$AH" status | grep -q '^pid=0 ' ||
-	skip "an audit daemon is registered; this test wants the kernel to itself"
 setup_tmp
-BEFORE=$("$AH" status)
-ENABLED=$(echo "$BEFORE" | sed 's/.*enabled=\([0-9]*\).*/\1/')
-on_exit "\"$AH\" set-enabled $ENABLED"
+need_audit_alone
 gcc -O1 -fno-stack-protector -o "$T/quick" "$abs_top_srcdir/tests/data/fixture.c" ||
 	fail "gcc"
 

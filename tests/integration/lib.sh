@@ -119,6 +119,20 @@ jqf() {
 	ctl findings --json | jq -e "$@"
 }
 
+# need_audit_alone: kernel audit with no audit daemon registered (the
+# test wants the kernel to itself).  Sets AH (audithelper) and BEFORE
+# (the audit status to find again at the end); the enabled flag is put
+# back at exit whatever happens.  After setup_tmp.
+need_audit_alone() {
+	AH=$abs_top_builddir/tests/helpers/audithelper
+	"$AH" status > /dev/null 2>&1 || skip "kernel audit not available here"
+	"$AH" status | grep -q '^pid=0 ' ||
+		skip "an audit daemon is registered; this test wants the kernel to itself"
+	BEFORE=$("$AH" status)
+	ENABLED=$(echo "$BEFORE" | sed 's/.*enabled=\([0-9]*\).*/\1/')
+	on_exit "\"$AH\" set-enabled $ENABLED"
+}
+
 # setup_netns: two namespaces joined by a veth pair, both tracking
 # connections (table inet vigil): NS_C at C_ADDR/C_ADDR6 and NS_S at
 # S_ADDR/S_ADDR6, removed at exit.  The addresses exist only inside

@@ -7,14 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need jq socat telnet vsftpd
-AH=$abs_top_builddir/tests/helpers/audithelper
-"$AH" status > /dev/null 2>&1 || skip "kernel audit not available here"
-"$AH" status | grep -q '^pid=0 ' ||
-	skip "an audit daemon is registered; this test wants the kernel to itself"
 setup_tmp
-BEFORE=$("$AH" status)
-ENABLED=$(echo "$BEFORE" | sed 's/.*enabled=\([0-9]*\).*/\1/')
-on_exit "\"$AH\" set-enabled $ENABLED"
+need_audit_alone
 setup_netns
 
 bg_in "$NS_C" socat TCP-LISTEN:2323,fork,reuseaddr EXEC:/bin/cat
