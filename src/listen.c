@@ -188,47 +188,31 @@ static void read_holder(struct listen_table *t, pid_t pid, char *comm,
 	exe[n > 0 ? n : 0] = '\0';
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Holders of listeners not seen before, in one /proc pass. */
 static void resolve_new(struct listen_table *t)
 {
 	uint32_t *inos = malloc(t->nnext * sizeof(*inos) + 1);
 	pid_t *pids = malloc(t->nnext * sizeof(*pids) + 1);
 	char exe[PATH_MAX];
-	size_t i, n = 0, k;
+	size_t i, n = 0;
 
 	if (!inos || !pids)
 		goto out;
 	for (i = 0; i < t->nnext; i++)
 		if (!t->next[i].pid && !t->next[i].exe)
 			inos[n++] = t->next[i].inode;
-	if (!n)
-		goto out;
-	qsort(inos, n, sizeof(*inos), cmp_u32);
-	for (i = 1, k = 1; i < n; i++)
-		if (inos[i] != inos[k - 1])
-			inos[k++] = inos[i];
-	n = k;
-	if (procfd_resolve(inos, pids, n) < 0)
+	if (!n || procfd_resolve(inos, pids, &n) < 0)
 		goto out;
 	for (i = 0; i < t->nnext; i++) {
 		struct listener *l = &t->next[i];
-		const uint32_t *hit;
 
 		if (l->pid || l->exe)
 			continue;
-		hit = bsearch(&l->inode, inos, n, sizeof(*inos), cmp_u32);
-		if (!hit || !pids[hit - inos]) {
+		l->pid = procfd_holder(inos, pids, n, l->inode);
+		if (!l->pid) {
 			(*t->unresolved)++;
 			continue;
 		}
-		l->pid = pids[hit - inos];
 		read_holder(t, l->pid, l->comm, sizeof(l->comm), exe,
 			    sizeof(exe));
 		if (exe[0])

@@ -183,12 +183,27 @@ pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n)
 	return fc.found;
 }
 
-int procfd_resolve(const uint32_t *inos, pid_t *pids, size_t n)
+int procfd_resolve(uint32_t *inos, pid_t *pids, size_t *n)
 {
-	struct resolve_ctx rc = { inos, pids, n, n };
+	struct resolve_ctx rc = { inos, pids, 0, 0 };
+	size_t i, k;
 
-	memset(pids, 0, n * sizeof(*pids));
-	if (!n)
+	if (!*n)
 		return 0;
+	qsort(inos, *n, sizeof(*inos), cmp_u32);
+	for (i = 1, k = 1; i < *n; i++)
+		if (inos[i] != inos[k - 1])
+			inos[k++] = inos[i];
+	*n = k;
+	memset(pids, 0, k * sizeof(*pids));
+	rc.n = rc.left = k;
 	return walk_all(resolve_cb, &rc);
+}
+
+pid_t procfd_holder(const uint32_t *inos, const pid_t *pids, size_t n,
+		    uint32_t ino)
+{
+	const uint32_t *hit = bsearch(&ino, inos, n, sizeof(ino), cmp_u32);
+
+	return hit ? pids[hit - inos] : 0;
 }

@@ -19,10 +19,15 @@
 pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n);
 
 /*
- * Resolve many inodes in one pass over every process: inos (sorted
- * ascending, n of them) get their holder in pids[i] (0: not found).
+ * Resolve many inodes in one pass over every process.  inos (*n of
+ * them, any order, repeats allowed) is sorted and its repeats dropped
+ * in place, *n becoming how many are left; pids[i] gets the holder of
+ * inos[i] (0: not found).  Look one up with procfd_holder().
  * Returns 0, or -1 with errno.
  */
-int procfd_resolve(const uint32_t *inos, pid_t *pids, size_t n);
+int procfd_resolve(uint32_t *inos, pid_t *pids, size_t *n);
+/* The holder of ino after procfd_resolve(); 0: none or not asked. */
+pid_t procfd_holder(const uint32_t *inos, const pid_t *pids, size_t n,
+		    uint32_t ino);
 
 #endif
