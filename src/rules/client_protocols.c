@@ -28,6 +28,18 @@
 #define CLIENT_MAX_REMOTES 10
 /* Full /proc searches per second; past it a flow is "unknown". */
 #define CLIENT_SCAN_BUDGET 20
+/*
+ * Outbound flows to ports not in the catalog, kept this long (at most
+ * this many): a client program's flow can reach vigild before the
+ * audit record of its exec does, and is looked at again then.
+ */
+#define CLIENT_RECENT 128
+#define CLIENT_RECENT_MS 2000
+
+struct recent_flow {
+	struct flow_event fe;
+	uint64_t ms;		/* 0: empty or already looked at */
+};
 
 struct client_rule {
 	struct vigil *v;
@@ -35,6 +47,8 @@ struct client_rule {
 	size_t npids;
 	uint64_t budget_sec;
 	unsigned int budget_used;
+	struct recent_flow recent[CLIENT_RECENT];	/* a ring */
+	size_t next_recent;
 	uint64_t *matched, *unknown, *throttled;
 };
 
@@ -60,25 +74,30 @@ static void pid_forget(struct client_rule *c, pid_t pid)
 	}
 }
 
-static void pid_note(struct client_rule *c, pid_t pid, const char *comm,
+/* Returns true when pid runs a client program (and is now known). */
+static bool pid_note(struct client_rule *c, pid_t pid, const char *comm,
 		     const char *exe)
 {
 	pid_forget(c, pid);
 	if (!client_proto(c->v, comm, exe))
-		return;
+		return false;
 	if (c->npids == CLIENT_MAX_PIDS)
 		/* the oldest is the likeliest to be gone */
 		memmove(c->pids, c->pids + 1,
 			--c->npids * sizeof(c->pids[0]));
 	c->pids[c->npids++] = pid;
+	return true;
 }
+
+static void recheck_recent(struct client_rule *c, pid_t pid);
 
 static void on_exec(void *data, enum engine_event type, const void *p)
 {
 	const struct exec_event *ev = p;
 
 	(void)type;
-	pid_note(data, ev->pid, ev->comm, ev->exe);
+	if (pid_note(data, ev->pid, ev->comm, ev->exe))
+		recheck_recent(data, ev->pid);
 }
 
 static void on_scan(void *data, enum engine_event type, const void *p)
@@ -160,6 +179,43 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	engine_report(e, rule, key, a);
 }
 
+/* Flows made by a program vigild had not yet seen start, only seen. */
+static void recheck_recent(struct client_rule *c, pid_t pid)
+{
+	uint64_t now = loop_now_ms();
+	const struct proto_entry *pe;
+	struct sock_owner o;
+	size_t i;
+
+	if (!c->v->listeners)
+		return;
+	for (i = 0; i < CLIENT_RECENT; i++) {
+		struct recent_flow *rf = &c->recent[i];
+
+		if (!rf->ms || now - rf->ms > CLIENT_RECENT_MS)
+			continue;
+		if (listen_flow_owner(c->v->listeners, rf->fe.proto,
+				      &rf->fe.src, rf->fe.sport, &rf->fe.dst,
+				      rf->fe.dport, &pid, 1, false, &o) <= 0)
+			continue;
+		pe = client_proto(c->v, o.comm, o.exe);
+		if (!pe)
+			continue;
+		rf->ms = 0;
+		(*c->matched)++;
+		report(c, &rf->fe, pe, &o, "program");
+	}
+}
+
+static void remember(struct client_rule *c, const struct flow_event *fe)
+{
+	struct recent_flow *rf = &c->recent[c->next_recent];
+
+	rf->fe = *fe;
+	rf->ms = loop_now_ms();
+	c->next_recent = (c->next_recent + 1) % CLIENT_RECENT;
+}
+
 static void on_flow(void *data, enum engine_event type, const void *p)
 {
 	const struct flow_event *fe = p;
@@ -195,16 +251,18 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		return;
 	}
 	/* Another port: only a known client program makes it count. */
-	if (!c->npids || !v->listeners)
+	if (!v->listeners)
 		return;
-	r = listen_flow_owner(v->listeners, fe->proto, &fe->src, fe->sport,
+	r = !c->npids ? 0 :
+	    listen_flow_owner(v->listeners, fe->proto, &fe->src, fe->sport,
 			      &fe->dst, fe->dport, c->pids, c->npids, false,
 			      &o);
-	if (r <= 0)
+	by_prog = r > 0 ? client_proto(v, o.comm, o.exe) : NULL;
+	if (!by_prog) {
+		if (fe->kind == FLOW_NEW)
+			remember(c, fe);
 		return;
-	by_prog = client_proto(v, o.comm, o.exe);
-	if (!by_prog)
-		return;
+	}
 	(*c->matched)++;
 	report(c, fe, by_prog, &o, "program");
 }
