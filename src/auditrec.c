@@ -231,10 +231,15 @@ void auditrec_argv_add(struct auditrec_argv *a, const char *body, size_t len)
 		while (i < len && body[i] == ' ')
 			i++;
 		start = i;
-		for (j = i; j < len && body[j] != ' '; j++)
-			if (body[j] == '"')
-				for (j++; j < len && body[j] != '"'; j++)
-					;
+		for (j = i; j < len && body[j] != ' '; j++) {
+			if (body[j] != '"')
+				continue;
+			for (j++; j < len && body[j] != '"'; j++)
+				;
+			/* An unterminated quote runs to the end, no further. */
+			if (j >= len)
+				break;
+		}
 		i = j + 1;
 		if (j - start < 3 || body[start] != 'a' ||
 		    !isdigit((unsigned char)body[start + 1]))

@@ -5,6 +5,8 @@
 #include "unit.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "auditrec.h"
 
@@ -173,6 +175,42 @@ START_TEST(execve_bounds)
 END_TEST
 
 /* Hostile input: every prefix of every record parses without harm. */
+/*
+ * An EXECVE token with an unterminated quote, ending exactly at a page
+ * followed by an inaccessible one: once read one byte past its end.
+ */
+START_TEST(unterminated_quote_at_end)
+{
+	static const char *const bodies[] = {
+		"argc=2 a0=\"sh a1=",
+		"argc=1 a0=\"",
+		"a0=\"x\" a1=\"yy",
+		"\"",
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	struct auditrec_argv a;
+	const char *v;
+	size_t i, vlen;
+	char *map;
+
+	map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(map != MAP_FAILED);
+	ck_assert_int_eq(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		size_t len = strlen(bodies[i]);
+		char *body = map + pg - len;
+
+		memcpy(body, bodies[i], len);
+		auditrec_argv_init(&a);
+		auditrec_argv_add(&a, body, len);
+		auditrec_argv_free(&a);
+		auditrec_raw(body, len, "a1", &v, &vlen);
+	}
+	munmap(map, (size_t)pg * 2);
+}
+END_TEST
+
 START_TEST(prefixes)
 {
 	static const char *const recs[] = { syscall_rec, hex_rec };
@@ -209,6 +247,7 @@ int main(void)
 	tcase_add_test(tc, execve_args);
 	tcase_add_test(tc, execve_bounds);
 	tcase_add_test(tc, prefixes);
+	tcase_add_test(tc, unterminated_quote_at_end);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
