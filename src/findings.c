@@ -18,6 +18,7 @@ struct findings {
 	struct finding *buckets[N_BUCKETS];
 	uint64_t dropped;
 	json_object *host;
+	json_object *kept;		/* state entries not loaded */
 	const struct findings_ops *ops;
 	void *data;
 };
@@ -104,6 +105,7 @@ void findings_free(struct findings *fs)
 		finding_free(fs->all[i]);
 	free(fs->all);
 	json_object_put(fs->host);
+	json_object_put(fs->kept);
 	free(fs);
 }
 
@@ -358,6 +360,25 @@ json_object *findings_to_json(const struct findings *fs)
 	return json_array_of(fs->n, finding_item, fs);
 }
 
+static void keep(struct findings *fs, json_object *entry)
+{
+	if (!fs->kept)
+		fs->kept = json_object_new_array();
+	if (fs->kept)
+		json_object_array_add(fs->kept, json_object_get(entry));
+}
+
+int findings_append_kept(const struct findings *fs, json_object *arr)
+{
+	size_t i, n = fs->kept ? json_object_array_length(fs->kept) : 0;
+
+	for (i = 0; i < n; i++)
+		if (json_object_array_add(arr, json_object_get(
+				json_object_array_get_idx(fs->kept, i))) < 0)
+			return -1;
+	return 0;
+}
+
 static struct finding *finding_from_json(json_object *o)
 {
 	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
@@ -419,14 +440,16 @@ int findings_load_json(struct findings *fs, json_object *arr,
 		struct finding *f = finding_from_json(
 			json_object_array_get_idx(arr, i));
 
-		if (!f || lookup(fs, f->rule, f->asset_key, f->id) ||
-		    fs->n >= fs->max) {
-			finding_free(f);
+		if (f && lookup(fs, f->rule, f->asset_key, f->id)) {
+			finding_free(f);	/* a duplicate: nothing lost */
 			(*skipped)++;
 			continue;
 		}
-		if (insert(fs, f) < 0)
+		if (!f || fs->n >= fs->max || insert(fs, f) < 0) {
+			finding_free(f);
+			keep(fs, json_object_array_get_idx(arr, i));
 			(*skipped)++;
+		}
 	}
 	return 0;
 }

@@ -79,10 +79,18 @@ json_object *findings_to_json(const struct findings *fs);
 
 /*
  * Restore findings from the JSON array of a state file.  Entries that
- * are malformed or name an unknown rule are skipped and counted in
- * *skipped.  Returns 0, or -1 with a message in err when arr is not an
- * array.
+ * are malformed, name a rule this version does not know (a newer
+ * vigil's), or do not fit under max are not loaded but kept as they
+ * are, and written back by findings_append_kept(): nothing in a state file
+ * is dropped for good.  Exact duplicates are dropped.  *skipped counts
+ * the entries not loaded.  Returns 0, or -1 with a message in err when
+ * arr is not an array.
  */
+/*
+ * Append the entries findings_load_json() kept without loading to arr
+ * (the state file's findings).  Returns 0, or -1 on ENOMEM.
+ */
+int findings_append_kept(const struct findings *fs, json_object *arr);
 int findings_load_json(struct findings *fs, json_object *arr,
 		       unsigned int *skipped, struct sbuf *err);
 

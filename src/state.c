@@ -252,6 +252,15 @@ enum state_load_result state_load(const char *path, json_object **out,
 			       err);
 		goto out;
 	}
+	/* Loading it anyway would overwrite what it holds at the next save. */
+	if ((json_object_object_get_ex(doc, "findings", &v) &&
+	     !json_object_is_type(v, json_type_array)) ||
+	    (json_object_object_get_ex(doc, "runs", &v) &&
+	     !json_object_is_type(v, json_type_array))) {
+		r = move_aside(path, "\"findings\" or \"runs\" is not an array",
+			       err);
+		goto out;
+	}
 	*out = doc;
 	doc = NULL;
 	r = STATE_LOADED;

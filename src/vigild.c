@@ -42,7 +42,7 @@ json_object *vigil_state_dump(void *data)
 
 	f = findings_to_json(v->findings);
 	r = assess_to_json(v->assess);
-	if (!doc || !f || !r) {
+	if (!doc || !f || !r || findings_append_kept(v->findings, f) < 0) {
 		json_object_put(doc);
 		json_object_put(f);
 		json_object_put(r);
@@ -151,7 +151,7 @@ static void load_state(struct vigil *v)
 			log_err("%s: %s, ignoring it", v->cfg->state_file,
 				sbuf_str(&err));
 		if (skipped)
-			log_warn("%s: %u malformed findings skipped",
+			log_warn("%s: %u findings not loaded (malformed, of a rule this version does not know, or over max_findings); they are kept in the file as they are",
 				 v->cfg->state_file, skipped);
 		log_info("%s: loaded %zu findings and %zu runs",
 			 v->cfg->state_file, findings_count(v->findings),

@@ -179,6 +179,14 @@ START_TEST(json_round_trip)
 	json_object_put(arr);
 	arr = findings_to_json(b);
 	ck_assert_str_eq(json_object_to_json_string(arr), s1copy);
+	/* What could not be loaded goes back into the file as it was. */
+	ck_assert_int_eq(findings_append_kept(b, arr), 0);
+	ck_assert_uint_eq(json_object_array_length(arr), 4);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(arr, 2), "rule")), "no-such-rule");
+	ck_assert_int_eq(json_object_get_int(json_object_array_get_idx(arr, 3)),
+			 5);
+	json_object_array_del_idx(arr, 2, 2);
 	/* A reloaded finding keeps deduplicating. */
 	ck_assert_int_eq(findings_report(b, RULE_UNUSED_PORTS,
 					 "tcp/0.0.0.0/8080", NULL, 1, NULL), 0);

@@ -85,6 +85,8 @@ static const char *const corrupt[] = {
 	"{\"version\":2}",
 	"{\"findings\":[]}",
 	"{\"version\":1} trailing",
+	"{\"version\":1,\"findings\":{\"a\":1}}",	/* not an array */
+	"{\"version\":1,\"findings\":[],\"runs\":7}",
 };
 
 START_TEST(corrupt_moved_aside)
