@@ -84,6 +84,8 @@ static json_object *cmd_status(struct vigil *v, json_object *req)
 			json_object_new_int64((int64_t)output_emitted(v->output)));
 		json_object_object_add(misc, "control_refused",
 			json_object_new_int64((int64_t)control_refused(v->control)));
+		json_object_object_add(misc, "control_busy",
+			json_object_new_int64((int64_t)control_busy(v->control)));
 		json_object_object_add(misc, "reloads",
 			json_object_new_int64((int64_t)*v->reloads));
 		json_object_object_add(c, "vigild", misc);

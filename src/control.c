@@ -43,6 +43,7 @@ struct control {
 	unsigned int nclients;
 	struct loop_timer *sweeper;
 	unsigned long refused;
+	unsigned long busy;	/* turned away: over a quota */
 };
 
 json_object *control_error(const char *fmt, ...)
@@ -182,6 +183,48 @@ static bool in_group(int fd, gid_t primary, gid_t want)
 	return false;
 }
 
+/* The oldest connection of a non-root peer: made room for root. */
+static struct client *oldest_nonroot(struct control *c)
+{
+	struct client *cl, *old = NULL;
+
+	for (cl = c->clients; cl; cl = cl->next)
+		if (cl->peer.uid != 0 &&
+		    (!old || cl->deadline <= old->deadline))
+			old = cl;
+	return old;
+}
+
+/*
+ * May a peer of this uid have one more connection?  Non-root peers get
+ * CONTROL_MAX_PER_UID each and CONTROL_MAX_CLIENTS minus
+ * CONTROL_ROOT_RESERVE together; root always gets in, at the expense
+ * of the oldest non-root connection when everything is taken.
+ */
+static bool admit(struct control *c, uid_t uid)
+{
+	unsigned int mine = 0, nonroot = 0;
+	struct client *cl;
+
+	for (cl = c->clients; cl; cl = cl->next) {
+		if (cl->peer.uid != 0)
+			nonroot++;
+		if (cl->peer.uid == uid)
+			mine++;
+	}
+	if (uid == 0) {
+		if (c->nclients >= CONTROL_MAX_CLIENTS) {
+			cl = oldest_nonroot(c);
+			if (!cl)
+				return false;	/* all root's own */
+			client_close(cl);
+		}
+		return true;
+	}
+	return mine < CONTROL_MAX_PER_UID &&
+	       nonroot < CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVE;
+}
+
 static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 {
 	struct control *c = data;
@@ -193,8 +236,9 @@ static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0)
 		return;
-	if (c->nclients >= CONTROL_MAX_CLIENTS ||
-	    getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !admit(c, cred.uid)) {
+		c->busy++;
 		close(cfd);
 		return;
 	}
@@ -378,5 +422,10 @@ void control_free(struct control *c)
 
 unsigned long control_refused(const struct control *c)
 {
-	return c->refused;
+	return c ? c->refused : 0;
+}
+
+unsigned long control_busy(const struct control *c)
+{
+	return c ? c->busy : 0;
 }

@@ -18,7 +18,14 @@
  * only read, everybody else is refused.
  */
 #define CONTROL_MAX_REQUEST 65536
-#define CONTROL_MAX_CLIENTS 32
+#define CONTROL_MAX_CLIENTS 64
+/*
+ * Connections held by one non-root uid, and by all non-root peers
+ * together: the rest is root's, so members of control_group can never
+ * lock root out by holding connections open.
+ */
+#define CONTROL_MAX_PER_UID 8
+#define CONTROL_ROOT_RESERVE 16
 #define CONTROL_TIMEOUT_MS 5000
 
 struct control_peer {
@@ -43,6 +50,8 @@ struct control *control_new(struct loop *loop, const char *path,
 			    const char *group, control_handler handler,
 			    void *data, struct sbuf *err);
 void control_free(struct control *c);
+/* Connections closed at once: their uid was over its quota. */
+unsigned long control_busy(const struct control *c);
 unsigned long control_refused(const struct control *c);
 
 /* {"ok": false, "error": msg} */
