@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -21,6 +23,13 @@
 
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 #define N_BUCKETS 1024
+
+/* A file an event's PATH record names, by identity. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+#define AUDIT_MAX_PATHS 4
 
 /* One audit event being assembled from its records. */
 struct pending {
@@ -35,6 +44,8 @@ struct pending {
 	char exe[PATH_MAX];
 	char comm[64];
 	char cwd[PATH_MAX];
+	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
+	int nfiles;
 	struct auditrec_argv argv;
 	struct pending *hnext;
 	struct pending *prev, *next;	/* age order */
@@ -46,6 +57,8 @@ struct dirty {
 	uid_t uid, euid;
 	char comm[17];
 	char exe[PATH_MAX];	/* from an exec record, or "" */
+	struct file_id files[AUDIT_MAX_PATHS];	/* what the exec opened */
+	int nfiles;
 };
 
 struct audit_src {
@@ -229,6 +242,8 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 {
 	struct proc_map m = { .path = (char *)d->exe };
 	struct proc_info pi;
+	struct stat st;
+	int i;
 
 	memset(&pi, 0, sizeof(pi));
 	if (proc_read_pid(d->pid, &pi) == 0 && pi.exe[0]) {
@@ -237,8 +252,20 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 		return;
 	}
 	proc_info_clear(&pi);
-	if (d->exe[0] != '/')
+	/*
+	 * Gone already: judge its exe by name only if the name still
+	 * leads to a file the exec's PATH records named (the program, or
+	 * a script's interpreter): a name alone is the user's to swap.
+	 */
+	if (d->exe[0] != '/' || stat(d->exe, &st) < 0)
 		return;
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].dev == st.st_dev && d->files[i].ino == st.st_ino)
+			break;
+	if (i == d->nfiles)
+		return;
+	m.dev = st.st_dev;
+	m.ino = st.st_ino;
 	memset(&pi, 0, sizeof(pi));
 	pi.pid = d->pid;
 	pi.ruid = d->uid;
@@ -283,8 +310,11 @@ static void mark_dirty(struct audit_src *as, const struct pending *p,
 	d->uid = p->uid;
 	d->euid = p->euid;
 	snprintf(d->comm, sizeof(d->comm), "%.16s", p->comm);
-	if (is_exec)
+	if (is_exec) {
 		snprintf(d->exe, sizeof(d->exe), "%s", p->exe);
+		memcpy(d->files, p->files, sizeof(d->files));
+		d->nfiles = p->nfiles;
+	}
 	if (!loop_timer_armed(as->batch_timer))
 		loop_timer_arm(as->batch_timer, AUDIT_BATCH_MS, 0);
 }
@@ -398,6 +428,23 @@ static void on_syscall(struct pending *p, const char *b, size_t n)
 		p->comm[0] = '\0';
 }
 
+/* "inode=N dev=MAJ:MIN" (hex) of a PATH record. */
+static void on_path(struct pending *p, const char *b, size_t n)
+{
+	unsigned long long ino;
+	unsigned int maj, min;
+	char dev[32];
+
+	if (p->nfiles >= AUDIT_MAX_PATHS ||
+	    auditrec_num(b, n, "inode", 10, &ino) < 0 ||
+	    auditrec_str(b, n, "dev", dev, sizeof(dev)) < 0 ||
+	    sscanf(dev, "%x:%x", &maj, &min) != 2)
+		return;
+	p->files[p->nfiles].dev = makedev(maj, min);
+	p->files[p->nfiles].ino = (ino_t)ino;
+	p->nfiles++;
+}
+
 static void on_config_change(struct audit_src *as, const char *b, size_t n)
 {
 	char op[32], key[64];
@@ -449,6 +496,9 @@ static void on_record(struct audit_src *as, int type, const char *text,
 		break;
 	case AUDIT_EXECVE:
 		auditrec_argv_add(&p->argv, body, len);
+		break;
+	case AUDIT_PATH:
+		on_path(p, body, len);
 		break;
 	case AUDIT_CWD:
 		if (auditrec_str(body, len, "cwd", p->cwd, sizeof(p->cwd)) < 0)
@@ -577,10 +627,12 @@ static int open_multicast(struct audit_src *as)
 static void audit_fini(void *priv);
 
 /*
- * Kernel auditing that vigild switched on is switched off again at
- * exit.  A marker beside the control socket (under /run, so a reboot,
- * which also resets auditing, clears it) keeps that knowledge across a
- * crash of vigild.
+ * Kernel audit settings that vigild changed (auditing switched on, the
+ * backlog limit raised) are put back at exit.  A marker beside the
+ * control socket (under /run, so a reboot, which also resets auditing,
+ * clears it) keeps what to put back across a crash of vigild: the next
+ * vigild reads it and restores at its own exit.  Its text is
+ * "enabled=0|1 backlog=N" (N: the limit before vigild, 0 if untouched).
  */
 static void marker_path(const struct audit_src *as, char *buf, size_t len)
 {
@@ -591,27 +643,51 @@ static void marker_path(const struct audit_src *as, char *buf, size_t len)
 		 (int)(slash ? slash - sock : 0), sock);
 }
 
-static void marker_set(const struct audit_src *as, int on)
+static void marker_write(const struct audit_src *as)
 {
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX], text[64];
+	int fd, n;
 
 	marker_path(as, path, sizeof(path));
-	if (!on) {
+	if (!as->enabled_by_us && !as->old_backlog) {
 		unlink(path);
 		return;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0)
-		close(fd);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
+		return;
+	n = snprintf(text, sizeof(text), "enabled=%d backlog=%u\n",
+		     as->enabled_by_us, as->old_backlog);
+	if (write(fd, text, (size_t)n) != n)
+		log_warn("audit: %s: cannot record what to restore", path);
+	close(fd);
 }
 
-static int marker_present(const struct audit_src *as)
+/* What an earlier vigild changed and did not put back; 0 if no marker. */
+static int marker_read(const struct audit_src *as, int *enabled,
+		       uint32_t *backlog)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], text[64];
+	unsigned int b = 0;
+	ssize_t n;
+	int fd, e = 1;
 
+	*enabled = 0;
+	*backlog = 0;
 	marker_path(as, path, sizeof(path));
-	return access(path, F_OK) == 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	/* An empty marker is an older vigild's: auditing was enabled. */
+	if (n > 0 && sscanf(text, "enabled=%d backlog=%u", &e, &b) != 2)
+		return 0;
+	*enabled = e == 1;
+	*backlog = b;
+	return 1;
 }
 
 static int choose_mode(struct audit_src *as, const struct audit_status *st)
@@ -630,6 +706,8 @@ static int audit_init(struct vigil *v, void **priv)
 	struct audit_src *as = calloc(1, sizeof(*as));
 	struct audit_status st;
 	struct engine *e = v->engine;
+	uint32_t prev_backlog;
+	int prev_enabled;
 
 	if (!as)
 		return -1;
@@ -674,16 +752,24 @@ static int audit_init(struct vigil *v, void **priv)
 			 strerror(errno));
 		return 0;
 	}
+	if (marker_read(as, &prev_enabled, &prev_backlog)) {
+		if (st.enabled == 1 && prev_enabled) {
+			as->enabled_by_us = 1;
+			log_notice("audit: auditing was enabled by an earlier vigild; will switch it off at exit");
+		}
+		if (prev_backlog && st.backlog_limit != prev_backlog) {
+			as->old_backlog = prev_backlog;
+			log_notice("audit: the backlog limit was raised by an earlier vigild; will put back %u at exit",
+				   prev_backlog);
+		}
+	}
 	if (st.enabled == 0) {
 		if (audit_set_enabled(as->mgmt_fd, 1) > 0) {
 			as->enabled_by_us = 1;
-			marker_set(as, 1);
 			log_notice("audit: kernel auditing was off; enabled it (restored at exit)");
 		}
-	} else if (st.enabled == 1 && marker_present(as)) {
-		as->enabled_by_us = 1;
-		log_notice("audit: auditing was enabled by an earlier vigild; will switch it off at exit");
 	}
+	marker_write(as);
 	as->unicast = choose_mode(as, &st);
 	if (as->unicast) {
 		as->rec_fd = audit_open();
@@ -704,8 +790,11 @@ static int audit_init(struct vigil *v, void **priv)
 	}
 	/* The kernel's default queue of 64 overflows in any exec burst. */
 	if (as->unicast && st.backlog_limit < AUDIT_BACKLOG &&
-	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0)
-		as->old_backlog = st.backlog_limit;
+	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0) {
+		if (!as->old_backlog)
+			as->old_backlog = st.backlog_limit;
+		marker_write(as);
+	}
 	*as->unicast_ctr = (uint64_t)as->unicast;
 	if (loop_add_fd(v->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
@@ -733,12 +822,12 @@ static void audit_fini(void *priv)
 	if (as->mgmt_fd >= 0) {
 		if (as->rules_installed)
 			remove_rules(as);
-		if (as->old_backlog)
-			audit_set_backlog_limit(as->mgmt_fd, as->old_backlog);
-		if (as->enabled_by_us) {
-			audit_set_enabled(as->mgmt_fd, 0);
-			marker_set(as, 0);
-		}
+		if (as->old_backlog &&
+		    audit_set_backlog_limit(as->mgmt_fd, as->old_backlog) > 0)
+			as->old_backlog = 0;
+		if (as->enabled_by_us && audit_set_enabled(as->mgmt_fd, 0) > 0)
+			as->enabled_by_us = 0;
+		marker_write(as);
 	}
 	if (as->rec_fd >= 0)
 		loop_del_fd(as->v->loop, as->rec_fd);

@@ -7,12 +7,15 @@
  */
 #include "build.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attrs.h"
 #include "binaries.h"
+#include "elfjudge.h"
 #include "log.h"
 #include "pkg.h"
 #include "proc.h"
@@ -25,8 +28,9 @@
 struct binaries {
 	struct vigil *v;
 	struct elf_cache *cache;
+	struct elf_judge *judge;
 	struct pkgdb *pkg;
-	uint64_t *published, *packaged, *unreadable;
+	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
 };
 
 void binaries_report(struct engine *e, enum rule_id rule,
@@ -40,6 +44,9 @@ void binaries_report(struct engine *e, enum rule_id rule,
 		return;
 	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ev->ino);
 	json_object_object_add(a, "path", json_object_new_string(ev->path));
+	if (ev->deleted)
+		json_object_object_add(a, "deleted",
+				       json_object_new_boolean(1));
 	json_object_object_add(a, "inode", json_object_new_string(ino));
 	json_object_object_add(a, "package",
 			       json_object_new_string(ev->package ?
@@ -64,18 +71,26 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 	struct binary_event ev = {
 		.path = m->path, .dev = m->dev, .ino = m->ino,
 		.pid = pi->pid, .uid = pi->euid, .exe = pi->exe,
-		.comm = pi->comm,
+		.comm = pi->comm, .deleted = m->deleted,
 	};
-	int err;
+	struct stat st;
+	int err, fd;
 
-	if (strstr(m->path, " (deleted)"))
-		return;
+	/* The name picks the package (a deleted file: where it was)... */
 	ev.package = pkgdb_owner(b->pkg, m->path);
 	if (ev.package && b->v->cfg->scope == SCOPE_THIRD_PARTY) {
 		(*b->packaged)++;
 		return;
 	}
-	ev.verdict = elf_cache_get(b->cache, m->path, &err);
+	/* ...but the verdict is of the file really mapped, never a name. */
+	fd = proc_map_open(pi->pid, m, &st);
+	if (fd < 0) {
+		(*b->unreadable)++;
+		return;
+	}
+	ev.verdict = elf_cache_get_fd(b->cache, fd, elf_judge_run, b->judge,
+				      &err);
+	close(fd);
 	if (!ev.verdict) {
 		(*b->unreadable)++;
 		return;
@@ -104,6 +119,7 @@ static void binaries_fini(void *priv)
 	if (!b)
 		return;
 	elf_cache_free(b->cache);
+	elf_judge_free(b->judge);
 	pkgdb_free(b->pkg);
 	free(b);
 }
@@ -115,13 +131,21 @@ static int binaries_init(struct vigil *v, void **priv)
 	if (!b)
 		return -1;
 	b->v = v;
+	b->crashes = engine_counter(v->engine, "binaries", "analyser_crashes");
+	b->timeouts = engine_counter(v->engine, "binaries",
+				     "analyser_timeouts");
+	/* Before capabilities are dropped, so the helper becomes nobody. */
+	b->judge = elf_judge_new(b->crashes, b->timeouts);
+	if (!b->judge)
+		log_err("binaries: cannot start the ELF analyser: %s",
+			strerror(errno));
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS);
 	b->pkg = pkgdb_new("/var/lib/dpkg");
 	b->published = engine_counter(v->engine, "binaries", "checked");
 	b->packaged = engine_counter(v->engine, "binaries", "packaged");
 	b->unreadable = engine_counter(v->engine, "binaries", "unreadable");
-	if (!b->cache || !b->pkg || !b->published || !b->packaged ||
-	    !b->unreadable ||
+	if (!b->judge || !b->cache || !b->pkg || !b->published ||
+	    !b->packaged || !b->unreadable || !b->crashes || !b->timeouts ||
 	    engine_subscribe(v->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
 	    engine_subscribe(v->engine, EV_MAPPING, on_proc, b) < 0) {
 		binaries_fini(b);

@@ -2,6 +2,7 @@
 #ifndef VIGIL_BINARIES_H
 #define VIGIL_BINARIES_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "elfscan.h"
@@ -23,6 +24,7 @@ struct binary_event {
 	uid_t uid;
 	const char *exe;	/* the program that runs or maps it */
 	const char *comm;
+	bool deleted;		/* unlinked: path is where it was */
 };
 
 /*

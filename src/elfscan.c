@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * How a binary was built, from its ELF headers (libelf): DEP, stack
- * cookies, PIE, RELRO.  Files are untrusted and can be large: they are
- * read sparsely into a zero-filled image of the file's size (pages never
- * written cost nothing) -- the ELF header, the header tables and only
- * the sections examined -- and libelf parses that image with its bounds
- * checks.  No mapping of the file, which a concurrent truncation would
- * turn into SIGBUS.  Whatever cannot be read is "unknown".
+ * cookies, PIE, RELRO.  Files are untrusted and can be large.  libelf
+ * reads them lazily with pread (ELF_C_READ): the ELF header, the header
+ * tables, and only the sections examined, each checked against the
+ * file's size and ELF_MAX_SECTION before libelf is asked for it.  No
+ * mapping of the file (a concurrent truncation would turn that into
+ * SIGBUS) and no buffer the size of the file.  Whatever cannot be read
+ * is "unknown".
  */
 #include "build.h"
 
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "elfscan.h"
+#include "fileio.h"
 
 /* Symbols a stack-protected object imports (or, for libc, defines). */
 static const char *const cookie_syms[] = {
@@ -79,96 +81,6 @@ static int nx_by_default(GElf_Half machine)
 	/* x86_64 since Linux 5.8; arm64 and riscv never assumed exec. */
 	return machine == EM_X86_64 || machine == EM_AARCH64 ||
 	       machine == EM_RISCV;
-}
-
-/* The sparse copy of a file that libelf parses. */
-struct image {
-	int fd;
-	char *buf;
-	size_t size;
-};
-
-/* Read [off, off+len) of the file into the image, clamped to its size. */
-static void fill(struct image *im, uint64_t off, uint64_t len)
-{
-	if (off >= im->size)
-		return;
-	if (len > im->size - off)
-		len = im->size - off;
-	while (len) {
-		ssize_t n = pread(im->fd, im->buf + off, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-}
-
-static uint64_t rd(const unsigned char *p, int n, int msb)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[msb ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
-/*
- * Read the ELF header, then the program and section header tables it
- * points to.  Returns 0, or -1/ENOEXEC when it is not ELF.
- */
-static int fill_headers(struct image *im)
-{
-	const unsigned char *h = (const unsigned char *)im->buf;
-	uint64_t phoff, shoff, phsz, shsz;
-	int is64, msb;
-
-	fill(im, 0, 64);
-	if (im->size < 52 || memcmp(h, ELFMAG, SELFMAG) ||
-	    (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64) ||
-	    (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB)) {
-		errno = ENOEXEC;
-		return -1;
-	}
-	is64 = h[EI_CLASS] == ELFCLASS64;
-	msb = h[EI_DATA] == ELFDATA2MSB;
-	if (is64) {
-		phoff = rd(h + 0x20, 8, msb);
-		shoff = rd(h + 0x28, 8, msb);
-		phsz = rd(h + 0x36, 2, msb) * rd(h + 0x38, 2, msb);
-		shsz = rd(h + 0x3a, 2, msb) * rd(h + 0x3c, 2, msb);
-	} else {
-		phoff = rd(h + 0x1c, 4, msb);
-		shoff = rd(h + 0x20, 4, msb);
-		phsz = rd(h + 0x2a, 2, msb) * rd(h + 0x2c, 2, msb);
-		shsz = rd(h + 0x2e, 2, msb) * rd(h + 0x30, 2, msb);
-	}
-	fill(im, phoff, phsz);
-	/* e_shnum 0 with e_shoff set: the count is in section 0. */
-	fill(im, shoff, shsz ? shsz : (is64 ? 64 : 40));
-	if (!shsz && shoff) {
-		uint64_t n = rd(h + (is64 ? 0x3a : 0x2e), 2, msb);
-		const unsigned char *s0 = (const unsigned char *)im->buf + shoff;
-
-		if (shoff + (is64 ? 64 : 40) <= im->size)
-			fill(im, shoff, n * (is64 ? rd(s0 + 32, 8, msb) :
-					     rd(s0 + 20, 4, msb)));
-	}
-	return 0;
-}
-
-/* Read a section's contents into the image before libelf looks. */
-static void fill_section(struct image *im, Elf *e, size_t ndx)
-{
-	Elf_Scn *scn = elf_getscn(e, ndx);
-	GElf_Shdr sh;
-
-	if (scn && gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS)
-		fill(im, sh.sh_offset, sh.sh_size);
 }
 
 struct scan {
@@ -264,23 +176,35 @@ static void scan_symbols(Elf *e, Elf_Data *d, GElf_Shdr *sh, struct scan *s)
 	}
 }
 
-static void scan_sections(Elf *e, struct image *im, int is_static,
+/*
+ * May libelf load section ndx?  Only when it lies inside the file and
+ * is no larger than ELF_MAX_SECTION: libelf allocates and reads a
+ * section whole, and a hostile header can claim any size.
+ */
+static int section_ok(Elf *e, size_t ndx, uint64_t fsize)
+{
+	Elf_Scn *scn = elf_getscn(e, ndx);
+	GElf_Shdr sh;
+
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+		return 0;
+	return sh.sh_offset <= fsize && sh.sh_size <= fsize - sh.sh_offset &&
+	       sh.sh_size <= ELF_MAX_SECTION;
+}
+
+static void scan_sections(Elf *e, uint64_t fsize, int is_static,
 			  struct scan *s)
 {
-	off_t size = (off_t)im->size;
-	size_t shstrndx = 0;
+	size_t shstrndx = 0, nsh = 0;
 	Elf_Scn *scn = NULL;
-
-	size_t nsh = 0;
 
 	if (elf_getshdrnum(e, &nsh) < 0) {
 		s->shdr_err = 1;
 		return;
 	}
-	if (elf_getshdrstrndx(e, &shstrndx) < 0)
+	if (elf_getshdrstrndx(e, &shstrndx) < 0 ||
+	    !section_ok(e, shstrndx, fsize))
 		shstrndx = 0;
-	if (shstrndx)
-		fill_section(im, e, shstrndx);
 	while ((scn = elf_nextscn(e, scn))) {
 		const char *name;
 		Elf_Data *d;
@@ -291,8 +215,7 @@ static void scan_sections(Elf *e, struct image *im, int is_static,
 			continue;
 		}
 		if (sh.sh_type != SHT_NOBITS &&
-		    (sh.sh_offset > (GElf_Off)size ||
-		     sh.sh_size > (GElf_Off)size - sh.sh_offset)) {
+		    (sh.sh_offset > fsize || sh.sh_size > fsize - sh.sh_offset)) {
 			s->shdr_err = 1;
 			continue;
 		}
@@ -309,13 +232,17 @@ static void scan_sections(Elf *e, struct image *im, int is_static,
 		/* .dynsym says it all for a dynamic object: skip .symtab. */
 		if (sh.sh_type == SHT_SYMTAB && !is_static)
 			continue;
-		fill(im, sh.sh_offset, sh.sh_size);
-		if (sh.sh_type != SHT_DYNAMIC)
-			fill_section(im, e, sh.sh_link);
+		/* Too large to judge, or its string table is. */
+		if (sh.sh_size > ELF_MAX_SECTION ||
+		    (sh.sh_type != SHT_DYNAMIC &&
+		     !section_ok(e, sh.sh_link, fsize))) {
+			s->shdr_err = 1;
+			continue;
+		}
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf) {
 			/* A symbol table past the end of a truncated file. */
-			if (sh.sh_type != SHT_NOBITS && sh.sh_size)
+			if (sh.sh_size)
 				s->shdr_err = 1;
 			continue;
 		}
@@ -402,13 +329,15 @@ static void not_run(struct elf_verdict *v, const char *why)
 
 int elf_analyze_fd(int fd, struct elf_verdict *v)
 {
-	struct image im = { .fd = fd };
+	unsigned char ident[EI_NIDENT];
 	struct scan s;
 	GElf_Ehdr eh;
 	size_t nph = 0;
 	int is_dso, is_static, r = -1;
 	struct stat st;
+	uint64_t fsize;
 	Elf *e = NULL;
+	ssize_t n;
 
 	memset(v, 0, sizeof(*v));
 	memset(&s, 0, sizeof(s));
@@ -418,18 +347,20 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 		errno = S_ISREG(st.st_mode) ? EFBIG : ENOEXEC;
 		return -1;
 	}
+	fsize = (uint64_t)st.st_size;
+	/* Not ELF at all: say ENOEXEC before libelf is involved. */
+	n = pread(fd, ident, sizeof(ident), 0);
+	if (n < (ssize_t)sizeof(ident) || memcmp(ident, ELFMAG, SELFMAG) ||
+	    (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64) ||
+	    (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)) {
+		errno = n < 0 ? errno : ENOEXEC;
+		return -1;
+	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		errno = ENOSYS;
 		return -1;
 	}
-	im.size = (size_t)st.st_size;
-	/* calloc of a large size maps fresh zero pages: only read ones count. */
-	im.buf = calloc(1, im.size ? im.size : 1);
-	if (!im.buf)
-		return -1;
-	if (fill_headers(&im) < 0)
-		goto out;
-	e = elf_memory(im.buf, im.size);
+	e = elf_begin(fd, ELF_C_READ, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
 		errno = ENOEXEC;
 		goto out;
@@ -447,17 +378,16 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 	 * libelf treats header tables beyond the end of a truncated file
 	 * as absent; absent is a verdict, so check the extents here.
 	 */
-	if (eh.e_phoff > (GElf_Off)st.st_size ||
-	    (GElf_Off)eh.e_phnum * eh.e_phentsize >
-	    (GElf_Off)st.st_size - eh.e_phoff)
+	if (eh.e_phoff > fsize ||
+	    (GElf_Off)eh.e_phnum * eh.e_phentsize > fsize - eh.e_phoff)
 		s.phdr_err = 1;
-	if (eh.e_shoff > (GElf_Off)st.st_size ||
-	    (GElf_Off)eh.e_shnum * eh.e_shentsize >
-	    (GElf_Off)st.st_size - eh.e_shoff)
+	if (eh.e_shoff > fsize ||
+	    (GElf_Off)eh.e_shnum * eh.e_shentsize > fsize - eh.e_shoff)
 		s.shdr_err = 1;
 	scan_phdrs(e, nph, &s);
 	is_static = !s.has_interp && !s.has_dynamic;
-	scan_sections(e, &im, is_static, &s);
+	if (!s.shdr_err)
+		scan_sections(e, fsize, is_static, &s);
 	is_dso = eh.e_type == ET_DYN && !s.has_interp && !s.df1_pie &&
 		 !is_static;
 	judge_dep(&eh, &s, is_dso, v);
@@ -486,7 +416,6 @@ int elf_analyze_fd(int fd, struct elf_verdict *v)
 out:
 	if (e)
 		elf_end(e);
-	free(im.buf);
 	return r;
 }
 
@@ -539,11 +468,12 @@ noexec:
 int elf_analyze_path(const char *path, struct elf_verdict *v)
 {
 	char cur[PATH_MAX], next[PATH_MAX];
+	struct stat st;
 	int depth, fd, r;
 
 	snprintf(cur, sizeof(cur), "%s", path);
 	for (depth = 0; depth <= ELF_MAX_INTERP_DEPTH; depth++) {
-		fd = open(cur, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		fd = fileio_open_regular(cur, &st);
 		if (fd < 0)
 			return -1;
 		r = elf_analyze_fd(fd, v);
@@ -605,13 +535,14 @@ void elf_cache_free(struct elf_cache *c)
 	free(c);
 }
 
-const struct elf_verdict *elf_cache_get(struct elf_cache *c, const char *path,
-					int *err)
+const struct elf_verdict *elf_cache_get_fd(struct elf_cache *c, int fd,
+					   elf_judge_fn judge, void *data,
+					   int *err)
 {
 	struct cache_entry *e;
 	struct stat st;
 
-	if (stat(path, &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		*err = errno;
 		return NULL;
 	}
@@ -629,9 +560,14 @@ const struct elf_verdict *elf_cache_get(struct elf_cache *c, const char *path,
 	e->ino = st.st_ino;
 	e->size = st.st_size;
 	e->mtime = st.st_mtim;
-	e->err = elf_analyze_path(path, &e->v) < 0 ? errno : 0;
+	e->err = judge(data, fd, &e->v) < 0 ? errno : 0;
 	*err = e->err;
 	return e->err ? NULL : &e->v;
+}
+
+int elf_judge_inprocess(void *data, int fd, struct elf_verdict *v)
+{
+	return elf_analyze_fd(fd, v);
 }
 
 unsigned long elf_cache_hits(const struct elf_cache *c)

@@ -4,10 +4,13 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Files larger than this are not analysed (verdict unknown). */
 #define ELF_MAX_SIZE (1024L * 1024 * 1024)
+/* Sections (symbol and string tables) larger than this are not read. */
+#define ELF_MAX_SECTION (64UL * 1024 * 1024)
 /* #! chains are followed this deep. */
 #define ELF_MAX_INTERP_DEPTH 4
 
@@ -57,8 +60,10 @@ int elf_analyze_fd(int fd, struct elf_verdict *v);
 
 /*
  * Analyse a file by path, following #! to the interpreter (and
- * "/usr/bin/env NAME" through a fixed PATH).  Returns 0, or -1 with
- * errno: ENOEXEC when it is neither ELF nor a script.
+ * "/usr/bin/env NAME" through a fixed PATH), for vigilctl check-elf:
+ * the daemon judges only descriptors of what processes really map.
+ * Returns 0, or -1 with errno: ENOEXEC when it is neither ELF nor a
+ * script, or not a regular file.
  */
 int elf_analyze_path(const char *path, struct elf_verdict *v);
 
@@ -67,16 +72,28 @@ const char *elf_pie_name(enum elf_pie p);
 const char *elf_relro_name(enum elf_relro r);
 
 /*
+ * Something that judges an open file: elf_analyze_fd() in this process
+ * (elf_judge_inprocess) or in the sandboxed helper (elfjudge.h).
+ * Returns 0, or -1 with errno.
+ */
+typedef int (*elf_judge_fn)(void *data, int fd, struct elf_verdict *v);
+int elf_judge_inprocess(void *data, int fd, struct elf_verdict *v);
+
+/*
  * Verdicts cached by (dev, inode, size, mtime): a file is read once
  * however many processes map it.  NULL on ENOMEM.
  */
 struct elf_cache;
 struct elf_cache *elf_cache_new(size_t max);
 void elf_cache_free(struct elf_cache *c);
-/* Like elf_analyze_path() but cached; the result stays valid until the
- * next call. */
-const struct elf_verdict *elf_cache_get(struct elf_cache *c, const char *path,
-					int *err);
+/*
+ * The verdict of the open file fd, from the cache or by judge (errors
+ * are cached too).  NULL with *err set when it has none.  The result
+ * stays valid until the next call.
+ */
+const struct elf_verdict *elf_cache_get_fd(struct elf_cache *c, int fd,
+					   elf_judge_fn judge, void *data,
+					   int *err);
 unsigned long elf_cache_hits(const struct elf_cache *c);
 unsigned long elf_cache_misses(const struct elf_cache *c);
 

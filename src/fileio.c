@@ -2,7 +2,10 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -32,4 +35,27 @@ char *fileio_read(int fd, size_t size, size_t *got)
 	}
 	buf[*got] = '\0';
 	return buf;
+}
+
+int fileio_open_regular(const char *path, struct stat *st)
+{
+	char self[32];
+	int pfd, fd;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, st) < 0) {
+		close(pfd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(pfd);
+		errno = S_ISDIR(st->st_mode) ? EISDIR : ENOEXEC;
+		return -1;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	close(pfd);
+	return fd;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "proc.h"
 #include "vigil.h"
@@ -98,6 +99,50 @@ static int has_map(const struct proc_info *pi, dev_t dev, ino_t ino,
 	return 0;
 }
 
+/*
+ * One line of /proc/PID/maps, in one pass:
+ * "START-END PERMS OFFSET MAJOR:MINOR INODE   PATH".
+ * Returns 0 with the fields, -1 for a line without a file.
+ */
+static int parse_maps_line(char *line, unsigned long *start,
+			   unsigned long *end, int *exec, dev_t *dev,
+			   unsigned long long *ino, char **path)
+{
+	unsigned long maj, min;
+	char *p = line, *q;
+
+	*start = strtoul(p, &q, 16);
+	if (q == p || *q != '-')
+		return -1;
+	p = q + 1;
+	*end = strtoul(p, &q, 16);
+	if (q == p || *q != ' ' || strlen(q + 1) < 5)
+		return -1;
+	*exec = q[3] == 'x';
+	p = strchr(q + 1, ' ');		/* past the permissions */
+	if (!p)
+		return -1;
+	p = strchr(p + 1, ' ');		/* past the offset */
+	if (!p)
+		return -1;
+	maj = strtoul(p + 1, &q, 16);
+	if (q == p + 1 || *q != ':')
+		return -1;
+	p = q + 1;
+	min = strtoul(p, &q, 16);
+	if (q == p || *q != ' ')
+		return -1;
+	p = q + 1;
+	*ino = strtoull(p, &q, 10);
+	if (q == p || (*q != ' ' && *q != '\0'))
+		return -1;
+	while (*q == ' ')
+		q++;
+	*dev = makedev(maj, min);
+	*path = q;
+	return 0;
+}
+
 int proc_parse_maps(FILE *f, struct proc_info *pi)
 {
 	char *line = NULL;
@@ -106,21 +151,20 @@ int proc_parse_maps(FILE *f, struct proc_info *pi)
 	int r = 0;
 
 	while ((len = getline(&line, &cap, f)) > 0) {
-		unsigned int major, minor;
 		unsigned long long ino;
-		char perms[5], *path;
-		int off = 0;
+		unsigned long start, end;
+		char *text, *path;
+		int exec;
 		dev_t dev;
 
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
-		if (sscanf(line, "%*s %4s %*s %x:%x %llu %n", perms, &major,
-			   &minor, &ino, &off) != 4 || !off)
+		if (parse_maps_line(line, &start, &end, &exec, &dev, &ino,
+				    &text) < 0)
 			continue;
-		if (perms[2] != 'x' || line[off] != '/' || ino == 0)
+		if (!exec || text[0] != '/' || ino == 0)
 			continue;
-		dev = makedev(major, minor);
-		path = unescape_path(line + off);
+		path = unescape_path(text);
 		if (!path) {
 			r = -1;
 			break;
@@ -142,13 +186,90 @@ int proc_parse_maps(FILE *f, struct proc_info *pi)
 			pi->maps = m;
 			alloc = na;
 		}
+		memset(&pi->maps[pi->nmaps], 0, sizeof(pi->maps[0]));
 		pi->maps[pi->nmaps].path = path;
 		pi->maps[pi->nmaps].dev = dev;
 		pi->maps[pi->nmaps].ino = (ino_t)ino;
+		pi->maps[pi->nmaps].start = start;
+		pi->maps[pi->nmaps].end = end;
 		pi->nmaps++;
 	}
 	free(line);
 	return r;
+}
+
+#define DELETED " (deleted)"
+#define DELETED_LEN (sizeof(DELETED) - 1)
+
+static int ends_deleted(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > DELETED_LEN && !strcmp(s + n - DELETED_LEN, DELETED);
+}
+
+void proc_resolve_maps(int dirfd, struct proc_info *pi)
+{
+	char link[64], *buf;
+	size_t i;
+
+	buf = malloc(PATH_MAX);
+	if (!buf)
+		return;
+	for (i = 0; i < pi->nmaps; i++) {
+		struct proc_map *m = &pi->maps[i];
+		struct stat st;
+		ssize_t n;
+		char *name;
+
+		snprintf(link, sizeof(link), "map_files/%lx-%lx", m->start,
+			 m->end);
+		n = readlinkat(dirfd, link, buf, PATH_MAX - 1);
+		if (n <= 0)
+			continue;	/* no capability, or unmapped since */
+		buf[n] = '\0';
+		/* The kernel adds the suffix to an unlinked file only. */
+		if (ends_deleted(buf) && fstatat(dirfd, link, &st, 0) == 0 &&
+		    st.st_nlink == 0) {
+			buf[n - DELETED_LEN] = '\0';
+			m->deleted = true;
+		}
+		name = strdup(buf);
+		if (!name)
+			continue;
+		free(m->path);
+		m->path = name;
+		m->resolved = true;
+	}
+	free(buf);
+}
+
+int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
+{
+	char link[80];
+	int fd;
+
+	if (m->start || m->end) {
+		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx",
+			 (int)pid, m->start, m->end);
+		fd = fileio_open_regular(link, st);
+		if (fd >= 0 || (errno != EPERM && errno != EACCES))
+			return fd;
+	}
+	/* By name: only if it is still the inode that is mapped. */
+	if (m->deleted || (!m->dev && !m->ino)) {
+		errno = ESTALE;
+		return -1;
+	}
+	fd = fileio_open_regular(m->path, st);
+	if (fd < 0)
+		return -1;
+	if (st->st_dev != m->dev || st->st_ino != m->ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
 }
 
 struct proc_scan {
@@ -188,6 +309,8 @@ static int read_one(int procfd, const char *name, struct proc_info *pi)
 	}
 	r = proc_parse_maps(f, pi);
 	fclose(f);
+	if (r == 0)
+		proc_resolve_maps(dfd, pi);
 out:
 	close(dfd);
 	return r;
@@ -430,8 +553,15 @@ static void proc_fini(void *priv)
 	free(ps);
 }
 
-/* Other users' maps and exe links need ptrace read access. */
-static const int proc_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
+/*
+ * Other users' maps and exe links need ptrace read access; map_files
+ * (the exact file behind a mapping) needs CAP_CHECKPOINT_RESTORE, or
+ * CAP_SYS_ADMIN before Linux 5.9 (caps.c leaves out what the kernel
+ * lacks; proc_map_open() then checks names against the mapped inode).
+ */
+static const int proc_caps[] = {
+	CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_CHECKPOINT_RESTORE,
+};
 
 const struct vigil_module proc_module = {
 	.name = "proc",

@@ -3,10 +3,12 @@
 #define VIGIL_PROC_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "modules.h"
 
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
@@ -14,11 +16,18 @@
 #define PROC_MAX_MAPS 4096
 #define PROC_MAX_PIDS 65536
 
-/* One file-backed executable mapping. */
+/*
+ * One file-backed executable mapping.  The name is only for people and
+ * for looking up the owning package; verdicts are taken from the file
+ * the process really maps (proc_map_open()).
+ */
 struct proc_map {
-	char *path;		/* unescaped; may end in " (deleted)" */
-	dev_t dev;
+	char *path;		/* the name, raw bytes (see proc_resolve_maps) */
+	dev_t dev;		/* as /proc/PID/maps says */
 	ino_t ino;
+	unsigned long start, end;	/* one mapping of it; 0, 0: none */
+	bool resolved;		/* path read from map_files: exact */
+	bool deleted;		/* unlinked; path is where it was */
 };
 
 /* What a scan learned about one process; published as EV_PROC_SCAN. */
@@ -39,11 +48,33 @@ int proc_read_status(int dirfd, struct proc_info *pi);
 
 /*
  * Parse a /proc/PID/maps stream: keep each distinct file with an
- * executable mapping (at most PROC_MAX_MAPS).  Returns 0, or -1 with
- * errno.  The maps are freed with proc_info_clear().
+ * executable mapping (at most PROC_MAX_MAPS), its address range, and
+ * its name as the maps text gives it (the kernel's "\012" for a
+ * newline turned back; " (deleted)" left on, as the text cannot tell
+ * it from a file so named).  Returns 0, or -1 with errno.  The maps
+ * are freed with proc_info_clear().
  */
 int proc_parse_maps(FILE *f, struct proc_info *pi);
 void proc_info_clear(struct proc_info *pi);
+
+/*
+ * Replace each parsed name by the exact one from
+ * /proc/PID/map_files/START-END (no escaping to undo), and tell a
+ * deleted file (no links left: " (deleted)" taken off) from one whose
+ * name ends so.  dirfd is /proc/PID.  Needs CAP_CHECKPOINT_RESTORE or
+ * CAP_SYS_ADMIN; without, names stay as parsed and resolved is false.
+ */
+void proc_resolve_maps(int dirfd, struct proc_info *pi);
+
+/*
+ * Open the file that process pid really maps at m, for reading: through
+ * /proc/PID/map_files/START-END, or, without the capability for that
+ * (or without a range), by name, accepted only if it is the inode the
+ * mapping names.  Only regular files are opened.  Returns the fd with
+ * *st, or -1 with errno (ESTALE: the name leads elsewhere now, ENOEXEC:
+ * not a regular file, ENOENT: gone).
+ */
+int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st);
 
 /*
  * Read one process: status, exe and executable mappings.  Returns 0

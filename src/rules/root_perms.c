@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "attrs.h"
 #include "log.h"
@@ -71,39 +72,41 @@ static int check_dirs(const char *path, struct perm_verdict *v)
 	}
 }
 
-int root_perms_check(const char *path, dev_t dev, ino_t ino,
+int root_perms_check(const struct stat *file, const char *path,
 		     struct perm_verdict *v)
 {
 	struct stat st;
 	char who[32];
 
 	memset(v, 0, sizeof(*v));
-	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
+	if (path && (path[0] != '/' || strlen(path) >= PATH_MAX)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (stat(path, &st) < 0)
-		return -1;
-	if ((dev || ino) && (st.st_dev != dev || st.st_ino != ino)) {
-		errno = ESTALE;
-		return -1;
-	}
-	v->mode = st.st_mode & 07777;
-	v->uid = st.st_uid;
-	v->gid = st.st_gid;
-	if (st.st_uid != 0) {
+	v->mode = file->st_mode & 07777;
+	v->uid = file->st_uid;
+	v->gid = file->st_gid;
+	if (file->st_uid != 0) {
 		v->insecure = true;
 		snprintf(v->reason, sizeof(v->reason),
-			 "file is owned by uid %u", (unsigned int)st.st_uid);
+			 "file is owned by uid %u", (unsigned int)file->st_uid);
 		return 0;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		writable_by(st.st_mode, who, sizeof(who));
+	if (file->st_mode & (S_IWGRP | S_IWOTH)) {
+		writable_by(file->st_mode, who, sizeof(who));
 		v->insecure = true;
 		snprintf(v->reason, sizeof(v->reason),
 			 "file is %s-writable (mode %04o)", who,
 			 (unsigned int)v->mode);
 		return 0;
+	}
+	if (!path)
+		return 0;
+	/* Directories by name: only while the name is this file's. */
+	if (stat(path, &st) < 0 || st.st_dev != file->st_dev ||
+	    st.st_ino != file->st_ino) {
+		errno = ESTALE;
+		return -1;
 	}
 	return check_dirs(path, v);
 }
@@ -112,6 +115,7 @@ struct cache_entry {
 	char *path;
 	dev_t dev;
 	ino_t ino;
+	bool deleted;
 	uint64_t when;
 	int err;
 	struct perm_verdict v;
@@ -132,22 +136,38 @@ static size_t hash_path(const char *s)
 	return h % CACHE_SIZE;
 }
 
+/* Judge the file process pid really maps at m, not a name. */
+static int check_mapping(pid_t pid, const struct proc_map *m,
+			 struct perm_verdict *v)
+{
+	struct stat st;
+	int fd = proc_map_open(pid, m, &st), r;
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	r = root_perms_check(&st, m->deleted ? NULL : m->path, v);
+	return r;
+}
+
 static const struct perm_verdict *cached_check(struct root_perms *rp,
+					       pid_t pid,
 					       const struct proc_map *m)
 {
 	struct cache_entry *e = &rp->cache[hash_path(m->path)];
 	uint64_t now = loop_now_ms();
 
 	if (e->path && e->dev == m->dev && e->ino == m->ino &&
-	    now - e->when < CACHE_TTL_MS && !strcmp(e->path, m->path))
+	    e->deleted == m->deleted && now - e->when < CACHE_TTL_MS &&
+	    !strcmp(e->path, m->path))
 		return e->err ? NULL : &e->v;
 	free(e->path);
 	e->path = strdup(m->path);
 	e->dev = m->dev;
 	e->ino = m->ino;
+	e->deleted = m->deleted;
 	e->when = now;
-	e->err = root_perms_check(m->path, m->dev, m->ino, &e->v) < 0 ?
-		 errno : 0;
+	e->err = check_mapping(pid, m, &e->v) < 0 ? errno : 0;
 	(*rp->checked)++;
 	if (!e->path)
 		e->err = ENOMEM;
@@ -167,6 +187,9 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 	snprintf(mode, sizeof(mode), "%04o", (unsigned int)pv->mode);
 	json_object_object_add(a, "exe", json_object_new_string(pi->exe));
 	json_object_object_add(a, "module", json_object_new_string(m->path));
+	if (m->deleted)
+		json_object_object_add(a, "deleted",
+				       json_object_new_boolean(1));
 	json_object_object_add(a, "reason", json_object_new_string(pv->reason));
 	if (pv->directory[0])
 		json_object_object_add(a, "directory",
@@ -200,10 +223,7 @@ static void on_proc(void *data, enum engine_event ev, const void *payload)
 		const struct proc_map *m = &pi->maps[i];
 		const struct perm_verdict *pv;
 
-		/* A deleted file can no longer be changed under the name. */
-		if (strstr(m->path, " (deleted)"))
-			continue;
-		pv = cached_check(rp, m);
+		pv = cached_check(rp, pi->pid, m);
 		if (pv && pv->insecure)
 			report(rp, pi, m, pv);
 	}

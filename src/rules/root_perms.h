@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "modules.h"
@@ -19,15 +20,18 @@ struct perm_verdict {
 };
 
 /*
- * Check the file at path and every directory above it up to "/": a
+ * Check a mapped file, described by st (fstat of what the process
+ * really maps), and every directory above its name up to "/": a
  * non-root owner, a group- or world-writable file, or a directory that
  * is not root's or is group/world-writable without the sticky bit.
- * When dev/ino are non-zero the path must still name that file.
+ * The directories are checked only while path still leads to that
+ * very file; path may be NULL (a deleted file: no directory left).
  *
- * Returns 0 with *v filled in, or -1 with errno (ENOENT: gone, ESTALE:
- * the path now names another file).
+ * Returns 0 with *v filled in, or -1 with errno (EINVAL: path not
+ * absolute, ESTALE: the name leads to another file now, so only the
+ * file itself could be judged and it was fine).
  */
-int root_perms_check(const char *path, dev_t dev, ino_t ino,
+int root_perms_check(const struct stat *st, const char *path,
 		     struct perm_verdict *v);
 
 extern const struct vigil_module root_perms_module;

@@ -132,6 +132,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "set-enabled"))
 		return audit_set_enabled(fd, (uint32_t)atoi(argv[2])) <= 0;
-	fprintf(stderr, "usage: audithelper count KEY | delete-all | status | set-enabled N\n");
+	if (argc == 3 && !strcmp(argv[1], "set-backlog"))
+		return audit_set_backlog_limit(fd, (uint32_t)atoi(argv[2])) <= 0;
+	fprintf(stderr, "usage: audithelper count KEY | delete-all | status | set-enabled N | set-backlog N\n");
 	return 2;
 }

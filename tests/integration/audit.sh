@@ -53,4 +53,22 @@ for MODE in unicast multicast; do
 	[ "$("$AH" status)" = "$BEFORE" ] ||
 		fail "$MODE: audit status not restored: $("$AH" status), was $BEFORE"
 done
+
+# A vigild killed in unicast mode leaves auditing on and the backlog
+# raised; the next vigild puts both back when it stops.
+rm -rf "$T/state"
+write_conf 'audit = { mode = "unicast"; };' 'proc = { rescan = "1h"; };'
+start_vigild
+"$AH" status | grep -q "backlog_limit=8192" || fail "crash case: backlog not raised"
+kill -9 "$VIGILD_PID"
+wait "$VIGILD_PID" 2>/dev/null
+VIGILD_PID=""
+"$AH" delete-all
+rm -f "$T/run/control"
+start_vigild
+grep -q "backlog limit was raised by an earlier vigild" "$T/vigild.log" ||
+	fail "crash case: the earlier backlog was not remembered"
+stop_vigild
+[ "$("$AH" status)" = "$BEFORE" ] ||
+	fail "after a crash: audit status not restored: $("$AH" status), was $BEFORE"
 echo "ok"

@@ -130,7 +130,8 @@ need_audit_alone() {
 		skip "an audit daemon is registered; this test wants the kernel to itself"
 	BEFORE=$("$AH" status)
 	ENABLED=$(echo "$BEFORE" | sed 's/.*enabled=\([0-9]*\).*/\1/')
-	on_exit "\"$AH\" set-enabled $ENABLED"
+	BACKLOG=$(echo "$BEFORE" | sed 's/.*backlog_limit=\([0-9]*\).*/\1/')
+	on_exit "\"$AH\" set-enabled $ENABLED; \"$AH\" set-backlog $BACKLOG"
 }
 
 # setup_netns: two namespaces joined by a veth pair, both tracking

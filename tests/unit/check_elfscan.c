@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "elfscan.h"
+#include "fileio.h"
 
 static char *orig;
 static size_t orig_len;
@@ -125,17 +126,88 @@ START_TEST(cache)
 {
 	struct elf_cache *c = elf_cache_new(16);
 	const struct elf_verdict *v;
-	int err;
+	struct stat st;
+	int err, fd = open("/bin/true", O_RDONLY), nfd;
 
-	v = elf_cache_get(c, "/bin/true", &err);
+	ck_assert_int_ge(fd, 0);
+	v = elf_cache_get_fd(c, fd, elf_judge_inprocess, NULL, &err);
 	ck_assert_ptr_nonnull(v);
-	v = elf_cache_get(c, "/bin/true", &err);
+	v = elf_cache_get_fd(c, fd, elf_judge_inprocess, NULL, &err);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_eq(elf_cache_hits(c), 1);
 	ck_assert_uint_eq(elf_cache_misses(c), 1);
-	ck_assert_ptr_null(elf_cache_get(c, "/nonexistent", &err));
-	ck_assert_int_eq(err, ENOENT);
+	close(fd);
+	/* Errors are verdicts too: not ELF, cached as ENOEXEC. */
+	nfd = fileio_open_regular("/etc/hostname", &st);
+	ck_assert_int_ge(nfd, 0);
+	ck_assert_ptr_null(elf_cache_get_fd(c, nfd, elf_judge_inprocess, NULL,
+					    &err));
+	ck_assert_int_eq(err, ENOEXEC);
+	close(nfd);
 	elf_cache_free(c);
+}
+END_TEST
+
+/*
+ * The e_shoff wrap (issue 8): a runnable ELF whose section header
+ * offset is 2^64-64 with e_shnum 0.  Once SIGSEGV in vigild.
+ */
+START_TEST(shoff_wrap)
+{
+	/* Large enough that a file-sized buffer would be mmap'd by malloc. */
+	size_t len = 256 * 1024;
+	uint64_t off = (uint64_t)0 - 64;
+	struct elf_verdict v;
+	char *buf = calloc(1, len);
+
+	load();
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, orig, orig_len < len ? orig_len : len);
+	memcpy(buf + 0x28, &off, 8);
+	memset(buf + 0x3c, 0, 2);
+	ck_assert_int_eq(analyze(buf, len, &v), 0);
+	sane(&v);
+	ck_assert_int_eq(v.stack_cookies, ELF_UNKNOWN);
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+/* ELF64 files of 52 to 63 bytes: once read past their buffer. */
+START_TEST(short_elf64)
+{
+	struct elf_verdict v;
+	size_t len;
+
+	load();
+	for (len = 16; len < 64; len++)
+		if (analyze(orig, len, &v) == 0)
+			sane(&v);
+	free(orig);
+}
+END_TEST
+
+/* A FIFO or a device is never opened, not even to look. */
+START_TEST(not_regular)
+{
+	char fifo[] = "/tmp/vigil-fifo-XXXXXX";
+	struct elf_verdict v;
+	struct stat st;
+	int fd = mkstemp(fifo);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	/* Opening a FIFO for reading would block here without O_PATH. */
+	ck_assert_int_eq(fileio_open_regular(fifo, &st), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
+	ck_assert_int_eq(elf_analyze_path(fifo, &v), -1);
+	unlink(fifo);
+	ck_assert_int_eq(fileio_open_regular("/dev/null", &st), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
+	ck_assert_int_eq(fileio_open_regular("/tmp", &st), -1);
+	ck_assert_int_eq(errno, EISDIR);
 }
 END_TEST
 
@@ -150,6 +222,9 @@ int main(void)
 	tcase_add_test(tc, corruptions);
 	tcase_add_test(tc, not_elf);
 	tcase_add_test(tc, cache);
+	tcase_add_test(tc, shoff_wrap);
+	tcase_add_test(tc, short_elf64);
+	tcase_add_test(tc, not_regular);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,8 +51,11 @@ static void check(const char *rel, int insecure, const char *reason,
 	struct perm_verdict v;
 	char p[256], d[256];
 
+	struct stat st;
+
 	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	ck_assert_int_eq(root_perms_check(p, 0, 0, &v), 0);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(root_perms_check(&st, p, &v), 0);
 	ck_assert_int_eq(v.insecure, insecure);
 	ck_assert_str_eq(v.reason, reason);
 	if (dir_rel) {
@@ -105,15 +109,23 @@ START_TEST(identity_and_errors)
 	snprintf(p, sizeof(p), "%s/f", top);
 	close(creat(p, 0644));
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_int_eq(root_perms_check(p, st.st_dev, st.st_ino, &v), 0);
-	ck_assert_int_eq(root_perms_check(p, st.st_dev, st.st_ino + 1, &v),
-			 -1);
+	ck_assert_int_eq(root_perms_check(&st, p, &v), 0);
+	/* The name leads to another file now: directories not judged. */
+	st.st_ino++;
+	ck_assert_int_eq(root_perms_check(&st, p, &v), -1);
 	ck_assert_int_eq(errno, ESTALE);
-	ck_assert_int_eq(root_perms_check("relative", 0, 0, &v), -1);
+	ck_assert_int_eq(root_perms_check(&st, "relative", &v), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	/* A deleted file has no name: the file alone is judged. */
+	ck_assert_int_eq(root_perms_check(&st, NULL, &v), 0);
+	ck_assert(!v.insecure);
+	st.st_mode |= S_IWOTH;
+	ck_assert_int_eq(root_perms_check(&st, NULL, &v), 0);
+	ck_assert(v.insecure);
 	snprintf(p, sizeof(p), "%s/missing", top);
-	ck_assert_int_eq(root_perms_check(p, 0, 0, &v), -1);
-	ck_assert_int_eq(errno, ENOENT);
+	st.st_mode &= ~(mode_t)S_IWOTH;
+	ck_assert_int_eq(root_perms_check(&st, p, &v), -1);
+	ck_assert_int_eq(errno, ESTALE);
 }
 END_TEST
 
@@ -147,7 +159,127 @@ START_TEST(parse_maps)
 	ck_assert_str_eq(pi.maps[2].path, "/memfd:x (deleted)");
 	ck_assert_str_eq(pi.maps[3].path, "/tmp/a\nb c");
 	ck_assert_str_eq(pi.maps[4].path, "/opt/no-newline");
+	ck_assert_uint_eq(pi.maps[0].start, 0x55d0c6a02000UL);
+	ck_assert_uint_eq(pi.maps[0].end, 0x55d0c6a07000UL);
+	ck_assert(!pi.maps[0].resolved);
 	proc_info_clear(&pi);
+}
+END_TEST
+
+/* Map file PROT_EXEC in this process; returns the address. */
+static void *map_exec(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT, 0755);
+	void *p;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 4096), 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	ck_assert(p != MAP_FAILED);
+	close(fd);
+	return p;
+}
+
+static const struct proc_map *find_map(const struct proc_info *pi,
+				       const void *addr)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nmaps; i++)
+		if (pi->maps[i].start == (unsigned long)addr)
+			return &pi->maps[i];
+	return NULL;
+}
+
+/*
+ * Names a user chooses to hide a file (issue 8): a directory called
+ * " (deleted)" and one with a literal backslash-012 are told apart from
+ * a really deleted file and a real newline, and what is opened is what
+ * is mapped.
+ */
+START_TEST(resolve_hostile_names)
+{
+	char d1[256], d2[256], d3[256], f1[300], f2[300], f3[300], f4[300];
+	const struct proc_map *m;
+	void *a1, *a2, *a3, *a4;
+	struct proc_info pi;
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)
+		return;	/* map_files needs CAP_CHECKPOINT_RESTORE */
+	snprintf(d1, sizeof(d1), "%s/x (deleted)", top);
+	snprintf(d2, sizeof(d2), "%s/a\\012b", top);
+	snprintf(d3, sizeof(d3), "%s/nl\nx", top);
+	ck_assert_int_eq(mkdir(d1, 0777), 0);
+	ck_assert_int_eq(mkdir(d2, 0777), 0);
+	ck_assert_int_eq(mkdir(d3, 0777), 0);
+	snprintf(f1, sizeof(f1), "%s/lib (deleted)", d1);
+	snprintf(f2, sizeof(f2), "%s/lib", d2);
+	snprintf(f3, sizeof(f3), "%s/lib", d3);
+	snprintf(f4, sizeof(f4), "%s/gone", top);
+	a1 = map_exec(f1);
+	a2 = map_exec(f2);
+	a3 = map_exec(f3);
+	a4 = map_exec(f4);
+	ck_assert_int_eq(unlink(f4), 0);
+
+	memset(&pi, 0, sizeof(pi));
+	ck_assert_int_eq(proc_read_pid(getpid(), &pi), 0);
+	m = find_map(&pi, a1);
+	ck_assert_ptr_nonnull(m);
+	ck_assert(m->resolved && !m->deleted);
+	ck_assert_str_eq(m->path, f1);
+	m = find_map(&pi, a2);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->path, f2);	/* not a newline */
+	ck_assert(!m->deleted);
+	m = find_map(&pi, a3);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->path, f3);	/* a real newline */
+	m = find_map(&pi, a4);
+	ck_assert_ptr_nonnull(m);
+	ck_assert(m->deleted);
+	ck_assert_str_eq(m->path, f4);
+	/* The deleted file is still judged: it is opened by its mapping. */
+	fd = proc_map_open(getpid(), m, &st);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(st.st_nlink, 0);
+	close(fd);
+	proc_info_clear(&pi);
+	munmap(a1, 4096);
+	munmap(a2, 4096);
+	munmap(a3, 4096);
+	munmap(a4, 4096);
+}
+END_TEST
+
+/* Without a range, a name is opened only if it is the mapped inode. */
+START_TEST(open_by_name_checks_inode)
+{
+	struct proc_map m = { .path = "/bin/true" };
+	struct stat st, real;
+	int fd;
+
+	ck_assert_int_eq(stat("/bin/true", &real), 0);
+	m.dev = real.st_dev;
+	m.ino = real.st_ino;
+	fd = proc_map_open(getpid(), &m, &st);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	m.ino++;
+	ck_assert_int_eq(proc_map_open(getpid(), &m, &st), -1);
+	ck_assert_int_eq(errno, ESTALE);
+	m.dev = 0;
+	m.ino = 0;
+	ck_assert_int_eq(proc_map_open(getpid(), &m, &st), -1);
+	ck_assert_int_eq(errno, ESTALE);
+	m.path = "/dev/null";
+	ck_assert_int_eq(stat("/dev/null", &real), 0);
+	m.dev = real.st_dev;
+	m.ino = real.st_ino;
+	ck_assert_int_eq(proc_map_open(getpid(), &m, &st), -1);
+	ck_assert_int_eq(errno, ENOEXEC);
 }
 END_TEST
 
@@ -224,6 +356,8 @@ int main(void)
 	tcase_add_test(tc, verdicts);
 	tcase_add_test(tc, identity_and_errors);
 	tcase_add_test(tc, parse_maps);
+	tcase_add_test(tc, resolve_hostile_names);
+	tcase_add_test(tc, open_by_name_checks_inode);
 	tcase_add_test(tc, parse_status_self);
 	tcase_add_test(tc, table);
 	suite_add_tcase(s, tc);
