@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A state file, loaded as vigild loads it at start, and saved again. */
+#include "build.h"
+
+#include <json-c/json.h>
+
+#include "assess.h"
+#include "findings.h"
+#include "fuzz.h"
+#include "loop.h"
+#include "state.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = fuzz_file(data, size);
+	struct findings *fs = NULL;
+	struct assess *as = NULL;
+	struct loop *loop = NULL;
+	json_object *doc = NULL, *arr, *again = NULL;
+	unsigned int skipped;
+	struct sbuf err;
+
+	if (!path)
+		return 0;
+	sbuf_init(&err);
+	if (state_load(path, &doc, &err) != STATE_LOADED)
+		goto out;
+	loop = loop_new();
+	fs = findings_new(1000, NULL, NULL);
+	as = loop && fs ? assess_new(loop, fs, NULL, NULL) : NULL;
+	if (!as)
+		goto out;
+	if (json_object_object_get_ex(doc, "findings", &arr))
+		findings_load_json(fs, arr, &skipped, &err);
+	if (json_object_object_get_ex(doc, "runs", &arr))
+		assess_load_json(as, arr, &err);
+	/* What was loaded must serialise again. */
+	again = findings_to_json(fs);
+	json_object_to_json_string(again);
+	json_object_put(again);
+	again = assess_to_json(as);
+	json_object_to_json_string(again);
+	json_object_put(again);
+out:
+	json_object_put(doc);
+	assess_free(as);
+	findings_free(fs);
+	loop_free(loop);
+	sbuf_free(&err);
+	return 0;
+}

@@ -1,0 +1,147 @@
+#!/bin/sh
+# A hostile local user against the real daemon: as nobody, run and map
+# crafted files (the e_shoff wrap, truncated and garbage ELFs, a script
+# whose interpreter is a FIFO), hide binaries that root runs under
+# directories named " (deleted)" and with a literal backslash-012 in a
+# 0777 tree, flood the control socket as a control_group member, and
+# stop or kill the ELF analyser.  vigild must stay up, answer root, never
+# open the FIFO, and report what it should.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need gcc jq setpriv getent truncate
+setup_tmp
+ATK=$abs_top_builddir/tests/helpers/attackhelper
+AH=$abs_top_builddir/tests/helpers/audithelper
+D=$abs_top_srcdir/tests/data
+getent group nogroup >/dev/null || skip "needs group nogroup"
+GID=$(getent group nogroup | cut -d: -f3)
+as_nobody() {
+	setpriv --reuid=65534 --regid="$GID" --clear-groups --inh-caps=-all "$@"
+}
+
+# With kernel audit to ourselves, exec events act at once; otherwise
+# the ten-second rescans find everything.
+MODE=off
+if "$AH" status 2>/dev/null | grep -q '^pid=0 '; then
+	MODE=auto
+	ENABLED=$("$AH" status | sed 's/.*enabled=\([0-9]*\).*/\1/')
+	on_exit "\"$AH\" set-enabled $ENABLED"
+fi
+write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "10s"; };' \
+	'control_group = "nogroup";'
+start_vigild
+mkdir -p "$T/run" && chmod 0755 "$T/run"
+alive() {
+	kill -0 "$VIGILD_PID" 2>/dev/null || fail "vigild died: $(tail -n 20 "$T/vigild.log")"
+	ctl status >/dev/null || fail "vigild does not answer root"
+}
+
+# --- the ELF analyser is sandboxed -----------------------------------
+HELPER=$(pgrep -P "$VIGILD_PID" -x vigild-elf) || fail "no ELF analyser process"
+grep -q '^Seccomp:[[:space:]]*2' "/proc/$HELPER/status" || fail "analyser without seccomp"
+grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$HELPER/status" || fail "analyser without no_new_privs"
+grep -q '^CapEff:[[:space:]]*0000000000000000' "/proc/$HELPER/status" ||
+	fail "analyser has capabilities"
+grep -q '^Uid:[[:space:]]*0[[:space:]]*65534[[:space:]]*0' "/proc/$HELPER/status" ||
+	fail "analyser does not act as nobody: $(grep Uid "/proc/$HELPER/status")"
+# ...and nobody may not kill it to make verdicts "unknown".
+as_nobody kill -KILL "$HELPER" 2>/dev/null && fail "nobody could kill the analyser"
+
+# --- crafted files, run and mapped by nobody --------------------------
+E=$T/evil
+mkdir -m 0755 "$E"
+# The e_shoff wrap: a runnable program (sleep) whose section header
+# offset is 2^64-64 with e_shnum 0, padded so a file-sized buffer would
+# have been mmap'd.  Once SIGSEGV in vigild within 0.2 s.
+cp /bin/sleep "$E/wrap"
+truncate -s 256K "$E/wrap"
+printf '\300\377\377\377\377\377\377\377' | dd of="$E/wrap" bs=1 seek=40 conv=notrunc 2>/dev/null
+printf '\000\000' | dd of="$E/wrap" bs=1 seek=60 conv=notrunc 2>/dev/null
+head -c 3000 /bin/sleep > "$E/truncated"
+{ printf '\177ELF\002\001\001'; head -c 8192 /dev/urandom; } > "$E/garbage"
+mkfifo -m 0666 "$E/fifo"
+printf '#!%s\necho\n' "$E/fifo" > "$E/script"
+chmod 0755 "$E"/*
+as_nobody "$E/wrap" 60 &
+on_exit "kill $!"
+W_PID=$!
+for f in truncated garbage script; do
+	as_nobody "$ATK" map "$E/$f" 60 &
+	on_exit "kill $!"
+done
+# Anyone who opens the FIFO for reading lets this writer finish; nobody
+# must, so it runs into its timeout (124).
+( timeout 8 sh -c "echo x > '$E/fifo'"; echo $? > "$T/fifo.rc" ) &
+FIFO_WRITER=$!
+sleep 3
+alive
+kill -0 "$W_PID" || fail "the wrap program did not run"
+wait "$FIFO_WRITER"
+[ "$(cat "$T/fifo.rc")" = 124 ] ||
+	fail "something opened the FIFO named by the script's #! (writer exit $(cat "$T/fifo.rc"))"
+
+# --- hidden binaries that root runs from a 0777 tree ----------------
+gcc -O1 -z execstack -o "$T/execstack" "$D/fixture.c" 2>"$T/cc.log" ||
+	fail "gcc: $(cat "$T/cc.log")"
+TREE=$T/tree
+mkdir -m 0777 "$TREE"
+D1="$TREE/x (deleted)"
+D2="$TREE/a\\012b"
+as_nobody mkdir -m 0777 "$D1" "$D2"
+as_nobody cp "$T/execstack" "$D1/prog"
+as_nobody cp "$T/execstack" "$D2/prog"
+mkfifo "$T/in"
+exec 3<>"$T/in"
+"$D1/prog" <&3 >/dev/null 2>&1 &
+on_exit "kill $!"
+"$D2/prog" <&3 >/dev/null 2>&1 &
+on_exit "kill $!"
+got() {	# got RULE PATH: a finding of RULE naming exactly PATH
+	ctl findings --json | jq -e --arg r "$1" --arg p "$2" \
+		'[.[] | select(.rule == $r and (.attributes.path == $p or .attributes.module == $p))] | length == 1'
+}
+for d in "$D1" "$D2"; do
+	wait_until 25 got root-process-insecure-permissions "$d/prog" ||
+		fail "no High finding for root running $d/prog: $(ctl findings --json | jq -c '[.[] | .attributes.module // .attributes.path]')"
+	got software-without-dep "$d/prog" >/dev/null ||
+		fail "no DEP finding for $d/prog"
+done
+ctl findings --json | jq -e --arg p "$D1/prog" \
+	'.[] | select(.attributes.module == $p) | .attributes.deleted | not' >/dev/null ||
+	fail "$D1/prog taken for a deleted file"
+alive
+
+# --- the analyser fails: vigild carries on --------------------------
+new_binary() {	# new_binary NAME: a third-party program root runs
+	cp "$T/execstack" "$E/$1"
+	"$E/$1" <&3 >/dev/null 2>&1 &
+	on_exit "kill $!"
+}
+kill -STOP "$HELPER"
+new_binary stalled
+wait_until 25 sh -c "ctl status --json | jq -e '.counters.binaries.analyser_timeouts >= 1'" ||
+	fail "a stopped analyser was not timed out"
+alive
+HELPER=$(pgrep -P "$VIGILD_PID" -x vigild-elf)
+[ -n "$HELPER" ] && kill -SEGV "$HELPER"
+new_binary after_crash
+wait_until 25 got software-without-dep "$E/after_crash" ||
+	fail "no verdict after the analyser was killed"
+alive
+
+# --- a control_group member floods the control socket --------------
+as_nobody "$ATK" hold "$T/run/control" 100 20 > "$T/hold.out" &
+HOLD=$!
+on_exit "kill $HOLD"
+sleep 2
+for i in 1 2 3 4 5; do
+	ctl status >/dev/null || fail "root locked out of the control socket (try $i)"
+done
+ctl status --json | jq -e '.counters.vigild.control_busy > 0' >/dev/null ||
+	fail "the flood was not turned away: $(ctl status --json | jq -c .counters.vigild)"
+kill "$HOLD" 2>/dev/null
+alive
+ctl status --json | jq -e '.counters.binaries.analyser_crashes + .counters.binaries.analyser_timeouts >= 1' \
+	>/dev/null || fail "analyser failures not counted"
+stop_vigild
+echo "ok"
