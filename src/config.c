@@ -5,11 +5,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libconfig.h>
+#include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -556,4 +559,67 @@ out:
 	free(text);
 	close(fd);
 	return r;
+}
+
+#define CHECK_TIMEOUT_MS 10000
+
+int config_check_forked(const char *path, struct sbuf *err)
+{
+	struct pollfd pfd;
+	char msg[1024];
+	int p[2], status = 0;
+	ssize_t n = 0, got;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		sbuf_printf(err, "%s: cannot check it: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		sbuf_printf(err, "%s: cannot check it: %s", path,
+			    strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct vigil_config *cfg = NULL;
+		struct sbuf e;
+		int r;
+
+		close(p[0]);
+		sbuf_init(&e);
+		r = config_load_file(path, &cfg, &e);
+		if (r < 0 && write(p[1], sbuf_str(&e), e.len) < 0)
+			_exit(VIGIL_EXIT_CONFIG);
+		_exit(r < 0 ? VIGIL_EXIT_CONFIG : 0);
+	}
+	close(p[1]);
+	/* Read the message (bounded), then reap the child. */
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	while ((size_t)n < sizeof(msg) - 1 &&
+	       poll(&pfd, 1, CHECK_TIMEOUT_MS) > 0) {
+		got = read(p[0], msg + n, sizeof(msg) - 1 - (size_t)n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += got;
+	}
+	msg[n] = '\0';
+	close(p[0]);
+	kill(pid, SIGKILL);	/* only if it overran the timeout */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n)
+		sbuf_adds(err, msg);
+	else
+		sbuf_printf(err, "%s: the configuration check did not finish",
+			    path);
+	return -1;
 }

@@ -69,6 +69,15 @@ int config_load_default(struct vigil_config **out, struct sbuf *err);
 int config_load_string(const char *text, const char *source,
 		       struct vigil_config **out, struct sbuf *err);
 void config_free(struct vigil_config *cfg);
+/*
+ * Parse path in a short-lived child process and tell whether it is a
+ * valid configuration, without parsing it here: libconfig 1.5 leaks
+ * what it was reading when a parse fails, and a daemon that reloads a
+ * broken file on every SIGHUP must not grow.  Returns 0 when valid, or
+ * -1 with the file:line message (or the reason the check could not
+ * run) in err.
+ */
+int config_check_forked(const char *path, struct sbuf *err);
 
 /*
  * Put "source:line: message" (or "source: message" when s has no line)

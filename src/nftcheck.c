@@ -3,6 +3,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <string.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -22,10 +23,13 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 int nftcheck_table(struct mnl_socket *nl)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 	int found = 0;
 
+	/* Attribute padding is not written by libmnl: send no stack bytes. */
+	memset(buf, 0, 256);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));

@@ -198,7 +198,8 @@ static void reload(struct vigil *v)
 
 	notify("RELOADING=1");
 	sbuf_init(&err);
-	if ((v->config_path ? config_load_file(v->config_path, &cfg, &err) :
+	if ((v->config_path && config_check_forked(v->config_path, &err) < 0) ||
+	    (v->config_path ? config_load_file(v->config_path, &cfg, &err) :
 			      config_load_default(&cfg, &err)) < 0) {
 		log_err("reload: %s; keeping the running configuration",
 			sbuf_str(&err));
@@ -422,6 +423,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vigil v = { 0 };
+	char *abs_config = NULL;
 	bool check = false;
 	int c, ready_fd = -1;
 
@@ -456,11 +458,24 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 64;
 	}
-	if (load_config(v.config_path, &v.cfg) < 0)
+	/* Daemon mode works from "/": a relative path would break SIGHUP. */
+	if (v.config_path && v.config_path[0] != '/') {
+		abs_config = realpath(v.config_path, NULL);
+		if (!abs_config) {
+			fprintf(stderr, "%s: %s\n", v.config_path,
+				strerror(errno));
+			return VIGIL_EXIT_CONFIG;
+		}
+		v.config_path = abs_config;
+	}
+	if (load_config(v.config_path, &v.cfg) < 0) {
+		free(abs_config);
 		return VIGIL_EXIT_CONFIG;
+	}
 	if (check) {
 		printf("%s: configuration is valid\n", v.cfg->source);
 		config_free(v.cfg);
+		free(abs_config);
 		return 0;
 	}
 	if (!v.foreground && daemonize(&ready_fd) < 0) {
@@ -500,5 +515,6 @@ out:
 	teardown(&v);
 	log_info("vigild stopped");
 	log_close();
+	free(abs_config);
 	return v.exit_code;
 }

@@ -143,4 +143,19 @@ if [ -n "$SYSLOG" ]; then
 		fail "syslog: finding announced again after restart"
 fi
 stop_vigild
+
+# --- daemon mode with a relative -c: SIGHUP still finds the file -----
+write_conf 'audit = { mode = "off"; };'
+rm -f "$T/run/control"
+(cd "$T" && "$VIGILD" -c vigil.conf) || fail "daemon mode did not start"
+wait_until 10 ctl status || fail "daemon mode: no answer"
+DPID=$(ctl status --json | jq -r .pid)
+on_exit "kill -9 $DPID"
+kill -HUP "$DPID"
+wait_until 10 sh -c "\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq -e '.counters.vigild.reloads == 1'" ||
+	fail "daemon mode with a relative -c: SIGHUP reload failed"
+ctl status --json | jq -e --arg c "$T/vigil.conf" '.config == $c' >/dev/null ||
+	fail "config path not made absolute: $(ctl status --json | jq -r .config)"
+kill -TERM "$DPID"
+wait_until 10 sh -c "! kill -0 $DPID" || fail "daemon mode: no exit on SIGTERM"
 echo "ok"
