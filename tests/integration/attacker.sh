@@ -51,10 +51,10 @@ as_nobody kill -KILL "$HELPER" 2>/dev/null && fail "nobody could kill the analys
 E=$T/evil
 mkdir -m 0755 "$E"
 # The e_shoff wrap: a runnable program (sleep) whose section header
-# offset is 2^64-64 with e_shnum 0, padded so a file-sized buffer would
-# have been mmap'd.  Once SIGSEGV in vigild within 0.2 s.
+# offset is 2^64-64 with e_shnum 0, padded past glibc's largest mmap
+# threshold (32 MiB) so a file-sized buffer is mmap'd.  Once SIGSEGV.
 cp /bin/sleep "$E/wrap"
-truncate -s 256K "$E/wrap"
+truncate -s 64M "$E/wrap"
 printf '\300\377\377\377\377\377\377\377' | dd of="$E/wrap" bs=1 seek=40 conv=notrunc 2>/dev/null
 printf '\000\000' | dd of="$E/wrap" bs=1 seek=60 conv=notrunc 2>/dev/null
 head -c 3000 /bin/sleep > "$E/truncated"
