@@ -249,7 +249,8 @@ int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
 	char link[80];
 	int fd;
 
-	if (m->start || m->end) {
+	/* Unresolved: map_files was out of reach a moment ago; use the name. */
+	if (m->resolved) {
 		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx",
 			 (int)pid, m->start, m->end);
 		fd = fileio_open_regular(link, st);

@@ -68,9 +68,9 @@ void proc_resolve_maps(int dirfd, struct proc_info *pi);
 
 /*
  * Open the file that process pid really maps at m, for reading: through
- * /proc/PID/map_files/START-END, or, without the capability for that
- * (or without a range), by name, accepted only if it is the inode the
- * mapping names.  Only regular files are opened.  Returns the fd with
+ * /proc/PID/map_files/START-END when proc_resolve_maps() could reach
+ * it, else by name, accepted only if it is the inode the mapping
+ * names.  Only regular files are opened.  Returns the fd with
  * *st, or -1 with errno (ESTALE: the name leads elsewhere now, ENOEXEC:
  * not a regular file, ENOENT: gone).
  */

@@ -141,13 +141,12 @@ static int check_mapping(pid_t pid, const struct proc_map *m,
 			 struct perm_verdict *v)
 {
 	struct stat st;
-	int fd = proc_map_open(pid, m, &st), r;
+	int fd = proc_map_open(pid, m, &st);
 
 	if (fd < 0)
 		return -1;
 	close(fd);
-	r = root_perms_check(&st, m->deleted ? NULL : m->path, v);
-	return r;
+	return root_perms_check(&st, m->deleted ? NULL : m->path, v);
 }
 
 static const struct perm_verdict *cached_check(struct root_perms *rp,
