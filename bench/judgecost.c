@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elfjudge.h"
-#include "fileio.h"
+#include "sources/elfjudge.h"
+#include "lib/fileio.h"
 
 static double now(void)
 {

@@ -3,13 +3,13 @@
 
 #include <stddef.h>
 
-#include "addr.h"
-#include "audit.h"
-#include "binaries.h"
-#include "ct.h"
-#include "listen.h"
+#include "sources/addr.h"
+#include "sources/audit.h"
+#include "sources/binaries.h"
+#include "sources/ct.h"
+#include "sources/listen.h"
 #include "modules.h"
-#include "proc.h"
+#include "sources/proc.h"
 #include "rules/root_perms.h"
 #include "rules/rules.h"
 

@@ -6,18 +6,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "assess.h"
-#include "config.h"
-#include "control.h"
-#include "engine.h"
-#include "findings.h"
-#include "listen.h"
-#include "loop.h"
+#include "sources/addr.h"
+#include "findings/assess.h"
+#include "config/config.h"
+#include "control/control.h"
+#include "model/engine.h"
+#include "findings/findings.h"
+#include "sources/listen.h"
+#include "lib/loop.h"
 #include "modules.h"
-#include "output.h"
-#include "proc.h"
-#include "state.h"
+#include "findings/output.h"
+#include "sources/proc.h"
+#include "findings/state.h"
 
 /* The one context of vigild, passed explicitly to everything. */
 struct vigil {

@@ -20,9 +20,9 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "caps.h"
-#include "host.h"
-#include "log.h"
+#include "lib/caps.h"
+#include "lib/host.h"
+#include "lib/log.h"
 #include "vigil.h"
 
 static void notify(const char *what)

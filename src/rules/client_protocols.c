@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attrs.h"
-#include "audit.h"
-#include "ct.h"
-#include "listen.h"
-#include "log.h"
+#include "findings/attrs.h"
+#include "sources/audit.h"
+#include "sources/ct.h"
+#include "sources/listen.h"
+#include "lib/log.h"
 #include "rules/rules.h"
 #include "vigil.h"
 

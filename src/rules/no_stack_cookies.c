@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "binaries.h"
+#include "sources/binaries.h"
 #include "rules/rules.h"
 #include "vigil.h"
 

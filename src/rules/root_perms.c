@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attrs.h"
-#include "log.h"
-#include "proc.h"
+#include "findings/attrs.h"
+#include "lib/log.h"
+#include "sources/proc.h"
 #include "rules/root_perms.h"
 #include "vigil.h"
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attrs.h"
-#include "listen.h"
+#include "findings/attrs.h"
+#include "sources/listen.h"
 #include "rules/rules.h"
-#include "snmpconf.h"
+#include "sources/snmpconf.h"
 #include "vigil.h"
 
 #define SERVER_MAX_ADDRS 16

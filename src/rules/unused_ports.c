@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ct.h"
-#include "listen.h"
-#include "log.h"
+#include "sources/ct.h"
+#include "sources/listen.h"
+#include "lib/log.h"
 #include "rules/rules.h"
 #include "vigil.h"
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "protocols.h"
-#include "sbuf.h"
+#include "config/protocols.h"
+#include "lib/sbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "control/control.h"
 #include "fuzz.h"
 #include "vigil.h"
 

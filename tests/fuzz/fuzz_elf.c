@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elfscan.h"
+#include "sources/elfscan.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

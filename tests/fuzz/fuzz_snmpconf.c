@@ -5,7 +5,7 @@
 #include <json-c/json.h>
 
 #include "fuzz.h"
-#include "snmpconf.h"
+#include "sources/snmpconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

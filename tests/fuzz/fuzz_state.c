@@ -4,11 +4,11 @@
 
 #include <json-c/json.h>
 
-#include "assess.h"
-#include "findings.h"
+#include "findings/assess.h"
+#include "findings/findings.h"
 #include "fuzz.h"
-#include "loop.h"
-#include "state.h"
+#include "lib/loop.h"
+#include "findings/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "lib/fileio.h"
 #include "fuzz.h"
 
 static int run_file(const char *path)

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "auditrec.h"
+#include "sources/auditrec.h"
 
 /* Records as the kernel sends them (netlink payload, no "type=" part). */
 static const char syscall_rec[] =

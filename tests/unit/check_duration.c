@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "duration.h"
+#include "lib/duration.h"
 
 static const struct {
 	const char *s;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elfjudge.h"
+#include "sources/elfjudge.h"
 
 static const char *const files[] = {
 	"/bin/true", "/bin/sh", "/usr/lib/x86_64-linux-gnu/libc.so.6",

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elfscan.h"
-#include "fileio.h"
+#include "sources/elfscan.h"
+#include "lib/fileio.h"
 
 static char *orig;
 static size_t orig_len;

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "findings.h"
-#include "output.h"
+#include "lib/escape.h"
+#include "findings/findings.h"
+#include "findings/output.h"
 
 /* Only printable ASCII may reach a log line. */
 static void assert_printable(const char *s)

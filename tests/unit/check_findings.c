@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings.h"
+#include "findings/findings.h"
 
 struct counts {
 	int news, changes;

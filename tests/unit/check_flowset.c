@@ -4,7 +4,7 @@
 #include <check.h>
 #include "unit.h"
 
-#include "flowset.h"
+#include "sources/flowset.h"
 
 START_TEST(add_del)
 {

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "listen.h"
-#include "snmpconf.h"
+#include "sources/addr.h"
+#include "sources/listen.h"
+#include "sources/snmpconf.h"
 
 static struct net_addr A(const char *s)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "protocols.h"
+#include "config/config.h"
+#include "config/protocols.h"
 
 static struct vigil_config *load(const char *text)
 {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proc.h"
+#include "sources/proc.h"
 #include "rules/root_perms.h"
 
 static char top[64];

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "findings/state.h"
 
 static char dir[64];
 static char path[128];

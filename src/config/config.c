@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libconfig.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "lib/duration.h"
+#include "lib/fileio.h"
+
+/* What a key handler needs: where the error goes and where it is from. */
+struct parse_ctx {
+	struct vigil_config *cfg;
+	const char *source;
+	struct sbuf *err;
+};
+
+struct key_spec;
+typedef int (*key_apply)(struct parse_ctx *pc, const config_setting_t *s,
+			 const struct key_spec *spec);
+
+/*
+ * One row per accepted key (a keyword table, not an if-chain).  In a
+ * path, "*" stands for any rule id.
+ */
+struct key_spec {
+	const char *path;
+	int type;
+	key_apply apply;
+	size_t off;		/* field in struct vigil_config */
+	uint64_t min, max;	/* range for numbers and durations */
+};
+
+int config_error(struct sbuf *err, const char *source,
+		 const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	sbuf_reset(err);
+	if (s && config_setting_source_line(s))
+		sbuf_printf(err, "%s:%u: ", source,
+			    config_setting_source_line(s));
+	else
+		sbuf_printf(err, "%s: ", source);
+	va_start(ap, fmt);
+	sbuf_vprintf(err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int config_parse_text(config_t *lc, const char *text, const char *source,
+		      struct sbuf *err)
+{
+	if (config_read_string(lc, text))
+		return 0;
+	sbuf_reset(err);
+	sbuf_printf(err, "%s:%d: %s", source, config_error_line(lc),
+		    config_error_text(lc));
+	return -1;
+}
+
+#define cfg_error(pc, s, ...) config_error((pc)->err, (pc)->source, s, \
+					   __VA_ARGS__)
+
+#define FIELD(pc, spec, type) ((type *)((char *)(pc)->cfg + (spec)->off))
+
+static int apply_path(struct parse_ctx *pc, const config_setting_t *s,
+		      const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	char **dst = FIELD(pc, spec, char *);
+	char *copy;
+
+	if (v[0] != '/')
+		return cfg_error(pc, s, "%s must be an absolute path",
+				 spec->path);
+	if (spec->max && strlen(v) > spec->max)
+		return cfg_error(pc, s, "%s is longer than %llu bytes",
+				 spec->path, (unsigned long long)spec->max);
+	copy = strdup(v);
+	if (!copy)
+		return cfg_error(pc, s, "out of memory");
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int apply_group_name(struct parse_ctx *pc, const config_setting_t *s,
+			    const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	char **dst = FIELD(pc, spec, char *);
+	char *copy;
+
+	if (!getgrnam(v))
+		return cfg_error(pc, s, "%s: no such group '%s'", spec->path,
+				 v);
+	copy = strdup(v);
+	if (!copy)
+		return cfg_error(pc, s, "out of memory");
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int apply_bool(struct parse_ctx *pc, const config_setting_t *s,
+		      const struct key_spec *spec)
+{
+	*FIELD(pc, spec, bool) = config_setting_get_bool(s) != 0;
+	return 0;
+}
+
+static int apply_long(struct parse_ctx *pc, const config_setting_t *s,
+		      const struct key_spec *spec)
+{
+	long long v = config_setting_get_int64(s);
+
+	if (v < (long long)spec->min || v > (long long)spec->max)
+		return cfg_error(pc, s, "%s must be between %llu and %llu",
+				 spec->path, (unsigned long long)spec->min,
+				 (unsigned long long)spec->max);
+	*FIELD(pc, spec, long) = (long)v;
+	return 0;
+}
+
+/* User entries add to or replace (by name) the built-in catalog. */
+static int apply_protocols(struct parse_ctx *pc, const config_setting_t *s,
+			   const struct key_spec *spec)
+{
+	(void)spec;
+	return proto_catalog_add(pc->cfg->catalog, s, pc->source, pc->err);
+}
+
+static int apply_duration(struct parse_ctx *pc, const config_setting_t *s,
+			  const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	char lo[32], hi[32];
+	uint64_t sec;
+	int r;
+
+	r = duration_parse(v, &sec);
+	if (r == -ERANGE)
+		return cfg_error(pc, s, "%s: '%s' is too large", spec->path,
+				 v);
+	if (r < 0)
+		return cfg_error(pc, s,
+				 "%s: '%s' is not a duration (e.g. \"90s\", \"15m\", \"1h\")",
+				 spec->path, v);
+	/* remind: 0 means never, otherwise the range applies. */
+	if ((sec < spec->min || sec > spec->max) &&
+	    !(sec == 0 && !strcmp(spec->path, "syslog.remind"))) {
+		duration_format(spec->min, lo, sizeof(lo));
+		duration_format(spec->max, hi, sizeof(hi));
+		return cfg_error(pc, s, "%s must be between %s and %s",
+				 spec->path, lo, hi);
+	}
+	*FIELD(pc, spec, uint64_t) = sec;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int value;
+} facilities[] = {
+	{ "daemon", LOG_DAEMON }, { "auth", LOG_AUTH },
+	{ "authpriv", LOG_AUTHPRIV }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+#define N_FACILITIES (sizeof(facilities) / sizeof(facilities[0]))
+
+const char *config_facility_name(int facility)
+{
+	size_t i;
+
+	for (i = 0; i < N_FACILITIES; i++)
+		if (facilities[i].value == facility)
+			return facilities[i].name;
+	return "unknown";
+}
+
+static int apply_facility(struct parse_ctx *pc, const config_setting_t *s,
+			  const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	size_t i;
+
+	for (i = 0; i < N_FACILITIES; i++) {
+		if (!strcmp(v, facilities[i].name)) {
+			pc->cfg->syslog_facility = facilities[i].value;
+			return 0;
+		}
+	}
+	return cfg_error(pc, s,
+			 "%s: unknown facility '%s' (daemon, auth, authpriv, user, local0..local7)",
+			 spec->path, v);
+}
+
+static int apply_format(struct parse_ctx *pc, const config_setting_t *s,
+			const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (!strcmp(v, "kv"))
+		pc->cfg->syslog_format = SYSLOG_FORMAT_KV;
+	else if (!strcmp(v, "json"))
+		pc->cfg->syslog_format = SYSLOG_FORMAT_JSON;
+	else
+		return cfg_error(pc, s, "%s must be \"kv\" or \"json\"",
+				 spec->path);
+	return 0;
+}
+
+static int apply_scope(struct parse_ctx *pc, const config_setting_t *s,
+		       const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (!strcmp(v, "third-party"))
+		pc->cfg->scope = SCOPE_THIRD_PARTY;
+	else if (!strcmp(v, "all"))
+		pc->cfg->scope = SCOPE_ALL;
+	else
+		return cfg_error(pc, s, "%s must be \"third-party\" or \"all\"",
+				 spec->path);
+	return 0;
+}
+
+static int apply_audit_mode(struct parse_ctx *pc, const config_setting_t *s,
+			    const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+	char *copy;
+
+	if (strcmp(v, "auto") && strcmp(v, "multicast") &&
+	    strcmp(v, "unicast") && strcmp(v, "off"))
+		return cfg_error(pc, s,
+				 "%s must be \"auto\", \"multicast\", \"unicast\" or \"off\"",
+				 spec->path);
+	copy = strdup(v);
+	if (!copy)
+		return cfg_error(pc, s, "out of memory");
+	free(pc->cfg->audit_mode);
+	pc->cfg->audit_mode = copy;
+	return 0;
+}
+
+/* Rule keys write into cfg->rules[rule]; the field offset is relative. */
+static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
+			   const struct key_spec *spec)
+{
+	const config_setting_t *rule = config_setting_parent(s);
+	const struct rule_meta *m = rule_meta_by_name(config_setting_name(rule));
+	bool *dst = (bool *)((char *)&pc->cfg->rules[m->idx] + spec->off);
+
+	*dst = config_setting_get_bool(s) != 0;
+	return 0;
+}
+
+#define CF(f) offsetof(struct vigil_config, f)
+#define RF(f) offsetof(struct rule_config, f)
+#define GROUP CONFIG_TYPE_GROUP
+#define STR CONFIG_TYPE_STRING
+#define BOOL CONFIG_TYPE_BOOL
+#define INT CONFIG_TYPE_INT
+#define LIST CONFIG_TYPE_LIST
+
+static const struct key_spec keys[] = {
+	{ "state_file", STR, apply_path, CF(state_file), 0, 4000 },
+	{ "control_socket", STR, apply_path, CF(control_socket), 0,
+	  sizeof(((struct sockaddr_un *)0)->sun_path) - 1 },
+	{ "control_group", STR, apply_group_name, CF(control_group) },
+	{ "max_findings", INT, apply_long, CF(max_findings), 100, 1000000 },
+	{ "syslog", GROUP },
+	{ "syslog.facility", STR, apply_facility },
+	{ "syslog.format", STR, apply_format },
+	{ "syslog.remind", STR, apply_duration, CF(syslog_remind), 60,
+	  7 * 86400 },
+	{ "assessment", GROUP },
+	{ "assessment.duration", STR, apply_duration, CF(assess_duration),
+	  10, 86400 },
+	{ "assessment.repeat", BOOL, apply_bool, CF(assess_repeat) },
+	{ "scope", STR, apply_scope },
+	{ "proc", GROUP },
+	{ "proc.rescan", STR, apply_duration, CF(proc_rescan), 10, 3600 },
+	{ "audit", GROUP },
+	{ "audit.mode", STR, apply_audit_mode },
+	{ "network", GROUP },
+	{ "network.netns", STR, apply_path, CF(netns), 0, 4000 },
+	{ "network.conntrack_buffer_max", INT, apply_long,
+	  CF(ct_rcvbuf_max), 65536, 1024L * 1024 * 1024 },
+	{ "network.listen_refresh", STR, apply_duration, CF(listen_refresh),
+	  1, 3600 },
+	{ "protocols", LIST, apply_protocols },
+	{ "rules", GROUP },
+	{ "rules.*", GROUP },
+	{ "rules.*.enabled", BOOL, apply_rule_bool, RF(enabled) },
+	{ "rules.unused-listening-tcp-ports.include_loopback", BOOL,
+	  apply_rule_bool, RF(include_loopback) },
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case GROUP:
+		return "a group { ... }";
+	case STR:
+		return "a string";
+	case BOOL:
+		return "true or false";
+	case INT:
+		return "an integer";
+	case LIST:
+		return "a list ( ... )";
+	default:
+		return "something else";
+	}
+}
+
+static const struct key_spec *find_key(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < N_KEYS; i++)
+		if (!strcmp(keys[i].path, path))
+			return &keys[i];
+	return NULL;
+}
+
+static int walk(struct parse_ctx *pc, const config_setting_t *group,
+		const char *prefix, int depth);
+
+static int apply_setting(struct parse_ctx *pc, const config_setting_t *s,
+			 const char *prefix, int depth)
+{
+	const char *name = config_setting_name(s);
+	const struct key_spec *spec;
+	char path[256], pattern[256];
+	int type = config_setting_type(s);
+
+	if (!name)
+		return cfg_error(pc, s, "unexpected list element");
+	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
+		 name);
+	spec = find_key(path);
+	/* rules.<rule id>[.key]: check the id, then look up the pattern. */
+	if (!spec && !strcmp(prefix, "rules")) {
+		if (!rule_meta_by_name(name))
+			return cfg_error(pc, s, "unknown rule '%s'", name);
+		spec = find_key("rules.*");
+	} else if (!spec && !strncmp(prefix, "rules.", 6)) {
+		snprintf(pattern, sizeof(pattern), "rules.*.%s", name);
+		spec = find_key(pattern);
+	}
+	if (!spec)
+		return cfg_error(pc, s, "unknown key '%s'", path);
+	if (type == CONFIG_TYPE_INT64)
+		type = INT;
+	if (type != spec->type)
+		return cfg_error(pc, s, "'%s' must be %s", path,
+				 type_name(spec->type));
+	if (type == GROUP)
+		return walk(pc, s, path, depth + 1);
+	return spec->apply(pc, s, spec);
+}
+
+static int walk(struct parse_ctx *pc, const config_setting_t *group,
+		const char *prefix, int depth)
+{
+	int i, n = config_setting_length(group);
+
+	if (depth > 4)
+		return cfg_error(pc, group, "groups nested too deep");
+	for (i = 0; i < n; i++)
+		if (apply_setting(pc, config_setting_get_elem(group, (unsigned)i),
+				  prefix, depth) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * libconfig 1.5 has no hook to refuse @include, and an included file
+ * would escape the owner and mode checks: refuse it here.
+ */
+static int check_text(struct parse_ctx *pc, const char *text)
+{
+	const char *p = text;
+	unsigned int line = 1;
+
+	while (*p) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!strncmp(q, "@include", 8)) {
+			sbuf_reset(pc->err);
+			sbuf_printf(pc->err, "%s:%u: @include is not supported",
+				    pc->source, line);
+			return -1;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+		line++;
+	}
+	return 0;
+}
+
+static int parse_into(struct vigil_config *cfg, const char *text,
+		      const char *source, struct sbuf *err)
+{
+	struct parse_ctx pc = { cfg, source, err };
+	config_t lc;
+	int r = -1;
+
+	if (check_text(&pc, text) < 0)
+		return -1;
+	config_init(&lc);
+	if (config_parse_text(&lc, text, source, err) < 0)
+		goto out;
+	r = walk(&pc, config_root_setting(&lc), "", 0);
+out:
+	config_destroy(&lc);
+	return r;
+}
+
+void config_free(struct vigil_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->source);
+	free(cfg->state_file);
+	free(cfg->control_socket);
+	free(cfg->control_group);
+	free(cfg->netns);
+	free(cfg->audit_mode);
+	proto_catalog_free(cfg->catalog);
+	free(cfg);
+}
+
+static struct vigil_config *config_alloc(const char *source)
+{
+	struct vigil_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		return NULL;
+	cfg->source = strdup(source);
+	cfg->catalog = proto_catalog_new();
+	if (!cfg->source || !cfg->catalog) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/*
+ * The built-in text is parsed first and the given text over it, so the
+ * built-in default is the only place default values live.
+ */
+int config_load_string(const char *text, const char *source,
+		       struct vigil_config **out, struct sbuf *err)
+{
+	struct vigil_config *cfg = config_alloc(source);
+
+	if (!cfg) {
+		sbuf_reset(err);
+		sbuf_printf(err, "%s: out of memory", source);
+		return -1;
+	}
+	if (parse_into(cfg, config_default_text, "<built-in>", err) < 0)
+		goto err;
+	if (proto_catalog_add_text(cfg->catalog, proto_default_text,
+				   "<built-in protocols.conf>", err) < 0)
+		goto err;
+	if (text != config_default_text &&
+	    parse_into(cfg, text, source, err) < 0)
+		goto err;
+	*out = cfg;
+	return 0;
+err:
+	config_free(cfg);
+	return -1;
+}
+
+int config_load_default(struct vigil_config **out, struct sbuf *err)
+{
+	return config_load_string(config_default_text, "<built-in>", out, err);
+}
+
+int config_load_file(const char *path, struct vigil_config **out,
+		     struct sbuf *err)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t got = 0;
+	int fd, r = -1;
+
+	sbuf_reset(err);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Check what was opened, not the name: no race with a rename. */
+	if (fstat(fd, &st) < 0) {
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sbuf_printf(err, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		sbuf_printf(err, "%s: owned by uid %u, must be owned by root",
+			    path, (unsigned int)st.st_uid);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		sbuf_printf(err,
+			    "%s: writable by group or others (mode %04o), refusing it",
+			    path, (unsigned int)(st.st_mode & 07777));
+		goto out;
+	}
+	if (st.st_size > CONFIG_MAX_SIZE) {
+		sbuf_printf(err, "%s: larger than %d bytes", path,
+			    CONFIG_MAX_SIZE);
+		goto out;
+	}
+	text = fileio_read(fd, (size_t)st.st_size, &got);
+	if (!text) {
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (memchr(text, '\0', got)) {
+		sbuf_printf(err, "%s: contains a NUL byte", path);
+		goto out;
+	}
+	r = config_load_string(text, path, out, err);
+out:
+	free(text);
+	close(fd);
+	return r;
+}
+
+#define CHECK_TIMEOUT_MS 10000
+
+int config_check_forked(const char *path, struct sbuf *err)
+{
+	struct pollfd pfd;
+	char msg[1024];
+	int p[2], status = 0;
+	ssize_t n = 0, got;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		sbuf_printf(err, "%s: cannot check it: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		sbuf_printf(err, "%s: cannot check it: %s", path,
+			    strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct vigil_config *cfg = NULL;
+		struct sbuf e;
+		int r;
+
+		close(p[0]);
+		sbuf_init(&e);
+		r = config_load_file(path, &cfg, &e);
+		if (r < 0 && write(p[1], sbuf_str(&e), e.len) < 0)
+			_exit(VIGIL_EXIT_CONFIG);
+		_exit(r < 0 ? VIGIL_EXIT_CONFIG : 0);
+	}
+	close(p[1]);
+	/* Read the message (bounded), then reap the child. */
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	while ((size_t)n < sizeof(msg) - 1 &&
+	       poll(&pfd, 1, CHECK_TIMEOUT_MS) > 0) {
+		got = read(p[0], msg + n, sizeof(msg) - 1 - (size_t)n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += got;
+	}
+	msg[n] = '\0';
+	close(p[0]);
+	kill(pid, SIGKILL);	/* only if it overran the timeout */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (n)
+		sbuf_adds(err, msg);
+	else
+		sbuf_printf(err, "%s: the configuration check did not finish",
+			    path);
+	return -1;
+}

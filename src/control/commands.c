@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/caps.h"
+#include "lib/duration.h"
+#include "vigil.h"
+
+typedef json_object *(*command_fn)(struct vigil *v, json_object *req);
+
+static json_object *ok_reply(void)
+{
+	json_object *o = json_object_new_object();
+
+	if (o)
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	return o;
+}
+
+/* A string member of the request, NULL if absent; *bad if mistyped. */
+static const char *opt_str(json_object *req, const char *key, int *bad)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(req, key, &v) || !v)
+		return NULL;
+	if (!json_object_is_type(v, json_type_string)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+static json_object *cmd_status(struct vigil *v, json_object *req)
+{
+	json_object *o = ok_reply(), *f, *c, *misc;
+	const struct run *cur = assess_current(v->assess);
+	const struct run *last = assess_last_completed(v->assess);
+	unsigned int n[4] = { 0 };
+	struct sbuf caps;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "version", json_object_new_string(VERSION));
+	json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
+	json_object_object_add(o, "uptime",
+			       json_object_new_int64(time(NULL) - v->started));
+	json_object_object_add(o, "config",
+			       json_object_new_string(v->cfg->source));
+	sbuf_init(&caps);
+	caps_describe(&caps);
+	json_object_object_add(o, "capabilities",
+			       json_object_new_string(sbuf_str(&caps)));
+	sbuf_free(&caps);
+	json_object_object_add(o, "run", cur ? run_to_json(cur) : NULL);
+	json_object_object_add(o, "last_completed_run",
+			       last ? json_object_new_string(last->id) : NULL);
+	for (i = 0; i < findings_count(v->findings); i++) {
+		enum vigil_severity s = findings_at(v->findings, i)->rule->severity;
+
+		n[s == SEV_HIGH ? 0 : s == SEV_MEDIUM ? 1 : s == SEV_LOW ? 2 : 3]++;
+	}
+	f = json_object_new_object();
+	json_object_object_add(f, "total",
+			       json_object_new_int64((int64_t)findings_count(v->findings)));
+	json_object_object_add(f, "High", json_object_new_int((int)n[0]));
+	json_object_object_add(f, "Medium", json_object_new_int((int)n[1]));
+	json_object_object_add(f, "Low", json_object_new_int((int)n[2]));
+	json_object_object_add(f, "Informational",
+			       json_object_new_int((int)n[3]));
+	json_object_object_add(o, "findings", f);
+	c = engine_counters_json(v->engine);
+	if (c) {
+		misc = json_object_new_object();
+		json_object_object_add(misc, "state_writes",
+			json_object_new_int64((int64_t)state_writes(v->state)));
+		json_object_object_add(misc, "findings_emitted",
+			json_object_new_int64((int64_t)output_emitted(v->output)));
+		json_object_object_add(misc, "control_refused",
+			json_object_new_int64((int64_t)control_refused(v->control)));
+		json_object_object_add(misc, "control_busy",
+			json_object_new_int64((int64_t)control_busy(v->control)));
+		json_object_object_add(misc, "reloads",
+			json_object_new_int64((int64_t)*v->reloads));
+		json_object_object_add(c, "vigild", misc);
+	}
+	json_object_object_add(o, "counters", c);
+	return o;
+}
+
+static json_object *cmd_findings(struct vigil *v, json_object *req)
+{
+	int bad = 0;
+	const char *rule = opt_str(req, "rule", &bad);
+	const char *sev = opt_str(req, "severity", &bad);
+	const struct rule_meta *m = NULL;
+	enum vigil_severity s = SEV_INFORMATIONAL;
+	json_object *o, *arr;
+	size_t i;
+
+	if (bad)
+		return control_error("rule and severity must be strings");
+	if (rule && !(m = rule_meta_by_name(rule)))
+		return control_error("unknown rule '%s'", rule);
+	if (sev && severity_parse(sev, &s) < 0)
+		return control_error("unknown severity '%s' (High, Medium, Low, Informational)",
+				     sev);
+	o = ok_reply();
+	arr = json_object_new_array();
+	if (!o || !arr) {
+		json_object_put(o);
+		json_object_put(arr);
+		return NULL;
+	}
+	for (i = 0; i < findings_count(v->findings); i++) {
+		const struct finding *f = findings_at(v->findings, i);
+
+		if ((m && f->rule != m) || (sev && f->rule->severity != s))
+			continue;
+		json_object_array_add(arr, finding_to_json(f));
+	}
+	json_object_object_add(o, "findings", arr);
+	return o;
+}
+
+static json_object *cmd_runs(struct vigil *v, json_object *req)
+{
+	json_object *o = ok_reply();
+
+	if (o)
+		json_object_object_add(o, "runs", assess_to_json(v->assess));
+	return o;
+}
+
+static json_object *cmd_run_start(struct vigil *v, json_object *req)
+{
+	int bad = 0;
+	const char *d = opt_str(req, "duration", &bad);
+	uint64_t sec = 0;
+	json_object *o;
+
+	if (bad)
+		return control_error("duration must be a string");
+	if (d && (duration_parse(d, &sec) < 0 || sec < 10 || sec > 86400))
+		return control_error("duration '%s' must be between 10s and 24h",
+				     d);
+	if (assess_start(v->assess, sec) < 0)
+		return control_error("cannot start a run: %s", strerror(errno));
+	o = ok_reply();
+	if (o)
+		json_object_object_add(o, "run",
+				       run_to_json(assess_current(v->assess)));
+	return o;
+}
+
+static json_object *cmd_run_stop(struct vigil *v, json_object *req)
+{
+	const struct run *last;
+	json_object *o;
+
+	if (assess_stop(v->assess, "stopped by vigilctl") < 0)
+		return control_error("no run is collecting");
+	last = assess_at(v->assess, assess_count(v->assess) - 1);
+	o = ok_reply();
+	if (o)
+		json_object_object_add(o, "run", run_to_json(last));
+	return o;
+}
+
+static json_object *cmd_save(struct vigil *v, json_object *req)
+{
+	if (state_flush(v->state) < 0)
+		return control_error("writing %s failed; see the log",
+				     v->cfg->state_file);
+	return ok_reply();
+}
+
+static const struct {
+	const char *name;
+	command_fn fn;
+	int writes;	/* changes something: root only */
+} commands[] = {
+	{ "status", cmd_status, 0 },
+	{ "findings", cmd_findings, 0 },
+	{ "runs", cmd_runs, 0 },
+	{ "run-start", cmd_run_start, 1 },
+	{ "run-stop", cmd_run_stop, 1 },
+	{ "save", cmd_save, 1 },
+};
+
+json_object *commands_handle(void *data, json_object *req,
+			     const struct control_peer *peer)
+{
+	int bad = 0;
+	const char *cmd = opt_str(req, "cmd", &bad);
+	size_t i;
+
+	if (!cmd)
+		return control_error("request has no \"cmd\" string");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name))
+			continue;
+		if (commands[i].writes && !peer->may_write)
+			return control_error("permission denied: '%s' needs root",
+					     cmd);
+		return commands[i].fn(data, req);
+	}
+	return control_error("unknown command '%.64s'", cmd);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_CONTROL_H
+#define VIGIL_CONTROL_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/loop.h"
+#include "lib/sbuf.h"
+
+/*
+ * The control socket: a Unix stream socket for local clients only.
+ * Protocol: the client sends one JSON object followed by a newline
+ * (at most CONTROL_MAX_REQUEST bytes); the server answers with one JSON
+ * object and a newline, then closes.  Peers are identified by
+ * SO_PEERCRED: root may do everything, members of control_group may
+ * only read, everybody else is refused.
+ */
+#define CONTROL_MAX_REQUEST 65536
+#define CONTROL_MAX_CLIENTS 64
+/*
+ * Connections held by one non-root uid, and by all non-root peers
+ * together: the rest is root's, so members of control_group can never
+ * lock root out by holding connections open.
+ */
+#define CONTROL_MAX_PER_UID 8
+#define CONTROL_ROOT_RESERVE 16
+#define CONTROL_TIMEOUT_MS 5000
+
+struct control_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	bool may_write;
+};
+
+/* Returns a new reply object; the server frees it after sending. */
+typedef json_object *(*control_handler)(void *data, json_object *req,
+					const struct control_peer *peer);
+
+struct control;
+
+/*
+ * Bind and listen on path.  The directory is created (0755) if needed;
+ * a stale socket is replaced, but not one a running vigild answers on.
+ * Returns NULL with a message in err.
+ */
+struct control *control_new(struct loop *loop, const char *path,
+			    const char *group, control_handler handler,
+			    void *data, struct sbuf *err);
+void control_free(struct control *c);
+/* Connections closed at once: their uid was over its quota. */
+unsigned long control_busy(const struct control *c);
+unsigned long control_refused(const struct control *c);
+
+/* {"ok": false, "error": msg} */
+json_object *control_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+#endif

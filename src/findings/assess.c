@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "findings/assess.h"
+#include "lib/duration.h"
+#include "lib/jsonutil.h"
+#include "lib/log.h"
+
+#define MAX_HOOKS 16
+
+struct assess {
+	struct loop *loop;
+	struct findings *fs;
+	struct loop_timer *timer;
+	struct run runs[ASSESS_MAX_RUNS];	/* ring, oldest at first */
+	size_t first, n;
+	struct run *current;
+	uint64_t duration;
+	bool repeat;
+	struct {
+		assess_end_fn fn;
+		void *data;
+	} hooks[MAX_HOOKS];
+	size_t nhooks;
+	assess_changed_fn changed;
+	void *data;
+};
+
+static const char *const state_names[] = {
+	[RUN_COLLECTING] = "collecting",
+	[RUN_EVALUATING] = "evaluating",
+	[RUN_COMPLETED] = "completed",
+	[RUN_CANCELED] = "canceled",
+};
+
+const char *run_state_name(enum run_state s)
+{
+	if ((unsigned int)s > RUN_CANCELED)
+		return "unknown";
+	return state_names[s];
+}
+
+static void notify(struct assess *a)
+{
+	if (a->changed)
+		a->changed(a->data);
+}
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data);
+
+struct assess *assess_new(struct loop *loop, struct findings *fs,
+			  assess_changed_fn changed, void *data)
+{
+	struct assess *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->loop = loop;
+	a->fs = fs;
+	a->changed = changed;
+	a->data = data;
+	a->duration = 3600;
+	a->repeat = true;
+	a->timer = loop_timer_new(loop, on_timer, a);
+	if (!a->timer) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void assess_free(struct assess *a)
+{
+	if (!a)
+		return;
+	loop_timer_free(a->timer);
+	free(a);
+}
+
+void assess_configure(struct assess *a, uint64_t duration, bool repeat)
+{
+	a->duration = duration;
+	a->repeat = repeat;
+}
+
+int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data)
+{
+	if (a->nhooks == MAX_HOOKS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	a->hooks[a->nhooks].fn = fn;
+	a->hooks[a->nhooks].data = data;
+	a->nhooks++;
+	return 0;
+}
+
+size_t assess_count(const struct assess *a)
+{
+	return a->n;
+}
+
+const struct run *assess_at(const struct assess *a, size_t i)
+{
+	if (i >= a->n)
+		return NULL;
+	return &a->runs[(a->first + i) % ASSESS_MAX_RUNS];
+}
+
+const struct run *assess_current(const struct assess *a)
+{
+	return a->current;
+}
+
+const struct run *assess_last_completed(const struct assess *a)
+{
+	size_t i;
+
+	for (i = a->n; i > 0; i--) {
+		const struct run *r = assess_at(a, i - 1);
+
+		if (r->state == RUN_COMPLETED)
+			return r;
+	}
+	return NULL;
+}
+
+/* A new slot at the end of the ring; the oldest summary makes room. */
+static struct run *new_slot(struct assess *a)
+{
+	struct run *r;
+
+	if (a->n == ASSESS_MAX_RUNS) {
+		a->first = (a->first + 1) % ASSESS_MAX_RUNS;
+		a->n--;
+	}
+	r = &a->runs[(a->first + a->n) % ASSESS_MAX_RUNS];
+	a->n++;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void make_run_id(char *buf, size_t len, int64_t now)
+{
+	time_t t = (time_t)now;
+	unsigned char rnd[4] = { 0 };
+	char stamp[20];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	/* Random part only to keep ids unique within one second. */
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		memcpy(rnd, &t, sizeof(rnd));
+	snprintf(buf, len, "%s-%02x%02x%02x%02x", stamp, rnd[0], rnd[1],
+		 rnd[2], rnd[3]);
+}
+
+static void count_findings(struct assess *a, struct run *r)
+{
+	size_t i, n = findings_count(a->fs);
+
+	r->high = r->medium = r->low = r->info = 0;
+	for (i = 0; i < n; i++) {
+		const struct finding *f = findings_at(a->fs, i);
+
+		if (!finding_seen_in(f, r->id))
+			continue;
+		switch (f->rule->severity) {
+		case SEV_HIGH:
+			r->high++;
+			break;
+		case SEV_MEDIUM:
+			r->medium++;
+			break;
+		case SEV_LOW:
+			r->low++;
+			break;
+		default:
+			r->info++;
+		}
+	}
+}
+
+static void finish(struct assess *a, enum run_state state,
+		   const char *reason)
+{
+	struct run *r = a->current;
+	size_t i;
+
+	loop_timer_arm(a->timer, 0, 0);
+	if (state == RUN_COMPLETED) {
+		r->state = RUN_EVALUATING;
+		for (i = 0; i < a->nhooks; i++)
+			a->hooks[i].fn(a->hooks[i].data, r);
+	}
+	r->end = (int64_t)time(NULL);
+	r->state = state;
+	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason : "");
+	count_findings(a, r);
+	a->current = NULL;
+	log_info("run %s %s%s%s%s: %u high, %u medium, %u low, %u informational",
+		 r->id, run_state_name(state), reason ? " (" : "",
+		 reason ? reason : "", reason ? ")" : "", r->high, r->medium,
+		 r->low, r->info);
+}
+
+int assess_start(struct assess *a, uint64_t duration)
+{
+	struct run *r;
+	char d[32];
+
+	if (!duration)
+		duration = a->duration;
+	if (a->current)
+		finish(a, RUN_CANCELED, "replaced by a new run");
+	r = new_slot(a);
+	r->start = (int64_t)time(NULL);
+	r->duration = duration;
+	r->state = RUN_COLLECTING;
+	make_run_id(r->id, sizeof(r->id), r->start);
+	if (loop_timer_arm(a->timer, duration * 1000, 0) < 0) {
+		int e = errno;
+
+		r->state = RUN_CANCELED;
+		snprintf(r->reason, sizeof(r->reason), "timer failed");
+		notify(a);
+		errno = e;
+		return -1;
+	}
+	a->current = r;
+	duration_format(duration, d, sizeof(d));
+	log_info("run %s started, collecting for %s", r->id, d);
+	notify(a);
+	return 0;
+}
+
+int assess_stop(struct assess *a, const char *reason)
+{
+	if (!a->current) {
+		errno = ENOENT;
+		return -1;
+	}
+	finish(a, RUN_CANCELED, reason ? reason : "stopped");
+	notify(a);
+	return 0;
+}
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct assess *a = data;
+
+	if (!a->current)
+		return;
+	finish(a, RUN_COMPLETED, NULL);
+	notify(a);
+	if (a->repeat && assess_start(a, 0) < 0)
+		log_err("cannot start the next run: %s", strerror(errno));
+}
+
+json_object *run_to_json(const struct run *r)
+{
+	json_object *o = json_object_new_object(), *c;
+	char t[32];
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_string(r->id));
+	json_object_object_add(o, "state",
+			       json_object_new_string(run_state_name(r->state)));
+	format_utc(r->start, t, sizeof(t));
+	json_object_object_add(o, "start", json_object_new_string(t));
+	if (r->end) {
+		format_utc(r->end, t, sizeof(t));
+		json_object_object_add(o, "end", json_object_new_string(t));
+	}
+	json_object_object_add(o, "duration",
+			       json_object_new_int64((int64_t)r->duration));
+	if (r->reason[0])
+		json_object_object_add(o, "reason",
+				       json_object_new_string(r->reason));
+	c = json_object_new_object();
+	json_object_object_add(c, "High", json_object_new_int((int)r->high));
+	json_object_object_add(c, "Medium",
+			       json_object_new_int((int)r->medium));
+	json_object_object_add(c, "Low", json_object_new_int((int)r->low));
+	json_object_object_add(c, "Informational",
+			       json_object_new_int((int)r->info));
+	json_object_object_add(o, "counts", c);
+	return o;
+}
+
+static json_object *run_item(const void *ctx, size_t i)
+{
+	return run_to_json(assess_at(ctx, i));
+}
+
+json_object *assess_to_json(const struct assess *a)
+{
+	return json_array_of(a->n, run_item, a);
+}
+
+static unsigned int get_count(json_object *o, const char *k)
+{
+	json_object *c, *v;
+
+	if (!json_object_object_get_ex(o, "counts", &c) ||
+	    !json_object_object_get_ex(c, k, &v))
+		return 0;
+	return (unsigned int)json_object_get_int(v);
+}
+
+int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(arr, json_type_array)) {
+		sbuf_printf(err, "runs is not an array");
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i), *v;
+		const char *id = json_get_str(o, "id"), *st = json_get_str(o, "state");
+		const char *start = json_get_str(o, "start"), *end;
+		const char *reason = json_get_str(o, "reason");
+		struct run r;
+		int s;
+
+		memset(&r, 0, sizeof(r));
+		if (!id || !st || !start || strlen(id) >= RUN_ID_MAX ||
+		    parse_utc(start, &r.start))
+			continue;
+		for (s = RUN_COLLECTING; s <= RUN_CANCELED; s++)
+			if (!strcmp(st, state_names[s]))
+				break;
+		if (s > RUN_CANCELED)
+			continue;
+		snprintf(r.id, sizeof(r.id), "%s", id);
+		r.state = (enum run_state)s;
+		end = json_get_str(o, "end");
+		if (end)
+			parse_utc(end, &r.end);
+		if (json_object_object_get_ex(o, "duration", &v))
+			r.duration = (uint64_t)json_object_get_int64(v);
+		snprintf(r.reason, sizeof(r.reason), "%s",
+			 reason ? reason : "");
+		r.high = get_count(o, "High");
+		r.medium = get_count(o, "Medium");
+		r.low = get_count(o, "Low");
+		r.info = get_count(o, "Informational");
+		if (r.state == RUN_COLLECTING || r.state == RUN_EVALUATING) {
+			r.state = RUN_CANCELED;
+			snprintf(r.reason, sizeof(r.reason),
+				 "interrupted: vigild stopped");
+			if (!r.end)
+				r.end = r.start;
+		}
+		*new_slot(a) = r;
+	}
+	return 0;
+}

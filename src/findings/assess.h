@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_ASSESS_H
+#define VIGIL_ASSESS_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "findings/findings.h"
+#include "lib/loop.h"
+#include "lib/sbuf.h"
+
+/* Summaries of at most this many runs are kept. */
+#define ASSESS_MAX_RUNS 100
+
+enum run_state {
+	RUN_COLLECTING,
+	RUN_EVALUATING,
+	RUN_COMPLETED,
+	RUN_CANCELED,
+};
+
+struct run {
+	char id[RUN_ID_MAX];
+	int64_t start;		/* unix time */
+	int64_t end;		/* 0 while collecting */
+	uint64_t duration;	/* seconds asked for */
+	enum run_state state;
+	char reason[64];	/* why canceled */
+	/* findings seen in the run, by severity */
+	unsigned int high, medium, low, info;
+};
+
+/* End-of-run rules: called while the run is evaluating. */
+typedef void (*assess_end_fn)(void *data, const struct run *run);
+/* Told whenever a run starts, ends or its summary changes. */
+typedef void (*assess_changed_fn)(void *data);
+
+struct assess;
+
+struct assess *assess_new(struct loop *loop, struct findings *fs,
+			  assess_changed_fn changed, void *data);
+void assess_free(struct assess *a);
+void assess_configure(struct assess *a, uint64_t duration, bool repeat);
+
+/* Returns 0, or -1 with errno set (ENOMEM, ENOSPC: too many hooks). */
+int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data);
+
+/*
+ * Start a run of duration seconds (0: the configured one).  A run that
+ * is still collecting is canceled first.  Returns 0, or -1 with errno.
+ */
+int assess_start(struct assess *a, uint64_t duration);
+/* Cancel the collecting run; no new run starts by itself.  -1/ENOENT
+ * when no run is collecting. */
+int assess_stop(struct assess *a, const char *reason);
+
+/* The collecting run, or NULL. */
+const struct run *assess_current(const struct assess *a);
+/* The run that completed last, or NULL. */
+const struct run *assess_last_completed(const struct assess *a);
+size_t assess_count(const struct assess *a);
+/* Oldest first. */
+const struct run *assess_at(const struct assess *a, size_t i);
+const char *run_state_name(enum run_state s);
+
+json_object *run_to_json(const struct run *r);
+json_object *assess_to_json(const struct assess *a);
+/*
+ * Restore run summaries from a state file.  A run that was collecting
+ * when vigild stopped is recorded as canceled ("interrupted").
+ */
+int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err);
+
+#endif

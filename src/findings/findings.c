@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "findings/findings.h"
+#include "lib/jsonutil.h"
+
+#define N_BUCKETS 4096
+
+struct findings {
+	struct finding **all;		/* first-seen order */
+	size_t n, cap, max;
+	struct finding *buckets[N_BUCKETS];
+	uint64_t dropped;
+	json_object *host;
+	json_object *kept;		/* state entries not loaded */
+	const struct findings_ops *ops;
+	void *data;
+};
+
+void format_utc(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+}
+
+int parse_utc(const char *s, int64_t *t)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	*t = (int64_t)timegm(&tm);
+	return 0;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void finding_make_id(const char *rule_id, const char *asset_key,
+		     char out[FINDING_ID_LEN + 1])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
+	h = fnv1a(h, asset_key, strlen(asset_key));
+	snprintf(out, FINDING_ID_LEN + 1, "%016llx", (unsigned long long)h);
+}
+
+static size_t bucket_of(const char *id)
+{
+	return strtoull(id + FINDING_ID_LEN - 6, NULL, 16) % N_BUCKETS;
+}
+
+struct findings *findings_new(size_t max, const struct findings_ops *ops,
+			      void *data)
+{
+	struct findings *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->max = max;
+	fs->ops = ops;
+	fs->data = data;
+	return fs;
+}
+
+static void finding_free(struct finding *f)
+{
+	if (!f)
+		return;
+	free(f->asset_key);
+	json_object_put(f->attrs);
+	json_object_put(f->host);
+	free(f);
+}
+
+void findings_free(struct findings *fs)
+{
+	size_t i;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->n; i++)
+		finding_free(fs->all[i]);
+	free(fs->all);
+	json_object_put(fs->host);
+	json_object_put(fs->kept);
+	free(fs);
+}
+
+void findings_set_max(struct findings *fs, size_t max)
+{
+	fs->max = max;
+}
+
+void findings_set_host(struct findings *fs, json_object *host)
+{
+	json_object_put(fs->host);
+	fs->host = json_object_get(host);
+}
+
+const struct finding *findings_get(const struct findings *fs, const char *id)
+{
+	const struct finding *f;
+
+	if (strlen(id) != FINDING_ID_LEN ||
+	    strspn(id, "0123456789abcdef") != FINDING_ID_LEN)
+		return NULL;
+	for (f = fs->buckets[bucket_of(id)]; f; f = f->hnext)
+		if (!strcmp(f->id, id))
+			return f;
+	return NULL;
+}
+
+static struct finding *lookup(const struct findings *fs,
+			      const struct rule_meta *rule,
+			      const char *asset_key, const char *id)
+{
+	struct finding *f;
+
+	/* Match on the full key: an id collision never merges findings. */
+	for (f = fs->buckets[bucket_of(id)]; f; f = f->hnext)
+		if (f->rule == rule && !strcmp(f->asset_key, asset_key))
+			return f;
+	return NULL;
+}
+
+const struct finding *findings_lookup(const struct findings *fs,
+				      enum rule_id rule,
+				      const char *asset_key)
+{
+	const struct rule_meta *m = rule_meta(rule);
+	char id[FINDING_ID_LEN + 1];
+
+	if (!m || !asset_key)
+		return NULL;
+	finding_make_id(m->id, asset_key, id);
+	return lookup(fs, m, asset_key, id);
+}
+
+size_t findings_count(const struct findings *fs)
+{
+	return fs->n;
+}
+
+const struct finding *findings_at(const struct findings *fs, size_t i)
+{
+	return i < fs->n ? fs->all[i] : NULL;
+}
+
+uint64_t findings_dropped(const struct findings *fs)
+{
+	return fs->dropped;
+}
+
+int finding_seen_in(const struct finding *f, const char *run_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nruns; i++)
+		if (!strcmp(f->runs[i], run_id))
+			return 1;
+	return 0;
+}
+
+static void add_run(struct finding *f, const char *run_id)
+{
+	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
+	    finding_seen_in(f, run_id))
+		return;
+	if (f->nruns == FINDING_MAX_RUNS) {
+		memmove(f->runs[0], f->runs[1],
+			sizeof(f->runs[0]) * (FINDING_MAX_RUNS - 1));
+		f->nruns--;
+	}
+	snprintf(f->runs[f->nruns++], RUN_ID_MAX, "%s", run_id);
+}
+
+static void merge_attrs(json_object *dst, json_object *src)
+{
+	json_object_object_foreach(src, key, val)
+		json_object_object_add(dst, key, json_object_get(val));
+}
+
+/* Takes ownership of f: frees it on failure. */
+static int insert(struct findings *fs, struct finding *f)
+{
+	size_t b;
+
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 64;
+		struct finding **p = realloc(fs->all, cap * sizeof(*p));
+
+		if (!p) {
+			finding_free(f);
+			return -ENOMEM;
+		}
+		fs->all = p;
+		fs->cap = cap;
+	}
+	b = bucket_of(f->id);
+	f->hnext = fs->buckets[b];
+	fs->buckets[b] = f;
+	fs->all[fs->n++] = f;
+	return 0;
+}
+
+static struct finding *finding_alloc(const struct rule_meta *m,
+				     const char *asset_key)
+{
+	struct finding *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->rule = m;
+	f->asset_key = strdup(asset_key);
+	f->attrs = json_object_new_object();
+	if (!f->asset_key || !f->attrs) {
+		finding_free(f);
+		return NULL;
+	}
+	finding_make_id(m->id, asset_key, f->id);
+	return f;
+}
+
+int findings_report(struct findings *fs, enum rule_id rule,
+		    const char *asset_key, json_object *attrs, int64_t now,
+		    const char *run_id)
+{
+	const struct rule_meta *m = rule_meta(rule);
+	char id[FINDING_ID_LEN + 1];
+	struct finding *f;
+	int r;
+
+	if (!m || !asset_key ||
+	    (attrs && !json_object_is_type(attrs, json_type_object))) {
+		r = -EINVAL;
+		goto out;
+	}
+	finding_make_id(m->id, asset_key, id);
+	f = lookup(fs, m, asset_key, id);
+	if (f) {
+		f->count++;
+		if (now > f->last_seen)
+			f->last_seen = now;
+		add_run(f, run_id);
+		if (attrs)
+			merge_attrs(f->attrs, attrs);
+		if (fs->ops && fs->ops->on_change)
+			fs->ops->on_change(fs->data, f);
+		r = 0;
+		goto out;
+	}
+	if (fs->n >= fs->max) {
+		fs->dropped++;
+		r = -ENOSPC;
+		goto out;
+	}
+	f = finding_alloc(m, asset_key);
+	if (!f) {
+		r = -ENOMEM;
+		goto out;
+	}
+	f->host = json_object_get(fs->host);
+	f->first_seen = now;
+	f->last_seen = now;
+	f->count = 1;
+	add_run(f, run_id);
+	if (attrs)
+		merge_attrs(f->attrs, attrs);
+	r = insert(fs, f);
+	if (r < 0)
+		goto out;
+	if (fs->ops && fs->ops->on_new)
+		fs->ops->on_new(fs->data, f);
+	if (fs->ops && fs->ops->on_change)
+		fs->ops->on_change(fs->data, f);
+	r = 1;
+out:
+	json_object_put(attrs);
+	return r;
+}
+
+static int add_str(json_object *o, const char *k, const char *v)
+{
+	json_object *s = json_object_new_string(v);
+
+	if (!s)
+		return -1;
+	json_object_object_add(o, k, s);
+	return 0;
+}
+
+json_object *finding_to_json(const struct finding *f)
+{
+	json_object *o = json_object_new_object();
+	json_object *runs = json_object_new_array();
+	char t1[32], t2[32];
+	unsigned int i;
+
+	if (!o || !runs)
+		goto err;
+	format_utc(f->first_seen, t1, sizeof(t1));
+	format_utc(f->last_seen, t2, sizeof(t2));
+	if (add_str(o, "id", f->id) || add_str(o, "rule", f->rule->id) ||
+	    add_str(o, "title", f->rule->title) ||
+	    add_str(o, "severity", severity_name(f->rule->severity)))
+		goto err;
+	json_object_object_add(o, "numeric_severity",
+			       json_object_new_int((int)f->rule->severity));
+	if (add_str(o, "description", f->rule->description) ||
+	    add_str(o, "recommendation", f->rule->recommendation) ||
+	    add_str(o, "asset_key", f->asset_key))
+		goto err;
+	json_object_object_add(o, "attributes", json_object_get(f->attrs));
+	json_object_object_add(o, "host", f->host ? json_object_get(f->host) :
+				json_object_new_object());
+	if (add_str(o, "first_seen", t1) || add_str(o, "last_seen", t2))
+		goto err;
+	json_object_object_add(o, "count",
+			       json_object_new_int64((int64_t)f->count));
+	for (i = 0; i < f->nruns; i++)
+		json_object_array_add(runs, json_object_new_string(f->runs[i]));
+	json_object_object_add(o, "runs", runs);
+	return o;
+err:
+	json_object_put(runs);
+	json_object_put(o);
+	return NULL;
+}
+
+static json_object *finding_item(const void *ctx, size_t i)
+{
+	return finding_to_json(findings_at(ctx, i));
+}
+
+json_object *findings_to_json(const struct findings *fs)
+{
+	return json_array_of(fs->n, finding_item, fs);
+}
+
+static void keep(struct findings *fs, json_object *entry)
+{
+	if (!fs->kept)
+		fs->kept = json_object_new_array();
+	if (fs->kept)
+		json_object_array_add(fs->kept, json_object_get(entry));
+}
+
+int findings_append_kept(const struct findings *fs, json_object *arr)
+{
+	size_t i, n = fs->kept ? json_object_array_length(fs->kept) : 0;
+
+	for (i = 0; i < n; i++)
+		if (json_object_array_add(arr, json_object_get(
+				json_object_array_get_idx(fs->kept, i))) < 0)
+			return -1;
+	return 0;
+}
+
+static struct finding *finding_from_json(json_object *o)
+{
+	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
+	const char *t1 = json_get_str(o, "first_seen"), *t2 = json_get_str(o, "last_seen");
+	const struct rule_meta *m;
+	json_object *v, *runs;
+	struct finding *f;
+	size_t i, n;
+
+	if (!json_object_is_type(o, json_type_object) || !rule || !key ||
+	    !t1 || !t2)
+		return NULL;
+	m = rule_meta_by_name(rule);
+	if (!m)
+		return NULL;
+	f = finding_alloc(m, key);
+	if (!f)
+		return NULL;
+	if (parse_utc(t1, &f->first_seen) || parse_utc(t2, &f->last_seen))
+		goto err;
+	if (!json_object_object_get_ex(o, "count", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1)
+		goto err;
+	f->count = (uint64_t)json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "attributes", &v) &&
+	    json_object_is_type(v, json_type_object))
+		merge_attrs(f->attrs, v);
+	if (json_object_object_get_ex(o, "host", &v) &&
+	    json_object_is_type(v, json_type_object))
+		f->host = json_object_get(v);
+	if (json_object_object_get_ex(o, "runs", &runs) &&
+	    json_object_is_type(runs, json_type_array)) {
+		n = json_object_array_length(runs);
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(runs, i);
+			if (json_object_is_type(v, json_type_string))
+				add_run(f, json_object_get_string(v));
+		}
+	}
+	return f;
+err:
+	finding_free(f);
+	return NULL;
+}
+
+int findings_load_json(struct findings *fs, json_object *arr,
+		       unsigned int *skipped, struct sbuf *err)
+{
+	size_t i, n;
+
+	*skipped = 0;
+	if (!json_object_is_type(arr, json_type_array)) {
+		sbuf_printf(err, "findings is not an array");
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		struct finding *f = finding_from_json(
+			json_object_array_get_idx(arr, i));
+
+		if (f && lookup(fs, f->rule, f->asset_key, f->id)) {
+			finding_free(f);	/* a duplicate: nothing lost */
+			(*skipped)++;
+			continue;
+		}
+		if (!f || fs->n >= fs->max || insert(fs, f) < 0) {
+			finding_free(f);
+			keep(fs, json_object_array_get_idx(arr, i));
+			(*skipped)++;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_FINDINGS_H
+#define VIGIL_FINDINGS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/rulemeta.h"
+#include "lib/sbuf.h"
+
+/* A finding remembers the ids of at most this many recent runs. */
+#define FINDING_MAX_RUNS 16
+#define FINDING_ID_LEN 16
+#define RUN_ID_MAX 40
+
+struct finding {
+	char id[FINDING_ID_LEN + 1];
+	const struct rule_meta *rule;
+	char *asset_key;
+	json_object *attrs;		/* owned; a JSON object */
+	json_object *host;		/* shared reference */
+	int64_t first_seen;		/* unix time */
+	int64_t last_seen;
+	uint64_t count;
+	char runs[FINDING_MAX_RUNS][RUN_ID_MAX];	/* oldest first */
+	unsigned int nruns;
+	struct finding *hnext;		/* hash chain */
+};
+
+/* Told about every new finding and every change of one. */
+struct findings_ops {
+	void (*on_new)(void *data, const struct finding *f);
+	void (*on_change)(void *data, const struct finding *f);
+};
+
+struct findings;
+
+/* NULL with errno set on allocation failure. */
+struct findings *findings_new(size_t max, const struct findings_ops *ops,
+			      void *data);
+void findings_free(struct findings *fs);
+void findings_set_max(struct findings *fs, size_t max);
+/* Host description stamped on new findings; a reference is taken. */
+void findings_set_host(struct findings *fs, json_object *host);
+
+/*
+ * Record one sighting of a problem.  The same (rule, asset_key) always
+ * maps to the same finding: a repeat bumps count and last_seen, adds the
+ * run id and merges attrs (new keys win).  attrs is consumed (its
+ * reference is dropped) whatever the outcome; it may be NULL.
+ *
+ * Returns 1 for a new finding, 0 for an update, -ENOSPC when the store
+ * is full (counted in findings_dropped()), -EINVAL for a bad argument,
+ * -ENOMEM.
+ */
+int findings_report(struct findings *fs, enum rule_id rule,
+		    const char *asset_key, json_object *attrs, int64_t now,
+		    const char *run_id);
+
+const struct finding *findings_lookup(const struct findings *fs,
+				      enum rule_id rule,
+				      const char *asset_key);
+const struct finding *findings_get(const struct findings *fs,
+				   const char *id);
+size_t findings_count(const struct findings *fs);
+/* In the order they were first seen. */
+const struct finding *findings_at(const struct findings *fs, size_t i);
+uint64_t findings_dropped(const struct findings *fs);
+int finding_seen_in(const struct finding *f, const char *run_id);
+
+/* Stable id: 16 hex digits of a 64-bit FNV-1a of rule id, NUL, key. */
+void finding_make_id(const char *rule_id, const char *asset_key,
+		     char out[FINDING_ID_LEN + 1]);
+
+/* The public JSON form (state file, control socket). NULL on ENOMEM. */
+json_object *finding_to_json(const struct finding *f);
+json_object *findings_to_json(const struct findings *fs);
+
+/*
+ * Restore findings from the JSON array of a state file.  Entries that
+ * are malformed, name a rule this version does not know (a newer
+ * vigil's), or do not fit under max are not loaded but kept as they
+ * are, and written back by findings_append_kept(): nothing in a state file
+ * is dropped for good.  Exact duplicates are dropped.  *skipped counts
+ * the entries not loaded.  Returns 0, or -1 with a message in err when
+ * arr is not an array.
+ */
+/*
+ * Append the entries findings_load_json() kept without loading to arr
+ * (the state file's findings).  Returns 0, or -1 on ENOMEM.
+ */
+int findings_append_kept(const struct findings *fs, json_object *arr);
+int findings_load_json(struct findings *fs, json_object *arr,
+		       unsigned int *skipped, struct sbuf *err);
+
+/* "2026-11-22T11:40:00Z"; buf needs 21 bytes. */
+void format_utc(int64_t t, char *buf, size_t len);
+/* Returns 0, or -1 if s is not in that form. */
+int parse_utc(const char *s, int64_t *t);
+
+#endif

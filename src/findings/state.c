@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "findings/state.h"
+
+/* Wait this long after a change before writing, to batch a burst. */
+#define STATE_DEBOUNCE_MS 1000
+
+static int split_path(const char *path, char **dir, char **base)
+{
+	char *a = strdup(path), *b = strdup(path);
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		errno = ENOMEM;
+		return -1;
+	}
+	*dir = strdup(dirname(a));
+	*base = strdup(basename(b));
+	free(a);
+	free(b);
+	if (!*dir || !*base) {
+		free(*dir);
+		free(*base);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int state_write_atomic(const char *path, const char *data, size_t len,
+		       mode_t mode, struct sbuf *err)
+{
+	char *dir = NULL, *base = NULL, *tmp = NULL;
+	int fd = -1, dfd = -1, r = -1, e;
+
+	if (split_path(path, &dir, &base) < 0) {
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (asprintf(&tmp, "%s/.%s.tmp.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		errno = ENOMEM;
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		sbuf_printf(err, "%s: cannot create a temporary file: %s",
+			    dir, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 ||
+	    fsync(fd) < 0) {
+		sbuf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		sbuf_printf(err, "%s: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		sbuf_printf(err, "rename %s to %s: %s", tmp, path,
+			    strerror(errno));
+		goto out_unlink;
+	}
+	/* Make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0) {
+		sbuf_printf(err, "%s: fsync: %s", dir, strerror(errno));
+		goto out;
+	}
+	r = 0;
+	goto out;
+
+out_unlink:
+	e = errno;
+	unlink(tmp);
+	errno = e;
+out:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	free(tmp);
+	free(dir);
+	free(base);
+	errno = e;
+	return r;
+}
+
+/* Remove ".<base>.tmp.XXXXXX" files that a killed writer left behind. */
+static void remove_stale_temps(const char *dir, const char *base)
+{
+	char prefix[300];
+	struct dirent *de;
+	DIR *d;
+	int dfd;
+
+	snprintf(prefix, sizeof(prefix), ".%s.tmp.", base);
+	d = opendir(dir);
+	if (!d)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
+		    strlen(de->d_name) != strlen(prefix) + 6)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) == 0)
+			log_info("removed %s/%s left by an interrupted write",
+				 dir, de->d_name);
+	}
+	closedir(d);
+}
+
+static enum state_load_result move_aside(const char *path, const char *why,
+					 struct sbuf *err)
+{
+	char stamp[32], *aside = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int i, r = -1;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	/* Never replace an earlier corrupt copy: it is evidence too. */
+	for (i = 0; i < 100 && r < 0; i++) {
+		free(aside);
+		if ((i ? asprintf(&aside, "%s.corrupt-%s.%d", path, stamp, i) :
+			 asprintf(&aside, "%s.corrupt-%s", path, stamp)) < 0) {
+			sbuf_printf(err, "%s: %s; cannot move it aside: %s",
+				    path, why, strerror(ENOMEM));
+			return STATE_FAILED;
+		}
+		r = renameat2(AT_FDCWD, path, AT_FDCWD, aside,
+			      RENAME_NOREPLACE);
+		if (r < 0 && errno != EEXIST)
+			break;
+	}
+	if (r < 0) {
+		sbuf_printf(err, "%s: %s; cannot move it aside: %s", path, why,
+			    strerror(errno));
+		free(aside);
+		return STATE_FAILED;
+	}
+	sbuf_printf(err, "%s: %s; moved it to %s and starting empty", path,
+		    why, aside);
+	free(aside);
+	return STATE_MOVED_ASIDE;
+}
+
+enum state_load_result state_load(const char *path, json_object **out,
+				  struct sbuf *err)
+{
+	enum state_load_result r = STATE_FAILED;
+	struct json_tokener *tok = NULL;
+	char *dir = NULL, *base = NULL, *buf = NULL, why[160];
+	json_object *doc = NULL, *v;
+	struct stat st;
+	size_t got;
+	int fd;
+
+	*out = NULL;
+	if (split_path(path, &dir, &base) < 0) {
+		sbuf_printf(err, "%s: %s", path, strerror(errno));
+		return STATE_FAILED;
+	}
+	remove_stale_temps(dir, base);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT) {
+		r = STATE_ABSENT;
+		goto out;
+	}
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
+		r = errno == ELOOP ? move_aside(path, why, err) : STATE_FAILED;
+		if (r == STATE_FAILED && !err->len)
+			sbuf_printf(err, "%s: %s", path, why);
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		r = move_aside(path, "not a regular file", err);
+		goto out;
+	}
+	if (st.st_size > STATE_MAX_SIZE) {
+		close(fd);
+		r = move_aside(path, "larger than the 256 MiB limit", err);
+		goto out;
+	}
+	buf = fileio_read(fd, (size_t)st.st_size, &got);
+	close(fd);
+	if (buf && got != (size_t)st.st_size) {
+		free(buf);
+		buf = NULL;
+		errno = EIO;
+	}
+	if (!buf) {
+		sbuf_printf(err, "%s: read: %s", path, strerror(errno));
+		goto out;
+	}
+	tok = json_tokener_new_ex(64);
+	if (!tok) {
+		sbuf_printf(err, "%s: out of memory", path);
+		goto out;
+	}
+	doc = json_tokener_parse_ex(tok, buf, (int)st.st_size);
+	if (!doc || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != (size_t)st.st_size) {
+		snprintf(why, sizeof(why), "not valid JSON (%s)",
+			 doc ? "trailing data" :
+			 json_tokener_error_desc(json_tokener_get_error(tok)));
+		r = move_aside(path, why, err);
+		goto out;
+	}
+	if (!json_object_is_type(doc, json_type_object) ||
+	    !json_object_object_get_ex(doc, "version", &v) ||
+	    json_object_get_int(v) != STATE_VERSION) {
+		r = move_aside(path, "not a vigil state file of version 1",
+			       err);
+		goto out;
+	}
+	/* Loading it anyway would overwrite what it holds at the next save. */
+	if ((json_object_object_get_ex(doc, "findings", &v) &&
+	     !json_object_is_type(v, json_type_array)) ||
+	    (json_object_object_get_ex(doc, "runs", &v) &&
+	     !json_object_is_type(v, json_type_array))) {
+		r = move_aside(path, "\"findings\" or \"runs\" is not an array",
+			       err);
+		goto out;
+	}
+	*out = doc;
+	doc = NULL;
+	r = STATE_LOADED;
+out:
+	json_object_put(doc);
+	if (tok)
+		json_tokener_free(tok);
+	free(buf);
+	free(dir);
+	free(base);
+	return r;
+}
+
+struct state {
+	struct loop *loop;
+	struct loop_timer *timer;
+	char *path;
+	state_dump_fn dump;
+	void *data;
+	unsigned long writes;
+};
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	state_flush(data);
+}
+
+struct state *state_new(struct loop *loop, const char *path,
+			state_dump_fn dump, void *data)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->loop = loop;
+	st->dump = dump;
+	st->data = data;
+	st->path = strdup(path);
+	st->timer = loop_timer_new(loop, on_timer, st);
+	if (!st->path || !st->timer) {
+		state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void state_free(struct state *st)
+{
+	if (!st)
+		return;
+	loop_timer_free(st->timer);
+	free(st->path);
+	free(st);
+}
+
+int state_set_path(struct state *st, const char *path)
+{
+	char *p = strdup(path);
+
+	if (!p)
+		return -1;
+	free(st->path);
+	st->path = p;
+	return 0;
+}
+
+void state_dirty(struct state *st)
+{
+	if (!loop_timer_armed(st->timer))
+		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
+}
+
+int state_flush(struct state *st)
+{
+	json_object *doc;
+	const char *text;
+	struct sbuf err;
+	size_t len;
+	int r;
+
+	loop_timer_arm(st->timer, 0, 0);
+	doc = st->dump(st->data);
+	if (!doc) {
+		log_err("state: out of memory building %s, will retry",
+			st->path);
+		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
+		return -1;
+	}
+	text = json_object_to_json_string_length(doc,
+						 JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE,
+						 &len);
+	sbuf_init(&err);
+	r = state_write_atomic(st->path, text, len, 0640, &err);
+	if (r < 0) {
+		log_err("state: %s; will retry", sbuf_str(&err));
+		/* Keep trying: the findings must not be lost. */
+		loop_timer_arm(st->timer, 10 * STATE_DEBOUNCE_MS, 0);
+	} else {
+		st->writes++;
+	}
+	sbuf_free(&err);
+	json_object_put(doc);
+	return r;
+}
+
+unsigned long state_writes(const struct state *st)
+{
+	return st->writes;
+}

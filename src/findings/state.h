@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_STATE_H
+#define VIGIL_STATE_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/loop.h"
+#include "lib/sbuf.h"
+
+/* Largest state file read back; bigger means something is wrong. */
+#define STATE_MAX_SIZE (256L * 1024 * 1024)
+#define STATE_VERSION 1
+
+/*
+ * Write data to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync of the directory.  A crash at any point
+ * leaves either the old or the new complete file.
+ * Returns 0, or -1 with errno set and a message in err.
+ */
+int state_write_atomic(const char *path, const char *data, size_t len,
+		       mode_t mode, struct sbuf *err);
+
+enum state_load_result {
+	STATE_LOADED,		/* *out holds the document */
+	STATE_ABSENT,		/* no file yet */
+	STATE_MOVED_ASIDE,	/* corrupt: renamed, message in err */
+	STATE_FAILED,		/* could not read or move it: err */
+};
+
+/*
+ * Read the state document at path.  A file that is not valid JSON, not
+ * an object, has the wrong version or is too large is renamed to
+ * "<path>.corrupt-<UTC time>" so nothing is silently lost.  Leftover
+ * temporary files of an interrupted write are removed.
+ */
+enum state_load_result state_load(const char *path, json_object **out,
+				  struct sbuf *err);
+
+/*
+ * Debounced persistence: state_dirty() schedules a write a short while
+ * later so a burst of changes costs one write; state_flush() writes now.
+ * dump() builds the document to write.
+ */
+typedef json_object *(*state_dump_fn)(void *data);
+struct state;
+
+struct state *state_new(struct loop *loop, const char *path,
+			state_dump_fn dump, void *data);
+void state_free(struct state *st);
+int state_set_path(struct state *st, const char *path);
+void state_dirty(struct state *st);
+/* Returns 0, or -1 after logging why the write failed. */
+int state_flush(struct state *st);
+unsigned long state_writes(const struct state *st);
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_CAPS_H
+#define VIGIL_CAPS_H
+
+#include <stddef.h>
+
+#include "lib/sbuf.h"
+
+/*
+ * Keep only the given capabilities (effective, permitted and bounding
+ * set) once everything that needs more has been opened.  Does nothing
+ * when the process has no capabilities to begin with.
+ * Returns 0, or -1 with a message in err.
+ */
+int caps_keep_only(const int *caps, size_t n, struct sbuf *err);
+
+/* "cap_net_admin,cap_audit_read" or "none"; for status and logs. */
+void caps_describe(struct sbuf *out);
+
+#endif

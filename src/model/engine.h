@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "findings/assess.h"
+#include "config/config.h"
+#include "findings/findings.h"
+
+/*
+ * The hub between sources and rules.  Sources publish small plain
+ * event structs; rules subscribe to the kinds they need and report
+ * findings through engine_report(), which applies the rule switches of
+ * the configuration and stamps the time and the current run.
+ */
+enum engine_event {
+	EV_FLOW,		/* struct flow_event (ct.c) */
+	EV_LISTEN,		/* struct listen_change (listen.c) */
+	EV_EXEC,		/* struct exec_event (audit.c, proc.c) */
+	EV_MAP,			/* struct map_event (audit.c, proc.c) */
+	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
+	EV_MAPPING,		/* struct proc_info: maps re-read after an event */
+	EV_BINARY,		/* struct binary_event (binaries.c) */
+	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
+	EV__COUNT,
+};
+
+typedef void (*engine_cb)(void *data, enum engine_event ev,
+			  const void *payload);
+
+struct engine;
+
+struct engine *engine_new(const struct vigil_config *cfg,
+			  struct findings *fs, struct assess *a);
+void engine_free(struct engine *e);
+void engine_configure(struct engine *e, const struct vigil_config *cfg);
+
+/* Returns 0, or -1 with errno (ENOMEM). */
+int engine_subscribe(struct engine *e, enum engine_event ev, engine_cb cb,
+		     void *data);
+void engine_publish(struct engine *e, enum engine_event ev,
+		    const void *payload);
+
+/*
+ * Report a finding of rule about asset_key with evidence attrs
+ * (consumed).  Returns what findings_report() returns, or 0 without
+ * recording anything when the rule is disabled.
+ */
+int engine_report(struct engine *e, enum rule_id rule,
+		  const char *asset_key, json_object *attrs);
+int engine_rule_enabled(const struct engine *e, enum rule_id rule);
+const struct finding *engine_lookup(const struct engine *e,
+				    enum rule_id rule, const char *asset_key);
+
+/*
+ * A named event counter of a source, shown by "vigilctl status".  The
+ * pointer stays valid until engine_free().  NULL on ENOMEM.
+ */
+uint64_t *engine_counter(struct engine *e, const char *source,
+			 const char *name);
+/* {"source": {"name": value, ...}, ...} */
+json_object *engine_counters_json(const struct engine *e);
+
+#endif

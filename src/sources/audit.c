@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libaudit.h>
+#include <libmnl/libmnl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "sources/audit.h"
+#include "lib/log.h"
+#include "sources/proc.h"
+#include "vigil.h"
+
+#define RCVBUF_BYTES (8 * 1024 * 1024)
+#define N_BUCKETS 1024
+
+/* A file an event's PATH record names, by identity. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+#define AUDIT_MAX_PATHS 4
+
+/* One audit event being assembled from its records. */
+struct pending {
+	uint64_t serial;
+	uint64_t born_ms;
+	int have_syscall;
+	char syscall[32];
+	int success;
+	unsigned long long a2;
+	pid_t pid, ppid;
+	uid_t uid, euid;
+	char exe[PATH_MAX];
+	char comm[64];
+	char cwd[PATH_MAX];
+	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
+	int nfiles;
+	struct auditrec_argv argv;
+	struct pending *hnext;
+	struct pending *prev, *next;	/* age order */
+};
+
+/* A process whose mappings changed, handled in the next batch. */
+struct dirty {
+	pid_t pid;
+	uid_t uid, euid;
+	char comm[17];
+	char exe[PATH_MAX];	/* from an exec record, or "" */
+	struct file_id files[AUDIT_MAX_PATHS];	/* what the exec opened */
+	int nfiles;
+};
+
+struct audit_src {
+	struct vigil *v;
+	char mode[16];		/* audit.mode in effect */
+	struct dirty dirty[AUDIT_MAX_DIRTY];
+	size_t ndirty;
+	struct loop_timer *batch_timer;
+	int rec_fd;		/* records: multicast, or unicast if daemon */
+	int mgmt_fd;		/* rules and status */
+	int unicast;
+	int enabled_by_us;
+	uint32_t old_backlog;	/* restored at exit when non-zero */
+	int rules_installed;
+	struct mnl_socket *mc;
+	struct pending *buckets[N_BUCKETS];
+	struct pending *oldest, *newest;
+	unsigned int npending;
+	uint64_t max_serial;
+	uint32_t lost_base;
+	int lost_known;
+	struct loop_timer *flush_timer, *check_timer, *readd_timer;
+	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
+		 *enobufs, *readded, *malformed, *incomplete, *unicast_ctr;
+	char *buf;
+	size_t bufsz;
+};
+
+/* The rules, as for auditctl; rules/audit/50-vigil.rules is the same. */
+static const struct {
+	const char *arch;
+	const char *syscalls[3];
+	const char *filter;
+} rule_set[] = {
+	{ "arch=b64", { "execve", "execveat", NULL }, NULL },
+	{ "arch=b32", { "execve", "execveat", NULL }, NULL },
+	{ "arch=b64", { "mmap", NULL }, "a2&4" },
+	{ "arch=b32", { "mmap2", NULL }, "a2&4" },
+	{ "arch=b64", { "bind", "listen", NULL }, NULL },
+	{ "arch=b32", { "bind", "listen", NULL }, NULL },
+};
+
+#define N_RULES (sizeof(rule_set) / sizeof(rule_set[0]))
+
+/* libaudit writes into the "field=value" it is given: pass a copy. */
+static int add_pair(struct audit_rule_data **r, const char *pair)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s", pair);
+	return audit_rule_fieldpair_data(r, buf, AUDIT_FILTER_EXIT);
+}
+
+/*
+ * The key as a rule field, written per the kernel's struct
+ * audit_rule_data: libaudit's parser only takes "key=" after its
+ * private "syscall added" flag is set, which only auditctl sets.
+ */
+static int add_key(struct audit_rule_data **r, const char *key)
+{
+	size_t klen = strlen(key), n = (*r)->field_count;
+	struct audit_rule_data *nr;
+
+	if (n >= AUDIT_MAX_FIELDS || klen > AUDIT_MAX_KEY_LEN)
+		return -EINVAL;
+	nr = realloc(*r, sizeof(*nr) + (*r)->buflen + klen);
+	if (!nr)
+		return -ENOMEM;
+	memcpy(nr->buf + nr->buflen, key, klen);
+	nr->buflen += (uint32_t)klen;
+	nr->fields[n] = AUDIT_FILTERKEY;
+	nr->values[n] = (uint32_t)klen;
+	nr->fieldflags[n] = AUDIT_EQUAL;
+	nr->field_count++;
+	*r = nr;
+	return 0;
+}
+
+/* Add or delete one rule; returns 0, -EEXIST/-ENOENT, or -errno. */
+static int rule_op(int fd, size_t i, int add)
+{
+	struct audit_rule_data *r = audit_rule_create_data();
+	int rc, k;
+
+	if (!r)
+		return -ENOMEM;
+	rc = add_pair(&r, rule_set[i].arch);
+	for (k = 0; rc == 0 && rule_set[i].syscalls[k]; k++)
+		rc = audit_rule_syscallbyname_data(r, rule_set[i].syscalls[k]);
+	if (rc == 0 && rule_set[i].filter)
+		rc = add_pair(&r, rule_set[i].filter);
+	if (rc == 0)
+		rc = add_key(&r, "vigil");
+	if (rc != 0) {
+		/* An arch this kernel lacks (b32 without compat): skip. */
+		audit_rule_free_data(r);
+		return -EINVAL;
+	}
+	rc = add ? audit_add_rule_data(fd, r, AUDIT_FILTER_EXIT, AUDIT_ALWAYS) :
+		   audit_delete_rule_data(fd, r, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	audit_rule_free_data(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* Returns how many rules had to be added; -1 if none could be. */
+static int install_rules(struct audit_src *as)
+{
+	int added = 0, ok = 0, rc;
+	size_t i;
+
+	for (i = 0; i < N_RULES; i++) {
+		rc = rule_op(as->mgmt_fd, i, 1);
+		if (rc == 0)
+			added++;
+		if (rc == 0 || rc == -EEXIST)
+			ok++;
+		else if (rc != -EINVAL)
+			log_warn("audit: cannot add rule %zu: %s", i,
+				 strerror(-rc));
+	}
+	return ok ? added : -1;
+}
+
+static void remove_rules(struct audit_src *as)
+{
+	size_t i;
+
+	for (i = 0; i < N_RULES; i++)
+		rule_op(as->mgmt_fd, i, 0);
+}
+
+static struct pending **bucket(struct audit_src *as, uint64_t serial)
+{
+	return &as->buckets[serial % N_BUCKETS];
+}
+
+static struct pending *find_pending(struct audit_src *as, uint64_t serial)
+{
+	struct pending *p;
+
+	for (p = *bucket(as, serial); p; p = p->hnext)
+		if (p->serial == serial)
+			return p;
+	return NULL;
+}
+
+static void unlink_pending(struct audit_src *as, struct pending *p)
+{
+	struct pending **pp;
+
+	for (pp = bucket(as, p->serial); *pp; pp = &(*pp)->hnext) {
+		if (*pp == p) {
+			*pp = p->hnext;
+			break;
+		}
+	}
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		as->oldest = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		as->newest = p->prev;
+	as->npending--;
+}
+
+static void free_pending(struct pending *p)
+{
+	auditrec_argv_free(&p->argv);
+	free(p);
+}
+
+/*
+ * MMAP records name no file: the process's maps do.  A process start
+ * brings an exec and several mmaps, so processes are gathered and their
+ * maps read once per batch.  One already gone is judged by the exe its
+ * exec record named.
+ */
+static void publish_dirty(struct audit_src *as, const struct dirty *d)
+{
+	struct proc_map m = { .path = (char *)d->exe };
+	struct proc_info pi;
+	struct stat st;
+	int i;
+
+	memset(&pi, 0, sizeof(pi));
+	if (proc_read_pid(d->pid, &pi) == 0 && pi.exe[0]) {
+		engine_publish(as->v->engine, EV_MAPPING, &pi);
+		proc_info_clear(&pi);
+		return;
+	}
+	proc_info_clear(&pi);
+	/*
+	 * Gone already: judge its exe by name only if the name still
+	 * leads to a file the exec's PATH records named (the program, or
+	 * a script's interpreter): a name alone is the user's to swap.
+	 */
+	if (d->exe[0] != '/' || stat(d->exe, &st) < 0)
+		return;
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].dev == st.st_dev && d->files[i].ino == st.st_ino)
+			break;
+	if (i == d->nfiles)
+		return;
+	m.dev = st.st_dev;
+	m.ino = st.st_ino;
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = d->pid;
+	pi.ruid = d->uid;
+	pi.euid = d->euid;
+	memcpy(pi.comm, d->comm, sizeof(pi.comm));
+	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
+	pi.maps = &m;
+	pi.nmaps = 1;
+	engine_publish(as->v->engine, EV_MAPPING, &pi);
+}
+
+static void flush_dirty(struct audit_src *as)
+{
+	size_t i;
+
+	for (i = 0; i < as->ndirty; i++)
+		publish_dirty(as, &as->dirty[i]);
+	as->ndirty = 0;
+}
+
+static void on_batch(struct loop *loop, struct loop_timer *t, void *data)
+{
+	flush_dirty(data);
+}
+
+static void mark_dirty(struct audit_src *as, const struct pending *p,
+		       int is_exec)
+{
+	struct dirty *d = NULL;
+	size_t i;
+
+	for (i = 0; i < as->ndirty; i++)
+		if (as->dirty[i].pid == p->pid)
+			d = &as->dirty[i];
+	if (!d) {
+		if (as->ndirty == AUDIT_MAX_DIRTY)
+			flush_dirty(as);
+		d = &as->dirty[as->ndirty++];
+		memset(d, 0, sizeof(*d));
+		d->pid = p->pid;
+	}
+	d->uid = p->uid;
+	d->euid = p->euid;
+	snprintf(d->comm, sizeof(d->comm), "%.16s", p->comm);
+	if (is_exec) {
+		snprintf(d->exe, sizeof(d->exe), "%s", p->exe);
+		memcpy(d->files, p->files, sizeof(d->files));
+		d->nfiles = p->nfiles;
+	}
+	if (!loop_timer_armed(as->batch_timer))
+		loop_timer_arm(as->batch_timer, AUDIT_BATCH_MS, 0);
+}
+
+/* Publish what the event tells: an exec, and the mappings to check. */
+static void complete(struct audit_src *as, struct pending *p)
+{
+	int is_exec, is_mmap;
+
+	unlink_pending(as, p);
+	(*as->events)++;
+	is_exec = !strcmp(p->syscall, "execve") ||
+		  !strcmp(p->syscall, "execveat");
+	is_mmap = (!strcmp(p->syscall, "mmap") ||
+		   !strcmp(p->syscall, "mmap2")) && (p->a2 & 4);
+	if (p->have_syscall && p->success && !strcmp(p->syscall, "listen")) {
+		/* a new listener: the socket table is worth reading now */
+		engine_publish(as->v->engine, EV_LISTEN_CALL, &p->pid);
+		goto out;
+	}
+	if (!p->have_syscall || !p->success || (!is_exec && !is_mmap))
+		goto out;
+	if (is_exec) {
+		struct exec_event ev = {
+			.serial = p->serial, .pid = p->pid, .ppid = p->ppid,
+			.uid = p->uid, .euid = p->euid, .exe = p->exe,
+			.comm = p->comm, .cwd = p->cwd, .argv = &p->argv,
+		};
+
+		(*as->execs)++;
+		engine_publish(as->v->engine, EV_EXEC, &ev);
+	} else {
+		(*as->mmaps)++;
+	}
+	mark_dirty(as, p, is_exec);
+out:
+	free_pending(p);
+}
+
+static struct pending *get_pending(struct audit_src *as, uint64_t serial)
+{
+	struct pending *p = find_pending(as, serial);
+
+	if (p)
+		return p;
+	if (as->npending >= AUDIT_MAX_PENDING) {
+		(*as->incomplete)++;
+		complete(as, as->oldest);
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->serial = serial;
+	p->born_ms = loop_now_ms();
+	auditrec_argv_init(&p->argv);
+	p->hnext = *bucket(as, serial);
+	*bucket(as, serial) = p;
+	p->prev = as->newest;
+	if (as->newest)
+		as->newest->next = p;
+	else
+		as->oldest = p;
+	as->newest = p;
+	as->npending++;
+	return p;
+}
+
+/* Serials are handed out in order: a jump means records were lost. */
+static void track_serial(struct audit_src *as, uint64_t serial)
+{
+	if (!as->max_serial) {
+		as->max_serial = serial;
+		return;
+	}
+	if (serial > as->max_serial + 1)
+		*as->gaps += serial - as->max_serial - 1;
+	else if (serial < as->max_serial && *as->gaps)
+		(*as->gaps)--;	/* a late arrival fills a gap */
+	if (serial > as->max_serial)
+		as->max_serial = serial;
+}
+
+static void on_syscall(struct pending *p, const char *b, size_t n)
+{
+	unsigned long long arch, sc, v;
+	const char *name;
+	char res[8];
+
+	if (auditrec_num(b, n, "arch", 16, &arch) < 0 ||
+	    auditrec_num(b, n, "syscall", 10, &sc) < 0)
+		return;
+	name = audit_syscall_to_name((int)sc,
+				     audit_elf_to_machine((unsigned int)arch));
+	snprintf(p->syscall, sizeof(p->syscall), "%s", name ? name : "?");
+	p->have_syscall = 1;
+	p->success = auditrec_str(b, n, "success", res, sizeof(res)) > 0 &&
+		     !strcmp(res, "yes");
+	if (auditrec_num(b, n, "a2", 16, &v) == 0)
+		p->a2 = v;
+	if (auditrec_num(b, n, "pid", 10, &v) == 0)
+		p->pid = (pid_t)v;
+	if (auditrec_num(b, n, "ppid", 10, &v) == 0)
+		p->ppid = (pid_t)v;
+	if (auditrec_num(b, n, "uid", 10, &v) == 0)
+		p->uid = (uid_t)v;
+	if (auditrec_num(b, n, "euid", 10, &v) == 0)
+		p->euid = (uid_t)v;
+	if (auditrec_str(b, n, "exe", p->exe, sizeof(p->exe)) < 0)
+		p->exe[0] = '\0';
+	if (auditrec_str(b, n, "comm", p->comm, sizeof(p->comm)) < 0)
+		p->comm[0] = '\0';
+}
+
+/* "inode=N dev=MAJ:MIN" (hex) of a PATH record. */
+static void on_path(struct pending *p, const char *b, size_t n)
+{
+	unsigned long long ino;
+	unsigned int maj, min;
+	char dev[32];
+
+	if (p->nfiles >= AUDIT_MAX_PATHS ||
+	    auditrec_num(b, n, "inode", 10, &ino) < 0 ||
+	    auditrec_str(b, n, "dev", dev, sizeof(dev)) < 0 ||
+	    sscanf(dev, "%x:%x", &maj, &min) != 2)
+		return;
+	p->files[p->nfiles].dev = makedev(maj, min);
+	p->files[p->nfiles].ino = (ino_t)ino;
+	p->nfiles++;
+}
+
+static void on_config_change(struct audit_src *as, const char *b, size_t n)
+{
+	char op[32], key[64];
+
+	if (auditrec_str(b, n, "op", op, sizeof(op)) < 0)
+		return;
+	/* auditctl -D (and auditd at start) remove every rule. */
+	if (!strcmp(op, "remove_rule") &&
+	    auditrec_str(b, n, "key", key, sizeof(key)) > 0 &&
+	    !strcmp(key, "vigil") && as->rules_installed)
+		loop_timer_arm(as->readd_timer, 500, 0);
+}
+
+static void on_record(struct audit_src *as, int type, const char *text,
+		      size_t len)
+{
+	struct auditrec_hdr h;
+	struct pending *p;
+	const char *body;
+	int off;
+
+	/* Replies and acks share the unicast socket: records only. */
+	if (type < AUDIT_FIRST_USER_MSG)
+		return;
+	(*as->records)++;
+	off = auditrec_header(text, len, &h);
+	if (off < 0) {
+		(*as->malformed)++;
+		return;
+	}
+	body = text + off;
+	len -= (size_t)off;
+	track_serial(as, h.serial);
+	if (type == AUDIT_CONFIG_CHANGE) {
+		on_config_change(as, body, len);
+		return;
+	}
+	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE &&
+	    type != AUDIT_CWD && type != AUDIT_PATH && type != AUDIT_MMAP &&
+	    type != AUDIT_PROCTITLE && type != AUDIT_SOCKADDR &&
+	    type != AUDIT_EOE)
+		return;
+	p = get_pending(as, h.serial);
+	if (!p)
+		return;
+	switch (type) {
+	case AUDIT_SYSCALL:
+		on_syscall(p, body, len);
+		break;
+	case AUDIT_EXECVE:
+		auditrec_argv_add(&p->argv, body, len);
+		break;
+	case AUDIT_PATH:
+		on_path(p, body, len);
+		break;
+	case AUDIT_CWD:
+		if (auditrec_str(body, len, "cwd", p->cwd, sizeof(p->cwd)) < 0)
+			p->cwd[0] = '\0';
+		break;
+	case AUDIT_EOE:
+		complete(as, p);
+		break;
+	}
+}
+
+static void on_readable(struct loop *loop, int fd, uint32_t events,
+			void *data)
+{
+	struct audit_src *as = data;
+	int rounds;
+
+	/* Drain, but let the rest of the loop run now and then. */
+	for (rounds = 0; rounds < 64; rounds++) {
+		ssize_t n = recv(fd, as->buf, as->bufsz, MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)as->buf;
+		const char *text;
+
+		if (n < 0 && errno == ENOBUFS) {
+			/* Lost to a full socket buffer: rescans make up. */
+			(*as->enobufs)++;
+			continue;
+		}
+		if (n <= 0)
+			return;
+		if ((size_t)n <= NLMSG_HDRLEN) {
+			(*as->malformed)++;
+			continue;
+		}
+		/*
+		 * One record per datagram.  The kernel's nlmsg_len of audit
+		 * records leaves out the header (the quirk libaudit works
+		 * around too), so the datagram's size is the one to trust.
+		 */
+		text = as->buf + NLMSG_HDRLEN;
+		on_record(as, nlh->nlmsg_type, text,
+			  strnlen(text, (size_t)n - NLMSG_HDRLEN));
+	}
+}
+
+static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct audit_src *as = data;
+	uint64_t now = loop_now_ms();
+
+	while (as->oldest && now - as->oldest->born_ms > AUDIT_EVENT_TIMEOUT_MS)
+		complete(as, as->oldest);
+}
+
+/* The kernel's audit status; 0 or -1 (no reply, no permission). */
+static int get_status(int fd, struct audit_status *st)
+{
+	struct audit_reply rep;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int tries;
+
+	if (audit_request_status(fd) <= 0)
+		return -1;
+	for (tries = 0; tries < 10; tries++) {
+		if (poll(&pfd, 1, 200) <= 0)
+			return -1;
+		if (audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0) <= 0)
+			continue;
+		if (rep.type == AUDIT_GET) {
+			*st = *rep.status;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void readd(struct audit_src *as, const char *why)
+{
+	int added = install_rules(as);
+
+	if (added > 0) {
+		(*as->readded)++;
+		log_warn("audit: %s: %d vigil audit rules were missing (auditctl -D?); added them again",
+			 why, added);
+	}
+}
+
+static void on_readd(struct loop *loop, struct loop_timer *t, void *data)
+{
+	readd(data, "rules removed");
+}
+
+static void on_check(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct audit_src *as = data;
+	struct audit_status st;
+
+	readd(as, "periodic check");
+	if (get_status(as->mgmt_fd, &st) == 0) {
+		if (!as->lost_known) {
+			as->lost_base = st.lost;
+			as->lost_known = 1;
+		}
+		*as->lost = st.lost - as->lost_base;
+	}
+}
+
+static int open_multicast(struct audit_src *as)
+{
+	int size = RCVBUF_BYTES;
+
+	as->mc = mnl_socket_open(NETLINK_AUDIT);
+	if (!as->mc)
+		return -1;
+	if (mnl_socket_bind(as->mc, 1 << (AUDIT_NLGRP_READLOG - 1),
+			    MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	as->rec_fd = mnl_socket_get_fd(as->mc);
+	if (setsockopt(as->rec_fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		setsockopt(as->rec_fd, SOL_SOCKET, SO_RCVBUF, &size,
+			   sizeof(size));
+	return 0;
+}
+
+static void audit_fini(void *priv);
+
+/*
+ * Kernel audit settings that vigild changed (auditing switched on, the
+ * backlog limit raised) are put back at exit.  A marker beside the
+ * control socket (under /run, so a reboot, which also resets auditing,
+ * clears it) keeps what to put back across a crash of vigild: the next
+ * vigild reads it and restores at its own exit.  Its text is
+ * "enabled=0|1 backlog=N" (N: the limit before vigild, 0 if untouched).
+ */
+static void marker_path(const struct audit_src *as, char *buf, size_t len)
+{
+	const char *sock = as->v->cfg->control_socket;
+	const char *slash = strrchr(sock, '/');
+
+	snprintf(buf, len, "%.*s/audit-enabled-by-vigild",
+		 (int)(slash ? slash - sock : 0), sock);
+}
+
+static void marker_write(const struct audit_src *as)
+{
+	char path[PATH_MAX], text[64];
+	int fd, n;
+
+	marker_path(as, path, sizeof(path));
+	if (!as->enabled_by_us && !as->old_backlog) {
+		unlink(path);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
+		return;
+	n = snprintf(text, sizeof(text), "enabled=%d backlog=%u\n",
+		     as->enabled_by_us, as->old_backlog);
+	if (write(fd, text, (size_t)n) != n)
+		log_warn("audit: %s: cannot record what to restore", path);
+	close(fd);
+}
+
+/* What an earlier vigild changed and did not put back; 0 if no marker. */
+static int marker_read(const struct audit_src *as, int *enabled,
+		       uint32_t *backlog)
+{
+	char path[PATH_MAX], text[64];
+	unsigned int b = 0;
+	ssize_t n;
+	int fd, e = 1;
+
+	*enabled = 0;
+	*backlog = 0;
+	marker_path(as, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	/* An empty marker is an older vigild's: auditing was enabled. */
+	if (n > 0 && sscanf(text, "enabled=%d backlog=%u", &e, &b) != 2)
+		return 0;
+	*enabled = e == 1;
+	*backlog = b;
+	return 1;
+}
+
+static int choose_mode(struct audit_src *as, const struct audit_status *st)
+{
+	const char *mode = as->v->cfg->audit_mode;
+
+	if (!strcmp(mode, "unicast"))
+		return 1;
+	if (!strcmp(mode, "multicast"))
+		return 0;
+	return st->pid == 0;
+}
+
+static int audit_init(struct vigil *v, void **priv)
+{
+	struct audit_src *as = calloc(1, sizeof(*as));
+	struct audit_status st;
+	struct engine *e = v->engine;
+	uint32_t prev_backlog;
+	int prev_enabled;
+
+	if (!as)
+		return -1;
+	as->v = v;
+	as->rec_fd = as->mgmt_fd = -1;
+	as->bufsz = MNL_SOCKET_BUFFER_SIZE * 8;
+	as->buf = malloc(as->bufsz);
+	as->records = engine_counter(e, "audit", "records");
+	as->events = engine_counter(e, "audit", "events");
+	as->execs = engine_counter(e, "audit", "execs");
+	as->mmaps = engine_counter(e, "audit", "mmaps");
+	as->gaps = engine_counter(e, "audit", "serial_gaps");
+	as->lost = engine_counter(e, "audit", "kernel_lost");
+	as->enobufs = engine_counter(e, "audit", "socket_overruns");
+	as->readded = engine_counter(e, "audit", "rules_readded");
+	as->malformed = engine_counter(e, "audit", "malformed");
+	as->incomplete = engine_counter(e, "audit", "incomplete");
+	as->unicast_ctr = engine_counter(e, "audit", "unicast");
+	as->flush_timer = loop_timer_new(v->loop, on_flush, as);
+	as->check_timer = loop_timer_new(v->loop, on_check, as);
+	as->readd_timer = loop_timer_new(v->loop, on_readd, as);
+	as->batch_timer = loop_timer_new(v->loop, on_batch, as);
+	if (!as->buf || !as->records || !as->events || !as->execs ||
+	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
+	    !as->readded || !as->malformed || !as->incomplete ||
+	    !as->unicast_ctr || !as->flush_timer || !as->check_timer ||
+	    !as->readd_timer || !as->batch_timer) {
+		audit_fini(as);
+		return -1;
+	}
+	*priv = as;
+	snprintf(as->mode, sizeof(as->mode), "%s", v->cfg->audit_mode);
+	if (!strcmp(v->cfg->audit_mode, "off")) {
+		log_info("audit: off (audit.mode); new programs are seen at the next /proc rescan");
+		return 0;
+	}
+	set_aumessage_mode(MSG_QUIET, DBG_NO);
+	as->mgmt_fd = audit_open();
+	if (as->mgmt_fd < 0 || get_status(as->mgmt_fd, &st) < 0) {
+		/* Not fatal: the /proc rescans still see every program. */
+		log_warn("audit: unavailable (%s); new programs are seen at the next /proc rescan only",
+			 strerror(errno));
+		return 0;
+	}
+	if (marker_read(as, &prev_enabled, &prev_backlog)) {
+		if (st.enabled == 1 && prev_enabled) {
+			as->enabled_by_us = 1;
+			log_notice("audit: auditing was enabled by an earlier vigild; will switch it off at exit");
+		}
+		if (prev_backlog && st.backlog_limit != prev_backlog) {
+			as->old_backlog = prev_backlog;
+			log_notice("audit: the backlog limit was raised by an earlier vigild; will put back %u at exit",
+				   prev_backlog);
+		}
+	}
+	if (st.enabled == 0) {
+		if (audit_set_enabled(as->mgmt_fd, 1) > 0) {
+			as->enabled_by_us = 1;
+			log_notice("audit: kernel auditing was off; enabled it (restored at exit)");
+		}
+	}
+	marker_write(as);
+	as->unicast = choose_mode(as, &st);
+	if (as->unicast) {
+		as->rec_fd = audit_open();
+		if (as->rec_fd < 0 ||
+		    audit_set_pid(as->rec_fd, (uint32_t)getpid(), WAIT_YES) <= 0) {
+			log_warn("audit: cannot register as the audit daemon (%s); using multicast",
+				 strerror(errno));
+			if (as->rec_fd >= 0)
+				audit_close(as->rec_fd);
+			as->rec_fd = -1;
+			as->unicast = 0;
+		}
+	}
+	if (!as->unicast && open_multicast(as) < 0) {
+		log_warn("audit: cannot join the audit multicast group (%s); new programs are seen at the next /proc rescan only",
+			 strerror(errno));
+		return 0;
+	}
+	/* The kernel's default queue of 64 overflows in any exec burst. */
+	if (as->unicast && st.backlog_limit < AUDIT_BACKLOG &&
+	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0) {
+		if (!as->old_backlog)
+			as->old_backlog = st.backlog_limit;
+		marker_write(as);
+	}
+	*as->unicast_ctr = (uint64_t)as->unicast;
+	if (loop_add_fd(v->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
+	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
+	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
+			   AUDIT_RULE_CHECK_MS) < 0) {
+		log_err("audit: %s", strerror(errno));
+		return -1;
+	}
+	if (install_rules(as) < 0)
+		log_warn("audit: no rule could be installed; new programs are seen at the next /proc rescan only");
+	else
+		as->rules_installed = 1;
+	log_info("audit: reading records %s",
+		 as->unicast ? "as the audit daemon (no other was registered)" :
+			       "from the multicast group beside the audit daemon");
+	return 0;
+}
+
+static void audit_fini(void *priv)
+{
+	struct audit_src *as = priv;
+
+	if (!as)
+		return;
+	if (as->mgmt_fd >= 0) {
+		if (as->rules_installed)
+			remove_rules(as);
+		if (as->old_backlog &&
+		    audit_set_backlog_limit(as->mgmt_fd, as->old_backlog) > 0)
+			as->old_backlog = 0;
+		if (as->enabled_by_us && audit_set_enabled(as->mgmt_fd, 0) > 0)
+			as->enabled_by_us = 0;
+		marker_write(as);
+	}
+	if (as->rec_fd >= 0)
+		loop_del_fd(as->v->loop, as->rec_fd);
+	if (as->unicast && as->rec_fd >= 0) {
+		audit_set_pid(as->rec_fd, 0, WAIT_NO);
+		audit_close(as->rec_fd);
+	}
+	if (as->mc)
+		mnl_socket_close(as->mc);
+	if (as->mgmt_fd >= 0)
+		audit_close(as->mgmt_fd);
+	while (as->oldest) {
+		struct pending *p = as->oldest;
+
+		unlink_pending(as, p);
+		free_pending(p);
+	}
+	loop_timer_free(as->flush_timer);
+	loop_timer_free(as->check_timer);
+	loop_timer_free(as->readd_timer);
+	loop_timer_free(as->batch_timer);
+	free(as->buf);
+	free(as);
+}
+
+/* Sockets and registration are set up once: a new mode needs a restart. */
+static void audit_reload(struct vigil *v, void *priv)
+{
+	struct audit_src *as = priv;
+
+	if (strcmp(as->mode, v->cfg->audit_mode))
+		log_warn("audit: audit.mode \"%s\" takes effect when vigild restarts; still \"%s\"",
+			 v->cfg->audit_mode, as->mode);
+}
+
+static const int audit_caps[] = {
+	CAP_AUDIT_READ, CAP_AUDIT_CONTROL, CAP_NET_ADMIN,
+};
+
+const struct vigil_module audit_module = {
+	.name = "audit",
+	.caps = audit_caps,
+	.ncaps = sizeof(audit_caps) / sizeof(audit_caps[0]),
+	.init = audit_init,
+	.reload = audit_reload,
+	.fini = audit_fini,
+};

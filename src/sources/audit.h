@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_AUDIT_H
+#define VIGIL_AUDIT_H
+
+#include <sys/types.h>
+
+#include "sources/auditrec.h"
+#include "modules.h"
+
+/* One successful execve/execveat, published as EV_EXEC. */
+struct exec_event {
+	uint64_t serial;
+	pid_t pid, ppid;
+	uid_t uid, euid;
+	const char *exe;
+	const char *comm;
+	const char *cwd;
+	const struct auditrec_argv *argv;
+};
+
+/* Pending (incomplete) events kept at most, and how long. */
+#define AUDIT_MAX_PENDING 1024
+#define AUDIT_EVENT_TIMEOUT_MS 2000
+/* Processes whose mappings changed are read at most once per batch. */
+#define AUDIT_MAX_DIRTY 512
+#define AUDIT_BATCH_MS 100
+/* As the audit daemon, the kernel queue is raised to this (as auditd's -b). */
+#define AUDIT_BACKLOG 8192
+/* Rules are re-checked (re-added if gone) this often. */
+#define AUDIT_RULE_CHECK_MS 10000
+
+/*
+ * The audit source: reads records from the netlink multicast group
+ * (auditd keeps working beside vigild) or, with no audit daemon
+ * registered, as the audit daemon itself (records stay out of kmsg);
+ * installs its rules (key "vigil") and removes them at stop.
+ */
+extern const struct vigil_module audit_module;
+
+#endif

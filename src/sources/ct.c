@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Conntrack source: NEW and DESTROY events of TCP and UDP flows, from
+ * libnetfilter_conntrack over libmnl, published as EV_FLOW.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <linux/capability.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_compat.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sources/addr.h"
+#include "sources/ct.h"
+#include "sources/flowset.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "sources/nftcheck.h"
+#include "lib/nldump.h"
+#include "vigil.h"
+
+/* recvmmsg batch: one conntrack event per datagram. */
+#define CT_BATCH 64
+#define CT_MSG_SIZE 4096
+/* Datagrams read per wakeup before the loop serves others. */
+#define CT_MAX_ROUNDS 16
+
+struct ct_src {
+	struct vigil *v;
+	struct mnl_socket *events;
+	struct mnl_socket *dump;	/* table dumps */
+	struct mnl_socket *nft;		/* the table check */
+	struct loop_timer *check_timer;
+	struct loop_timer *coalesce_timer;
+	uint64_t last_wake_ms;
+	struct nf_conntrack *ct, *blank;
+	struct flowset *seen;		/* ids published and still alive */
+	char *buf;
+	struct mmsghdr msgs[CT_BATCH];
+	struct iovec iov[CT_BATCH];
+	int rcvbuf;
+	int table_state;		/* -1 unknown, 0 missing, 1 present */
+	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
+	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
+	uint64_t *truncated, *table_missing, *deferred, *unavailable;
+	uint64_t *tracked, *repeats;
+};
+
+static const int ct_caps[] = { CAP_NET_ADMIN };
+
+static void get_addr(const struct nf_conntrack *ct, uint8_t family,
+		     int a4, int a6, struct net_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	if (family == AF_INET) {
+		uint32_t v = nfct_get_attr_u32(ct, (enum nf_conntrack_attr)a4);
+
+		memcpy(out->a, &v, 4);
+	} else {
+		const void *p = nfct_get_attr(ct, (enum nf_conntrack_attr)a6);
+
+		if (p)
+			memcpy(out->a, p, 16);
+	}
+}
+
+static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct ct_src *s = data;
+	struct flow_event fe;
+	uint8_t family;
+	int type = NFNL_MSG_TYPE(nlh->nlmsg_type);
+
+	if (type == IPCTNL_MSG_CT_NEW)
+		fe.kind = (nlh->nlmsg_flags & NLM_F_CREATE) ? FLOW_NEW :
+							       FLOW_EXISTING;
+	else if (type == IPCTNL_MSG_CT_DELETE)
+		fe.kind = FLOW_DESTROY;
+	else
+		return MNL_CB_OK;
+	/* Reused object: start each message from a blank one. */
+	nfct_copy(s->ct, s->blank, NFCT_CP_OVERRIDE);
+	if (nfct_nlmsg_parse(nlh, s->ct) < 0 ||
+	    !nfct_attr_is_set(s->ct, ATTR_ORIG_L3PROTO) ||
+	    !nfct_attr_is_set(s->ct, ATTR_ORIG_L4PROTO)) {
+		(*s->other)++;
+		return MNL_CB_OK;
+	}
+	(*s->events_ctr)++;
+	family = nfct_get_attr_u8(s->ct, ATTR_ORIG_L3PROTO);
+	fe.proto = nfct_get_attr_u8(s->ct, ATTR_ORIG_L4PROTO);
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (fe.proto != IPPROTO_TCP && fe.proto != IPPROTO_UDP)) {
+		(*s->other)++;
+		return MNL_CB_OK;
+	}
+	get_addr(s->ct, family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC,
+		 &fe.src);
+	get_addr(s->ct, family, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST,
+		 &fe.dst);
+	get_addr(s->ct, family, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC,
+		 &fe.server);
+	fe.sport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_SRC));
+	fe.dport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_DST));
+	fe.server_port = ntohs(nfct_get_attr_u16(s->ct, ATTR_REPL_PORT_SRC));
+	/*
+	 * Publish each flow once: a dump repeats flows whose events were
+	 * read (or, at start, are still queued) and only adds the missed.
+	 */
+	if (nfct_attr_is_set(s->ct, ATTR_ID)) {
+		uint32_t id = nfct_get_attr_u32(s->ct, ATTR_ID);
+
+		if (fe.kind == FLOW_DESTROY) {
+			flowset_del(s->seen, id);
+		} else if (!(fe.kind == FLOW_NEW ?
+			     flowset_add(s->seen, id) :
+			     flowset_mark(s->seen, id))) {
+			(*s->repeats)++;
+			return MNL_CB_OK;
+		}
+		*s->tracked = flowset_count(s->seen);
+	}
+	fe.from_local = addr_is_local(s->v->addrs, &fe.src);
+	fe.to_local = addr_is_local(s->v->addrs, &fe.server);
+	switch (fe.kind) {
+	case FLOW_NEW:
+		(*s->new_ctr)++;
+		break;
+	case FLOW_DESTROY:
+		(*s->destroy_ctr)++;
+		break;
+	case FLOW_EXISTING:
+		(*s->existing_ctr)++;
+		break;
+	}
+	if (!fe.from_local && !fe.to_local) {
+		(*s->forwarded)++;
+		return MNL_CB_OK;
+	}
+	engine_publish(s->v->engine, EV_FLOW, &fe);
+	return MNL_CB_OK;
+}
+
+/* Read the whole table: flows that exist already, or were missed. */
+static int ct_dump(struct ct_src *s)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfh;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
+	nfh->nfgen_family = AF_UNSPEC;
+	nfh->version = NFNETLINK_V0;
+	nfh->res_id = 0;
+	flowset_begin(s->seen);
+	if (nldump_run(s->dump, nlh, on_ct_msg, s) < 0) {
+		log_warn("conntrack: cannot dump the table: %m");
+		return -1;
+	}
+	/* flows gone while their DESTROY was lost */
+	flowset_sweep(s->seen);
+	*s->tracked = flowset_count(s->seen);
+	return 0;
+}
+
+static void set_rcvbuf(struct ct_src *s, int size)
+{
+	int fd = mnl_socket_get_fd(s->events);
+
+	/* FORCE passes net.core.rmem_max; CAP_NET_ADMIN allows it. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+		log_warn("conntrack: cannot set the socket buffer: %m");
+	s->rcvbuf = size;
+	*s->rcvbuf_ctr = (uint64_t)size;
+}
+
+static void on_overrun(struct ct_src *s)
+{
+	uint64_t max = (uint64_t)s->v->cfg->ct_rcvbuf_max;
+
+	(*s->overruns)++;
+	if ((uint64_t)s->rcvbuf < max) {
+		uint64_t next = (uint64_t)s->rcvbuf * 2;
+
+		if (next > max)
+			next = max;
+		log_warn("conntrack: events lost (socket buffer full); buffer %d -> %llu bytes, re-reading the table",
+			 s->rcvbuf, (unsigned long long)next);
+		set_rcvbuf(s, (int)next);
+	} else {
+		log_warn("conntrack: events lost (socket buffer full at network.conntrack_buffer_max %d bytes); re-reading the table",
+			 s->rcvbuf);
+	}
+	(*s->resyncs)++;
+	ct_dump(s);
+}
+
+/* Read what is queued; returns how many datagrams. */
+static int drain(struct ct_src *s, int fd)
+{
+	int rounds, i, n, total = 0;
+
+	for (rounds = 0; rounds < CT_MAX_ROUNDS; rounds++) {
+		for (i = 0; i < CT_BATCH; i++)
+			s->msgs[i].msg_hdr.msg_flags = 0;
+		n = recvmmsg(fd, s->msgs, CT_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				on_overrun(s);
+				continue;
+			}
+			break;
+		}
+		total += n;
+		for (i = 0; i < n; i++) {
+			if (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				(*s->truncated)++;
+				continue;
+			}
+			mnl_cb_run(s->iov[i].iov_base, s->msgs[i].msg_len, 0,
+				   0, on_ct_msg, s);
+		}
+		if (n < CT_BATCH)
+			break;
+	}
+	return total;
+}
+
+static void on_readable(struct loop *loop, int fd, uint32_t events,
+			void *data)
+{
+	struct ct_src *s = data;
+	uint64_t now = loop_now_ms();
+	bool busy = now - s->last_wake_ms < CT_COALESCE_MS;
+
+	(void)events;
+	s->last_wake_ms = now;
+	drain(s, fd);
+	/* Events keep coming: let some gather before the next read. */
+	if (busy && loop_mod_fd(loop, fd, 0) == 0) {
+		(*s->deferred)++;
+		loop_timer_arm(s->coalesce_timer, CT_COALESCE_MS, 0);
+	}
+}
+
+static void on_coalesced(struct loop *loop, struct loop_timer *t,
+			 void *data)
+{
+	struct ct_src *s = data;
+	int fd = mnl_socket_get_fd(s->events);
+
+	(void)t;
+	drain(s, fd);
+	s->last_wake_ms = loop_now_ms();
+	/* level-triggered: wakes at once if more came meanwhile */
+	loop_mod_fd(loop, fd, EPOLLIN);
+}
+
+static void check_table(struct ct_src *s)
+{
+	const char *ns = s->v->cfg->netns;
+	int r = nftcheck_table(s->nft);
+
+	if (r < 0) {
+		if (s->table_state != -2)
+			log_warn("conntrack: cannot check for table %s %s: %m",
+				 NFTCHECK_FAMILY_NAME, NFTCHECK_TABLE);
+		s->table_state = -2;
+		return;
+	}
+	if (r == 0 && s->table_state != 0) {
+		(*s->table_missing)++;
+		log_warn("conntrack: table %s %s is %s in %s: unless another ruleset uses conntrack, connections are not tracked and the network rules see nothing; load it with: nft -f %s",
+			 NFTCHECK_FAMILY_NAME, NFTCHECK_TABLE,
+			 s->table_state == 1 ? "gone" : "not loaded",
+			 ns ? ns : "vigild's network namespace",
+			 VIGIL_NFT_FILE);
+	} else if (r == 1 && s->table_state == 0) {
+		log_notice("conntrack: table %s %s is loaded now",
+			   NFTCHECK_FAMILY_NAME, NFTCHECK_TABLE);
+	}
+	s->table_state = r;
+}
+
+static void on_check(struct loop *loop, struct loop_timer *t, void *data)
+{
+	(void)loop;
+	(void)t;
+	check_table(data);
+}
+
+static void close_sockets(struct ct_src *s)
+{
+	if (s->events) {
+		loop_del_fd(s->v->loop, mnl_socket_get_fd(s->events));
+		mnl_socket_close(s->events);
+		s->events = NULL;
+	}
+	if (s->dump)
+		mnl_socket_close(s->dump);
+	if (s->nft)
+		mnl_socket_close(s->nft);
+	s->dump = s->nft = NULL;
+}
+
+static void ct_fini(void *priv)
+{
+	struct ct_src *s = priv;
+
+	if (!s)
+		return;
+	close_sockets(s);
+	loop_timer_free(s->check_timer);
+	loop_timer_free(s->coalesce_timer);
+	if (s->ct)
+		nfct_destroy(s->ct);
+	if (s->blank)
+		nfct_destroy(s->blank);
+	flowset_free(s->seen);
+	free(s->buf);
+	free(s);
+}
+
+static int counters(struct ct_src *s, struct engine *e)
+{
+	s->events_ctr = engine_counter(e, "conntrack", "events");
+	s->new_ctr = engine_counter(e, "conntrack", "new");
+	s->destroy_ctr = engine_counter(e, "conntrack", "destroy");
+	s->existing_ctr = engine_counter(e, "conntrack", "dumped");
+	s->overruns = engine_counter(e, "conntrack", "enobufs");
+	s->resyncs = engine_counter(e, "conntrack", "resyncs");
+	s->rcvbuf_ctr = engine_counter(e, "conntrack", "rcvbuf_bytes");
+	s->forwarded = engine_counter(e, "conntrack", "forwarded");
+	s->other = engine_counter(e, "conntrack", "other");
+	s->truncated = engine_counter(e, "conntrack", "truncated");
+	s->table_missing = engine_counter(e, "conntrack", "table_missing");
+	s->deferred = engine_counter(e, "conntrack", "coalesced_wakeups");
+	s->unavailable = engine_counter(e, "conntrack", "unavailable");
+	s->tracked = engine_counter(e, "conntrack", "flows");
+	s->repeats = engine_counter(e, "conntrack", "repeats_skipped");
+	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
+	       s->existing_ctr && s->overruns && s->resyncs &&
+	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
+	       s->table_missing && s->deferred && s->unavailable &&
+	       s->tracked && s->repeats ? 0 : -1;
+}
+
+static int ct_init(struct vigil *v, void **priv)
+{
+	struct ct_src *s = calloc(1, sizeof(*s));
+	const char *ns = v->cfg->netns;
+	uint64_t start;
+	int fd, i;
+
+	if (!s)
+		return -1;
+	*priv = s;
+	s->v = v;
+	s->table_state = -1;
+	s->buf = malloc((size_t)CT_BATCH * CT_MSG_SIZE);
+	s->ct = nfct_new();
+	s->blank = nfct_new();
+	s->seen = flowset_new();
+	s->check_timer = loop_timer_new(v->loop, on_check, s);
+	s->coalesce_timer = loop_timer_new(v->loop, on_coalesced, s);
+	if (!s->buf || !s->ct || !s->blank || !s->seen || !s->check_timer ||
+	    !s->coalesce_timer ||
+	    counters(s, v->engine) < 0) {
+		log_err("conntrack: out of memory");
+		return -1;
+	}
+	for (i = 0; i < CT_BATCH; i++) {
+		s->iov[i].iov_base = s->buf + (size_t)i * CT_MSG_SIZE;
+		s->iov[i].iov_len = CT_MSG_SIZE;
+		s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
+		s->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	fd = netns_socket(ns, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+	if (fd >= 0 && !(s->events = mnl_socket_fdopen(fd)))
+		close(fd);
+	if (!s->events ||
+	    mnl_socket_bind(s->events, NF_NETLINK_CONNTRACK_NEW |
+					       NF_NETLINK_CONNTRACK_DESTROY,
+			    MNL_SOCKET_AUTOPID) < 0 ||
+	    !(s->dump = nldump_open(ns, NETLINK_NETFILTER)) ||
+	    !(s->nft = nldump_open(ns, NETLINK_NETFILTER))) {
+		/*
+		 * No conntrack (module missing, no CAP_NET_ADMIN in a
+		 * container): the host rules still work, so say it and go on.
+		 */
+		log_err("conntrack: unavailable%s%s (%m): the network rules see no flows",
+			ns ? " in " : "", ns ? ns : "");
+		*s->unavailable = 1;
+		close_sockets(s);
+		return 0;
+	}
+	start = (uint64_t)v->cfg->ct_rcvbuf_max / 4;
+	if (start > CT_RCVBUF_START)
+		start = CT_RCVBUF_START;
+	set_rcvbuf(s, (int)start);
+	if (loop_add_fd(v->loop, mnl_socket_get_fd(s->events), EPOLLIN,
+			on_readable, s) < 0 ||
+	    loop_timer_arm(s->check_timer, CT_TABLE_CHECK_MS,
+			   CT_TABLE_CHECK_MS) < 0) {
+		log_err("conntrack: %m");
+		return -1;
+	}
+	return 0;
+}
+
+/* Once every rule is listening: what exists already, and the table. */
+static void ct_start(struct vigil *v, void *priv)
+{
+	struct ct_src *s = priv;
+
+	(void)v;
+	if (!s->events)
+		return;
+	check_table(s);
+	ct_dump(s);
+}
+
+/* SIGHUP: check the table now (an admin may just have loaded it). */
+static void ct_reload(struct vigil *v, void *priv)
+{
+	struct ct_src *s = priv;
+
+	if (!s->events)
+		return;
+	if (s->rcvbuf > v->cfg->ct_rcvbuf_max)
+		set_rcvbuf(s, (int)v->cfg->ct_rcvbuf_max);
+	check_table(s);
+}
+
+const struct vigil_module ct_module = {
+	.name = "conntrack",
+	.caps = ct_caps,
+	.ncaps = sizeof(ct_caps) / sizeof(ct_caps[0]),
+	.init = ct_init,
+	.start = ct_start,
+	.reload = ct_reload,
+	.fini = ct_fini,
+};

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A set of conntrack ids: open addressing, linear probing. */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/flowset.h"
+
+enum { SLOT_EMPTY, SLOT_USED, SLOT_GONE };
+
+struct slot {
+	uint32_t id;
+	uint8_t state;
+	uint8_t gen;
+};
+
+struct flowset {
+	struct slot *s;
+	size_t cap;		/* power of two */
+	size_t used;		/* SLOT_USED */
+	size_t gone;		/* SLOT_GONE (tombstones) */
+	uint8_t gen;
+};
+
+#define FLOWSET_START 1024
+
+struct flowset *flowset_new(void)
+{
+	struct flowset *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->cap = FLOWSET_START;
+	fs->s = calloc(fs->cap, sizeof(*fs->s));
+	if (!fs->s) {
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+void flowset_free(struct flowset *fs)
+{
+	if (!fs)
+		return;
+	free(fs->s);
+	free(fs);
+}
+
+/* ids are hashes already, but sequential ones must not cluster */
+static size_t slot_of(const struct flowset *fs, uint32_t id)
+{
+	return (size_t)((id * 2654435761u) & (fs->cap - 1));
+}
+
+static struct slot *find(const struct flowset *fs, uint32_t id)
+{
+	size_t i = slot_of(fs, id), n;
+
+	for (n = 0; n < fs->cap; n++, i = (i + 1) & (fs->cap - 1)) {
+		struct slot *sl = &fs->s[i];
+
+		if (sl->state == SLOT_EMPTY)
+			return NULL;
+		if (sl->state == SLOT_USED && sl->id == id)
+			return sl;
+	}
+	return NULL;
+}
+
+static void put(struct flowset *fs, uint32_t id, uint8_t gen)
+{
+	size_t i = slot_of(fs, id);
+
+	while (fs->s[i].state == SLOT_USED)
+		i = (i + 1) & (fs->cap - 1);
+	if (fs->s[i].state == SLOT_GONE)
+		fs->gone--;
+	fs->s[i].id = id;
+	fs->s[i].state = SLOT_USED;
+	fs->s[i].gen = gen;
+	fs->used++;
+}
+
+/* Rehash into cap slots; drops tombstones.  -1 on ENOMEM. */
+static int rehash(struct flowset *fs, size_t cap)
+{
+	struct slot *old = fs->s;
+	size_t i, oldcap = fs->cap;
+
+	fs->s = calloc(cap, sizeof(*fs->s));
+	if (!fs->s) {
+		fs->s = old;
+		return -1;
+	}
+	fs->cap = cap;
+	fs->used = fs->gone = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].state == SLOT_USED)
+			put(fs, old[i].id, old[i].gen);
+	free(old);
+	return 0;
+}
+
+static bool insert(struct flowset *fs, uint32_t id)
+{
+	struct slot *sl = find(fs, id);
+
+	if (sl) {
+		sl->gen = fs->gen;
+		return false;
+	}
+	/* keep the table at most 3/4 full, counting tombstones */
+	if ((fs->used + fs->gone + 1) * 4 > fs->cap * 3) {
+		size_t cap = fs->used * 2 + 2 > fs->cap ? fs->cap * 2 : fs->cap;
+
+		if (fs->used >= FLOWSET_MAX || rehash(fs, cap) < 0)
+			return true;	/* not remembered, but new */
+	}
+	put(fs, id, fs->gen);
+	return true;
+}
+
+bool flowset_add(struct flowset *fs, uint32_t id)
+{
+	return insert(fs, id);
+}
+
+void flowset_del(struct flowset *fs, uint32_t id)
+{
+	struct slot *sl = find(fs, id);
+
+	if (!sl)
+		return;
+	sl->state = SLOT_GONE;
+	fs->used--;
+	fs->gone++;
+}
+
+size_t flowset_count(const struct flowset *fs)
+{
+	return fs->used;
+}
+
+void flowset_begin(struct flowset *fs)
+{
+	fs->gen++;
+}
+
+bool flowset_mark(struct flowset *fs, uint32_t id)
+{
+	return insert(fs, id);
+}
+
+size_t flowset_sweep(struct flowset *fs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fs->cap; i++) {
+		if (fs->s[i].state == SLOT_USED && fs->s[i].gen != fs->gen) {
+			fs->s[i].state = SLOT_GONE;
+			fs->used--;
+			fs->gone++;
+			n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The process table from /proc: a full scan at start and every
+ * proc.rescan, publishing one EV_PROC_SCAN per process so rules see
+ * every running program even when no event told them about it.
+ */
+#include "build.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/fileio.h"
+#include "lib/log.h"
+#include "sources/proc.h"
+#include "vigil.h"
+
+int proc_read_status(int dirfd, struct proc_info *pi)
+{
+	char line[256];
+	int fd, got = 0;
+	FILE *f;
+
+	fd = openat(dirfd, "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int r, e;
+
+		if (!strncmp(line, "Name:\t", 6)) {
+			/* comm is escaped by the kernel, at most 64 bytes */
+			snprintf(pi->comm, sizeof(pi->comm), "%.*s",
+				 (int)strcspn(line + 6, "\n"), line + 6);
+			got |= 1;
+		} else if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2) {
+			pi->ruid = (uid_t)r;
+			pi->euid = (uid_t)e;
+			got |= 2;
+		}
+	}
+	fclose(f);
+	if (got != 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The kernel writes a newline in a mapped file name as "\012". */
+static char *unescape_path(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (!strncmp(s, "\\012", 4)) {
+			*o++ = '\n';
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void proc_info_clear(struct proc_info *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nmaps; i++)
+		free(pi->maps[i].path);
+	free(pi->maps);
+	pi->maps = NULL;
+	pi->nmaps = 0;
+}
+
+static int has_map(const struct proc_info *pi, dev_t dev, ino_t ino,
+		   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nmaps; i++)
+		if (pi->maps[i].dev == dev && pi->maps[i].ino == ino &&
+		    !strcmp(pi->maps[i].path, path))
+			return 1;
+	return 0;
+}
+
+/*
+ * One line of /proc/PID/maps, in one pass:
+ * "START-END PERMS OFFSET MAJOR:MINOR INODE   PATH".
+ * Returns 0 with the fields, -1 for a line without a file.
+ */
+static int parse_maps_line(char *line, unsigned long *start,
+			   unsigned long *end, int *exec, dev_t *dev,
+			   unsigned long long *ino, char **path)
+{
+	unsigned long maj, min;
+	char *p = line, *q;
+
+	*start = strtoul(p, &q, 16);
+	if (q == p || *q != '-')
+		return -1;
+	p = q + 1;
+	*end = strtoul(p, &q, 16);
+	if (q == p || *q != ' ' || strlen(q + 1) < 5)
+		return -1;
+	*exec = q[3] == 'x';
+	p = strchr(q + 1, ' ');		/* past the permissions */
+	if (!p)
+		return -1;
+	p = strchr(p + 1, ' ');		/* past the offset */
+	if (!p)
+		return -1;
+	maj = strtoul(p + 1, &q, 16);
+	if (q == p + 1 || *q != ':')
+		return -1;
+	p = q + 1;
+	min = strtoul(p, &q, 16);
+	if (q == p || *q != ' ')
+		return -1;
+	p = q + 1;
+	*ino = strtoull(p, &q, 10);
+	if (q == p || (*q != ' ' && *q != '\0'))
+		return -1;
+	while (*q == ' ')
+		q++;
+	*dev = makedev(maj, min);
+	*path = q;
+	return 0;
+}
+
+int proc_parse_maps(FILE *f, struct proc_info *pi)
+{
+	char *line = NULL;
+	size_t cap = 0, alloc = 0;
+	ssize_t len;
+	int r = 0;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		unsigned long long ino;
+		unsigned long start, end;
+		char *text, *path;
+		int exec;
+		dev_t dev;
+
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (parse_maps_line(line, &start, &end, &exec, &dev, &ino,
+				    &text) < 0)
+			continue;
+		if (!exec || text[0] != '/' || ino == 0)
+			continue;
+		path = unescape_path(text);
+		if (!path) {
+			r = -1;
+			break;
+		}
+		if (has_map(pi, dev, (ino_t)ino, path) ||
+		    pi->nmaps >= PROC_MAX_MAPS) {
+			free(path);
+			continue;
+		}
+		if (pi->nmaps == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			struct proc_map *m = realloc(pi->maps, na * sizeof(*m));
+
+			if (!m) {
+				free(path);
+				r = -1;
+				break;
+			}
+			pi->maps = m;
+			alloc = na;
+		}
+		memset(&pi->maps[pi->nmaps], 0, sizeof(pi->maps[0]));
+		pi->maps[pi->nmaps].path = path;
+		pi->maps[pi->nmaps].dev = dev;
+		pi->maps[pi->nmaps].ino = (ino_t)ino;
+		pi->maps[pi->nmaps].start = start;
+		pi->maps[pi->nmaps].end = end;
+		pi->nmaps++;
+	}
+	free(line);
+	return r;
+}
+
+#define DELETED " (deleted)"
+#define DELETED_LEN (sizeof(DELETED) - 1)
+
+static int ends_deleted(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > DELETED_LEN && !strcmp(s + n - DELETED_LEN, DELETED);
+}
+
+void proc_resolve_maps(int dirfd, struct proc_info *pi)
+{
+	char link[64], *buf;
+	size_t i;
+
+	buf = malloc(PATH_MAX);
+	if (!buf)
+		return;
+	for (i = 0; i < pi->nmaps; i++) {
+		struct proc_map *m = &pi->maps[i];
+		struct stat st;
+		ssize_t n;
+		char *name;
+
+		snprintf(link, sizeof(link), "map_files/%lx-%lx", m->start,
+			 m->end);
+		n = readlinkat(dirfd, link, buf, PATH_MAX - 1);
+		if (n <= 0)
+			continue;	/* no capability, or unmapped since */
+		buf[n] = '\0';
+		/* The kernel adds the suffix to an unlinked file only. */
+		if (ends_deleted(buf) && fstatat(dirfd, link, &st, 0) == 0 &&
+		    st.st_nlink == 0) {
+			buf[n - DELETED_LEN] = '\0';
+			m->deleted = true;
+		}
+		name = strdup(buf);
+		if (!name)
+			continue;
+		free(m->path);
+		m->path = name;
+		m->resolved = true;
+	}
+	free(buf);
+}
+
+int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
+{
+	char link[80];
+	int fd;
+
+	/* Unresolved: map_files was out of reach a moment ago; use the name. */
+	if (m->resolved) {
+		snprintf(link, sizeof(link), "/proc/%d/map_files/%lx-%lx",
+			 (int)pid, m->start, m->end);
+		fd = fileio_open_regular(link, st);
+		if (fd >= 0 || (errno != EPERM && errno != EACCES))
+			return fd;
+	}
+	/* By name: only if it is still the inode that is mapped. */
+	if (m->deleted || (!m->dev && !m->ino)) {
+		errno = ESTALE;
+		return -1;
+	}
+	fd = fileio_open_regular(m->path, st);
+	if (fd < 0)
+		return -1;
+	if (st->st_dev != m->dev || st->st_ino != m->ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+struct proc_scan {
+	struct vigil *v;
+	struct loop_timer *timer;
+	uint64_t interval;
+	struct proc_table *table;
+	uint64_t *scans, *procs, *errors, *pruned, *table_full;
+};
+
+static int read_one(int procfd, const char *name, struct proc_info *pi)
+{
+	ssize_t n;
+	int dfd, mfd, r = -1;
+	FILE *f;
+
+	dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	pi->pid = (pid_t)atoi(name);
+	if (proc_read_status(dfd, pi) < 0)
+		goto out;
+	n = readlinkat(dfd, "exe", pi->exe, sizeof(pi->exe) - 1);
+	pi->exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0) {
+		/* Kernel threads have no exe: nothing to check. */
+		r = 0;
+		goto out;
+	}
+	mfd = openat(dfd, "maps", O_RDONLY | O_CLOEXEC);
+	if (mfd < 0)
+		goto out;
+	f = fdopen(mfd, "re");
+	if (!f) {
+		close(mfd);
+		goto out;
+	}
+	r = proc_parse_maps(f, pi);
+	fclose(f);
+	if (r == 0)
+		proc_resolve_maps(dfd, pi);
+out:
+	close(dfd);
+	return r;
+}
+
+#define TABLE_BUCKETS 4096
+
+struct proc_table {
+	struct proc_entry *buckets[TABLE_BUCKETS];
+	size_t n;
+	unsigned int gen;
+};
+
+struct proc_table *proc_table_new(void)
+{
+	return calloc(1, sizeof(struct proc_table));
+}
+
+static void entry_free(struct proc_entry *e)
+{
+	free(e->exe);
+	free(e);
+}
+
+void proc_table_free(struct proc_table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < TABLE_BUCKETS; i++) {
+		while (t->buckets[i]) {
+			struct proc_entry *e = t->buckets[i];
+
+			t->buckets[i] = e->next;
+			entry_free(e);
+		}
+	}
+	free(t);
+}
+
+const struct proc_entry *proc_table_get(const struct proc_table *t,
+					pid_t pid)
+{
+	const struct proc_entry *e;
+
+	for (e = t->buckets[(unsigned int)pid % TABLE_BUCKETS]; e; e = e->next)
+		if (e->pid == pid)
+			return e;
+	return NULL;
+}
+
+int proc_table_update(struct proc_table *t, const struct proc_info *pi)
+{
+	struct proc_entry **head = &t->buckets[(unsigned int)pi->pid %
+					       TABLE_BUCKETS];
+	struct proc_entry *e = (struct proc_entry *)proc_table_get(t, pi->pid);
+	char *exe;
+
+	if (!e) {
+		if (t->n >= PROC_MAX_PIDS) {
+			errno = ENOSPC;
+			return -1;
+		}
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return -1;
+		e->pid = pi->pid;
+		e->next = *head;
+		*head = e;
+		t->n++;
+	}
+	if (!e->exe || strcmp(e->exe, pi->exe)) {
+		exe = strdup(pi->exe);
+		if (!exe)
+			return -1;
+		free(e->exe);
+		e->exe = exe;
+	}
+	e->ruid = pi->ruid;
+	e->euid = pi->euid;
+	memcpy(e->comm, pi->comm, sizeof(e->comm));
+	e->gen = t->gen;
+	return 0;
+}
+
+size_t proc_table_count(const struct proc_table *t)
+{
+	return t->n;
+}
+
+void proc_table_scan_begin(struct proc_table *t)
+{
+	t->gen++;
+}
+
+size_t proc_table_scan_end(struct proc_table *t)
+{
+	size_t i, dropped = 0;
+
+	for (i = 0; i < TABLE_BUCKETS; i++) {
+		struct proc_entry **pp = &t->buckets[i], *e;
+
+		while ((e = *pp)) {
+			if (e->gen == t->gen) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			entry_free(e);
+			t->n--;
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
+int proc_read_pid(pid_t pid, struct proc_info *pi)
+{
+	char name[16];
+	int procfd, r;
+
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	r = read_one(procfd, name, pi);
+	close(procfd);
+	return r;
+}
+
+static void scan(struct proc_scan *ps)
+{
+	struct proc_info pi;
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d) {
+		log_err("proc: cannot open /proc: %s", strerror(errno));
+		return;
+	}
+	(*ps->scans)++;
+	proc_table_scan_begin(ps->table);
+	while ((de = readdir(d)) && n < PROC_MAX_PIDS) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		if (read_one(dirfd(d), de->d_name, &pi) == 0) {
+			n++;
+			if (proc_table_update(ps->table, &pi) < 0)
+				(*ps->table_full)++;
+			if (pi.exe[0])
+				engine_publish(ps->v->engine, EV_PROC_SCAN,
+					       &pi);
+		} else if (errno != ENOENT && errno != ESRCH) {
+			/* A process that exited mid-scan is no error. */
+			(*ps->errors)++;
+		}
+		proc_info_clear(&pi);
+	}
+	closedir(d);
+	*ps->pruned += proc_table_scan_end(ps->table);
+	*ps->procs = n;
+}
+
+/* Between scans, exec and mmap events keep the table current. */
+static void on_mapping(void *data, enum engine_event ev, const void *payload)
+{
+	struct proc_scan *ps = data;
+
+	if (proc_table_update(ps->table, payload) < 0)
+		(*ps->table_full)++;
+}
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	scan(data);
+}
+
+static int arm(struct proc_scan *ps)
+{
+	ps->interval = ps->v->cfg->proc_rescan * 1000;
+	return loop_timer_arm(ps->timer, ps->interval, ps->interval);
+}
+
+static void proc_fini(void *priv);
+
+static int proc_init(struct vigil *v, void **priv)
+{
+	struct proc_scan *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return -1;
+	ps->v = v;
+	ps->scans = engine_counter(v->engine, "proc", "scans");
+	ps->procs = engine_counter(v->engine, "proc", "processes");
+	ps->errors = engine_counter(v->engine, "proc", "errors");
+	ps->pruned = engine_counter(v->engine, "proc", "pruned");
+	ps->table_full = engine_counter(v->engine, "proc", "table_full");
+	ps->timer = loop_timer_new(v->loop, on_timer, ps);
+	ps->table = proc_table_new();
+	if (!ps->scans || !ps->procs || !ps->errors || !ps->pruned ||
+	    !ps->table_full || !ps->timer || !ps->table || arm(ps) < 0 ||
+	    engine_subscribe(v->engine, EV_MAPPING, on_mapping, ps) < 0) {
+		log_err("proc: %s", strerror(errno));
+		proc_fini(ps);
+		return -1;
+	}
+	v->procs = ps->table;
+	*priv = ps;
+	return 0;
+}
+
+/* The first scan runs once every module has subscribed. */
+static void proc_start(struct vigil *v, void *priv)
+{
+	scan(priv);
+}
+
+static void proc_reload(struct vigil *v, void *priv)
+{
+	struct proc_scan *ps = priv;
+
+	if (ps->interval != v->cfg->proc_rescan * 1000)
+		arm(ps);
+}
+
+static void proc_fini(void *priv)
+{
+	struct proc_scan *ps = priv;
+
+	if (!ps)
+		return;
+	loop_timer_free(ps->timer);
+	if (ps->v->procs == ps->table)
+		ps->v->procs = NULL;
+	proc_table_free(ps->table);
+	free(ps);
+}
+
+/*
+ * Other users' maps and exe links need ptrace read access; map_files
+ * (the exact file behind a mapping) needs CAP_CHECKPOINT_RESTORE, or
+ * CAP_SYS_ADMIN before Linux 5.9 (caps.c leaves out what the kernel
+ * lacks; proc_map_open() then checks names against the mapped inode).
+ */
+static const int proc_caps[] = {
+	CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_CHECKPOINT_RESTORE,
+};
+
+const struct vigil_module proc_module = {
+	.name = "proc",
+	.caps = proc_caps,
+	.ncaps = sizeof(proc_caps) / sizeof(proc_caps[0]),
+	.init = proc_init,
+	.start = proc_start,
+	.reload = proc_reload,
+	.fini = proc_fini,
+};

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Find v1/v2c community directives in snmpd's configuration. */
+#include "build.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/escape.h"
+#include "lib/fileio.h"
+#include "sources/snmpconf.h"
+
+#define SNMPD_DEFAULT_CONF "/etc/snmp/snmpd.conf"
+
+static const char *const directives[] = {
+	"rocommunity", "rwcommunity", "rocommunity6", "rwcommunity6",
+	"com2sec", "com2sec6", "com2secunix", NULL
+};
+
+/*
+ * The path comes from a command line anyone could have written: only a
+ * regular file is opened (a device or FIFO is never even opened), and
+ * the file opened must be the one checked.
+ */
+static char *read_small(const char *path, size_t max, size_t *got)
+{
+	struct stat before, st;
+	char *text;
+	int fd, saved;
+
+	if (stat(path, &before) < 0)
+		return NULL;
+	if (!S_ISREG(before.st_mode)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	text = fileio_read(fd, max, got);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+int snmpconf_scan_file(const char *path, json_object *out)
+{
+	char *text, *line, *save = NULL;
+	unsigned int lineno = 0;
+	size_t got;
+	int hits = 0;
+
+	text = read_small(path, SNMPCONF_MAX_SIZE, &got);
+	if (!text)
+		return -1;
+	/* strtok_r would skip empty lines and so miscount them */
+	for (line = text; line; line = save) {
+		char word[32];
+		size_t i, n;
+
+		save = strchr(line, '\n');
+		if (save)
+			*save++ = '\0';
+		lineno++;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		for (n = 0; line[n] && !isspace((unsigned char)line[n]); n++)
+			;
+		if (n == 0 || n >= sizeof(word))
+			continue;
+		memcpy(word, line, n);
+		word[n] = '\0';
+		for (i = 0; directives[i]; i++) {
+			char buf[PATH_MAX + 64];
+			struct sbuf esc;
+
+			if (strcmp(word, directives[i]))
+				continue;
+			if (hits < SNMPCONF_MAX_HITS) {
+				sbuf_init(&esc);
+				escape_text(&esc, path);
+				snprintf(buf, sizeof(buf), "%s:%u: %s",
+					 sbuf_str(&esc), lineno, word);
+				sbuf_free(&esc);
+				json_object_array_add(out,
+					json_object_new_string(buf));
+			}
+			hits++;
+		}
+	}
+	free(text);
+	return hits;
+}
+
+int snmpconf_communities(pid_t pid, json_object *out)
+{
+	char path[64], *cmd, *files[SNMPCONF_MAX_FILES];
+	size_t got, off, nfiles = 0, i;
+	int use_default = 1, hits = 0, read_any = 0, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	cmd = read_small(path, 65536, &got);
+	if (!cmd)
+		return -1;
+	/* argv is NUL-separated; "-c FILE[,FILE]" or "-cFILE", "-C" */
+	for (off = 0; off < got; off += strlen(cmd + off) + 1) {
+		const char *arg = cmd + off, *val = NULL;
+
+		if (!strcmp(arg, "-C"))
+			use_default = 0;
+		else if (!strcmp(arg, "-c") && off + 3 < got)
+			val = cmd + off + 3;
+		else if (!strncmp(arg, "-c", 2) && arg[2])
+			val = arg + 2;
+		while (val && *val && nfiles < SNMPCONF_MAX_FILES) {
+			size_t n = strcspn(val, ",");
+
+			files[nfiles] = strndup(val, n);
+			if (files[nfiles])
+				nfiles++;
+			val += n;
+			if (*val == ',')
+				val++;
+		}
+	}
+	free(cmd);
+	if (use_default) {
+		r = snmpconf_scan_file(SNMPD_DEFAULT_CONF, out);
+		if (r >= 0) {
+			read_any = 1;
+			hits += r;
+		}
+	}
+	for (i = 0; i < nfiles; i++) {
+		r = snmpconf_scan_file(files[i], out);
+		if (r >= 0) {
+			read_any = 1;
+			hits += r;
+		}
+		free(files[i]);
+	}
+	if (!read_any) {
+		errno = ENOENT;
+		return -1;
+	}
+	return hits;
+}
