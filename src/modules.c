@@ -3,29 +3,37 @@
 
 #include <stddef.h>
 
+#include "modules.h"
+#include "rules/rules.h"
 #include "sources/addr.h"
 #include "sources/audit.h"
 #include "sources/binaries.h"
 #include "sources/ct.h"
 #include "sources/listen.h"
-#include "modules.h"
+#include "sources/owner.h"
+#include "sources/perms.h"
 #include "sources/proc.h"
-#include "rules/root_perms.h"
-#include "rules/rules.h"
 
 /*
- * Rules first, then sources; the /proc scan last, as it feeds the rest.
- * Addresses before listeners before conntrack: a flow is judged against
- * both, and the table dumps run in this order at start.
+ * The data flow, in start order.  Rules only subscribe.  Sources write
+ * the model and publish events; stages (owner, binaries, perms) turn
+ * one event into another with what the kernel and the file system say.
+ * At start the tables are read in this order: addresses before
+ * listeners before conntrack (a flow is judged against both), and the
+ * /proc scan last, as it feeds the rest.
  */
 const struct vigil_module *const vigil_modules[] = {
+	/* rules */
 	&root_perms_module,
-	&no_dep_module,
-	&no_stack_cookies_module,
+	&hardening_module,
 	&client_protocols_module,
 	&server_protocols_module,
 	&unused_ports_module,
+	/* stages */
 	&binaries_module,
+	&perms_module,
+	&owner_module,
+	/* sources */
 	&addr_module,
 	&listen_module,
 	&ct_module,

@@ -6,25 +6,44 @@
 
 #define VIGIL_MAX_MODULES 32
 
-struct vigil;
+struct loop;
+struct engine;
+struct model;
+struct assess;
+struct vigil_config;
+
+/*
+ * What a module gets to work with, and nothing more: the event loop,
+ * the engine (events, findings, counters), the world model, the runs,
+ * and the configuration.  cfg is replaced before reload() is called;
+ * modules read it through this pointer, never keep a copy.
+ */
+struct vigil_env {
+	struct loop *loop;
+	struct engine *engine;
+	struct model *model;
+	struct assess *assess;
+	const struct vigil_config *cfg;
+};
 
 /*
  * A source or rule plugs into vigild by adding one of these to the
  * table in modules.c: nothing else in the core changes.  init() opens
  * what it needs (with full privileges), registers fds and timers on
- * v->loop, subscribes to engine events and may add end-of-run hooks;
+ * env->loop, subscribes to engine events and may add end-of-run hooks;
  * it returns 0 or -1 after logging why.  caps lists the capabilities
  * the module needs afterwards: vigild keeps exactly the union of them.
+ * env stays valid until fini().
  */
 struct vigil_module {
 	const char *name;
 	const int *caps;
 	size_t ncaps;
-	int (*init)(struct vigil *v, void **priv);
+	int (*init)(const struct vigil_env *env, void **priv);
 	/* Optional: once all modules are initialised and caps dropped. */
-	void (*start)(struct vigil *v, void *priv);
-	/* After SIGHUP: v->cfg is the new configuration. */
-	void (*reload)(struct vigil *v, void *priv);
+	void (*start)(void *priv);
+	/* After SIGHUP: env->cfg is the new configuration. */
+	void (*reload)(void *priv);
 	void (*fini)(void *priv);
 };
 

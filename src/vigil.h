@@ -6,20 +6,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sources/addr.h"
 #include "findings/assess.h"
 #include "config/config.h"
 #include "control/control.h"
 #include "model/engine.h"
 #include "findings/findings.h"
-#include "sources/listen.h"
 #include "lib/loop.h"
+#include "model/model.h"
 #include "modules.h"
 #include "findings/output.h"
-#include "sources/proc.h"
 #include "findings/state.h"
 
-/* The one context of vigild, passed explicitly to everything. */
+/*
+ * vigild's own wiring and what the control commands need; modules get
+ * only env.
+ */
 struct vigil {
 	const char *config_path;	/* NULL: built-in default */
 	bool foreground;
@@ -33,9 +34,8 @@ struct vigil {
 	struct control *control;
 	struct loop_timer *remind;
 	json_object *host;
-	struct proc_table *procs;	/* proc.c: live processes, or NULL */
-	struct addr_table *addrs;	/* addr.c: local addresses */
-	struct listen_table *listeners;	/* listen.c: listening sockets */
+	struct model *model;		/* what is known of the host */
+	struct vigil_env env;		/* what modules get of all this */
 	int64_t started;		/* unix time */
 	uint64_t *reloads;
 	void *mod_priv[VIGIL_MAX_MODULES];

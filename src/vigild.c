@@ -209,6 +209,7 @@ static void reload(struct vigil *v)
 	}
 	sbuf_free(&err);
 	v->cfg = cfg;
+	v->env.cfg = cfg;
 	engine_configure(v->engine, cfg);
 	output_configure(v->output, cfg);
 	findings_set_max(v->findings, (size_t)cfg->max_findings);
@@ -233,7 +234,7 @@ static void reload(struct vigil *v)
 	}
 	for (i = 0; vigil_modules[i]; i++)
 		if (vigil_modules[i]->reload && v->mod_priv[i])
-			vigil_modules[i]->reload(v, v->mod_priv[i]);
+			vigil_modules[i]->reload(v->mod_priv[i]);
 	config_free(old);
 	(*v->reloads)++;
 	log_info("configuration reloaded from %s", cfg->source);
@@ -262,7 +263,7 @@ static int init_modules(struct vigil *v)
 	for (i = 0; vigil_modules[i]; i++) {
 		const struct vigil_module *m = vigil_modules[i];
 
-		if (m->init(v, &v->mod_priv[i]) < 0) {
+		if (m->init(&v->env, &v->mod_priv[i]) < 0) {
 			log_err("%s: cannot start", m->name);
 			return -1;
 		}
@@ -279,7 +280,7 @@ static int init_modules(struct vigil *v)
 		return r;
 	for (i = 0; vigil_modules[i]; i++)
 		if (vigil_modules[i]->start)
-			vigil_modules[i]->start(v, v->mod_priv[i]);
+			vigil_modules[i]->start(v->mod_priv[i]);
 	return 0;
 }
 
@@ -310,11 +311,16 @@ static int setup(struct vigil *v)
 	assess_configure(v->assess, v->cfg->assess_duration,
 			 v->cfg->assess_repeat);
 	v->engine = engine_new(v->cfg, v->findings, v->assess);
+	v->model = v->engine ? model_new(v->engine) : NULL;
 	v->output = output_new(v->cfg, v->foreground);
 	v->state = state_new(v->loop, v->cfg->state_file, vigil_state_dump, v);
 	v->remind = loop_timer_new(v->loop, on_remind, v);
-	if (!v->engine || !v->output || !v->state || !v->remind)
+	if (!v->engine || !v->model || !v->output || !v->state || !v->remind)
 		goto oom;
+	v->env = (struct vigil_env){
+		.loop = v->loop, .engine = v->engine, .model = v->model,
+		.assess = v->assess, .cfg = v->cfg,
+	};
 	v->reloads = engine_counter(v->engine, "vigild", "reloads");
 	if (!v->reloads)
 		goto oom;
@@ -346,6 +352,7 @@ static void teardown(struct vigil *v)
 	loop_timer_free(v->remind);
 	state_free(v->state);
 	output_free(v->output);
+	model_free(v->model);
 	engine_free(v->engine);
 	assess_free(v->assess);
 	findings_free(v->findings);

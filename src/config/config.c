@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/confparse.h"
 #include "lib/duration.h"
 #include "lib/fileio.h"
 
@@ -42,34 +43,6 @@ struct key_spec {
 	size_t off;		/* field in struct vigil_config */
 	uint64_t min, max;	/* range for numbers and durations */
 };
-
-int config_error(struct sbuf *err, const char *source,
-		 const config_setting_t *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	sbuf_reset(err);
-	if (s && config_setting_source_line(s))
-		sbuf_printf(err, "%s:%u: ", source,
-			    config_setting_source_line(s));
-	else
-		sbuf_printf(err, "%s: ", source);
-	va_start(ap, fmt);
-	sbuf_vprintf(err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int config_parse_text(config_t *lc, const char *text, const char *source,
-		      struct sbuf *err)
-{
-	if (config_read_string(lc, text))
-		return 0;
-	sbuf_reset(err);
-	sbuf_printf(err, "%s:%d: %s", source, config_error_line(lc),
-		    config_error_text(lc));
-	return -1;
-}
 
 #define cfg_error(pc, s, ...) config_error((pc)->err, (pc)->source, s, \
 					   __VA_ARGS__)
@@ -242,23 +215,33 @@ static int apply_scope(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
+static const char *const audit_mode_names[] = {
+	[AUDIT_MODE_AUTO] = "auto",
+	[AUDIT_MODE_MULTICAST] = "multicast",
+	[AUDIT_MODE_UNICAST] = "unicast",
+	[AUDIT_MODE_OFF] = "off",
+};
+
+const char *config_audit_mode_name(enum audit_mode m)
+{
+	return (unsigned int)m <= AUDIT_MODE_OFF ? audit_mode_names[m] : "?";
+}
+
 static int apply_audit_mode(struct parse_ctx *pc, const config_setting_t *s,
 			    const struct key_spec *spec)
 {
 	const char *v = config_setting_get_string(s);
-	char *copy;
+	unsigned int m;
 
-	if (strcmp(v, "auto") && strcmp(v, "multicast") &&
-	    strcmp(v, "unicast") && strcmp(v, "off"))
-		return cfg_error(pc, s,
-				 "%s must be \"auto\", \"multicast\", \"unicast\" or \"off\"",
-				 spec->path);
-	copy = strdup(v);
-	if (!copy)
-		return cfg_error(pc, s, "out of memory");
-	free(pc->cfg->audit_mode);
-	pc->cfg->audit_mode = copy;
-	return 0;
+	for (m = 0; m <= AUDIT_MODE_OFF; m++) {
+		if (!strcmp(v, audit_mode_names[m])) {
+			pc->cfg->audit_mode = (enum audit_mode)m;
+			return 0;
+		}
+	}
+	return cfg_error(pc, s,
+			 "%s must be \"auto\", \"multicast\", \"unicast\" or \"off\"",
+			 spec->path);
 }
 
 /* Rule keys write into cfg->rules[rule]; the field offset is relative. */
@@ -452,7 +435,6 @@ void config_free(struct vigil_config *cfg)
 	free(cfg->control_socket);
 	free(cfg->control_group);
 	free(cfg->netns);
-	free(cfg->audit_mode);
 	proto_catalog_free(cfg->catalog);
 	free(cfg);
 }

@@ -21,6 +21,16 @@ enum syslog_format {
 	SYSLOG_FORMAT_JSON,
 };
 
+enum audit_mode {
+	AUDIT_MODE_AUTO,	/* unicast when no audit daemon runs */
+	AUDIT_MODE_MULTICAST,
+	AUDIT_MODE_UNICAST,
+	AUDIT_MODE_OFF,
+};
+
+/* "auto", "multicast", "unicast", "off" */
+const char *config_audit_mode_name(enum audit_mode m);
+
 enum vigil_scope {
 	SCOPE_THIRD_PARTY,
 	SCOPE_ALL,
@@ -44,7 +54,7 @@ struct vigil_config {
 	bool assess_repeat;
 	enum vigil_scope scope;
 	uint64_t proc_rescan;
-	char *audit_mode;	/* "auto", "multicast", "unicast", "off" */
+	enum audit_mode audit_mode;
 	char *netns;		/* NULL: vigild's own namespace */
 	long ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
 	uint64_t listen_refresh; /* seconds */
@@ -79,16 +89,6 @@ void config_free(struct vigil_config *cfg);
  */
 int config_check_forked(const char *path, struct sbuf *err);
 
-/*
- * Put "source:line: message" (or "source: message" when s has no line)
- * in err.  Returns -1, so that a parser can return it.
- */
-int config_error(struct sbuf *err, const char *source,
-		 const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* config_read_string() with its syntax error as "source:line: ...". */
-int config_parse_text(config_t *lc, const char *text, const char *source,
-		      struct sbuf *err);
 
 const char *config_facility_name(int facility);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "config/confparse.h"
 #include "config/protocols.h"
 
 struct proto_catalog {

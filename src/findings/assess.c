@@ -253,16 +253,24 @@ int assess_stop(struct assess *a, const char *reason)
 	return 0;
 }
 
-static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+int assess_complete(struct assess *a)
 {
-	struct assess *a = data;
-
-	if (!a->current)
-		return;
+	if (!a->current) {
+		errno = ENOENT;
+		return -1;
+	}
 	finish(a, RUN_COMPLETED, NULL);
 	notify(a);
 	if (a->repeat && assess_start(a, 0) < 0)
 		log_err("cannot start the next run: %s", strerror(errno));
+	return 0;
+}
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	(void)loop;
+	(void)t;
+	assess_complete(data);
 }
 
 json_object *run_to_json(const struct run *r)

@@ -55,6 +55,13 @@ int assess_start(struct assess *a, uint64_t duration);
  * when no run is collecting. */
 int assess_stop(struct assess *a, const char *reason);
 
+/*
+ * Complete the collecting run now, as its timer would: evaluate (end
+ * hooks), record, and start the next if repeating.  -1/ENOENT when no
+ * run is collecting.
+ */
+int assess_complete(struct assess *a);
+
 /* The collecting run, or NULL. */
 const struct run *assess_current(const struct assess *a);
 /* The run that completed last, or NULL. */

@@ -47,7 +47,8 @@ void findings_set_host(struct findings *fs, json_object *host);
 /*
  * Record one sighting of a problem.  The same (rule, asset_key) always
  * maps to the same finding: a repeat bumps count and last_seen, adds the
- * run id and merges attrs (new keys win).  attrs is consumed (its
+ * run id and merges attrs: the rule's evidence lists and counts
+ * (rule_meta.evidence) accumulate, bounded; other keys are replaced.  attrs is consumed (its
  * reference is dropped) whatever the outcome; it may be NULL.
  *
  * Returns 1 for a new finding, 0 for an update, -ENOSPC when the store

@@ -12,6 +12,7 @@
 
 #include "lib/escape.h"
 #include "findings/output.h"
+#include "lib/log.h"
 
 struct output {
 	int facility;
@@ -39,7 +40,7 @@ struct output *output_new(const struct vigil_config *cfg, int foreground)
 	out->foreground = foreground;
 	output_configure(out, cfg);
 	/* Findings go to syslog in the foreground too: same ident and pid. */
-	openlog("vigild", LOG_PID | LOG_NDELAY, cfg->syslog_facility);
+	log_syslog_open(cfg->syslog_facility);
 	return out;
 }
 

@@ -15,16 +15,19 @@ static struct {
 	int opened;
 } log_sink = { 1, LOG_INFO, 0 };
 
-void log_open(int to_stderr, int facility)
+void log_syslog_open(int facility)
 {
 	if (log_sink.opened)
 		closelog();
+	openlog("vigild", LOG_PID | LOG_NDELAY, facility);
+	log_sink.opened = 1;
+}
+
+void log_open(int to_stderr, int facility)
+{
 	log_sink.to_stderr = to_stderr;
-	log_sink.opened = 0;
-	if (!to_stderr) {
-		openlog("vigild", LOG_PID | LOG_NDELAY, facility);
-		log_sink.opened = 1;
-	}
+	if (!to_stderr)
+		log_syslog_open(facility);
 }
 
 void log_close(void)

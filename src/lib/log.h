@@ -11,6 +11,11 @@
  * passed around in the context struct.
  */
 void log_open(int to_stderr, int facility);
+/*
+ * The one openlog() of vigild (ident "vigild", with pid): findings go
+ * to syslog with facility even when messages go to stderr.
+ */
+void log_syslog_open(int facility);
 void log_close(void);
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -7,6 +7,7 @@
 
 #include "findings/assess.h"
 #include "config/config.h"
+#include "model/events.h"
 #include "findings/findings.h"
 
 /*
@@ -15,18 +16,6 @@
  * findings through engine_report(), which applies the rule switches of
  * the configuration and stamps the time and the current run.
  */
-enum engine_event {
-	EV_FLOW,		/* struct flow_event (ct.c) */
-	EV_LISTEN,		/* struct listen_change (listen.c) */
-	EV_EXEC,		/* struct exec_event (audit.c, proc.c) */
-	EV_MAP,			/* struct map_event (audit.c, proc.c) */
-	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
-	EV_MAPPING,		/* struct proc_info: maps re-read after an event */
-	EV_BINARY,		/* struct binary_event (binaries.c) */
-	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
-	EV__COUNT,
-};
-
 typedef void (*engine_cb)(void *data, enum engine_event ev,
 			  const void *payload);
 

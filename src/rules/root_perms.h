@@ -4,10 +4,9 @@
 
 #include <limits.h>
 #include <stdbool.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
-#include "modules.h"
+#include "model/events.h"
 
 /* Why a module can be changed by somebody other than root. */
 struct perm_verdict {
@@ -20,20 +19,17 @@ struct perm_verdict {
 };
 
 /*
- * Check a mapped file, described by st (fstat of what the process
- * really maps), and every directory above its name up to "/": a
- * non-root owner, a group- or world-writable file, or a directory that
- * is not root's or is group/world-writable without the sticky bit.
- * The directories are checked only while path still leads to that
- * very file; path may be NULL (a deleted file: no directory left).
+ * Judge what can change a mapped file (f, gathered by sources/perms.c
+ * for the file named path): a non-root owner, a group- or
+ * world-writable file, or a directory above it that is not root's or is
+ * group/world-writable without the sticky bit, nearest first.  path
+ * names the directories in the verdict; it may be NULL when f has no
+ * directories.
  *
- * Returns 0 with *v filled in, or -1 with errno (EINVAL: path not
- * absolute, ESTALE: the name leads to another file now, so only the
- * file itself could be judged and it was fine).
+ * Returns 0 with *v filled in, or -1 with errno = f->dirs_err when the
+ * file itself is fine but its directories could not be judged.
  */
-int root_perms_check(const struct stat *st, const char *path,
+int root_perms_judge(const struct perm_facts *f, const char *path,
 		     struct perm_verdict *v);
-
-extern const struct vigil_module root_perms_module;
 
 #endif

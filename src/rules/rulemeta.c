@@ -9,6 +9,29 @@
 
 #include "rules/rulemeta.h"
 
+/* Bounded evidence the store keeps across sightings. */
+static const struct rule_evidence client_evidence[] = {
+	{ "remote_endpoints", 10 },
+	{ "connections", 0 },
+	{ NULL, 0 },
+};
+
+static const struct rule_evidence server_evidence[] = {
+	{ "bind_addresses", 16 },
+	{ NULL, 0 },
+};
+
+static const struct rule_evidence binary_evidence[] = {
+	{ "programs", 8 },
+	{ "pids", 8 },
+	{ NULL, 0 },
+};
+
+static const struct rule_evidence root_perms_evidence[] = {
+	{ "pids", 8 },
+	{ NULL, 0 },
+};
+
 static const struct rule_meta rules[RULE_COUNT] = {
 	[RULE_CLIENT_LOGIN] = {
 		.idx = RULE_CLIENT_LOGIN,
@@ -24,6 +47,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"Use SSH for remote logins and remove the clear-text "
 			"login clients from the host.",
 		.message_id = "37ee68585d9ba1a9e5be1ddd8f99d0d9",
+		.evidence = client_evidence,
 	},
 	[RULE_CLIENT_GENERAL] = {
 		.idx = RULE_CLIENT_GENERAL,
@@ -40,6 +64,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"protocol (SFTP, HTTPS, SMTP/IMAP/POP3 with TLS, "
 			"LDAPS, SNMPv3) or tunnel it.",
 		.message_id = "4ccca0d4cea3a89c8c280f8acda64740",
+		.evidence = client_evidence,
 	},
 	[RULE_UNUSED_PORTS] = {
 		.idx = RULE_UNUSED_PORTS,
@@ -71,6 +96,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"SNMPv3 only. Where the service must stay, limit who "
 			"can reach it with a firewall.",
 		.message_id = "df377836bbf33c416e076f0a0d36a8de",
+		.evidence = server_evidence,
 	},
 	[RULE_NO_DEP] = {
 		.idx = RULE_NO_DEP,
@@ -87,6 +113,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"that needs it), or get a fixed build from its vendor; "
 			"remove it if it is not used.",
 		.message_id = "4414b6323c1c5ca77642ea619c9ac336",
+		.evidence = binary_evidence,
 	},
 	[RULE_NO_STACK_COOKIES] = {
 		.idx = RULE_NO_STACK_COOKIES,
@@ -103,6 +130,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"hardened build from its vendor; remove it if it is "
 			"not used.",
 		.message_id = "70904824a1705e1b3842db41d80bb645",
+		.evidence = binary_evidence,
 	},
 	[RULE_ROOT_PERMS] = {
 		.idx = RULE_ROOT_PERMS,
@@ -121,6 +149,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"root and writable only by root (chown root:root, "
 			"chmod go-w), or stop running the program as root.",
 		.message_id = "6f64aa74528d369aabb5c4b10d33f663",
+		.evidence = root_perms_evidence,
 	},
 };
 

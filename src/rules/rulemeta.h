@@ -21,6 +21,17 @@ enum rule_id {
 	RULE_COUNT,
 };
 
+/*
+ * An attribute the findings store accumulates over sightings instead
+ * of replacing: with max > 0 a list of the newest max distinct values
+ * (a report passes an array of new ones), with max == 0 a count (a
+ * report passes how many to add).
+ */
+struct rule_evidence {
+	const char *key;
+	unsigned int max;
+};
+
 /* What a finding of each rule says; the single source of these texts. */
 struct rule_meta {
 	enum rule_id idx;
@@ -31,6 +42,8 @@ struct rule_meta {
 	const char *recommendation;
 	/* journald MESSAGE_ID, matching conf/vigil.catalog */
 	const char *message_id;
+	/* accumulated attributes, ended by a NULL key; may be NULL */
+	const struct rule_evidence *evidence;
 };
 
 const struct rule_meta *rule_meta(enum rule_id idx);

@@ -12,18 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sources/ct.h"
-#include "sources/listen.h"
-#include "lib/log.h"
+#include "config/config.h"
+#include "findings/assess.h"
+#include "model/model.h"
 #include "rules/rules.h"
-#include "vigil.h"
 
 /* Listeners followed per run at most; more are counted. */
 #define UNUSED_MAX 4096
 /*
- * Inbound connections to no known listener, kept until the next table
- * refresh shows whose they were (the listener may be newer than the
- * last refresh, which is rate-limited).
+ * Inbound connections to no known listener, kept until the listener
+ * source's next refresh (which such a flow asks for, rate-limited)
+ * shows whose they were.
  */
 #define UNUSED_PENDING 256
 
@@ -43,7 +42,7 @@ struct cand {
 };
 
 struct unused_rule {
-	struct vigil *v;
+	const struct vigil_env *env;
 	char run_id[RUN_ID_MAX];	/* "" : not following a run */
 	struct cand *c;
 	size_t n;
@@ -89,7 +88,7 @@ static void add(struct unused_rule *u, const struct listener *l)
 	/* connections that came before the table showed this listener */
 	for (i = 0; i < u->npending; i++)
 		if (u->pending[i].port == c->port &&
-		    listen_addr_match(&c->addr, &u->pending[i].addr))
+		    net_addr_accepts(&c->addr, &u->pending[i].addr))
 			c->used = true;
 	*u->followed = u->n;
 }
@@ -103,13 +102,13 @@ static void follow(struct unused_rule *u, const char *run_id)
 		return;
 	clear(u);
 	snprintf(u->run_id, sizeof(u->run_id), "%s", run_id);
-	for (i = 0; u->v->listeners && i < listen_count(u->v->listeners); i++)
-		add(u, listen_at(u->v->listeners, i));
+	for (i = 0; i < model_listener_count(u->env->model); i++)
+		add(u, model_listener_at(u->env->model, i));
 }
 
 static bool follow_current(struct unused_rule *u)
 {
-	const struct run *r = assess_current(u->v->assess);
+	const struct run *r = assess_current(u->env->assess);
 
 	if (!r)
 		return false;
@@ -134,7 +133,7 @@ static bool mark(struct unused_rule *u, const struct flow_event *fe)
 
 	for (i = 0; i < u->n; i++) {
 		if (u->c[i].port == fe->server_port &&
-		    listen_addr_match(&u->c[i].addr, &fe->server)) {
+		    net_addr_accepts(&u->c[i].addr, &fe->server)) {
 			u->c[i].used = true;
 			hit = true;
 		}
@@ -153,22 +152,20 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		return;
 	if (mark(u, fe))
 		return;
-	/* A listener newer than the last refresh: note the connection and
-	 * read the table again (now, or as soon as the rate allows). */
+	/* A listener newer than the last refresh: note the connection
+	 * (the listener source reads the table again for it). */
 	u->pending[u->next_pending].addr = fe->server;
 	u->pending[u->next_pending].port = fe->server_port;
 	u->next_pending = (u->next_pending + 1) % UNUSED_PENDING;
 	if (u->npending < UNUSED_PENDING)
 		u->npending++;
-	if (u->v->listeners)
-		listen_refresh(u->v->listeners, true);
 }
 
 static void on_run_end(void *data, const struct run *run)
 {
 	struct unused_rule *u = data;
-	struct vigil *v = u->v;
-	bool lo = v->cfg->rules[RULE_UNUSED_PORTS].include_loopback;
+	const struct vigil_env *env = u->env;
+	bool lo = env->cfg->rules[RULE_UNUSED_PORTS].include_loopback;
 	char key[NET_ADDR_STRLEN + 16], addr[NET_ADDR_STRLEN];
 	size_t i;
 
@@ -196,7 +193,7 @@ static void on_run_end(void *data, const struct run *run)
 					       json_object_new_int(c->pid));
 		json_object_object_add(a, "uid", json_object_new_int64(c->uid));
 		json_object_object_add(a, "run", json_object_new_string(run->id));
-		engine_report(v->engine, RULE_UNUSED_PORTS, key, a);
+		engine_report(env->engine, RULE_UNUSED_PORTS, key, a);
 	}
 	clear(u);
 }
@@ -212,21 +209,22 @@ static void unused_fini(void *priv)
 	free(u);
 }
 
-static int unused_init(struct vigil *v, void **priv)
+static int unused_init(const struct vigil_env *env, void **priv)
 {
 	struct unused_rule *u = calloc(1, sizeof(*u));
 
 	if (!u)
 		return -1;
 	*priv = u;
-	u->v = v;
+	u->env = env;
 	u->c = calloc(UNUSED_MAX, sizeof(*u->c));
-	u->dropped = engine_counter(v->engine, "unused-ports", "dropped");
-	u->followed = engine_counter(v->engine, "unused-ports", "listeners");
+	u->dropped = engine_counter(env->engine, "unused-ports", "dropped");
+	u->followed = engine_counter(env->engine, "unused-ports",
+				     "listeners");
 	if (!u->c || !u->dropped || !u->followed ||
-	    engine_subscribe(v->engine, EV_LISTEN, on_listen, u) < 0 ||
-	    engine_subscribe(v->engine, EV_FLOW, on_flow, u) < 0 ||
-	    assess_add_end_hook(v->assess, on_run_end, u) < 0)
+	    engine_subscribe(env->engine, EV_LISTEN, on_listen, u) < 0 ||
+	    engine_subscribe(env->engine, EV_FLOW, on_flow, u) < 0 ||
+	    assess_add_end_hook(env->assess, on_run_end, u) < 0)
 		return -1;
 	return 0;
 }

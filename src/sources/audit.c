@@ -17,9 +17,13 @@
 #include <unistd.h>
 
 #include "sources/audit.h"
+#include "sources/auditrec.h"
+#include "sources/auditrules.h"
 #include "lib/log.h"
 #include "sources/proc.h"
-#include "vigil.h"
+#include "config/config.h"
+#include "lib/loop.h"
+#include "model/model.h"
 
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 #define N_BUCKETS 1024
@@ -39,14 +43,12 @@ struct pending {
 	char syscall[32];
 	int success;
 	unsigned long long a2;
-	pid_t pid, ppid;
+	pid_t pid;
 	uid_t uid, euid;
 	char exe[PATH_MAX];
 	char comm[64];
-	char cwd[PATH_MAX];
 	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
 	int nfiles;
-	struct auditrec_argv argv;
 	struct pending *hnext;
 	struct pending *prev, *next;	/* age order */
 };
@@ -62,8 +64,8 @@ struct dirty {
 };
 
 struct audit_src {
-	struct vigil *v;
-	char mode[16];		/* audit.mode in effect */
+	const struct vigil_env *env;
+	enum audit_mode mode;	/* audit.mode in effect */
 	struct dirty dirty[AUDIT_MAX_DIRTY];
 	size_t ndirty;
 	struct loop_timer *batch_timer;
@@ -82,26 +84,12 @@ struct audit_src {
 	int lost_known;
 	struct loop_timer *flush_timer, *check_timer, *readd_timer;
 	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
-		 *enobufs, *readded, *malformed, *incomplete, *unicast_ctr;
+		 *enobufs, *readded, *malformed, *incomplete, *unicast_ctr,
+		 *table_full;
 	char *buf;
 	size_t bufsz;
 };
 
-/* The rules, as for auditctl; rules/audit/50-vigil.rules is the same. */
-static const struct {
-	const char *arch;
-	const char *syscalls[3];
-	const char *filter;
-} rule_set[] = {
-	{ "arch=b64", { "execve", "execveat", NULL }, NULL },
-	{ "arch=b32", { "execve", "execveat", NULL }, NULL },
-	{ "arch=b64", { "mmap", NULL }, "a2&4" },
-	{ "arch=b32", { "mmap2", NULL }, "a2&4" },
-	{ "arch=b64", { "bind", "listen", NULL }, NULL },
-	{ "arch=b32", { "bind", "listen", NULL }, NULL },
-};
-
-#define N_RULES (sizeof(rule_set) / sizeof(rule_set[0]))
 
 /* libaudit writes into the "field=value" it is given: pass a copy. */
 static int add_pair(struct audit_rule_data **r, const char *pair)
@@ -145,11 +133,11 @@ static int rule_op(int fd, size_t i, int add)
 
 	if (!r)
 		return -ENOMEM;
-	rc = add_pair(&r, rule_set[i].arch);
-	for (k = 0; rc == 0 && rule_set[i].syscalls[k]; k++)
-		rc = audit_rule_syscallbyname_data(r, rule_set[i].syscalls[k]);
-	if (rc == 0 && rule_set[i].filter)
-		rc = add_pair(&r, rule_set[i].filter);
+	rc = add_pair(&r, audit_rule_set[i].arch);
+	for (k = 0; rc == 0 && audit_rule_set[i].syscalls[k]; k++)
+		rc = audit_rule_syscallbyname_data(r, audit_rule_set[i].syscalls[k]);
+	if (rc == 0 && audit_rule_set[i].filter)
+		rc = add_pair(&r, audit_rule_set[i].filter);
 	if (rc == 0)
 		rc = add_key(&r, "vigil");
 	if (rc != 0) {
@@ -169,7 +157,7 @@ static int install_rules(struct audit_src *as)
 	int added = 0, ok = 0, rc;
 	size_t i;
 
-	for (i = 0; i < N_RULES; i++) {
+	for (i = 0; i < audit_rule_count; i++) {
 		rc = rule_op(as->mgmt_fd, i, 1);
 		if (rc == 0)
 			added++;
@@ -186,7 +174,7 @@ static void remove_rules(struct audit_src *as)
 {
 	size_t i;
 
-	for (i = 0; i < N_RULES; i++)
+	for (i = 0; i < audit_rule_count; i++)
 		rule_op(as->mgmt_fd, i, 0);
 }
 
@@ -228,7 +216,6 @@ static void unlink_pending(struct audit_src *as, struct pending *p)
 
 static void free_pending(struct pending *p)
 {
-	auditrec_argv_free(&p->argv);
 	free(p);
 }
 
@@ -247,7 +234,9 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 
 	memset(&pi, 0, sizeof(pi));
 	if (proc_read_pid(d->pid, &pi) == 0 && pi.exe[0]) {
-		engine_publish(as->v->engine, EV_MAPPING, &pi);
+		if (model_proc_update(as->env->model, &pi) < 0)
+			(*as->table_full)++;
+		engine_publish(as->env->engine, EV_MAPPING, &pi);
 		proc_info_clear(&pi);
 		return;
 	}
@@ -274,7 +263,9 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
 	pi.maps = &m;
 	pi.nmaps = 1;
-	engine_publish(as->v->engine, EV_MAPPING, &pi);
+	if (model_proc_update(as->env->model, &pi) < 0)
+		(*as->table_full)++;
+	engine_publish(as->env->engine, EV_MAPPING, &pi);
 }
 
 static void flush_dirty(struct audit_src *as)
@@ -332,20 +323,19 @@ static void complete(struct audit_src *as, struct pending *p)
 		   !strcmp(p->syscall, "mmap2")) && (p->a2 & 4);
 	if (p->have_syscall && p->success && !strcmp(p->syscall, "listen")) {
 		/* a new listener: the socket table is worth reading now */
-		engine_publish(as->v->engine, EV_LISTEN_CALL, &p->pid);
+		engine_publish(as->env->engine, EV_LISTEN_CALL, &p->pid);
 		goto out;
 	}
 	if (!p->have_syscall || !p->success || (!is_exec && !is_mmap))
 		goto out;
 	if (is_exec) {
 		struct exec_event ev = {
-			.serial = p->serial, .pid = p->pid, .ppid = p->ppid,
-			.uid = p->uid, .euid = p->euid, .exe = p->exe,
-			.comm = p->comm, .cwd = p->cwd, .argv = &p->argv,
+			.pid = p->pid, .uid = p->uid, .euid = p->euid,
+			.exe = p->exe, .comm = p->comm,
 		};
 
 		(*as->execs)++;
-		engine_publish(as->v->engine, EV_EXEC, &ev);
+		engine_publish(as->env->engine, EV_EXEC, &ev);
 	} else {
 		(*as->mmaps)++;
 	}
@@ -369,7 +359,6 @@ static struct pending *get_pending(struct audit_src *as, uint64_t serial)
 		return NULL;
 	p->serial = serial;
 	p->born_ms = loop_now_ms();
-	auditrec_argv_init(&p->argv);
 	p->hnext = *bucket(as, serial);
 	*bucket(as, serial) = p;
 	p->prev = as->newest;
@@ -416,8 +405,6 @@ static void on_syscall(struct pending *p, const char *b, size_t n)
 		p->a2 = v;
 	if (auditrec_num(b, n, "pid", 10, &v) == 0)
 		p->pid = (pid_t)v;
-	if (auditrec_num(b, n, "ppid", 10, &v) == 0)
-		p->ppid = (pid_t)v;
 	if (auditrec_num(b, n, "uid", 10, &v) == 0)
 		p->uid = (uid_t)v;
 	if (auditrec_num(b, n, "euid", 10, &v) == 0)
@@ -482,10 +469,8 @@ static void on_record(struct audit_src *as, int type, const char *text,
 		on_config_change(as, body, len);
 		return;
 	}
-	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE &&
-	    type != AUDIT_CWD && type != AUDIT_PATH && type != AUDIT_MMAP &&
-	    type != AUDIT_PROCTITLE && type != AUDIT_SOCKADDR &&
-	    type != AUDIT_EOE)
+	/* argv, cwd and the rest: nothing reads them */
+	if (type != AUDIT_SYSCALL && type != AUDIT_PATH && type != AUDIT_EOE)
 		return;
 	p = get_pending(as, h.serial);
 	if (!p)
@@ -494,15 +479,8 @@ static void on_record(struct audit_src *as, int type, const char *text,
 	case AUDIT_SYSCALL:
 		on_syscall(p, body, len);
 		break;
-	case AUDIT_EXECVE:
-		auditrec_argv_add(&p->argv, body, len);
-		break;
 	case AUDIT_PATH:
 		on_path(p, body, len);
-		break;
-	case AUDIT_CWD:
-		if (auditrec_str(body, len, "cwd", p->cwd, sizeof(p->cwd)) < 0)
-			p->cwd[0] = '\0';
 		break;
 	case AUDIT_EOE:
 		complete(as, p);
@@ -636,7 +614,7 @@ static void audit_fini(void *priv);
  */
 static void marker_path(const struct audit_src *as, char *buf, size_t len)
 {
-	const char *sock = as->v->cfg->control_socket;
+	const char *sock = as->env->cfg->control_socket;
 	const char *slash = strrchr(sock, '/');
 
 	snprintf(buf, len, "%.*s/audit-enabled-by-vigild",
@@ -692,26 +670,27 @@ static int marker_read(const struct audit_src *as, int *enabled,
 
 static int choose_mode(struct audit_src *as, const struct audit_status *st)
 {
-	const char *mode = as->v->cfg->audit_mode;
-
-	if (!strcmp(mode, "unicast"))
+	switch (as->env->cfg->audit_mode) {
+	case AUDIT_MODE_UNICAST:
 		return 1;
-	if (!strcmp(mode, "multicast"))
+	case AUDIT_MODE_MULTICAST:
 		return 0;
-	return st->pid == 0;
+	default:
+		return st->pid == 0;
+	}
 }
 
-static int audit_init(struct vigil *v, void **priv)
+static int audit_init(const struct vigil_env *env, void **priv)
 {
 	struct audit_src *as = calloc(1, sizeof(*as));
 	struct audit_status st;
-	struct engine *e = v->engine;
+	struct engine *e = env->engine;
 	uint32_t prev_backlog;
 	int prev_enabled;
 
 	if (!as)
 		return -1;
-	as->v = v;
+	as->env = env;
 	as->rec_fd = as->mgmt_fd = -1;
 	as->bufsz = MNL_SOCKET_BUFFER_SIZE * 8;
 	as->buf = malloc(as->bufsz);
@@ -726,11 +705,13 @@ static int audit_init(struct vigil *v, void **priv)
 	as->malformed = engine_counter(e, "audit", "malformed");
 	as->incomplete = engine_counter(e, "audit", "incomplete");
 	as->unicast_ctr = engine_counter(e, "audit", "unicast");
-	as->flush_timer = loop_timer_new(v->loop, on_flush, as);
-	as->check_timer = loop_timer_new(v->loop, on_check, as);
-	as->readd_timer = loop_timer_new(v->loop, on_readd, as);
-	as->batch_timer = loop_timer_new(v->loop, on_batch, as);
+	as->table_full = engine_counter(e, "proc", "table_full");
+	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
+	as->check_timer = loop_timer_new(env->loop, on_check, as);
+	as->readd_timer = loop_timer_new(env->loop, on_readd, as);
+	as->batch_timer = loop_timer_new(env->loop, on_batch, as);
 	if (!as->buf || !as->records || !as->events || !as->execs ||
+	    !as->table_full ||
 	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
 	    !as->readded || !as->malformed || !as->incomplete ||
 	    !as->unicast_ctr || !as->flush_timer || !as->check_timer ||
@@ -739,8 +720,8 @@ static int audit_init(struct vigil *v, void **priv)
 		return -1;
 	}
 	*priv = as;
-	snprintf(as->mode, sizeof(as->mode), "%s", v->cfg->audit_mode);
-	if (!strcmp(v->cfg->audit_mode, "off")) {
+	as->mode = env->cfg->audit_mode;
+	if (as->mode == AUDIT_MODE_OFF) {
 		log_info("audit: off (audit.mode); new programs are seen at the next /proc rescan");
 		return 0;
 	}
@@ -796,7 +777,7 @@ static int audit_init(struct vigil *v, void **priv)
 		marker_write(as);
 	}
 	*as->unicast_ctr = (uint64_t)as->unicast;
-	if (loop_add_fd(v->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
+	if (loop_add_fd(env->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
 	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
 			   AUDIT_RULE_CHECK_MS) < 0) {
@@ -830,7 +811,7 @@ static void audit_fini(void *priv)
 		marker_write(as);
 	}
 	if (as->rec_fd >= 0)
-		loop_del_fd(as->v->loop, as->rec_fd);
+		loop_del_fd(as->env->loop, as->rec_fd);
 	if (as->unicast && as->rec_fd >= 0) {
 		audit_set_pid(as->rec_fd, 0, WAIT_NO);
 		audit_close(as->rec_fd);
@@ -854,13 +835,14 @@ static void audit_fini(void *priv)
 }
 
 /* Sockets and registration are set up once: a new mode needs a restart. */
-static void audit_reload(struct vigil *v, void *priv)
+static void audit_reload(void *priv)
 {
 	struct audit_src *as = priv;
 
-	if (strcmp(as->mode, v->cfg->audit_mode))
+	if (as->mode != as->env->cfg->audit_mode)
 		log_warn("audit: audit.mode \"%s\" takes effect when vigild restarts; still \"%s\"",
-			 v->cfg->audit_mode, as->mode);
+			 config_audit_mode_name(as->env->cfg->audit_mode),
+			 config_audit_mode_name(as->mode));
 }
 
 static const int audit_caps[] = {

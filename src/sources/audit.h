@@ -4,19 +4,7 @@
 
 #include <sys/types.h>
 
-#include "sources/auditrec.h"
 #include "modules.h"
-
-/* One successful execve/execveat, published as EV_EXEC. */
-struct exec_event {
-	uint64_t serial;
-	pid_t pid, ppid;
-	uid_t uid, euid;
-	const char *exe;
-	const char *comm;
-	const char *cwd;
-	const struct auditrec_argv *argv;
-};
 
 /* Pending (incomplete) events kept at most, and how long. */
 #define AUDIT_MAX_PENDING 1024

@@ -13,57 +13,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "findings/attrs.h"
 #include "sources/binaries.h"
 #include "sources/elfjudge.h"
 #include "lib/log.h"
 #include "sources/pkg.h"
 #include "sources/proc.h"
-#include "vigil.h"
+#include "config/config.h"
+#include "lib/loop.h"
+#include "model/model.h"
 
 #define ELF_CACHE_SLOTS 8192
-/* Programs and pids remembered per finding. */
-#define MAX_USERS 8
 
 struct binaries {
-	struct vigil *v;
+	const struct vigil_env *env;
 	struct elf_cache *cache;
 	struct elf_judge *judge;
 	struct pkgdb *pkg;
 	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
 };
-
-void binaries_report(struct engine *e, enum rule_id rule,
-		     const struct binary_event *ev, const char *why)
-{
-	const struct finding *f = engine_lookup(e, rule, ev->path);
-	json_object *a = json_object_new_object();
-	char ino[32];
-
-	if (!a)
-		return;
-	snprintf(ino, sizeof(ino), "%llu", (unsigned long long)ev->ino);
-	json_object_object_add(a, "path", json_object_new_string(ev->path));
-	if (ev->deleted)
-		json_object_object_add(a, "deleted",
-				       json_object_new_boolean(1));
-	json_object_object_add(a, "inode", json_object_new_string(ino));
-	json_object_object_add(a, "package",
-			       json_object_new_string(ev->package ?
-						      ev->package : "none"));
-	json_object_object_add(a, "reason", json_object_new_string(why));
-	if (ev->verdict->is_script)
-		json_object_object_add(a, "interpreter",
-				       json_object_new_string(ev->verdict->interp));
-	json_object_object_add(a, "pid", json_object_new_int((int)ev->pid));
-	json_object_object_add(a, "programs",
-		attrs_list_add(f, "programs", json_object_new_string(ev->exe),
-			       MAX_USERS));
-	json_object_object_add(a, "pids",
-		attrs_list_add(f, "pids", json_object_new_int((int)ev->pid),
-			       MAX_USERS));
-	engine_report(e, rule, ev->path, a);
-}
 
 static void publish(struct binaries *b, const struct proc_info *pi,
 		    const struct proc_map *m)
@@ -78,7 +45,7 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 
 	/* The name picks the package (a deleted file: where it was)... */
 	ev.package = pkgdb_owner(b->pkg, m->path);
-	if (ev.package && b->v->cfg->scope == SCOPE_THIRD_PARTY) {
+	if (ev.package && b->env->cfg->scope == SCOPE_THIRD_PARTY) {
 		(*b->packaged)++;
 		return;
 	}
@@ -96,7 +63,7 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 		return;
 	}
 	(*b->published)++;
-	engine_publish(b->v->engine, EV_BINARY, &ev);
+	engine_publish(b->env->engine, EV_BINARY, &ev);
 }
 
 static void on_proc(void *data, enum engine_event type, const void *payload)
@@ -105,8 +72,8 @@ static void on_proc(void *data, enum engine_event type, const void *payload)
 	const struct proc_info *pi = payload;
 	size_t i;
 
-	if (!engine_rule_enabled(b->v->engine, RULE_NO_DEP) &&
-	    !engine_rule_enabled(b->v->engine, RULE_NO_STACK_COOKIES))
+	if (!engine_rule_enabled(b->env->engine, RULE_NO_DEP) &&
+	    !engine_rule_enabled(b->env->engine, RULE_NO_STACK_COOKIES))
 		return;
 	for (i = 0; i < pi->nmaps; i++)
 		publish(b, pi, &pi->maps[i]);
@@ -124,15 +91,15 @@ static void binaries_fini(void *priv)
 	free(b);
 }
 
-static int binaries_init(struct vigil *v, void **priv)
+static int binaries_init(const struct vigil_env *env, void **priv)
 {
 	struct binaries *b = calloc(1, sizeof(*b));
 
 	if (!b)
 		return -1;
-	b->v = v;
-	b->crashes = engine_counter(v->engine, "binaries", "analyser_crashes");
-	b->timeouts = engine_counter(v->engine, "binaries",
+	b->env = env;
+	b->crashes = engine_counter(env->engine, "binaries", "analyser_crashes");
+	b->timeouts = engine_counter(env->engine, "binaries",
 				     "analyser_timeouts");
 	/* Before capabilities are dropped, so the helper becomes nobody. */
 	b->judge = elf_judge_new(b->crashes, b->timeouts);
@@ -141,13 +108,13 @@ static int binaries_init(struct vigil *v, void **priv)
 			strerror(errno));
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS);
 	b->pkg = pkgdb_new("/var/lib/dpkg");
-	b->published = engine_counter(v->engine, "binaries", "checked");
-	b->packaged = engine_counter(v->engine, "binaries", "packaged");
-	b->unreadable = engine_counter(v->engine, "binaries", "unreadable");
+	b->published = engine_counter(env->engine, "binaries", "checked");
+	b->packaged = engine_counter(env->engine, "binaries", "packaged");
+	b->unreadable = engine_counter(env->engine, "binaries", "unreadable");
 	if (!b->judge || !b->cache || !b->pkg || !b->published ||
 	    !b->packaged || !b->unreadable || !b->crashes || !b->timeouts ||
-	    engine_subscribe(v->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
-	    engine_subscribe(v->engine, EV_MAPPING, on_proc, b) < 0) {
+	    engine_subscribe(env->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
+	    engine_subscribe(env->engine, EV_MAPPING, on_proc, b) < 0) {
 		binaries_fini(b);
 		return -1;
 	}

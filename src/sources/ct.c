@@ -18,14 +18,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sources/addr.h"
 #include "sources/ct.h"
 #include "sources/flowset.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "sources/nftcheck.h"
 #include "lib/nldump.h"
-#include "vigil.h"
+#include "config/config.h"
+#include "lib/loop.h"
+#include "model/model.h"
 
 /* recvmmsg batch: one conntrack event per datagram. */
 #define CT_BATCH 64
@@ -34,10 +35,10 @@
 #define CT_MAX_ROUNDS 16
 
 struct ct_src {
-	struct vigil *v;
+	const struct vigil_env *env;
 	struct mnl_socket *events;
-	struct mnl_socket *dump;	/* table dumps */
-	struct mnl_socket *nft;		/* the table check */
+	struct nldump *dump;		/* table dumps */
+	struct nldump *nft;		/* the table check */
 	struct loop_timer *check_timer;
 	struct loop_timer *coalesce_timer;
 	uint64_t last_wake_ms;
@@ -129,8 +130,8 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		}
 		*s->tracked = flowset_count(s->seen);
 	}
-	fe.from_local = addr_is_local(s->v->addrs, &fe.src);
-	fe.to_local = addr_is_local(s->v->addrs, &fe.server);
+	fe.from_local = model_addr_is_local(s->env->model, &fe.src);
+	fe.to_local = model_addr_is_local(s->env->model, &fe.server);
 	switch (fe.kind) {
 	case FLOW_NEW:
 		(*s->new_ctr)++;
@@ -146,8 +147,16 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		(*s->forwarded)++;
 		return MNL_CB_OK;
 	}
-	engine_publish(s->v->engine, EV_FLOW, &fe);
+	engine_publish(s->env->engine, EV_CONNTRACK, &fe);
 	return MNL_CB_OK;
+}
+
+/* An interrupted dump is read again: every flow still alive is marked. */
+static void restart_dump(void *data)
+{
+	struct ct_src *s = data;
+
+	flowset_begin(s->seen);
 }
 
 /* Read the whole table: flows that exist already, or were missed. */
@@ -164,7 +173,7 @@ static int ct_dump(struct ct_src *s)
 	nfh->version = NFNETLINK_V0;
 	nfh->res_id = 0;
 	flowset_begin(s->seen);
-	if (nldump_run(s->dump, nlh, on_ct_msg, s) < 0) {
+	if (nldump_run(s->dump, nlh, on_ct_msg, s, restart_dump) < 0) {
 		log_warn("conntrack: cannot dump the table: %m");
 		return -1;
 	}
@@ -189,7 +198,7 @@ static void set_rcvbuf(struct ct_src *s, int size)
 
 static void on_overrun(struct ct_src *s)
 {
-	uint64_t max = (uint64_t)s->v->cfg->ct_rcvbuf_max;
+	uint64_t max = (uint64_t)s->env->cfg->ct_rcvbuf_max;
 
 	(*s->overruns)++;
 	if ((uint64_t)s->rcvbuf < max) {
@@ -271,7 +280,7 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t,
 
 static void check_table(struct ct_src *s)
 {
-	const char *ns = s->v->cfg->netns;
+	const char *ns = s->env->cfg->netns;
 	int r = nftcheck_table(s->nft);
 
 	if (r < 0) {
@@ -305,14 +314,12 @@ static void on_check(struct loop *loop, struct loop_timer *t, void *data)
 static void close_sockets(struct ct_src *s)
 {
 	if (s->events) {
-		loop_del_fd(s->v->loop, mnl_socket_get_fd(s->events));
+		loop_del_fd(s->env->loop, mnl_socket_get_fd(s->events));
 		mnl_socket_close(s->events);
 		s->events = NULL;
 	}
-	if (s->dump)
-		mnl_socket_close(s->dump);
-	if (s->nft)
-		mnl_socket_close(s->nft);
+	nldump_close(s->dump);
+	nldump_close(s->nft);
 	s->dump = s->nft = NULL;
 }
 
@@ -358,27 +365,27 @@ static int counters(struct ct_src *s, struct engine *e)
 	       s->tracked && s->repeats ? 0 : -1;
 }
 
-static int ct_init(struct vigil *v, void **priv)
+static int ct_init(const struct vigil_env *env, void **priv)
 {
 	struct ct_src *s = calloc(1, sizeof(*s));
-	const char *ns = v->cfg->netns;
+	const char *ns = env->cfg->netns;
 	uint64_t start;
 	int fd, i;
 
 	if (!s)
 		return -1;
 	*priv = s;
-	s->v = v;
+	s->env = env;
 	s->table_state = -1;
 	s->buf = malloc((size_t)CT_BATCH * CT_MSG_SIZE);
 	s->ct = nfct_new();
 	s->blank = nfct_new();
 	s->seen = flowset_new();
-	s->check_timer = loop_timer_new(v->loop, on_check, s);
-	s->coalesce_timer = loop_timer_new(v->loop, on_coalesced, s);
+	s->check_timer = loop_timer_new(env->loop, on_check, s);
+	s->coalesce_timer = loop_timer_new(env->loop, on_coalesced, s);
 	if (!s->buf || !s->ct || !s->blank || !s->seen || !s->check_timer ||
 	    !s->coalesce_timer ||
-	    counters(s, v->engine) < 0) {
+	    counters(s, env->engine) < 0) {
 		log_err("conntrack: out of memory");
 		return -1;
 	}
@@ -407,11 +414,11 @@ static int ct_init(struct vigil *v, void **priv)
 		close_sockets(s);
 		return 0;
 	}
-	start = (uint64_t)v->cfg->ct_rcvbuf_max / 4;
+	start = (uint64_t)env->cfg->ct_rcvbuf_max / 4;
 	if (start > CT_RCVBUF_START)
 		start = CT_RCVBUF_START;
 	set_rcvbuf(s, (int)start);
-	if (loop_add_fd(v->loop, mnl_socket_get_fd(s->events), EPOLLIN,
+	if (loop_add_fd(env->loop, mnl_socket_get_fd(s->events), EPOLLIN,
 			on_readable, s) < 0 ||
 	    loop_timer_arm(s->check_timer, CT_TABLE_CHECK_MS,
 			   CT_TABLE_CHECK_MS) < 0) {
@@ -422,11 +429,10 @@ static int ct_init(struct vigil *v, void **priv)
 }
 
 /* Once every rule is listening: what exists already, and the table. */
-static void ct_start(struct vigil *v, void *priv)
+static void ct_start(void *priv)
 {
 	struct ct_src *s = priv;
 
-	(void)v;
 	if (!s->events)
 		return;
 	check_table(s);
@@ -434,14 +440,14 @@ static void ct_start(struct vigil *v, void *priv)
 }
 
 /* SIGHUP: check the table now (an admin may just have loaded it). */
-static void ct_reload(struct vigil *v, void *priv)
+static void ct_reload(void *priv)
 {
 	struct ct_src *s = priv;
 
 	if (!s->events)
 		return;
-	if (s->rcvbuf > v->cfg->ct_rcvbuf_max)
-		set_rcvbuf(s, (int)v->cfg->ct_rcvbuf_max);
+	if (s->rcvbuf > s->env->cfg->ct_rcvbuf_max)
+		set_rcvbuf(s, (int)s->env->cfg->ct_rcvbuf_max);
 	check_table(s);
 }
 

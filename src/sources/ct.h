@@ -5,29 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sources/addr.h"
+#include "model/events.h"
 #include "modules.h"
-
-enum flow_kind {
-	FLOW_NEW,		/* conntrack NEW event */
-	FLOW_DESTROY,		/* conntrack DESTROY event */
-	FLOW_EXISTING,		/* found by a table dump */
-};
-
-/*
- * One TCP or UDP flow, published as EV_FLOW.  src/dst are the original
- * direction as the initiator sent it; server/server_port is the reply
- * source, i.e. who really answers after any DNAT.  Flows with neither
- * end local (forwarded) are not published.
- */
-struct flow_event {
-	enum flow_kind kind;
-	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP */
-	struct net_addr src, dst, server;
-	uint16_t sport, dport, server_port;
-	bool from_local;	/* a local client made it (loopback too) */
-	bool to_local;		/* a local server answers (loopback too) */
-};
 
 /*
  * The event socket's receive buffer starts at a quarter of the cap

@@ -7,48 +7,14 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "model/events.h"
+
 /* Files larger than this are not analysed (verdict unknown). */
 #define ELF_MAX_SIZE (1024L * 1024 * 1024)
 /* Sections (symbol and string tables) larger than this are not read. */
 #define ELF_MAX_SECTION (64UL * 1024 * 1024)
 /* #! chains are followed this deep. */
 #define ELF_MAX_INTERP_DEPTH 4
-
-enum elf_tri {
-	ELF_UNKNOWN,
-	ELF_YES,
-	ELF_NO,
-};
-
-enum elf_pie {
-	PIE_UNKNOWN,
-	PIE_YES,
-	PIE_NO,
-	PIE_DSO,		/* a shared object: not applicable */
-};
-
-enum elf_relro {
-	RELRO_UNKNOWN,
-	RELRO_NONE,
-	RELRO_PARTIAL,
-	RELRO_FULL,
-};
-
-/*
- * What one file says about how it was built.  For a script, the
- * verdicts are its interpreter's and interp names it.
- */
-struct elf_verdict {
-	int is_elf;
-	int is_script;
-	char interp[PATH_MAX];
-	enum elf_tri dep;		/* YES: stack not executable */
-	enum elf_tri stack_cookies;	/* YES: built with stack protector */
-	enum elf_pie pie;
-	enum elf_relro relro;
-	char dep_reason[160];
-	char cookie_reason[160];
-};
 
 /*
  * Analyse an open file (ELF only).  Never crashes on a truncated or

@@ -20,7 +20,7 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nftcheck_table(struct mnl_socket *nl)
+int nftcheck_table(struct nldump *nl)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -37,7 +37,7 @@ int nftcheck_table(struct mnl_socket *nl)
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NFTCHECK_TABLE);
-	if (nldump_run(nl, nlh, on_table, &found) < 0) {
+	if (nldump_run(nl, nlh, on_table, &found, NULL) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return -1;

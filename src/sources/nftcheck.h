@@ -2,7 +2,7 @@
 #ifndef VIGIL_NFTCHECK_H
 #define VIGIL_NFTCHECK_H
 
-#include <libmnl/libmnl.h>
+#include "lib/nldump.h"
 
 /* The table vigil.nft creates, and where that file is installed. */
 #define NFTCHECK_FAMILY_NAME "inet"
@@ -13,6 +13,6 @@
  * whether table inet vigil exists.  Returns 1 (yes), 0 (no), or -1 with
  * errno when the kernel could not be asked.  Needs CAP_NET_ADMIN.
  */
-int nftcheck_table(struct mnl_socket *nl);
+int nftcheck_table(struct nldump *nl);
 
 #endif

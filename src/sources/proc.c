@@ -18,7 +18,9 @@
 #include "lib/fileio.h"
 #include "lib/log.h"
 #include "sources/proc.h"
-#include "vigil.h"
+#include "config/config.h"
+#include "lib/loop.h"
+#include "model/model.h"
 
 int proc_read_status(int dirfd, struct proc_info *pi)
 {
@@ -274,10 +276,9 @@ int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
 }
 
 struct proc_scan {
-	struct vigil *v;
+	const struct vigil_env *env;
 	struct loop_timer *timer;
 	uint64_t interval;
-	struct proc_table *table;
 	uint64_t *scans, *procs, *errors, *pruned, *table_full;
 };
 
@@ -317,118 +318,6 @@ out:
 	return r;
 }
 
-#define TABLE_BUCKETS 4096
-
-struct proc_table {
-	struct proc_entry *buckets[TABLE_BUCKETS];
-	size_t n;
-	unsigned int gen;
-};
-
-struct proc_table *proc_table_new(void)
-{
-	return calloc(1, sizeof(struct proc_table));
-}
-
-static void entry_free(struct proc_entry *e)
-{
-	free(e->exe);
-	free(e);
-}
-
-void proc_table_free(struct proc_table *t)
-{
-	size_t i;
-
-	if (!t)
-		return;
-	for (i = 0; i < TABLE_BUCKETS; i++) {
-		while (t->buckets[i]) {
-			struct proc_entry *e = t->buckets[i];
-
-			t->buckets[i] = e->next;
-			entry_free(e);
-		}
-	}
-	free(t);
-}
-
-const struct proc_entry *proc_table_get(const struct proc_table *t,
-					pid_t pid)
-{
-	const struct proc_entry *e;
-
-	for (e = t->buckets[(unsigned int)pid % TABLE_BUCKETS]; e; e = e->next)
-		if (e->pid == pid)
-			return e;
-	return NULL;
-}
-
-int proc_table_update(struct proc_table *t, const struct proc_info *pi)
-{
-	struct proc_entry **head = &t->buckets[(unsigned int)pi->pid %
-					       TABLE_BUCKETS];
-	struct proc_entry *e = (struct proc_entry *)proc_table_get(t, pi->pid);
-	char *exe;
-
-	if (!e) {
-		if (t->n >= PROC_MAX_PIDS) {
-			errno = ENOSPC;
-			return -1;
-		}
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return -1;
-		e->pid = pi->pid;
-		e->next = *head;
-		*head = e;
-		t->n++;
-	}
-	if (!e->exe || strcmp(e->exe, pi->exe)) {
-		exe = strdup(pi->exe);
-		if (!exe)
-			return -1;
-		free(e->exe);
-		e->exe = exe;
-	}
-	e->ruid = pi->ruid;
-	e->euid = pi->euid;
-	memcpy(e->comm, pi->comm, sizeof(e->comm));
-	e->gen = t->gen;
-	return 0;
-}
-
-size_t proc_table_count(const struct proc_table *t)
-{
-	return t->n;
-}
-
-void proc_table_scan_begin(struct proc_table *t)
-{
-	t->gen++;
-}
-
-size_t proc_table_scan_end(struct proc_table *t)
-{
-	size_t i, dropped = 0;
-
-	for (i = 0; i < TABLE_BUCKETS; i++) {
-		struct proc_entry **pp = &t->buckets[i], *e;
-
-		while ((e = *pp)) {
-			if (e->gen == t->gen) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			entry_free(e);
-			t->n--;
-			dropped++;
-		}
-	}
-	return dropped;
-}
-
 int proc_read_pid(pid_t pid, struct proc_info *pi)
 {
 	char name[16];
@@ -456,17 +345,17 @@ static void scan(struct proc_scan *ps)
 		return;
 	}
 	(*ps->scans)++;
-	proc_table_scan_begin(ps->table);
+	model_procs_scan_begin(ps->env->model);
 	while ((de = readdir(d)) && n < PROC_MAX_PIDS) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		memset(&pi, 0, sizeof(pi));
 		if (read_one(dirfd(d), de->d_name, &pi) == 0) {
 			n++;
-			if (proc_table_update(ps->table, &pi) < 0)
+			if (model_proc_update(ps->env->model, &pi) < 0)
 				(*ps->table_full)++;
 			if (pi.exe[0])
-				engine_publish(ps->v->engine, EV_PROC_SCAN,
+				engine_publish(ps->env->engine, EV_PROC_SCAN,
 					       &pi);
 		} else if (errno != ENOENT && errno != ESRCH) {
 			/* A process that exited mid-scan is no error. */
@@ -475,17 +364,8 @@ static void scan(struct proc_scan *ps)
 		proc_info_clear(&pi);
 	}
 	closedir(d);
-	*ps->pruned += proc_table_scan_end(ps->table);
+	*ps->pruned += model_procs_scan_end(ps->env->model);
 	*ps->procs = n;
-}
-
-/* Between scans, exec and mmap events keep the table current. */
-static void on_mapping(void *data, enum engine_event ev, const void *payload)
-{
-	struct proc_scan *ps = data;
-
-	if (proc_table_update(ps->table, payload) < 0)
-		(*ps->table_full)++;
 }
 
 static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
@@ -495,49 +375,46 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 
 static int arm(struct proc_scan *ps)
 {
-	ps->interval = ps->v->cfg->proc_rescan * 1000;
+	ps->interval = ps->env->cfg->proc_rescan * 1000;
 	return loop_timer_arm(ps->timer, ps->interval, ps->interval);
 }
 
 static void proc_fini(void *priv);
 
-static int proc_init(struct vigil *v, void **priv)
+static int proc_init(const struct vigil_env *env, void **priv)
 {
 	struct proc_scan *ps = calloc(1, sizeof(*ps));
 
 	if (!ps)
 		return -1;
-	ps->v = v;
-	ps->scans = engine_counter(v->engine, "proc", "scans");
-	ps->procs = engine_counter(v->engine, "proc", "processes");
-	ps->errors = engine_counter(v->engine, "proc", "errors");
-	ps->pruned = engine_counter(v->engine, "proc", "pruned");
-	ps->table_full = engine_counter(v->engine, "proc", "table_full");
-	ps->timer = loop_timer_new(v->loop, on_timer, ps);
-	ps->table = proc_table_new();
+	ps->env = env;
+	ps->scans = engine_counter(env->engine, "proc", "scans");
+	ps->procs = engine_counter(env->engine, "proc", "processes");
+	ps->errors = engine_counter(env->engine, "proc", "errors");
+	ps->pruned = engine_counter(env->engine, "proc", "pruned");
+	ps->table_full = engine_counter(env->engine, "proc", "table_full");
+	ps->timer = loop_timer_new(env->loop, on_timer, ps);
 	if (!ps->scans || !ps->procs || !ps->errors || !ps->pruned ||
-	    !ps->table_full || !ps->timer || !ps->table || arm(ps) < 0 ||
-	    engine_subscribe(v->engine, EV_MAPPING, on_mapping, ps) < 0) {
+	    !ps->table_full || !ps->timer || arm(ps) < 0) {
 		log_err("proc: %s", strerror(errno));
 		proc_fini(ps);
 		return -1;
 	}
-	v->procs = ps->table;
 	*priv = ps;
 	return 0;
 }
 
 /* The first scan runs once every module has subscribed. */
-static void proc_start(struct vigil *v, void *priv)
+static void proc_start(void *priv)
 {
 	scan(priv);
 }
 
-static void proc_reload(struct vigil *v, void *priv)
+static void proc_reload(void *priv)
 {
 	struct proc_scan *ps = priv;
 
-	if (ps->interval != v->cfg->proc_rescan * 1000)
+	if (ps->interval != ps->env->cfg->proc_rescan * 1000)
 		arm(ps);
 }
 
@@ -548,9 +425,6 @@ static void proc_fini(void *priv)
 	if (!ps)
 		return;
 	loop_timer_free(ps->timer);
-	if (ps->v->procs == ps->table)
-		ps->v->procs = NULL;
-	proc_table_free(ps->table);
 	free(ps);
 }
 

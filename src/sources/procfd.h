@@ -30,4 +30,13 @@ int procfd_resolve(uint32_t *inos, pid_t *pids, size_t *n);
 pid_t procfd_holder(const uint32_t *inos, const pid_t *pids, size_t n,
 		    uint32_t ino);
 
+struct proc_entry;
+
+/*
+ * comm and exe of pid: from pe (its process table entry, may be NULL)
+ * when that knows the exe, else from /proc.  Both are "" when unknown.
+ */
+void procfd_names(const struct proc_entry *pe, pid_t pid, char *comm,
+		  size_t commsz, char *exe, size_t exesz);
+
 #endif

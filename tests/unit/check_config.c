@@ -68,7 +68,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(c->syslog_remind, 0);
 	ck_assert_int_eq(c->proc_rescan, 60);
 	ck_assert_int_eq(c->max_findings, 10000);
-	ck_assert_str_eq(c->audit_mode, "auto");
+	ck_assert_int_eq(c->audit_mode, AUDIT_MODE_AUTO);
 	for (i = 0; i < RULE_COUNT; i++)
 		ck_assert(c->rules[i].enabled);
 	ck_assert(!c->rules[RULE_UNUSED_PORTS].include_loopback);

@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sources/addr.h"
-#include "sources/listen.h"
+#include "lib/netaddr.h"
 #include "sources/snmpconf.h"
 
 static struct net_addr A(const char *s)
@@ -52,15 +51,15 @@ START_TEST(listener_match)
 	struct net_addr v4 = A("10.0.0.1"), v4b = A("10.0.0.2");
 	struct net_addr v6 = A("fd00::1"), mapped = A("::ffff:10.0.0.1");
 
-	ck_assert(listen_addr_match(&any4, &v4));
-	ck_assert(!listen_addr_match(&any4, &v6));
-	ck_assert(listen_addr_match(&any6, &v4));	/* dual stack */
-	ck_assert(listen_addr_match(&any6, &v6));
-	ck_assert(listen_addr_match(&v4, &v4));
-	ck_assert(!listen_addr_match(&v4, &v4b));
-	ck_assert(listen_addr_match(&mapped, &v4));
-	ck_assert(listen_addr_match(&v4, &mapped));
-	ck_assert(!listen_addr_match(&v6, &v4));
+	ck_assert(net_addr_accepts(&any4, &v4));
+	ck_assert(!net_addr_accepts(&any4, &v6));
+	ck_assert(net_addr_accepts(&any6, &v4));	/* dual stack */
+	ck_assert(net_addr_accepts(&any6, &v6));
+	ck_assert(net_addr_accepts(&v4, &v4));
+	ck_assert(!net_addr_accepts(&v4, &v4b));
+	ck_assert(net_addr_accepts(&mapped, &v4));
+	ck_assert(net_addr_accepts(&v4, &mapped));
+	ck_assert(!net_addr_accepts(&v6, &v4));
 }
 END_TEST
 

@@ -12,8 +12,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sources/proc.h"
+#include "model/proctable.h"
 #include "rules/root_perms.h"
+#include "sources/perms.h"
+#include "sources/proc.h"
+
+/* What vigild does with one mapping: the facts, then the rule's verdict. */
+static int root_perms_check(const struct stat *st, const char *path,
+			    struct perm_verdict *v)
+{
+	struct perm_facts f;
+
+	if (perms_gather(st, path, &f) < 0)
+		return -1;
+	return root_perms_judge(&f, path, v);
+}
 
 static char top[64];
 

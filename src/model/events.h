@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_MODEL_EVENTS_H
+#define VIGIL_MODEL_EVENTS_H
+
+/*
+ * Every event that travels from the sources through the engine to the
+ * rules, in one place.  Payloads are plain structs, valid only during
+ * the callback; rules keep copies of what they need.  A rule sees the
+ * world only through these and the model's read-only view: it never
+ * reads the kernel, /proc or a file itself.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/netaddr.h"
+
+enum engine_event {
+	EV_CONNTRACK,		/* struct flow_event, owner not looked up (ct.c) */
+	EV_FLOW,		/* struct flow_event with its owner (owner.c) */
+	EV_LISTEN,		/* struct listen_change (model.c) */
+	EV_EXEC,		/* struct exec_event (audit.c) */
+	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
+	EV_MAPPING,		/* struct proc_info: maps re-read after an event */
+	EV_BINARY,		/* struct binary_event (binaries.c) */
+	EV_MODULE,		/* struct module_event (perms.c) */
+	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
+	EV__COUNT,
+};
+
+/* ---- processes ---- */
+
+/*
+ * One file-backed executable mapping.  The name is only for people and
+ * for looking up the owning package; verdicts are taken from the file
+ * the process really maps (proc_map_open()).
+ */
+struct proc_map {
+	char *path;		/* the name, raw bytes (see proc_resolve_maps) */
+	dev_t dev;		/* as /proc/PID/maps says */
+	ino_t ino;
+	unsigned long start, end;	/* one mapping of it; 0, 0: none */
+	bool resolved;		/* path read from map_files: exact */
+	bool deleted;		/* unlinked; path is where it was */
+};
+
+/* What a scan learned about one process; EV_PROC_SCAN, EV_MAPPING. */
+struct proc_info {
+	pid_t pid;
+	uid_t ruid, euid;
+	char comm[17];
+	char exe[PATH_MAX];	/* "" for kernel threads */
+	struct proc_map *maps;
+	size_t nmaps;
+};
+
+/* EV_EXEC: one successful execve/execveat. */
+struct exec_event {
+	pid_t pid;
+	uid_t uid, euid;
+	const char *exe;
+	const char *comm;
+};
+
+/* ---- network ---- */
+
+/* Who holds a socket; pid 0: not found (gone, or not visible). */
+struct sock_owner {
+	pid_t pid;
+	uid_t uid;		/* the socket's, from sock_diag */
+	uint32_t inode;		/* 0: the socket was not found */
+	char comm[17];
+	char exe[PATH_MAX];	/* "" when unknown */
+};
+
+enum flow_kind {
+	FLOW_NEW,		/* conntrack NEW event */
+	FLOW_DESTROY,		/* conntrack DESTROY event */
+	FLOW_EXISTING,		/* found by a table dump */
+};
+
+enum owner_state {
+	OWNER_NOT_ASKED,	/* no lookup was worth its cost */
+	OWNER_UNKNOWN,		/* looked up, not found (or throttled) */
+	OWNER_FOUND,
+};
+
+/*
+ * One TCP or UDP flow.  src/dst are the original direction as the
+ * initiator sent it; server/server_port is the reply source, i.e. who
+ * really answers after any DNAT.  Flows with neither end local
+ * (forwarded) are not published.  EV_CONNTRACK carries it as read;
+ * EV_FLOW with owner filled in for outbound flows worth a lookup, and
+ * late when the owner was found only after its program's exec came in.
+ */
+struct flow_event {
+	enum flow_kind kind;
+	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP */
+	struct net_addr src, dst, server;
+	uint16_t sport, dport, server_port;
+	bool from_local;	/* a local client made it (loopback too) */
+	bool to_local;		/* a local server answers (loopback too) */
+	bool late;
+	enum owner_state owner_state;
+	struct sock_owner owner;
+};
+
+/* A TCP socket in LISTEN, or an unconnected bound UDP socket. */
+struct listener {
+	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP */
+	struct net_addr addr;	/* bind address; "any" for a wildcard */
+	uint16_t port;
+	uint32_t inode;
+	uid_t uid;
+	pid_t pid;		/* 0: holder not found */
+	char comm[17];
+	char *exe;		/* NULL when unknown */
+	/*
+	 * snmpd only: the v1/v2c community lines of its configuration
+	 * (already masked), read once when the listener appeared; NULL
+	 * when none or not snmpd.  A JSON array of strings.
+	 */
+	struct json_object *snmp_communities;
+};
+
+/* EV_LISTEN: a listener appeared or went away. */
+struct listen_change {
+	bool added;
+	const struct listener *l;
+};
+
+/* ---- binaries ---- */
+
+enum elf_tri {
+	ELF_UNKNOWN,
+	ELF_YES,
+	ELF_NO,
+};
+
+enum elf_pie {
+	PIE_UNKNOWN,
+	PIE_YES,
+	PIE_NO,
+	PIE_DSO,		/* a shared object: not applicable */
+};
+
+enum elf_relro {
+	RELRO_UNKNOWN,
+	RELRO_NONE,
+	RELRO_PARTIAL,
+	RELRO_FULL,
+};
+
+/*
+ * What one file says about how it was built.  For a script, the
+ * verdicts are its interpreter's and interp names it.
+ */
+struct elf_verdict {
+	int is_elf;
+	int is_script;
+	char interp[PATH_MAX];
+	enum elf_tri dep;		/* YES: stack not executable */
+	enum elf_tri stack_cookies;	/* YES: built with stack protector */
+	enum elf_pie pie;
+	enum elf_relro relro;
+	char dep_reason[160];
+	char cookie_reason[160];
+};
+
+/*
+ * EV_BINARY: one running executable or executable mapping, with the
+ * build verdict of the file really mapped.
+ */
+struct binary_event {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+	const char *package;	/* owning package, NULL: third-party */
+	const struct elf_verdict *verdict;
+	pid_t pid;
+	uid_t uid;
+	const char *exe;	/* the program that runs or maps it */
+	const char *comm;
+	bool deleted;		/* unlinked: path is where it was */
+};
+
+/* ---- file permissions ---- */
+
+/* Directories above a file looked at, at most (deeper: not judged). */
+#define PERM_MAX_DEPTH 64
+
+/* Owner and mode of a file or directory, from fstat/lstat. */
+struct perm_node {
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+};
+
+/*
+ * What can change one mapped file: its own owner and mode and those of
+ * each directory above its name, parent first, up to "/".  A deleted
+ * file has no directories (ndirs 0, dirs_err 0); when its name no longer
+ * leads to the mapped file (ESTALE) or a directory cannot be read,
+ * dirs_err says so and the directories are not judged.
+ */
+struct perm_facts {
+	struct perm_node file;
+	struct perm_node dirs[PERM_MAX_DEPTH];
+	size_t ndirs;
+	int dirs_err;		/* why dirs stop short of "/"; 0: they don't */
+};
+
+/* EV_MODULE: a mapping of a process with what can change its file. */
+struct module_event {
+	const struct proc_info *pi;
+	const struct proc_map *map;
+	const struct perm_facts *facts;
+};
+
+#endif

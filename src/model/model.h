@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_MODEL_MODEL_H
+#define VIGIL_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "model/engine.h"
+#include "model/events.h"
+#include "model/proctable.h"
+
+/*
+ * What vigild knows of the watched host, with one owner: the local
+ * addresses, the listening sockets and the live processes.  Sources
+ * write it only through the functions below; everybody else reads it.
+ * Changes of the listener table are published as EV_LISTEN.
+ */
+struct model;
+
+/* At most this many local addresses are kept (more are counted). */
+#define MODEL_MAX_ADDRS 4096
+/* Listening sockets kept at most (more are counted, not kept). */
+#define MODEL_MAX_LISTENERS 8192
+
+/* NULL on ENOMEM. */
+struct model *model_new(struct engine *e);
+void model_free(struct model *m);
+
+/* ---- addresses (written by sources/addr.c) ---- */
+
+/* Replace the whole set (a complete dump); n is capped.  0 or -1. */
+int model_addrs_set(struct model *m, const struct net_addr *a, size_t n);
+void model_addr_add(struct model *m, const struct net_addr *a);
+void model_addr_del(struct model *m, const struct net_addr *a);
+/* Loopback addresses always count as local. */
+bool model_addr_is_local(const struct model *m, const struct net_addr *a);
+size_t model_addr_count(const struct model *m);
+
+/* ---- listeners (written by sources/listen.c) ---- */
+
+/*
+ * Replace the table by arr (n entries, malloc'ed, each exe and
+ * snmp_communities owned): the model takes all of it, publishes
+ * EV_LISTEN for each socket gone and then for each new one, and frees
+ * the old table.  Sockets are told apart by inode, protocol and
+ * address.
+ */
+void model_listeners_set(struct model *m, struct listener *arr, size_t n);
+/* The known listener for the same socket as l, or NULL. */
+const struct listener *model_listener_same(const struct model *m,
+					   const struct listener *l);
+/* A listener of proto on port that accepts traffic to addr, or NULL. */
+const struct listener *model_listener_find(const struct model *m, int proto,
+					   const struct net_addr *addr,
+					   uint16_t port);
+size_t model_listener_count(const struct model *m);
+const struct listener *model_listener_at(const struct model *m, size_t i);
+/* Free a listener array that was not handed to the model. */
+void model_listeners_free(struct listener *arr, size_t n);
+
+/* ---- processes (written by sources/proc.c and sources/audit.c) ---- */
+
+/* Insert or update; returns 0, -1 with errno (ENOSPC: full). */
+int model_proc_update(struct model *m, const struct proc_info *pi);
+const struct proc_entry *model_proc_get(const struct model *m, pid_t pid);
+size_t model_proc_count(const struct model *m);
+/* A full scan: entries it does not update are pruned at its end. */
+void model_procs_scan_begin(struct model *m);
+/* Returns how many dead entries were dropped. */
+size_t model_procs_scan_end(struct model *m);
+
+#endif

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Owners and modes of what root processes map, for the root-perms rule. */
+#include "build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/loop.h"
+#include "model/engine.h"
+#include "sources/perms.h"
+#include "sources/proc.h"
+
+static void node_of(const struct stat *st, struct perm_node *n)
+{
+	n->uid = st->st_uid;
+	n->gid = st->st_gid;
+	n->mode = st->st_mode;
+}
+
+int perms_gather(const struct stat *file, const char *path,
+		 struct perm_facts *f)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	memset(f, 0, sizeof(*f));
+	if (path && (path[0] != '/' || strlen(path) >= PATH_MAX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	node_of(file, &f->file);
+	if (!path)
+		return 0;
+	/* Directories by name: only while the name is this file's. */
+	if (stat(path, &st) < 0 || st.st_dev != file->st_dev ||
+	    st.st_ino != file->st_ino) {
+		f->dirs_err = ESTALE;
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (;;) {
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return 0;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (f->ndirs == PERM_MAX_DEPTH) {
+			f->dirs_err = ENAMETOOLONG;
+			return 0;
+		}
+		if (lstat(dir, &st) < 0) {
+			f->dirs_err = errno;
+			return 0;
+		}
+		node_of(&st, &f->dirs[f->ndirs++]);
+		if (!strcmp(dir, "/"))
+			return 0;
+	}
+}
+
+struct cache_entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	bool deleted;
+	uint64_t when;
+	int err;
+	struct perm_facts *facts;	/* allocated on first use */
+};
+
+struct perms_src {
+	const struct vigil_env *env;
+	struct cache_entry cache[PERMS_CACHE_SIZE];
+	uint64_t *checked, *unreadable;
+};
+
+static size_t hash_path(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h % PERMS_CACHE_SIZE;
+}
+
+/* The file process pid really maps at m, not a name. */
+static int gather_mapping(pid_t pid, const struct proc_map *m,
+			  struct perm_facts *f)
+{
+	struct stat st;
+	int fd = proc_map_open(pid, m, &st);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return perms_gather(&st, m->deleted ? NULL : m->path, f);
+}
+
+static const struct perm_facts *cached(struct perms_src *ps, pid_t pid,
+				       const struct proc_map *m)
+{
+	struct cache_entry *e = &ps->cache[hash_path(m->path)];
+	uint64_t now = loop_now_ms();
+
+	if (e->path && e->dev == m->dev && e->ino == m->ino &&
+	    e->deleted == m->deleted && now - e->when < PERMS_CACHE_TTL_MS &&
+	    !strcmp(e->path, m->path))
+		return e->err ? NULL : e->facts;
+	free(e->path);
+	e->path = strdup(m->path);
+	e->dev = m->dev;
+	e->ino = m->ino;
+	e->deleted = m->deleted;
+	e->when = now;
+	if (!e->facts)
+		e->facts = malloc(sizeof(*e->facts));
+	(*ps->checked)++;
+	if (!e->path || !e->facts)
+		e->err = ENOMEM;
+	else
+		e->err = gather_mapping(pid, m, e->facts) < 0 ? errno : 0;
+	if (e->err)
+		(*ps->unreadable)++;
+	return e->err ? NULL : e->facts;
+}
+
+static void on_proc(void *data, enum engine_event ev, const void *payload)
+{
+	struct perms_src *ps = data;
+	const struct proc_info *pi = payload;
+	struct module_event me = { .pi = pi };
+	size_t i;
+
+	(void)ev;
+	/* the rule is about root processes: nobody else's files are read */
+	if (pi->ruid != 0 && pi->euid != 0)
+		return;
+	if (!engine_rule_enabled(ps->env->engine, RULE_ROOT_PERMS))
+		return;
+	for (i = 0; i < pi->nmaps; i++) {
+		me.map = &pi->maps[i];
+		me.facts = cached(ps, pi->pid, me.map);
+		if (me.facts)
+			engine_publish(ps->env->engine, EV_MODULE, &me);
+	}
+}
+
+static void perms_fini(void *priv)
+{
+	struct perms_src *ps = priv;
+	size_t i;
+
+	if (!ps)
+		return;
+	for (i = 0; i < PERMS_CACHE_SIZE; i++) {
+		free(ps->cache[i].path);
+		free(ps->cache[i].facts);
+	}
+	free(ps);
+}
+
+static int perms_init(const struct vigil_env *env, void **priv)
+{
+	struct perms_src *ps = calloc(1, sizeof(*ps));
+
+	if (!ps)
+		return -1;
+	*priv = ps;
+	ps->env = env;
+	ps->checked = engine_counter(env->engine, "root-perms", "checks");
+	ps->unreadable = engine_counter(env->engine, "root-perms",
+					"unreadable");
+	if (!ps->checked || !ps->unreadable ||
+	    engine_subscribe(env->engine, EV_PROC_SCAN, on_proc, ps) < 0 ||
+	    engine_subscribe(env->engine, EV_MAPPING, on_proc, ps) < 0)
+		return -1;
+	return 0;
+}
+
+const struct vigil_module perms_module = {
+	.name = "perms",
+	.init = perms_init,
+	.fini = perms_fini,
+};

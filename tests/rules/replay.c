@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Replay one rule case: feed the events of CASE/events to the real
+ * engine, model and rule modules (no kernel, no root), then compare the
+ * findings with CASE/expected.  CASE/vigil.conf, when present, is the
+ * configuration; else the built-in one.  The formats are in
+ * tests/rules/README.md.  Exit 0 when they match, 1 when not (the
+ * difference on stdout), 2 on a malformed case.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/config.h"
+#include "findings/assess.h"
+#include "findings/findings.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/sbuf.h"
+#include "model/engine.h"
+#include "model/model.h"
+#include "rules/rules.h"
+
+#define MAX_TOKENS 32
+#define MAX_LISTENERS 256
+
+static const struct vigil_module *const rule_modules[] = {
+	&root_perms_module,
+	&hardening_module,
+	&client_protocols_module,
+	&server_protocols_module,
+	&unused_ports_module,
+};
+#define N_RULES (sizeof(rule_modules) / sizeof(rule_modules[0]))
+
+struct replay {
+	const char *file;
+	unsigned int line;
+	struct vigil_env env;
+	struct listener cur[MAX_LISTENERS];	/* what the model was given */
+	size_t ncur;
+};
+
+static void die(const struct replay *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+static void die(const struct replay *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "%s:%u: ", r->file, r->line);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	exit(2);
+}
+
+/* "\n", "\t", "\s" (space), "\\", "\xHH": in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+	unsigned int x;
+
+	while (*s) {
+		if (*s != '\\' || !s[1]) {
+			*o++ = *s++;
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		case 's':
+			*o++ = ' ';
+			break;
+		case 'x':
+			if (sscanf(s + 1, "%2x", &x) == 1) {
+				*o++ = (char)x;
+				s += 2;
+				break;
+			}
+			/* fall through */
+		default:
+			*o++ = *s;
+		}
+		s++;
+	}
+	*o = '\0';
+}
+
+static size_t split(char *line, char **tok)
+{
+	size_t n = 0;
+	char *save = NULL, *t;
+
+	for (t = strtok_r(line, " \t\n", &save); t && n < MAX_TOKENS;
+	     t = strtok_r(NULL, " \t\n", &save))
+		tok[n++] = t;
+	return n;
+}
+
+/* The value of key=... among tok[from..n), unescaped; NULL if absent. */
+static char *opt(char **tok, size_t n, size_t from, const char *key)
+{
+	size_t len = strlen(key), i;
+
+	for (i = from; i < n; i++) {
+		if (!strncmp(tok[i], key, len) && tok[i][len] == '=') {
+			unescape(tok[i] + len + 1);
+			return tok[i] + len + 1;
+		}
+	}
+	return NULL;
+}
+
+static bool flag(char **tok, size_t n, size_t from, const char *word)
+{
+	size_t i;
+
+	for (i = from; i < n; i++)
+		if (!strcmp(tok[i], word))
+			return true;
+	return false;
+}
+
+static long num(const struct replay *r, const char *s, const char *what,
+		long dflt)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return dflt;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || end == s)
+		die(r, "%s: not a number: %s", what, s);
+	return v;
+}
+
+static void addr_of(const struct replay *r, const char *s,
+		    struct net_addr *a)
+{
+	if (!s || net_addr_parse(s, a) < 0)
+		die(r, "not an address: %s", s ? s : "(none)");
+}
+
+static uint8_t proto_of(const struct replay *r, const char *s)
+{
+	if (!strcmp(s, "tcp"))
+		return IPPROTO_TCP;
+	if (!strcmp(s, "udp"))
+		return IPPROTO_UDP;
+	die(r, "not tcp or udp: %s", s);
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* addr ADDR: a local address of the host. */
+static void do_addr(struct replay *r, char **tok, size_t n)
+{
+	struct net_addr a;
+
+	if (n != 2)
+		die(r, "usage: addr ADDRESS");
+	addr_of(r, tok[1], &a);
+	model_addr_add(r->env.model, &a);
+}
+
+/* listen add|del tcp|udp ADDR PORT [inode= pid= uid= comm= exe= snmp=] */
+static void do_listen(struct replay *r, char **tok, size_t n)
+{
+	struct listener l = { 0 }, *arr;
+	const char *s;
+	size_t i;
+
+	if (n < 5 || (strcmp(tok[1], "add") && strcmp(tok[1], "del")))
+		die(r, "usage: listen add|del tcp|udp ADDRESS PORT [key=value...]");
+	l.proto = proto_of(r, tok[2]);
+	addr_of(r, tok[3], &l.addr);
+	l.port = (uint16_t)num(r, tok[4], "port", 0);
+	l.inode = (uint32_t)num(r, opt(tok, n, 5, "inode"), "inode",
+				(long)(l.port + 1000 * l.proto));
+	l.pid = (pid_t)num(r, opt(tok, n, 5, "pid"), "pid", 0);
+	l.uid = (uid_t)num(r, opt(tok, n, 5, "uid"), "uid", 0);
+	copy_str(l.comm, sizeof(l.comm), opt(tok, n, 5, "comm"));
+	s = opt(tok, n, 5, "exe");
+	l.exe = s ? strdup(s) : NULL;
+	s = opt(tok, n, 5, "snmp");
+	if (s) {
+		l.snmp_communities = json_object_new_array();
+		json_object_array_add(l.snmp_communities,
+				      json_object_new_string(s));
+	}
+	for (i = 0; i < r->ncur; i++)
+		if (r->cur[i].inode == l.inode && r->cur[i].proto == l.proto &&
+		    r->cur[i].port == l.port &&
+		    net_addr_eq(&r->cur[i].addr, &l.addr))
+			break;
+	if (!strcmp(tok[1], "del")) {
+		if (i == r->ncur)
+			die(r, "no such listener");
+		free(r->cur[i].exe);
+		json_object_put(r->cur[i].snmp_communities);
+		r->cur[i] = r->cur[--r->ncur];
+		free(l.exe);
+		json_object_put(l.snmp_communities);
+	} else {
+		if (i < r->ncur || r->ncur == MAX_LISTENERS)
+			die(r, "listener already there, or too many");
+		r->cur[r->ncur++] = l;
+	}
+	/* The model takes a whole new table, as from a sock_diag dump. */
+	arr = calloc(r->ncur + 1, sizeof(*arr));
+	if (!arr)
+		die(r, "out of memory");
+	for (i = 0; i < r->ncur; i++) {
+		arr[i] = r->cur[i];
+		arr[i].exe = r->cur[i].exe ? strdup(r->cur[i].exe) : NULL;
+		arr[i].snmp_communities =
+			json_object_get(r->cur[i].snmp_communities);
+	}
+	model_listeners_set(r->env.model, arr, r->ncur);
+}
+
+/*
+ * flow new|existing|destroy tcp|udp SRC SPORT DST DPORT
+ *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
+ *      comm= exe= inode=] [late]
+ * Local ends are judged against the model's addresses, as ct.c does.
+ */
+static void do_flow(struct replay *r, char **tok, size_t n)
+{
+	struct flow_event fe = { 0 };
+	const char *s;
+
+	if (n < 7)
+		die(r, "usage: flow new|existing|destroy tcp|udp SRC SPORT DST DPORT [key=value...]");
+	if (!strcmp(tok[1], "new"))
+		fe.kind = FLOW_NEW;
+	else if (!strcmp(tok[1], "existing"))
+		fe.kind = FLOW_EXISTING;
+	else if (!strcmp(tok[1], "destroy"))
+		fe.kind = FLOW_DESTROY;
+	else
+		die(r, "flow kind: %s", tok[1]);
+	fe.proto = proto_of(r, tok[2]);
+	addr_of(r, tok[3], &fe.src);
+	fe.sport = (uint16_t)num(r, tok[4], "sport", 0);
+	addr_of(r, tok[5], &fe.dst);
+	fe.dport = (uint16_t)num(r, tok[6], "dport", 0);
+	s = opt(tok, n, 7, "server");
+	if (s)
+		addr_of(r, s, &fe.server);
+	else
+		fe.server = fe.dst;
+	fe.server_port = (uint16_t)num(r, opt(tok, n, 7, "server_port"),
+				       "server_port", fe.dport);
+	fe.from_local = model_addr_is_local(r->env.model, &fe.src);
+	fe.to_local = model_addr_is_local(r->env.model, &fe.server);
+	if (!fe.from_local && !fe.to_local)
+		return;		/* forwarded: ct.c publishes nothing */
+	s = opt(tok, n, 7, "owner");
+	fe.owner_state = !s ? OWNER_NOT_ASKED :
+			 !strcmp(s, "found") ? OWNER_FOUND :
+			 !strcmp(s, "unknown") ? OWNER_UNKNOWN :
+			 (die(r, "owner: found or unknown"), OWNER_UNKNOWN);
+	fe.owner.pid = (pid_t)num(r, opt(tok, n, 7, "pid"), "pid", 0);
+	fe.owner.uid = (uid_t)num(r, opt(tok, n, 7, "uid"), "uid", 0);
+	fe.owner.inode = (uint32_t)num(r, opt(tok, n, 7, "inode"), "inode",
+				       fe.owner_state == OWNER_FOUND);
+	copy_str(fe.owner.comm, sizeof(fe.owner.comm),
+		 opt(tok, n, 7, "comm"));
+	copy_str(fe.owner.exe, sizeof(fe.owner.exe), opt(tok, n, 7, "exe"));
+	fe.late = flag(tok, n, 7, "late");
+	engine_publish(r->env.engine, EV_FLOW, &fe);
+}
+
+static enum elf_tri tri_of(const struct replay *r, const char *s)
+{
+	if (!s || !strcmp(s, "unknown"))
+		return ELF_UNKNOWN;
+	if (!strcmp(s, "yes"))
+		return ELF_YES;
+	if (!strcmp(s, "no"))
+		return ELF_NO;
+	die(r, "yes, no or unknown: %s", s);
+}
+
+/*
+ * binary path=P [package=NAME] dep=yes|no|unknown cookies=...
+ *        [dep_reason= cookie_reason= script=INTERP pid= uid= exe= comm=]
+ *        [deleted]
+ */
+static void do_binary(struct replay *r, char **tok, size_t n)
+{
+	struct elf_verdict v = { .is_elf = 1 };
+	struct binary_event ev = { .verdict = &v };
+	const char *s;
+
+	ev.path = opt(tok, n, 1, "path");
+	if (!ev.path)
+		die(r, "binary: path= is needed");
+	ev.ino = (ino_t)num(r, opt(tok, n, 1, "inode"), "inode", 1);
+	ev.package = opt(tok, n, 1, "package");
+	v.dep = tri_of(r, opt(tok, n, 1, "dep"));
+	v.stack_cookies = tri_of(r, opt(tok, n, 1, "cookies"));
+	copy_str(v.dep_reason, sizeof(v.dep_reason),
+		 opt(tok, n, 1, "dep_reason"));
+	copy_str(v.cookie_reason, sizeof(v.cookie_reason),
+		 opt(tok, n, 1, "cookie_reason"));
+	s = opt(tok, n, 1, "script");
+	if (s) {
+		v.is_script = 1;
+		copy_str(v.interp, sizeof(v.interp), s);
+	}
+	ev.pid = (pid_t)num(r, opt(tok, n, 1, "pid"), "pid", 1);
+	ev.uid = (uid_t)num(r, opt(tok, n, 1, "uid"), "uid", 0);
+	ev.exe = opt(tok, n, 1, "exe");
+	if (!ev.exe)
+		ev.exe = ev.path;
+	ev.comm = opt(tok, n, 1, "comm");
+	if (!ev.comm)
+		ev.comm = "x";
+	ev.deleted = flag(tok, n, 1, "deleted");
+	engine_publish(r->env.engine, EV_BINARY, &ev);
+}
+
+/* UID:GID:MODE (mode in octal) */
+static void node_of(const struct replay *r, const char *s,
+		    struct perm_node *nd)
+{
+	unsigned int uid, gid, mode;
+
+	if (!s || sscanf(s, "%u:%u:%o", &uid, &gid, &mode) != 3)
+		die(r, "expected UID:GID:MODE, got %s", s ? s : "(none)");
+	nd->uid = uid;
+	nd->gid = gid;
+	nd->mode = mode;
+}
+
+/*
+ * module pid= ruid= euid= exe= comm= path=P file=UID:GID:MODE
+ *        [dirs=UID:GID:MODE,... parent first] [dirs_err=ESTALE|EACCES]
+ *        [deleted]
+ */
+static void do_module(struct replay *r, char **tok, size_t n)
+{
+	struct proc_info pi = { 0 };
+	struct proc_map m = { 0 };
+	struct perm_facts f = { 0 };
+	struct module_event me = { .pi = &pi, .map = &m, .facts = &f };
+	char *dirs, *save = NULL, *d;
+	const char *s;
+
+	pi.pid = (pid_t)num(r, opt(tok, n, 1, "pid"), "pid", 1);
+	pi.ruid = (uid_t)num(r, opt(tok, n, 1, "ruid"), "ruid", 0);
+	pi.euid = (uid_t)num(r, opt(tok, n, 1, "euid"), "euid", pi.ruid);
+	copy_str(pi.exe, sizeof(pi.exe), opt(tok, n, 1, "exe"));
+	copy_str(pi.comm, sizeof(pi.comm), opt(tok, n, 1, "comm"));
+	m.path = opt(tok, n, 1, "path");
+	if (!m.path)
+		die(r, "module: path= is needed");
+	m.deleted = flag(tok, n, 1, "deleted");
+	node_of(r, opt(tok, n, 1, "file"), &f.file);
+	dirs = opt(tok, n, 1, "dirs");
+	for (d = dirs ? strtok_r(dirs, ",", &save) : NULL; d;
+	     d = strtok_r(NULL, ",", &save)) {
+		if (f.ndirs == PERM_MAX_DEPTH)
+			die(r, "too many directories");
+		node_of(r, d, &f.dirs[f.ndirs++]);
+	}
+	s = opt(tok, n, 1, "dirs_err");
+	if (s)
+		f.dirs_err = !strcmp(s, "ESTALE") ? ESTALE :
+			     !strcmp(s, "EACCES") ? EACCES :
+			     (die(r, "dirs_err: ESTALE or EACCES"), 0);
+	engine_publish(r->env.engine, EV_MODULE, &me);
+}
+
+/* run end: the collecting run completes (end-of-run rules), a new one starts. */
+static void do_run(struct replay *r, char **tok, size_t n)
+{
+	if (n != 2 || strcmp(tok[1], "end"))
+		die(r, "usage: run end");
+	if (assess_complete(r->env.assess) < 0 ||
+	    assess_start(r->env.assess, 0) < 0)
+		die(r, "run: %s", strerror(errno));
+}
+
+static void replay_events(struct replay *r, const char *path)
+{
+	static const struct {
+		const char *word;
+		void (*fn)(struct replay *, char **, size_t);
+	} verbs[] = {
+		{ "addr", do_addr }, { "listen", do_listen },
+		{ "flow", do_flow }, { "binary", do_binary },
+		{ "module", do_module }, { "run", do_run },
+	};
+	char line[8192], *tok[MAX_TOKENS];
+	FILE *f = fopen(path, "re");
+	size_t n, i;
+
+	if (!f) {
+		fprintf(stdout, "%s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	r->file = path;
+	r->line = 0;
+	while (fgets(line, sizeof(line), f)) {
+		r->line++;
+		n = split(line, tok);
+		if (!n || tok[0][0] == '#')
+			continue;
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (!strcmp(tok[0], verbs[i].word))
+				break;
+		if (i == sizeof(verbs) / sizeof(verbs[0]))
+			die(r, "unknown event: %s", tok[0]);
+		verbs[i].fn(r, tok, n);
+	}
+	fclose(f);
+}
+
+/* An attribute as the expected file writes it: strings bare, rest JSON. */
+static const char *attr_text(json_object *v)
+{
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+static void print_escaped(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == ' ')
+			fputs("\\s", stdout);
+		else if (*s == '\\')
+			fputs("\\\\", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void print_finding(const struct finding *f)
+{
+	fputs("  ", stdout);
+	fputs(f->rule->id, stdout);
+	putchar(' ');
+	print_escaped(f->asset_key);
+	printf(" count=%llu", (unsigned long long)f->count);
+	json_object_object_foreach(f->attrs, k, v) {
+		printf(" %s=", k);
+		print_escaped(attr_text(v));
+	}
+	putchar('\n');
+}
+
+/*
+ * Each line of the expected file: RULE KEY [attr=value...], count= is
+ * the number of sightings.  Every finding must be listed, and only
+ * those; the attributes listed must match.
+ */
+static int check_expected(struct replay *r, const char *path,
+			  struct findings *fs)
+{
+	char line[8192], *tok[MAX_TOKENS];
+	bool *seen = calloc(findings_count(fs) + 1, sizeof(*seen));
+	FILE *f = fopen(path, "re");
+	int bad = 0;
+	size_t n, i;
+
+	if (!f || !seen) {
+		fprintf(stdout, "%s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	r->file = path;
+	r->line = 0;
+	while (fgets(line, sizeof(line), f)) {
+		const struct rule_meta *m;
+		const struct finding *fd;
+
+		r->line++;
+		n = split(line, tok);
+		if (!n || tok[0][0] == '#')
+			continue;
+		if (n < 2)
+			die(r, "usage: RULE KEY [attr=value...]");
+		m = rule_meta_by_name(tok[0]);
+		if (!m)
+			die(r, "no rule %s", tok[0]);
+		unescape(tok[1]);
+		fd = findings_lookup(fs, m->idx, tok[1]);
+		if (!fd) {
+			printf("%s:%u: missing: %s %s\n", path, r->line,
+			       tok[0], tok[1]);
+			bad = 1;
+			continue;
+		}
+		for (i = 0; i < findings_count(fs); i++)
+			if (findings_at(fs, i) == fd)
+				seen[i] = true;
+		for (i = 2; i < n; i++) {
+			char *eq = strchr(tok[i], '=');
+			json_object *v;
+			char got[64];
+			const char *have;
+
+			if (!eq)
+				die(r, "attr=value: %s", tok[i]);
+			*eq = '\0';
+			unescape(eq + 1);
+			if (!strcmp(tok[i], "count")) {
+				snprintf(got, sizeof(got), "%llu",
+					 (unsigned long long)fd->count);
+				have = got;
+			} else if (json_object_object_get_ex(fd->attrs,
+							     tok[i], &v)) {
+				have = attr_text(v);
+			} else {
+				have = "(absent)";
+			}
+			if (strcmp(have, eq + 1)) {
+				printf("%s:%u: %s %s: %s is %s, expected %s\n",
+				       path, r->line, tok[0], tok[1], tok[i],
+				       have, eq + 1);
+				bad = 1;
+			}
+		}
+	}
+	fclose(f);
+	for (i = 0; i < findings_count(fs); i++) {
+		if (seen[i])
+			continue;
+		printf("%s: not expected:\n", path);
+		print_finding(findings_at(fs, i));
+		bad = 1;
+	}
+	free(seen);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	struct replay r = { .file = "replay" };
+	struct vigil_config *cfg = NULL;
+	void *priv[N_RULES] = { 0 };
+	struct findings *fs;
+	struct sbuf err;
+	char path[4096];
+	struct stat st;
+	int bad;
+	size_t i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s CASE-DIRECTORY\n", argv[0]);
+		return 2;
+	}
+	log_open(1, LOG_DAEMON);
+	sbuf_init(&err);
+	snprintf(path, sizeof(path), "%s/vigil.conf", argv[1]);
+	if ((stat(path, &st) == 0 ? config_load_file(path, &cfg, &err) :
+	     config_load_default(&cfg, &err)) < 0) {
+		printf("%s\n", sbuf_str(&err));
+		return 2;
+	}
+	sbuf_free(&err);
+	r.env.cfg = cfg;
+	r.env.loop = loop_new();
+	fs = findings_new((size_t)cfg->max_findings, NULL, NULL);
+	r.env.assess = fs && r.env.loop ?
+		       assess_new(r.env.loop, fs, NULL, NULL) : NULL;
+	r.env.engine = r.env.assess ? engine_new(cfg, fs, r.env.assess) :
+				      NULL;
+	r.env.model = r.env.engine ? model_new(r.env.engine) : NULL;
+	if (!r.env.model || assess_start(r.env.assess, 0) < 0) {
+		printf("cannot set up: %s\n", strerror(errno));
+		return 2;
+	}
+	for (i = 0; i < N_RULES; i++) {
+		if (rule_modules[i]->init(&r.env, &priv[i]) < 0) {
+			printf("%s: cannot start\n", rule_modules[i]->name);
+			return 2;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/events", argv[1]);
+	replay_events(&r, path);
+	snprintf(path, sizeof(path), "%s/expected", argv[1]);
+	bad = check_expected(&r, path, fs);
+	if (bad) {
+		printf("%s: the findings were:\n", argv[1]);
+		for (i = 0; i < findings_count(fs); i++)
+			print_finding(findings_at(fs, i));
+	}
+	for (i = 0; i < N_RULES; i++)
+		if (rule_modules[i]->fini && priv[i])
+			rule_modules[i]->fini(priv[i]);
+	for (i = 0; i < r.ncur; i++) {
+		free(r.cur[i].exe);
+		json_object_put(r.cur[i].snmp_communities);
+	}
+	model_free(r.env.model);
+	engine_free(r.env.engine);
+	assess_free(r.env.assess);
+	findings_free(fs);
+	loop_free(r.env.loop);
+	config_free(cfg);
+	return bad;
+}
