@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 replay=${REPLAY:-tests/rules/replay}
 [ -x "$replay" ] || { echo "no $replay: build with make check" >&2; exit 99; }
 pass=0 fail=0
-for d in "$here"/[0-9][0-9][0-9][0-9]-*/; do
+for d in "$here"/cases/[0-9][0-9][0-9][0-9]-*/; do
 	d=${d%/}
 	name=$(basename "$d")
 	if out=$("$replay" "$d" 2>"${TMPDIR:-/tmp}/replay.$$.err"); then
