@@ -71,6 +71,13 @@ bool net_addr_is_any(const struct net_addr *a)
 	return !memcmp(a->a, zero, addr_len(a->family));
 }
 
+void net_addr_set(struct net_addr *a, uint8_t family, const void *raw)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	memcpy(a->a, raw, addr_len(family));
+}
+
 int net_addr_parse(const char *s, struct net_addr *a)
 {
 	memset(a, 0, sizeof(*a));

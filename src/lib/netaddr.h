@@ -19,6 +19,8 @@ const char *net_addr_str(const struct net_addr *a, char *buf, size_t len);
 /* "1.2.3.4:80" or "[::1]:80" */
 const char *net_endpoint_str(const struct net_addr *a, uint16_t port,
 			     char *buf, size_t len);
+/* family's raw bytes (4 or 16, network order, as the kernel gives them). */
+void net_addr_set(struct net_addr *a, uint8_t family, const void *raw);
 /* Parse "1.2.3.4" or "::1" into a; returns 0, or -1 if not an address. */
 int net_addr_parse(const char *s, struct net_addr *a);
 bool net_addr_eq(const struct net_addr *x, const struct net_addr *y);

@@ -63,8 +63,7 @@ static int on_addr_msg(const struct nlmsghdr *nlh, void *data)
 	use = local ? local : address;
 	if (!use || mnl_attr_get_payload_len(use) != addr_len(ifa->ifa_family))
 		return MNL_CB_OK;
-	a.family = ifa->ifa_family;
-	memcpy(a.a, mnl_attr_get_payload(use), addr_len(a.family));
+	net_addr_set(&a, ifa->ifa_family, mnl_attr_get_payload(use));
 	if (t->dumping) {
 		/* a dump lists addresses that exist: only NEWADDR */
 		if (nlh->nlmsg_type == RTM_NEWADDR &&

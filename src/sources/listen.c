@@ -44,14 +44,6 @@ struct listen_src {
 
 static const int listen_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
 
-static void diag_addr(uint8_t family, const __be32 *raw,
-		      struct net_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	memcpy(out->a, raw, family == AF_INET6 ? 16 : 4);
-}
-
 /* A dump answer: one socket. */
 static int on_listener(const struct nlmsghdr *nlh, void *data)
 {
@@ -83,7 +75,7 @@ static int on_listener(const struct nlmsghdr *nlh, void *data)
 	l = &t->next[t->nnext++];
 	memset(l, 0, sizeof(*l));
 	l->proto = m->idiag_state == TCP_LISTEN ? IPPROTO_TCP : IPPROTO_UDP;
-	diag_addr(m->idiag_family, m->id.idiag_src, &l->addr);
+	net_addr_set(&l->addr, m->idiag_family, m->id.idiag_src);
 	l->port = ntohs(m->id.idiag_sport);
 	l->inode = m->idiag_inode;
 	l->uid = m->idiag_uid;

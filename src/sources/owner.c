@@ -95,14 +95,6 @@ static bool budget_ok(struct owner_stage *o)
 	return true;
 }
 
-static void diag_addr(uint8_t family, const __be32 *raw,
-		      struct net_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	memcpy(out->a, raw, family == AF_INET6 ? 16 : 4);
-}
-
 /* A lookup answer: the socket whose local end is the flow's. */
 static int on_sock(const struct nlmsghdr *nlh, void *data)
 {
@@ -115,7 +107,7 @@ static int on_sock(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (ntohs(m->id.idiag_sport) != o->want_port)
 		return MNL_CB_OK;
-	diag_addr(m->idiag_family, m->id.idiag_src, &a);
+	net_addr_set(&a, m->idiag_family, m->id.idiag_src);
 	if (!net_addr_accepts(&a, o->want_src))
 		return MNL_CB_OK;
 	o->want->inode = m->idiag_inode;
