@@ -149,12 +149,12 @@ static bool is_snmpd(const struct listener *l)
 	return !strcmp(l->comm, "snmpd") || (base && !strcmp(base, "/snmpd"));
 }
 
-/* snmpd's v1/v2c community lines, read once per new snmpd socket. */
+/* snmpd's v1/v2c community lines, for a new snmpd socket. */
 static void read_snmp(struct listener *l)
 {
 	json_object *arr;
 
-	if (!l->pid || l->snmp_communities || !is_snmpd(l))
+	if (!l->pid || !is_snmpd(l))
 		return;
 	arr = json_object_new_array();
 	if (arr && snmpconf_communities(l->pid, arr) > 0)
@@ -202,8 +202,10 @@ int listen_refresh(struct listen_src *t, bool on_demand)
 		l->snmp_communities = json_object_get(old->snmp_communities);
 	}
 	resolve_new(t);
+	/* new sockets only: one without communities is not read again */
 	for (i = 0; i < t->nnext; i++)
-		read_snmp(&t->next[i]);
+		if (!model_listener_same(t->env->model, &t->next[i]))
+			read_snmp(&t->next[i]);
 	/* The model takes the array; the next refresh starts a new one. */
 	model_listeners_set(t->env->model, t->next, t->nnext);
 	t->next = NULL;
