@@ -27,6 +27,7 @@ enum engine_event {
 	EV_BINARY,		/* struct binary_event (binaries.c) */
 	EV_MODULE,		/* struct module_event (perms.c) */
 	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
+	EV_CONNECT,		/* struct connect_event (audit.c) */
 	EV__COUNT,
 };
 
@@ -66,6 +67,24 @@ struct exec_event {
 
 /* ---- network ---- */
 
+/*
+ * EV_CONNECT: a process called connect(), or sent to an explicit
+ * address, with an AF_INET or AF_INET6 destination, as the audit
+ * record of that very syscall says: who made a flow, taken from the
+ * kernel at the moment of use.  Success or not (a non-blocking
+ * connect() "fails" with EINPROGRESS, and has sent its SYN).
+ */
+struct connect_event {
+	pid_t pid;
+	uid_t uid, euid;
+	const char *exe;	/* the kernel's path of the program */
+	const char *comm;
+	struct net_addr dst;	/* as conntrack shows it (v4-mapped: v4) */
+	uint16_t dport;
+	int fd;			/* the socket, in pid */
+	bool is_connect;	/* connect(), else an addressed send */
+};
+
 /* Who holds a socket; pid 0: not found (gone, or not visible). */
 struct sock_owner {
 	pid_t pid;
@@ -94,6 +113,8 @@ enum owner_state {
  * (forwarded) are not published.  EV_CONNTRACK carries it as read;
  * EV_FLOW with owner filled in for outbound flows worth a lookup, and
  * late when the owner was found only after its program's exec came in.
+ * An owner is OWNER_FOUND only with its program's path (exe): a
+ * process is never named by its comm alone, which it sets itself.
  */
 struct flow_event {
 	enum flow_kind kind;
@@ -102,6 +123,12 @@ struct flow_event {
 	uint16_t sport, dport, server_port;
 	bool from_local;	/* a local client made it (loopback too) */
 	bool to_local;		/* a local server answers (loopback too) */
+	/*
+	 * FLOW_EXISTING only: found by the dump at start, so state, not a
+	 * new use (a later dump's unseen flows are missed new ones).
+	 */
+	bool at_start;
+	bool closing;		/* TCP past ESTABLISHED (FIN_WAIT..CLOSE) */
 	bool late;
 	enum owner_state owner_state;
 	struct sock_owner owner;

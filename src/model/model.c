@@ -23,6 +23,7 @@ struct model {
 	struct proc_table *procs;
 	uint64_t *addr_count, *addr_dropped;
 	uint64_t *listen_count;
+	bool connect_audit;
 };
 
 struct model *model_new(struct engine *e)
@@ -233,4 +234,14 @@ void model_procs_scan_begin(struct model *m)
 size_t model_procs_scan_end(struct model *m)
 {
 	return proc_table_scan_end(m->procs);
+}
+
+void model_set_connect_audit(struct model *m, bool on)
+{
+	m->connect_audit = on;
+}
+
+bool model_connect_audit(const struct model *m)
+{
+	return m->connect_audit;
 }

@@ -70,4 +70,12 @@ void model_procs_scan_begin(struct model *m);
 /* Returns how many dead entries were dropped. */
 size_t model_procs_scan_end(struct model *m);
 
+/*
+ * Whether audit records of connect() and addressed sends reach vigild
+ * (EV_CONNECT): then a flow's owner is the one the kernel named, and
+ * the owner stage waits briefly for it.  Set by the audit source.
+ */
+void model_set_connect_audit(struct model *m, bool on);
+bool model_connect_audit(const struct model *m);
+
 #endif

@@ -42,13 +42,16 @@ struct pending {
 	int have_syscall;
 	char syscall[32];
 	int success;
-	unsigned long long a2;
+	unsigned long long a0, a2;
 	pid_t pid;
 	uid_t uid, euid;
 	char exe[PATH_MAX];
 	char comm[64];
 	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
 	int nfiles;
+	bool have_saddr;	/* an AF_INET/6 SOCKADDR record came */
+	struct net_addr saddr;
+	uint16_t sport;
 	struct pending *hnext;
 	struct pending *prev, *next;	/* age order */
 };
@@ -75,6 +78,7 @@ struct audit_src {
 	int enabled_by_us;
 	uint32_t old_backlog;	/* restored at exit when non-zero */
 	int rules_installed;
+	int connect_rules;	/* connect() is audited */
 	struct mnl_socket *mc;
 	struct pending *buckets[N_BUCKETS];
 	struct pending *oldest, *newest;
@@ -85,7 +89,7 @@ struct audit_src {
 	struct loop_timer *flush_timer, *check_timer, *readd_timer;
 	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
 		 *enobufs, *readded, *malformed, *incomplete, *unicast_ctr,
-		 *table_full;
+		 *table_full, *connects;
 	char *buf;
 	size_t bufsz;
 };
@@ -136,8 +140,8 @@ static int rule_op(int fd, size_t i, int add)
 	rc = add_pair(&r, audit_rule_set[i].arch);
 	for (k = 0; rc == 0 && audit_rule_set[i].syscalls[k]; k++)
 		rc = audit_rule_syscallbyname_data(r, audit_rule_set[i].syscalls[k]);
-	if (rc == 0 && audit_rule_set[i].filter)
-		rc = add_pair(&r, audit_rule_set[i].filter);
+	for (k = 0; rc == 0 && audit_rule_set[i].filters[k]; k++)
+		rc = add_pair(&r, audit_rule_set[i].filters[k]);
 	if (rc == 0)
 		rc = add_key(&r, "vigil");
 	if (rc != 0) {
@@ -151,7 +155,20 @@ static int rule_op(int fd, size_t i, int add)
 	return rc < 0 ? rc : 0;
 }
 
-/* Returns how many rules had to be added; -1 if none could be. */
+static bool rule_has(size_t i, const char *syscall)
+{
+	int k;
+
+	for (k = 0; audit_rule_set[i].syscalls[k]; k++)
+		if (!strcmp(audit_rule_set[i].syscalls[k], syscall))
+			return true;
+	return false;
+}
+
+/*
+ * Returns how many rules had to be added; -1 if none could be.  Notes
+ * whether connect() is audited (a kernel before 5.3 has no saddr_fam).
+ */
 static int install_rules(struct audit_src *as)
 {
 	int added = 0, ok = 0, rc;
@@ -161,6 +178,8 @@ static int install_rules(struct audit_src *as)
 		rc = rule_op(as->mgmt_fd, i, 1);
 		if (rc == 0)
 			added++;
+		if ((rc == 0 || rc == -EEXIST) && rule_has(i, "connect"))
+			as->connect_rules = 1;
 		if (rc == 0 || rc == -EEXIST)
 			ok++;
 		else if (rc != -EINVAL)
@@ -310,6 +329,28 @@ static void mark_dirty(struct audit_src *as, const struct pending *p,
 		loop_timer_arm(as->batch_timer, AUDIT_BATCH_MS, 0);
 }
 
+static bool is_connect_call(const char *sc)
+{
+	return !strcmp(sc, "connect") || !strcmp(sc, "sendto") ||
+	       !strcmp(sc, "sendmsg") || !strcmp(sc, "sendmmsg") ||
+	       !strcmp(sc, "socketcall");
+}
+
+/* Who made a network flow, as the kernel saw it at the syscall. */
+static void publish_connect(struct audit_src *as, const struct pending *p)
+{
+	struct connect_event ev = {
+		.pid = p->pid, .uid = p->uid, .euid = p->euid,
+		.exe = p->exe, .comm = p->comm,
+		.dst = p->saddr, .dport = p->sport,
+		.fd = p->a0 <= INT32_MAX ? (int)p->a0 : -1,
+		.is_connect = !strcmp(p->syscall, "connect"),
+	};
+
+	(*as->connects)++;
+	engine_publish(as->env->engine, EV_CONNECT, &ev);
+}
+
 /* Publish what the event tells: an exec, and the mappings to check. */
 static void complete(struct audit_src *as, struct pending *p)
 {
@@ -317,6 +358,11 @@ static void complete(struct audit_src *as, struct pending *p)
 
 	unlink_pending(as, p);
 	(*as->events)++;
+	if (p->have_syscall && p->have_saddr && is_connect_call(p->syscall)) {
+		/* success or not: a non-blocking connect() sent its SYN */
+		publish_connect(as, p);
+		goto out;
+	}
 	is_exec = !strcmp(p->syscall, "execve") ||
 		  !strcmp(p->syscall, "execveat");
 	is_mmap = (!strcmp(p->syscall, "mmap") ||
@@ -401,6 +447,8 @@ static void on_syscall(struct pending *p, const char *b, size_t n)
 	p->have_syscall = 1;
 	p->success = auditrec_str(b, n, "success", res, sizeof(res)) > 0 &&
 		     !strcmp(res, "yes");
+	if (auditrec_num(b, n, "a0", 16, &v) == 0)
+		p->a0 = v;
 	if (auditrec_num(b, n, "a2", 16, &v) == 0)
 		p->a2 = v;
 	if (auditrec_num(b, n, "pid", 10, &v) == 0)
@@ -470,7 +518,8 @@ static void on_record(struct audit_src *as, int type, const char *text,
 		return;
 	}
 	/* argv, cwd and the rest: nothing reads them */
-	if (type != AUDIT_SYSCALL && type != AUDIT_PATH && type != AUDIT_EOE)
+	if (type != AUDIT_SYSCALL && type != AUDIT_PATH &&
+	    type != AUDIT_SOCKADDR && type != AUDIT_EOE)
 		return;
 	p = get_pending(as, h.serial);
 	if (!p)
@@ -481,6 +530,10 @@ static void on_record(struct audit_src *as, int type, const char *text,
 		break;
 	case AUDIT_PATH:
 		on_path(p, body, len);
+		break;
+	case AUDIT_SOCKADDR:
+		p->have_saddr = auditrec_sockaddr(body, len, &p->saddr,
+						  &p->sport) == 0;
 		break;
 	case AUDIT_EOE:
 		complete(as, p);
@@ -706,12 +759,13 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->incomplete = engine_counter(e, "audit", "incomplete");
 	as->unicast_ctr = engine_counter(e, "audit", "unicast");
 	as->table_full = engine_counter(e, "proc", "table_full");
+	as->connects = engine_counter(e, "audit", "connects");
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
 	as->check_timer = loop_timer_new(env->loop, on_check, as);
 	as->readd_timer = loop_timer_new(env->loop, on_readd, as);
 	as->batch_timer = loop_timer_new(env->loop, on_batch, as);
 	if (!as->buf || !as->records || !as->events || !as->execs ||
-	    !as->table_full ||
+	    !as->table_full || !as->connects ||
 	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
 	    !as->readded || !as->malformed || !as->incomplete ||
 	    !as->unicast_ctr || !as->flush_timer || !as->check_timer ||
@@ -784,10 +838,14 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		log_err("audit: %s", strerror(errno));
 		return -1;
 	}
-	if (install_rules(as) < 0)
+	if (install_rules(as) < 0) {
 		log_warn("audit: no rule could be installed; new programs are seen at the next /proc rescan only");
-	else
+	} else {
 		as->rules_installed = 1;
+		model_set_connect_audit(env->model, as->connect_rules);
+		if (!as->connect_rules)
+			log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
+	}
 	log_info("audit: reading records %s",
 		 as->unicast ? "as the audit daemon (no other was registered)" :
 			       "from the multicast group beside the audit daemon");
@@ -800,6 +858,7 @@ static void audit_fini(void *priv)
 
 	if (!as)
 		return;
+	model_set_connect_audit(as->env->model, false);
 	if (as->mgmt_fd >= 0) {
 		if (as->rules_installed)
 			remove_rules(as);

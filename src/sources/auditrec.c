@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "sources/auditrec.h"
@@ -167,6 +168,41 @@ int auditrec_num(const char *body, size_t len, const char *name, int base,
 		return -1;
 	*out = strtoull(buf, &end, base);
 	return *end ? -1 : 0;
+}
+
+int auditrec_sockaddr(const char *body, size_t len, struct net_addr *addr,
+		      uint16_t *port)
+{
+	/* sockaddr_in6 is the largest read: 28 bytes */
+	uint8_t sa[28];
+	sa_family_t fam;
+	const char *v;
+	size_t vlen, i, n;
+	struct net_addr raw;
+
+	if (auditrec_raw(body, len, "saddr", &v, &vlen) < 0 ||
+	    vlen % 2 || vlen < 2 * sizeof(fam))
+		return -1;
+	n = vlen / 2 < sizeof(sa) ? vlen / 2 : sizeof(sa);
+	for (i = 0; i < n; i++) {
+		int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		sa[i] = (uint8_t)(hi << 4 | lo);
+	}
+	/* the record is the kernel's copy of the struct: host order */
+	memcpy(&fam, sa, sizeof(fam));
+	if (fam == AF_INET && n >= 8) {
+		net_addr_set(&raw, AF_INET, sa + 4);
+	} else if (fam == AF_INET6 && n >= 24) {
+		net_addr_set(&raw, AF_INET6, sa + 8);
+	} else {
+		return -1;
+	}
+	net_addr_unmap(&raw, addr);
+	*port = (uint16_t)(sa[2] << 8 | sa[3]);
+	return 0;
 }
 
 void auditrec_argv_init(struct auditrec_argv *a)

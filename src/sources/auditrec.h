@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/netaddr.h"
 #include "lib/sbuf.h"
 
 /*
@@ -53,6 +54,15 @@ int auditrec_str(const char *body, size_t len, const char *name, char *out,
 /* A numeric field (decimal, or hex with base 16); -1 when absent. */
 int auditrec_num(const char *body, size_t len, const char *name, int base,
 		 unsigned long long *out);
+
+/*
+ * The "saddr=" hex of a SOCKADDR record, when it holds an AF_INET or
+ * AF_INET6 socket address: its address (a v4-mapped v6 one as v4, as
+ * conntrack shows it) and port.  Returns 0, or -1 when absent,
+ * malformed, too short for its family, or of another family.
+ */
+int auditrec_sockaddr(const char *body, size_t len, struct net_addr *addr,
+		      uint16_t *port);
 
 /*
  * EXECVE records of one event, in order: "argc=N a0=.. a1=.." and, for

@@ -13,8 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const fields[] = {
 		"arch", "syscall", "success", "a2", "pid", "ppid", "uid",
 		"euid", "exe", "comm", "cwd", "op", "key", "item", "inode",
-		"dev", "name",
+		"dev", "name", "a0", "saddr",
 	};
+	struct net_addr sa;
+	uint16_t port;
 	struct auditrec_argv argv;
 	struct auditrec_hdr h;
 	unsigned long long n;
@@ -37,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		auditrec_num(body, len, fields[i], 10, &n);
 		auditrec_num(body, len, fields[i], 16, &n);
 	}
+	auditrec_sockaddr(body, len, &sa, &port);
 	auditrec_argv_init(&argv);
 	auditrec_argv_add(&argv, body, len);
 	auditrec_argv_add(&argv, body, len);

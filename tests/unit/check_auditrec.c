@@ -235,6 +235,42 @@ START_TEST(prefixes)
 }
 END_TEST
 
+/* SOCKADDR records: what connect() and sendto() were given. */
+START_TEST(sockaddr)
+{
+	struct net_addr a, want;
+	uint16_t port;
+	char buf[NET_ADDR_STRLEN];
+	const char *v4 = "saddr=020000507F0000010000000000000000";
+	const char *v6 = "saddr=0A000050000000000000000000000000000000000000000100000000";
+	const char *mapped = "saddr=0A001F900000000000000000000000000000FFFFC000020900000000";
+	const char *unix_ = "saddr=01002F746D702F736F636B";
+	const char *bad[] = {
+		"saddr=0200005", "saddr=0200", "saddr=0A00005000000000",
+		"saddr=02000050ZZ000001", "nosaddr=020000507F000001", "",
+	};
+	size_t i;
+
+	ck_assert_int_eq(auditrec_sockaddr(v4, strlen(v4), &a, &port), 0);
+	ck_assert_uint_eq(port, 80);
+	ck_assert_str_eq(net_addr_str(&a, buf, sizeof(buf)), "127.0.0.1");
+	ck_assert_int_eq(auditrec_sockaddr(v6, strlen(v6), &a, &port), 0);
+	ck_assert_str_eq(net_addr_str(&a, buf, sizeof(buf)), "::1");
+	ck_assert_int_eq(auditrec_sockaddr(mapped, strlen(mapped), &a, &port),
+			 0);
+	ck_assert_uint_eq(port, 8080);
+	ck_assert_int_eq(net_addr_parse("192.0.2.9", &want), 0);
+	ck_assert(net_addr_eq(&a, &want));
+	ck_assert_int_eq(auditrec_sockaddr(unix_, strlen(unix_), &a, &port),
+			 -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(auditrec_sockaddr(bad[i], strlen(bad[i]), &a,
+						   &port), -1);
+	/* bounded by the length given, not the string */
+	ck_assert_int_eq(auditrec_sockaddr(v4, 10, &a, &port), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auditrec");
@@ -248,6 +284,7 @@ int main(void)
 	tcase_add_test(tc, execve_bounds);
 	tcase_add_test(tc, prefixes);
 	tcase_add_test(tc, unterminated_quote_at_end);
+	tcase_add_test(tc, sockaddr);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
