@@ -4,7 +4,10 @@
  * with a clear-text protocol.  A flow counts when it goes from a local
  * address to a catalog port, or when a known insecure client program
  * made it (any port).  The flow comes with its owner, when one was
- * worth looking up (sources/owner.c).
+ * worth looking up (sources/owner.c).  A program is named by its path
+ * only: a comm is the process's to choose.  Flows that existed when
+ * vigild started are state, not new uses: they add to a finding
+ * (creating it when their program is known) but count no connection.
  */
 #include "build.h"
 
@@ -37,8 +40,8 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	const struct sock_owner *o = &fe->owner;
 	enum rule_id rule = pe->class == PROTO_LOGIN ? RULE_CLIENT_LOGIN :
 						       RULE_CLIENT_GENERAL;
-	const char *prog = o->exe[0] ? o->exe : (o->comm[0] ? o->comm :
-							       "unknown");
+	bool found = fe->owner_state == OWNER_FOUND && o->exe[0];
+	const char *prog = found ? o->exe : "unknown";
 	char key[PATH_MAX + 160], ep[NET_ADDR_STRLEN];
 	json_object *a = json_object_new_object();
 	json_object *eps = json_object_new_array();
@@ -56,12 +59,12 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 			fe->proto == IPPROTO_TCP ? "tcp" : "udp"));
 	json_object_object_add(a, "program", json_object_new_string(prog));
 	json_object_object_add(a, "matched_by", json_object_new_string(how));
-	if (o->pid) {
+	if (found && o->pid) {
 		json_object_object_add(a, "pid", json_object_new_int(o->pid));
 		json_object_object_add(a, "comm",
 				       json_object_new_string(o->comm));
 	}
-	if (o->inode)
+	if (found || o->inode)
 		json_object_object_add(a, "uid",
 				       json_object_new_int64(o->uid));
 	net_endpoint_str(&fe->dst, fe->dport, ep, sizeof(ep));
@@ -72,8 +75,9 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	json_object_object_add(a, "remote_endpoints", eps);
 	net_addr_str(&fe->src, ep, sizeof(ep));
 	json_object_object_add(a, "local_address", json_object_new_string(ep));
-	/* the store adds it up */
-	json_object_object_add(a, "connections", json_object_new_int64(1));
+	/* the store adds it up; a flow older than vigild is no new one */
+	json_object_object_add(a, "connections",
+			       json_object_new_int64(fe->at_start ? 0 : 1));
 	json_object_object_add(a, "replacement",
 			       json_object_new_string(pe->replacement));
 	(*c->matched)++;
@@ -88,6 +92,10 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 
 	(void)type;
 	if (fe->kind == FLOW_DESTROY || !fe->from_local)
+		return;
+	/* at start: only what is still open and whose program is known */
+	if (fe->at_start && (fe->closing || fe->owner_state != OWNER_FOUND ||
+			     !fe->owner.exe[0]))
 		return;
 	pe = proto_by_port(c->env->cfg->catalog, fe->proto, fe->dport);
 	if (pe && !(pe->use & PROTO_USE_CLIENT))

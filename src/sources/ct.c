@@ -11,7 +11,9 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_compat.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -49,6 +51,7 @@ struct ct_src {
 	struct iovec iov[CT_BATCH];
 	int rcvbuf;
 	int table_state;		/* -1 unknown, 0 missing, 1 present */
+	bool starting;			/* the dump at start is being read */
 	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
 	uint64_t *truncated, *table_missing, *deferred, *unavailable;
@@ -81,6 +84,10 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 	uint8_t family;
 	int type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 
+	/* all but the owner's path buffer, which owner.c fills */
+	memset(&fe, 0, offsetof(struct flow_event, owner));
+	memset(&fe.owner, 0, offsetof(struct sock_owner, exe));
+	fe.owner.exe[0] = '\0';
 	if (type == IPCTNL_MSG_CT_NEW)
 		fe.kind = (nlh->nlmsg_flags & NLM_F_CREATE) ? FLOW_NEW :
 							       FLOW_EXISTING;
@@ -130,6 +137,11 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		}
 		*s->tracked = flowset_count(s->seen);
 	}
+	fe.at_start = fe.kind == FLOW_EXISTING && s->starting;
+	fe.closing = fe.proto == IPPROTO_TCP &&
+		     nfct_attr_is_set(s->ct, ATTR_TCP_STATE) &&
+		     nfct_get_attr_u8(s->ct, ATTR_TCP_STATE) >=
+			     TCP_CONNTRACK_FIN_WAIT;
 	fe.from_local = model_addr_is_local(s->env->model, &fe.src);
 	fe.to_local = model_addr_is_local(s->env->model, &fe.server);
 	switch (fe.kind) {
@@ -436,7 +448,9 @@ static void ct_start(void *priv)
 	if (!s->events)
 		return;
 	check_table(s);
+	s->starting = true;
 	ct_dump(s);
+	s->starting = false;
 }
 
 /* SIGHUP: check the table now (an admin may just have loaded it). */

@@ -7,14 +7,18 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/nldump.h"
 #include "model/model.h"
+#include "sources/connjoin.h"
 #include "sources/owner.h"
 #include "sources/procfd.h"
 
@@ -23,8 +27,23 @@ struct recent_flow {
 	uint64_t ms;		/* 0: empty or already placed */
 };
 
+/* A flow waiting for the audit record of its connect(). */
+struct parked {
+	struct flow_event fe;
+	uint64_t arrived;
+	uint32_t inode;		/* its socket; 0: unknown */
+	bool inode_asked;
+	struct parked *prev, *next;
+};
+
 struct owner_stage {
 	const struct vigil_env *env;
+	struct conn_join *join;
+	struct parked *pool;		/* OWNER_PARKED of them */
+	struct parked *free_list;	/* through next */
+	struct parked *first, *last;	/* waiting, in arrival order */
+	size_t nparked;
+	struct loop_timer *tick;
 	struct nldump *nl;		/* NULL: sock_diag unavailable */
 	pid_t pids[OWNER_MAX_PIDS];	/* running a client program */
 	size_t npids;
@@ -38,6 +57,7 @@ struct owner_stage {
 	uint16_t want_port;
 	bool found;
 	uint64_t *lookups, *unknown, *throttled, *late;
+	uint64_t *joined, *fallback, *ambiguous, *intents_lost;
 };
 
 static const int owner_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
@@ -204,9 +224,10 @@ static int find_owner(struct owner_stage *o, const struct flow_event *fe,
 	if (pid <= 0)
 		return pid < 0 ? -1 : 0;
 	out->pid = pid;
-	procfd_names(model_proc_get(o->env->model, pid), pid, out->comm,
-		     sizeof(out->comm), out->exe, sizeof(out->exe));
-	return 1;
+	/* never a program named by its comm alone: that is unknown */
+	return procfd_names(model_proc_get(o->env->model, pid), pid,
+			    out->comm, sizeof(out->comm), out->exe,
+			    sizeof(out->exe)) ? 1 : 0;
 }
 
 static void remember(struct owner_stage *o, const struct flow_event *fe)
@@ -248,37 +269,241 @@ static bool owners_wanted(const struct owner_stage *o)
 	       engine_rule_enabled(o->env->engine, RULE_CLIENT_GENERAL);
 }
 
+static bool catalog_client_port(const struct owner_stage *o,
+				const struct flow_event *fe)
+{
+	const struct proto_entry *pe = proto_by_port(o->env->cfg->catalog,
+						     fe->proto, fe->dport);
+
+	return pe && (pe->use & PROTO_USE_CLIENT);
+}
+
+/* The /proc way (and the only one without audit). */
+static void proc_owner(struct owner_stage *o, struct flow_event *fe)
+{
+	int r;
+
+	if (catalog_client_port(o, fe)) {
+		/* known client pids first: cheap, and usually right */
+		r = find_owner(o, fe, o->pids, o->npids, budget_ok(o),
+			       &fe->owner);
+		fe->owner_state = r > 0 ? OWNER_FOUND : OWNER_UNKNOWN;
+		if (r <= 0)
+			(*o->unknown)++;
+		return;
+	}
+	/* Another port: only a known client program's flow is worth it. */
+	r = o->npids ? find_owner(o, fe, o->pids, o->npids, false,
+				  &fe->owner) : 0;
+	if (r > 0)
+		fe->owner_state = OWNER_FOUND;
+	if ((r <= 0 || !is_client(o, fe->owner.comm, fe->owner.exe)) &&
+	    fe->kind != FLOW_EXISTING && o->nl)
+		remember(o, fe);
+}
+
+/* Flows at start: state.  Known client pids only, no full scans. */
+static void existing_owner(struct owner_stage *o, struct flow_event *fe)
+{
+	if (o->npids && !fe->closing &&
+	    find_owner(o, fe, o->pids, o->npids, false, &fe->owner) > 0)
+		fe->owner_state = OWNER_FOUND;
+}
+
+struct relevance {
+	const struct owner_stage *o;
+	bool catalog;
+};
+
+/* Does the name matter for a flow: would a rule report it? */
+static bool name_matters(const char *exe, const char *comm, void *data)
+{
+	const struct relevance *r = data;
+
+	return r->catalog || is_client(r->o, comm, exe);
+}
+
+/* The inode of a TCP flow's local socket, by sock_diag; 0 if gone. */
+static uint32_t flow_inode(struct owner_stage *o, const struct flow_event *fe)
+{
+	struct sock_owner so;
+
+	if (!o->nl || fe->proto != IPPROTO_TCP)
+		return 0;
+	memset(&so, 0, sizeof(so));
+	o->want = &so;
+	o->want_src = &fe->src;
+	o->want_port = fe->sport;
+	o->found = false;
+	if (lookup_sock(o, fe->src.family, fe) < 0 ||
+	    (!o->found && fe->src.family == AF_INET &&
+	     lookup_sock(o, AF_INET6, fe) < 0))
+		return 0;
+	return o->found ? so.inode : 0;
+}
+
+static enum conn_join_result try_join(struct owner_stage *o,
+				      struct parked *p, uint64_t now)
+{
+	struct relevance rel = { o, catalog_client_port(o, &p->fe) };
+	enum conn_join_result r;
+	struct sock_owner so;
+	bool needs;
+
+	memset(&so, 0, offsetof(struct sock_owner, exe));
+	r = conn_join_match(o->join, &p->fe, p->inode, p->arrived, now,
+			    name_matters, &rel, &so, &needs);
+	if (r != CONNJOIN_FOUND && needs && !p->inode_asked) {
+		p->inode_asked = true;
+		p->inode = flow_inode(o, &p->fe);
+		if (p->inode)
+			r = conn_join_match(o->join, &p->fe, p->inode,
+					    p->arrived, now, name_matters,
+					    &rel, &so, &needs);
+	}
+	if (r == CONNJOIN_FOUND) {
+		so.inode = p->inode;
+		p->fe.owner = so;
+		p->fe.owner_state = so.exe[0] ? OWNER_FOUND : OWNER_UNKNOWN;
+		(*o->joined)++;
+	}
+	return r;
+}
+
+/* Publish parked flow p (joined, or given up on) and drop it. */
+static void unpark(struct owner_stage *o, struct parked *p, bool joined)
+{
+	if (!joined) {
+		(*o->fallback)++;
+		proc_owner(o, &p->fe);
+	}
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		o->first = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		o->last = p->prev;
+	o->nparked--;
+	engine_publish(o->env->engine, EV_FLOW, &p->fe);
+	p->next = o->free_list;
+	o->free_list = p;
+}
+
+/*
+ * Every parked flow an intent now explains, or whose wait is over;
+ * only those to dst:port when dst is given (a new intent's).
+ */
+static void settle(struct owner_stage *o, const struct net_addr *dst,
+		   uint16_t port)
+{
+	uint64_t now = loop_now_ms();
+	enum conn_join_result r;
+	struct parked *p, *next;
+
+	for (p = o->first; p; p = next) {
+		next = p->next;
+		if (dst && (p->fe.dport != port ||
+			    !net_addr_eq(&p->fe.dst, dst)))
+			continue;
+		r = try_join(o, p, now);
+		if (r == CONNJOIN_FOUND) {
+			unpark(o, p, true);
+		} else if (now >= p->arrived + OWNER_WAIT_MS) {
+			if (r == CONNJOIN_AMBIGUOUS)
+				(*o->ambiguous)++;
+			unpark(o, p, false);
+		}
+	}
+	if (o->nparked && !loop_timer_armed(o->tick))
+		loop_timer_arm(o->tick, OWNER_TICK_MS, 0);
+}
+
+static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
+{
+	(void)loop;
+	(void)t;
+	settle(data, NULL, 0);
+}
+
+static void park(struct owner_stage *o, const struct flow_event *fe)
+{
+	struct parked *p;
+
+	if (!o->free_list)
+		unpark(o, o->first, false);
+	p = o->free_list;
+	o->free_list = p->next;
+	p->fe = *fe;
+	p->arrived = loop_now_ms();
+	p->inode = 0;
+	p->inode_asked = false;
+	p->next = NULL;
+	p->prev = o->last;
+	if (o->last)
+		o->last->next = p;
+	else
+		o->first = p;
+	o->last = p;
+	o->nparked++;
+	if (try_join(o, p, p->arrived) == CONNJOIN_FOUND)
+		unpark(o, p, true);
+	else if (!loop_timer_armed(o->tick))
+		loop_timer_arm(o->tick, OWNER_TICK_MS, 0);
+}
+
 static void on_conntrack(void *data, enum engine_event type, const void *p)
 {
 	struct owner_stage *o = data;
-	const struct proto_entry *pe;
 	struct flow_event fe = *(const struct flow_event *)p;
-	int r;
 
 	(void)type;
 	fe.owner_state = OWNER_NOT_ASKED;
 	if (fe.kind == FLOW_DESTROY || !fe.from_local || !owners_wanted(o))
 		goto publish;
-	pe = proto_by_port(o->env->cfg->catalog, fe.proto, fe.dport);
-	if (pe && (pe->use & PROTO_USE_CLIENT)) {
-		/* known client pids first: cheap, and usually right */
-		r = find_owner(o, &fe, o->pids, o->npids, budget_ok(o),
-			       &fe.owner);
-		fe.owner_state = r > 0 ? OWNER_FOUND : OWNER_UNKNOWN;
-		if (r <= 0)
-			(*o->unknown)++;
+	if (fe.at_start) {
+		existing_owner(o, &fe);
 		goto publish;
 	}
-	/* Another port: only a known client program's flow is worth it. */
-	r = o->npids ? find_owner(o, &fe, o->pids, o->npids, false,
-				  &fe.owner) : 0;
-	if (r > 0)
-		fe.owner_state = OWNER_FOUND;
-	if ((r <= 0 || !is_client(o, fe.owner.comm, fe.owner.exe)) &&
-	    fe.kind == FLOW_NEW && o->nl)
-		remember(o, &fe);
+	if (model_connect_audit(o->env->model)) {
+		park(o, &fe);
+		return;
+	}
+	proc_owner(o, &fe);
 publish:
 	engine_publish(o->env->engine, EV_FLOW, &fe);
+}
+
+/* The socket a connect() used, while its process still holds it. */
+static uint32_t intent_inode(const struct connect_event *ev)
+{
+	char path[64], link[64];
+	unsigned long v;
+	ssize_t n;
+
+	if (!ev->is_connect || ev->fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)ev->pid, ev->fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%lu]", &v) != 1 || v > UINT32_MAX)
+		return 0;
+	return (uint32_t)v;
+}
+
+static void on_connect(void *data, enum engine_event type, const void *p)
+{
+	const struct connect_event *ev = p;
+	struct owner_stage *o = data;
+
+	(void)type;
+	if (conn_join_add(o->join, ev, intent_inode(ev), loop_now_ms()) < 0)
+		(*o->intents_lost)++;
+	if (o->nparked)
+		settle(o, &ev->dst, ev->dport);
 }
 
 static void on_exec(void *data, enum engine_event type, const void *p)
@@ -305,6 +530,9 @@ static void owner_fini(void *priv)
 	if (!o)
 		return;
 	nldump_close(o->nl);
+	loop_timer_free(o->tick);
+	conn_join_free(o->join);
+	free(o->pool);
 	free(o);
 }
 
@@ -313,6 +541,7 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	struct owner_stage *o = calloc(1, sizeof(*o));
 	struct engine *e = env->engine;
 	const char *ns = env->cfg->netns;
+	size_t i;
 
 	if (!o)
 		return -1;
@@ -322,8 +551,22 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	o->unknown = engine_counter(e, "owner", "unknown_process");
 	o->throttled = engine_counter(e, "owner", "lookups_throttled");
 	o->late = engine_counter(e, "owner", "late");
+	o->joined = engine_counter(e, "owner", "audit_joined");
+	o->fallback = engine_counter(e, "owner", "audit_fallback");
+	o->ambiguous = engine_counter(e, "owner", "audit_ambiguous");
+	o->intents_lost = engine_counter(e, "owner", "intents_lost");
+	o->join = conn_join_new();
+	o->pool = calloc(OWNER_PARKED, sizeof(*o->pool));
+	for (i = 0; o->pool && i < OWNER_PARKED; i++) {
+		o->pool[i].next = o->free_list;
+		o->free_list = &o->pool[i];
+	}
+	o->tick = loop_timer_new(env->loop, on_tick, o);
 	if (!o->lookups || !o->unknown || !o->throttled || !o->late ||
+	    !o->joined || !o->fallback || !o->ambiguous ||
+	    !o->intents_lost || !o->join || !o->pool || !o->tick ||
 	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, o) < 0 ||
+	    engine_subscribe(e, EV_CONNECT, on_connect, o) < 0 ||
 	    engine_subscribe(e, EV_EXEC, on_exec, o) < 0 ||
 	    engine_subscribe(e, EV_PROC_SCAN, on_scan, o) < 0)
 		return -1;

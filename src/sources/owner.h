@@ -15,16 +15,35 @@
  */
 #define OWNER_RECENT 128
 #define OWNER_RECENT_MS 2000
+/*
+ * With connect() audited: outbound flows waiting for the audit record
+ * that names their program, at most this many, at most this long
+ * (then /proc is asked), looked at again this often.
+ */
+#define OWNER_PARKED 256
+#define OWNER_WAIT_MS 500
+#define OWNER_TICK_MS 10
 
 /*
  * The stage between conntrack and the rules: takes EV_CONNTRACK, finds
- * which process holds the local end of an outbound flow (sock_diag for
- * the socket, /proc for its holder) when that is worth its cost, and
- * publishes the flow with its owner as EV_FLOW.  Worth it: a flow to a
- * catalog client port (known client pids first, then every process a
- * few times a second), or any flow while a known client program runs.
- * A flow nobody could place is looked at again when a client program's
- * exec arrives, and published late if that program made it.
+ * which process made an outbound flow, and publishes the flow with its
+ * owner as EV_FLOW.
+ *
+ * With connect() audited (model_connect_audit()), the owner is the
+ * process the audit record of its connect() or addressed send names
+ * (EV_CONNECT, joined by connjoin.c): taken from the kernel at the
+ * moment of use, so a client that lives a millisecond is named too.
+ * A flow waits up to OWNER_WAIT_MS for its record; then /proc is asked.
+ *
+ * Without it, or as that fallback: sock_diag finds the socket and
+ * /proc its holder, when worth the cost: a flow to a catalog client
+ * port (known client pids first, then every process a few times a
+ * second), or any flow while a known client program runs.  A flow
+ * nobody could place is looked at again when a client program's exec
+ * arrives, and published late if that program made it.
+ *
+ * Flows found by the dump at start are state: only known client pids
+ * are asked, and nothing waits for them.
  */
 extern const struct vigil_module owner_module;
 

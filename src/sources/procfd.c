@@ -209,31 +209,37 @@ pid_t procfd_holder(const uint32_t *inos, const pid_t *pids, size_t n,
 	return hit ? pids[hit - inos] : 0;
 }
 
-void procfd_names(const struct proc_entry *pe, pid_t pid, char *comm,
+static void read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+bool procfd_names(const struct proc_entry *pe, pid_t pid, char *comm,
 		  size_t commsz, char *exe, size_t exesz)
 {
 	char path[64];
 	ssize_t n;
-	int fd;
 
 	comm[0] = exe[0] = '\0';
-	if (pe) {
-		snprintf(comm, commsz, "%s", pe->comm);
-		snprintf(exe, exesz, "%s", pe->exe ? pe->exe : "");
-		if (exe[0])
-			return;
-	}
-	if (!comm[0]) {
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			n = read(fd, comm, commsz - 1);
-			close(fd);
-			comm[n > 0 ? n : 0] = '\0';
-			comm[strcspn(comm, "\n")] = '\0';
-		}
-	}
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	read_small(path, comm, commsz);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	n = readlink(path, exe, exesz - 1);
 	exe[n > 0 ? n : 0] = '\0';
+	if (exe[0])
+		return true;
+	if (pe && pe->exe && pe->exe[0] && comm[0] &&
+	    !strcmp(pe->comm, comm)) {
+		snprintf(exe, exesz, "%s", pe->exe);
+		return true;
+	}
+	return false;
 }

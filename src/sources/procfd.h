@@ -2,6 +2,7 @@
 #ifndef VIGIL_PROCFD_H
 #define VIGIL_PROCFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,10 +34,13 @@ pid_t procfd_holder(const uint32_t *inos, const pid_t *pids, size_t n,
 struct proc_entry;
 
 /*
- * comm and exe of pid: from pe (its process table entry, may be NULL)
- * when that knows the exe, else from /proc.  Both are "" when unknown.
+ * comm and exe of pid, from /proc/PID/exe first: a process may have
+ * exec'd since its table entry pe (may be NULL) was made.  pe's exe is
+ * taken only when the link is gone (the process is exiting) and pe's
+ * comm is still the process's.  Returns true when exe is known; comm
+ * and exe are "" when unknown.
  */
-void procfd_names(const struct proc_entry *pe, pid_t pid, char *comm,
+bool procfd_names(const struct proc_entry *pe, pid_t pid, char *comm,
 		  size_t commsz, char *exe, size_t exesz);
 
 #endif

@@ -240,7 +240,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 /*
  * flow new|existing|destroy tcp|udp SRC SPORT DST DPORT
  *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
- *      comm= exe= inode=] [late]
+ *      comm= exe= inode=] [late] [at_start] [closing]
  * Local ends are judged against the model's addresses, as ct.c does.
  */
 static void do_flow(struct replay *r, char **tok, size_t n)
@@ -287,6 +287,10 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 		 opt(tok, n, 7, "comm"));
 	copy_str(fe.owner.exe, sizeof(fe.owner.exe), opt(tok, n, 7, "exe"));
 	fe.late = flag(tok, n, 7, "late");
+	fe.at_start = flag(tok, n, 7, "at_start");
+	fe.closing = flag(tok, n, 7, "closing");
+	if (fe.at_start && fe.kind != FLOW_EXISTING)
+		die(r, "at_start: only an existing flow");
 	engine_publish(r->env.engine, EV_FLOW, &fe);
 }
 

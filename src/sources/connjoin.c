@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Audit intents joined with conntrack flows: see connjoin.h. */
+#include "build.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/connjoin.h"
+
+/* Intents by destination: a chain per bucket, through the ring. */
+#define NBUCKETS 256
+#define NONE (-1)
+
+struct conn_join {
+	struct conn_intent ring[CONNJOIN_MAX];
+	int hprev[CONNJOIN_MAX], hnext[CONNJOIN_MAX];
+	int head[NBUCKETS];
+	size_t next;
+};
+
+struct conn_join *conn_join_new(void)
+{
+	struct conn_join *j = calloc(1, sizeof(*j));
+	size_t i;
+
+	if (!j)
+		return NULL;
+	for (i = 0; i < NBUCKETS; i++)
+		j->head[i] = NONE;
+	return j;
+}
+
+static unsigned int bucket_of(const struct net_addr *a, uint16_t port)
+{
+	unsigned int h = port * 2654435761u;
+	size_t i;
+
+	for (i = 0; i < sizeof(a->a); i++)
+		h = (h ^ a->a[i]) * 16777619u;
+	return h % NBUCKETS;
+}
+
+static void unlink_slot(struct conn_join *j, int i)
+{
+	const struct conn_intent *in = &j->ring[i];
+
+	if (j->hprev[i] != NONE)
+		j->hnext[j->hprev[i]] = j->hnext[i];
+	else
+		j->head[bucket_of(&in->dst, in->dport)] = j->hnext[i];
+	if (j->hnext[i] != NONE)
+		j->hprev[j->hnext[i]] = j->hprev[i];
+}
+
+static void link_slot(struct conn_join *j, int i)
+{
+	unsigned int b = bucket_of(&j->ring[i].dst, j->ring[i].dport);
+
+	j->hprev[i] = NONE;
+	j->hnext[i] = j->head[b];
+	if (j->head[b] != NONE)
+		j->hprev[j->head[b]] = i;
+	j->head[b] = i;
+}
+
+void conn_join_free(struct conn_join *j)
+{
+	size_t i;
+
+	if (!j)
+		return;
+	for (i = 0; i < CONNJOIN_MAX; i++)
+		free(j->ring[i].exe);
+	free(j);
+}
+
+static bool live(const struct conn_intent *in, uint64_t now)
+{
+	return in->ms && in->ms + CONNJOIN_KEEP_MS >= now;
+}
+
+static bool same_dest(const struct conn_intent *in, const struct net_addr *a,
+		      uint16_t port)
+{
+	return in->dport == port && net_addr_eq(&in->dst, a);
+}
+
+int conn_join_add(struct conn_join *j, const struct connect_event *ev,
+		  uint32_t inode, uint64_t now)
+{
+	struct conn_intent *in;
+	char *exe;
+	int i;
+
+	if (!ev->is_connect) {
+		for (i = j->head[bucket_of(&ev->dst, ev->dport)]; i != NONE;
+		     i = j->hnext[i]) {
+			in = &j->ring[i];
+			if (live(in, now) && !in->is_connect &&
+			    in->pid == ev->pid &&
+			    same_dest(in, &ev->dst, ev->dport) &&
+			    !strcmp(in->exe, ev->exe ? ev->exe : "")) {
+				in->ms = now;
+				return 0;
+			}
+		}
+	}
+	exe = strdup(ev->exe ? ev->exe : "");
+	if (!exe)
+		return -1;
+	/* the ring's next slot is its oldest */
+	i = (int)j->next;
+	j->next = (j->next + 1) % CONNJOIN_MAX;
+	in = &j->ring[i];
+	if (in->ms)
+		unlink_slot(j, i);
+	free(in->exe);
+	memset(in, 0, sizeof(*in));
+	in->dst = ev->dst;
+	in->dport = ev->dport;
+	in->is_connect = ev->is_connect;
+	in->pid = ev->pid;
+	in->uid = ev->uid;
+	in->inode = inode;
+	in->ms = now ? now : 1;
+	snprintf(in->comm, sizeof(in->comm), "%s", ev->comm ? ev->comm : "");
+	in->exe = exe;
+	link_slot(j, i);
+	return 0;
+}
+
+static void take(struct conn_intent *in, struct sock_owner *out)
+{
+	if (in->is_connect)
+		in->used = true;
+	out->pid = in->pid;
+	out->uid = in->uid;
+	snprintf(out->comm, sizeof(out->comm), "%s", in->comm);
+	snprintf(out->exe, sizeof(out->exe), "%s", in->exe);
+}
+
+enum conn_join_result conn_join_match(struct conn_join *j,
+				      const struct flow_event *fe,
+				      uint32_t inode, uint64_t arrived,
+				      uint64_t now,
+				      bool (*relevant)(const char *exe,
+						       const char *comm,
+						       void *data),
+				      void *data, struct sock_owner *out,
+				      bool *needs_inode)
+{
+	struct conn_intent *oldest = NULL, *in;
+	bool any_relevant = false, one_exe = true, some_inode = false;
+	size_t n = 0;
+	int i;
+
+	*needs_inode = false;
+	for (i = j->head[bucket_of(&fe->dst, fe->dport)]; i != NONE;
+	     i = j->hnext[i]) {
+		in = &j->ring[i];
+		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
+		    !same_dest(in, &fe->dst, fe->dport))
+			continue;
+		/* an addressed send on a TCP socket makes no new flow */
+		if (fe->proto == IPPROTO_TCP && !in->is_connect)
+			continue;
+		if (in->is_connect && in->used)
+			continue;
+		if (inode && in->inode) {
+			if (in->inode != inode)
+				continue;
+			take(in, out);
+			return CONNJOIN_FOUND;
+		}
+		if (in->inode)
+			some_inode = true;
+		if (relevant && relevant(in->exe, in->comm, data))
+			any_relevant = true;
+		if (oldest && strcmp(oldest->exe, in->exe))
+			one_exe = false;
+		if (!oldest || in->ms <= oldest->ms)
+			oldest = in;
+		n++;
+	}
+	if (!n)
+		return CONNJOIN_NONE;
+	if (!any_relevant && relevant) {
+		/* whoever it was, nothing reported depends on the name */
+		take(oldest, out);
+		return CONNJOIN_FOUND;
+	}
+	*needs_inode = !inode && some_inode;
+	if (now < arrived + CONNJOIN_SETTLE_MS)
+		return CONNJOIN_WAIT;
+	if (!one_exe)
+		return CONNJOIN_AMBIGUOUS;
+	take(oldest, out);
+	return CONNJOIN_FOUND;
+}
+
+size_t conn_join_count(const struct conn_join *j)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < CONNJOIN_MAX; i++)
+		n += j->ring[i].ms != 0;
+	return n;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_SOURCES_CONNJOIN_H
+#define VIGIL_SOURCES_CONNJOIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/events.h"
+
+/* Intents (connect() or addressed-send records) kept at most, and how long. */
+#define CONNJOIN_MAX 512
+#define CONNJOIN_KEEP_MS 3000
+/*
+ * A flow that only an unverified intent could explain waits this long
+ * first: the audit record of a connect() can reach vigild after the
+ * flow of a later connect() to the same place, so a record seen alone
+ * is not yet proof.
+ */
+#define CONNJOIN_SETTLE_MS 20
+
+/*
+ * The join of audit intents with conntrack flows.  Intents are matched
+ * by destination (address and port); a socket inode known on both
+ * sides decides for certain, known on both and different rules the
+ * intent out.  Intents left unverified explain a flow only once it has
+ * settled and when they all name the same program, so that two
+ * programs reaching one server at once are never swapped.  A
+ * connect() explains one flow; an addressed send explains every flow
+ * of its socket (the same datagrams repeat it).
+ */
+struct conn_join;
+
+/* One intent, as the audit record gave it. */
+struct conn_intent {
+	struct net_addr dst;
+	uint16_t dport;
+	bool is_connect;
+	bool used;		/* a connect() already joined with its flow */
+	pid_t pid;
+	uid_t uid;
+	uint32_t inode;		/* its socket, read when it came; 0: unknown */
+	uint64_t ms;
+	char comm[17];
+	char *exe;
+};
+
+enum conn_join_result {
+	CONNJOIN_NONE,		/* nothing explains the flow (yet) */
+	CONNJOIN_WAIT,		/* candidates, but not yet certain */
+	CONNJOIN_AMBIGUOUS,	/* candidates name different programs */
+	CONNJOIN_FOUND,
+};
+
+/* NULL on ENOMEM. */
+struct conn_join *conn_join_new(void);
+void conn_join_free(struct conn_join *j);
+
+/*
+ * Note an intent seen at now (ms); inode: its socket, 0 if unknown.
+ * An addressed send repeating one already kept (same process and
+ * destination) only refreshes it.  Returns 0, or -1 on ENOMEM (the
+ * intent is lost).
+ */
+int conn_join_add(struct conn_join *j, const struct connect_event *ev,
+		  uint32_t inode, uint64_t now);
+
+/*
+ * What explains flow fe (its socket's inode, 0 if unknown), which
+ * arrived at arrived (ms)?  On CONNJOIN_FOUND, out is filled (pid,
+ * uid, comm, exe; inode is left) and a connect() intent is used up.
+ * needs_inode is set when knowing the flow's inode could decide (then
+ * ask again with it).  relevant(exe, data) says whether the name
+ * matters for this flow; when no candidate's does, the oldest is taken
+ * without waiting (nothing reported depends on it).
+ */
+enum conn_join_result conn_join_match(struct conn_join *j,
+				      const struct flow_event *fe,
+				      uint32_t inode, uint64_t arrived,
+				      uint64_t now,
+				      bool (*relevant)(const char *exe,
+						       const char *comm,
+						       void *data),
+				      void *data, struct sock_owner *out,
+				      bool *needs_inode);
+
+/* Intents kept now (for counters and tests). */
+size_t conn_join_count(const struct conn_join *j);
+
+#endif

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The join of connect() audit records with conntrack flows: the cases
+ * that decide whether a one-shot client is named right, and never
+ * named wrong when two programs reach one server at once.
+ */
+#include "build.h"
+
+#include <check.h>
+#include <netinet/in.h>
+#include <string.h>
+#include "unit.h"
+
+#include "sources/connjoin.h"
+
+static struct connect_event conn(pid_t pid, const char *exe, const char *dst,
+				 uint16_t port, bool is_connect)
+{
+	struct connect_event ev = {
+		.pid = pid, .uid = 1000, .exe = exe, .comm = "c",
+		.dport = port, .fd = 3, .is_connect = is_connect,
+	};
+
+	ck_assert_int_eq(net_addr_parse(dst, &ev.dst), 0);
+	return ev;
+}
+
+static struct flow_event flow(uint8_t proto, const char *dst, uint16_t port)
+{
+	struct flow_event fe;
+
+	memset(&fe, 0, sizeof(fe));
+	fe.kind = FLOW_NEW;
+	fe.proto = proto;
+	ck_assert_int_eq(net_addr_parse("192.0.2.1", &fe.src), 0);
+	ck_assert_int_eq(net_addr_parse(dst, &fe.dst), 0);
+	fe.sport = 40000;
+	fe.dport = port;
+	return fe;
+}
+
+static bool all_matter(const char *exe, const char *comm, void *data)
+{
+	(void)exe;
+	(void)comm;
+	(void)data;
+	return true;
+}
+
+static bool none_matter(const char *exe, const char *comm, void *data)
+{
+	(void)exe;
+	(void)comm;
+	(void)data;
+	return false;
+}
+
+static enum conn_join_result match(struct conn_join *j,
+				   const struct flow_event *fe,
+				   uint32_t inode, uint64_t arrived,
+				   uint64_t now, struct sock_owner *out,
+				   bool *needs)
+{
+	memset(out, 0, sizeof(*out));
+	return conn_join_match(j, fe, inode, arrived, now, all_matter, NULL,
+			       out, needs);
+}
+
+/* The record alone: after it settles, its program; used up once. */
+START_TEST(single_connect)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event ev = conn(10, "/usr/bin/curl", "198.51.100.7",
+				       80, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	ck_assert_int_eq(conn_join_add(j, &ev, 0, 1000), 0);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1000, &o, &needs),
+			 CONNJOIN_WAIT);
+	ck_assert(!needs);
+	ck_assert_int_eq(match(j, &fe, 0, 1000,
+			       1000 + CONNJOIN_SETTLE_MS, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/curl");
+	ck_assert_int_eq(o.pid, 10);
+	/* used up: a second flow is not its */
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 2000, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/* Another destination or port, or too old: no match. */
+START_TEST(other_destination)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event ev = conn(10, "/usr/bin/curl", "198.51.100.7",
+				       80, true);
+	struct flow_event f1 = flow(IPPROTO_TCP, "198.51.100.8", 80);
+	struct flow_event f2 = flow(IPPROTO_TCP, "198.51.100.7", 81);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &ev, 0, 1000);
+	ck_assert_int_eq(match(j, &f1, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_NONE);
+	ck_assert_int_eq(match(j, &f2, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_NONE);
+	f1 = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	ck_assert_int_eq(match(j, &f1, 0, 1000 + CONNJOIN_KEEP_MS + 1,
+			       1000 + CONNJOIN_KEEP_MS + 1, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/* A v4-mapped destination is the v4 flow conntrack shows. */
+START_TEST(v4_mapped)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event ev = conn(10, "/usr/bin/python3.11",
+				       "192.0.2.9", 8080, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "192.0.2.9", 8080);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &ev, 0, 1000);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_FOUND);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * curl's record came, wget's flow came first: the inodes differ, so
+ * curl's record is not wget's flow, whatever the order.
+ */
+START_TEST(inode_rules_out)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event curl = conn(10, "/usr/bin/curl", "198.51.100.7",
+					 80, true);
+	struct connect_event wget = conn(11, "/usr/bin/wget", "198.51.100.7",
+					 80, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &curl, 500, 1000);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1000, &o, &needs),
+			 CONNJOIN_WAIT);
+	ck_assert(needs);	/* the flow's inode would decide */
+	ck_assert_int_eq(match(j, &fe, 501, 1000, 1100, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_add(j, &wget, 501, 1005);
+	ck_assert_int_eq(match(j, &fe, 501, 1000, 1005, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/wget");
+	/* curl's record is still there for curl's flow */
+	ck_assert_int_eq(match(j, &fe, 500, 1000, 1010, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/curl");
+	conn_join_free(j);
+}
+END_TEST
+
+/* Two programs, nothing to tell them apart: no name, never a wrong one. */
+START_TEST(ambiguous)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event curl = conn(10, "/usr/bin/curl", "198.51.100.7",
+					 80, true);
+	struct connect_event wget = conn(11, "/usr/bin/wget", "198.51.100.7",
+					 80, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &curl, 0, 1000);
+	conn_join_add(j, &wget, 0, 1001);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_AMBIGUOUS);
+	/* the same program twice is no ambiguity: its name is right */
+	conn_join_free(j);
+	j = conn_join_new();
+	wget.exe = "/usr/bin/curl";
+	conn_join_add(j, &curl, 0, 1000);
+	conn_join_add(j, &wget, 0, 1001);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_int_eq(o.pid, 10);	/* the oldest first */
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_int_eq(o.pid, 11);
+	conn_join_free(j);
+}
+END_TEST
+
+/* When no rule cares about the name, the oldest is taken at once. */
+START_TEST(irrelevant_at_once)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event a = conn(10, "/usr/bin/a", "198.51.100.7", 9000,
+				      true);
+	struct connect_event b = conn(11, "/usr/bin/b", "198.51.100.7", 9000,
+				      true);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 9000);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &a, 0, 1000);
+	conn_join_add(j, &b, 0, 1000);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, 0, 1000, 1000, none_matter,
+					 NULL, &o, &needs), CONNJOIN_FOUND);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * UDP: an addressed send explains every flow of its socket and repeats
+ * only refresh it; it never explains a TCP flow.
+ */
+START_TEST(udp_sends)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event ev = conn(20, "/usr/bin/tftp", "198.51.100.7",
+				       69, false);
+	struct flow_event fu = flow(IPPROTO_UDP, "198.51.100.7", 69);
+	struct flow_event ft = flow(IPPROTO_TCP, "198.51.100.7", 69);
+	struct sock_owner o;
+	bool needs;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		conn_join_add(j, &ev, 0, 1000 + (uint64_t)i);
+	ck_assert_uint_eq(conn_join_count(j), 1);
+	ck_assert_int_eq(match(j, &fu, 0, 1000, 1200, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/tftp");
+	ck_assert_int_eq(match(j, &fu, 0, 1000, 1200, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_int_eq(match(j, &ft, 0, 1000, 1200, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/* A full ring forgets its oldest, and frees what it held. */
+START_TEST(ring_bounded)
+{
+	struct conn_join *j = conn_join_new();
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+	int i;
+
+	for (i = 0; i < CONNJOIN_MAX + 10; i++) {
+		struct connect_event ev = conn(100 + i, "/usr/bin/curl",
+					       i == 0 ? "198.51.100.7" :
+							"198.51.100.8",
+					       80, true);
+
+		ck_assert_int_eq(conn_join_add(j, &ev, 0, 1000), 0);
+	}
+	ck_assert_uint_eq(conn_join_count(j), CONNJOIN_MAX);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("connjoin");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, single_connect);
+	tcase_add_test(tc, other_destination);
+	tcase_add_test(tc, v4_mapped);
+	tcase_add_test(tc, inode_rules_out);
+	tcase_add_test(tc, ambiguous);
+	tcase_add_test(tc, irrelevant_at_once);
+	tcase_add_test(tc, udp_sends);
+	tcase_add_test(tc, ring_bounded);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
