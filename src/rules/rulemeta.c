@@ -18,6 +18,13 @@ static const struct rule_evidence client_evidence[] = {
 
 static const struct rule_evidence server_evidence[] = {
 	{ "bind_addresses", 16 },
+	{ "extra_ports", 16 },
+	{ "extra_listeners", 0 },
+	{ NULL, 0 },
+};
+
+static const struct rule_evidence unused_evidence[] = {
+	{ "bind_addresses", 16 },
 	{ NULL, 0 },
 };
 
@@ -79,6 +86,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"Stop the service if it is not needed; otherwise "
 			"restrict who may reach it with a firewall rule.",
 		.message_id = "a808a20468f860b715e85988bcc23b2c",
+		.evidence = unused_evidence,
 	},
 	[RULE_SERVER_PROTOCOLS] = {
 		.idx = RULE_SERVER_PROTOCOLS,

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * insecure-server-protocols: a listener on a catalog port, a known
- * insecure server program listening on any port, or an snmpd whose
- * configuration enables v1/v2c communities (read by the listener
- * source once per new snmpd socket).
+ * insecure-server-protocols: one finding per service.  A listener on a
+ * catalog port (and transport) is that service.  A known insecure
+ * server program listening elsewhere is folded into the service it
+ * already offers on its catalog port (vsftpd's passive data ports,
+ * snmpd's SMUX on tcp/199) as an extra port; a program with no catalog
+ * listener is its own service on its own port.  snmpd's v1/v2c
+ * community lines (read by the listener source once per new snmpd
+ * socket) are added as evidence, masked.
  */
 #include "build.h"
 
@@ -15,6 +19,7 @@
 
 #include "config/config.h"
 #include "model/engine.h"
+#include "model/model.h"
 #include "rules/rules.h"
 
 #define SERVER_MAX_EVIDENCE 16
@@ -33,16 +38,55 @@ static void add_evidence(json_object *ev, const char *fmt, ...)
 	json_object_array_add(ev, json_object_new_string(buf));
 }
 
+static bool entry_has(const struct proto_entry *pe, const struct listener *l)
+{
+	size_t i;
+
+	if (!(pe->transport & (l->proto == IPPROTO_TCP ? PROTO_TCP :
+							  PROTO_UDP)))
+		return false;
+	for (i = 0; i < PROTO_MAX_PORTS && pe->ports[i]; i++)
+		if (pe->ports[i] == l->port)
+			return true;
+	return false;
+}
+
+/*
+ * The listener of the same program on one of pe's own ports: the
+ * service that an extra listener belongs to.  NULL when none.
+ */
+static const struct listener *home_of(const struct vigil_env *env,
+				      const struct proto_entry *pe,
+				      const struct listener *l)
+{
+	size_t i, n = model_listener_count(env->model);
+
+	if (!l->exe)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct listener *h = model_listener_at(env->model, i);
+
+		if (h != l && h->exe && !strcmp(h->exe, l->exe) &&
+		    entry_has(pe, h))
+			return h;
+	}
+	return NULL;
+}
+
+static const char *tr_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
 static void on_listen(void *data, enum engine_event type, const void *p)
 {
 	const struct listen_change *ch = p;
-	const struct listener *l = ch->l;
+	const struct listener *l = ch->l, *home = NULL;
 	const struct vigil_env *env = data;
-	const char *tr = l->proto == IPPROTO_TCP ? "tcp" : "udp";
-	const char *prog = proto_prog_name(l->comm, l->exe);
 	const struct proto_entry *pe, *by_prog;
 	json_object *a, *ev, *addrs, *snmp = l->snmp_communities;
 	char key[PROTO_MAX_STR + 32], addr[NET_ADDR_STRLEN];
+	const char *prog;
 	size_t i;
 
 	(void)type;
@@ -57,39 +101,58 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 		by_prog = NULL;
 	if (!pe && !by_prog)
 		return;
+	prog = proto_prog_name(l->comm, l->exe);
+	if (!pe) {
+		pe = by_prog;
+		home = home_of(env, pe, l);
+	}
 	ev = json_object_new_array();
-	if (!ev)
+	a = json_object_new_object();
+	addrs = json_object_new_array();
+	if (!ev || !a || !addrs) {
+		json_object_put(a);
+		json_object_put(addrs);
+		json_object_put(ev);
 		return;
-	if (pe)
-		add_evidence(ev, "port %u/%s is in the catalog", l->port, tr);
+	}
+	if (pe != by_prog || entry_has(pe, l))
+		add_evidence(ev, "port %u/%s is in the catalog", l->port,
+			     tr_name(l->proto));
+	else if (home)
+		add_evidence(ev, "port %u/%s is in the catalog", home->port,
+			     tr_name(home->proto));
 	if (by_prog)
 		add_evidence(ev, "program %s is a known server", prog);
-	if (!pe)
-		pe = by_prog;
 	if (snmp && json_object_array_length(snmp) > 0) {
 		for (i = 0; i < json_object_array_length(snmp); i++)
 			json_object_array_add(ev, json_object_get(
 				json_object_array_get_idx(snmp, i)));
 		add_evidence(ev, "snmpd enables v1/v2c communities");
 	}
-	snprintf(key, sizeof(key), "%s|%u|%s", pe->name, l->port, tr);
-	a = json_object_new_object();
-	addrs = json_object_new_array();
-	if (!a || !addrs) {
-		json_object_put(a);
-		json_object_put(addrs);
-		json_object_put(ev);
-		return;
+	if (home) {
+		/* one more port of a service already found */
+		json_object *extra = json_object_new_array();
+		char port[16];
+
+		snprintf(port, sizeof(port), "%u/%s", l->port,
+			 tr_name(l->proto));
+		json_object_array_add(extra, json_object_new_string(port));
+		json_object_object_add(a, "extra_ports", extra);
+		json_object_object_add(a, "extra_listeners",
+				       json_object_new_int64(1));
+		l = home;
 	}
+	snprintf(key, sizeof(key), "%s|%u|%s", pe->name, l->port,
+		 tr_name(l->proto));
 	json_object_object_add(a, "protocol", json_object_new_string(pe->name));
 	json_object_object_add(a, "port", json_object_new_int(l->port));
-	json_object_object_add(a, "transport", json_object_new_string(tr));
+	json_object_object_add(a, "transport",
+			       json_object_new_string(tr_name(l->proto)));
 	json_object_array_add(addrs, json_object_new_string(
 				      net_addr_str(&l->addr, addr, sizeof(addr))));
 	json_object_object_add(a, "bind_addresses", addrs);
 	json_object_object_add(a, "program", json_object_new_string(
-				       l->exe ? l->exe :
-				       (l->comm[0] ? l->comm : "unknown")));
+				       l->exe ? l->exe : "unknown"));
 	if (l->pid)
 		json_object_object_add(a, "pid", json_object_new_int(l->pid));
 	json_object_object_add(a, "uid", json_object_new_int64(l->uid));

@@ -2,11 +2,14 @@
 /*
  * unused-listening-tcp-ports: at the end of a run, every TCP listener
  * that existed during the run and received no inbound connection.
+ * One finding per (program, port): a service on 0.0.0.0 and [::] is
+ * one service, unused only when none of its listeners was used.
  * Listeners bound only to loopback are left out unless
  * include_loopback.
  */
 #include "build.h"
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@ struct cand {
 	struct net_addr addr;
 	uint16_t port;
 	bool used;
+	bool done;		/* reported with its group at run end */
 	pid_t pid;
 	uid_t uid;
 	char comm[17];
@@ -161,33 +165,72 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		u->npending++;
 }
 
+static const char *cand_prog(const struct cand *c)
+{
+	return c->exe ? c->exe : "unknown";
+}
+
+static bool same_service(const struct cand *x, const struct cand *y)
+{
+	return x->port == y->port && !strcmp(cand_prog(x), cand_prog(y));
+}
+
+/* The listeners of c's service; NULL when one of them was used. */
+static json_object *service_addrs(struct unused_rule *u, size_t i, bool lo)
+{
+	json_object *addrs = json_object_new_array();
+	char addr[NET_ADDR_STRLEN];
+	bool used = false;
+	size_t j;
+
+	for (j = i; j < u->n; j++) {
+		struct cand *c = &u->c[j];
+
+		if (c->done || !same_service(&u->c[i], c))
+			continue;
+		c->done = true;
+		used |= c->used;
+		if (lo || !net_addr_is_loopback(&c->addr))
+			json_object_array_add(addrs, json_object_new_string(
+				net_addr_str(&c->addr, addr, sizeof(addr))));
+	}
+	if (used || !addrs || !json_object_array_length(addrs)) {
+		json_object_put(addrs);
+		return NULL;
+	}
+	return addrs;
+}
+
 static void on_run_end(void *data, const struct run *run)
 {
 	struct unused_rule *u = data;
 	const struct vigil_env *env = u->env;
 	bool lo = env->cfg->rules[RULE_UNUSED_PORTS].include_loopback;
-	char key[NET_ADDR_STRLEN + 16], addr[NET_ADDR_STRLEN];
+	char key[PATH_MAX + 32];
 	size_t i;
 
 	follow(u, run->id);
 	for (i = 0; i < u->n; i++) {
 		const struct cand *c = &u->c[i];
-		json_object *a;
+		json_object *a, *addrs;
 
-		if (c->used || (!lo && net_addr_is_loopback(&c->addr)))
+		if (c->done)
 			continue;
-		net_addr_str(&c->addr, addr, sizeof(addr));
-		snprintf(key, sizeof(key), "tcp|%s|%u", addr, c->port);
+		addrs = service_addrs(u, i, lo);
+		if (!addrs)
+			continue;
+		snprintf(key, sizeof(key), "tcp|%u|%s", c->port, cand_prog(c));
 		a = json_object_new_object();
-		if (!a)
+		if (!a) {
+			json_object_put(addrs);
 			break;
+		}
 		json_object_object_add(a, "port", json_object_new_int(c->port));
 		json_object_object_add(a, "transport",
 				       json_object_new_string("tcp"));
-		json_object_object_add(a, "bind_address",
-				       json_object_new_string(addr));
-		json_object_object_add(a, "program", json_object_new_string(
-			c->exe ? c->exe : (c->comm[0] ? c->comm : "unknown")));
+		json_object_object_add(a, "bind_addresses", addrs);
+		json_object_object_add(a, "program",
+				       json_object_new_string(cand_prog(c)));
 		if (c->pid)
 			json_object_object_add(a, "pid",
 					       json_object_new_int(c->pid));

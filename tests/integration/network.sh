@@ -196,7 +196,7 @@ for p in 21 22 23 80 443 8090; do
 done
 sctl findings --json | jq -e '[.[] | select(.rule ==
 	"unused-listening-tcp-ports" and .attributes.port == 8081)][0] |
-	.attributes.bind_address == "0.0.0.0" and
+	.attributes.bind_addresses == ["0.0.0.0"] and
 	(.attributes.program | endswith("socat"))' >/dev/null ||
 	fail "unused finding lacks bind address or program"
 # the UDP listener is never an unused TCP port
@@ -208,7 +208,7 @@ cdone() { ctl runs --json | jq -e '.[-1].state == "completed"'; }
 wait_until 30 cdone || fail "the client-side run did not complete"
 ctl findings --json | jq -e '[.[] | select(.rule ==
 	"unused-listening-tcp-ports" and .attributes.port == 8083 and
-	.attributes.bind_address == "127.0.0.1")] | length == 1' >/dev/null ||
+	.attributes.bind_addresses == ["127.0.0.1"])] | length == 1' >/dev/null ||
 	fail "include_loopback: 8083 not reported: $(ctl findings --json)"
 
 stop_vigild
