@@ -1,0 +1,314 @@
+#!/bin/sh
+# A realistic scenario: real Debian servers in one namespace, real
+# Debian clients in another, and two vigilds, one per side.  Every
+# finding is checked: its rule, program, port and count, and that
+# secure protocols (ssh, https) and nothing else make one.
+#
+# Servers: nginx (http, https, an idle dual-stack port), sshd, postfix,
+# dovecot (imap, pop3), vsftpd in passive mode, tftpd-hpa, slapd,
+# inetd with telnetd, rshd and rlogind, snmpd (with its SMUX port).
+# Clients: curl (http, IPv6, https, imap, pop3), wget (also exec'd by a
+# shell in its own pid), python3 urllib, swaks, tftp, ldapsearch, rsh,
+# rlogin, telnet, tnftp (passive), snmpwalk, ssh.  The client side
+# names programs through audited connect() calls, so it needs the
+# kernel audit to itself.
+. "$(dirname "$0")/lib.sh"
+need_root
+need jq curl wget telnet ftp snmpwalk ssh ssh-keygen openssl swaks tftp \
+	ldapsearch rsh rlogin nginx dovecot vsftpd in.tftpd slapd snmpd \
+	inetutils-inetd postfix
+for f in /usr/sbin/sshd /usr/sbin/telnetd /usr/sbin/in.rshd \
+	 /usr/sbin/in.rlogind /usr/bin/python3; do
+	[ -x "$f" ] || skip "needs $f"
+done
+need_audit_alone
+# postfix runs from /etc/postfix and its spool: not beside a live one
+[ -f /var/spool/postfix/pid/master.pid ] &&
+	kill -0 "$(cat /var/spool/postfix/pid/master.pid)" 2>/dev/null &&
+	skip "a postfix already runs on this host"
+setup_tmp
+setup_netns
+PY=$(readlink -f /usr/bin/python3)
+sin() { ip netns exec "$NS_S" "$@"; }
+cin() { ip netns exec "$NS_C" "$@"; }
+
+# --- servers --------------------------------------------------------
+mkdir -p "$T/www" "$T/nginx" "$T/ftp" "$T/empty" "$T/tftp" "$T/ldapdb" \
+	"$T/dovecot" "$T/mail" /run/sshd
+echo ok > "$T/www/index.html"
+echo hello > "$T/tftp/file"
+echo data > "$T/ftp/file"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vigil-test \
+	-keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1 ||
+	fail "openssl: no test certificate"
+cat > "$T/nginx.conf" <<EOC
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx/body;
+	proxy_temp_path $T/nginx/proxy;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	server {
+		listen 80;
+		listen [::]:80;
+		listen 443 ssl;
+		ssl_certificate $T/tls.crt;
+		ssl_certificate_key $T/tls.key;
+		root $T/www;
+	}
+	# idle, on both stacks as two sockets: one unused service
+	server {
+		listen 8081;
+		listen [::]:8081 ipv6only=on;
+		root $T/www;
+	}
+}
+EOC
+bg_in "$NS_S" nginx -c "$T/nginx.conf"
+ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" || fail "ssh-keygen"
+cat > "$T/sshd_config" <<EOC
+Port 22
+HostKey $T/hostkey
+PidFile $T/sshd.pid
+UsePAM no
+EOC
+bg_in "$NS_S" /usr/sbin/sshd -D -e -f "$T/sshd_config"
+sin postfix start >>"$T/servers.log" 2>&1 || fail "postfix start"
+on_exit "ip netns exec $NS_S postfix stop"
+cat > "$T/dovecot.conf" <<EOC
+protocols = imap pop3
+listen = *, ::
+base_dir = $T/dovecot
+ssl = no
+disable_plaintext_auth = no
+log_path = $T/dovecot.log
+passdb {
+  driver = static
+  args = password=test
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$T/mail/%u
+}
+mail_location = maildir:$T/mail/%u
+EOC
+bg_in "$NS_S" dovecot -F -c "$T/dovecot.conf"
+# Debian's vsftpd in passive mode, with its default open port range
+cat > "$T/vsftpd.conf" <<EOC
+listen=YES
+listen_ipv6=NO
+anonymous_enable=YES
+anon_root=$T/ftp
+no_anon_password=YES
+pasv_enable=YES
+secure_chroot_dir=$T/empty
+seccomp_sandbox=NO
+background=NO
+EOC
+bg_in "$NS_S" vsftpd "$T/vsftpd.conf"
+bg_in "$NS_S" in.tftpd -L -a :69 -s "$T/tftp" -u nobody
+cat > "$T/slapd.conf" <<EOC
+modulepath /usr/lib/ldap
+moduleload back_mdb
+include /etc/ldap/schema/core.schema
+pidfile $T/slapd.pid
+database mdb
+suffix "dc=example,dc=org"
+directory $T/ldapdb
+EOC
+bg_in "$NS_S" slapd -d 0 -h ldap:/// -f "$T/slapd.conf"
+cat > "$T/inetd.conf" <<EOC
+telnet stream tcp nowait root /usr/sbin/telnetd telnetd
+shell stream tcp nowait root /usr/sbin/in.rshd in.rshd
+login stream tcp nowait root /usr/sbin/in.rlogind in.rlogind
+EOC
+bg_in "$NS_S" inetutils-inetd -d -p "$T/inetd.pid" "$T/inetd.conf"
+cat > "$T/snmpd.conf" <<EOC
+agentaddress udp:161
+rocommunity vigil-test-secret default
+EOC
+bg_in "$NS_S" snmpd -f -Lo -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" \
+	-M /nonexistent -m ""
+listening() {
+	ss=$(sin ss -ltnu)
+	for p in 21 22 23 25 69 80 110 143 161 199 389 443 513 514 8081; do
+		echo "$ss" | grep -q ":$p " || return 1
+	done
+}
+wait_until 15 listening || fail "the servers did not start: $(sin ss -ltnu)"
+
+# --- the two vigilds ------------------------------------------------
+write_conf 'audit = { mode = "auto"; };' \
+	'assessment = { duration = "1h"; repeat = false; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; };"
+TS=$T/srv
+mkdir -p "$TS"
+cat > "$TS/vigil.conf" <<EOC
+state_file = "$TS/state.json";
+control_socket = "$TS/control";
+audit = { mode = "off"; };
+assessment = { duration = "30s"; repeat = false; };
+network = { netns = "/run/netns/$NS_S"; };
+EOC
+chmod 0600 "$TS/vigil.conf"
+"$VIGILD" -f -c "$TS/vigil.conf" >>"$TS/vigild.log" 2>&1 &
+SRV_PID=$!
+on_exit "kill $SRV_PID"
+sctl() { "$VIGILCTL" -s "$TS/control" "$@"; }
+wait_until 10 sctl status || fail "server-side vigild did not start"
+start_vigild
+[ "$(counter audit unicast)" = 1 ] || fail "client-side vigild is not reading audit"
+
+# --- client traffic -------------------------------------------------
+C="curl -s -o /dev/null --max-time 10"
+for i in 1 2 3; do cin $C "http://$S_ADDR/" || fail "curl http"; done
+cin $C -g "http://[$S_ADDR6]/" || fail "curl http over IPv6"
+for i in 1 2; do cin $C -k "https://$S_ADDR/" || fail "curl https"; done
+cin wget -q -O /dev/null -T 10 "http://$S_ADDR/" || fail "wget"
+for i in 1 2; do
+	# a shell that becomes wget in its own pid, after vigild saw it
+	cin sh -c "sleep 0.3; exec wget -q -O /dev/null -T 10 http://$S_ADDR/" ||
+		fail "sh -c exec wget"
+done
+for i in 1 2; do
+	cin "$PY" -c "import urllib.request as u; u.urlopen('http://$S_ADDR/', timeout=10).read()" ||
+		fail "python urllib"
+done
+# a login and a listing; an empty mailbox may make curl exit non-zero
+cin $C -u a:test "imap://$S_ADDR/" || true
+cin $C -u a:test "pop3://$S_ADDR/" || true
+cin swaks --server "$S_ADDR" --to root@example.org --quit-after HELO \
+	>"$T/swaks.out" 2>&1 || fail "swaks: $(tail -3 "$T/swaks.out")"
+for i in 1 2; do
+	echo "get file $T/got$i" | cin tftp "$S_ADDR" >/dev/null 2>&1
+	[ -s "$T/got$i" ] || fail "tftp get"
+done
+for i in 1 2; do
+	cin ldapsearch -x -H "ldap://$S_ADDR" -s base -b "" namingContexts \
+		>/dev/null || fail "ldapsearch"
+done
+cin timeout 5 rsh -l root "$S_ADDR" true </dev/null >/dev/null 2>&1
+cin timeout 3 rlogin -l root "$S_ADDR" </dev/null >/dev/null 2>&1
+(sleep 1; echo quit) | cin timeout 10 telnet "$S_ADDR" 23 >"$T/telnet.out" 2>&1
+grep -q "Connected to" "$T/telnet.out" || fail "telnet did not connect"
+# passive FTP: the control connection and two data connections
+printf 'user anonymous x\nls\nls\nquit\n' |
+	cin timeout 20 ftp -p -n "$S_ADDR" >"$T/ftp.out" 2>&1
+[ "$(grep -c '^-.*file$' "$T/ftp.out")" = 2 ] ||
+	fail "ftp: two listings expected: $(cat "$T/ftp.out")"
+cin timeout 30 snmpwalk -v2c -c vigil-test-secret -t 2 -r 1 -M /nonexistent \
+	-m "" "$S_ADDR" 1.3.6.1.2.1.1 >"$T/snmp.out" 2>&1 || fail "snmpwalk"
+cin timeout 10 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
+	-o UserKnownHostsFile=/dev/null "root@$S_ADDR" true >/dev/null 2>&1
+
+# --- client side: exactly these findings ----------------------------
+# RULE KEY CONNECTIONS, sorted
+cat > "$T/want-client" <<EOW
+insecure-client-protocols-general ftp|/usr/bin/tnftp 3
+insecure-client-protocols-general http|/usr/bin/curl 4
+insecure-client-protocols-general http|/usr/bin/wget 3
+insecure-client-protocols-general http|$PY 2
+insecure-client-protocols-general imap|/usr/bin/curl 1
+insecure-client-protocols-general ldap|/usr/bin/ldapsearch 2
+insecure-client-protocols-general pop3|/usr/bin/curl 1
+insecure-client-protocols-general smtp|/usr/bin/perl 1
+insecure-client-protocols-general snmp|/usr/bin/snmpwalk 1
+insecure-client-protocols-general tftp|/usr/bin/tftp 2
+insecure-client-protocols-login rlogin|/usr/bin/rsh-redone-rlogin 1
+insecure-client-protocols-login rsh|/usr/bin/rsh-redone-rsh 1
+insecure-client-protocols-login telnet|/usr/bin/inetutils-telnet 1
+EOW
+got_client() {
+	ctl findings --json | jq -r '.[] | select(.rule |
+		startswith("insecure-client")) |
+		"\(.rule) \(.asset_key) \(.attributes.connections)"' |
+		LC_ALL=C sort > "$T/got-client"
+	LC_ALL=C sort "$T/want-client" | cmp -s - "$T/got-client"
+}
+wait_until 10 got_client || {
+	echo "--- wanted / got (client side):" >&2
+	LC_ALL=C sort "$T/want-client" | diff - "$T/got-client" >&2
+	fail "client-side findings differ"
+}
+jqf '[.[] | select(.rule | startswith("insecure-client")) |
+	.attributes.remote_endpoints[] | select(test(":(22|443)$"))] |
+	length == 0' >/dev/null || fail "ssh or https traffic was reported"
+
+# --- flows present at a restart are state, not new uses -------------
+(sleep 15; echo quit) | cin timeout 20 telnet "$S_ADDR" 23 >/dev/null 2>&1 &
+TEL=$!
+on_exit "kill $TEL"
+tel2() {
+	ctl findings --json | jq -e '.[] | select(.asset_key ==
+		"telnet|/usr/bin/inetutils-telnet") | .attributes.connections == 2'
+}
+wait_until 10 tel2 || fail "the second telnet session was not counted"
+ctl findings --json > "$T/before.json"
+stop_vigild
+start_vigild
+sleep 3
+ctl findings --json > "$T/after.json"
+jq -S '[.[] | {asset_key, c: .attributes.connections}]' "$T/before.json" \
+	> "$T/before.n"
+jq -S '[.[] | {asset_key, c: .attributes.connections}]' "$T/after.json" \
+	> "$T/after.n"
+cmp -s "$T/before.n" "$T/after.n" || {
+	diff "$T/before.n" "$T/after.n" >&2
+	fail "a restart counted flows that already existed as new uses"
+}
+[ "$(counter conntrack dumped)" -gt 0 ] ||
+	fail "the restart found no existing flow (the check proves nothing)"
+kill "$TEL" 2>/dev/null
+
+# --- server side: one finding per service ---------------------------
+cat > "$T/want-server" <<EOW
+ftp|21|tcp /usr/sbin/vsftpd
+http|80|tcp /usr/sbin/nginx
+imap|143|tcp /usr/sbin/dovecot
+ldap|389|tcp /usr/sbin/slapd
+pop3|110|tcp /usr/sbin/dovecot
+rlogin|513|tcp /usr/sbin/inetutils-inetd
+rsh|514|tcp /usr/sbin/inetutils-inetd
+smtp|25|tcp /usr/lib/postfix/sbin/master
+snmp|161|udp /usr/sbin/snmpd
+telnet|23|tcp /usr/sbin/inetutils-inetd
+tftp|69|udp /usr/sbin/in.tftpd
+EOW
+sctl findings --json | jq -r '.[] | select(.rule ==
+	"insecure-server-protocols") | "\(.asset_key) \(.attributes.program)"' |
+	LC_ALL=C sort > "$T/got-server"
+LC_ALL=C sort "$T/want-server" | cmp -s - "$T/got-server" || {
+	echo "--- wanted / got (server side):" >&2
+	LC_ALL=C sort "$T/want-server" | diff - "$T/got-server" >&2
+	fail "server-side findings differ"
+}
+sctl findings --json | jq -e '.[] | select(.asset_key == "http|80|tcp") |
+	.attributes.bind_addresses | (index("0.0.0.0") != null) and
+	(index("::") != null)' >/dev/null ||
+	fail "http finding lacks one of its two listeners"
+sctl findings --json | jq -e '.[] | select(.asset_key == "snmp|161|udp") |
+	.attributes | (.extra_ports | index("199/tcp") != null) and
+	(.evidence | index("snmpd enables v1/v2c communities") != null)' \
+	>/dev/null || fail "snmpd's SMUX port not folded into its service"
+sctl findings --json | grep -q vigil-test-secret &&
+	fail "the snmp community (a password) leaked into a finding"
+
+# unused ports, when the server-side run ends: the idle nginx port (one
+# finding for its two sockets) and snmpd's SMUX port, nothing else
+run_done() { sctl runs --json | jq -e '.[-1].state == "completed"'; }
+wait_until 40 run_done || fail "the server-side run did not complete"
+sctl findings --json | jq -r '.[] | select(.rule ==
+	"unused-listening-tcp-ports") | "\(.asset_key) \(.attributes.bind_addresses |
+	sort | join(","))"' | LC_ALL=C sort > "$T/got-unused"
+printf '%s\n' "tcp|199|/usr/sbin/snmpd 0.0.0.0" \
+	"tcp|8081|/usr/sbin/nginx 0.0.0.0,::" | cmp -s - "$T/got-unused" || {
+	cat "$T/got-unused" >&2
+	fail "unused ports differ"
+}
+stop_vigild
+echo "scenario: ok"
