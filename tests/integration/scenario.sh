@@ -23,9 +23,21 @@ for f in /usr/sbin/sshd /usr/sbin/telnetd /usr/sbin/in.rshd \
 done
 need_audit_alone
 # postfix runs from /etc/postfix and its spool: not beside a live one
-[ -f /var/spool/postfix/pid/master.pid ] &&
-	kill -0 "$(cat /var/spool/postfix/pid/master.pid)" 2>/dev/null &&
-	skip "a postfix already runs on this host"
+postfix_master() {
+	pf=$(tr -dc 0-9 < /var/spool/postfix/pid/master.pid 2>/dev/null ||
+	     true)
+	[ -n "$pf" ] && [ "$(cat "/proc/$pf/comm" 2>/dev/null)" = master ]
+}
+postfix_master && skip "a postfix already runs on this host"
+# "postfix stop" returns before the master has gone
+stop_postfix() {
+	ip netns exec "$NS_S" postfix stop
+	i=0
+	while postfix_master && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 setup_tmp
 setup_netns
 PY=$(readlink -f /usr/bin/python3)
@@ -79,7 +91,7 @@ UsePAM no
 EOC
 bg_in "$NS_S" /usr/sbin/sshd -D -e -f "$T/sshd_config"
 sin postfix start >>"$T/servers.log" 2>&1 || fail "postfix start"
-on_exit "ip netns exec $NS_S postfix stop"
+on_exit stop_postfix
 cat > "$T/dovecot.conf" <<EOC
 protocols = imap pop3
 listen = *, ::
