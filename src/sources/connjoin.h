@@ -38,7 +38,7 @@ struct conn_intent {
 	bool used;		/* a connect() already joined with its flow */
 	pid_t pid;
 	uid_t uid;
-	uint32_t inode;		/* its socket, read on arrival; 0: unknown */
+	uint32_t inode;		/* its socket when seen; 0: unknown */
 	uint64_t ms;
 	char comm[17];
 	char *exe;
