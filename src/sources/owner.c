@@ -8,10 +8,8 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config/config.h"
 #include "lib/log.h"
@@ -191,6 +189,26 @@ static int lookup_sock(struct owner_stage *o, uint8_t family,
 }
 
 /*
+ * The local socket of fe, by sock_diag (a v4 flow may be a dual-stack
+ * v6 socket's): fills out->inode and out->uid.  Returns 1 when found,
+ * 0 when it is gone, -1 with errno.
+ */
+static int find_socket(struct owner_stage *o, const struct flow_event *fe,
+		       struct sock_owner *out)
+{
+	o->want = out;
+	o->want_src = &fe->src;
+	o->want_port = fe->sport;
+	o->found = false;
+	if (lookup_sock(o, fe->src.family, fe) < 0)
+		return -1;
+	if (!o->found && fe->src.family == AF_INET &&
+	    lookup_sock(o, AF_INET6, fe) < 0)
+		return -1;
+	return o->found ? 1 : 0;
+}
+
+/*
  * Who holds the local end of fe?  Its holder is searched among cand (n
  * pids) first and then, if scan_all, among all processes.  Returns 1
  * and fills out, 0 when the socket or its holder is gone (out->uid and
@@ -201,22 +219,15 @@ static int find_owner(struct owner_stage *o, const struct flow_event *fe,
 		      struct sock_owner *out)
 {
 	pid_t pid = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (!o->nl)
 		return 0;
 	(*o->lookups)++;
-	o->want = out;
-	o->want_src = &fe->src;
-	o->want_port = fe->sport;
-	o->found = false;
-	if (lookup_sock(o, fe->src.family, fe) < 0)
-		return -1;
-	if (!o->found && fe->src.family == AF_INET &&
-	    lookup_sock(o, AF_INET6, fe) < 0)
-		return -1;
-	if (!o->found)
-		return 0;
+	r = find_socket(o, fe, out);
+	if (r <= 0)
+		return r;
 	if (n)
 		pid = procfd_find_socket(out->inode, cand, n);
 	if (pid == 0 && scan_all)
@@ -330,16 +341,8 @@ static uint32_t flow_inode(struct owner_stage *o, const struct flow_event *fe)
 
 	if (!o->nl || fe->proto != IPPROTO_TCP)
 		return 0;
-	memset(&so, 0, sizeof(so));
-	o->want = &so;
-	o->want_src = &fe->src;
-	o->want_port = fe->sport;
-	o->found = false;
-	if (lookup_sock(o, fe->src.family, fe) < 0 ||
-	    (!o->found && fe->src.family == AF_INET &&
-	     lookup_sock(o, AF_INET6, fe) < 0))
-		return 0;
-	return o->found ? so.inode : 0;
+	memset(&so, 0, offsetof(struct sock_owner, exe));
+	return find_socket(o, fe, &so) > 0 ? so.inode : 0;
 }
 
 static enum conn_join_result try_join(struct owner_stage *o,
@@ -475,32 +478,17 @@ publish:
 	engine_publish(o->env->engine, EV_FLOW, &fe);
 }
 
-/* The socket a connect() used, while its process still holds it. */
-static uint32_t intent_inode(const struct connect_event *ev)
-{
-	char path[64], link[64];
-	unsigned long v;
-	ssize_t n;
-
-	if (!ev->is_connect || ev->fd < 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)ev->pid, ev->fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	if (sscanf(link, "socket:[%lu]", &v) != 1 || v > UINT32_MAX)
-		return 0;
-	return (uint32_t)v;
-}
-
 static void on_connect(void *data, enum engine_event type, const void *p)
 {
 	const struct connect_event *ev = p;
 	struct owner_stage *o = data;
+	uint32_t inode = 0;
 
 	(void)type;
-	if (conn_join_add(o->join, ev, intent_inode(ev), loop_now_ms()) < 0)
+	/* the socket a connect() used, while its process still holds it */
+	if (ev->is_connect)
+		inode = procfd_fd_socket(ev->pid, ev->fd);
+	if (conn_join_add(o->join, ev, inode, loop_now_ms()) < 0)
 		(*o->intents_lost)++;
 	if (o->nparked)
 		settle(o, &ev->dst, ev->dport);

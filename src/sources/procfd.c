@@ -184,6 +184,21 @@ pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n)
 	return fc.found;
 }
 
+uint32_t procfd_fd_socket(pid_t pid, int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	return socket_ino(link);
+}
+
 int procfd_resolve(uint32_t *inos, pid_t *pids, size_t *n)
 {
 	struct resolve_ctx rc = { inos, pids, 0, 0 };

@@ -18,6 +18,8 @@
  * pid, 0 when none holds it, or -1 with errno when /proc cannot be read.
  */
 pid_t procfd_find_socket(uint32_t ino, const pid_t *cand, size_t n);
+/* The inode of the socket pid holds as fd; 0: gone, or not a socket. */
+uint32_t procfd_fd_socket(pid_t pid, int fd);
 
 /*
  * Resolve many inodes in one pass over every process.  inos (*n of
