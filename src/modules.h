@@ -2,6 +2,7 @@
 #ifndef VIGIL_MODULES_H
 #define VIGIL_MODULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define VIGIL_MAX_MODULES 32
@@ -39,6 +40,8 @@ struct vigil_module {
 	const char *name;
 	const int *caps;
 	size_t ncaps;
+	/* Optional: false when this configuration leaves caps unused. */
+	bool (*needs_caps)(const struct vigil_config *cfg);
 	int (*init)(const struct vigil_env *env, void **priv);
 	/* Optional: once all modules are initialised and caps dropped. */
 	void (*start)(void *priv);

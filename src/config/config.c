@@ -244,6 +244,21 @@ static int apply_audit_mode(struct parse_ctx *pc, const config_setting_t *s,
 			 spec->path);
 }
 
+static int apply_audit_beside(struct parse_ctx *pc, const config_setting_t *s,
+			      const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (!strcmp(v, "connector"))
+		pc->cfg->audit_beside = AUDIT_BESIDE_CONNECTOR;
+	else if (!strcmp(v, "rules"))
+		pc->cfg->audit_beside = AUDIT_BESIDE_RULES;
+	else
+		return cfg_error(pc, s, "%s must be \"connector\" or \"rules\"",
+				 spec->path);
+	return 0;
+}
+
 /* Rule keys write into cfg->rules[rule]; the field offset is relative. */
 static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
 			   const struct key_spec *spec)
@@ -284,6 +299,7 @@ static const struct key_spec keys[] = {
 	{ "proc.rescan", STR, apply_duration, CF(proc_rescan), 10, 3600 },
 	{ "audit", GROUP },
 	{ "audit.mode", STR, apply_audit_mode },
+	{ "audit.beside_auditd", STR, apply_audit_beside },
 	{ "network", GROUP },
 	{ "network.netns", STR, apply_path, CF(netns), 0, 4000 },
 	{ "network.conntrack_buffer_max", INT, apply_long,

@@ -22,14 +22,20 @@ enum syslog_format {
 };
 
 enum audit_mode {
-	AUDIT_MODE_AUTO,	/* unicast when no audit daemon runs */
-	AUDIT_MODE_MULTICAST,
-	AUDIT_MODE_UNICAST,
+	AUDIT_MODE_AUTO,	/* registered when no audit daemon runs */
+	AUDIT_MODE_MULTICAST,	/* never registered */
+	AUDIT_MODE_UNICAST,	/* an older name of "auto" */
 	AUDIT_MODE_OFF,
 };
 
 /* "auto", "multicast", "unicast", "off" */
 const char *config_audit_mode_name(enum audit_mode m);
+
+/* What vigild uses for execs while another audit daemon runs. */
+enum audit_beside {
+	AUDIT_BESIDE_CONNECTOR,	/* no audit rule: that daemon logs nothing */
+	AUDIT_BESIDE_RULES,	/* vigil's rules: precise, lines in its log */
+};
 
 enum vigil_scope {
 	SCOPE_THIRD_PARTY,
@@ -55,6 +61,7 @@ struct vigil_config {
 	enum vigil_scope scope;
 	uint64_t proc_rescan;
 	enum audit_mode audit_mode;
+	enum audit_beside audit_beside;
 	char *netns;		/* NULL: vigild's own namespace */
 	long ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
 	uint64_t listen_refresh; /* seconds */

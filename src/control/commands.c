@@ -86,6 +86,10 @@ static json_object *cmd_status(struct vigil *v, json_object *req)
 			json_object_new_int64((int64_t)control_refused(v->control)));
 		json_object_object_add(misc, "control_busy",
 			json_object_new_int64((int64_t)control_busy(v->control)));
+		json_object_object_add(misc, "findings_evicted",
+			json_object_new_int64((int64_t)findings_evicted(v->findings)));
+		json_object_object_add(misc, "findings_dropped",
+			json_object_new_int64((int64_t)findings_dropped(v->findings)));
 		json_object_object_add(misc, "reloads",
 			json_object_new_int64((int64_t)*v->reloads));
 		json_object_object_add(c, "vigild", misc);
@@ -142,14 +146,20 @@ static json_object *cmd_run_start(struct vigil *v, json_object *req)
 {
 	int bad = 0;
 	const char *d = opt_str(req, "duration", &bad);
+	const struct run *cur = assess_current(v->assess);
+	json_object *o, *restart;
 	uint64_t sec = 0;
-	json_object *o;
 
 	if (bad)
 		return control_error("duration must be a string");
 	if (d && (duration_parse(d, &sec) < 0 || sec < 10 || sec > 86400))
 		return control_error("duration '%s' must be between 10s and 24h",
 				     d);
+	/* Never lose a collecting run by accident. */
+	if (cur && !(json_object_object_get_ex(req, "restart", &restart) &&
+		     json_object_get_boolean(restart)))
+		return control_error("run %s is collecting; stop it first, or start with --restart to cancel it",
+				     cur->id);
 	if (assess_start(v->assess, sec) < 0)
 		return control_error("cannot start a run: %s", strerror(errno));
 	o = ok_reply();
@@ -181,6 +191,13 @@ static json_object *cmd_save(struct vigil *v, json_object *req)
 	return ok_reply();
 }
 
+/* An audit daemon is about to start: vigild lets go of the registration. */
+static json_object *cmd_audit_yield(struct vigil *v, json_object *req)
+{
+	engine_publish(v->engine, EV_AUDIT_YIELD, NULL);
+	return ok_reply();
+}
+
 static const struct {
 	const char *name;
 	command_fn fn;
@@ -192,6 +209,7 @@ static const struct {
 	{ "run-start", cmd_run_start, 1 },
 	{ "run-stop", cmd_run_stop, 1 },
 	{ "save", cmd_save, 1 },
+	{ "audit-yield", cmd_audit_yield, 1 },
 };
 
 json_object *commands_handle(void *data, json_object *req,

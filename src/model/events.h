@@ -28,6 +28,7 @@ enum engine_event {
 	EV_MODULE,		/* struct module_event (perms.c) */
 	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
 	EV_CONNECT,		/* struct connect_event (audit.c) */
+	EV_AUDIT_YIELD,		/* NULL: an audit daemon is about to start */
 	EV__COUNT,
 };
 

@@ -7,6 +7,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,10 @@
 
 #include "sources/audit.h"
 #include "sources/auditrec.h"
+#include "sources/auditreg.h"
 #include "sources/auditrules.h"
 #include "lib/log.h"
+#include "sources/cnproc.h"
 #include "sources/proc.h"
 #include "config/config.h"
 #include "lib/loop.h"
@@ -72,9 +75,11 @@ struct audit_src {
 	struct dirty dirty[AUDIT_MAX_DIRTY];
 	size_t ndirty;
 	struct loop_timer *batch_timer;
-	int rec_fd;		/* records: multicast, or unicast if daemon */
+	int rec_fd;		/* records: the multicast group */
 	int mgmt_fd;		/* rules and status */
-	int unicast;
+	struct auditreg *reg;	/* the courtesy registration, or NULL */
+	struct cnproc *cn;	/* execs beside another audit daemon */
+	bool other_daemon;	/* another audit daemon is registered */
 	int enabled_by_us;
 	uint32_t old_backlog;	/* restored at exit when non-zero */
 	int rules_installed;
@@ -88,8 +93,8 @@ struct audit_src {
 	int lost_known;
 	struct loop_timer *flush_timer, *check_timer, *readd_timer;
 	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
-		 *enobufs, *readded, *malformed, *incomplete, *unicast_ctr,
-		 *table_full, *connects;
+		 *enobufs, *readded, *malformed, *incomplete, *registered,
+		 *yields, *table_full, *connects, *rules_active;
 	char *buf;
 	size_t bufsz;
 };
@@ -491,6 +496,10 @@ static void on_config_change(struct audit_src *as, const char *b, size_t n)
 	    auditrec_str(b, n, "key", key, sizeof(key)) > 0 &&
 	    !strcmp(key, "vigil") && as->rules_installed)
 		loop_timer_arm(as->readd_timer, 500, 0);
+	/* An audit daemon came or went: decide again, soon. */
+	if (!strcmp(op, "set") &&
+	    auditrec_str(b, n, "audit_pid", key, sizeof(key)) > 0)
+		loop_timer_arm(as->readd_timer, 100, 0);
 }
 
 static void on_record(struct audit_src *as, int type, const char *text,
@@ -501,7 +510,7 @@ static void on_record(struct audit_src *as, int type, const char *text,
 	const char *body;
 	int off;
 
-	/* Replies and acks share the unicast socket: records only. */
+	/* Records only (netlink control messages are below). */
 	if (type < AUDIT_FIRST_USER_MSG)
 		return;
 	(*as->records)++;
@@ -606,35 +615,144 @@ static int get_status(int fd, struct audit_status *st)
 	return -1;
 }
 
-static void readd(struct audit_src *as, const char *why)
+static void marker_write(const struct audit_src *as);
+
+static void account_lost(struct audit_src *as, const struct audit_status *st)
+{
+	if (!as->lost_known) {
+		as->lost_base = st->lost;
+		as->lost_known = 1;
+	}
+	*as->lost = st->lost - as->lost_base;
+}
+
+/* The connector is the exec source while vigil's rules are not in. */
+static void use_connector(struct audit_src *as, bool on)
+{
+	int rc;
+
+	if (!as->cn || cnproc_listening(as->cn) == on)
+		return;
+	rc = cnproc_listen(as->cn, on);
+	if (rc < 0)
+		log_warn("audit: process events connector: %s; new programs are seen at the next /proc rescan",
+			 strerror(-rc));
+	else
+		log_info("audit: execs %s the process events connector",
+			 on ? "now come from" : "no longer come from");
+}
+
+static void rules_in(struct audit_src *as)
 {
 	int added = install_rules(as);
 
-	if (added > 0) {
-		(*as->readded)++;
-		log_warn("audit: %s: %d vigil audit rules were missing (auditctl -D?); added them again",
-			 why, added);
+	if (added < 0) {
+		if (as->rules_installed)
+			log_warn("audit: vigil's audit rules cannot be put back");
+		as->rules_installed = 0;
+	} else {
+		if (as->rules_installed && added > 0) {
+			(*as->readded)++;
+			log_warn("audit: %d vigil audit rules were missing (auditctl -D?); added them again",
+				 added);
+		}
+		as->rules_installed = 1;
 	}
+	model_set_connect_audit(as->env->model,
+				as->rules_installed && as->connect_rules);
+}
+
+static void rules_out(struct audit_src *as, uint32_t daemon)
+{
+	if (!as->rules_installed)
+		return;
+	remove_rules(as);
+	as->rules_installed = 0;
+	model_set_connect_audit(as->env->model, false);
+	log_notice("audit: audit daemon pid %u runs: vigil's audit rules are out, so its log gets no line for vigil (audit.beside_auditd = \"connector\")",
+		   daemon);
+}
+
+/*
+ * One decision, from the kernel's status: who is the audit daemon, and
+ * so where execs come from.  vigil's rules stay in unless another audit
+ * daemon runs and audit.beside_auditd is "connector"; the connector is
+ * on whenever the rules are not (also while vigild has just let go and
+ * the new daemon is expected to clear the rules), so no exec falls in
+ * between.  Called at start, every check, and when the registration
+ * may have changed.
+ */
+static void reconcile(struct audit_src *as)
+{
+	struct audit_status st;
+	bool rules;
+
+	if (get_status(as->mgmt_fd, &st) < 0)
+		return;
+	account_lost(as, &st);
+	/*
+	 * A daemon killed while registered (SIGKILL) stays the kernel's
+	 * until a send to it fails; registering tests that and clears it.
+	 */
+	if (st.pid && st.pid != (uint32_t)getpid() &&
+	    kill((pid_t)st.pid, 0) < 0 && errno == ESRCH)
+		st.pid = 0;
+	if (as->reg && auditreg_update(as->reg, st.pid))
+		st.pid = (uint32_t)getpid();
+	as->other_daemon = st.pid != 0 && st.pid != (uint32_t)getpid();
+	rules = !as->other_daemon ||
+		as->env->cfg->audit_beside == AUDIT_BESIDE_RULES;
+	if (rules) {
+		rules_in(as);
+		use_connector(as, !as->rules_installed ||
+				  (as->reg && auditreg_held(as->reg)));
+	} else {
+		use_connector(as, true);
+		rules_out(as, st.pid);
+	}
+	*as->rules_active = (uint64_t)as->rules_installed;
+	*as->registered = as->reg && auditreg_registered(as->reg);
+	*as->yields = as->reg ? auditreg_yields(as->reg) : 0;
 }
 
 static void on_readd(struct loop *loop, struct loop_timer *t, void *data)
 {
-	readd(data, "rules removed");
+	reconcile(data);
 }
 
 static void on_check(struct loop *loop, struct loop_timer *t, void *data)
 {
+	reconcile(data);
+}
+
+/* As the registered daemon, the kernel queue must take an exec burst. */
+static void on_registration(void *data, bool registered)
+{
 	struct audit_src *as = data;
 	struct audit_status st;
 
-	readd(as, "periodic check");
-	if (get_status(as->mgmt_fd, &st) == 0) {
-		if (!as->lost_known) {
-			as->lost_base = st.lost;
-			as->lost_known = 1;
-		}
-		*as->lost = st.lost - as->lost_base;
+	*as->registered = registered;
+	if (!registered || get_status(as->mgmt_fd, &st) < 0 ||
+	    st.backlog_limit >= AUDIT_BACKLOG)
+		return;
+	if (audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0) {
+		if (!as->old_backlog)
+			as->old_backlog = st.backlog_limit;
+		marker_write(as);
 	}
+}
+
+/* vigilctl audit yield: an audit daemon is about to start. */
+static void on_yield(void *data, enum engine_event ev, const void *payload)
+{
+	struct audit_src *as = data;
+
+	if (as->env->cfg->audit_beside == AUDIT_BESIDE_CONNECTOR)
+		use_connector(as, true);
+	if (as->reg)
+		auditreg_yield(as->reg, AUDITREG_HOLD_MS);
+	*as->registered = as->reg && auditreg_registered(as->reg);
+	*as->yields = as->reg ? auditreg_yields(as->reg) : 0;
 }
 
 static int open_multicast(struct audit_src *as)
@@ -721,18 +839,6 @@ static int marker_read(const struct audit_src *as, int *enabled,
 	return 1;
 }
 
-static int choose_mode(struct audit_src *as, const struct audit_status *st)
-{
-	switch (as->env->cfg->audit_mode) {
-	case AUDIT_MODE_UNICAST:
-		return 1;
-	case AUDIT_MODE_MULTICAST:
-		return 0;
-	default:
-		return st->pid == 0;
-	}
-}
-
 static int audit_init(const struct vigil_env *env, void **priv)
 {
 	struct audit_src *as = calloc(1, sizeof(*as));
@@ -757,7 +863,9 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->readded = engine_counter(e, "audit", "rules_readded");
 	as->malformed = engine_counter(e, "audit", "malformed");
 	as->incomplete = engine_counter(e, "audit", "incomplete");
-	as->unicast_ctr = engine_counter(e, "audit", "unicast");
+	as->registered = engine_counter(e, "audit", "registered");
+	as->yields = engine_counter(e, "audit", "yields");
+	as->rules_active = engine_counter(e, "audit", "rules_active");
 	as->table_full = engine_counter(e, "proc", "table_full");
 	as->connects = engine_counter(e, "audit", "connects");
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
@@ -768,7 +876,8 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	    !as->table_full || !as->connects ||
 	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
 	    !as->readded || !as->malformed || !as->incomplete ||
-	    !as->unicast_ctr || !as->flush_timer || !as->check_timer ||
+	    !as->registered || !as->yields || !as->rules_active ||
+	    !as->flush_timer || !as->check_timer ||
 	    !as->readd_timer || !as->batch_timer) {
 		audit_fini(as);
 		return -1;
@@ -783,8 +892,11 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->mgmt_fd = audit_open();
 	if (as->mgmt_fd < 0 || get_status(as->mgmt_fd, &st) < 0) {
 		/* Not fatal: the /proc rescans still see every program. */
-		log_warn("audit: unavailable (%s); new programs are seen at the next /proc rescan only",
+		log_warn("audit: unavailable (%s); execs come from the process events connector",
 			 strerror(errno));
+		as->cn = cnproc_new(env);
+		if (!as->cn || cnproc_listen(as->cn, true) < 0)
+			log_warn("audit: no process events connector either; new programs are seen at the next /proc rescan only");
 		return 0;
 	}
 	if (marker_read(as, &prev_enabled, &prev_backlog)) {
@@ -805,50 +917,39 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		}
 	}
 	marker_write(as);
-	as->unicast = choose_mode(as, &st);
-	if (as->unicast) {
-		as->rec_fd = audit_open();
-		if (as->rec_fd < 0 ||
-		    audit_set_pid(as->rec_fd, (uint32_t)getpid(), WAIT_YES) <= 0) {
-			log_warn("audit: cannot register as the audit daemon (%s); using multicast",
-				 strerror(errno));
-			if (as->rec_fd >= 0)
-				audit_close(as->rec_fd);
-			as->rec_fd = -1;
-			as->unicast = 0;
-		}
-	}
-	if (!as->unicast && open_multicast(as) < 0) {
+	if (open_multicast(as) < 0) {
 		log_warn("audit: cannot join the audit multicast group (%s); new programs are seen at the next /proc rescan only",
 			 strerror(errno));
 		return 0;
 	}
-	/* The kernel's default queue of 64 overflows in any exec burst. */
-	if (as->unicast && st.backlog_limit < AUDIT_BACKLOG &&
-	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0) {
-		if (!as->old_backlog)
-			as->old_backlog = st.backlog_limit;
-		marker_write(as);
+	if (as->mode != AUDIT_MODE_MULTICAST) {
+		as->reg = auditreg_new(env->loop, on_registration, as);
+		if (!as->reg)
+			return -1;
 	}
-	*as->unicast_ctr = (uint64_t)as->unicast;
+	/* Only beside another audit daemon, or where rules cannot go in. */
+	as->cn = cnproc_new(env);
+	if (!as->cn)
+		log_warn("audit: no process events connector (%s)",
+			 strerror(errno));
 	if (loop_add_fd(env->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
+	    engine_subscribe(env->engine, EV_AUDIT_YIELD, on_yield, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
 	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
 			   AUDIT_RULE_CHECK_MS) < 0) {
 		log_err("audit: %s", strerror(errno));
 		return -1;
 	}
-	if (install_rules(as) < 0) {
-		log_warn("audit: no rule could be installed; new programs are seen at the next /proc rescan only");
-	} else {
-		as->rules_installed = 1;
-		model_set_connect_audit(env->model, as->connect_rules);
-		if (!as->connect_rules)
-			log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
-	}
-	log_info("audit: reading records %s",
-		 as->unicast ? "as the audit daemon (no other was registered)" :
-			       "from the multicast group beside the audit daemon");
+	reconcile(as);
+	if (as->rules_installed && !as->connect_rules)
+		log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
+	if (!as->rules_installed && !as->other_daemon)
+		log_warn("audit: no rule could be installed; execs come from the process events connector");
+	log_info("audit: reading records from the multicast group; %s",
+		 as->reg && auditreg_registered(as->reg) ?
+		 "registered as the audit daemon until one starts" :
+		 as->other_daemon ? "beside the audit daemon" :
+		 "not registered (audit.mode)");
 	return 0;
 }
 
@@ -860,8 +961,19 @@ static void audit_fini(void *priv)
 		return;
 	model_set_connect_audit(as->env->model, false);
 	if (as->mgmt_fd >= 0) {
+		struct audit_status st;
+
 		if (as->rules_installed)
 			remove_rules(as);
+		/* Auditing and its queue are that daemon's now. */
+		if (get_status(as->mgmt_fd, &st) == 0 && st.pid != 0 &&
+		    st.pid != (uint32_t)getpid() &&
+		    (as->enabled_by_us || as->old_backlog)) {
+			log_notice("audit: leaving auditing as it is for audit daemon pid %u",
+				   st.pid);
+			as->enabled_by_us = 0;
+			as->old_backlog = 0;
+		}
 		if (as->old_backlog &&
 		    audit_set_backlog_limit(as->mgmt_fd, as->old_backlog) > 0)
 			as->old_backlog = 0;
@@ -871,10 +983,8 @@ static void audit_fini(void *priv)
 	}
 	if (as->rec_fd >= 0)
 		loop_del_fd(as->env->loop, as->rec_fd);
-	if (as->unicast && as->rec_fd >= 0) {
-		audit_set_pid(as->rec_fd, 0, WAIT_NO);
-		audit_close(as->rec_fd);
-	}
+	auditreg_free(as->reg);
+	cnproc_free(as->cn);
 	if (as->mc)
 		mnl_socket_close(as->mc);
 	if (as->mgmt_fd >= 0)
@@ -902,6 +1012,15 @@ static void audit_reload(void *priv)
 		log_warn("audit: audit.mode \"%s\" takes effect when vigild restarts; still \"%s\"",
 			 config_audit_mode_name(as->env->cfg->audit_mode),
 			 config_audit_mode_name(as->mode));
+	/* audit.beside_auditd takes effect now. */
+	if (as->mgmt_fd >= 0 && as->rec_fd >= 0)
+		reconcile(as);
+}
+
+/* With audit off, neither audit capability is kept. */
+static bool audit_needs_caps(const struct vigil_config *cfg)
+{
+	return cfg->audit_mode != AUDIT_MODE_OFF;
 }
 
 static const int audit_caps[] = {
@@ -913,6 +1032,7 @@ const struct vigil_module audit_module = {
 	.caps = audit_caps,
 	.ncaps = sizeof(audit_caps) / sizeof(audit_caps[0]),
 	.init = audit_init,
+	.needs_caps = audit_needs_caps,
 	.reload = audit_reload,
 	.fini = audit_fini,
 };

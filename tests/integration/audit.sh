@@ -18,7 +18,7 @@ for MODE in unicast multicast; do
 	: > "$T/vigild.log"
 	start_vigild
 	ctl status --json | jq -e --argjson u "$([ $MODE = unicast ] && echo 1 || echo 0)" \
-		'.counters.audit.unicast == $u' >/dev/null || fail "$MODE: wrong mode"
+		'.counters.audit.registered == $u' >/dev/null || fail "$MODE: wrong mode"
 	[ "$("$AH" count vigil)" -ge 4 ] || fail "$MODE: rules not installed"
 	if [ $MODE = unicast ]; then
 		"$AH" status | grep -q "backlog_limit=8192" ||

@@ -65,10 +65,10 @@ run_cleanup() {
 unstick_audit() {
 	ah=$abs_top_builddir/tests/helpers/audithelper
 	[ -x "$ah" ] || return 0
-	st=$("$ah" status 2>/dev/null) || return 0
-	case $st in
+	ast=$("$ah" status 2>/dev/null) || return 0
+	case $ast in
 	"pid=$1 "*)
-		en=$(echo "$st" | sed 's/.*enabled=\([0-9]*\).*/\1/')
+		en=$(echo "$ast" | sed 's/.*enabled=\([0-9]*\).*/\1/')
 		"$ah" set-enabled 1
 		sleep 0.3
 		"$ah" set-enabled "$en"

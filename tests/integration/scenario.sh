@@ -174,7 +174,7 @@ on_exit "kill $SRV_PID"
 sctl() { "$VIGILCTL" -s "$TS/control" "$@"; }
 wait_until 10 sctl status || fail "server-side vigild did not start"
 start_vigild
-[ "$(counter audit unicast)" = 1 ] || fail "client-side vigild is not reading audit"
+[ "$(counter audit registered)" = 1 ] || fail "client-side vigild is not reading audit"
 
 # --- client traffic -------------------------------------------------
 C="curl -s -o /dev/null --max-time 10"
