@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,7 @@ static void load_state(struct vigil *v)
 {
 	json_object *doc = NULL, *arr;
 	unsigned int skipped = 0;
+	int64_t written = 0;
 	struct sbuf err;
 
 	sbuf_init(&err);
@@ -146,8 +148,11 @@ static void load_state(struct vigil *v)
 		    findings_load_json(v->findings, arr, &skipped, &err) < 0)
 			log_err("%s: %s, ignoring it", v->cfg->state_file,
 				sbuf_str(&err));
+		if (json_object_object_get_ex(doc, "written", &arr) &&
+		    parse_utc(json_object_get_string(arr), &written) < 0)
+			written = 0;
 		if (json_object_object_get_ex(doc, "runs", &arr) &&
-		    assess_load_json(v->assess, arr, &err) < 0)
+		    assess_load_json(v->assess, arr, written, &err) < 0)
 			log_err("%s: %s, ignoring it", v->cfg->state_file,
 				sbuf_str(&err));
 		if (skipped)
@@ -190,6 +195,35 @@ static int open_control(struct vigil *v)
 	return v->control ? 0 : -1;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * The control socket as the new configuration wants it, before that
+ * configuration is taken: a socket that cannot be made leaves the old
+ * one (and the old configuration) in place.  Returns 0 or -1.
+ */
+static int reload_control(struct vigil *v, const struct vigil_config *cfg,
+			  struct sbuf *err)
+{
+	struct control *c;
+
+	if (!strcmp(v->cfg->control_socket, cfg->control_socket)) {
+		if (same_str(v->cfg->control_group, cfg->control_group))
+			return 0;
+		return control_set_group(v->control, cfg->control_group, err);
+	}
+	c = control_new(v->loop, cfg->control_socket, cfg->control_group,
+			commands_handle, v, err);
+	if (!c)
+		return -1;
+	control_free(v->control);
+	v->control = c;
+	return 0;
+}
+
 static void reload(struct vigil *v)
 {
 	struct vigil_config *cfg, *old = v->cfg;
@@ -203,11 +237,14 @@ static void reload(struct vigil *v)
 			      config_load_default(&cfg, &err)) < 0) {
 		log_err("reload: %s; keeping the running configuration",
 			sbuf_str(&err));
-		sbuf_free(&err);
-		notify("READY=1");
-		return;
+		goto out;
 	}
-	sbuf_free(&err);
+	if (reload_control(v, cfg, &err) < 0) {
+		log_err("reload: control socket: %s; keeping the running configuration",
+			sbuf_str(&err));
+		config_free(cfg);
+		goto out;
+	}
 	v->cfg = cfg;
 	v->env.cfg = cfg;
 	engine_configure(v->engine, cfg);
@@ -223,21 +260,14 @@ static void reload(struct vigil *v)
 		state_set_path(v->state, cfg->state_file);
 		state_flush(v->state);
 	}
-	if (strcmp(old->control_socket, cfg->control_socket) ||
-	    !old->control_group != !cfg->control_group ||
-	    (old->control_group &&
-	     strcmp(old->control_group, cfg->control_group))) {
-		control_free(v->control);
-		v->control = NULL;
-		if (open_control(v) < 0)
-			log_err("reload: vigilctl cannot reach vigild until the control socket is fixed");
-	}
 	for (i = 0; vigil_modules[i]; i++)
 		if (vigil_modules[i]->reload && v->mod_priv[i])
 			vigil_modules[i]->reload(v->mod_priv[i]);
 	config_free(old);
 	(*v->reloads)++;
 	log_info("configuration reloaded from %s", cfg->source);
+out:
+	sbuf_free(&err);
 	notify("READY=1");
 }
 
@@ -255,7 +285,7 @@ static void on_signal(struct loop *loop, int signo, void *data)
 
 static int init_modules(struct vigil *v)
 {
-	int caps[64];
+	int caps[65];
 	size_t ncaps = 0, j;
 	struct sbuf err;
 	int i, r;
@@ -267,9 +297,14 @@ static int init_modules(struct vigil *v)
 			log_err("%s: cannot start", m->name);
 			return -1;
 		}
+		if (m->needs_caps && !m->needs_caps(v->cfg))
+			continue;
 		for (j = 0; j < m->ncaps && ncaps < 64; j++)
 			caps[ncaps++] = m->caps[j];
 	}
+	/* The control socket is made again on reload: its group too. */
+	if (v->cfg->control_group)
+		caps[ncaps++] = CAP_CHOWN;
 	/* Everything privileged is open now: keep only what is used. */
 	sbuf_init(&err);
 	r = caps_keep_only(caps, ncaps, &err);

@@ -18,6 +18,7 @@ struct checkelf {
 	int json;
 	json_object *arr;
 	unsigned long files, unprotected, errors;
+	unsigned long missing;	/* PATH arguments that do not exist */
 };
 
 /* nftw() passes no user pointer: the walk's one piece of state. */
@@ -108,6 +109,9 @@ static void check_path(struct checkelf *c, const char *path)
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
+		/* A named path that is not there is the caller's mistake. */
+		if (errno == ENOENT || errno == ENOTDIR)
+			c->missing++;
 		report_error(c, path, errno);
 		return;
 	}
@@ -155,5 +159,6 @@ int checkelf_main(int argc, char **argv)
 		printf("%lu files, %lu without DEP or stack cookies, %lu unreadable\n",
 		       c.files, c.unprotected, c.errors);
 	}
-	return 0;
+	/* sysexits: 66 a PATH named does not exist (the rest are counted). */
+	return c.missing ? 66 : 0;
 }

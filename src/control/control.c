@@ -310,7 +310,14 @@ static int prepare_path(const char *path, struct sbuf *err)
 		return -1;
 	}
 	dir = dirname(copy);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(dir, 0755) == 0) {
+		/* Not the umask's 0750: control_group members must reach it. */
+		if (chmod(dir, 0755) < 0) {
+			sbuf_printf(err, "%s: %s", dir, strerror(errno));
+			free(copy);
+			return -1;
+		}
+	} else if (errno != EEXIST) {
 		sbuf_printf(err, "%s: %s", dir, strerror(errno));
 		free(copy);
 		return -1;
@@ -418,6 +425,29 @@ void control_free(struct control *c)
 		unlink(c->path);
 	free(c->path);
 	free(c);
+}
+
+int control_set_group(struct control *c, const char *group,
+		      struct sbuf *err)
+{
+	struct group *gr = NULL;
+
+	if (group && !(gr = getgrnam(group))) {
+		sbuf_printf(err, "control_group: no such group '%s'", group);
+		return -1;
+	}
+	if (chown(c->path, 0, gr ? gr->gr_gid : 0) < 0 ||
+	    chmod(c->path, gr ? 0660 : 0600) < 0) {
+		sbuf_printf(err, "%s: cannot give it to group %s: %s", c->path,
+			    group ? group : "root", strerror(errno));
+		/* Back to what it was, as far as that goes. */
+		if (chown(c->path, 0, c->has_group ? c->gid : 0) == 0)
+			chmod(c->path, c->has_group ? 0660 : 0600);
+		return -1;
+	}
+	c->has_group = gr != NULL;
+	c->gid = gr ? gr->gr_gid : 0;
+	return 0;
 }
 
 unsigned long control_refused(const struct control *c)

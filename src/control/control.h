@@ -50,6 +50,12 @@ struct control *control_new(struct loop *loop, const char *path,
 			    const char *group, control_handler handler,
 			    void *data, struct sbuf *err);
 void control_free(struct control *c);
+/*
+ * Give the socket to group (NULL: root only) in place; needs CAP_CHOWN.
+ * Returns 0, or -1 with a message in err and the socket as it was.
+ */
+int control_set_group(struct control *c, const char *group,
+		      struct sbuf *err);
 /* Connections closed at once: their uid was over its quota. */
 unsigned long control_busy(const struct control *c);
 unsigned long control_refused(const struct control *c);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "lib/duration.h"
 #include "lib/escape.h"
 #include "lib/sbuf.h"
+#include "rules/rulemeta.h"
 
 #define DEFAULT_SOCKET "/run/vigil/control"
 /* Replies can hold every finding; bound them all the same. */
@@ -24,12 +26,17 @@
 
 /* sysexits */
 #define EXIT_USAGE 64
+#define EXIT_NOINPUT 66
 #define EXIT_UNAVAILABLE 69
 #define EXIT_NOPERM 77
 
 struct ctl {
 	const char *socket;
 	bool json;
+	bool no_header;		/* -H: tables without their header line */
+	bool full;		/* -l: no column cut to fit the terminal */
+	bool quiet;		/* -q: say nothing when vigild is not running */
+	const char *show_id;	/* findings show ID (a unique prefix) */
 };
 
 static void usage(FILE *f)
@@ -38,20 +45,30 @@ static void usage(FILE *f)
 		"Usage: vigilctl [-s SOCKET] COMMAND [OPTIONS]\n\n"
 		"Commands:\n"
 		"  status [--json]                       daemon, run and counters\n"
-		"  findings [--json] [--rule R] [--severity S]\n"
-		"                                        list findings\n"
-		"  runs [--json]                         assessment runs\n"
-		"  run start [--duration D]              start a run now (e.g. 15m)\n"
+		"  findings [--json] [-H] [-l] [--rule R] [--severity S]\n"
+		"                                        list findings, most severe\n"
+		"                                        and most recent first\n"
+		"  findings show ID                      one finding, all its evidence\n"
+		"                                        (ID: a unique prefix will do)\n"
+		"  runs [--json] [-H]                    assessment runs\n"
+		"  run start [--duration D] [--restart]  start a run now (e.g. 15m);\n"
+		"                                        --restart cancels one collecting\n"
 		"  run stop                              cancel the collecting run\n"
 		"  save                                  write the state file now\n"
+		"  audit yield                           let an audit daemon (auditd)\n"
+		"                                        register; vigild reads beside it\n"
 		"  check-elf [--json] PATH...            DEP, stack cookies, PIE, RELRO\n"
 		"                                        of files and trees (no daemon)\n\n"
-		"  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n\n"
+		"  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n"
+		"  -H, --no-header     tables without their header line\n"
+		"  -l, --full          do not cut columns to the terminal's width\n"
+		"  -q, --quiet         no message when vigild is not running\n\n"
 		"Exit status: 0 ok, 1 vigild refused the request, 64 usage,\n"
-		"69 vigild not running, 77 permission denied.\n");
+		"66 no such file (check-elf), 69 vigild not running,\n"
+		"77 permission denied.\n");
 }
 
-static int connect_socket(const char *path)
+static int connect_socket(const char *path, bool quiet)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -75,8 +92,9 @@ static int connect_socket(const char *path)
 		close(fd);
 		return -EXIT_NOPERM;
 	}
-	fprintf(stderr, "vigilctl: cannot reach vigild at %s: %s (is vigild running?)\n",
-		path, strerror(errno));
+	if (!quiet || (errno != ENOENT && errno != ECONNREFUSED))
+		fprintf(stderr, "vigilctl: cannot reach vigild at %s: %s (is vigild running?)\n",
+			path, strerror(errno));
 	close(fd);
 	return -EXIT_UNAVAILABLE;
 }
@@ -94,7 +112,7 @@ static json_object *request(const struct ctl *c, json_object *req, int *code)
 	char buf[65536];
 	int fd;
 
-	fd = connect_socket(c->socket);
+	fd = connect_socket(c->socket, c->quiet);
 	if (fd < 0) {
 		*code = fd == -1 ? 1 : -fd;
 		return NULL;
@@ -248,9 +266,77 @@ static const char *asset_of(json_object *f)
 	return str(f, "asset_key");
 }
 
+static int int_of(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	       json_object_get_int(v) : 0;
+}
+
+/* Most severe first, then most recently seen (ISO times sort as text). */
+static int by_severity_then_recent(const void *a, const void *b)
+{
+	json_object *fa = *(json_object *const *)a;
+	json_object *fb = *(json_object *const *)b;
+	int d = int_of(fb, "numeric_severity") - int_of(fa, "numeric_severity");
+
+	if (d)
+		return d;
+	d = strcmp(str(fb, "last_seen"), str(fa, "last_seen"));
+	return d ? d : strcmp(str(fa, "id"), str(fb, "id"));
+}
+
+/* The terminal's width; 80 when not a terminal, as ss and ps do. */
+static int term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (cols && atoi(cols) >= 40)
+		return atoi(cols);
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Escaped text in width columns; a longer one keeps its end ("..."). */
+static void put_cut(const char *s, int width, bool pad)
+{
+	struct sbuf e;
+	int len;
+
+	sbuf_init(&e);
+	escape_text(&e, s);
+	len = (int)e.len;
+	if (width > 3 && len > width)
+		printf("...%s", sbuf_str(&e) + len - (width - 3));
+	else if (pad)
+		printf("%-*s", width, sbuf_str(&e));
+	else
+		printf("%s", sbuf_str(&e));
+	sbuf_free(&e);
+}
+
+static const char *short_severity(const char *s)
+{
+	return !strcmp(s, "Informational") ? "Info" : s;
+}
+
+/* "2026-11-24T07:03:09Z" as "11-24 07:03" */
+static void put_short_time(const char *t)
+{
+	if (strlen(t) >= 16)
+		printf("%.5s %.5s", t + 5, t + 11);
+	else
+		printf("%-11s", t);
+}
+
 static int cmd_findings(const struct ctl *c, json_object *reply)
 {
-	json_object *arr = NULL;
+	json_object *arr = NULL, **v;
+	int width, rule_w = 4, asset_w;
 	size_t i, n;
 
 	json_object_object_get_ex(reply, "findings", &arr);
@@ -260,19 +346,99 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 	}
 	n = arr ? json_object_array_length(arr) : 0;
 	if (!n) {
-		printf("no findings\n");
+		if (!c->no_header)
+			printf("no findings\n");
 		return 0;
 	}
-	printf("%-16s %-13s %-34s %-20s %6s  %s\n", "ID", "SEVERITY", "RULE",
-	       "LAST SEEN", "COUNT", "ASSET");
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return 1;
+	for (i = 0; i < n; i++) {
+		v[i] = json_object_array_get_idx(arr, i);
+		if ((int)strlen(str(v[i], "rule")) > rule_w)
+			rule_w = (int)strlen(str(v[i], "rule"));
+	}
+	qsort(v, n, sizeof(*v), by_severity_then_recent);
+	/* ID 8, SEVERITY 6, LAST SEEN 11, COUNT 6 and the spaces: 36. */
+	width = term_width();
+	asset_w = c->full ? 0 : width - 36 - rule_w;
+	if (!c->full && asset_w < 12)
+		asset_w = 12;
+	if (!c->no_header)
+		printf("%-8s %-6s %-11s %6s %-*s ASSET\n", "ID", "SEV",
+		       "LAST SEEN", "COUNT", rule_w, "RULE");
+	for (i = 0; i < n; i++) {
+		printf("%-8.8s %-6s ", str(v[i], "id"),
+		       short_severity(str(v[i], "severity")));
+		put_short_time(str(v[i], "last_seen"));
+		printf(" %6s %-*s ", str(v[i], "count"), rule_w,
+		       str(v[i], "rule"));
+		put_cut(asset_of(v[i]), asset_w, false);
+		printf("\n");
+	}
+	free(v);
+	return 0;
+}
+
+/* One attribute value: strings escaped, the rest as JSON. */
+static void put_value(json_object *val)
+{
+	if (json_object_is_type(val, json_type_string))
+		put_safe(json_object_get_string(val), 0);
+	else
+		put_safe(json_object_to_json_string_ext(val,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			 0);
+}
+
+static int cmd_findings_show(const struct ctl *c, json_object *reply)
+{
+	json_object *arr = NULL, *found = NULL, *attrs;
+	size_t i, n, len = strlen(c->show_id), matches = 0;
+
+	json_object_object_get_ex(reply, "findings", &arr);
+	n = arr ? json_object_array_length(arr) : 0;
 	for (i = 0; i < n; i++) {
 		json_object *f = json_object_array_get_idx(arr, i);
 
-		printf("%-16s %-13s %-34s %-20s %6s  ", str(f, "id"),
-		       str(f, "severity"), str(f, "rule"), str(f, "last_seen"),
-		       str(f, "count"));
-		put_safe(asset_of(f), 0);
+		if (!strncmp(str(f, "id"), c->show_id, len)) {
+			found = f;
+			matches++;
+			if (!strcmp(str(f, "id"), c->show_id)) {
+				matches = 1;
+				break;
+			}
+		}
+	}
+	if (matches != 1) {
+		struct sbuf e;
+
+		sbuf_init(&e);
+		escape_text(&e, c->show_id);
+		fprintf(stderr, "vigilctl: %s finding has an ID starting with '%s'\n",
+			matches ? "more than one" : "no", sbuf_str(&e));
+		sbuf_free(&e);
+		return 1;
+	}
+	if (c->json) {
+		print_json(found);
+		return 0;
+	}
+	json_object_object_foreach(found, key, val) {
+		if (!strcmp(key, "attributes") || !val)
+			continue;
+		printf("%-16s ", key);
+		put_value(val);
 		printf("\n");
+	}
+	if (json_object_object_get_ex(found, "attributes", &attrs) &&
+	    json_object_is_type(attrs, json_type_object)) {
+		printf("evidence:\n");
+		json_object_object_foreach(attrs, k, av) {
+			printf("  %-20s ", k);
+			put_value(av);
+			printf("\n");
+		}
 	}
 	return 0;
 }
@@ -289,11 +455,13 @@ static int cmd_runs(const struct ctl *c, json_object *reply)
 	}
 	n = arr ? json_object_array_length(arr) : 0;
 	if (!n) {
-		printf("no runs\n");
+		if (!c->no_header)
+			printf("no runs\n");
 		return 0;
 	}
-	printf("%-26s %-10s %-20s %-20s %4s %4s %4s %4s\n", "RUN", "STATE",
-	       "START", "END", "HIGH", "MED", "LOW", "INFO");
+	if (!c->no_header)
+		printf("%-26s %-10s %-20s %-20s %4s %4s %4s %4s\n", "RUN",
+		       "STATE", "START", "END", "HIGH", "MED", "LOW", "INFO");
 	for (i = 0; i < n; i++)
 		print_run_line(json_object_array_get_idx(arr, i));
 	return 0;
@@ -318,51 +486,103 @@ static int cmd_save(const struct ctl *c, json_object *reply)
 	return 0;
 }
 
-/* Parse the options of a subcommand into the request. */
+static int cmd_yield(const struct ctl *c, json_object *reply)
+{
+	if (!c->json)
+		printf("vigild lets an audit daemon register\n");
+	return 0;
+}
+
+/* What a subcommand accepts besides --json, -H and -l. */
+enum sub_opts {
+	SUB_FILTERS = 1,	/* --rule, --severity */
+	SUB_DURATION = 2,	/* --duration, --restart */
+};
+
+static int bad_value(const char *what, const char *v, const char *hint)
+{
+	struct sbuf e;
+
+	sbuf_init(&e);
+	escape_text(&e, v);
+	fprintf(stderr, "vigilctl: '%s' is not a %s (%s)\n", sbuf_str(&e),
+		what, hint);
+	sbuf_free(&e);
+	return -1;
+}
+
+/*
+ * Parse the options of a subcommand into the request.  Returns how many
+ * arguments are left (moved to the end of argv), or -1 on misuse.
+ */
 static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
-		     bool allow_filters, bool allow_duration)
+		     unsigned int allow)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-header", no_argument, NULL, 'H' },
+		{ "full", no_argument, NULL, 'l' },
 		{ "rule", required_argument, NULL, 'r' },
 		{ "severity", required_argument, NULL, 'S' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "restart", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum vigil_severity sev;
 	uint64_t sec;
 	int o;
 
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "Hl", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
 			c->json = true;
 			break;
+		case 'H':
+			c->no_header = true;
+			break;
+		case 'l':
+			c->full = true;
+			break;
 		case 'r':
-		case 'S':
-			if (!allow_filters)
+			if (!(allow & SUB_FILTERS))
 				return -1;
-			json_object_object_add(req, o == 'r' ? "rule" :
-					       "severity",
+			if (!rule_meta_by_name(optarg))
+				return bad_value("rule", optarg,
+						 "see vigilctl(1) for the seven rules");
+			json_object_object_add(req, "rule",
+					       json_object_new_string(optarg));
+			break;
+		case 'S':
+			if (!(allow & SUB_FILTERS))
+				return -1;
+			if (severity_parse(optarg, &sev) < 0)
+				return bad_value("severity", optarg,
+						 "High, Medium, Low, Informational");
+			json_object_object_add(req, "severity",
 					       json_object_new_string(optarg));
 			break;
 		case 'd':
-			if (!allow_duration)
+			if (!(allow & SUB_DURATION))
 				return -1;
-			if (duration_parse(optarg, &sec) < 0) {
-				fprintf(stderr,
-					"vigilctl: '%s' is not a duration (e.g. 90s, 15m, 1h)\n",
-					optarg);
-				return -1;
-			}
+			if (duration_parse(optarg, &sec) < 0 || sec < 10 ||
+			    sec > 86400)
+				return bad_value("run duration", optarg,
+						 "10s to 24h, e.g. 90s, 15m, 1h");
 			json_object_object_add(req, "duration",
 					       json_object_new_string(optarg));
+			break;
+		case 'R':
+			if (!(allow & SUB_DURATION))
+				return -1;
+			json_object_object_add(req, "restart",
+					       json_object_new_boolean(1));
 			break;
 		default:
 			return -1;
 		}
 	}
-	return optind == argc ? 0 : -1;
+	return argc - optind;
 }
 
 int main(int argc, char **argv)
@@ -371,6 +591,9 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "no-header", no_argument, NULL, 'H' },
+		{ "full", no_argument, NULL, 'l' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl c = { .socket = DEFAULT_SOCKET };
@@ -379,10 +602,19 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int o, code = 0, r = 0;
 
-	while ((o = getopt_long(argc, argv, "+s:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+s:hVHlq", opts, NULL)) != -1) {
 		switch (o) {
+		case 'q':
+			c.quiet = true;
+			break;
 		case 's':
 			c.socket = optarg;
+			break;
+		case 'H':
+			c.no_header = true;
+			break;
+		case 'l':
+			c.full = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -409,29 +641,42 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "status")) {
 		cmd = "status";
 		show = cmd_status;
-		r = parse_sub(argc, argv, &c, req, false, false);
+		r = parse_sub(argc, argv, &c, req, 0) == 0 ? 0 : -1;
+	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
+		   !strcmp(argv[1], "show")) {
+		cmd = "findings";
+		show = cmd_findings_show;
+		/* exactly one ID besides the options */
+		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 1 ? 0 : -1;
+		c.show_id = argv[argc - 1];
 	} else if (!strcmp(argv[0], "findings")) {
 		cmd = "findings";
 		show = cmd_findings;
-		r = parse_sub(argc, argv, &c, req, true, false);
+		r = parse_sub(argc, argv, &c, req, SUB_FILTERS) == 0 ? 0 : -1;
 	} else if (!strcmp(argv[0], "runs")) {
 		cmd = "runs";
 		show = cmd_runs;
-		r = parse_sub(argc, argv, &c, req, false, false);
+		r = parse_sub(argc, argv, &c, req, 0) == 0 ? 0 : -1;
 	} else if (!strcmp(argv[0], "run") && argc >= 2 &&
 		   !strcmp(argv[1], "start")) {
 		cmd = "run-start";
 		show = cmd_run;
-		r = parse_sub(argc - 1, argv + 1, &c, req, false, true);
+		r = parse_sub(argc - 1, argv + 1, &c, req, SUB_DURATION) ?
+		    -1 : 0;
 	} else if (!strcmp(argv[0], "run") && argc >= 2 &&
 		   !strcmp(argv[1], "stop")) {
 		cmd = "run-stop";
 		show = cmd_run;
-		r = parse_sub(argc - 1, argv + 1, &c, req, false, false);
+		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 0 ? 0 : -1;
 	} else if (!strcmp(argv[0], "save")) {
 		cmd = "save";
 		show = cmd_save;
-		r = parse_sub(argc, argv, &c, req, false, false);
+		r = parse_sub(argc, argv, &c, req, 0) == 0 ? 0 : -1;
+	} else if (!strcmp(argv[0], "audit") && argc >= 2 &&
+		   !strcmp(argv[1], "yield")) {
+		cmd = "audit-yield";
+		show = cmd_yield;
+		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 0 ? 0 : -1;
 	} else {
 		fprintf(stderr, "vigilctl: unknown command '%s'\n", argv[0]);
 		r = -1;

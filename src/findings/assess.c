@@ -325,7 +325,30 @@ static unsigned int get_count(json_object *o, const char *k)
 	return (unsigned int)json_object_get_int(v);
 }
 
-int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err)
+/*
+ * A run the last vigild did not finish (killed, or the machine went
+ * down): it is closed as canceled with what it had gathered, the
+ * findings seen in it counted, ending when vigild was last known alive.
+ */
+static void close_interrupted(struct assess *a, struct run *r, int64_t alive)
+{
+	size_t i;
+
+	r->state = RUN_CANCELED;
+	snprintf(r->reason, sizeof(r->reason), "interrupted: vigild stopped");
+	count_findings(a, r);
+	if (!r->end)
+		r->end = alive > r->start ? alive : r->start;
+	for (i = 0; i < findings_count(a->fs); i++) {
+		const struct finding *f = findings_at(a->fs, i);
+
+		if (finding_seen_in(f, r->id) && f->last_seen > r->end)
+			r->end = f->last_seen;
+	}
+}
+
+int assess_load_json(struct assess *a, json_object *arr, int64_t written,
+		     struct sbuf *err)
 {
 	size_t i, n;
 
@@ -364,13 +387,8 @@ int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err)
 		r.medium = get_count(o, "Medium");
 		r.low = get_count(o, "Low");
 		r.info = get_count(o, "Informational");
-		if (r.state == RUN_COLLECTING || r.state == RUN_EVALUATING) {
-			r.state = RUN_CANCELED;
-			snprintf(r.reason, sizeof(r.reason),
-				 "interrupted: vigild stopped");
-			if (!r.end)
-				r.end = r.start;
-		}
+		if (r.state == RUN_COLLECTING || r.state == RUN_EVALUATING)
+			close_interrupted(a, &r, written);
 		*new_slot(a) = r;
 	}
 	return 0;

@@ -74,9 +74,13 @@ const char *run_state_name(enum run_state s);
 json_object *run_to_json(const struct run *r);
 json_object *assess_to_json(const struct assess *a);
 /*
- * Restore run summaries from a state file.  A run that was collecting
- * when vigild stopped is recorded as canceled ("interrupted").
+ * Restore run summaries from a state file (load the findings first).
+ * A run that was collecting when vigild stopped is recorded as canceled
+ * ("interrupted") with the findings seen in it counted, ending when
+ * vigild was last known alive: written (the file's time) or the last
+ * sighting in that run, whichever is later.  Returns 0 or -1 with err.
  */
-int assess_load_json(struct assess *a, json_object *arr, struct sbuf *err);
+int assess_load_json(struct assess *a, json_object *arr, int64_t written,
+		     struct sbuf *err);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "findings/findings.h"
 #include "lib/jsonutil.h"
+#include "lib/log.h"
 
 #define N_BUCKETS 4096
 
@@ -17,7 +18,8 @@ struct findings {
 	struct finding **all;		/* first-seen order */
 	size_t n, cap, max;
 	struct finding *buckets[N_BUCKETS];
-	uint64_t dropped;
+	uint64_t dropped;		/* new ones refused: all kept outrank them */
+	uint64_t evicted;		/* old ones made room for a new one */
 	json_object *host;
 	json_object *kept;		/* state entries not loaded */
 	const struct findings_ops *ops;
@@ -170,6 +172,11 @@ const struct finding *findings_at(const struct findings *fs, size_t i)
 	return i < fs->n ? fs->all[i] : NULL;
 }
 
+uint64_t findings_evicted(const struct findings *fs)
+{
+	return fs->evicted;
+}
+
 uint64_t findings_dropped(const struct findings *fs)
 {
 	return fs->dropped;
@@ -314,6 +321,68 @@ static int insert(struct findings *fs, struct finding *f)
 	return 0;
 }
 
+/* The one to give up first: lowest severity, then least recently seen. */
+static size_t eviction_victim(const struct findings *fs)
+{
+	size_t i, v = 0;
+
+	for (i = 1; i < fs->n; i++) {
+		const struct finding *a = fs->all[i], *b = fs->all[v];
+
+		if (a->rule->severity < b->rule->severity ||
+		    (a->rule->severity == b->rule->severity &&
+		     a->last_seen < b->last_seen))
+			v = i;
+	}
+	return v;
+}
+
+static void remove_at(struct findings *fs, size_t i)
+{
+	struct finding *f = fs->all[i], **pp;
+
+	for (pp = &fs->buckets[bucket_of(f->id)]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	}
+	memmove(&fs->all[i], &fs->all[i + 1],
+		(fs->n - i - 1) * sizeof(fs->all[0]));
+	fs->n--;
+	finding_free(f);
+}
+
+/*
+ * Full: make room for a finding of rule m by giving up the lowest, least
+ * recently seen one, unless every finding kept outranks m.  Each is
+ * logged once.  Returns 0 with room made, -ENOSPC if m is refused.
+ */
+static int make_room(struct findings *fs, const struct rule_meta *m)
+{
+	const struct finding *v;
+	char seen[32];
+	size_t i;
+
+	if (!fs->n)
+		return -ENOSPC;
+	i = eviction_victim(fs);
+	v = fs->all[i];
+	if (v->rule->severity > m->severity) {
+		if (!fs->dropped++)
+			log_warn("findings: max_findings (%zu) reached and every finding kept is more severe: a new %s finding of %s is not kept (further ones are only counted)",
+				 fs->max, severity_name(m->severity), m->id);
+		return -ENOSPC;
+	}
+	format_utc(v->last_seen, seen, sizeof(seen));
+	log_notice("findings: max_findings (%zu) reached: %s finding %s of %s (last seen %s) gives way to a new %s finding of %s",
+		   fs->max, severity_name(v->rule->severity), v->id,
+		   v->rule->id, seen, severity_name(m->severity), m->id);
+	fs->evicted++;
+	remove_at(fs, i);
+	return 0;
+}
+
 static struct finding *finding_alloc(const struct rule_meta *m,
 				     const char *asset_key)
 {
@@ -360,10 +429,10 @@ int findings_report(struct findings *fs, enum rule_id rule,
 		r = 0;
 		goto out;
 	}
-	if (fs->n >= fs->max) {
-		fs->dropped++;
-		r = -ENOSPC;
-		goto out;
+	while (fs->n >= fs->max) {
+		r = make_room(fs, m);
+		if (r < 0)
+			goto out;
 	}
 	f = finding_alloc(m, asset_key);
 	if (!f) {

@@ -51,9 +51,12 @@ void findings_set_host(struct findings *fs, json_object *host);
  * (rule_meta.evidence) accumulate, bounded; other keys are replaced.  attrs is consumed (its
  * reference is dropped) whatever the outcome; it may be NULL.
  *
- * Returns 1 for a new finding, 0 for an update, -ENOSPC when the store
- * is full (counted in findings_dropped()), -EINVAL for a bad argument,
- * -ENOMEM.
+ * When the store is full, the lowest-severity, least recently seen
+ * finding gives way to a new one of at least its severity (counted in
+ * findings_evicted()); pointers to findings are only valid until the
+ * next call.  Returns 1 for a new finding, 0 for an update, -ENOSPC when
+ * every finding kept outranks the new one (counted in
+ * findings_dropped()), -EINVAL for a bad argument, -ENOMEM.
  */
 int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *asset_key, json_object *attrs, int64_t now,
@@ -68,6 +71,8 @@ size_t findings_count(const struct findings *fs);
 /* In the order they were first seen. */
 const struct finding *findings_at(const struct findings *fs, size_t i);
 uint64_t findings_dropped(const struct findings *fs);
+/* Findings given up for a new one of at least their severity. */
+uint64_t findings_evicted(const struct findings *fs);
 int finding_seen_in(const struct finding *f, const char *run_id);
 
 /* Stable id: 16 hex digits of a 64-bit FNV-1a of rule id, NUL, key. */

@@ -135,7 +135,8 @@ void output_finding(struct output *out, const struct finding *f,
 		output_format_kv(&line, f, event);
 	if (sbuf_failed(&line))
 		goto out;
-	if (out->foreground)
+	/* On a terminal, not where the journal already has the entry. */
+	if (out->foreground && !log_to_journal())
 		fprintf(stderr, "vigild: finding: %s\n", sbuf_str(&line));
 #ifdef HAVE_SYSTEMD
 	if (out->journal) {

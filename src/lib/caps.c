@@ -3,6 +3,7 @@
 
 #include <cap-ng.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,8 +25,10 @@ static int last_cap(void)
 
 int caps_keep_only(const int *caps, size_t n, struct sbuf *err)
 {
-	int last = last_cap();
+	int last = last_cap(), bounds;
+	bool had[CAP_LAST_CAP + 1];
 	size_t i;
+	int c;
 
 	if (capng_get_caps_process() < 0) {
 		sbuf_printf(err, "cannot read the process capabilities");
@@ -33,20 +36,35 @@ int caps_keep_only(const int *caps, size_t n, struct sbuf *err)
 	}
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return 0;
-	capng_clear(CAPNG_SELECT_BOTH);
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		had[c] = capng_have_capability(CAPNG_PERMITTED,
+					       (unsigned int)c);
+	/*
+	 * The bounding set can only shrink with CAP_SETPCAP, which a
+	 * container or systemd's CapabilityBoundingSet often leaves out;
+	 * without it (and NoNewPrivileges, as the unit sets) the bounding
+	 * set is left alone rather than failing.
+	 */
+	bounds = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	capng_clear(bounds ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS);
 	for (i = 0; i < n; i++) {
-		/* One the kernel lacks: its users fall back (proc.c). */
-		if (caps[i] > last)
+		/*
+		 * One the kernel lacks, or this process was never given:
+		 * the module that wanted it has already said what it misses.
+		 */
+		if (caps[i] < 0 || caps[i] > last || caps[i] > CAP_LAST_CAP ||
+		    !had[caps[i]])
 			continue;
 		if (capng_update(CAPNG_ADD,
 				 CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-				 CAPNG_BOUNDING_SET, (unsigned int)caps[i]) < 0) {
+				 (bounds ? CAPNG_BOUNDING_SET : 0),
+				 (unsigned int)caps[i]) < 0) {
 			sbuf_printf(err, "capability %d: cannot keep it",
 				    caps[i]);
 			return -1;
 		}
 	}
-	if (capng_apply(CAPNG_SELECT_BOTH) < 0) {
+	if (capng_apply(bounds ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS) < 0) {
 		sbuf_printf(err, "cannot drop capabilities");
 		return -1;
 	}

@@ -7,9 +7,10 @@
 #include "lib/sbuf.h"
 
 /*
- * Keep only the given capabilities (effective, permitted and bounding
- * set) once everything that needs more has been opened.  Does nothing
- * when the process has no capabilities to begin with.
+ * Keep only the given capabilities (effective, permitted, and the
+ * bounding set when CAP_SETPCAP allows) once everything that needs
+ * more has been opened.  One the process does not have is skipped, not
+ * an error.  Does nothing when it has no capabilities to begin with.
  * Returns 0, or -1 with a message in err.
  */
 int caps_keep_only(const int *caps, size_t n, struct sbuf *err);

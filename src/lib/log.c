@@ -3,7 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/escape.h"
 #include "lib/log.h"
@@ -13,7 +16,30 @@ static struct {
 	int to_stderr;
 	int max_prio;
 	int opened;
-} log_sink = { 1, LOG_INFO, 0 };
+	int journal;	/* stderr is systemd's journal stream */
+} log_sink = { 1, LOG_INFO, 0, 0 };
+
+/*
+ * systemd names the journal stream it connects to stderr in
+ * JOURNAL_STREAM ("dev:ino"); a redirected stderr no longer matches.
+ */
+static int stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
+int log_to_journal(void)
+{
+	return log_sink.to_stderr && log_sink.journal;
+}
 
 void log_syslog_open(int facility)
 {
@@ -26,6 +52,7 @@ void log_syslog_open(int facility)
 void log_open(int to_stderr, int facility)
 {
 	log_sink.to_stderr = to_stderr;
+	log_sink.journal = to_stderr && stderr_is_journal();
 	if (!to_stderr)
 		log_syslog_open(facility);
 }
@@ -65,7 +92,10 @@ void log_msg(int prio, const char *fmt, ...)
 	 */
 	sbuf_init(&out);
 	escape_text(&out, raw);
-	if (log_sink.to_stderr)
+	if (log_sink.journal)
+		/* journald reads the priority from this prefix. */
+		fprintf(stderr, "<%d>%s\n", prio & 7, sbuf_str(&out));
+	else if (log_sink.to_stderr)
 		fprintf(stderr, "vigild: %s: %s\n", prio_name(prio),
 			sbuf_str(&out));
 	else

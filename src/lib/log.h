@@ -17,6 +17,11 @@ void log_open(int to_stderr, int facility);
  */
 void log_syslog_open(int facility);
 void log_close(void);
+/*
+ * 1 if messages go to stderr and stderr is systemd's journal stream:
+ * they then carry their priority, and nothing else should echo there.
+ */
+int log_to_journal(void);
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

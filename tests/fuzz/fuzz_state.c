@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_object_object_get_ex(doc, "findings", &arr))
 		findings_load_json(fs, arr, &skipped, &err);
 	if (json_object_object_get_ex(doc, "runs", &arr))
-		assess_load_json(as, arr, &err);
+		assess_load_json(as, arr, 0, &err);
 	/* What was loaded must serialise again. */
 	again = findings_to_json(fs);
 	json_object_to_json_string(again);

@@ -52,4 +52,35 @@ grep -q "$T/missing.conf: No such file or directory" "$T/out" ||
 "$VIGILCTL" -s "$T/nothing-here" status > "$T/out" 2>&1
 [ $? -eq 69 ] || fail "vigilctl without daemon: exit not 69"
 grep -q "is vigild running?" "$T/out" || fail "vigilctl without daemon message"
+
+# Usage errors are 64 everywhere, found before vigild is even asked.
+for args in "findings --severity Critical" "findings --rule no-such-rule" \
+	"findings --severity" "findings show" "findings show a b" \
+	"run start --duration 5s" "audit" "run start --bogus"; do
+	# shellcheck disable=SC2086
+	"$VIGILCTL" -s "$T/nothing-here" $args > "$T/out" 2>&1
+	[ $? -eq 64 ] || fail "vigilctl $args: exit not 64: $(cat "$T/out")"
+done
+grep -q "not a run duration" "$T/out" ||
+	"$VIGILCTL" -s "$T/nothing-here" run start --duration 5s 2>&1 |
+	grep -q "not a run duration" || fail "bad duration message"
+"$VIGILCTL" check-elf "$T/does-not-exist" > "$T/out" 2>&1
+[ $? -eq 66 ] || fail "check-elf of a missing file: exit not 66"
+"$VIGILCTL" check-elf /bin/true > /dev/null 2>&1 || fail "check-elf /bin/true"
+# -q: no word when vigild is not there, the status still says so.
+"$VIGILCTL" -q -s "$T/nothing-here" audit yield > "$T/out" 2>&1
+[ $? -eq 69 ] && [ ! -s "$T/out" ] || fail "vigilctl -q: $(cat "$T/out")"
+
+# Every configuration example the README and vigil.conf(5) show is valid.
+src=${abs_top_srcdir:-.}
+awk '/^```conf$/ { n++; f = sprintf("'"$T"'/readme-%d.conf", n); next }
+	/^```/ { f = ""; next } f { print > f }' "$src/README.md"
+ls "$T"/readme-*.conf > /dev/null 2>&1 || fail "no config example in README"
+sed -n '/^\.SH EXAMPLE/,/^\.fi/p' "$src/man/vigil.conf.5" |
+	sed -e '/^\./d' -e 's/\\-/-/g' > "$T/man-example.conf"
+for f in "$T"/readme-*.conf "$T/man-example.conf"; do
+	chmod 600 "$f"
+	"$VIGILD" --check-config -c "$f" > "$T/out" 2>&1 ||
+		fail "example $f is not valid: $(cat "$T/out") -- $(cat "$f")"
+done
 echo "ok"

@@ -59,12 +59,18 @@ HAVE --arg d "$T/ww" --argjson p "$VPID" '.[] | select(.attributes.module == $m)
 		and (.runs | length) == 1 and .host.hostname != null)' ||
 	fail "finding fields: $(ctl findings --json)"
 ID=$(ctl findings --json | jq -r --arg m "$MOD" '.[] | select(.attributes.module == $m) | .id')
+# The table shows the first 8 characters of an ID.
 ctl findings --rule root-process-insecure-permissions --severity High |
-	grep -q "$ID" || fail "table does not list $ID"
+	grep -q "^$(echo "$ID" | cut -c1-8) " || fail "table does not list $ID"
 ctl findings --severity Low --json | jq -e 'length == 0' >/dev/null ||
 	fail "--severity filter"
+# A bad filter is a usage error (64), as in ss and systemctl.
 ctl findings --rule nonsense > "$T/out" 2>&1
-[ $? -eq 1 ] && grep -q "unknown rule 'nonsense'" "$T/out" || fail "bad --rule"
+[ $? -eq 64 ] && grep -q "'nonsense' is not a rule" "$T/out" ||
+	fail "bad --rule: $(cat "$T/out")"
+ctl findings --severity Critical > "$T/out" 2>&1
+[ $? -eq 64 ] && grep -q "'Critical' is not a severity" "$T/out" ||
+	fail "bad --severity: $(cat "$T/out")"
 
 # One line on stderr, escaped: the newline in the name forges nothing.
 grep -c "event=new id=$ID " "$T/vigild.log" | grep -qx 1 ||

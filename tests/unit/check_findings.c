@@ -98,6 +98,60 @@ START_TEST(stable_ids)
 }
 END_TEST
 
+/*
+ * The issue's case: non-root users' binaries fill the store with
+ * lesser findings; a High root-process finding must still get in, at
+ * the cost of the lowest, least recently seen one.
+ */
+START_TEST(eviction_keeps_what_matters)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	char key[32];
+	int i;
+
+	for (i = 0; i < 97; i++) {
+		snprintf(key, sizeof(key), "/home/u/bin%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, key, NULL,
+						 100 + i, NULL), 1);
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "tcp|%d|/opt/d", 9000 + i);
+		ck_assert_int_eq(findings_report(fs, RULE_UNUSED_PORTS, key,
+						 NULL, 50 - i, NULL), 1);
+	}
+	ck_assert_uint_eq(findings_count(fs), 100);
+	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/usr/sbin/d",
+					 NULL, 300, NULL), 1);
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_ROOT_PERMS,
+					      "/usr/sbin/d"));
+	/* The Informational one seen longest ago went first. */
+	ck_assert_ptr_null(findings_lookup(fs, RULE_UNUSED_PORTS,
+					   "tcp|9002|/opt/d"));
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_UNUSED_PORTS,
+					      "tcp|9001|/opt/d"));
+	ck_assert_uint_eq(findings_count(fs), 100);
+	ck_assert_uint_eq(findings_evicted(fs), 1);
+	ck_assert_uint_eq(findings_dropped(fs), 0);
+	/* Then the Medium ones, least recently seen first. */
+	for (i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "/usr/sbin/e%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, key, NULL,
+						 301, NULL), 1);
+	}
+	ck_assert_ptr_null(findings_lookup(fs, RULE_UNUSED_PORTS,
+					   "tcp|9000|/opt/d"));
+	ck_assert_ptr_null(findings_lookup(fs, RULE_NO_DEP, "/home/u/bin2"));
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_NO_DEP,
+					      "/home/u/bin3"));
+	ck_assert_uint_eq(findings_evicted(fs), 6);
+	/* Every finding is still reachable by its id after the moves. */
+	for (i = 0; i < (int)findings_count(fs); i++)
+		ck_assert_ptr_eq(findings_get(fs, findings_at(fs, i)->id),
+				 findings_at(fs, i));
+	findings_free(fs);
+}
+END_TEST
+
 START_TEST(bounded)
 {
 	struct findings *fs = findings_new(3, NULL, NULL);
@@ -107,23 +161,31 @@ START_TEST(bounded)
 
 	for (i = 0; i < 3; i++) {
 		snprintf(run, sizeof(run), "/k%d", i);
-		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, run, NULL, 1,
-						 NULL), 1);
+		ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, run, NULL,
+						 1, NULL), 1);
 	}
+	/* Full of High findings: a Medium one is refused, and counted. */
 	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/k9",
 					 attr("a", "b"), 1, NULL), -ENOSPC);
 	ck_assert_uint_eq(findings_dropped(fs), 1);
+	ck_assert_uint_eq(findings_evicted(fs), 0);
 	/* Updates of known findings still work when full. */
-	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/k0", NULL, 2,
+	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/k0", NULL, 2,
 					 NULL), 0);
 	for (i = 0; i < 40; i++) {
 		snprintf(run, sizeof(run), "run-%02d", i);
-		findings_report(fs, RULE_NO_DEP, "/k1", NULL, 3, run);
+		findings_report(fs, RULE_ROOT_PERMS, "/k1", NULL, 3, run);
 	}
-	f = findings_lookup(fs, RULE_NO_DEP, "/k1");
+	f = findings_lookup(fs, RULE_ROOT_PERMS, "/k1");
 	ck_assert_uint_eq(f->nruns, FINDING_MAX_RUNS);
 	ck_assert_str_eq(f->runs[FINDING_MAX_RUNS - 1], "run-39");
 	ck_assert_str_eq(f->runs[0], "run-24");
+	/* Same severity: the least recently seen (/k2, seen at 1) gives way. */
+	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/k3", NULL, 4,
+					 NULL), 1);
+	ck_assert_ptr_null(findings_lookup(fs, RULE_ROOT_PERMS, "/k2"));
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_ROOT_PERMS, "/k0"));
+	ck_assert_uint_eq(findings_evicted(fs), 1);
 	ck_assert_int_eq(findings_report(fs, RULE_COUNT, "/x", NULL, 1, NULL),
 			 -EINVAL);
 	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/x",
@@ -301,6 +363,7 @@ int main(void)
 	TCase *tc = tcase_create("findings");
 
 	tcase_add_test(tc, dedup);
+	tcase_add_test(tc, eviction_keeps_what_matters);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
