@@ -359,19 +359,19 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 			rule_w = (int)strlen(str(v[i], "rule"));
 	}
 	qsort(v, n, sizeof(*v), by_severity_then_recent);
-	/* ID 8, SEVERITY 6, LAST SEEN 11, COUNT 6 and the spaces: 36. */
+	/* ID 8, SEVERITY 6, LAST SEEN 11, COUNT 5 and the spaces: 35. */
 	width = term_width();
-	asset_w = c->full ? 0 : width - 36 - rule_w;
-	if (!c->full && asset_w < 12)
-		asset_w = 12;
+	asset_w = c->full ? 0 : width - 35 - rule_w;
+	if (!c->full && asset_w < 8)
+		asset_w = 8;
 	if (!c->no_header)
-		printf("%-8s %-6s %-11s %6s %-*s ASSET\n", "ID", "SEV",
+		printf("%-8s %-6s %-11s %5s %-*s ASSET\n", "ID", "SEV",
 		       "LAST SEEN", "COUNT", rule_w, "RULE");
 	for (i = 0; i < n; i++) {
 		printf("%-8.8s %-6s ", str(v[i], "id"),
 		       short_severity(str(v[i], "severity")));
 		put_short_time(str(v[i], "last_seen"));
-		printf(" %6s %-*s ", str(v[i], "count"), rule_w,
+		printf(" %5s %-*s ", str(v[i], "count"), rule_w,
 		       str(v[i], "rule"));
 		put_cut(asset_of(v[i]), asset_w, false);
 		printf("\n");

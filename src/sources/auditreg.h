@@ -44,6 +44,6 @@ bool auditreg_held(const struct auditreg *r);
 uint64_t auditreg_yields(const struct auditreg *r);
 
 /* How long vigild stays away after yielding: an auditd restart fits. */
-#define AUDITREG_HOLD_MS 60000
+#define AUDITREG_HOLD_MS 10000
 
 #endif

@@ -105,8 +105,10 @@ wait_until() {
 	return 1
 }
 
+# VIGILD_WRAP: a command that execs vigild (setpriv ..., env ...).
 start_vigild() {
-	"$VIGILD" -f -c "$T/vigil.conf" >>"$T/vigild.log" 2>&1 &
+	# shellcheck disable=SC2086
+	${VIGILD_WRAP:-} "$VIGILD" -f -c "$T/vigil.conf" >>"$T/vigild.log" 2>&1 &
 	VIGILD_PID=$!
 	wait_until 10 ctl status || fail "vigild did not answer on its control socket"
 }
