@@ -87,9 +87,11 @@ static json_object *cmd_status(struct vigil *v, json_object *req)
 		json_object_object_add(misc, "control_busy",
 			json_object_new_int64((int64_t)control_busy(v->control)));
 		json_object_object_add(misc, "findings_evicted",
-			json_object_new_int64((int64_t)findings_evicted(v->findings)));
+			json_object_new_int64(
+				(int64_t)findings_evicted(v->findings)));
 		json_object_object_add(misc, "findings_dropped",
-			json_object_new_int64((int64_t)findings_dropped(v->findings)));
+			json_object_new_int64(
+				(int64_t)findings_dropped(v->findings)));
 		json_object_object_add(misc, "reloads",
 			json_object_new_int64((int64_t)*v->reloads));
 		json_object_object_add(c, "vigild", misc);

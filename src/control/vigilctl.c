@@ -387,8 +387,8 @@ static void put_value(json_object *val)
 		put_safe(json_object_get_string(val), 0);
 	else
 		put_safe(json_object_to_json_string_ext(val,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-			 0);
+				JSON_C_TO_STRING_PLAIN |
+				JSON_C_TO_STRING_NOSLASHESCAPE), 0);
 }
 
 static int cmd_findings_show(const struct ctl *c, json_object *reply)

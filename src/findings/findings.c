@@ -18,7 +18,7 @@ struct findings {
 	struct finding **all;		/* first-seen order */
 	size_t n, cap, max;
 	struct finding *buckets[N_BUCKETS];
-	uint64_t dropped;		/* new ones refused: all kept outrank them */
+	uint64_t dropped;		/* refused: every kept one outranks it */
 	uint64_t evicted;		/* old ones made room for a new one */
 	json_object *host;
 	json_object *kept;		/* state entries not loaded */

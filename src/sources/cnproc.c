@@ -115,7 +115,8 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 		}
 		if (n <= 0)
 			return;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			const struct cn_msg *msg = mnl_nlmsg_get_payload(nlh);
 			const struct proc_event *ev;
 

@@ -1,0 +1,140 @@
+#!/bin/sh
+# The package under a real systemd: build the .deb from this tree,
+# install it into a debootstrapped Debian 12 root (cached by mkroot),
+# boot that root with systemd-nspawn -b (its own network namespace),
+# and check what a user meets: the unit starts and stays up; one
+# journal entry per finding with its PRIORITY and VIGIL_* fields and no
+# echo; vigild's own warnings at priority 4 and nothing at error level
+# but findings; journalctl -x explains the finding; a reload with a
+# broken config fails and keeps the daemon; control_group works under
+# the unit's capabilities; stop leaves no nft table; purge leaves
+# nothing.  Audit is not available inside nspawn (the qemu script,
+# tests/systemd/qemu.sh, covers auditd).
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need systemd-nspawn nsenter dpkg-buildpackage jq debootstrap
+src=${abs_top_srcdir:-.}
+# distcheck builds from a tarball: the package is checked from git once.
+[ -d "$src/.git" ] || skip "not a git checkout (distcheck): the systemd test runs in the top make check"
+setup_tmp
+
+ROOT_CACHE=$("$src/tests/systemd/mkroot" nspawn) ||
+	skip "no Debian 12 root could be made (debootstrap needs deb.debian.org)"
+
+# --- the package, from the tree as it is (uncommitted changes too) ---
+DEB=$("$src/tests/systemd/builddeb" "$T/pkg" 2>"$T/build.err") ||
+	fail "building the .deb: $(cat "$T/build.err")"
+if command -v lintian > /dev/null; then
+	lintian --fail-on warning,error "$DEB" > "$T/lintian.log" 2>&1 ||
+		fail "lintian: $(cat "$T/lintian.log")"
+fi
+
+# --- a root of our own, with the package installed -------------------
+cp -a "$ROOT_CACHE" "$T/root"
+cp "$DEB" "$T/root/var/tmp/vigil.deb"
+systemd-nspawn -q -D "$T/root" --register=no --keep-unit \
+	dpkg -i /var/tmp/vigil.deb > "$T/dpkg.log" 2>&1 ||
+	fail "dpkg -i: $(cat "$T/dpkg.log")"
+# The /proc rescan finds the test's finding quickly (no audit in here).
+sed -i 's/rescan = "60s"/rescan = "10s"/' "$T/root/etc/vigil/vigil.conf"
+grep -q 'rescan = "10s"' "$T/root/etc/vigil/vigil.conf" || fail "config edit"
+
+# --- boot ----------------------------------------------------------------
+systemd-nspawn -q -b -D "$T/root" --register=no --keep-unit \
+	--private-network --machine=vigil-test > "$T/console.log" 2>&1 &
+NSPAWN=$!
+on_exit "kill -9 $NSPAWN 2>/dev/null"
+leader() { pgrep -P "$NSPAWN" | head -n 1; }
+wait_until 20 leader || skip "systemd-nspawn could not boot here: $(cat "$T/console.log")"
+L=$(leader)
+in_ct() { nsenter -t "$L" -m -u -i -n -p -- "$@"; }
+wait_until 60 in_ct systemctl is-system-running --wait ||
+	true	# "degraded" is fine; the unit is what matters
+in_ct systemctl is-system-running > /dev/null 2>&1 ||
+	in_ct systemctl --failed --no-legend > "$T/failed"
+wait_until 30 sh -c "nsenter -t $L -m -u -i -n -p -- systemctl is-active -q vigild" ||
+	fail "vigild not active: $(in_ct journalctl -u vigild --no-pager -o cat 2>&1 | tail -n 20)"
+PID0=$(in_ct systemctl show -p MainPID --value vigild)
+
+# A root process running code anyone may change: a High finding.
+in_ct sh -c 'mkdir -p /opt/ww && chmod 0777 /opt/ww && cp /bin/sleep /opt/ww/evil && (/opt/ww/evil 600 > /dev/null 2>&1 &)'
+have_finding() {
+	in_ct journalctl -u vigild -o json --no-pager |
+		jq -e -s 'map(select(.VIGIL_EVENT == "new" and .VIGIL_RULE == "root-process-insecure-permissions")) | length >= 1'
+}
+wait_until 40 have_finding || fail "no finding in the journal: $(in_ct journalctl -u vigild --no-pager | tail -n 20)"
+sleep 2
+in_ct journalctl -u vigild -o json --no-pager > "$T/journal.json"
+
+# Up, the same process, never restarted.
+[ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "vigild restarted"
+[ "$(in_ct systemctl show -p MainPID --value vigild)" = "$PID0" ] || fail "vigild's pid changed"
+
+# One entry per finding, at its priority (High: 3), with its fields.
+jq -e -s '[.[] | select(.VIGIL_EVENT == "new")] | group_by(.VIGIL_FINDING_ID) |
+	all(length == 1)' "$T/journal.json" > /dev/null || fail "a finding entered twice"
+jq -e -s '[.[] | select(.VIGIL_RULE == "root-process-insecure-permissions")][0] |
+	.PRIORITY == "3" and .VIGIL_SEVERITY == "High" and (.MESSAGE_ID | length == 32)
+	and (.MESSAGE | test("event=new"))' "$T/journal.json" > /dev/null ||
+	fail "finding entry fields: $(jq -s -c '[.[] | select(.VIGIL_RULE)][0]' "$T/journal.json")"
+jq -e -s 'all(.[]; .MESSAGE | test("finding: ") | not)' "$T/journal.json" > /dev/null ||
+	fail "a finding echoed on stdout/stderr"
+# vigild's own messages at their priority: the warning that audit is
+# not available here is a 4; nothing but findings at 3 or lower.
+jq -e -s 'any(.[]; .PRIORITY == "4" and (.MESSAGE | test("^audit: ")))' \
+	"$T/journal.json" > /dev/null ||
+	fail "no warning at priority 4: $(jq -r -s '.[] | .PRIORITY + " " + .MESSAGE' "$T/journal.json")"
+jq -e -s 'all(.[] | select(.PRIORITY | tonumber <= 3); .VIGIL_FINDING_ID != null)' \
+	"$T/journal.json" > /dev/null ||
+	fail "error-level lines that are no finding: $(jq -r -s '.[] | select(.PRIORITY | tonumber <= 3) | .MESSAGE' "$T/journal.json")"
+# journalctl -x explains it from the catalog.
+in_ct journalctl -x -u vigild --no-pager VIGIL_EVENT=new > "$T/x.txt"
+grep -q 'Subject: vigil finding: Root process' "$T/x.txt" &&
+	grep -q 'What to do:' "$T/x.txt" ||
+	fail "journalctl -x: no catalog text: $(cat "$T/x.txt")"
+
+# A broken config: reload fails visibly, the daemon keeps running.
+cp "$T/root/etc/vigil/vigil.conf" "$T/good.conf"
+echo 'syslog = { format = "xml"; };' >> "$T/root/etc/vigil/vigil.conf"
+in_ct systemctl reload vigild > "$T/reload.out" 2>&1 &&
+	fail "reload with a broken config succeeded"
+in_ct systemctl is-active -q vigild || fail "vigild died on a broken reload"
+[ "$(in_ct systemctl show -p MainPID --value vigild)" = "$PID0" ] || fail "pid changed on a broken reload"
+in_ct journalctl -u vigild --no-pager | grep -q 'vigil.conf:[0-9]*:' ||
+	fail "the config error (file:line) is not in the journal"
+
+# control_group under the unit's capabilities: given at reload, kept.
+cp "$T/good.conf" "$T/root/etc/vigil/vigil.conf"
+sed -i 's|^# control_group = "adm";|control_group = "adm";|' "$T/root/etc/vigil/vigil.conf"
+grep -q '^control_group = "adm";' "$T/root/etc/vigil/vigil.conf" || fail "config edit (group)"
+in_ct systemctl restart vigild || fail "restart with control_group"
+wait_until 10 in_ct vigilctl status || fail "vigilctl after restart with control_group"
+[ "$(in_ct stat -c %G /run/vigil/control)" = adm ] || fail "socket not given to adm"
+[ "$(in_ct stat -c %a /run/vigil)" = 755 ] || fail "/run/vigil is not 755"
+in_ct systemctl reload vigild || fail "reload with control_group failed"
+sleep 1
+in_ct vigilctl status > /dev/null || fail "vigilctl after reload with control_group: $?"
+in_ct setpriv --reuid=nobody --regid=adm --groups=adm \
+	vigilctl findings > /dev/null 2>"$T/adm.err" ||
+	fail "a member of adm cannot read findings: $(cat "$T/adm.err")"
+[ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "restart loop with control_group"
+
+# Stop: no nft table left.
+in_ct nft list table inet vigil > /dev/null 2>&1 || fail "nft table not loaded by the unit"
+in_ct systemctl stop vigild
+in_ct nft list table inet vigil > /dev/null 2>&1 && fail "nft table left after stop"
+
+# Purge: nothing left of vigil.
+in_ct sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -P vigil' > "$T/purge.log" 2>&1 ||
+	fail "purge: $(cat "$T/purge.log")"
+for p in /var/lib/vigil /etc/vigil /run/vigil /usr/sbin/vigild; do
+	[ -e "$T/root$p" ] && fail "$p left after purge"
+done
+in_ct pgrep -x vigild > /dev/null && fail "vigild still running after purge"
+
+in_ct systemctl poweroff > /dev/null 2>&1
+i=0
+while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+echo "ok"
