@@ -37,7 +37,7 @@ ctl status --json | jq -e '.run == null' >/dev/null || fail "a run still collect
 ctl run stop > "$T/out" 2>&1
 [ $? -eq 1 ] && grep -q "no run is collecting" "$T/out" || fail "second stop"
 ctl run start --duration 5s > "$T/out" 2>&1
-[ $? -eq 1 ] && grep -q "must be between 10s and 24h" "$T/out" ||
+[ $? -eq 64 ] && grep -q "is not a run duration (10s to 24h" "$T/out" ||
 	fail "5s run accepted: $(cat "$T/out")"
 ctl run start --duration 12s | grep -q collecting || fail "run start"
 ctl status --json | jq -e '.run.duration == 12' >/dev/null || fail "duration"

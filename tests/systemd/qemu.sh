@@ -50,6 +50,7 @@ timeout "$limit" qemu-system-x86_64 -m 2048 -smp 2 -nographic -no-reboot \
 # Each line reaches the console twice (echo, and the unit's output).
 grep -a 'RESULT' "$T/console.log" | sed 's/.*RESULT /RESULT /' | tr -d '\r' |
 	awk '!seen[$0]++' | tee "${VIGIL_QEMU_LOG:-/dev/null}"
+grep -qa 'RESULT FAIL' "$T/console.log" && exit 1
 grep -qa 'RESULT DONE' "$T/console.log" || {
 	echo "qemu.sh: the checks did not finish; console tail:" >&2
 	tail -n 40 "$T/console.log" >&2
