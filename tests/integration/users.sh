@@ -80,9 +80,10 @@ grep -q 'finding: ' "$T/vigild.log" && fail "finding echoed on the journal strea
 grep -qv '^<[0-7]>' "$T/vigild.log" && fail "a line without priority: $(grep -v '^<[0-7]>' "$T/vigild.log")"
 
 # --- a run cut short keeps its counts -------------------------------
+# vigild was last known alive at this save, a second or more into the run
+sleep 1.1
 ctl save > /dev/null
 RUN=$(ctl status --json | jq -r .run.id)
-sleep 1
 kill -9 "$VIGILD_PID"; wait "$VIGILD_PID" 2>/dev/null; VIGILD_PID=""
 rm -f "$T/run/control"
 : > "$T/vigild.log"
@@ -108,10 +109,9 @@ ctl findings > "$T/table"
 awk 'length > 80 { exit 1 }' "$T/table" || fail "table wider than 80: $(cat "$T/table")"
 head -n 1 "$T/table" | grep -q '^ID ' || fail "no header"
 ctl -H findings | grep -q '^ID ' && fail "-H printed the header"
-ctl findings --json | jq -r 'sort_by(-.numeric_severity, .last_seen) | .[].id[0:8]' > "$T/want"
-# within a severity the most recent first
-ctl findings --json | jq -r '[group_by(.numeric_severity) | reverse[] |
-	sort_by(.last_seen) | reverse[]] | .[].id[0:8]' > "$T/want"
+# most severe first, then the most recent, then by id (ties in a second)
+ctl findings --json | jq -r 'sort_by([-.numeric_severity,
+	-(.last_seen | fromdateiso8601), .id]) | .[].id[0:8]' > "$T/want"
 ctl -H findings | cut -d' ' -f1 > "$T/got"
 cmp -s "$T/want" "$T/got" || fail "order: $(cat "$T/got") want $(cat "$T/want")"
 ID=$(head -n 1 "$T/got")

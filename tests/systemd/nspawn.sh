@@ -47,6 +47,9 @@ on_exit "kill -9 $NSPAWN 2>/dev/null"
 leader() { pgrep -P "$NSPAWN" | head -n 1; }
 wait_until 20 leader || skip "systemd-nspawn could not boot here: $(cat "$T/console.log")"
 L=$(leader)
+# Killing nspawn alone would leave the container's init running: the
+# leader's death ends its whole pid namespace.
+on_exit "kill -9 $L 2>/dev/null"
 in_ct() { nsenter -t "$L" -m -u -i -n -p -- "$@"; }
 wait_until 60 in_ct systemctl is-system-running --wait ||
 	true	# "degraded" is fine; the unit is what matters
@@ -137,4 +140,5 @@ i=0
 while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 100 ]; do
 	sleep 0.2; i=$((i + 1))
 done
+kill -0 "$NSPAWN" 2>/dev/null && fail "the container did not power off"
 echo "ok"
