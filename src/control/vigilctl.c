@@ -163,35 +163,44 @@ static const char *str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/*
+ * Untrusted text (paths, names, vigild's errors) goes out escaped.
+ * width > 3: at most that many columns, a longer text keeping its end
+ * after "..." (a path's end tells most); 0: all of it.
+ */
+static void put_escaped(FILE *f, const char *s, int width)
+{
+	struct sbuf e;
+	int len;
+
+	sbuf_init(&e);
+	escape_text(&e, s);
+	len = (int)e.len;
+	if (width > 3 && len > width)
+		fprintf(f, "...%s", sbuf_str(&e) + len - (width - 3));
+	else
+		fputs(sbuf_str(&e), f);
+	sbuf_free(&e);
+}
+
+static void put_safe(const char *s)
+{
+	put_escaped(stdout, s, 0);
+}
+
 /* Prints vigild's error; 0 if the reply says ok. */
 static int check_reply(json_object *reply)
 {
 	json_object *ok;
-	struct sbuf e;
 
 	if (json_object_object_get_ex(reply, "ok", &ok) &&
 	    json_object_get_boolean(ok))
 		return 0;
-	sbuf_init(&e);
-	escape_text(&e, str(reply, "error"));
-	fprintf(stderr, "vigilctl: %s\n", sbuf_str(&e));
-	sbuf_free(&e);
+	fputs("vigilctl: ", stderr);
+	put_escaped(stderr, str(reply, "error"), 0);
+	fputc('\n', stderr);
 	return strstr(str(reply, "error"), "permission denied") ?
 	       EXIT_NOPERM : 1;
-}
-
-/* Untrusted text (paths, names) goes to the terminal escaped. */
-static void put_safe(const char *s, int width)
-{
-	struct sbuf e;
-
-	sbuf_init(&e);
-	escape_text(&e, s);
-	if (width > 0)
-		printf("%-*.*s", width, width, sbuf_str(&e));
-	else
-		printf("%s", sbuf_str(&e));
-	sbuf_free(&e);
 }
 
 static void print_json(json_object *o)
@@ -211,7 +220,7 @@ static void print_run_line(json_object *r)
 	       str(c, "Informational"));
 	if (*str(r, "reason")) {
 		printf("  ");
-		put_safe(str(r, "reason"), 0);
+		put_safe(str(r, "reason"));
 	}
 	printf("\n");
 }
@@ -227,7 +236,7 @@ static int cmd_status(const struct ctl *c, json_object *reply)
 	printf("vigild %s, pid %s, up %ss\n", str(reply, "version"),
 	       str(reply, "pid"), str(reply, "uptime"));
 	printf("config:       ");
-	put_safe(str(reply, "config"), 0);
+	put_safe(str(reply, "config"));
 	printf("\ncapabilities: %s\n", str(reply, "capabilities"));
 	if (json_object_object_get_ex(reply, "run", &run) && run)
 		printf("run:          %s %s since %s (duration %ss)\n",
@@ -301,24 +310,6 @@ static int term_width(void)
 	return 80;
 }
 
-/* Escaped text in width columns; a longer one keeps its end ("..."). */
-static void put_cut(const char *s, int width, bool pad)
-{
-	struct sbuf e;
-	int len;
-
-	sbuf_init(&e);
-	escape_text(&e, s);
-	len = (int)e.len;
-	if (width > 3 && len > width)
-		printf("...%s", sbuf_str(&e) + len - (width - 3));
-	else if (pad)
-		printf("%-*s", width, sbuf_str(&e));
-	else
-		printf("%s", sbuf_str(&e));
-	sbuf_free(&e);
-}
-
 static const char *short_severity(const char *s)
 {
 	return !strcmp(s, "Informational") ? "Info" : s;
@@ -333,23 +324,35 @@ static void put_short_time(const char *t)
 		printf("%-11s", t);
 }
 
+/*
+ * The array a table lists: printed whole with --json, or "no WHAT" when
+ * empty (nothing with -H).  Returns its length, 0 when that is all.
+ */
+static size_t table_rows(const struct ctl *c, json_object *reply,
+			 const char *what, json_object **arr)
+{
+	size_t n;
+
+	*arr = NULL;
+	json_object_object_get_ex(reply, what, arr);
+	if (c->json) {
+		print_json(*arr ? *arr : json_object_new_array());
+		return 0;
+	}
+	n = *arr ? json_object_array_length(*arr) : 0;
+	if (!n && !c->no_header)
+		printf("no %s\n", what);
+	return n;
+}
+
 static int cmd_findings(const struct ctl *c, json_object *reply)
 {
-	json_object *arr = NULL, **v;
+	json_object *arr, **v;
 	int width, rule_w = 4, asset_w;
-	size_t i, n;
+	size_t i, n = table_rows(c, reply, "findings", &arr);
 
-	json_object_object_get_ex(reply, "findings", &arr);
-	if (c->json) {
-		print_json(arr ? arr : json_object_new_array());
+	if (!n)
 		return 0;
-	}
-	n = arr ? json_object_array_length(arr) : 0;
-	if (!n) {
-		if (!c->no_header)
-			printf("no findings\n");
-		return 0;
-	}
 	v = calloc(n, sizeof(*v));
 	if (!v)
 		return 1;
@@ -373,7 +376,7 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 		put_short_time(str(v[i], "last_seen"));
 		printf(" %5s %-*s ", str(v[i], "count"), rule_w,
 		       str(v[i], "rule"));
-		put_cut(asset_of(v[i]), asset_w, false);
+		put_escaped(stdout, asset_of(v[i]), asset_w);
 		printf("\n");
 	}
 	free(v);
@@ -384,11 +387,11 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 static void put_value(json_object *val)
 {
 	if (json_object_is_type(val, json_type_string))
-		put_safe(json_object_get_string(val), 0);
+		put_safe(json_object_get_string(val));
 	else
 		put_safe(json_object_to_json_string_ext(val,
 				JSON_C_TO_STRING_PLAIN |
-				JSON_C_TO_STRING_NOSLASHESCAPE), 0);
+				JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int cmd_findings_show(const struct ctl *c, json_object *reply)
@@ -411,13 +414,10 @@ static int cmd_findings_show(const struct ctl *c, json_object *reply)
 		}
 	}
 	if (matches != 1) {
-		struct sbuf e;
-
-		sbuf_init(&e);
-		escape_text(&e, c->show_id);
-		fprintf(stderr, "vigilctl: %s finding has an ID starting with '%s'\n",
-			matches ? "more than one" : "no", sbuf_str(&e));
-		sbuf_free(&e);
+		fprintf(stderr, "vigilctl: %s finding has an ID starting with '",
+			matches ? "more than one" : "no");
+		put_escaped(stderr, c->show_id, 0);
+		fputs("'\n", stderr);
 		return 1;
 	}
 	if (c->json) {
@@ -445,20 +445,11 @@ static int cmd_findings_show(const struct ctl *c, json_object *reply)
 
 static int cmd_runs(const struct ctl *c, json_object *reply)
 {
-	json_object *arr = NULL;
-	size_t i, n;
+	json_object *arr;
+	size_t i, n = table_rows(c, reply, "runs", &arr);
 
-	json_object_object_get_ex(reply, "runs", &arr);
-	if (c->json) {
-		print_json(arr ? arr : json_object_new_array());
+	if (!n)
 		return 0;
-	}
-	n = arr ? json_object_array_length(arr) : 0;
-	if (!n) {
-		if (!c->no_header)
-			printf("no runs\n");
-		return 0;
-	}
 	if (!c->no_header)
 		printf("%-26s %-10s %-20s %-20s %4s %4s %4s %4s\n", "RUN",
 		       "STATE", "START", "END", "HIGH", "MED", "LOW", "INFO");
@@ -501,13 +492,9 @@ enum sub_opts {
 
 static int bad_value(const char *what, const char *v, const char *hint)
 {
-	struct sbuf e;
-
-	sbuf_init(&e);
-	escape_text(&e, v);
-	fprintf(stderr, "vigilctl: '%s' is not a %s (%s)\n", sbuf_str(&e),
-		what, hint);
-	sbuf_free(&e);
+	fputs("vigilctl: '", stderr);
+	put_escaped(stderr, v, 0);
+	fprintf(stderr, "' is not a %s (%s)\n", what, hint);
 	return -1;
 }
 
