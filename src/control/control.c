@@ -354,16 +354,10 @@ struct control *control_new(struct loop *loop, const char *path,
 	c->handler = handler;
 	c->data = data;
 	c->fd = -1;
-	if (group) {
-		struct group *gr = getgrnam(group);
-
-		if (!gr) {
-			sbuf_printf(err, "control_group: no such group '%s'",
-				    group);
-			goto err;
-		}
-		c->has_group = true;
-		c->gid = gr->gr_gid;
+	/* Before anything is made: a group that does not exist is a typo. */
+	if (group && !getgrnam(group)) {
+		sbuf_printf(err, "control_group: no such group '%s'", group);
+		goto err;
 	}
 	c->path = strdup(path);
 	if (!c->path || strlen(path) >= sizeof(sa.sun_path)) {
@@ -387,12 +381,8 @@ struct control *control_new(struct loop *loop, const char *path,
 		goto err;
 	}
 	c->bound = true;
-	if (c->has_group &&
-	    (chown(path, 0, c->gid) < 0 || chmod(path, 0660) < 0)) {
-		sbuf_printf(err, "%s: cannot give it to group %s: %s", path,
-			    group, strerror(errno));
+	if (group && control_set_group(c, group, err) < 0)
 		goto err;
-	}
 	if (listen(c->fd, 16) < 0 ||
 	    loop_add_fd(loop, c->fd, EPOLLIN, on_accept, c) < 0) {
 		sbuf_printf(err, "%s: %s", path, strerror(errno));
