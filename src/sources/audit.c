@@ -256,15 +256,8 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 	struct stat st;
 	int i;
 
-	memset(&pi, 0, sizeof(pi));
-	if (proc_read_pid(d->pid, &pi) == 0 && pi.exe[0]) {
-		if (model_proc_update(as->env->model, &pi) < 0)
-			(*as->table_full)++;
-		engine_publish(as->env->engine, EV_MAPPING, &pi);
-		proc_info_clear(&pi);
+	if (proc_publish_pid(as->env, d->pid, as->table_full) == 0)
 		return;
-	}
-	proc_info_clear(&pi);
 	/*
 	 * Gone already: judge its exe by name only if the name still
 	 * leads to a file the exec's PATH records named (the program, or
@@ -287,9 +280,7 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
 	pi.maps = &m;
 	pi.nmaps = 1;
-	if (model_proc_update(as->env->model, &pi) < 0)
-		(*as->table_full)++;
-	engine_publish(as->env->engine, EV_MAPPING, &pi);
+	proc_publish(as->env, &pi, as->table_full);
 }
 
 static void flush_dirty(struct audit_src *as)
@@ -617,6 +608,17 @@ static int get_status(int fd, struct audit_status *st)
 
 static void marker_write(const struct audit_src *as);
 
+/* As the registered daemon, the kernel queue must take an exec burst. */
+static void raise_backlog(struct audit_src *as, const struct audit_status *st)
+{
+	if (st->backlog_limit >= AUDIT_BACKLOG ||
+	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) <= 0)
+		return;
+	if (!as->old_backlog)
+		as->old_backlog = st->backlog_limit;
+	marker_write(as);
+}
+
 static void account_lost(struct audit_src *as, const struct audit_status *st)
 {
 	if (!as->lost_known) {
@@ -697,8 +699,15 @@ static void reconcile(struct audit_src *as)
 	if (st.pid && st.pid != (uint32_t)getpid() &&
 	    kill((pid_t)st.pid, 0) < 0 && errno == ESRCH)
 		st.pid = 0;
-	if (as->reg && auditreg_update(as->reg, st.pid))
-		st.pid = (uint32_t)getpid();
+	if (as->reg) {
+		bool was = auditreg_registered(as->reg);
+
+		if (auditreg_update(as->reg, st.pid)) {
+			st.pid = (uint32_t)getpid();
+			if (!was)
+				raise_backlog(as, &st);
+		}
+	}
 	as->other_daemon = st.pid != 0 && st.pid != (uint32_t)getpid();
 	rules = !as->other_daemon ||
 		as->env->cfg->audit_beside == AUDIT_BESIDE_RULES;
@@ -711,35 +720,21 @@ static void reconcile(struct audit_src *as)
 		rules_out(as, st.pid);
 	}
 	*as->rules_active = (uint64_t)as->rules_installed;
-	*as->registered = as->reg && auditreg_registered(as->reg);
-	*as->yields = as->reg ? auditreg_yields(as->reg) : 0;
 }
 
-static void on_readd(struct loop *loop, struct loop_timer *t, void *data)
+/* The periodic check, and soon after the rules or the daemon changed. */
+static void on_reconcile(struct loop *loop, struct loop_timer *t, void *data)
 {
 	reconcile(data);
 }
 
-static void on_check(struct loop *loop, struct loop_timer *t, void *data)
-{
-	reconcile(data);
-}
-
-/* As the registered daemon, the kernel queue must take an exec burst. */
+/* The counters follow the registration wherever it changes. */
 static void on_registration(void *data, bool registered)
 {
 	struct audit_src *as = data;
-	struct audit_status st;
 
 	*as->registered = registered;
-	if (!registered || get_status(as->mgmt_fd, &st) < 0 ||
-	    st.backlog_limit >= AUDIT_BACKLOG)
-		return;
-	if (audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) > 0) {
-		if (!as->old_backlog)
-			as->old_backlog = st.backlog_limit;
-		marker_write(as);
-	}
+	*as->yields = auditreg_yields(as->reg);
 }
 
 /* vigilctl audit yield: an audit daemon is about to start. */
@@ -751,8 +746,6 @@ static void on_yield(void *data, enum engine_event ev, const void *payload)
 		use_connector(as, true);
 	if (as->reg)
 		auditreg_yield(as->reg, AUDITREG_HOLD_MS);
-	*as->registered = as->reg && auditreg_registered(as->reg);
-	*as->yields = as->reg ? auditreg_yields(as->reg) : 0;
 }
 
 static int open_multicast(struct audit_src *as)
@@ -869,8 +862,8 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->table_full = engine_counter(e, "proc", "table_full");
 	as->connects = engine_counter(e, "audit", "connects");
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
-	as->check_timer = loop_timer_new(env->loop, on_check, as);
-	as->readd_timer = loop_timer_new(env->loop, on_readd, as);
+	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
+	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->batch_timer = loop_timer_new(env->loop, on_batch, as);
 	if (!as->buf || !as->records || !as->events || !as->execs ||
 	    !as->table_full || !as->connects ||

@@ -14,7 +14,6 @@
 
 #include "lib/loop.h"
 #include "model/engine.h"
-#include "model/model.h"
 #include "modules.h"
 #include "sources/cnproc.h"
 #include "sources/proc.h"
@@ -82,18 +81,9 @@ static int send_op(struct cnproc *c, enum proc_cn_mcast_op op)
 /* An exec: read what the process maps now, as an audit batch would. */
 static void on_exec(struct cnproc *c, pid_t pid)
 {
-	struct proc_info pi;
-
 	(*c->execs)++;
-	memset(&pi, 0, sizeof(pi));
-	if (proc_read_pid(pid, &pi) == 0 && pi.exe[0]) {
-		if (model_proc_update(c->env->model, &pi) < 0)
-			(*c->table_full)++;
-		engine_publish(c->env->engine, EV_MAPPING, &pi);
-	} else {
+	if (proc_publish_pid(c->env, pid, c->table_full) < 0)
 		(*c->gone)++;
-	}
-	proc_info_clear(&pi);
 }
 
 static void on_readable(struct loop *loop, int fd, uint32_t events,

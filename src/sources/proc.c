@@ -434,6 +434,29 @@ static void proc_fini(void *priv)
  * CAP_SYS_ADMIN before Linux 5.9 (caps.c leaves out what the kernel
  * lacks; proc_map_open() then checks names against the mapped inode).
  */
+void proc_publish(const struct vigil_env *env, const struct proc_info *pi,
+		  uint64_t *table_full)
+{
+	if (model_proc_update(env->model, pi) < 0)
+		(*table_full)++;
+	engine_publish(env->engine, EV_MAPPING, pi);
+}
+
+int proc_publish_pid(const struct vigil_env *env, pid_t pid,
+		     uint64_t *table_full)
+{
+	struct proc_info pi;
+	int r = -1;
+
+	memset(&pi, 0, sizeof(pi));
+	if (proc_read_pid(pid, &pi) == 0 && pi.exe[0]) {
+		proc_publish(env, &pi, table_full);
+		r = 0;
+	}
+	proc_info_clear(&pi);
+	return r;
+}
+
 static const int proc_caps[] = {
 	CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_CHECKPOINT_RESTORE,
 };

@@ -58,6 +58,17 @@ int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st);
  */
 int proc_read_pid(pid_t pid, struct proc_info *pi);
 
+/*
+ * What a process maps changed (an exec, an mmap): put pi in the model
+ * and publish EV_MAPPING.  A full process table is counted in
+ * *table_full.  proc_publish_pid() reads pid first; it returns 0, or -1
+ * when the process is gone or a kernel thread (nothing published).
+ */
+void proc_publish(const struct vigil_env *env, const struct proc_info *pi,
+		  uint64_t *table_full);
+int proc_publish_pid(const struct vigil_env *env, pid_t pid,
+		     uint64_t *table_full);
+
 /* The /proc scan module (modules.c). */
 extern const struct vigil_module proc_module;
 
