@@ -57,7 +57,7 @@ start_vigild
 ctl audit yield > /dev/null || fail "audit yield"
 start_auditd
 wait_until 5 auditd_in || fail "auditd did not register after yield: $(cat "$T/auditd.err")"
-wait_until 5 sh -c "[ \"\$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.audit.rules_active)\" = 0 ]" ||
+wait_until 5 counter_is audit rules_active 0 ||
 	fail "vigil's rules still in beside auditd"
 [ "$(counter audit registered)" = 0 ] || fail "vigild still registered"
 [ "$("$AH" count vigil)" -eq 0 ] || fail "vigil rules left in the kernel"
@@ -93,7 +93,7 @@ echo "beside auditd (rules): $added audit.log lines for 200 execs"
 
 # 4. auditd goes: vigild registers again (after its hold) and keeps rules.
 kill "$APID"; wait "$APID" 2>/dev/null; APID=""
-wait_until 25 sh -c "[ \"\$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.audit.registered)\" = 1 ]" ||
+wait_until 25 counter_is audit registered 1 ||
 	fail "vigild did not register again after auditd stopped"
 
 # 5. auditd started bare: refused once (vigild then lets go), in at the
@@ -103,7 +103,7 @@ wait "$APID" 2>/dev/null
 first=$?
 APID=""
 [ "$first" -ne 0 ] || fail "bare auditd: first start did not fail?"
-wait_until 3 sh -c "[ \"\$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.audit.registered)\" = 0 ]" ||
+wait_until 3 counter_is audit registered 0 ||
 	fail "vigild did not let go on AUDIT_REPLACE"
 grep -q "letting another audit daemon register" "$T/vigild.log" ||
 	fail "letting go not logged"

@@ -202,3 +202,8 @@ bg_in() {
 counter() {
 	ctl status --json | jq -r ".counters.\"$1\".\"$2\""
 }
+
+# counter_is SOURCE NAME VALUE: for wait_until.
+counter_is() {
+	[ "$(counter "$1" "$2")" = "$3" ]
+}
