@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/escape.h"
+#include "lib/utf8.h"
 
 static void add_hex(struct sbuf *out, unsigned char c)
 {
@@ -41,40 +42,31 @@ static int is_bare(unsigned char c)
 void escape_kv_value(struct sbuf *out, const char *s)
 {
 	const unsigned char *p;
-	int bare = *s != '\0';
+	struct sbuf canon;
+	size_t n = strlen(s);
+	int bare = n != 0;
 
+	/* Host strings arrive escaped (utf8.h); anything else is made so. */
+	sbuf_init(&canon);
+	if (!utf8_is_escaped(s, n)) {
+		utf8_escape(&canon, s, n);
+		s = sbuf_str(&canon);
+	}
 	for (p = (const unsigned char *)s; *p && bare; p++)
 		bare = is_bare(*p);
 	if (bare) {
 		sbuf_adds(out, s);
-		return;
+		goto out;
 	}
 	sbuf_addc(out, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			sbuf_adds(out, "\\\"");
-			break;
-		case '\\':
-			sbuf_adds(out, "\\\\");
-			break;
-		case '\n':
-			sbuf_adds(out, "\\n");
-			break;
-		case '\r':
-			sbuf_adds(out, "\\r");
-			break;
-		case '\t':
-			sbuf_adds(out, "\\t");
-			break;
-		default:
-			if (is_print(*p))
-				sbuf_addc(out, (char)*p);
-			else
-				add_hex(out, *p);
-		}
+		if (*p == '"')
+			sbuf_addc(out, '\\');
+		sbuf_addc(out, (char)*p);
 	}
 	sbuf_addc(out, '"');
+out:
+	sbuf_free(&canon);
 }
 
 void escape_kv_key(struct sbuf *out, const char *s)

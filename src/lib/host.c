@@ -10,23 +10,34 @@
 #include <sys/utsname.h>
 
 #include "lib/host.h"
+#include "lib/utf8.h"
 
 /* machine-id is 32 hex digits; anything else is not trusted. */
+static int read_machine_id(const char *path, char buf[64])
+{
+	FILE *f = fopen(path, "re");
+	int ok = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, 64, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ok = strlen(buf) == 32 &&
+		     strspn(buf, "0123456789abcdef") == 32;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* Where systemd keeps it, else where D-Bus does (older images). */
 static void add_machine_id(json_object *o)
 {
 	char buf[64] = "";
-	FILE *f = fopen("/etc/machine-id", "re");
 
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		if (strlen(buf) == 32 &&
-		    strspn(buf, "0123456789abcdef") == 32)
-			json_object_object_add(o, "machine_id",
-					       json_object_new_string(buf));
-	}
-	fclose(f);
+	if (read_machine_id("/etc/machine-id", buf) ||
+	    read_machine_id("/var/lib/dbus/machine-id", buf))
+		json_object_object_add(o, "machine_id",
+				       json_object_new_string(buf));
 }
 
 static void add_addresses(json_object *o)
@@ -66,9 +77,17 @@ json_object *host_info_new(void)
 
 	if (!o)
 		return NULL;
-	if (uname(&u) == 0)
-		json_object_object_add(o, "hostname",
-				       json_object_new_string(u.nodename));
+	if (uname(&u) == 0) {
+		struct sbuf name;
+
+		/* Any bytes may be set as the name: keep it valid UTF-8. */
+		sbuf_init(&name);
+		utf8_escape(&name, u.nodename, strlen(u.nodename));
+		if (!sbuf_failed(&name))
+			json_object_object_add(o, "hostname",
+				json_object_new_string(sbuf_str(&name)));
+		sbuf_free(&name);
+	}
 	add_machine_id(o);
 	add_addresses(o);
 	return o;

@@ -5,8 +5,9 @@
 #include <json-c/json.h>
 
 /*
- * What a finding says about the machine: hostname, machine-id and the
- * non-loopback addresses.  Returns a new object, NULL on ENOMEM.
+ * What a finding says about the machine: hostname (in the text form of
+ * lib/utf8.h), machine-id (from /etc/machine-id or D-Bus's; absent if
+ * neither holds one) and the non-loopback addresses.  Returns a new object, NULL on ENOMEM.
  */
 json_object *host_info_new(void);
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "build.h"
 
+#include <string.h>
+
 #include "lib/jsonutil.h"
+#include "lib/utf8.h"
 
 const char *json_get_str(json_object *o, const char *key)
 {
@@ -32,4 +35,77 @@ json_object *json_array_of(size_t n,
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+static void escape_string(json_object *o, bool all)
+{
+	const char *s = json_object_get_string(o);
+	size_t n = (size_t)json_object_get_string_len(o);
+	struct sbuf sb;
+
+	if (!all && utf8_is_escaped(s, n))
+		return;
+	sbuf_init(&sb);
+	utf8_escape(&sb, s, n);
+	/* On ENOMEM the raw string stays; json_dump() still mends it. */
+	if (!sbuf_failed(&sb))
+		json_object_set_string_len(o, sbuf_str(&sb), (int)sb.len);
+	sbuf_free(&sb);
+}
+
+void json_escape_strings(json_object *o, bool all)
+{
+	size_t i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		escape_string(o, all);
+		break;
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			json_escape_strings(json_object_array_get_idx(o, i),
+					    all);
+		break;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			json_escape_strings(val, all);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int json_dump(json_object *o, int flags, struct sbuf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	size_t len, i = 0, k;
+	const char *s;
+	int mended = 0;
+
+	s = json_object_to_json_string_length(o, flags, &len);
+	if (!s) {
+		out->failed = 1;
+		return -1;
+	}
+	p = (const unsigned char *)s;
+	while (i < len) {
+		k = utf8_seq(p + i, len - i);
+		if (k) {
+			sbuf_addn(out, s + i, k);
+			i += k;
+			continue;
+		}
+		/* Only inside a string: json-c writes structure in ASCII. */
+		sbuf_addn(out, "\\\\x", 3);
+		sbuf_addc(out, hex[p[i] >> 4]);
+		sbuf_addc(out, hex[p[i] & 15]);
+		i++;
+		mended++;
+	}
+	return sbuf_failed(out) ? -1 : mended;
 }
