@@ -31,6 +31,8 @@ struct assess {
 	size_t nhooks;
 	assess_changed_fn changed;
 	void *data;
+	assess_run_fn run_hook;
+	void *run_data;
 };
 
 static const char *const state_names[] = {
@@ -88,6 +90,18 @@ void assess_configure(struct assess *a, uint64_t duration, bool repeat)
 {
 	a->duration = duration;
 	a->repeat = repeat;
+}
+
+void assess_set_run_hook(struct assess *a, assess_run_fn fn, void *data)
+{
+	a->run_hook = fn;
+	a->run_data = data;
+}
+
+static void announce(struct assess *a, const struct run *r)
+{
+	if (a->run_hook)
+		a->run_hook(a->run_data, r);
 }
 
 int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data)
@@ -202,6 +216,8 @@ static void finish(struct assess *a, enum run_state state,
 			a->hooks[i].fn(a->hooks[i].data, r);
 	}
 	r->end = (int64_t)time(NULL);
+	if (state == RUN_COMPLETED)
+		r->resolved = findings_end_run(a->fs, r->id, r->end);
 	r->state = state;
 	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason : "");
 	count_findings(a, r);
@@ -210,6 +226,7 @@ static void finish(struct assess *a, enum run_state state,
 		 r->id, run_state_name(state), reason ? " (" : "",
 		 reason ? reason : "", reason ? ")" : "", r->high, r->medium,
 		 r->low, r->info);
+	announce(a, r);
 }
 
 int assess_start(struct assess *a, uint64_t duration)
@@ -238,6 +255,7 @@ int assess_start(struct assess *a, uint64_t duration)
 	a->current = r;
 	duration_format(duration, d, sizeof(d));
 	log_info("run %s started, collecting for %s", r->id, d);
+	announce(a, r);
 	notify(a);
 	return 0;
 }
@@ -302,6 +320,9 @@ json_object *run_to_json(const struct run *r)
 	json_object_object_add(c, "Informational",
 			       json_object_new_int((int)r->info));
 	json_object_object_add(o, "counts", c);
+	if (r->resolved)
+		json_object_object_add(o, "resolved",
+				       json_object_new_int((int)r->resolved));
 	return o;
 }
 
@@ -387,6 +408,8 @@ int assess_load_json(struct assess *a, json_object *arr, int64_t written,
 		r.medium = get_count(o, "Medium");
 		r.low = get_count(o, "Low");
 		r.info = get_count(o, "Informational");
+		if (json_object_object_get_ex(o, "resolved", &v))
+			r.resolved = (unsigned int)json_object_get_int(v);
 		if (r.state == RUN_COLLECTING || r.state == RUN_EVALUATING)
 			close_interrupted(a, &r, written);
 		*new_slot(a) = r;

@@ -29,12 +29,15 @@ struct run {
 	char reason[64];	/* why canceled */
 	/* findings seen in the run, by severity */
 	unsigned int high, medium, low, info;
+	unsigned int resolved;	/* findings it resolved (completed runs) */
 };
 
 /* End-of-run rules: called while the run is evaluating. */
 typedef void (*assess_end_fn)(void *data, const struct run *run);
 /* Told whenever a run starts, ends or its summary changes. */
 typedef void (*assess_changed_fn)(void *data);
+/* Told once when a run starts and once when it ends (any end state). */
+typedef void (*assess_run_fn)(void *data, const struct run *run);
 
 struct assess;
 
@@ -42,6 +45,9 @@ struct assess *assess_new(struct loop *loop, struct findings *fs,
 			  assess_changed_fn changed, void *data);
 void assess_free(struct assess *a);
 void assess_configure(struct assess *a, uint64_t duration, bool repeat);
+
+/* Who announces runs; at most one, NULL for none. */
+void assess_set_run_hook(struct assess *a, assess_run_fn fn, void *data);
 
 /* Returns 0, or -1 with errno set (ENOMEM, ENOSPC: too many hooks). */
 int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data);
@@ -57,7 +63,8 @@ int assess_stop(struct assess *a, const char *reason);
 
 /*
  * Complete the collecting run now, as its timer would: evaluate (end
- * hooks), record, and start the next if repeating.  -1/ENOENT when no
+ * hooks), end it in the findings store (findings_end_run: updated and
+ * resolved findings), record, and start the next if repeating.  -1/ENOENT when no
  * run is collecting.
  */
 int assess_complete(struct assess *a);

@@ -11,6 +11,7 @@
 #include "findings/findings.h"
 #include "lib/jsonutil.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 
 #define N_BUCKETS 4096
 
@@ -21,6 +22,7 @@ struct findings {
 	uint64_t dropped;		/* refused: every kept one outranks it */
 	uint64_t evicted;		/* old ones made room for a new one */
 	json_object *host;
+	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
 	const struct findings_ops *ops;
 	void *data;
@@ -60,14 +62,48 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
-void finding_make_id(const char *rule_id, const char *asset_key,
-		     char out[FINDING_ID_LEN + 1])
+static const char *const event_names[] = {
+	[FEV_NEW] = "new",
+	[FEV_UPDATED] = "updated",
+	[FEV_RESOLVED] = "resolved",
+	[FEV_REOPENED] = "reopened",
+	[FEV_REMIND] = "remind",
+};
+
+const char *finding_event_name(enum finding_event ev)
+{
+	return (unsigned int)ev <= FEV_REMIND ? event_names[ev] : "unknown";
+}
+
+const char *finding_status_name(enum finding_status st)
+{
+	return st == FINDING_RESOLVED ? "resolved" : "open";
+}
+
+static void hash_hex(uint64_t h, char out[FINDING_ID_LEN + 1])
+{
+	snprintf(out, FINDING_ID_LEN + 1, "%016llx", (unsigned long long)h);
+}
+
+void finding_make_fingerprint(const char *rule_id, const char *asset_key,
+			      char out[FINDING_ID_LEN + 1])
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
 	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
 	h = fnv1a(h, asset_key, strlen(asset_key));
-	snprintf(out, FINDING_ID_LEN + 1, "%016llx", (unsigned long long)h);
+	hash_hex(h, out);
+}
+
+void finding_make_id(const char *machine_id, const char *rule_id,
+		     const char *asset_key, char out[FINDING_ID_LEN + 1])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv1a(h, machine_id, strlen(machine_id) + 1);
+	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
+	h = fnv1a(h, asset_key, strlen(asset_key));
+	hash_hex(h, out);
 }
 
 static size_t bucket_of(const char *id)
@@ -119,8 +155,12 @@ void findings_set_max(struct findings *fs, size_t max)
 
 void findings_set_host(struct findings *fs, json_object *host)
 {
+	const char *mid = host ? json_get_str(host, "machine_id") : NULL;
+
 	json_object_put(fs->host);
 	fs->host = json_object_get(host);
+	snprintf(fs->machine_id, sizeof(fs->machine_id), "%s",
+		 mid ? mid : "");
 }
 
 const struct finding *findings_get(const struct findings *fs, const char *id)
@@ -155,11 +195,19 @@ const struct finding *findings_lookup(const struct findings *fs,
 {
 	const struct rule_meta *m = rule_meta(rule);
 	char id[FINDING_ID_LEN + 1];
+	const struct finding *f = NULL;
+	struct sbuf key;
 
 	if (!m || !asset_key)
 		return NULL;
-	finding_make_id(m->id, asset_key, id);
-	return lookup(fs, m, asset_key, id);
+	sbuf_init(&key);
+	utf8_escape(&key, asset_key, strlen(asset_key));
+	if (!sbuf_failed(&key)) {
+		finding_make_id(fs->machine_id, m->id, sbuf_str(&key), id);
+		f = lookup(fs, m, sbuf_str(&key), id);
+	}
+	sbuf_free(&key);
+	return f;
 }
 
 size_t findings_count(const struct findings *fs)
@@ -272,9 +320,16 @@ static json_object *merge_list(json_object *old, json_object *add,
  * A sighting's attributes into a finding's: the rule's evidence lists
  * and counts accumulate (bounded), everything else is replaced.
  */
-static void merge_sighting(const struct rule_meta *m, json_object *dst,
+/*
+ * Returns whether the finding's evidence grew: a list gained a value
+ * (pids excepted: a new pid is no news).  Replaced attributes (the last
+ * sighting's pid, peer, address) and counts are no news either.
+ */
+static bool merge_sighting(const struct rule_meta *m, json_object *dst,
 			   json_object *src)
 {
+	bool grew = false;
+
 	json_object_object_foreach(src, key, val) {
 		const struct rule_evidence *e = evidence_of(m, key);
 		json_object *old = NULL, *nv;
@@ -282,8 +337,12 @@ static void merge_sighting(const struct rule_meta *m, json_object *dst,
 		json_object_object_get_ex(dst, key, &old);
 		if (e && e->max && json_object_is_type(val, json_type_array)) {
 			nv = merge_list(old, val, e->max);
-			if (nv)
-				json_object_object_add(dst, key, nv);
+			if (!nv)
+				continue;
+			if (strcmp(key, "pids") &&
+			    (!old || !json_object_equal(old, nv)))
+				grew = true;
+			json_object_object_add(dst, key, nv);
 		} else if (e && !e->max &&
 			   json_object_is_type(val, json_type_int)) {
 			int64_t n = json_object_get_int64(val);
@@ -296,6 +355,7 @@ static void merge_sighting(const struct rule_meta *m, json_object *dst,
 			json_object_object_add(dst, key, json_object_get(val));
 		}
 	}
+	return grew;
 }
 
 /* Takes ownership of f: frees it on failure. */
@@ -383,7 +443,8 @@ static int make_room(struct findings *fs, const struct rule_meta *m)
 	return 0;
 }
 
-static struct finding *finding_alloc(const struct rule_meta *m,
+static struct finding *finding_alloc(const struct findings *fs,
+				     const struct rule_meta *m,
 				     const char *asset_key)
 {
 	struct finding *f = calloc(1, sizeof(*f));
@@ -397,33 +458,58 @@ static struct finding *finding_alloc(const struct rule_meta *m,
 		finding_free(f);
 		return NULL;
 	}
-	finding_make_id(m->id, asset_key, f->id);
+	finding_make_id(fs->machine_id, m->id, asset_key, f->id);
+	finding_make_fingerprint(m->id, asset_key, f->fingerprint);
 	return f;
 }
 
+static void tell(struct findings *fs, const struct finding *f,
+		 enum finding_event ev)
+{
+	if (fs->ops && fs->ops->on_event)
+		fs->ops->on_event(fs->data, f, ev);
+}
+
 int findings_report(struct findings *fs, enum rule_id rule,
-		    const char *asset_key, json_object *attrs, int64_t now,
+		    const char *raw_key, json_object *attrs, int64_t now,
 		    const char *run_id)
 {
 	const struct rule_meta *m = rule_meta(rule);
 	char id[FINDING_ID_LEN + 1];
+	const char *asset_key;
 	struct finding *f;
+	struct sbuf key;
 	int r;
 
-	if (!m || !asset_key ||
+	sbuf_init(&key);
+	if (!m || !raw_key ||
 	    (attrs && !json_object_is_type(attrs, json_type_object))) {
 		r = -EINVAL;
 		goto out;
 	}
-	finding_make_id(m->id, asset_key, id);
+	/* From here on host strings are valid UTF-8, in every output. */
+	utf8_escape(&key, raw_key, strlen(raw_key));
+	if (attrs)
+		json_escape_strings(attrs, true);
+	if (sbuf_failed(&key)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	asset_key = sbuf_str(&key);
+	finding_make_id(fs->machine_id, m->id, asset_key, id);
 	f = lookup(fs, m, asset_key, id);
 	if (f) {
 		f->count++;
 		if (now > f->last_seen)
 			f->last_seen = now;
 		add_run(f, run_id);
-		if (attrs)
-			merge_sighting(m, f->attrs, attrs);
+		if (attrs && merge_sighting(m, f->attrs, attrs))
+			f->changed = true;
+		if (f->status == FINDING_RESOLVED) {
+			f->status = FINDING_OPEN;
+			f->changed = false;
+			tell(fs, f, FEV_REOPENED);
+		}
 		if (fs->ops && fs->ops->on_change)
 			fs->ops->on_change(fs->data, f);
 		r = 0;
@@ -434,7 +520,7 @@ int findings_report(struct findings *fs, enum rule_id rule,
 		if (r < 0)
 			goto out;
 	}
-	f = finding_alloc(m, asset_key);
+	f = finding_alloc(fs, m, asset_key);
 	if (!f) {
 		r = -ENOMEM;
 		goto out;
@@ -449,14 +535,43 @@ int findings_report(struct findings *fs, enum rule_id rule,
 	r = insert(fs, f);
 	if (r < 0)
 		goto out;
-	if (fs->ops && fs->ops->on_new)
-		fs->ops->on_new(fs->data, f);
+	tell(fs, f, FEV_NEW);
 	if (fs->ops && fs->ops->on_change)
 		fs->ops->on_change(fs->data, f);
 	r = 1;
 out:
+	sbuf_free(&key);
 	json_object_put(attrs);
 	return r;
+}
+
+unsigned int findings_end_run(struct findings *fs, const char *run_id,
+			      int64_t now)
+{
+	unsigned int resolved = 0;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		struct finding *f = fs->all[i];
+
+		if (f->status != FINDING_OPEN)
+			continue;
+		if (finding_seen_in(f, run_id)) {
+			if (!f->changed)
+				continue;
+			f->changed = false;
+			tell(fs, f, FEV_UPDATED);
+		} else {
+			f->status = FINDING_RESOLVED;
+			f->resolved_at = now;
+			f->changed = false;
+			resolved++;
+			tell(fs, f, FEV_RESOLVED);
+		}
+		if (fs->ops && fs->ops->on_change)
+			fs->ops->on_change(fs->data, f);
+	}
+	return resolved;
 }
 
 static int add_str(json_object *o, const char *k, const char *v)
@@ -480,7 +595,9 @@ json_object *finding_to_json(const struct finding *f)
 		goto err;
 	format_utc(f->first_seen, t1, sizeof(t1));
 	format_utc(f->last_seen, t2, sizeof(t2));
-	if (add_str(o, "id", f->id) || add_str(o, "rule", f->rule->id) ||
+	if (add_str(o, "id", f->id) ||
+	    add_str(o, "fingerprint", f->fingerprint) ||
+	    add_str(o, "rule", f->rule->id) ||
 	    add_str(o, "title", f->rule->title) ||
 	    add_str(o, "severity", severity_name(f->rule->severity)))
 		goto err;
@@ -497,6 +614,16 @@ json_object *finding_to_json(const struct finding *f)
 		goto err;
 	json_object_object_add(o, "count",
 			       json_object_new_int64((int64_t)f->count));
+	if (add_str(o, "status", finding_status_name(f->status)))
+		goto err;
+	if (f->resolved_at) {
+		format_utc(f->resolved_at, t1, sizeof(t1));
+		if (add_str(o, "resolved_at", t1))
+			goto err;
+	}
+	if (f->changed)
+		json_object_object_add(o, "changed",
+				       json_object_new_boolean(1));
 	for (i = 0; i < f->nruns; i++)
 		json_object_array_add(runs, json_object_new_string(f->runs[i]));
 	json_object_object_add(o, "runs", runs);
@@ -536,13 +663,17 @@ int findings_append_kept(const struct findings *fs, json_object *arr)
 	return 0;
 }
 
-static struct finding *finding_from_json(json_object *o)
+static struct finding *finding_from_json(const struct findings *fs,
+					 json_object *o)
 {
 	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
 	const char *t1 = json_get_str(o, "first_seen"), *t2 = json_get_str(o, "last_seen");
+	const char *st = json_get_str(o, "status");
+	const char *t3 = json_get_str(o, "resolved_at");
 	const struct rule_meta *m;
 	json_object *v, *runs;
 	struct finding *f;
+	struct sbuf ek;
 	size_t i, n;
 
 	if (!json_object_is_type(o, json_type_object) || !rule || !key ||
@@ -551,19 +682,34 @@ static struct finding *finding_from_json(json_object *o)
 	m = rule_meta_by_name(rule);
 	if (!m)
 		return NULL;
-	f = finding_alloc(m, key);
+	/* A file edited by hand may hold raw bytes: escape those. */
+	sbuf_init(&ek);
+	if (!utf8_is_escaped(key, strlen(key)))
+		utf8_escape(&ek, key, strlen(key));
+	else
+		sbuf_adds(&ek, key);
+	f = sbuf_failed(&ek) ? NULL : finding_alloc(fs, m, sbuf_str(&ek));
+	sbuf_free(&ek);
 	if (!f)
 		return NULL;
 	if (parse_utc(t1, &f->first_seen) || parse_utc(t2, &f->last_seen))
 		goto err;
+	if (st && !strcmp(st, "resolved"))
+		f->status = FINDING_RESOLVED;
+	if (t3 && parse_utc(t3, &f->resolved_at))
+		f->resolved_at = 0;
+	if (json_object_object_get_ex(o, "changed", &v))
+		f->changed = json_object_get_boolean(v);
 	if (!json_object_object_get_ex(o, "count", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) < 1)
 		goto err;
 	f->count = (uint64_t)json_object_get_int64(v);
 	if (json_object_object_get_ex(o, "attributes", &v) &&
-	    json_object_is_type(v, json_type_object))
+	    json_object_is_type(v, json_type_object)) {
 		merge_attrs(f->attrs, v);
+		json_escape_strings(f->attrs, false);
+	}
 	if (json_object_object_get_ex(o, "host", &v) &&
 	    json_object_is_type(v, json_type_object))
 		f->host = json_object_get(v);
@@ -594,7 +740,7 @@ int findings_load_json(struct findings *fs, json_object *arr,
 	}
 	n = json_object_array_length(arr);
 	for (i = 0; i < n; i++) {
-		struct finding *f = finding_from_json(
+		struct finding *f = finding_from_json(fs,
 			json_object_array_get_idx(arr, i));
 
 		if (f && lookup(fs, f->rule, f->asset_key, f->id)) {

@@ -3,6 +3,7 @@
 #define VIGIL_FINDINGS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,8 +15,25 @@
 #define FINDING_ID_LEN 16
 #define RUN_ID_MAX 40
 
+enum finding_status {
+	FINDING_OPEN,
+	FINDING_RESOLVED,	/* not seen for a whole completed run */
+};
+
+/* What the store tells about a finding; see findings_ops.on_event. */
+enum finding_event {
+	FEV_NEW,		/* first sighting */
+	FEV_UPDATED,		/* its evidence grew during a run (at run end) */
+	FEV_RESOLVED,		/* a whole completed run went by without it */
+	FEV_REOPENED,		/* seen again after it was resolved */
+	FEV_REMIND,		/* still seen: a periodic repeat */
+};
+
 struct finding {
+	/* unique across hosts: machine-id, rule and asset */
 	char id[FINDING_ID_LEN + 1];
+	/* the same on every host: rule and asset, to group a problem */
+	char fingerprint[FINDING_ID_LEN + 1];
 	const struct rule_meta *rule;
 	char *asset_key;
 	json_object *attrs;		/* owned; a JSON object */
@@ -23,16 +41,29 @@ struct finding {
 	int64_t first_seen;		/* unix time */
 	int64_t last_seen;
 	uint64_t count;
+	enum finding_status status;
+	int64_t resolved_at;		/* when last resolved, 0 if never */
+	bool changed;			/* evidence grew since last told */
 	char runs[FINDING_MAX_RUNS][RUN_ID_MAX];	/* oldest first */
 	unsigned int nruns;
 	struct finding *hnext;		/* hash chain */
 };
 
-/* Told about every new finding and every change of one. */
+/*
+ * on_event: a finding's lifecycle, to announce (new, reopened at once;
+ * updated and resolved from findings_end_run()).  on_change: anything
+ * about a finding changed, to save.
+ */
 struct findings_ops {
-	void (*on_new)(void *data, const struct finding *f);
+	void (*on_event)(void *data, const struct finding *f,
+			 enum finding_event ev);
 	void (*on_change)(void *data, const struct finding *f);
 };
+
+/* "new", "updated", "resolved", "reopened", "remind". */
+const char *finding_event_name(enum finding_event ev);
+/* "open", "resolved". */
+const char *finding_status_name(enum finding_status st);
 
 struct findings;
 
@@ -41,12 +72,18 @@ struct findings *findings_new(size_t max, const struct findings_ops *ops,
 			      void *data);
 void findings_free(struct findings *fs);
 void findings_set_max(struct findings *fs, size_t max);
-/* Host description stamped on new findings; a reference is taken. */
+/*
+ * Host description stamped on new findings; a reference is taken.  Its
+ * machine_id goes into every finding id, so set it before loading or
+ * reporting anything.
+ */
 void findings_set_host(struct findings *fs, json_object *host);
 
 /*
- * Record one sighting of a problem.  The same (rule, asset_key) always
- * maps to the same finding: a repeat bumps count and last_seen, adds the
+ * Record one sighting of a problem.  asset_key and every string in attrs
+ * are raw bytes from the host: the store keeps them in the text form of
+ * lib/utf8.h.  The same (rule, asset_key) always maps to the same
+ * finding: a repeat bumps count and last_seen, adds the
  * run id and merges attrs: the rule's evidence lists and counts
  * (rule_meta.evidence) accumulate, bounded; other keys are replaced.  attrs is consumed (its
  * reference is dropped) whatever the outcome; it may be NULL.
@@ -75,9 +112,24 @@ uint64_t findings_dropped(const struct findings *fs);
 uint64_t findings_evicted(const struct findings *fs);
 int finding_seen_in(const struct finding *f, const char *run_id);
 
-/* Stable id: 16 hex digits of a 64-bit FNV-1a of rule id, NUL, key. */
-void finding_make_id(const char *rule_id, const char *asset_key,
-		     char out[FINDING_ID_LEN + 1]);
+/*
+ * A run completed (its end hooks have reported): each open finding
+ * whose evidence grew in it is told as updated, and each open finding
+ * not seen in it (so seen only before it began) is resolved.  Returns
+ * how many were resolved.
+ */
+unsigned int findings_end_run(struct findings *fs, const char *run_id,
+			      int64_t now);
+
+/*
+ * Stable ids, 16 hex digits of a 64-bit FNV-1a: the fingerprint hashes
+ * rule id, NUL, key; the id hashes the machine-id ("" if unknown), NUL,
+ * and the same.  key is in the escaped form the store keeps.
+ */
+void finding_make_id(const char *machine_id, const char *rule_id,
+		     const char *asset_key, char out[FINDING_ID_LEN + 1]);
+void finding_make_fingerprint(const char *rule_id, const char *asset_key,
+			      char out[FINDING_ID_LEN + 1]);
 
 /* The public JSON form (state file, control socket). NULL on ENOMEM. */
 json_object *finding_to_json(const struct finding *f);

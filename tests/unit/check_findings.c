@@ -12,11 +12,17 @@
 
 struct counts {
 	int news, changes;
+	int ev[FEV_REMIND + 1];
 };
 
-static void on_new(void *data, const struct finding *f)
+static void on_new(void *data, const struct finding *f,
+		   enum finding_event ev)
 {
-	((struct counts *)data)->news++;
+	struct counts *c = data;
+
+	c->ev[ev]++;
+	if (ev == FEV_NEW)
+		c->news++;
 }
 
 static void on_change(void *data, const struct finding *f)
@@ -31,6 +37,17 @@ static json_object *attr(const char *k, const char *v)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, k, json_object_new_string(v));
+	return o;
+}
+
+/* {k: [v]}: a sighting's evidence list */
+static json_object *attrs_list(const char *k, const char *v)
+{
+	json_object *o = json_object_new_object();
+	json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(v));
+	json_object_object_add(o, k, a);
 	return o;
 }
 
@@ -86,14 +103,27 @@ START_TEST(stable_ids)
 {
 	char a[FINDING_ID_LEN + 1], b[FINDING_ID_LEN + 1];
 
-	/* The id must never change between versions: pin one value. */
-	finding_make_id("software-without-dep", "/opt/a", a);
+	/*
+	 * Ids must never change between versions: pin the values.  The
+	 * fingerprint is the id vigil had before ids named the host.
+	 */
+	finding_make_fingerprint("software-without-dep", "/opt/a", a);
 	ck_assert_str_eq(a, "f3d808a5f72ccc21");
-	finding_make_id("software-without-dep", "/opt/b", b);
+	finding_make_id("0123456789abcdef0123456789abcdef",
+			"software-without-dep", "/opt/a", a);
+	ck_assert_str_eq(a, "5a5ea1326a77f8df");
+	/* the same problem on another host: another id */
+	finding_make_id("fedcba9876543210fedcba9876543210",
+			"software-without-dep", "/opt/a", b);
+	ck_assert_str_ne(a, b);
+	finding_make_id("", "software-without-dep", "/opt/b", b);
 	ck_assert_str_ne(a, b);
 	/* The separator keeps "ab"+"c" apart from "a"+"bc". */
-	finding_make_id("ab", "c", a);
-	finding_make_id("a", "bc", b);
+	finding_make_id("m", "ab", "c", a);
+	finding_make_id("m", "a", "bc", b);
+	ck_assert_str_ne(a, b);
+	finding_make_id("ma", "b", "c", a);
+	finding_make_id("m", "ab", "c", b);
 	ck_assert_str_ne(a, b);
 }
 END_TEST
@@ -237,7 +267,8 @@ START_TEST(json_round_trip)
 	ck_assert_int_eq(fb->last_seen, 1763800100);
 	ck_assert_uint_eq(fb->count, 2);
 	ck_assert_uint_eq(fb->nruns, 2);
-	ck_assert_str_eq(get(fb, "reason"), "dir \x01 writable");
+	/* kept in the escaped text form (lib/utf8.h) */
+	ck_assert_str_eq(get(fb, "reason"), "dir \\x01 writable");
 	json_object_put(arr);
 	arr = findings_to_json(b);
 	ck_assert_str_eq(json_object_to_json_string(arr), s1copy);
@@ -357,6 +388,116 @@ START_TEST(catalog_matches_rules)
 }
 END_TEST
 
+/* Two hosts, one problem: two ids, one fingerprint. */
+START_TEST(fleet_ids)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	json_object *ha = json_object_new_object();
+	json_object *hb = json_object_new_object();
+	const struct finding *fa, *fb;
+
+	json_object_object_add(ha, "machine_id", json_object_new_string(
+		"0123456789abcdef0123456789abcdef"));
+	json_object_object_add(hb, "machine_id", json_object_new_string(
+		"fedcba9876543210fedcba9876543210"));
+	findings_set_host(a, ha);
+	findings_set_host(b, hb);
+	findings_report(a, RULE_UNUSED_PORTS, "tcp|8080", NULL, 1, "r");
+	findings_report(b, RULE_UNUSED_PORTS, "tcp|8080", NULL, 1, "r");
+	fa = findings_at(a, 0);
+	fb = findings_at(b, 0);
+	ck_assert_str_ne(fa->id, fb->id);
+	ck_assert_str_eq(fa->fingerprint, fb->fingerprint);
+	ck_assert_ptr_eq(findings_get(a, fa->id), fa);
+	ck_assert_ptr_null(findings_get(a, fb->id));
+	json_object_put(ha);
+	json_object_put(hb);
+	findings_free(a);
+	findings_free(b);
+}
+END_TEST
+
+/*
+ * new once; updated at most once per run and only when evidence grew;
+ * resolved after a whole run without a sighting; reopened when seen
+ * again; and the lifecycle survives the state file.
+ */
+START_TEST(lifecycle)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c), *fs2;
+	const struct finding *f;
+	json_object *arr;
+	unsigned int skipped;
+	struct sbuf err;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		findings_report(fs, RULE_NO_DEP, "/opt/a",
+				attrs_list("programs", "/opt/a"), 10, "run1");
+	ck_assert_int_eq(c.ev[FEV_NEW], 1);
+	ck_assert_int_eq(findings_end_run(fs, "run1", 20), 0);
+	/* seen once at first, no evidence grew: no update */
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 0);
+	/* run2: a new program, twice, and another: one update at the end */
+	findings_report(fs, RULE_NO_DEP, "/opt/a", attrs_list("programs",
+			"/opt/b"), 30, "run2");
+	findings_report(fs, RULE_NO_DEP, "/opt/a", attrs_list("programs",
+			"/opt/c"), 31, "run2");
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 0);
+	ck_assert_int_eq(findings_end_run(fs, "run2", 40), 0);
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 1);
+	/* run3: same program again: nothing new */
+	findings_report(fs, RULE_NO_DEP, "/opt/a", attrs_list("programs",
+			"/opt/c"), 50, "run3");
+	findings_end_run(fs, "run3", 60);
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 1);
+	/* run4 without it: resolved, once */
+	ck_assert_int_eq(findings_end_run(fs, "run4", 70), 1);
+	ck_assert_int_eq(findings_end_run(fs, "run5", 80), 0);
+	ck_assert_int_eq(c.ev[FEV_RESOLVED], 1);
+	f = findings_at(fs, 0);
+	ck_assert_int_eq(f->status, FINDING_RESOLVED);
+	ck_assert_int_eq(f->resolved_at, 70);
+	/* the state file keeps it resolved */
+	arr = findings_to_json(fs);
+	fs2 = findings_new(100, NULL, NULL);
+	sbuf_init(&err);
+	ck_assert_int_eq(findings_load_json(fs2, arr, &skipped, &err), 0);
+	ck_assert_int_eq(findings_at(fs2, 0)->status, FINDING_RESOLVED);
+	ck_assert_int_eq(findings_at(fs2, 0)->resolved_at, 70);
+	ck_assert_str_eq(findings_at(fs2, 0)->id, f->id);
+	/* seen again: reopened, not new */
+	findings_report(fs, RULE_NO_DEP, "/opt/a", NULL, 90, "run6");
+	ck_assert_int_eq(c.ev[FEV_REOPENED], 1);
+	ck_assert_int_eq(c.ev[FEV_NEW], 1);
+	ck_assert_int_eq(findings_at(fs, 0)->status, FINDING_OPEN);
+	json_object_put(arr);
+	sbuf_free(&err);
+	findings_free(fs2);
+	findings_free(fs);
+}
+END_TEST
+
+/* Raw bytes in a key and attributes are kept in the escaped text form. */
+START_TEST(escaped_on_entry)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	const struct finding *f;
+
+	findings_report(fs, RULE_NO_DEP, "/tmp/\xff\n",
+			attr("path", "/tmp/\xff\n\\"), 1, "r");
+	f = findings_at(fs, 0);
+	ck_assert_str_eq(f->asset_key, "/tmp/\\xff\\x0a");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		f->attrs, "path")), "/tmp/\\xff\\x0a\\\\");
+	/* looked up by the raw key, as rules know it */
+	ck_assert_ptr_eq(findings_lookup(fs, RULE_NO_DEP, "/tmp/\xff\n"), f);
+	findings_free(fs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("findings");
@@ -365,6 +506,9 @@ int main(void)
 	tcase_add_test(tc, dedup);
 	tcase_add_test(tc, eviction_keeps_what_matters);
 	tcase_add_test(tc, stable_ids);
+	tcase_add_test(tc, fleet_ids);
+	tcase_add_test(tc, lifecycle);
+	tcase_add_test(tc, escaped_on_entry);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, fields);
