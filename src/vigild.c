@@ -60,11 +60,19 @@ json_object *vigil_state_dump(void *data)
 	return doc;
 }
 
-static void on_finding_new(void *data, const struct finding *f)
+static void on_finding_event(void *data, const struct finding *f,
+			     enum finding_event ev)
 {
 	struct vigil *v = data;
 
-	output_finding(v->output, f, "new");
+	output_finding(v->output, f, ev);
+}
+
+static void on_run(void *data, const struct run *r)
+{
+	struct vigil *v = data;
+
+	output_run(v->output, r);
 }
 
 static void on_finding_change(void *data, const struct finding *f)
@@ -75,7 +83,7 @@ static void on_finding_change(void *data, const struct finding *f)
 }
 
 static const struct findings_ops finding_ops = {
-	.on_new = on_finding_new,
+	.on_event = on_finding_event,
 	.on_change = on_finding_change,
 };
 
@@ -97,9 +105,11 @@ static void on_remind(struct loop *loop, struct loop_timer *t, void *data)
 	for (i = 0; i < findings_count(v->findings); i++) {
 		const struct finding *f = findings_at(v->findings, i);
 
+		if (f->status != FINDING_OPEN)
+			continue;
 		if ((cur && finding_seen_in(f, cur->id)) ||
 		    (last && finding_seen_in(f, last->id)))
-			output_finding(v->output, f, "remind");
+			output_finding(v->output, f, FEV_REMIND);
 	}
 }
 
@@ -254,6 +264,7 @@ static void reload(struct vigil *v)
 	json_object_put(v->host);
 	v->host = host_info_new();
 	findings_set_host(v->findings, v->host);
+	output_set_host(v->output, v->host);
 	arm_remind(v);
 	if (strcmp(old->state_file, cfg->state_file)) {
 		ensure_state_dir(cfg->state_file);
@@ -339,15 +350,20 @@ static int setup(struct vigil *v)
 				   v);
 	if (!v->loop || !v->host || !v->findings)
 		goto oom;
+	if (!json_object_object_get_ex(v->host, "machine_id", NULL))
+		log_warn("no machine-id (/etc/machine-id, /var/lib/dbus/machine-id): finding ids are not unique across hosts; run systemd-machine-id-setup");
 	findings_set_host(v->findings, v->host);
 	v->assess = assess_new(v->loop, v->findings, on_runs_changed, v);
 	if (!v->assess)
 		goto oom;
 	assess_configure(v->assess, v->cfg->assess_duration,
 			 v->cfg->assess_repeat);
+	assess_set_run_hook(v->assess, on_run, v);
 	v->engine = engine_new(v->cfg, v->findings, v->assess);
 	v->model = v->engine ? model_new(v->engine) : NULL;
 	v->output = output_new(v->cfg, v->foreground);
+	if (v->output)
+		output_set_host(v->output, v->host);
 	v->state = state_new(v->loop, v->cfg->state_file, vigil_state_dump, v);
 	v->remind = loop_timer_new(v->loop, on_remind, v);
 	if (!v->engine || !v->model || !v->output || !v->state || !v->remind)

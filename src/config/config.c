@@ -194,8 +194,13 @@ static int apply_format(struct parse_ctx *pc, const config_setting_t *s,
 		pc->cfg->syslog_format = SYSLOG_FORMAT_KV;
 	else if (!strcmp(v, "json"))
 		pc->cfg->syslog_format = SYSLOG_FORMAT_JSON;
+	else if (!strcmp(v, "ocsf"))
+		pc->cfg->syslog_format = SYSLOG_FORMAT_OCSF;
+	else if (!strcmp(v, "cef"))
+		pc->cfg->syslog_format = SYSLOG_FORMAT_CEF;
 	else
-		return cfg_error(pc, s, "%s must be \"kv\" or \"json\"",
+		return cfg_error(pc, s,
+				 "%s must be \"kv\", \"json\", \"ocsf\" or \"cef\"",
 				 spec->path);
 	return 0;
 }
@@ -290,6 +295,8 @@ static const struct key_spec keys[] = {
 	{ "syslog.format", STR, apply_format },
 	{ "syslog.remind", STR, apply_duration, CF(syslog_remind), 60,
 	  7 * 86400 },
+	{ "syslog.max_line", INT, apply_long, CF(syslog_max_line), 2048,
+	  65536 },
 	{ "assessment", GROUP },
 	{ "assessment.duration", STR, apply_duration, CF(assess_duration),
 	  10, 86400 },

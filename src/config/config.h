@@ -19,6 +19,8 @@
 enum syslog_format {
 	SYSLOG_FORMAT_KV,
 	SYSLOG_FORMAT_JSON,
+	SYSLOG_FORMAT_OCSF,
+	SYSLOG_FORMAT_CEF,
 };
 
 enum audit_mode {
@@ -56,6 +58,7 @@ struct vigil_config {
 	int syslog_facility;
 	enum syslog_format syslog_format;
 	uint64_t syslog_remind;	/* seconds, 0 = never */
+	long syslog_max_line;	/* bytes a finding line may take */
 	uint64_t assess_duration;
 	bool assess_repeat;
 	enum vigil_scope scope;

@@ -82,6 +82,10 @@ static json_object *cmd_status(struct vigil *v, json_object *req)
 			json_object_new_int64((int64_t)state_writes(v->state)));
 		json_object_object_add(misc, "findings_emitted",
 			json_object_new_int64((int64_t)output_emitted(v->output)));
+		json_object_object_add(misc, "lines_trimmed",
+			json_object_new_int64((int64_t)output_trimmed(v->output)));
+		json_object_object_add(misc, "lines_failed",
+			json_object_new_int64((int64_t)output_failed(v->output)));
 		json_object_object_add(misc, "control_refused",
 			json_object_new_int64((int64_t)control_refused(v->control)));
 		json_object_object_add(misc, "control_busy",

@@ -5,21 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef HAVE_SYSTEMD
 #include <systemd/sd-journal.h>
 #endif
 
-#include "lib/escape.h"
+#include "findings/line.h"
 #include "findings/output.h"
+#include "lib/jsonutil.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 
 struct output {
 	int facility;
 	enum syslog_format format;
+	size_t max_line;
 	int foreground;
 	int journal;
-	unsigned long emitted;
+	char *hostname;			/* escaped */
+	char machine_id[40];
+	unsigned long emitted, trimmed, failed;
 };
 
 static int journal_available(void)
@@ -38,6 +44,11 @@ struct output *output_new(const struct vigil_config *cfg, int foreground)
 	if (!out)
 		return NULL;
 	out->foreground = foreground;
+	out->hostname = strdup("");
+	if (!out->hostname) {
+		free(out);
+		return NULL;
+	}
 	output_configure(out, cfg);
 	/* Findings go to syslog in the foreground too: same ident and pid. */
 	log_syslog_open(cfg->syslog_facility);
@@ -46,6 +57,9 @@ struct output *output_new(const struct vigil_config *cfg, int foreground)
 
 void output_free(struct output *out)
 {
+	if (!out)
+		return;
+	free(out->hostname);
 	free(out);
 }
 
@@ -53,7 +67,30 @@ void output_configure(struct output *out, const struct vigil_config *cfg)
 {
 	out->facility = cfg->syslog_facility;
 	out->format = cfg->syslog_format;
+	out->max_line = (size_t)cfg->syslog_max_line;
 	out->journal = journal_available();
+}
+
+void output_set_host(struct output *out, json_object *host)
+{
+	const char *name = json_get_str(host, "hostname");
+	const char *mid = json_get_str(host, "machine_id");
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	if (name && !utf8_is_escaped(name, strlen(name)))
+		utf8_escape(&sb, name, strlen(name));
+	else
+		sbuf_adds(&sb, name ? name : "");
+	if (!sbuf_failed(&sb)) {
+		free(out->hostname);
+		out->hostname = strdup(sbuf_str(&sb));
+		if (!out->hostname)
+			out->hostname = strdup("");
+	}
+	sbuf_free(&sb);
+	snprintf(out->machine_id, sizeof(out->machine_id), "%s",
+		 mid ? mid : "");
 }
 
 unsigned long output_emitted(const struct output *out)
@@ -61,102 +98,104 @@ unsigned long output_emitted(const struct output *out)
 	return out->emitted;
 }
 
-static void kv(struct sbuf *sb, const char *key, const char *val)
+unsigned long output_trimmed(const struct output *out)
 {
-	if (sb->len)
-		sbuf_addc(sb, ' ');
-	escape_kv_key(sb, key);
-	sbuf_addc(sb, '=');
-	escape_kv_value(sb, val);
+	return out->trimmed;
 }
 
-void output_format_kv(struct sbuf *sb, const struct finding *f,
-		      const char *event)
+unsigned long output_failed(const struct output *out)
 {
-	char num[32], t[32];
-
-	kv(sb, "event", event);
-	kv(sb, "id", f->id);
-	kv(sb, "rule", f->rule->id);
-	kv(sb, "severity", severity_name(f->rule->severity));
-	snprintf(num, sizeof(num), "%d", (int)f->rule->severity);
-	kv(sb, "numeric_severity", num);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)f->count);
-	kv(sb, "count", num);
-	format_utc(f->first_seen, t, sizeof(t));
-	kv(sb, "first_seen", t);
-	kv(sb, "title", f->rule->title);
-	json_object_object_foreach(f->attrs, key, val) {
-		struct sbuf k;
-
-		sbuf_init(&k);
-		sbuf_printf(&k, "attr.%s", key);
-		/* Strings as they are, anything else in its JSON form. */
-		kv(sb, sbuf_str(&k),
-		   json_object_is_type(val, json_type_string) ?
-		   json_object_get_string(val) :
-		   json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN |
-						  JSON_C_TO_STRING_NOSLASHESCAPE));
-		sbuf_free(&k);
-	}
+	return out->failed;
 }
 
-void output_format_json(struct sbuf *sb, const struct finding *f,
-			const char *event)
+static int64_t now_ms(void)
 {
-	json_object *o = finding_to_json(f);
-	const char *s;
+	struct timespec ts;
 
-	if (!o) {
-		sb->failed = 1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void send_line(struct output *out, const char *line, int prio,
+		      const struct finding *f, const char *event)
+{
+	/* On a terminal, not where the journal already has the entry. */
+	if (out->foreground && !log_to_journal())
+		fprintf(stderr, "vigild: %s: %s\n", f ? "finding" : "run",
+			line);
+#ifdef HAVE_SYSTEMD
+	if (out->journal) {
+		if (f)
+			sd_journal_send("MESSAGE=%s", line,
+					"PRIORITY=%d", prio,
+					"SYSLOG_FACILITY=%d", out->facility >> 3,
+					"SYSLOG_IDENTIFIER=vigild",
+					"MESSAGE_ID=%s", f->rule->message_id,
+					"VIGIL_RULE=%s", f->rule->id,
+					"VIGIL_SEVERITY=%s",
+					severity_name(f->rule->severity),
+					"VIGIL_FINDING_ID=%s", f->id,
+					"VIGIL_FINGERPRINT=%s", f->fingerprint,
+					"VIGIL_STATUS=%s",
+					finding_status_name(f->status),
+					"VIGIL_EVENT=%s", event,
+					NULL);
+		else
+			sd_journal_send("MESSAGE=%s", line,
+					"PRIORITY=%d", prio,
+					"SYSLOG_FACILITY=%d", out->facility >> 3,
+					"SYSLOG_IDENTIFIER=vigild",
+					"VIGIL_EVENT=%s", event,
+					NULL);
+		out->emitted++;
 		return;
 	}
-	json_object_object_add(o, "event", json_object_new_string(event));
-	/* The long texts are in the catalog and the state file. */
-	json_object_object_del(o, "description");
-	json_object_object_del(o, "recommendation");
-	/* PLAIN escapes every control byte, so the line stays one line. */
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	sbuf_adds(sb, s);
-	json_object_put(o);
+#endif
+	syslog(LOG_MAKEPRI(out->facility, prio), "%s", line);
+	out->emitted++;
+}
+
+static struct line_host host_of(const struct output *out)
+{
+	return (struct line_host){ out->hostname, out->machine_id };
 }
 
 void output_finding(struct output *out, const struct finding *f,
-		    const char *event)
+		    enum finding_event ev)
 {
-	int prio = severity_syslog_prio(f->rule->severity);
+	struct line_host h = host_of(out);
+	struct sbuf line;
+	int r, prio;
+
+	prio = ev == FEV_RESOLVED ? LOG_INFO :
+	       severity_syslog_prio(f->rule->severity);
+	sbuf_init(&line);
+	r = line_finding(&line, out->format, out->max_line, f, ev, &h,
+			 now_ms());
+	if (r < 0) {
+		if (!out->failed++)
+			log_err("finding %s: its %s event cannot be written in %zu bytes (syslog.max_line) or memory ran out; counted in output.failed",
+				f->id, finding_event_name(ev), out->max_line);
+		goto out;
+	}
+	if (r > 0)
+		out->trimmed++;
+	send_line(out, sbuf_str(&line), prio, f, finding_event_name(ev));
+out:
+	sbuf_free(&line);
+}
+
+void output_run(struct output *out, const struct run *r)
+{
+	struct line_host h = host_of(out);
 	struct sbuf line;
 
 	sbuf_init(&line);
-	if (out->format == SYSLOG_FORMAT_JSON)
-		output_format_json(&line, f, event);
-	else
-		output_format_kv(&line, f, event);
-	if (sbuf_failed(&line))
-		goto out;
-	/* On a terminal, not where the journal already has the entry. */
-	if (out->foreground && !log_to_journal())
-		fprintf(stderr, "vigild: finding: %s\n", sbuf_str(&line));
-#ifdef HAVE_SYSTEMD
-	if (out->journal) {
-		sd_journal_send("MESSAGE=%s", sbuf_str(&line),
-				"PRIORITY=%d", prio,
-				"SYSLOG_FACILITY=%d", out->facility >> 3,
-				"SYSLOG_IDENTIFIER=vigild",
-				"MESSAGE_ID=%s", f->rule->message_id,
-				"VIGIL_RULE=%s", f->rule->id,
-				"VIGIL_SEVERITY=%s",
-				severity_name(f->rule->severity),
-				"VIGIL_FINDING_ID=%s", f->id,
-				"VIGIL_EVENT=%s", event,
-				NULL);
-		out->emitted++;
+	if (line_run(&line, out->format, r, &h, now_ms()) < 0) {
+		out->failed++;
 		goto out;
 	}
-#endif
-	syslog(LOG_MAKEPRI(out->facility, prio), "%s", sbuf_str(&line));
-	out->emitted++;
+	send_line(out, sbuf_str(&line), LOG_INFO, NULL, line_run_event(r));
 out:
 	sbuf_free(&line);
 }

@@ -2,15 +2,19 @@
 #ifndef VIGIL_OUTPUT_H
 #define VIGIL_OUTPUT_H
 
+#include <json-c/json.h>
+
 #include "config/config.h"
+#include "findings/assess.h"
 #include "findings/findings.h"
-#include "lib/sbuf.h"
 
 /*
- * Where findings are announced: syslog(3) with ident "vigild", or, when
- * built with libsystemd and journald runs, the journal with structured
- * fields (journald hands them on to a syslog daemon).  In the
- * foreground each line is also printed on stderr.
+ * Where findings and runs are announced: syslog(3) with ident "vigild",
+ * or, when built with libsystemd and journald runs, the journal with
+ * structured fields (journald hands them on to a syslog daemon).  One
+ * line per event in syslog.format (findings/line.h), at most
+ * syslog.max_line bytes.  In the foreground each line is also printed
+ * on stderr, unless stderr is the journal.
  */
 struct output;
 
@@ -18,16 +22,20 @@ struct output;
 struct output *output_new(const struct vigil_config *cfg, int foreground);
 void output_free(struct output *out);
 void output_configure(struct output *out, const struct vigil_config *cfg);
+/* hostname and machine_id of the host object (lib/host.h). */
+void output_set_host(struct output *out, json_object *host);
 
-/* event: "new" for a first sighting, "remind" for a repeat. */
+/*
+ * Priority: the finding's severity (High err .. Informational info);
+ * resolved findings and runs are info.
+ */
 void output_finding(struct output *out, const struct finding *f,
-		    const char *event);
-unsigned long output_emitted(const struct output *out);
+		    enum finding_event ev);
+void output_run(struct output *out, const struct run *r);
 
-/* The one-line forms, for output and tests; values escaped. */
-void output_format_kv(struct sbuf *sb, const struct finding *f,
-		      const char *event);
-void output_format_json(struct sbuf *sb, const struct finding *f,
-			const char *event);
+/* Lines written; lines trimmed to fit; events that could not be told. */
+unsigned long output_emitted(const struct output *out);
+unsigned long output_trimmed(const struct output *out);
+unsigned long output_failed(const struct output *out);
 
 #endif

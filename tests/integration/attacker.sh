@@ -97,7 +97,9 @@ on_exit "kill $!"
 "$D2/prog" <&3 >/dev/null 2>&1 &
 on_exit "kill $!"
 got() {	# got RULE PATH: a finding of RULE naming exactly PATH
-	ctl findings --json | jq -e --arg r "$1" --arg p "$2" \
+	# in the text form of every output: a backslash is doubled
+	ctl findings --json | jq -e --arg r "$1" \
+		--arg p "$(printf '%s' "$2" | sed 's/\\/\\\\/g')" \
 		'[.[] | select(.rule == $r and (.attributes.path == $p or .attributes.module == $p))] | length == 1'
 }
 for d in "$D1" "$D2"; do

@@ -23,7 +23,7 @@ chmod 0600 "$T/bad.conf"
 "$VIGILD" --check-config -c "$T/bad.conf" > "$T/out" 2>&1
 st=$?
 [ "$st" -eq 78 ] || fail "bad config: exit $st, expected 78"
-grep -qx "$T/bad.conf:3: syslog.format must be \"kv\" or \"json\"" "$T/out" ||
+grep -qx "$T/bad.conf:3: syslog.format must be \"kv\", \"json\", \"ocsf\" or \"cef\"" "$T/out" ||
 	fail "bad config message: $(cat "$T/out")"
 
 # The daemon itself refuses to start on it, with the same message.

@@ -20,6 +20,9 @@
 #include "config/config.h"
 #include "findings/assess.h"
 #include "findings/findings.h"
+#include "findings/line.h"
+#include "lib/host.h"
+#include "lib/jsonutil.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/sbuf.h"
@@ -416,7 +419,8 @@ static void replay_events(struct replay *r, const char *path)
 		{ "flow", do_flow }, { "binary", do_binary },
 		{ "module", do_module }, { "run", do_run },
 	};
-	char line[8192], *tok[MAX_TOKENS];
+	static char line[65536];
+	char *tok[MAX_TOKENS];
 	FILE *f = fopen(path, "re");
 	size_t n, i;
 
@@ -486,7 +490,8 @@ static void print_finding(const struct finding *f)
 static int check_expected(struct replay *r, const char *path,
 			  struct findings *fs)
 {
-	char line[8192], *tok[MAX_TOKENS];
+	static char line[65536];
+	char *tok[MAX_TOKENS];
 	bool *seen = calloc(findings_count(fs) + 1, sizeof(*seen));
 	FILE *f = fopen(path, "re");
 	int bad = 0;
@@ -562,8 +567,69 @@ static int check_expected(struct replay *r, const char *path,
 	return bad;
 }
 
+/*
+ * VIGIL_REPLAY_LINES=DIR: every event the case makes is also written,
+ * one line each, to DIR/kv, DIR/json, DIR/ocsf and DIR/cef, as vigild
+ * would announce it; tests/formats checks those lines.
+ */
+struct lines {
+	const char *dir;
+	struct line_host host;
+	size_t max;
+};
+
+static void write_lines(struct lines *l, const struct finding *f,
+			enum finding_event ev, const struct run *run)
+{
+	static const struct {
+		const char *name;
+		enum syslog_format fmt;
+	} fmts[] = {
+		{ "kv", SYSLOG_FORMAT_KV }, { "json", SYSLOG_FORMAT_JSON },
+		{ "ocsf", SYSLOG_FORMAT_OCSF }, { "cef", SYSLOG_FORMAT_CEF },
+	};
+	char path[4096];
+	struct sbuf sb;
+	size_t i;
+	int r;
+
+	sbuf_init(&sb);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		FILE *out;
+
+		r = f ? line_finding(&sb, fmts[i].fmt, l->max, f, ev,
+				     &l->host, 1790000000123LL) :
+			line_run(&sb, fmts[i].fmt, run, &l->host,
+				 1790000000123LL);
+		snprintf(path, sizeof(path), "%s/%s", l->dir, fmts[i].name);
+		out = fopen(path, "ae");
+		if (r < 0 || !out) {
+			fprintf(stderr, "%s: cannot write a line\n", path);
+			exit(2);
+		}
+		fprintf(out, "%s\n", sbuf_str(&sb));
+		fclose(out);
+	}
+	sbuf_free(&sb);
+}
+
+static void lines_event(void *data, const struct finding *f,
+			enum finding_event ev)
+{
+	write_lines(data, f, ev, NULL);
+}
+
+static void lines_run(void *data, const struct run *run)
+{
+	write_lines(data, NULL, 0, run);
+}
+
+static const struct findings_ops lines_ops = { .on_event = lines_event };
+
 int main(int argc, char **argv)
 {
+	struct lines lines = { .dir = getenv("VIGIL_REPLAY_LINES") };
+	json_object *host = NULL;
 	struct replay r = { .file = "replay" };
 	struct vigil_config *cfg = NULL;
 	void *priv[N_RULES] = { 0 };
@@ -589,9 +655,22 @@ int main(int argc, char **argv)
 	sbuf_free(&err);
 	r.env.cfg = cfg;
 	r.env.loop = loop_new();
-	fs = findings_new((size_t)cfg->max_findings, NULL, NULL);
+	fs = findings_new((size_t)cfg->max_findings,
+			  lines.dir ? &lines_ops : NULL, &lines);
 	r.env.assess = fs && r.env.loop ?
 		       assess_new(r.env.loop, fs, NULL, NULL) : NULL;
+	if (lines.dir && r.env.assess) {
+		host = host_info_new();
+		findings_set_host(fs, host);
+		lines.host.hostname = json_get_str(host, "hostname");
+		lines.host.machine_id = json_get_str(host, "machine_id");
+		if (!lines.host.hostname)
+			lines.host.hostname = "";
+		if (!lines.host.machine_id)
+			lines.host.machine_id = "";
+		lines.max = (size_t)cfg->syslog_max_line;
+		assess_set_run_hook(r.env.assess, lines_run, &lines);
+	}
 	r.env.engine = r.env.assess ? engine_new(cfg, fs, r.env.assess) :
 				      NULL;
 	r.env.model = r.env.engine ? model_new(r.env.engine) : NULL;
@@ -609,6 +688,15 @@ int main(int argc, char **argv)
 	replay_events(&r, path);
 	snprintf(path, sizeof(path), "%s/expected", argv[1]);
 	bad = check_expected(&r, path, fs);
+	if (lines.dir && !bad) {
+		/* The rest of a lifecycle: a reminder, then two runs without
+		 * a sighting (the first completes the case's own run). */
+		for (i = 0; i < findings_count(fs); i++)
+			write_lines(&lines, findings_at(fs, i), FEV_REMIND,
+				    NULL);
+		assess_complete(r.env.assess);
+		assess_complete(r.env.assess);
+	}
 	if (bad) {
 		printf("%s: the findings were:\n", argv[1]);
 		for (i = 0; i < findings_count(fs); i++)
@@ -625,6 +713,7 @@ int main(int argc, char **argv)
 	engine_free(r.env.engine);
 	assess_free(r.env.assess);
 	findings_free(fs);
+	json_object_put(host);
 	loop_free(r.env.loop);
 	config_free(cfg);
 	return bad;

@@ -66,6 +66,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(c->scope, SCOPE_THIRD_PARTY);
 	ck_assert_int_eq(c->syslog_format, SYSLOG_FORMAT_KV);
 	ck_assert_int_eq(c->syslog_remind, 0);
+	ck_assert_int_eq(c->syslog_max_line, 8192);
 	ck_assert_int_eq(c->proc_rescan, 60);
 	ck_assert_int_eq(c->max_findings, 10000);
 	ck_assert_int_eq(c->audit_mode, AUDIT_MODE_AUTO);
@@ -142,7 +143,9 @@ static const struct {
 	{ "syslog = { facility = \"kern\"; };\n",
 	  "t.conf:1: syslog.facility: unknown facility 'kern' (daemon, auth, authpriv, user, local0..local7)" },
 	{ "syslog = { format = \"xml\"; };\n",
-	  "t.conf:1: syslog.format must be \"kv\" or \"json\"" },
+	  "t.conf:1: syslog.format must be \"kv\", \"json\", \"ocsf\" or \"cef\"" },
+	{ "syslog = { max_line = 1024; };\n",
+	  "t.conf:1: syslog.max_line must be between 2048 and 65536" },
 	{ "scope = \"some\";\n",
 	  "t.conf:1: scope must be \"third-party\" or \"all\"" },
 	{ "state_file = \"state.json\";\n",

@@ -7,16 +7,30 @@
 #include <string.h>
 
 #include "lib/escape.h"
+#include "lib/utf8.h"
+#include "findings/line.h"
 #include "findings/findings.h"
 #include "findings/output.h"
 
-/* Only printable ASCII may reach a log line. */
+/* Only printable ASCII may reach a log line of escape_text(). */
 static void assert_printable(const char *s)
 {
 	for (; *s; s++)
 		ck_assert_msg((unsigned char)*s >= 0x20 &&
 			      (unsigned char)*s < 0x7f,
 			      "byte 0x%02x in output", (unsigned char)*s);
+}
+
+/* A finding line: valid UTF-8, and no control character at all. */
+static void assert_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	ck_assert_msg(utf8_valid(s, strlen(s)), "not UTF-8: %s", s);
+	for (; *p; p++)
+		ck_assert_msg(*p >= 0x20 && *p != 0x7f &&
+			      !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0),
+			      "control byte 0x%02x in output", *p);
 }
 
 static const struct {
@@ -27,13 +41,16 @@ static const struct {
 	{ "/usr/bin/ls", "/usr/bin/ls", "/usr/bin/ls" },
 	{ "", "\"\"", "" },
 	{ "a b", "\"a b\"", "a b" },
-	{ "x\ny=1", "\"x\\ny=1\"", "x\\x0ay=1" },
+	{ "x\ny=1", "\"x\\x0ay=1\"", "x\\x0ay=1" },
 	{ "q\"uote", "\"q\\\"uote\"", "q\"uote" },
 	{ "back\\slash", "\"back\\\\slash\"", "back\\\\slash" },
-	{ "cr\rtab\t", "\"cr\\rtab\\t\"", "cr\\x0dtab\\x09" },
+	{ "cr\rtab\t", "\"cr\\x0dtab\\x09\"", "cr\\x0dtab\\x09" },
 	{ "esc\x1b[31m", "\"esc\\x1b[31m\"", "esc\\x1b[31m" },
 	{ "del\x7f", "\"del\\x7f\"", "del\\x7f" },
-	{ "utf8 \xc3\xa9", "\"utf8 \\xc3\\xa9\"", "utf8 \\xc3\\xa9" },
+	/* valid UTF-8 stays in kv; invalid bytes and C1 controls do not */
+	{ "utf8 \xc3\xa9", "\"utf8 \xc3\xa9\"", "utf8 \\xc3\\xa9" },
+	{ "bad \xff\xc3", "\"bad \\xff\\xc3\"", "bad \\xff\\xc3" },
+	{ "c1 \xc2\x85", "\"c1 \\xc2\\x85\"", "c1 \\xc2\\x85" },
 	{ "key=value", "\"key=value\"", "key=value" },
 	{ "host:22,x@y+z-1.0", "host:22,x@y+z-1.0", "host:22,x@y+z-1.0" },
 };
@@ -48,7 +65,7 @@ START_TEST(values)
 	escape_text(&b, cases[_i].in);
 	ck_assert_str_eq(sbuf_str(&a), cases[_i].kv);
 	ck_assert_str_eq(sbuf_str(&b), cases[_i].text);
-	assert_printable(sbuf_str(&a));
+	assert_clean(sbuf_str(&a));
 	assert_printable(sbuf_str(&b));
 	sbuf_free(&a);
 	sbuf_free(&b);
@@ -68,7 +85,7 @@ START_TEST(every_byte)
 	sbuf_init(&b);
 	escape_kv_value(&a, in);
 	escape_text(&b, in);
-	assert_printable(sbuf_str(&a));
+	assert_clean(sbuf_str(&a));
 	assert_printable(sbuf_str(&b));
 	/* A quoted value never ends early: only escaped quotes inside. */
 	ck_assert_int_eq(sbuf_str(&a)[0], '"');
@@ -94,16 +111,69 @@ START_TEST(keys)
 }
 END_TEST
 
+/* Every byte string comes back from the text form; the form is valid. */
+START_TEST(utf8_round_trip)
+{
+	static const char *const in[] = {
+		"", "/usr/bin/ls", "a\\b", "\\x41", "\\\\", "tail\\",
+		"\xff\xfe", "\xc3", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		"\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "\n\r\t\x1b",
+		"\xc2\x85\xc2\xa0", "\\\xff", "q\"'|=%s",
+	};
+	struct sbuf e, d;
+	size_t i;
+	int b;
+
+	sbuf_init(&e);
+	sbuf_init(&d);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		sbuf_reset(&e);
+		sbuf_reset(&d);
+		utf8_escape(&e, in[i], strlen(in[i]));
+		assert_clean(sbuf_str(&e));
+		ck_assert(utf8_is_escaped(sbuf_str(&e), e.len));
+		ck_assert_int_eq(utf8_unescape(&d, sbuf_str(&e), e.len), 0);
+		ck_assert_str_eq(sbuf_str(&d), in[i]);
+	}
+	/* every single byte and every pair of bytes */
+	for (b = 1; b < 65536; b++) {
+		char s[3] = { (char)(b & 255), (char)(b >> 8), 0 };
+
+		if (!s[0])
+			continue;
+		sbuf_reset(&e);
+		sbuf_reset(&d);
+		utf8_escape(&e, s, strlen(s));
+		assert_clean(sbuf_str(&e));
+		ck_assert_int_eq(utf8_unescape(&d, sbuf_str(&e), e.len), 0);
+		ck_assert_str_eq(sbuf_str(&d), s);
+	}
+	/* overlong, surrogate and out-of-range forms are not UTF-8 */
+	ck_assert(!utf8_valid("\xc0\xaf", 2));
+	ck_assert(!utf8_valid("\xed\xa0\x80", 3));
+	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));
+	ck_assert(utf8_valid("\xf4\x8f\xbf\xbf", 4));
+	/* a cut never splits a character or an escape */
+	ck_assert_int_eq(utf8_cut("a\xc3\xa9", 3, 2), 1);
+	ck_assert_int_eq(utf8_cut("a\\xffb", 6, 3), 1);
+	ck_assert_int_eq(utf8_cut("a\\xffb", 6, 5), 5);
+	sbuf_free(&e);
+	sbuf_free(&d);
+}
+END_TEST
+
 /* A finding whose evidence is hostile still makes exactly one line. */
 START_TEST(finding_line)
 {
 	struct findings *fs = findings_new(100, NULL, NULL);
+	static const struct line_host h = { "host", "0123456789abcdef0123456789abcdef" };
+	enum syslog_format fmt;
 	const struct finding *f;
 	json_object *a = json_object_new_object();
 	struct sbuf kv, js;
 
 	json_object_object_add(a, "path",
-		json_object_new_string("/tmp/x\nvigild[1]: event=new rule=fake"));
+		json_object_new_string("/tmp/x\nvigild[1]: event=new rule=fake\xff"));
 	json_object_object_add(a, "evil key\n", json_object_new_string("v"));
 	json_object_object_add(a, "list", json_object_new_array());
 	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "k\n\"", a, 0,
@@ -111,18 +181,29 @@ START_TEST(finding_line)
 	f = findings_at(fs, 0);
 	sbuf_init(&kv);
 	sbuf_init(&js);
-	output_format_kv(&kv, f, "new");
-	output_format_json(&js, f, "new");
-	assert_printable(sbuf_str(&kv));
-	assert_printable(sbuf_str(&js));
+	ck_assert_int_eq(line_finding(&kv, SYSLOG_FORMAT_KV, 8192, f, FEV_NEW,
+				      &h, 0), 0);
+	ck_assert_int_eq(line_finding(&js, SYSLOG_FORMAT_JSON, 8192, f,
+				      FEV_NEW, &h, 0), 0);
+	assert_clean(sbuf_str(&kv));
+	assert_clean(sbuf_str(&js));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&kv),
-		"attr.path=\"/tmp/x\\nvigild[1]: event=new rule=fake\""));
+		"attr.path=\"/tmp/x\\x0avigild[1]: event=new rule=fake\\xff\""));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&kv), "attr.evil_key_=v"));
-	ck_assert_ptr_nonnull(strstr(sbuf_str(&kv), "attr.list=\"[]\""));
+	/* an empty list has no value to repeat its key with */
+	ck_assert_ptr_null(strstr(sbuf_str(&kv), "attr.list"));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&kv),
 		"rule=root-process-insecure-permissions severity=High numeric_severity=9"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&kv),
+		"event=new host=host machine_id=0123456789abcdef0123456789abcdef product=vigil version="));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&js),
-		"\"path\":\"/tmp/x\\nvigild[1]: event=new rule=fake\""));
+		"\"path\":\"/tmp/x\\\\x0avigild[1]: event=new rule=fake\\\\xff\""));
+	for (fmt = SYSLOG_FORMAT_OCSF; fmt <= SYSLOG_FORMAT_CEF; fmt++) {
+		sbuf_reset(&kv);
+		ck_assert_int_eq(line_finding(&kv, fmt, 8192, f, FEV_NEW, &h,
+					      0), 0);
+		assert_clean(sbuf_str(&kv));
+	}
 	sbuf_free(&kv);
 	sbuf_free(&js);
 	findings_free(fs);
@@ -138,6 +219,7 @@ int main(void)
 	tcase_add_test(tc, every_byte);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, finding_line);
+	tcase_add_test(tc, utf8_round_trip);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * OCSF events, one per line (LINE_OCSF_VERSION of the schema).  Each
+ * rule maps to the finding class that fits it (README, "OCSF"):
+ *   insecure client and server protocols  Detection Finding (2004):
+ *       behaviour seen on the wire, with the process and peer as evidence
+ *   unused listening ports                Compliance Finding (2003):
+ *       a hardening check that fails (passes once resolved)
+ *   software without DEP / stack cookies  Vulnerability Finding (2002):
+ *       a weakness of a binary, CWE-693 (protection mechanism failure)
+ *   root process with insecure permissions  Vulnerability Finding,
+ *       CWE-732 (incorrect permission assignment for critical resource)
+ * Runs are Scan Activity (6007).  What has no OCSF attribute is kept,
+ * whole, under unmapped.vigil.
+ */
+#include "build.h"
+
+#include <string.h>
+
+#include "findings/line.h"
+#include "lib/jsonutil.h"
+
+enum { CLS_VULN = 2002, CLS_COMPLIANCE = 2003, CLS_DETECTION = 2004,
+       CLS_SCAN = 6007 };
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_int(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static json_object *obj(json_object *parent, const char *k)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(parent, k, o);
+	return o;
+}
+
+static int cls_of(enum rule_id r)
+{
+	switch (r) {
+	case RULE_CLIENT_LOGIN:
+	case RULE_CLIENT_GENERAL:
+	case RULE_SERVER_PROTOCOLS:
+		return CLS_DETECTION;
+	case RULE_UNUSED_PORTS:
+		return CLS_COMPLIANCE;
+	default:
+		return CLS_VULN;
+	}
+}
+
+static const char *cls_name(int cls)
+{
+	switch (cls) {
+	case CLS_VULN:
+		return "Vulnerability Finding";
+	case CLS_COMPLIANCE:
+		return "Compliance Finding";
+	case CLS_DETECTION:
+		return "Detection Finding";
+	default:
+		return "Scan Activity";
+	}
+}
+
+static void classify(json_object *o, int cls, int activity,
+		     const char *activity_name)
+{
+	char type[64];
+
+	add_int(o, "category_uid", cls / 1000);
+	add_str(o, "category_name", cls / 1000 == 2 ? "Findings" :
+		"Application Activity");
+	add_int(o, "class_uid", cls);
+	add_str(o, "class_name", cls_name(cls));
+	add_int(o, "activity_id", activity);
+	add_str(o, "activity_name", activity_name);
+	add_int(o, "type_uid", (int64_t)cls * 100 + activity);
+	snprintf(type, sizeof(type), "%s: %s", cls_name(cls), activity_name);
+	add_str(o, "type_name", type);
+}
+
+static void add_metadata(json_object *o, const struct line_event *e,
+			 const char *uid)
+{
+	json_object *m = obj(o, "metadata"), *p;
+
+	add_str(m, "version", LINE_OCSF_VERSION);
+	add_str(m, "uid", uid);
+	add_str(m, "log_name", "vigild");
+	p = obj(m, "product");
+	add_str(p, "name", "vigil");
+	add_str(p, "vendor_name", "vigil");
+	add_str(p, "version", VERSION);
+	if (e->f)
+		add_str(m, "correlation_uid", e->f->fingerprint);
+	if (e->trimmed)
+		json_object_object_add(m, "is_truncated",
+				       json_object_new_boolean(1));
+}
+
+static void add_device(json_object *o, const struct line_event *e)
+{
+	json_object *d = obj(o, "device");
+
+	if (e->host->hostname[0])
+		add_str(d, "hostname", e->host->hostname);
+	if (e->host->machine_id[0])
+		add_str(d, "uid", e->host->machine_id);
+	if (!e->host->hostname[0] && !e->host->machine_id[0])
+		add_str(d, "name", "unknown");
+	add_int(d, "type_id", 0);
+	add_str(d, "type", "Unknown");
+}
+
+/* Severity: Informational 1, Low 2, Medium 3, High 4. */
+static void add_severity(json_object *o, enum vigil_severity s)
+{
+	int id = s >= SEV_HIGH ? 4 : s >= SEV_MEDIUM ? 3 : s >= SEV_LOW ? 2 : 1;
+	static const char *const names[] = { "", "Informational", "Low",
+					     "Medium", "High" };
+
+	add_int(o, "severity_id", id);
+	add_str(o, "severity", names[id]);
+}
+
+static const char *attr_str(const struct line_event *e, const char *k)
+{
+	return json_get_str(e->attrs, k);
+}
+
+static int attr_int(const struct line_event *e, const char *k, int64_t *v)
+{
+	json_object *x;
+
+	if (!json_object_object_get_ex(e->attrs, k, &x) ||
+	    !json_object_is_type(x, json_type_int))
+		return -1;
+	*v = json_object_get_int64(x);
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s && s[1] ? s + 1 : path;
+}
+
+static json_object *file_obj(const char *path)
+{
+	json_object *f = json_object_new_object();
+
+	add_str(f, "name", base_name(path));
+	add_str(f, "path", path);
+	add_int(f, "type_id", 1);
+	add_str(f, "type", "Regular File");
+	return f;
+}
+
+/* The process behind a finding, if it is known. */
+static json_object *process_obj(const struct line_event *e,
+				const char *exe_key)
+{
+	const char *exe = attr_str(e, exe_key), *comm = attr_str(e, "comm");
+	json_object *p;
+	int64_t pid, uid;
+
+	if (attr_int(e, "pid", &pid) < 0)
+		return NULL;
+	p = json_object_new_object();
+	add_int(p, "pid", pid);
+	if (comm)
+		add_str(p, "name", comm);
+	if (exe && strcmp(exe, "unknown"))
+		json_object_object_add(p, "file", file_obj(exe));
+	if (attr_int(e, "uid", &uid) == 0) {
+		json_object *u = obj(p, "user");
+		char num[24];
+
+		snprintf(num, sizeof(num), "%lld", (long long)uid);
+		add_str(u, "uid", num);
+	}
+	return p;
+}
+
+static void add_resource(json_object *o, const char *type, const char *name)
+{
+	json_object *arr = json_object_new_array(), *r;
+
+	if (!name)
+		return;
+	r = json_object_new_object();
+	add_str(r, "name", name);
+	add_str(r, "type", type);
+	json_object_array_add(arr, r);
+	json_object_object_add(o, "resources", arr);
+}
+
+static void detection(json_object *o, const struct line_event *e)
+{
+	const struct finding *f = e->f;
+	json_object *ev = json_object_new_object(), *arr, *ep, *ci;
+	json_object *proc = process_obj(e, "program");
+	const char *transport = attr_str(e, "transport");
+	int64_t port;
+	char name[96];
+
+	json_object_object_add(o, "is_alert", json_object_new_boolean(1));
+	if (proc)
+		json_object_object_add(ev, "process", proc);
+	ep = json_object_new_object();
+	if (attr_int(e, f->rule->idx == RULE_SERVER_PROTOCOLS ? "port" :
+		     "remote_port", &port) == 0)
+		add_int(ep, "port", port);
+	if (f->rule->idx == RULE_SERVER_PROTOCOLS)
+		add_str(ep, "svc_name", attr_str(e, "protocol"));
+	else
+		add_str(ep, "name", attr_str(e, "remote"));
+	/* OCSF wants a name or an address beside a bare port. */
+	if (json_object_object_get_ex(ep, "name", NULL) ||
+	    json_object_object_get_ex(ep, "svc_name", NULL))
+		json_object_object_add(ev, "dst_endpoint", ep);
+	else
+		json_object_put(ep);
+	ci = obj(ev, "connection_info");
+	add_int(ci, "direction_id",
+		f->rule->idx == RULE_SERVER_PROTOCOLS ? 1 : 2);
+	add_str(ci, "direction", f->rule->idx == RULE_SERVER_PROTOCOLS ?
+		"Inbound" : "Outbound");
+	if (transport)
+		add_str(ci, "protocol_name", transport);
+	arr = json_object_new_array();
+	json_object_array_add(arr, ev);
+	json_object_object_add(o, "evidences", arr);
+	if (f->rule->idx == RULE_SERVER_PROTOCOLS) {
+		snprintf(name, sizeof(name), "%s on %s/%lld",
+			 attr_str(e, "protocol") ? attr_str(e, "protocol") : "?",
+			 transport ? transport : "?",
+			 attr_int(e, "port", &port) ? -1LL : (long long)port);
+		add_resource(o, "Service", name);
+	} else {
+		add_resource(o, "Program", attr_str(e, "program"));
+	}
+}
+
+static void compliance(json_object *o, const struct line_event *e)
+{
+	const struct finding *f = e->f;
+	json_object *c = obj(o, "compliance"), *std;
+	bool pass = f->status == FINDING_RESOLVED;
+	int64_t port;
+	char name[64];
+
+	add_str(c, "control", f->rule->id);
+	if (!e->terse)
+		add_str(c, "desc", f->rule->description);
+	std = json_object_new_array();
+	json_object_array_add(std, json_object_new_string(
+		"Amazon Inspector Classic Runtime Behavior Analysis"));
+	json_object_object_add(c, "standards", std);
+	add_int(c, "status_id", pass ? 1 : 3);
+	add_str(c, "status", pass ? "Pass" : "Fail");
+	if (attr_int(e, "port", &port) == 0) {
+		snprintf(name, sizeof(name), "tcp/%lld", (long long)port);
+		add_resource(o, "Listening port", name);
+	}
+}
+
+static void vulnerability(json_object *o, const struct line_event *e)
+{
+	const struct finding *f = e->f;
+	bool perms = f->rule->idx == RULE_ROOT_PERMS;
+	json_object *arr = json_object_new_array();
+	json_object *v = json_object_new_object(), *cwe, *rem;
+	const char *path = attr_str(e, perms ? "module" : "path");
+
+	cwe = obj(v, "cwe");
+	add_str(cwe, "uid", perms ? "732" : "693");
+	add_str(cwe, "caption", perms ?
+		"Incorrect Permission Assignment for Critical Resource" :
+		"Protection Mechanism Failure");
+	add_str(cwe, "src_url", perms ?
+		"https://cwe.mitre.org/data/definitions/732.html" :
+		"https://cwe.mitre.org/data/definitions/693.html");
+	add_str(v, "title", f->rule->title);
+	add_str(v, "severity", severity_name(f->rule->severity));
+	if (!e->terse) {
+		add_str(v, "desc", f->rule->description);
+		rem = obj(v, "remediation");
+		add_str(rem, "desc", f->rule->recommendation);
+	}
+	json_object_array_add(arr, v);
+	json_object_object_add(o, "vulnerabilities", arr);
+	add_resource(o, "File", path);
+}
+
+static void finding_event(json_object *o, const struct line_event *e)
+{
+	const struct finding *f = e->f;
+	int cls = cls_of(f->rule->idx);
+	bool resolved = e->fev == FEV_RESOLVED;
+	int activity = e->fev == FEV_NEW ? 1 : resolved ? 3 : 2;
+	json_object *fi, *an, *types, *u, *rem;
+	char uid[96];
+
+	classify(o, cls, activity,
+		 activity == 1 ? "Create" : activity == 3 ? "Close" : "Update");
+	add_severity(o, f->rule->severity);
+	add_int(o, "status_id", resolved ? 4 : 1);
+	add_str(o, "status", resolved ? "Resolved" : "New");
+	add_str(o, "message", f->rule->title);
+	add_int(o, "count", (int64_t)f->count);
+	add_int(o, "start_time", f->first_seen * 1000);
+	add_int(o, "end_time", f->last_seen * 1000);
+	snprintf(uid, sizeof(uid), "%s-%s-%lld", f->id, e->event,
+		 (long long)e->time_ms);
+	add_metadata(o, e, uid);
+	fi = obj(o, "finding_info");
+	add_str(fi, "uid", f->id);
+	add_str(fi, "uid_alt", f->fingerprint);
+	add_str(fi, "title", f->rule->title);
+	if (!e->terse)
+		add_str(fi, "desc", f->rule->description);
+	types = json_object_new_array();
+	json_object_array_add(types, json_object_new_string(f->rule->id));
+	json_object_object_add(fi, "types", types);
+	add_int(fi, "first_seen_time", f->first_seen * 1000);
+	add_int(fi, "last_seen_time", f->last_seen * 1000);
+	add_int(fi, "created_time", f->first_seen * 1000);
+	add_int(fi, "modified_time", f->last_seen * 1000);
+	an = obj(fi, "analytic");
+	add_str(an, "uid", f->rule->id);
+	add_str(an, "name", f->rule->title);
+	add_int(an, "type_id", 1);
+	add_str(an, "type", "Rule");
+	add_device(o, e);
+	if (cls == CLS_DETECTION)
+		detection(o, e);
+	else if (cls == CLS_COMPLIANCE)
+		compliance(o, e);
+	else
+		vulnerability(o, e);
+	if (cls != CLS_VULN && !e->terse) {
+		rem = obj(o, "remediation");
+		add_str(rem, "desc", f->rule->recommendation);
+	}
+	u = obj(obj(o, "unmapped"), "vigil");
+	add_str(u, "event", e->event);
+	add_str(u, "rule", f->rule->id);
+	add_str(u, "status", finding_status_name(f->status));
+	json_object_object_add(u, "attributes", json_object_get(e->attrs));
+	if (e->trimmed)
+		json_object_object_add(u, "trimmed",
+				       json_object_get(e->trimmed));
+}
+
+static void run_event(json_object *o, const struct line_event *e)
+{
+	const struct run *r = e->run;
+	int activity = r->state == RUN_COMPLETED ? 2 :
+		       r->state == RUN_CANCELED ? 3 : 1;
+	json_object *scan, *u, *c;
+	char uid[96], msg[160];
+
+	classify(o, CLS_SCAN, activity, activity == 1 ? "Started" :
+		 activity == 2 ? "Completed" : "Cancelled");
+	add_severity(o, SEV_INFORMATIONAL);
+	snprintf(uid, sizeof(uid), "%s-%s", r->id, e->event);
+	add_metadata(o, e, uid);
+	json_object_object_add(json_object_object_get(o, "metadata"),
+			       "profiles", json_object_new_array());
+	json_object_array_add(json_object_object_get(
+		json_object_object_get(o, "metadata"), "profiles"),
+		json_object_new_string("host"));
+	scan = obj(o, "scan");
+	add_str(scan, "uid", r->id);
+	add_str(scan, "name", "vigil assessment run");
+	add_int(scan, "type_id", 99);
+	add_str(scan, "type", "Assessment run");
+	add_int(o, "start_time", r->start * 1000);
+	if (r->end) {
+		add_int(o, "end_time", r->end * 1000);
+		add_int(o, "duration", (r->end - r->start) * 1000);
+	}
+	if (activity == 1) {
+		snprintf(msg, sizeof(msg), "run %s started", r->id);
+	} else {
+		add_int(o, "num_detections",
+			(int64_t)r->high + r->medium + r->low + r->info);
+		snprintf(msg, sizeof(msg),
+			 "run %s %s: %u high, %u medium, %u low, %u informational",
+			 r->id, run_state_name(r->state), r->high, r->medium,
+			 r->low, r->info);
+		add_int(o, "status_id", activity == 2 ? 1 : 2);
+		add_str(o, "status", activity == 2 ? "Success" : "Failure");
+		if (r->reason[0])
+			add_str(o, "status_detail", r->reason);
+	}
+	add_str(o, "message", msg);
+	add_device(o, e);
+	u = obj(obj(o, "unmapped"), "vigil");
+	add_str(u, "event", e->event);
+	add_int(u, "duration_asked", (int64_t)r->duration);
+	c = obj(u, "counts");
+	add_int(c, "High", r->high);
+	add_int(c, "Medium", r->medium);
+	add_int(c, "Low", r->low);
+	add_int(c, "Informational", r->info);
+	add_int(u, "resolved", r->resolved);
+}
+
+void line_ocsf(struct sbuf *sb, const struct line_event *e)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o) {
+		sb->failed = 1;
+		return;
+	}
+	add_int(o, "time", e->time_ms);
+	if (e->run)
+		run_event(o, e);
+	else
+		finding_event(o, e);
+	json_dump(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		  sb);
+	json_object_put(o);
+}

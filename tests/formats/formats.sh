@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Every line vigil can announce, in every syslog.format, checked the way a
+# SIEM will read it.  The rule cases (tests/rules/cases) replay through the
+# real engine and rules with each event also written in kv, json, ocsf
+# and cef (tests/rules/replay, VIGIL_REPLAY_LINES), followed by a reminder
+# and two runs without a sighting, so each finding goes through new,
+# remind and resolved.  Then:
+#   - check_lines.py: valid UTF-8, no control character, <= max_line,
+#     parses in its format, host/machine-id/vigil+version on every line,
+#     the same attributes and ids in every format, reversible escaping;
+#   - ocsf_validate.py: every OCSF event against the OCSF schema (kept in
+#     tests/formats/ocsf-schema), and each of the known-bad events in
+#     ocsf-bad.jsonl must be refused (the validator is not a rubber stamp);
+#   - hostile file names (case 0412): the exact bytes come back from every
+#     format, also with syslog.max_line at its minimum, 2048.
+set -u
+top=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${abs_top_builddir:-$top}
+here=$top/tests/formats
+schema=$here/ocsf-schema
+replay=$build/tests/rules/replay
+command -v python3 > /dev/null || { echo "SKIP: no python3"; exit 77; }
+[ -x "$replay" ] || { echo "no $replay: build with make check" >&2; exit 99; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+mkdir "$tmp/all"
+n=0
+for d in "$top"/tests/rules/cases/[0-9]*/; do
+	VIGIL_REPLAY_LINES=$tmp/all "$replay" "$d" > "$tmp/out" 2>&1 ||
+		{ bad "replay $(basename "$d")"; cat "$tmp/out"; }
+	n=$((n + 1))
+done
+ok "$n rule cases replayed"
+python3 "$here/check_lines.py" "$tmp/all" 8192 && ok "lines of every case" ||
+	bad "lines of every case"
+python3 "$here/ocsf_validate.py" "$schema" "$tmp/all/ocsf" > "$tmp/v" 2>&1
+st=$?
+cat "$tmp/v"
+[ $st -eq 0 ] && ok "OCSF events validate" || bad "OCSF events validate"
+
+# Each rule's finding is created, updated and closed; runs start and end.
+python3 - "$tmp/all" <<'PY' && ok "every rule, every lifecycle event, every format" || bad "lifecycle coverage"
+import json, sys
+d = sys.argv[1]
+ev = [json.loads(l) for l in open(d + '/json')]
+oc = [json.loads(l) for l in open(d + '/ocsf')]
+rules = {'insecure-client-protocols-login', 'insecure-client-protocols-general',
+         'unused-listening-tcp-ports', 'insecure-server-protocols',
+         'software-without-dep', 'software-without-stack-cookies',
+         'root-process-insecure-permissions'}
+seen = {}
+for e in ev:
+    if 'rule' in e:
+        seen.setdefault(e['rule'], set()).add(e['event'])
+ok = True
+for r in sorted(rules):
+    if not {'new', 'remind', 'resolved'} <= seen.get(r, set()):
+        print('rule %s: events %s' % (r, sorted(seen.get(r, []))))
+        ok = False
+runs = {e['event'] for e in ev if 'run' in e}
+if not {'run_started', 'run_completed'} <= runs:
+    print('runs: %s' % runs)
+    ok = False
+acts = {(o['class_uid'], o['activity_id']) for o in oc}
+for want in [(2002, 1), (2002, 2), (2002, 3), (2003, 1), (2003, 3),
+             (2004, 1), (2004, 3), (6007, 1), (6007, 2)]:
+    if want not in acts:
+        print('no OCSF class/activity %s' % (want,))
+        ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# The validator refuses each known-bad event.
+i=0
+while IFS= read -r line; do
+	i=$((i + 1))
+	printf '%s\n' "$line" > "$tmp/one"
+	if python3 "$here/ocsf_validate.py" "$schema" "$tmp/one" > /dev/null; then
+		bad "ocsf-bad.jsonl:$i accepted: $(printf '%s' "$line" | grep -o '"expect": "[^"]*"')"
+	fi
+done < "$here/ocsf-bad.jsonl"
+[ $i -gt 10 ] && ok "the validator refuses all $i known-bad events"
+
+# Hostile names: the exact bytes back from every format, at 8 KiB and 2 KiB.
+hostile=$top/tests/rules/cases/0412-hostile-file-names
+p1=$(printf '/home/u/\377\376\nx"q'"'"'\\b =|%%s{}' | od -An -tx1 | tr -d ' \n')
+p2=$(python3 -c "print(('/home/u/' + '/'.join(['é'*120]*15)).encode().hex())")
+for max in 8192 2048; do
+	mkdir "$tmp/h$max" "$tmp/c$max"
+	cp "$hostile"/events "$hostile"/expected "$tmp/c$max/"
+	printf 'syslog = { max_line = %s; };\n' "$max" > "$tmp/c$max/vigil.conf"
+	VIGIL_REPLAY_LINES=$tmp/h$max "$replay" "$tmp/c$max" > "$tmp/out" 2>&1 ||
+		{ bad "replay hostile names"; cat "$tmp/out"; }
+	# at 2 KiB the 3.6 KB path itself is cut, with its marker
+	want2=
+	[ "$max" -ge 8192 ] && want2="--expect-path $p2"
+	python3 "$here/check_lines.py" "$tmp/h$max" "$max" --expect-path "$p1" \
+		$want2 --expect-trimmed &&
+		ok "hostile file names, max_line $max" ||
+		bad "hostile file names, max_line $max"
+	python3 "$here/ocsf_validate.py" "$schema" "$tmp/h$max/ocsf" | tail -n 1
+	python3 "$here/ocsf_validate.py" "$schema" "$tmp/h$max/ocsf" > /dev/null ||
+		bad "hostile OCSF events validate ($max)"
+done
+exit $fail
