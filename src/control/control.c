@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "control/control.h"
+#include "lib/jsonutil.h"
 #include "lib/log.h"
 
 struct client {
@@ -80,21 +81,21 @@ static void client_close(struct client *cl)
 
 static void client_reply(struct client *cl, json_object *reply)
 {
-	const char *s;
-	size_t len;
+	struct sbuf s;
 
 	if (!reply)
 		reply = control_error("out of memory");
-	s = json_object_to_json_string_length(reply,
-					      JSON_C_TO_STRING_PLAIN |
-					      JSON_C_TO_STRING_NOSLASHESCAPE,
-					      &len);
-	cl->out = malloc(len + 1);
+	/* Valid UTF-8 whatever a string holds (json_dump). */
+	sbuf_init(&s);
+	json_dump(reply, JSON_C_TO_STRING_PLAIN |
+		  JSON_C_TO_STRING_NOSLASHESCAPE, &s);
+	sbuf_addc(&s, '\n');
+	cl->out = sbuf_failed(&s) ? NULL : malloc(s.len);
 	if (cl->out) {
-		memcpy(cl->out, s, len);
-		cl->out[len] = '\n';
-		cl->out_len = len + 1;
+		memcpy(cl->out, s.buf, s.len);
+		cl->out_len = s.len;
 	}
+	sbuf_free(&s);
 	json_object_put(reply);
 	if (!cl->out) {
 		client_close(cl);

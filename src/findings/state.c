@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/fileio.h"
+#include "lib/jsonutil.h"
 #include "lib/log.h"
 #include "findings/state.h"
 
@@ -336,9 +337,8 @@ void state_dirty(struct state *st)
 int state_flush(struct state *st)
 {
 	json_object *doc;
-	const char *text;
+	struct sbuf text;
 	struct sbuf err;
-	size_t len;
 	int r;
 
 	loop_timer_arm(st->timer, 0, 0);
@@ -349,12 +349,17 @@ int state_flush(struct state *st)
 		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
 		return -1;
 	}
-	text = json_object_to_json_string_length(doc,
-						 JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_NOSLASHESCAPE,
-						 &len);
+	/* Valid UTF-8 whatever a string holds (json_dump). */
+	sbuf_init(&text);
 	sbuf_init(&err);
-	r = state_write_atomic(st->path, text, len, 0640, &err);
+	if (json_dump(doc, JSON_C_TO_STRING_PRETTY |
+		      JSON_C_TO_STRING_NOSLASHESCAPE, &text) < 0) {
+		sbuf_printf(&err, "out of memory writing %s", st->path);
+		r = -1;
+	} else {
+		r = state_write_atomic(st->path, sbuf_str(&text), text.len,
+				       0640, &err);
+	}
 	if (r < 0) {
 		log_err("state: %s; will retry", sbuf_str(&err));
 		/* Keep trying: the findings must not be lost. */
@@ -363,6 +368,7 @@ int state_flush(struct state *st)
 		st->writes++;
 	}
 	sbuf_free(&err);
+	sbuf_free(&text);
 	json_object_put(doc);
 	return r;
 }
