@@ -21,6 +21,13 @@
  * valid UTF-8 with no control character.
  */
 
+/*
+ * syslog.max_line bounds the whole line a collector receives; the
+ * header a syslog daemon puts before vigil's message (RFC 5424: PRI,
+ * timestamp, hostname, app-name, pid) is given this much of it.
+ */
+#define LINE_HEADER_ROOM 256
+
 /* The OCSF schema version the "ocsf" format follows (tests check it). */
 #define LINE_OCSF_VERSION "1.9.0-dev"
 

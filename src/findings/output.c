@@ -67,7 +67,7 @@ void output_configure(struct output *out, const struct vigil_config *cfg)
 {
 	out->facility = cfg->syslog_facility;
 	out->format = cfg->syslog_format;
-	out->max_line = (size_t)cfg->syslog_max_line;
+	out->max_line = (size_t)cfg->syslog_max_line - LINE_HEADER_ROOM;
 	out->journal = journal_available();
 }
 

@@ -668,7 +668,7 @@ int main(int argc, char **argv)
 			lines.host.hostname = "";
 		if (!lines.host.machine_id)
 			lines.host.machine_id = "";
-		lines.max = (size_t)cfg->syslog_max_line;
+		lines.max = (size_t)cfg->syslog_max_line - LINE_HEADER_ROOM;
 		assess_set_run_hook(r.env.assess, lines_run, &lines);
 	}
 	r.env.engine = r.env.assess ? engine_new(cfg, fs, r.env.assess) :
