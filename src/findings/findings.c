@@ -574,16 +574,6 @@ unsigned int findings_end_run(struct findings *fs, const char *run_id,
 	return resolved;
 }
 
-static int add_str(json_object *o, const char *k, const char *v)
-{
-	json_object *s = json_object_new_string(v);
-
-	if (!s)
-		return -1;
-	json_object_object_add(o, k, s);
-	return 0;
-}
-
 json_object *finding_to_json(const struct finding *f)
 {
 	json_object *o = json_object_new_object();
@@ -595,30 +585,30 @@ json_object *finding_to_json(const struct finding *f)
 		goto err;
 	format_utc(f->first_seen, t1, sizeof(t1));
 	format_utc(f->last_seen, t2, sizeof(t2));
-	if (add_str(o, "id", f->id) ||
-	    add_str(o, "fingerprint", f->fingerprint) ||
-	    add_str(o, "rule", f->rule->id) ||
-	    add_str(o, "title", f->rule->title) ||
-	    add_str(o, "severity", severity_name(f->rule->severity)))
+	if (json_add_str(o, "id", f->id) ||
+	    json_add_str(o, "fingerprint", f->fingerprint) ||
+	    json_add_str(o, "rule", f->rule->id) ||
+	    json_add_str(o, "title", f->rule->title) ||
+	    json_add_str(o, "severity", severity_name(f->rule->severity)))
 		goto err;
 	json_object_object_add(o, "numeric_severity",
 			       json_object_new_int((int)f->rule->severity));
-	if (add_str(o, "description", f->rule->description) ||
-	    add_str(o, "recommendation", f->rule->recommendation) ||
-	    add_str(o, "asset_key", f->asset_key))
+	if (json_add_str(o, "description", f->rule->description) ||
+	    json_add_str(o, "recommendation", f->rule->recommendation) ||
+	    json_add_str(o, "asset_key", f->asset_key))
 		goto err;
 	json_object_object_add(o, "attributes", json_object_get(f->attrs));
 	json_object_object_add(o, "host", f->host ? json_object_get(f->host) :
 				json_object_new_object());
-	if (add_str(o, "first_seen", t1) || add_str(o, "last_seen", t2))
+	if (json_add_str(o, "first_seen", t1) || json_add_str(o, "last_seen", t2))
 		goto err;
 	json_object_object_add(o, "count",
 			       json_object_new_int64((int64_t)f->count));
-	if (add_str(o, "status", finding_status_name(f->status)))
+	if (json_add_str(o, "status", finding_status_name(f->status)))
 		goto err;
 	if (f->resolved_at) {
 		format_utc(f->resolved_at, t1, sizeof(t1));
-		if (add_str(o, "resolved_at", t1))
+		if (json_add_str(o, "resolved_at", t1))
 			goto err;
 	}
 	if (f->changed)
@@ -684,10 +674,7 @@ static struct finding *finding_from_json(const struct findings *fs,
 		return NULL;
 	/* A file edited by hand may hold raw bytes: escape those. */
 	sbuf_init(&ek);
-	if (!utf8_is_escaped(key, strlen(key)))
-		utf8_escape(&ek, key, strlen(key));
-	else
-		sbuf_adds(&ek, key);
+	utf8_escape_once(&ek, key, strlen(key));
 	f = sbuf_failed(&ek) ? NULL : finding_alloc(fs, m, sbuf_str(&ek));
 	sbuf_free(&ek);
 	if (!f)

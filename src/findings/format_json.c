@@ -5,17 +5,12 @@
 #include "findings/line.h"
 #include "lib/jsonutil.h"
 
-static void add_str(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void add_time(json_object *o, const char *k, int64_t t)
 {
 	char buf[32];
 
 	format_utc(t, buf, sizeof(buf));
-	add_str(o, k, buf);
+	json_add_str(o, k, buf);
 }
 
 static json_object *common(const struct line_event *e)
@@ -31,14 +26,14 @@ static json_object *common(const struct line_event *e)
 		json_object_put(p);
 		return NULL;
 	}
-	add_str(o, "event", e->event);
+	json_add_str(o, "event", e->event);
 	format_utc(e->time_ms / 1000, t, sizeof(t));
-	add_str(o, "time", t);
-	add_str(h, "hostname", e->host->hostname);
-	add_str(h, "machine_id", e->host->machine_id);
+	json_add_str(o, "time", t);
+	json_add_str(h, "hostname", e->host->hostname);
+	json_add_str(h, "machine_id", e->host->machine_id);
 	json_object_object_add(o, "host", h);
-	add_str(p, "name", "vigil");
-	add_str(p, "version", VERSION);
+	json_add_str(p, "name", "vigil");
+	json_add_str(p, "version", VERSION);
 	json_object_object_add(o, "product", p);
 	return o;
 }
@@ -56,14 +51,14 @@ void line_json(struct sbuf *sb, const struct line_event *e)
 		json_object_object_add(o, "run", run_to_json(e->run));
 		goto out;
 	}
-	add_str(o, "id", f->id);
-	add_str(o, "fingerprint", f->fingerprint);
-	add_str(o, "rule", f->rule->id);
-	add_str(o, "title", f->rule->title);
-	add_str(o, "severity", severity_name(f->rule->severity));
+	json_add_str(o, "id", f->id);
+	json_add_str(o, "fingerprint", f->fingerprint);
+	json_add_str(o, "rule", f->rule->id);
+	json_add_str(o, "title", f->rule->title);
+	json_add_str(o, "severity", severity_name(f->rule->severity));
 	json_object_object_add(o, "numeric_severity",
 			       json_object_new_int((int)f->rule->severity));
-	add_str(o, "status", finding_status_name(f->status));
+	json_add_str(o, "status", finding_status_name(f->status));
 	json_object_object_add(o, "count",
 			       json_object_new_int64((int64_t)f->count));
 	add_time(o, "first_seen", f->first_seen);

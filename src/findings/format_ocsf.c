@@ -23,12 +23,6 @@
 enum { CLS_VULN = 2002, CLS_COMPLIANCE = 2003, CLS_DETECTION = 2004,
        CLS_SCAN = 6007 };
 
-static void add_str(json_object *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void add_int(json_object *o, const char *k, int64_t v)
 {
 	json_object_object_add(o, k, json_object_new_int64(v));
@@ -76,34 +70,36 @@ static void classify(json_object *o, int cls, int activity,
 	char type[64];
 
 	add_int(o, "category_uid", cls / 1000);
-	add_str(o, "category_name", cls / 1000 == 2 ? "Findings" :
+	json_add_str(o, "category_name", cls / 1000 == 2 ? "Findings" :
 		"Application Activity");
 	add_int(o, "class_uid", cls);
-	add_str(o, "class_name", cls_name(cls));
+	json_add_str(o, "class_name", cls_name(cls));
 	add_int(o, "activity_id", activity);
-	add_str(o, "activity_name", activity_name);
+	json_add_str(o, "activity_name", activity_name);
 	add_int(o, "type_uid", (int64_t)cls * 100 + activity);
 	snprintf(type, sizeof(type), "%s: %s", cls_name(cls), activity_name);
-	add_str(o, "type_name", type);
+	json_add_str(o, "type_name", type);
 }
 
-static void add_metadata(json_object *o, const struct line_event *e,
-			 const char *uid)
+/* Returns the metadata object, for what only some events add to it. */
+static json_object *add_metadata(json_object *o, const struct line_event *e,
+				 const char *uid)
 {
 	json_object *m = obj(o, "metadata"), *p;
 
-	add_str(m, "version", LINE_OCSF_VERSION);
-	add_str(m, "uid", uid);
-	add_str(m, "log_name", "vigild");
+	json_add_str(m, "version", LINE_OCSF_VERSION);
+	json_add_str(m, "uid", uid);
+	json_add_str(m, "log_name", "vigild");
 	p = obj(m, "product");
-	add_str(p, "name", "vigil");
-	add_str(p, "vendor_name", "vigil");
-	add_str(p, "version", VERSION);
+	json_add_str(p, "name", "vigil");
+	json_add_str(p, "vendor_name", "vigil");
+	json_add_str(p, "version", VERSION);
 	if (e->f)
-		add_str(m, "correlation_uid", e->f->fingerprint);
+		json_add_str(m, "correlation_uid", e->f->fingerprint);
 	if (e->trimmed)
 		json_object_object_add(m, "is_truncated",
 				       json_object_new_boolean(1));
+	return m;
 }
 
 static void add_device(json_object *o, const struct line_event *e)
@@ -111,13 +107,13 @@ static void add_device(json_object *o, const struct line_event *e)
 	json_object *d = obj(o, "device");
 
 	if (e->host->hostname[0])
-		add_str(d, "hostname", e->host->hostname);
+		json_add_str(d, "hostname", e->host->hostname);
 	if (e->host->machine_id[0])
-		add_str(d, "uid", e->host->machine_id);
+		json_add_str(d, "uid", e->host->machine_id);
 	if (!e->host->hostname[0] && !e->host->machine_id[0])
-		add_str(d, "name", "unknown");
+		json_add_str(d, "name", "unknown");
 	add_int(d, "type_id", 0);
-	add_str(d, "type", "Unknown");
+	json_add_str(d, "type", "Unknown");
 }
 
 /* Severity: Informational 1, Low 2, Medium 3, High 4. */
@@ -128,7 +124,7 @@ static void add_severity(json_object *o, enum vigil_severity s)
 					     "Medium", "High" };
 
 	add_int(o, "severity_id", id);
-	add_str(o, "severity", names[id]);
+	json_add_str(o, "severity", names[id]);
 }
 
 static const char *attr_str(const struct line_event *e, const char *k)
@@ -158,10 +154,10 @@ static json_object *file_obj(const char *path)
 {
 	json_object *f = json_object_new_object();
 
-	add_str(f, "name", base_name(path));
-	add_str(f, "path", path);
+	json_add_str(f, "name", base_name(path));
+	json_add_str(f, "path", path);
 	add_int(f, "type_id", 1);
-	add_str(f, "type", "Regular File");
+	json_add_str(f, "type", "Regular File");
 	return f;
 }
 
@@ -178,7 +174,7 @@ static json_object *process_obj(const struct line_event *e,
 	p = json_object_new_object();
 	add_int(p, "pid", pid);
 	if (comm)
-		add_str(p, "name", comm);
+		json_add_str(p, "name", comm);
 	if (exe && strcmp(exe, "unknown"))
 		json_object_object_add(p, "file", file_obj(exe));
 	if (attr_int(e, "uid", &uid) == 0) {
@@ -186,7 +182,7 @@ static json_object *process_obj(const struct line_event *e,
 		char num[24];
 
 		snprintf(num, sizeof(num), "%lld", (long long)uid);
-		add_str(u, "uid", num);
+		json_add_str(u, "uid", num);
 	}
 	return p;
 }
@@ -198,8 +194,8 @@ static void add_resource(json_object *o, const char *type, const char *name)
 	if (!name)
 		return;
 	r = json_object_new_object();
-	add_str(r, "name", name);
-	add_str(r, "type", type);
+	json_add_str(r, "name", name);
+	json_add_str(r, "type", type);
 	json_object_array_add(arr, r);
 	json_object_object_add(o, "resources", arr);
 }
@@ -221,9 +217,9 @@ static void detection(json_object *o, const struct line_event *e)
 		     "remote_port", &port) == 0)
 		add_int(ep, "port", port);
 	if (f->rule->idx == RULE_SERVER_PROTOCOLS)
-		add_str(ep, "svc_name", attr_str(e, "protocol"));
+		json_add_str(ep, "svc_name", attr_str(e, "protocol"));
 	else
-		add_str(ep, "name", attr_str(e, "remote"));
+		json_add_str(ep, "name", attr_str(e, "remote"));
 	/* OCSF wants a name or an address beside a bare port. */
 	if (json_object_object_get_ex(ep, "name", NULL) ||
 	    json_object_object_get_ex(ep, "svc_name", NULL))
@@ -233,10 +229,10 @@ static void detection(json_object *o, const struct line_event *e)
 	ci = obj(ev, "connection_info");
 	add_int(ci, "direction_id",
 		f->rule->idx == RULE_SERVER_PROTOCOLS ? 1 : 2);
-	add_str(ci, "direction", f->rule->idx == RULE_SERVER_PROTOCOLS ?
+	json_add_str(ci, "direction", f->rule->idx == RULE_SERVER_PROTOCOLS ?
 		"Inbound" : "Outbound");
 	if (transport)
-		add_str(ci, "protocol_name", transport);
+		json_add_str(ci, "protocol_name", transport);
 	arr = json_object_new_array();
 	json_object_array_add(arr, ev);
 	json_object_object_add(o, "evidences", arr);
@@ -259,15 +255,15 @@ static void compliance(json_object *o, const struct line_event *e)
 	int64_t port;
 	char name[64];
 
-	add_str(c, "control", f->rule->id);
+	json_add_str(c, "control", f->rule->id);
 	if (!e->terse)
-		add_str(c, "desc", f->rule->description);
+		json_add_str(c, "desc", f->rule->description);
 	std = json_object_new_array();
 	json_object_array_add(std, json_object_new_string(
 		"Amazon Inspector Classic Runtime Behavior Analysis"));
 	json_object_object_add(c, "standards", std);
 	add_int(c, "status_id", pass ? 1 : 3);
-	add_str(c, "status", pass ? "Pass" : "Fail");
+	json_add_str(c, "status", pass ? "Pass" : "Fail");
 	if (attr_int(e, "port", &port) == 0) {
 		snprintf(name, sizeof(name), "tcp/%lld", (long long)port);
 		add_resource(o, "Listening port", name);
@@ -283,19 +279,19 @@ static void vulnerability(json_object *o, const struct line_event *e)
 	const char *path = attr_str(e, perms ? "module" : "path");
 
 	cwe = obj(v, "cwe");
-	add_str(cwe, "uid", perms ? "732" : "693");
-	add_str(cwe, "caption", perms ?
+	json_add_str(cwe, "uid", perms ? "732" : "693");
+	json_add_str(cwe, "caption", perms ?
 		"Incorrect Permission Assignment for Critical Resource" :
 		"Protection Mechanism Failure");
-	add_str(cwe, "src_url", perms ?
+	json_add_str(cwe, "src_url", perms ?
 		"https://cwe.mitre.org/data/definitions/732.html" :
 		"https://cwe.mitre.org/data/definitions/693.html");
-	add_str(v, "title", f->rule->title);
-	add_str(v, "severity", severity_name(f->rule->severity));
+	json_add_str(v, "title", f->rule->title);
+	json_add_str(v, "severity", severity_name(f->rule->severity));
 	if (!e->terse) {
-		add_str(v, "desc", f->rule->description);
+		json_add_str(v, "desc", f->rule->description);
 		rem = obj(v, "remediation");
-		add_str(rem, "desc", f->rule->recommendation);
+		json_add_str(rem, "desc", f->rule->recommendation);
 	}
 	json_object_array_add(arr, v);
 	json_object_object_add(o, "vulnerabilities", arr);
@@ -315,8 +311,8 @@ static void finding_event(json_object *o, const struct line_event *e)
 		 activity == 1 ? "Create" : activity == 3 ? "Close" : "Update");
 	add_severity(o, f->rule->severity);
 	add_int(o, "status_id", resolved ? 4 : 1);
-	add_str(o, "status", resolved ? "Resolved" : "New");
-	add_str(o, "message", f->rule->title);
+	json_add_str(o, "status", resolved ? "Resolved" : "New");
+	json_add_str(o, "message", f->rule->title);
 	add_int(o, "count", (int64_t)f->count);
 	add_int(o, "start_time", f->first_seen * 1000);
 	add_int(o, "end_time", f->last_seen * 1000);
@@ -324,11 +320,11 @@ static void finding_event(json_object *o, const struct line_event *e)
 		 (long long)e->time_ms);
 	add_metadata(o, e, uid);
 	fi = obj(o, "finding_info");
-	add_str(fi, "uid", f->id);
-	add_str(fi, "uid_alt", f->fingerprint);
-	add_str(fi, "title", f->rule->title);
+	json_add_str(fi, "uid", f->id);
+	json_add_str(fi, "uid_alt", f->fingerprint);
+	json_add_str(fi, "title", f->rule->title);
 	if (!e->terse)
-		add_str(fi, "desc", f->rule->description);
+		json_add_str(fi, "desc", f->rule->description);
 	types = json_object_new_array();
 	json_object_array_add(types, json_object_new_string(f->rule->id));
 	json_object_object_add(fi, "types", types);
@@ -337,10 +333,10 @@ static void finding_event(json_object *o, const struct line_event *e)
 	add_int(fi, "created_time", f->first_seen * 1000);
 	add_int(fi, "modified_time", f->last_seen * 1000);
 	an = obj(fi, "analytic");
-	add_str(an, "uid", f->rule->id);
-	add_str(an, "name", f->rule->title);
+	json_add_str(an, "uid", f->rule->id);
+	json_add_str(an, "name", f->rule->title);
 	add_int(an, "type_id", 1);
-	add_str(an, "type", "Rule");
+	json_add_str(an, "type", "Rule");
 	add_device(o, e);
 	if (cls == CLS_DETECTION)
 		detection(o, e);
@@ -350,12 +346,12 @@ static void finding_event(json_object *o, const struct line_event *e)
 		vulnerability(o, e);
 	if (cls != CLS_VULN && !e->terse) {
 		rem = obj(o, "remediation");
-		add_str(rem, "desc", f->rule->recommendation);
+		json_add_str(rem, "desc", f->rule->recommendation);
 	}
 	u = obj(obj(o, "unmapped"), "vigil");
-	add_str(u, "event", e->event);
-	add_str(u, "rule", f->rule->id);
-	add_str(u, "status", finding_status_name(f->status));
+	json_add_str(u, "event", e->event);
+	json_add_str(u, "rule", f->rule->id);
+	json_add_str(u, "status", finding_status_name(f->status));
 	json_object_object_add(u, "attributes", json_object_get(e->attrs));
 	if (e->trimmed)
 		json_object_object_add(u, "trimmed",
@@ -367,24 +363,21 @@ static void run_event(json_object *o, const struct line_event *e)
 	const struct run *r = e->run;
 	int activity = r->state == RUN_COMPLETED ? 2 :
 		       r->state == RUN_CANCELED ? 3 : 1;
-	json_object *scan, *u, *c;
+	json_object *scan, *u, *c, *profiles;
 	char uid[96], msg[160];
 
 	classify(o, CLS_SCAN, activity, activity == 1 ? "Started" :
 		 activity == 2 ? "Completed" : "Cancelled");
 	add_severity(o, SEV_INFORMATIONAL);
 	snprintf(uid, sizeof(uid), "%s-%s", r->id, e->event);
-	add_metadata(o, e, uid);
-	json_object_object_add(json_object_object_get(o, "metadata"),
-			       "profiles", json_object_new_array());
-	json_object_array_add(json_object_object_get(
-		json_object_object_get(o, "metadata"), "profiles"),
-		json_object_new_string("host"));
+	profiles = json_object_new_array();
+	json_object_array_add(profiles, json_object_new_string("host"));
+	json_object_object_add(add_metadata(o, e, uid), "profiles", profiles);
 	scan = obj(o, "scan");
-	add_str(scan, "uid", r->id);
-	add_str(scan, "name", "vigil assessment run");
+	json_add_str(scan, "uid", r->id);
+	json_add_str(scan, "name", "vigil assessment run");
 	add_int(scan, "type_id", 99);
-	add_str(scan, "type", "Assessment run");
+	json_add_str(scan, "type", "Assessment run");
 	add_int(o, "start_time", r->start * 1000);
 	if (r->end) {
 		add_int(o, "end_time", r->end * 1000);
@@ -400,14 +393,14 @@ static void run_event(json_object *o, const struct line_event *e)
 			 r->id, run_state_name(r->state), r->high, r->medium,
 			 r->low, r->info);
 		add_int(o, "status_id", activity == 2 ? 1 : 2);
-		add_str(o, "status", activity == 2 ? "Success" : "Failure");
+		json_add_str(o, "status", activity == 2 ? "Success" : "Failure");
 		if (r->reason[0])
-			add_str(o, "status_detail", r->reason);
+			json_add_str(o, "status_detail", r->reason);
 	}
-	add_str(o, "message", msg);
+	json_add_str(o, "message", msg);
 	add_device(o, e);
 	u = obj(obj(o, "unmapped"), "vigil");
-	add_str(u, "event", e->event);
+	json_add_str(u, "event", e->event);
 	add_int(u, "duration_asked", (int64_t)r->duration);
 	c = obj(u, "counts");
 	add_int(c, "High", r->high);

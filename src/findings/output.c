@@ -78,10 +78,8 @@ void output_set_host(struct output *out, json_object *host)
 	struct sbuf sb;
 
 	sbuf_init(&sb);
-	if (name && !utf8_is_escaped(name, strlen(name)))
-		utf8_escape(&sb, name, strlen(name));
-	else
-		sbuf_adds(&sb, name ? name : "");
+	if (name)
+		utf8_escape_once(&sb, name, strlen(name));
 	if (!sbuf_failed(&sb)) {
 		free(out->hostname);
 		out->hostname = strdup(sbuf_str(&sb));

@@ -48,10 +48,8 @@ void escape_kv_value(struct sbuf *out, const char *s)
 
 	/* Host strings arrive escaped (utf8.h); anything else is made so. */
 	sbuf_init(&canon);
-	if (!utf8_is_escaped(s, n)) {
-		utf8_escape(&canon, s, n);
-		s = sbuf_str(&canon);
-	}
+	utf8_escape_once(&canon, s, n);
+	s = sbuf_str(&canon);
 	for (p = (const unsigned char *)s; *p && bare; p++)
 		bare = is_bare(*p);
 	if (bare) {

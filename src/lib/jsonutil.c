@@ -16,6 +16,20 @@ const char *json_get_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+int json_add_str(json_object *o, const char *key, const char *v)
+{
+	json_object *s;
+
+	if (!v)
+		return 0;
+	s = json_object_new_string(v);
+	if (!s || json_object_object_add(o, key, s) < 0) {
+		json_object_put(s);
+		return -1;
+	}
+	return 0;
+}
+
 json_object *json_array_of(size_t n,
 			   json_object *(*item)(const void *ctx, size_t i),
 			   const void *ctx)

@@ -12,6 +12,12 @@
 const char *json_get_str(json_object *o, const char *key);
 
 /*
+ * Add the string member key = v to o; nothing when v is NULL.  Returns
+ * 0, or -1 on ENOMEM.
+ */
+int json_add_str(json_object *o, const char *key, const char *v);
+
+/*
  * An array of n objects made by item(ctx, i), i = 0..n-1.  NULL on
  * ENOMEM (item returning NULL counts as ENOMEM).
  */

@@ -91,6 +91,14 @@ void utf8_escape(struct sbuf *out, const char *s, size_t n)
 	}
 }
 
+void utf8_escape_once(struct sbuf *out, const char *s, size_t n)
+{
+	if (utf8_is_escaped(s, n))
+		sbuf_addn(out, s, n);
+	else
+		utf8_escape(out, s, n);
+}
+
 static int hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')

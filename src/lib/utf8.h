@@ -31,6 +31,13 @@ bool utf8_valid(const char *s, size_t n);
 bool utf8_is_escaped(const char *s, size_t n);
 
 /*
+ * s as it is when utf8_is_escaped() says it is in that form (a string
+ * vigil already escaped), else utf8_escape()d: for strings that may
+ * come either way (a state file edited by hand, a caller's constant).
+ */
+void utf8_escape_once(struct sbuf *out, const char *s, size_t n);
+
+/*
  * The original bytes of an escaped string, into out.  Returns 0, or
  * -1 if s is not in the escaped form (nothing is appended then).
  */
