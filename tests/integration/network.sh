@@ -69,7 +69,10 @@ write_conf 'audit = { mode = "off"; };' \
 	echo "state_file = \"$TS/state.json\";"
 	echo "control_socket = \"$TS/control\";"
 	echo 'audit = { mode = "off"; };'
-	echo 'assessment = { duration = "10s"; repeat = false; };'
+	# Long enough to hold all the client traffic below (about 10 s on
+	# a quiet machine, more on a loaded CI one), so a port used by it
+	# is used within the run.
+	echo 'assessment = { duration = "25s"; repeat = false; };'
 	echo "network = { netns = \"/run/netns/$NS_S\"; };"
 } > "$TS/vigil.conf"
 chmod 0600 "$TS/vigil.conf"
@@ -180,11 +183,11 @@ sctl findings --json | jq -e '[.[] | select(.rule ==
 	length == 1' >/dev/null ||
 	fail "loopback http not reported as client use: $(sctl findings --json)"
 
-# unused-listening-tcp-ports: decided when the 10 s run ends
+# unused-listening-tcp-ports: decided when the 25 s run ends
 run_done() {
 	sctl runs --json | jq -e '.[-1].state == "completed"'
 }
-wait_until 30 run_done || fail "the server-side run did not complete"
+wait_until 45 run_done || fail "the server-side run did not complete"
 unused() {
 	sctl findings --json | jq -e --argjson n "$1" '[.[] | select(.rule ==
 		"unused-listening-tcp-ports" and .attributes.port == $n)] |
