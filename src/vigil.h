@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "control/control.h"
 #include "model/engine.h"
+#include "findings/expiry.h"
 #include "findings/findings.h"
 #include "lib/loop.h"
 #include "model/model.h"
@@ -33,6 +34,7 @@ struct vigil {
 	struct state *state;
 	struct control *control;
 	struct loop_timer *remind;
+	struct expiry *expiry;		/* when acceptances end */
 	json_object *host;
 	struct model *model;		/* what is known of the host */
 	struct vigil_env env;		/* what modules get of all this */
@@ -48,5 +50,8 @@ json_object *commands_handle(void *data, json_object *req,
 
 /* The state file document (vigild.c). */
 json_object *vigil_state_dump(void *data);
+
+/* A run's report document, for vigilctl to render (report_data.c). */
+json_object *vigil_report_data(struct vigil *v, const struct run *r);
 
 #endif

@@ -105,12 +105,53 @@ static void on_remind(struct loop *loop, struct loop_timer *t, void *data)
 	for (i = 0; i < findings_count(v->findings); i++) {
 		const struct finding *f = findings_at(v->findings, i);
 
-		if (f->status != FINDING_OPEN)
+		if (f->status != FINDING_OPEN || f->quiet)
 			continue;
 		if ((cur && finding_seen_in(f, cur->id)) ||
 		    (last && finding_seen_in(f, last->id)))
 			output_finding(v->output, f, FEV_REMIND);
 	}
+}
+
+static uint64_t counter_value(struct engine *e, const char *src,
+			      const char *name)
+{
+	uint64_t *c = engine_counter(e, src, name);
+
+	return c ? *c : 0;
+}
+
+/* What runs record of the sources (assess_observe_fn). */
+static void observe(void *data, struct run_observed *o, uint32_t *rules)
+{
+	static const char *const lost[][2] = {
+		{ "audit", "kernel_lost" }, { "audit", "socket_overruns" },
+		{ "connector", "socket_overruns" },
+		{ "conntrack", "enobufs" }, { "addr", "socket_overruns" },
+		{ "owner", "intents_lost" }, { "listen", "dropped" },
+		{ "unused-ports", "dropped" }, { "proc", "table_full" },
+	};
+	struct vigil *v = data;
+	struct engine *e = v->engine;
+	size_t i;
+	int r;
+
+#define VAL(src, name) counter_value(e, src, name)
+	o->flows = VAL("conntrack", "new") + VAL("conntrack", "dumped");
+	o->listeners = VAL("listen", "listeners");
+	o->processes = VAL("proc", "processes");
+	o->execs = VAL("audit", "execs") + VAL("connector", "execs");
+	o->binaries_judged = VAL("binaries", "checked");
+	o->binaries_packaged = VAL("binaries", "packaged");
+	o->root_checks = VAL("root-perms", "checks");
+	o->events_lost = 0;
+	for (i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+		o->events_lost += VAL(lost[i][0], lost[i][1]);
+#undef VAL
+	*rules = 0;
+	for (r = 0; r < RULE_COUNT; r++)
+		if (engine_rule_enabled(e, (enum rule_id)r))
+			*rules |= 1u << r;
 }
 
 static void arm_remind(struct vigil *v)
@@ -260,6 +301,10 @@ static void reload(struct vigil *v)
 	engine_configure(v->engine, cfg);
 	output_configure(v->output, cfg);
 	findings_set_max(v->findings, (size_t)cfg->max_findings);
+	/* before the old configuration, and its exceptions, are freed */
+	findings_set_exceptions(v->findings, &cfg->exceptions,
+				(int64_t)time(NULL));
+	expiry_check(v->expiry);
 	assess_configure(v->assess, cfg->assess_duration, cfg->assess_repeat);
 	json_object_put(v->host);
 	v->host = host_info_new();
@@ -366,8 +411,11 @@ static int setup(struct vigil *v)
 		output_set_host(v->output, v->host);
 	v->state = state_new(v->loop, v->cfg->state_file, vigil_state_dump, v);
 	v->remind = loop_timer_new(v->loop, on_remind, v);
-	if (!v->engine || !v->model || !v->output || !v->state || !v->remind)
+	v->expiry = expiry_new(v->loop, v->findings);
+	if (!v->engine || !v->model || !v->output || !v->state ||
+	    !v->remind || !v->expiry)
 		goto oom;
+	assess_set_observer(v->assess, observe, v);
 	v->env = (struct vigil_env){
 		.loop = v->loop, .engine = v->engine, .model = v->model,
 		.assess = v->assess, .cfg = v->cfg,
@@ -380,6 +428,9 @@ static int setup(struct vigil *v)
 		return -1;
 	}
 	load_state(v);
+	findings_set_exceptions(v->findings, &v->cfg->exceptions,
+				(int64_t)time(NULL));
+	expiry_check(v->expiry);
 	if (open_control(v) < 0)
 		return -1;
 	/* Before the sources start, so their first findings have a run. */
@@ -401,6 +452,7 @@ static void teardown(struct vigil *v)
 	fini_modules(v);
 	control_free(v->control);
 	loop_timer_free(v->remind);
+	expiry_free(v->expiry);
 	state_free(v->state);
 	output_free(v->output);
 	model_free(v->model);

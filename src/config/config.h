@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "config/protocols.h"
+#include "findings/exceptions.h"
 #include "rules/rulemeta.h"
 #include "lib/sbuf.h"
 
@@ -70,6 +71,7 @@ struct vigil_config {
 	uint64_t listen_refresh; /* seconds */
 	struct proto_catalog *catalog; /* built-in + "protocols" entries */
 	struct rule_config rules[RULE_COUNT];
+	struct exceptions exceptions;	/* known risks, not announced */
 };
 
 /* The built-in default: the exact text of conf/vigil.conf. */

@@ -9,9 +9,14 @@
 
 #include "lib/caps.h"
 #include "lib/duration.h"
+#include "lib/log.h"
 #include "vigil.h"
 
-typedef json_object *(*command_fn)(struct vigil *v, json_object *req);
+typedef json_object *(*command_fn)(struct vigil *v, json_object *req,
+				   const struct control_peer *peer);
+
+/* Longest reason an acceptance may give. */
+#define ACCEPT_REASON_MAX 1000
 
 static json_object *ok_reply(void)
 {
@@ -36,7 +41,8 @@ static const char *opt_str(json_object *req, const char *key, int *bad)
 	return json_object_get_string(v);
 }
 
-static json_object *cmd_status(struct vigil *v, json_object *req)
+static json_object *cmd_status(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	json_object *o = ok_reply(), *f, *c, *misc;
 	const struct run *cur = assess_current(v->assess);
@@ -104,7 +110,8 @@ static json_object *cmd_status(struct vigil *v, json_object *req)
 	return o;
 }
 
-static json_object *cmd_findings(struct vigil *v, json_object *req)
+static json_object *cmd_findings(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	int bad = 0;
 	const char *rule = opt_str(req, "rule", &bad);
@@ -139,7 +146,8 @@ static json_object *cmd_findings(struct vigil *v, json_object *req)
 	return o;
 }
 
-static json_object *cmd_runs(struct vigil *v, json_object *req)
+static json_object *cmd_runs(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	json_object *o = ok_reply();
 
@@ -148,7 +156,8 @@ static json_object *cmd_runs(struct vigil *v, json_object *req)
 	return o;
 }
 
-static json_object *cmd_run_start(struct vigil *v, json_object *req)
+static json_object *cmd_run_start(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	int bad = 0;
 	const char *d = opt_str(req, "duration", &bad);
@@ -175,7 +184,8 @@ static json_object *cmd_run_start(struct vigil *v, json_object *req)
 	return o;
 }
 
-static json_object *cmd_run_stop(struct vigil *v, json_object *req)
+static json_object *cmd_run_stop(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	const struct run *last;
 	json_object *o;
@@ -189,7 +199,8 @@ static json_object *cmd_run_stop(struct vigil *v, json_object *req)
 	return o;
 }
 
-static json_object *cmd_save(struct vigil *v, json_object *req)
+static json_object *cmd_save(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	if (state_flush(v->state) < 0)
 		return control_error("writing %s failed; see the log",
@@ -198,10 +209,154 @@ static json_object *cmd_save(struct vigil *v, json_object *req)
 }
 
 /* An audit daemon is about to start: vigild lets go of the registration. */
-static json_object *cmd_audit_yield(struct vigil *v, json_object *req)
+static json_object *cmd_audit_yield(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
 {
 	engine_publish(v->engine, EV_AUDIT_YIELD, NULL);
 	return ok_reply();
+}
+
+/*
+ * The one finding whose id starts with prefix, or NULL with *err set to
+ * the error reply.
+ */
+static const struct finding *finding_by_prefix(struct vigil *v,
+					       const char *prefix,
+					       json_object **err)
+{
+	const struct finding *found = NULL;
+	size_t i, len = strlen(prefix), matches = 0;
+
+	*err = NULL;
+	if (!len || len > FINDING_ID_LEN ||
+	    strspn(prefix, "0123456789abcdef") != len) {
+		*err = control_error("'%.64s' is not a finding id (16 hex digits, or the start of one)",
+				     prefix);
+		return NULL;
+	}
+	for (i = 0; i < findings_count(v->findings); i++) {
+		const struct finding *f = findings_at(v->findings, i);
+
+		if (strncmp(f->id, prefix, len))
+			continue;
+		found = f;
+		matches++;
+	}
+	if (matches != 1) {
+		*err = control_error("%s finding has an id starting with '%s'",
+				     matches ? "more than one" : "no", prefix);
+		return NULL;
+	}
+	return found;
+}
+
+static json_object *cmd_accept(struct vigil *v, json_object *req,
+			       const struct control_peer *peer)
+{
+	int bad = 0;
+	const char *id = opt_str(req, "id", &bad);
+	const char *reason = opt_str(req, "reason", &bad);
+	const char *until = opt_str(req, "until", &bad);
+	int64_t now = (int64_t)time(NULL), t = 0;
+	const struct finding *f;
+	json_object *o, *err;
+	char by[64], fid[FINDING_ID_LEN + 1];
+	int r;
+
+	if (bad || !id || !reason)
+		return control_error("findings-accept needs \"id\" and \"reason\" strings");
+	if (!*reason || strlen(reason) > ACCEPT_REASON_MAX)
+		return control_error("the reason must be 1 to %d bytes",
+				     ACCEPT_REASON_MAX);
+	if (until && acceptance_parse_until(until, &t) < 0)
+		return control_error("until '%.64s' is not a date (2027-03-01 or 2027-03-01T12:00:00Z)",
+				     until);
+	if (t && t <= now)
+		return control_error("until %.64s has already passed", until);
+	f = finding_by_prefix(v, id, &err);
+	if (!f)
+		return err;
+	memcpy(fid, f->id, sizeof(fid));
+	snprintf(by, sizeof(by), "vigilctl (uid %u)", (unsigned int)peer->uid);
+	r = findings_accept(v->findings, fid, reason, t, by, now);
+	if (r < 0)
+		return control_error("cannot accept %s: %s", fid, strerror(-r));
+	expiry_check(v->expiry);
+	log_notice("finding %s (%s) accepted by %s%s%s: %s", fid,
+		   findings_get(v->findings, fid)->rule->id, by,
+		   until ? " until " : "", until ? until : "",
+		   findings_get(v->findings, fid)->accepted->reason);
+	o = ok_reply();
+	if (o)
+		json_object_object_add(o, "finding", finding_to_json(
+				findings_get(v->findings, fid)));
+	return o;
+}
+
+static json_object *cmd_unaccept(struct vigil *v, json_object *req,
+				 const struct control_peer *peer)
+{
+	int bad = 0;
+	const char *id = opt_str(req, "id", &bad);
+	const struct finding *f;
+	json_object *o, *err;
+	char fid[FINDING_ID_LEN + 1];
+	int r;
+
+	if (bad || !id)
+		return control_error("findings-unaccept needs an \"id\" string");
+	f = finding_by_prefix(v, id, &err);
+	if (!f)
+		return err;
+	memcpy(fid, f->id, sizeof(fid));
+	r = findings_unaccept(v->findings, fid, (int64_t)time(NULL));
+	if (r == -EALREADY)
+		return control_error("finding %s was not accepted with vigilctl",
+				     fid);
+	if (r < 0)
+		return control_error("cannot take back %s: %s", fid,
+				     strerror(-r));
+	expiry_check(v->expiry);
+	log_notice("finding %s: acceptance taken back by vigilctl (uid %u)",
+		   fid, (unsigned int)peer->uid);
+	o = ok_reply();
+	if (o)
+		json_object_object_add(o, "finding", finding_to_json(
+				findings_get(v->findings, fid)));
+	return o;
+}
+
+/* The report of one run: the last completed one unless "run" names it. */
+static json_object *cmd_report(struct vigil *v, json_object *req,
+			       const struct control_peer *peer)
+{
+	int bad = 0;
+	const char *id = opt_str(req, "run", &bad);
+	const struct run *r;
+	json_object *o, *doc;
+
+	if (bad)
+		return control_error("run must be a string");
+	if (id) {
+		r = assess_find(v->assess, id);
+		if (!r)
+			return control_error("no run '%.64s' is kept (see vigilctl runs)",
+					     id);
+	} else {
+		r = assess_last_completed(v->assess);
+		if (!r)
+			return control_error("no run has completed yet; name one (vigilctl runs) or wait for the current one to end");
+	}
+	doc = vigil_report_data(v, r);
+	if (!doc)
+		return NULL;
+	o = ok_reply();
+	if (!o) {
+		json_object_put(doc);
+		return NULL;
+	}
+	json_object_object_add(o, "report", doc);
+	return o;
 }
 
 static const struct {
@@ -212,6 +367,9 @@ static const struct {
 	{ "status", cmd_status, 0 },
 	{ "findings", cmd_findings, 0 },
 	{ "runs", cmd_runs, 0 },
+	{ "report", cmd_report, 0 },
+	{ "findings-accept", cmd_accept, 1 },
+	{ "findings-unaccept", cmd_unaccept, 1 },
 	{ "run-start", cmd_run_start, 1 },
 	{ "run-stop", cmd_run_stop, 1 },
 	{ "save", cmd_save, 1 },
@@ -233,7 +391,7 @@ json_object *commands_handle(void *data, json_object *req,
 		if (commands[i].writes && !peer->may_write)
 			return control_error("permission denied: '%s' needs root",
 					     cmd);
-		return commands[i].fn(data, req);
+		return commands[i].fn(data, req, peer);
 	}
 	return control_error("unknown command '%.64s'", cmd);
 }

@@ -33,6 +33,8 @@ struct assess {
 	void *data;
 	assess_run_fn run_hook;
 	void *run_data;
+	assess_observe_fn observe;
+	void *observe_data;
 };
 
 static const char *const state_names[] = {
@@ -80,10 +82,20 @@ struct assess *assess_new(struct loop *loop, struct findings *fs,
 
 void assess_free(struct assess *a)
 {
+	size_t i;
+
 	if (!a)
 		return;
+	for (i = 0; i < ASSESS_MAX_RUNS; i++)
+		free(a->runs[i].seen);
 	loop_timer_free(a->timer);
 	free(a);
+}
+
+void assess_set_observer(struct assess *a, assess_observe_fn fn, void *data)
+{
+	a->observe = fn;
+	a->observe_data = data;
 }
 
 void assess_configure(struct assess *a, uint64_t duration, bool repeat)
@@ -128,6 +140,16 @@ const struct run *assess_at(const struct assess *a, size_t i)
 	return &a->runs[(a->first + i) % ASSESS_MAX_RUNS];
 }
 
+const struct run *assess_find(const struct assess *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(assess_at(a, i)->id, id))
+			return assess_at(a, i);
+	return NULL;
+}
+
 const struct run *assess_current(const struct assess *a)
 {
 	return a->current;
@@ -157,6 +179,7 @@ static struct run *new_slot(struct assess *a)
 	}
 	r = &a->runs[(a->first + a->n) % ASSESS_MAX_RUNS];
 	a->n++;
+	free(r->seen);
 	memset(r, 0, sizeof(*r));
 	return r;
 }
@@ -181,12 +204,13 @@ static void count_findings(struct assess *a, struct run *r)
 {
 	size_t i, n = findings_count(a->fs);
 
-	r->high = r->medium = r->low = r->info = 0;
+	r->high = r->medium = r->low = r->info = r->accepted = 0;
 	for (i = 0; i < n; i++) {
 		const struct finding *f = findings_at(a->fs, i);
 
 		if (!finding_seen_in(f, r->id))
 			continue;
+		r->accepted += f->quiet != NULL;
 		switch (f->rule->severity) {
 		case SEV_HIGH:
 			r->high++;
@@ -201,6 +225,99 @@ static void count_findings(struct assess *a, struct run *r)
 			r->info++;
 		}
 	}
+}
+
+/*
+ * The run's record: each finding seen in it, with its sightings in the
+ * run when they are known (the finding's newest run is this one).
+ * Then the oldest runs' lists give way while all lists together name
+ * more than ASSESS_MAX_SEEN findings.
+ */
+static void record_seen(struct assess *a, struct run *r)
+{
+	size_t i, n = findings_count(a->fs), k = 0, total = 0;
+	struct run_finding *v;
+
+	free(r->seen);
+	r->seen = NULL;
+	r->nseen = 0;
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		r->seen_dropped = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct finding *f = findings_at(a->fs, i);
+		struct run_finding *e = &v[k];
+
+		if (!finding_seen_in(f, r->id))
+			continue;
+		memcpy(e->id, f->id, sizeof(e->id));
+		e->rule = f->rule->idx;
+		e->accepted = f->quiet != NULL;
+		if (!strcmp(f->runs[f->nruns - 1], r->id)) {
+			e->count = f->run_count;
+			e->first = f->run_first;
+			e->last = f->run_last;
+		}
+		k++;
+	}
+	r->seen = v;
+	r->nseen = k;
+	for (i = 0; i < a->n; i++)
+		total += assess_at(a, i)->nseen;
+	for (i = 0; i < a->n && total > ASSESS_MAX_SEEN; i++) {
+		struct run *o = (struct run *)assess_at(a, i);
+
+		if (o == r || !o->nseen)
+			continue;
+		total -= o->nseen;
+		free(o->seen);
+		o->seen = NULL;
+		o->nseen = 0;
+		o->seen_dropped = true;
+	}
+}
+
+static uint64_t delta(uint64_t end, uint64_t start)
+{
+	return end >= start ? end - start : end;
+}
+
+/* What the run looked at, from the sources' counters. */
+static void observe_end(struct assess *a, struct run *r)
+{
+	struct run_observed now = { 0 }, *s = &r->at_start;
+
+	if (!a->observe)
+		return;
+	a->observe(a->observe_data, &now, &r->rules);
+	r->observed.flows = delta(now.flows, s->flows);
+	r->observed.listeners = now.listeners;
+	r->observed.processes = now.processes;
+	r->observed.execs = delta(now.execs, s->execs);
+	r->observed.binaries_judged = delta(now.binaries_judged,
+					    s->binaries_judged);
+	r->observed.binaries_packaged = delta(now.binaries_packaged,
+					      s->binaries_packaged);
+	r->observed.root_checks = delta(now.root_checks, s->root_checks);
+	r->observed.events_lost = delta(now.events_lost, s->events_lost);
+	r->observed_known = true;
+}
+
+void assess_observe_current(struct assess *a, struct run_observed *out,
+			    uint32_t *rules)
+{
+	struct run copy;
+
+	memset(out, 0, sizeof(*out));
+	*rules = 0;
+	if (!a->current)
+		return;
+	copy = *a->current;
+	observe_end(a, &copy);
+	*out = copy.observed;
+	*rules = copy.rules;
 }
 
 static void finish(struct assess *a, enum run_state state,
@@ -221,6 +338,8 @@ static void finish(struct assess *a, enum run_state state,
 	r->state = state;
 	snprintf(r->reason, sizeof(r->reason), "%s", reason ? reason : "");
 	count_findings(a, r);
+	record_seen(a, r);
+	observe_end(a, r);
 	a->current = NULL;
 	log_info("run %s %s%s%s%s: %u high, %u medium, %u low, %u informational",
 		 r->id, run_state_name(state), reason ? " (" : "",
@@ -243,6 +362,8 @@ int assess_start(struct assess *a, uint64_t duration)
 	r->duration = duration;
 	r->state = RUN_COLLECTING;
 	make_run_id(r->id, sizeof(r->id), r->start);
+	if (a->observe)
+		a->observe(a->observe_data, &r->at_start, &r->rules);
 	if (loop_timer_arm(a->timer, duration * 1000, 0) < 0) {
 		int e = errno;
 
@@ -291,6 +412,151 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 	assess_complete(data);
 }
 
+static int add_seen_json(json_object *o, const struct run *r)
+{
+	json_object *arr = json_object_new_array();
+	char t[32];
+	size_t i;
+
+	if (!arr)
+		return -1;
+	json_object_object_add(o, "findings", arr);
+	for (i = 0; i < r->nseen; i++) {
+		const struct run_finding *e = &r->seen[i];
+		json_object *x = json_object_new_object();
+
+		if (!x || json_object_array_add(arr, x) < 0) {
+			json_object_put(x);
+			return -1;
+		}
+		json_add_str(x, "id", e->id);
+		json_add_str(x, "rule", rule_meta(e->rule)->id);
+		if (e->count) {
+			json_object_object_add(x, "count",
+				json_object_new_int64((int64_t)e->count));
+			format_utc(e->first, t, sizeof(t));
+			json_add_str(x, "first_seen", t);
+			format_utc(e->last, t, sizeof(t));
+			json_add_str(x, "last_seen", t);
+		}
+		if (e->accepted)
+			json_object_object_add(x, "accepted",
+					       json_object_new_boolean(1));
+	}
+	return 0;
+}
+
+#define OBSERVED(X) X(flows) X(listeners) X(processes) X(execs) \
+	X(binaries_judged) X(binaries_packaged) X(root_checks) X(events_lost)
+
+static int add_observed_json(json_object *o, const struct run *r)
+{
+	json_object *ob = json_object_new_object();
+	json_object *rules = json_object_new_array();
+	int i;
+
+	if (!ob || !rules) {
+		json_object_put(ob);
+		json_object_put(rules);
+		return -1;
+	}
+	json_object_object_add(o, "observed", ob);
+	json_object_object_add(o, "rules", rules);
+#define ADD(f) json_object_object_add(ob, #f, \
+		json_object_new_int64((int64_t)r->observed.f));
+	OBSERVED(ADD)
+#undef ADD
+	for (i = 0; i < RULE_COUNT; i++)
+		if (r->rules & (1u << i))
+			json_object_array_add(rules, json_object_new_string(
+					rule_meta((enum rule_id)i)->id));
+	return 0;
+}
+
+static void load_observed(struct run *r, json_object *o)
+{
+	json_object *ob, *rules, *v;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(o, "observed", &ob) ||
+	    !json_object_is_type(ob, json_type_object))
+		return;
+#define GET(f) if (json_object_object_get_ex(ob, #f, &v) && \
+		   json_object_is_type(v, json_type_int) && \
+		   json_object_get_int64(v) >= 0) \
+		r->observed.f = (uint64_t)json_object_get_int64(v);
+	OBSERVED(GET)
+#undef GET
+	r->observed_known = true;
+	if (!json_object_object_get_ex(o, "rules", &rules) ||
+	    !json_object_is_type(rules, json_type_array))
+		return;
+	n = json_object_array_length(rules);
+	for (i = 0; i < n; i++) {
+		const struct rule_meta *m = rule_meta_by_name(
+			json_object_get_string(json_object_array_get_idx(rules,
+									 i)));
+
+		if (m)
+			r->rules |= 1u << m->idx;
+	}
+}
+
+/*
+ * The findings a run's record names.  Returns 0, or -1 when the file
+ * has no list (older vigil) and it must be worked out from the
+ * findings.
+ */
+static int load_seen(struct run *r, json_object *o)
+{
+	json_object *arr, *v;
+	size_t i, n, k = 0;
+
+	if (json_object_object_get_ex(o, "findings_dropped", &v) &&
+	    json_object_get_boolean(v)) {
+		r->seen_dropped = true;
+		return 0;
+	}
+	if (!json_object_object_get_ex(o, "findings", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	if (n > ASSESS_MAX_SEEN)
+		n = ASSESS_MAX_SEEN;
+	r->seen = calloc(n ? n : 1, sizeof(*r->seen));
+	if (!r->seen) {
+		r->seen_dropped = true;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *x = json_object_array_get_idx(arr, i);
+		const char *id = json_get_str(x, "id");
+		const char *rule = json_get_str(x, "rule");
+		const char *t1 = json_get_str(x, "first_seen");
+		const char *t2 = json_get_str(x, "last_seen");
+		const struct rule_meta *m = rule ? rule_meta_by_name(rule) : NULL;
+		struct run_finding *e = &r->seen[k];
+
+		if (!id || !m || strlen(id) != FINDING_ID_LEN ||
+		    strspn(id, "0123456789abcdef") != FINDING_ID_LEN)
+			continue;
+		memcpy(e->id, id, sizeof(e->id));
+		e->rule = m->idx;
+		if (json_object_object_get_ex(x, "accepted", &v))
+			e->accepted = json_object_get_boolean(v);
+		if (json_object_object_get_ex(x, "count", &v) &&
+		    json_object_is_type(v, json_type_int) &&
+		    json_object_get_int64(v) > 0 && t1 && t2 &&
+		    !parse_utc(t1, &e->first) && !parse_utc(t2, &e->last))
+			e->count = (uint64_t)json_object_get_int64(v);
+		else
+			e->first = e->last = 0;
+		k++;
+	}
+	r->nseen = k;
+	return 0;
+}
+
 json_object *run_to_json(const struct run *r)
 {
 	json_object *o = json_object_new_object(), *c;
@@ -323,7 +589,22 @@ json_object *run_to_json(const struct run *r)
 	if (r->resolved)
 		json_object_object_add(o, "resolved",
 				       json_object_new_int((int)r->resolved));
+	if (r->accepted)
+		json_object_object_add(o, "accepted",
+				       json_object_new_int((int)r->accepted));
+	if (r->state == RUN_COMPLETED || r->state == RUN_CANCELED) {
+		if (r->seen_dropped)
+			json_object_object_add(o, "findings_dropped",
+					       json_object_new_boolean(1));
+		else if (add_seen_json(o, r) < 0)
+			goto err;
+	}
+	if (r->observed_known && add_observed_json(o, r) < 0)
+		goto err;
 	return o;
+err:
+	json_object_put(o);
+	return NULL;
 }
 
 static json_object *run_item(const void *ctx, size_t i)
@@ -366,6 +647,7 @@ static void close_interrupted(struct assess *a, struct run *r, int64_t alive)
 		if (finding_seen_in(f, r->id) && f->last_seen > r->end)
 			r->end = f->last_seen;
 	}
+	record_seen(a, r);
 }
 
 int assess_load_json(struct assess *a, json_object *arr, int64_t written,
@@ -410,8 +692,13 @@ int assess_load_json(struct assess *a, json_object *arr, int64_t written,
 		r.info = get_count(o, "Informational");
 		if (json_object_object_get_ex(o, "resolved", &v))
 			r.resolved = (unsigned int)json_object_get_int(v);
+		if (json_object_object_get_ex(o, "accepted", &v))
+			r.accepted = (unsigned int)json_object_get_int(v);
+		load_observed(&r, o);
 		if (r.state == RUN_COLLECTING || r.state == RUN_EVALUATING)
 			close_interrupted(a, &r, written);
+		else if (load_seen(&r, o) < 0)
+			record_seen(a, &r);
 		*new_slot(a) = r;
 	}
 	return 0;

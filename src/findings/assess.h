@@ -12,6 +12,11 @@
 
 /* Summaries of at most this many runs are kept. */
 #define ASSESS_MAX_RUNS 100
+/*
+ * The runs' records name at most this many findings in all; past it the
+ * oldest runs keep only their counts (run.findings_dropped).
+ */
+#define ASSESS_MAX_SEEN 20000
 
 enum run_state {
 	RUN_COLLECTING,
@@ -19,6 +24,38 @@ enum run_state {
 	RUN_COMPLETED,
 	RUN_CANCELED,
 };
+
+/* One finding seen in a run, as the run's record keeps it. */
+struct run_finding {
+	char id[FINDING_ID_LEN + 1];
+	enum rule_id rule;
+	bool accepted;		/* quiet when the run ended */
+	uint64_t count;		/* sightings in the run; 0 if unknown */
+	int64_t first, last;	/* in the run; 0 if unknown */
+};
+
+/*
+ * What a run looked at: counts over the run, except listeners and
+ * processes, which are what there was at its end.
+ */
+struct run_observed {
+	uint64_t flows;		/* connections tracked */
+	uint64_t listeners;
+	uint64_t processes;
+	uint64_t execs;
+	uint64_t binaries_judged;	/* ELF files judged */
+	uint64_t binaries_packaged;	/* from packages, not judged */
+	uint64_t root_checks;	/* root processes' files checked */
+	uint64_t events_lost;	/* kernel events lost or dropped */
+};
+
+/*
+ * Fills what the sources have counted so far (lifetime totals, and the
+ * listeners and processes there are now) and the rules enabled now (bit
+ * 1 << rule_id).
+ */
+typedef void (*assess_observe_fn)(void *data, struct run_observed *now,
+				  uint32_t *rules_enabled);
 
 struct run {
 	char id[RUN_ID_MAX];
@@ -30,6 +67,14 @@ struct run {
 	/* findings seen in the run, by severity */
 	unsigned int high, medium, low, info;
 	unsigned int resolved;	/* findings it resolved (completed runs) */
+	unsigned int accepted;	/* of the findings seen, how many accepted */
+	/* its record, from when it ended: the findings seen in it */
+	struct run_finding *seen;
+	size_t nseen;
+	bool seen_dropped;	/* the list gave way to newer runs' */
+	bool observed_known;	/* observed and rules are set */
+	struct run_observed observed, at_start;
+	uint32_t rules;		/* enabled at its end, 1 << rule_id */
 };
 
 /* End-of-run rules: called while the run is evaluating. */
@@ -48,6 +93,9 @@ void assess_configure(struct assess *a, uint64_t duration, bool repeat);
 
 /* Who announces runs; at most one, NULL for none. */
 void assess_set_run_hook(struct assess *a, assess_run_fn fn, void *data);
+
+/* What runs record of the sources; NULL for nothing. */
+void assess_set_observer(struct assess *a, assess_observe_fn fn, void *data);
 
 /* Returns 0, or -1 with errno set (ENOMEM, ENOSPC: too many hooks). */
 int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data);
@@ -69,11 +117,20 @@ int assess_stop(struct assess *a, const char *reason);
  */
 int assess_complete(struct assess *a);
 
+/*
+ * What the collecting run has looked at so far, in its record's terms
+ * (nothing when no observer is set).
+ */
+void assess_observe_current(struct assess *a, struct run_observed *out,
+			    uint32_t *rules);
+
 /* The collecting run, or NULL. */
 const struct run *assess_current(const struct assess *a);
 /* The run that completed last, or NULL. */
 const struct run *assess_last_completed(const struct assess *a);
 size_t assess_count(const struct assess *a);
+/* The run with that id, or NULL. */
+const struct run *assess_find(const struct assess *a, const char *id);
 /* Oldest first. */
 const struct run *assess_at(const struct assess *a, size_t i);
 const char *run_state_name(enum run_state s);

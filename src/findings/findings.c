@@ -24,6 +24,7 @@ struct findings {
 	json_object *host;
 	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
+	const struct exceptions *exceptions;
 	const struct findings_ops *ops;
 	void *data;
 };
@@ -68,11 +69,14 @@ static const char *const event_names[] = {
 	[FEV_RESOLVED] = "resolved",
 	[FEV_REOPENED] = "reopened",
 	[FEV_REMIND] = "remind",
+	[FEV_ACCEPTED] = "accepted",
+	[FEV_UNACCEPTED] = "unaccepted",
 };
 
 const char *finding_event_name(enum finding_event ev)
 {
-	return (unsigned int)ev <= FEV_REMIND ? event_names[ev] : "unknown";
+	return (unsigned int)ev <= FEV_UNACCEPTED ? event_names[ev] :
+	       "unknown";
 }
 
 const char *finding_status_name(enum finding_status st)
@@ -129,6 +133,9 @@ static void finding_free(struct finding *f)
 	if (!f)
 		return;
 	free(f->asset_key);
+	if (f->accepted)
+		acceptance_free(f->accepted);
+	free(f->accepted);
 	json_object_put(f->attrs);
 	json_object_put(f->host);
 	free(f);
@@ -215,6 +222,15 @@ size_t findings_count(const struct findings *fs)
 	return fs->n;
 }
 
+size_t findings_count_quiet(const struct findings *fs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fs->n; i++)
+		n += fs->all[i]->quiet != NULL;
+	return n;
+}
+
 const struct finding *findings_at(const struct findings *fs, size_t i)
 {
 	return i < fs->n ? fs->all[i] : NULL;
@@ -240,17 +256,32 @@ int finding_seen_in(const struct finding *f, const char *run_id)
 	return 0;
 }
 
-static void add_run(struct finding *f, const char *run_id)
+/* Returns whether run_id was new to f. */
+static bool add_run(struct finding *f, const char *run_id)
 {
 	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
 	    finding_seen_in(f, run_id))
-		return;
+		return false;
 	if (f->nruns == FINDING_MAX_RUNS) {
 		memmove(f->runs[0], f->runs[1],
 			sizeof(f->runs[0]) * (FINDING_MAX_RUNS - 1));
 		f->nruns--;
 	}
 	snprintf(f->runs[f->nruns++], RUN_ID_MAX, "%s", run_id);
+	return true;
+}
+
+/* One sighting in run_id, counted for that run's record. */
+static void count_in_run(struct finding *f, const char *run_id, int64_t now)
+{
+	if (add_run(f, run_id)) {
+		f->run_count = 0;
+		f->run_first = now;
+	}
+	if (!f->nruns || strcmp(f->runs[f->nruns - 1], run_id ? run_id : ""))
+		return;
+	f->run_count++;
+	f->run_last = now;
 }
 
 static void merge_attrs(json_object *dst, json_object *src)
@@ -463,11 +494,57 @@ static struct finding *finding_alloc(const struct findings *fs,
 	return f;
 }
 
-static void tell(struct findings *fs, const struct finding *f,
+/*
+ * Stands in for an acceptance that was in force (taken back, or read
+ * from the state file) until the finding is judged again.
+ */
+static const struct acceptance was_quiet;
+
+static void tell(struct findings *fs, struct finding *f,
 		 enum finding_event ev)
 {
+	if (f->quiet && ev != FEV_ACCEPTED)
+		return;
+	f->announced = true;
 	if (fs->ops && fs->ops->on_event)
 		fs->ops->on_event(fs->data, f, ev);
+}
+
+static void changed(struct findings *fs, const struct finding *f)
+{
+	if (fs->ops && fs->ops->on_change)
+		fs->ops->on_change(fs->data, f);
+}
+
+static const struct acceptance *acceptance_now(const struct findings *fs,
+					       const struct finding *f,
+					       int64_t now)
+{
+	const struct exception *x;
+
+	if (f->accepted && (!f->accepted->until || now < f->accepted->until))
+		return f->accepted;
+	x = exceptions_match(fs->exceptions, f->rule, f->attrs, now);
+	return x ? &x->acc : NULL;
+}
+
+/*
+ * Work out f's acceptance again.  Becoming quiet is told (when it was
+ * told of before and is open); becoming loud while open is told as
+ * unaccepted, or as new when nothing was ever told of it.
+ */
+static void update_quiet(struct findings *fs, struct finding *f, int64_t now)
+{
+	const struct acceptance *a = acceptance_now(fs, f, now);
+	bool was = f->quiet != NULL;
+
+	f->quiet = a;
+	if (!was && a && f->announced && f->status == FINDING_OPEN)
+		tell(fs, f, FEV_ACCEPTED);
+	else if (was && !a && f->status == FINDING_OPEN)
+		tell(fs, f, f->announced ? FEV_UNACCEPTED : FEV_NEW);
+	if (was != (a != NULL))
+		changed(fs, f);
 }
 
 int findings_report(struct findings *fs, enum rule_id rule,
@@ -502,16 +579,18 @@ int findings_report(struct findings *fs, enum rule_id rule,
 		f->count++;
 		if (now > f->last_seen)
 			f->last_seen = now;
-		add_run(f, run_id);
+		count_in_run(f, run_id, now);
 		if (attrs && merge_sighting(m, f->attrs, attrs))
 			f->changed = true;
 		if (f->status == FINDING_RESOLVED) {
 			f->status = FINDING_OPEN;
 			f->changed = false;
-			tell(fs, f, FEV_REOPENED);
+			f->quiet = acceptance_now(fs, f, now);
+			tell(fs, f, f->announced ? FEV_REOPENED : FEV_NEW);
+		} else {
+			update_quiet(fs, f, now);
 		}
-		if (fs->ops && fs->ops->on_change)
-			fs->ops->on_change(fs->data, f);
+		changed(fs, f);
 		r = 0;
 		goto out;
 	}
@@ -529,15 +608,15 @@ int findings_report(struct findings *fs, enum rule_id rule,
 	f->first_seen = now;
 	f->last_seen = now;
 	f->count = 1;
-	add_run(f, run_id);
+	count_in_run(f, run_id, now);
 	if (attrs)
 		merge_sighting(m, f->attrs, attrs);
 	r = insert(fs, f);
 	if (r < 0)
 		goto out;
+	f->quiet = acceptance_now(fs, f, now);
 	tell(fs, f, FEV_NEW);
-	if (fs->ops && fs->ops->on_change)
-		fs->ops->on_change(fs->data, f);
+	changed(fs, f);
 	r = 1;
 out:
 	sbuf_free(&key);
@@ -568,10 +647,110 @@ unsigned int findings_end_run(struct findings *fs, const char *run_id,
 			resolved++;
 			tell(fs, f, FEV_RESOLVED);
 		}
-		if (fs->ops && fs->ops->on_change)
-			fs->ops->on_change(fs->data, f);
+		changed(fs, f);
 	}
 	return resolved;
+}
+
+void findings_set_exceptions(struct findings *fs,
+			     const struct exceptions *ex, int64_t now)
+{
+	size_t i;
+
+	fs->exceptions = ex;
+	for (i = 0; i < fs->n; i++)
+		update_quiet(fs, fs->all[i], now);
+}
+
+static struct finding *find_mut(const struct findings *fs, const char *id)
+{
+	return (struct finding *)findings_get(fs, id);
+}
+
+int findings_accept(struct findings *fs, const char *id, const char *reason,
+		    int64_t until, const char *by, int64_t now)
+{
+	struct finding *f = find_mut(fs, id);
+	struct acceptance *a;
+	struct sbuf r, b;
+	int ret = 0;
+
+	if (!f)
+		return -ENOENT;
+	if (until && until <= now)
+		return -EINVAL;
+	a = calloc(1, sizeof(*a));
+	sbuf_init(&r);
+	sbuf_init(&b);
+	utf8_escape(&r, reason, strlen(reason));
+	utf8_escape(&b, by, strlen(by));
+	if (!a || sbuf_failed(&r) || sbuf_failed(&b) ||
+	    !(a->reason = strdup(sbuf_str(&r))) ||
+	    !(a->by = strdup(sbuf_str(&b)))) {
+		if (a)
+			acceptance_free(a);
+		free(a);
+		ret = -ENOMEM;
+		goto out;
+	}
+	a->until = until;
+	a->at = now;
+	if (f->accepted) {
+		/* the old one may be the one in force: swap, then re-judge */
+		if (f->quiet == f->accepted)
+			f->quiet = a;
+		acceptance_free(f->accepted);
+		free(f->accepted);
+	}
+	f->accepted = a;
+	update_quiet(fs, f, now);
+	changed(fs, f);
+out:
+	sbuf_free(&r);
+	sbuf_free(&b);
+	return ret;
+}
+
+int findings_unaccept(struct findings *fs, const char *id, int64_t now)
+{
+	struct finding *f = find_mut(fs, id);
+	bool quiet;
+
+	if (!f)
+		return -ENOENT;
+	if (!f->accepted)
+		return -EALREADY;
+	quiet = f->quiet == f->accepted;
+	acceptance_free(f->accepted);
+	free(f->accepted);
+	f->accepted = NULL;
+	if (quiet)
+		f->quiet = &was_quiet;
+	update_quiet(fs, f, now);
+	changed(fs, f);
+	return 0;
+}
+
+int64_t findings_check_acceptance(struct findings *fs, int64_t now)
+{
+	int64_t next = 0;
+	size_t i, j;
+
+	for (i = 0; i < fs->n; i++) {
+		struct finding *f = fs->all[i];
+
+		update_quiet(fs, f, now);
+		if (f->accepted && f->accepted->until > now &&
+		    (!next || f->accepted->until < next))
+			next = f->accepted->until;
+	}
+	for (j = 0; fs->exceptions && j < fs->exceptions->n; j++) {
+		int64_t u = fs->exceptions->v[j].acc.until;
+
+		if (u > now && (!next || u < next))
+			next = u;
+	}
+	return next;
 }
 
 json_object *finding_to_json(const struct finding *f)
@@ -617,6 +796,30 @@ json_object *finding_to_json(const struct finding *f)
 	for (i = 0; i < f->nruns; i++)
 		json_object_array_add(runs, json_object_new_string(f->runs[i]));
 	json_object_object_add(o, "runs", runs);
+	runs = NULL;
+	if (f->nruns && f->run_count) {
+		json_object *lr = json_object_new_object();
+
+		json_object_object_add(o, "last_run", lr);
+		json_object_object_add(lr, "count",
+				json_object_new_int64((int64_t)f->run_count));
+		format_utc(f->run_first, t1, sizeof(t1));
+		format_utc(f->run_last, t2, sizeof(t2));
+		if (json_add_str(lr, "first_seen", t1) ||
+		    json_add_str(lr, "last_seen", t2))
+			goto err;
+	}
+	if (f->quiet && f->quiet != &was_quiet) {
+		json_object *a = acceptance_to_json(f->quiet,
+			f->quiet == f->accepted ? "vigilctl" : "config");
+
+		if (!a)
+			goto err;
+		json_object_object_add(o, "acceptance", a);
+	}
+	if (!f->announced)
+		json_object_object_add(o, "announced",
+				       json_object_new_boolean(0));
 	return o;
 err:
 	json_object_put(runs);
@@ -651,6 +854,68 @@ int findings_append_kept(const struct findings *fs, json_object *arr)
 				json_object_array_get_idx(fs->kept, i))) < 0)
 			return -1;
 	return 0;
+}
+
+static void load_last_run(struct finding *f, json_object *o)
+{
+	const char *t1, *t2;
+	json_object *lr, *v;
+
+	if (!f->nruns || !json_object_object_get_ex(o, "last_run", &lr) ||
+	    !json_object_object_get_ex(lr, "count", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1)
+		return;
+	t1 = json_get_str(lr, "first_seen");
+	t2 = json_get_str(lr, "last_seen");
+	if (!t1 || !t2 || parse_utc(t1, &f->run_first) ||
+	    parse_utc(t2, &f->run_last))
+		return;
+	f->run_count = (uint64_t)json_object_get_int64(v);
+}
+
+/*
+ * The acceptance that was in force: one given with vigilctl is kept;
+ * a configured one is judged again against the configuration.
+ */
+static int load_acceptance(struct finding *f, json_object *o)
+{
+	const char *src = json_get_str(o, "source");
+	const char *reason = json_get_str(o, "reason");
+	const char *by = json_get_str(o, "by");
+	const char *until = json_get_str(o, "until");
+	const char *at = json_get_str(o, "at");
+	struct sbuf r, b;
+	struct acceptance *a;
+	int ret = -1;
+
+	f->quiet = &was_quiet;
+	if (!src || strcmp(src, "vigilctl"))
+		return 0;
+	if (!reason || !by)
+		return -1;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -1;
+	sbuf_init(&r);
+	sbuf_init(&b);
+	utf8_escape_once(&r, reason, strlen(reason));
+	utf8_escape_once(&b, by, strlen(by));
+	if (sbuf_failed(&r) || sbuf_failed(&b) ||
+	    (until && parse_utc(until, &a->until)) ||
+	    (at && parse_utc(at, &a->at)) ||
+	    !(a->reason = strdup(sbuf_str(&r))) ||
+	    !(a->by = strdup(sbuf_str(&b)))) {
+		acceptance_free(a);
+		free(a);
+		goto out;
+	}
+	f->accepted = a;
+	ret = 0;
+out:
+	sbuf_free(&r);
+	sbuf_free(&b);
+	return ret;
 }
 
 static struct finding *finding_from_json(const struct findings *fs,
@@ -709,6 +974,14 @@ static struct finding *finding_from_json(const struct findings *fs,
 				add_run(f, json_object_get_string(v));
 		}
 	}
+	load_last_run(f, o);
+	f->announced = true;
+	if (json_object_object_get_ex(o, "announced", &v))
+		f->announced = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "acceptance", &v) &&
+	    json_object_is_type(v, json_type_object) &&
+	    load_acceptance(f, v) < 0)
+		goto err;
 	return f;
 err:
 	finding_free(f);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "findings/exceptions.h"
 #include "rules/rulemeta.h"
 #include "lib/sbuf.h"
 
@@ -27,6 +28,8 @@ enum finding_event {
 	FEV_RESOLVED,		/* a whole completed run went by without it */
 	FEV_REOPENED,		/* seen again after it was resolved */
 	FEV_REMIND,		/* still seen: a periodic repeat */
+	FEV_ACCEPTED,		/* an announced finding is now accepted */
+	FEV_UNACCEPTED,		/* its acceptance ended, it is open */
 };
 
 struct finding {
@@ -46,12 +49,26 @@ struct finding {
 	bool changed;			/* evidence grew since last told */
 	char runs[FINDING_MAX_RUNS][RUN_ID_MAX];	/* oldest first */
 	unsigned int nruns;
+	/* sightings in the newest of runs, for that run's record */
+	uint64_t run_count;
+	int64_t run_first, run_last;
+	/* accepted with vigilctl (kept in the state file), or NULL */
+	struct acceptance *accepted;
+	/*
+	 * The acceptance in force (accepted, or a configured exception's):
+	 * while set, nothing about the finding is announced.
+	 */
+	const struct acceptance *quiet;
+	bool announced;			/* a line told of it */
 	struct finding *hnext;		/* hash chain */
 };
 
 /*
  * on_event: a finding's lifecycle, to announce (new, reopened at once;
- * updated and resolved from findings_end_run()).  on_change: anything
+ * updated and resolved from findings_end_run()).  Nothing is told of a
+ * quiet (accepted) finding but that it became accepted; when its
+ * acceptance ends while it is open, it is told as unaccepted, or as new
+ * if it was never told.  on_change: anything
  * about a finding changed, to save.
  */
 struct findings_ops {
@@ -60,7 +77,8 @@ struct findings_ops {
 	void (*on_change)(void *data, const struct finding *f);
 };
 
-/* "new", "updated", "resolved", "reopened", "remind". */
+/* "new", "updated", "resolved", "reopened", "remind", "accepted",
+ * "unaccepted". */
 const char *finding_event_name(enum finding_event ev);
 /* "open", "resolved". */
 const char *finding_status_name(enum finding_status st);
@@ -105,6 +123,8 @@ const struct finding *findings_lookup(const struct findings *fs,
 const struct finding *findings_get(const struct findings *fs,
 				   const char *id);
 size_t findings_count(const struct findings *fs);
+/* Findings not accepted (quiet). */
+size_t findings_count_quiet(const struct findings *fs);
 /* In the order they were first seen. */
 const struct finding *findings_at(const struct findings *fs, size_t i);
 uint64_t findings_dropped(const struct findings *fs);
@@ -120,6 +140,31 @@ int finding_seen_in(const struct finding *f, const char *run_id);
  */
 unsigned int findings_end_run(struct findings *fs, const char *run_id,
 			      int64_t now);
+
+/*
+ * Configured exceptions, or NULL: kept by reference (set again before
+ * the old ones are freed).  Every finding's acceptance is worked out
+ * again at now.
+ */
+void findings_set_exceptions(struct findings *fs,
+			     const struct exceptions *ex, int64_t now);
+
+/*
+ * Accept one finding by id: reason (raw, bounded by the caller) and by
+ * are kept in the text form; until 0 for no end.  A new acceptance
+ * replaces an older one.  Returns 0, -ENOENT (no such finding),
+ * -EINVAL (until not after now), -ENOMEM.
+ */
+int findings_accept(struct findings *fs, const char *id, const char *reason,
+		    int64_t until, const char *by, int64_t now);
+/* Take a vigilctl acceptance back.  0, -ENOENT, or -EALREADY (none). */
+int findings_unaccept(struct findings *fs, const char *id, int64_t now);
+
+/*
+ * Work out every finding's acceptance at now: the ones whose time
+ * passed are told again.  Returns the next time one ends (> now), or 0.
+ */
+int64_t findings_check_acceptance(struct findings *fs, int64_t now);
 
 /*
  * Stable ids, 16 hex digits of a 64-bit FNV-1a: the fingerprint hashes

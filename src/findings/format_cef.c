@@ -69,6 +69,7 @@ void line_cef(struct sbuf *sb, const struct line_event *e)
 	const struct finding *f = e->f;
 	const struct run *r = e->run;
 	json_object *v;
+	char rbuf[LINE_REASON_MAX + 1];
 	char name[160];
 
 	sbuf_adds(sb, "CEF:0|");
@@ -124,6 +125,10 @@ void line_cef(struct sbuf *sb, const struct line_event *e)
 	if (json_object_object_get_ex(e->attrs, "remote_port", &v) ||
 	    json_object_object_get_ex(e->attrs, "port", &v))
 		ext_int(sb, "dpt", (long long)json_object_get_int64(v));
+	if (e->fev == FEV_ACCEPTED && f->quiet) {
+		ext(sb, "suser", f->quiet->by);
+		ext(sb, "reason", line_accept_reason(f, rbuf));
+	}
 	ext(sb, "cs3Label", "attributes");
 	ext_json(sb, "cs3", e->attrs);
 	if (e->trimmed) {

@@ -65,6 +65,9 @@ void line_json(struct sbuf *sb, const struct line_event *e)
 	add_time(o, "last_seen", f->last_seen);
 	if (f->status == FINDING_RESOLVED && f->resolved_at)
 		add_time(o, "resolved_at", f->resolved_at);
+	if (e->fev == FEV_ACCEPTED && f->quiet)
+		json_object_object_add(o, "acceptance",
+				       line_acceptance_json(f));
 	json_object_object_add(o, "attributes", json_object_get(e->attrs));
 	if (e->trimmed)
 		json_object_object_add(o, "trimmed",

@@ -77,6 +77,7 @@ void line_kv(struct sbuf *sb, const struct line_event *e)
 {
 	const struct finding *f = e->f;
 	const struct run *r = e->run;
+	char rbuf[LINE_REASON_MAX + 1];
 
 	kv_common(sb, e);
 	if (r) {
@@ -109,6 +110,12 @@ void line_kv(struct sbuf *sb, const struct line_event *e)
 	if (f->status == FINDING_RESOLVED && f->resolved_at)
 		kv_time(sb, "resolved_at", f->resolved_at);
 	kv(sb, "title", f->rule->title);
+	if (e->fev == FEV_ACCEPTED && f->quiet) {
+		kv(sb, "accepted_by", f->quiet->by);
+		if (f->quiet->until)
+			kv_time(sb, "accepted_until", f->quiet->until);
+		kv(sb, "accepted_reason", line_accept_reason(f, rbuf));
+	}
 	kv_prefixed(sb, "attr", e->attrs);
 	if (e->trimmed)
 		kv_prefixed(sb, "trimmed", e->trimmed);

@@ -303,6 +303,7 @@ static void finding_event(json_object *o, const struct line_event *e)
 	const struct finding *f = e->f;
 	int cls = cls_of(f->rule->idx);
 	bool resolved = e->fev == FEV_RESOLVED;
+	bool accepted = e->fev == FEV_ACCEPTED && f->quiet;
 	int activity = e->fev == FEV_NEW ? 1 : resolved ? 3 : 2;
 	json_object *fi, *an, *types, *u, *rem;
 	char uid[96];
@@ -310,8 +311,9 @@ static void finding_event(json_object *o, const struct line_event *e)
 	classify(o, cls, activity,
 		 activity == 1 ? "Create" : activity == 3 ? "Close" : "Update");
 	add_severity(o, f->rule->severity);
-	add_int(o, "status_id", resolved ? 4 : 1);
-	json_add_str(o, "status", resolved ? "Resolved" : "New");
+	add_int(o, "status_id", resolved ? 4 : accepted ? 3 : 1);
+	json_add_str(o, "status", resolved ? "Resolved" :
+		     accepted ? "Suppressed" : "New");
 	json_add_str(o, "message", f->rule->title);
 	add_int(o, "count", (int64_t)f->count);
 	add_int(o, "start_time", f->first_seen * 1000);
@@ -348,10 +350,16 @@ static void finding_event(json_object *o, const struct line_event *e)
 		rem = obj(o, "remediation");
 		json_add_str(rem, "desc", f->rule->recommendation);
 	}
+	if (accepted)
+		json_object_object_add(o, "is_alert",
+				       json_object_new_boolean(0));
 	u = obj(obj(o, "unmapped"), "vigil");
 	json_add_str(u, "event", e->event);
 	json_add_str(u, "rule", f->rule->id);
 	json_add_str(u, "status", finding_status_name(f->status));
+	if (accepted)
+		json_object_object_add(u, "acceptance",
+				       line_acceptance_json(f));
 	json_object_object_add(u, "attributes", json_object_get(e->attrs));
 	if (e->trimmed)
 		json_object_object_add(u, "trimmed",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "findings/line.h"
+#include "lib/jsonutil.h"
 #include "lib/utf8.h"
 
 static line_format_fn formatter(enum syslog_format fmt)
@@ -165,4 +166,29 @@ int line_run(struct sbuf *out, enum syslog_format fmt,
 	sbuf_reset(out);
 	formatter(fmt)(out, &e);
 	return sbuf_failed(out) ? -1 : 0;
+}
+
+const char *line_accept_reason(const struct finding *f,
+			       char buf[LINE_REASON_MAX + 1])
+{
+	const char *r = f->quiet->reason;
+	size_t n = strlen(r);
+
+	if (n <= LINE_REASON_MAX)
+		return r;
+	n = utf8_cut(r, n, LINE_REASON_MAX - 3);
+	memcpy(buf, r, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+json_object *line_acceptance_json(const struct finding *f)
+{
+	char buf[LINE_REASON_MAX + 1];
+	json_object *o = acceptance_to_json(f->quiet,
+		f->quiet == f->accepted ? "vigilctl" : "config");
+
+	if (o)
+		json_add_str(o, "reason", line_accept_reason(f, buf));
+	return o;
 }

@@ -14,7 +14,8 @@
 
 /*
  * One announced event as a single line, in each syslog.format: the
- * lifecycle of a finding (new, updated, resolved, reopened, remind) or
+ * lifecycle of a finding (new, updated, resolved, reopened, remind,
+ * accepted, unaccepted) or
  * of a run (run_started, run_completed, run_canceled).  Every line
  * names the host (hostname and machine-id) and vigil with its version.
  * Host strings are in the text form of lib/utf8.h, so each line is
@@ -52,6 +53,17 @@ struct line_event {
 };
 
 typedef void (*line_format_fn)(struct sbuf *out, const struct line_event *e);
+
+/*
+ * The acceptance in force on f, as JSON (NULL on ENOMEM), and its
+ * reason: a line carries at most LINE_REASON_MAX bytes of it (cut at a
+ * character and ending in "..."), so it always fits; the state file and
+ * reports keep it whole.
+ */
+#define LINE_REASON_MAX 256
+json_object *line_acceptance_json(const struct finding *f);
+const char *line_accept_reason(const struct finding *f,
+			       char buf[LINE_REASON_MAX + 1]);
 
 void line_kv(struct sbuf *out, const struct line_event *e);
 void line_json(struct sbuf *out, const struct line_event *e);

@@ -165,7 +165,7 @@ void output_finding(struct output *out, const struct finding *f,
 	struct sbuf line;
 	int r, prio;
 
-	prio = ev == FEV_RESOLVED ? LOG_INFO :
+	prio = ev == FEV_RESOLVED || ev == FEV_ACCEPTED ? LOG_INFO :
 	       severity_syslog_prio(f->rule->severity);
 	sbuf_init(&line);
 	r = line_finding(&line, out->format, out->max_line, f, ev, &h,

@@ -46,6 +46,7 @@ static struct vigil *make_vigil(void)
 	v.reloads = v.engine ? engine_counter(v.engine, "vigild", "reloads") :
 			       NULL;
 	v.state = state_new(v.loop, state, dump, &v);
+	v.expiry = expiry_new(v.loop, v.findings);
 	if (!v.loop || !v.findings || !v.assess || !v.engine || !v.output ||
 	    !v.reloads || !v.state)
 		abort();

@@ -199,6 +199,37 @@ static const struct {
 	{ "protocols = (\n { name = \"x\"; transport = \"tcp\"; ports = [ 1 ];\n"
 	  "   class = \"login\"; use = \"both\"; }\n);\n",
 	  "t.conf:2: protocol entry lacks 'replacement'" },
+	/* exceptions */
+	{ "exceptions = (\n 1\n);\n",
+	  "t.conf:2: exceptions: each entry must be a group { ... }" },
+	{ "exceptions = (\n { rule = \"software-without-dep\"; }\n);\n",
+	  "t.conf:2: exceptions: an entry needs a reason = \"...\"" },
+	{ "exceptions = (\n { rule = \"software-without-dep\";\n"
+	  "   reason = \"x\";\n   colour = 1; }\n);\n",
+	  "t.conf:4: exceptions: unknown key 'colour'" },
+	{ "exceptions = (\n { rule = \"no-such-rule\"; reason = \"x\"; }\n);\n",
+	  "t.conf:2: exceptions: unknown rule 'no-such-rule'" },
+	{ "exceptions = (\n { reason = \"x\"; }\n);\n",
+	  "t.conf:2: exceptions: an entry must name a rule or match something (program, path, port)" },
+	{ "exceptions = (\n { reason = \"x\";\n   match = { port = 70000; }; }\n);\n",
+	  "t.conf:3: exceptions: port must be an integer from 1 to 65535" },
+	{ "exceptions = (\n { reason = \"x\";\n   match = { port = \"80\"; }; }\n);\n",
+	  "t.conf:3: exceptions: port must be an integer from 1 to 65535" },
+	{ "exceptions = (\n { reason = \"x\"; match = {\n  user = \"bob\"; }; }\n);\n",
+	  "t.conf:3: exceptions: match: unknown key 'user'" },
+	{ "exceptions = (\n { reason = \"x\"; match = 5; }\n);\n",
+	  "t.conf:2: exceptions: 'match' must be a group { ... }" },
+	{ "exceptions = (\n { rule = \"software-without-dep\"; reason = \"x\";\n"
+	  "   until = \"next year\"; }\n);\n",
+	  "t.conf:3: exceptions: until 'next year' is not a date (2027-03-01 or 2027-03-01T12:00:00Z)" },
+	{ "exceptions = (\n { rule = \"software-without-dep\"; reason = \"x\";\n"
+	  "   until = \"2027-3-1\"; }\n);\n",
+	  "t.conf:3: exceptions: until '2027-3-1' is not a date (2027-03-01 or 2027-03-01T12:00:00Z)" },
+	{ "exceptions = (\n { rule = \"software-without-dep\";\n reason = \"\"; }\n);\n",
+	  "t.conf:3: exceptions: 'reason' must be 1 to 4096 bytes" },
+	{ "exceptions = (\n { reason = \"x\"; match = {\n program = 5; }; }\n);\n",
+	  "t.conf:3: exceptions: 'program' must be a string" },
+	{ "exceptions = { };\n", "t.conf:1: 'exceptions' must be a list ( ... )" },
 };
 
 START_TEST(errors_have_file_line)
@@ -211,6 +242,41 @@ START_TEST(errors_have_file_line)
 			 -1);
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(sbuf_str(&err), bad[_i].error);
+	sbuf_free(&err);
+}
+END_TEST
+
+START_TEST(exceptions_parsed)
+{
+	struct vigil_config *c = NULL;
+	struct sbuf err;
+	const struct exception *x;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(config_load_string(
+		"exceptions = (\n"
+		"  { rule = \"unused-listening-tcp-ports\";\n"
+		"    match = { program = \"/opt/legacy/*\"; port = 8080; };\n"
+		"    reason = \"legacy admin port, ticket OPS-1\";\n"
+		"    until = \"2027-03-01\"; },\n"
+		"  { match = { path = \"/opt/vendor/\\\\x\"; };\n"
+		"    reason = \"caf\\u00e9\"; }\n"
+		");\n", "t.conf", &c, &err), 0);
+	ck_assert_uint_eq(c->exceptions.n, 2);
+	x = &c->exceptions.v[0];
+	ck_assert_ptr_eq(x->rule, rule_meta(RULE_UNUSED_PORTS));
+	ck_assert_str_eq(x->program, "/opt/legacy/*");
+	ck_assert_ptr_null(x->path);
+	ck_assert_int_eq(x->port, 8080);
+	ck_assert_int_eq(x->acc.until, 1803859200);	/* 2027-03-01T00:00Z */
+	ck_assert_str_eq(x->acc.by, "t.conf:2");
+	x = &c->exceptions.v[1];
+	ck_assert_ptr_null(x->rule);
+	ck_assert_int_eq(x->acc.until, 0);
+	/* a literal backslash in the pattern matches one in the evidence */
+	ck_assert_str_eq(x->path, "/opt/vendor/\\\\x");
+	ck_assert_str_eq(x->acc.by, "t.conf:6");
+	config_free(c);
 	sbuf_free(&err);
 }
 END_TEST
@@ -335,6 +401,7 @@ int main(void)
 	tcase_add_test(tc, overlay_keeps_defaults);
 	tcase_add_loop_test(tc, errors_have_file_line, 0,
 			    sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, exceptions_parsed);
 	tcase_add_test(tc, file_checks);
 	tcase_add_test(tc, broken_reload_does_not_leak);
 	suite_add_tcase(s, tc);

@@ -12,7 +12,7 @@
 
 struct counts {
 	int news, changes;
-	int ev[FEV_REMIND + 1];
+	int ev[FEV_UNACCEPTED + 1];
 };
 
 static void on_new(void *data, const struct finding *f,
@@ -480,6 +480,126 @@ START_TEST(lifecycle)
 }
 END_TEST
 
+/*
+ * An accepted finding is recorded and counted but not announced; its
+ * acceptance ending (or taken back) announces it again.
+ */
+START_TEST(accepted_is_quiet)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c), *fs2;
+	const struct finding *f;
+	char id[FINDING_ID_LEN + 1];
+	unsigned int skipped;
+	struct sbuf err;
+	json_object *arr;
+
+	findings_report(fs, RULE_NO_DEP, "/opt/a", attr("path", "/opt/a"),
+			10, "run1");
+	f = findings_at(fs, 0);
+	memcpy(id, f->id, sizeof(id));
+	ck_assert_int_eq(findings_accept(fs, "0000000000000000", "r", 0,
+					 "t", 11), -ENOENT);
+	ck_assert_int_eq(findings_accept(fs, id, "r", 11, "t", 11), -EINVAL);
+	ck_assert_int_eq(findings_accept(fs, id, "vendor fix due\n\xff",
+					 100, "vigilctl (uid 0)", 12), 0);
+	ck_assert_int_eq(c.ev[FEV_ACCEPTED], 1);
+	f = findings_get(fs, id);
+	ck_assert_ptr_nonnull(f->quiet);
+	ck_assert_str_eq(f->quiet->reason, "vendor fix due\\x0a\\xff");
+	ck_assert_uint_eq(findings_count_quiet(fs), 1);
+	/* sightings are counted, nothing is told, not even resolution */
+	findings_report(fs, RULE_NO_DEP, "/opt/a", attrs_list("programs",
+			"/opt/p"), 20, "run2");
+	ck_assert_int_eq(findings_end_run(fs, "run2", 30), 0);
+	ck_assert_int_eq(findings_end_run(fs, "run3", 40), 1);
+	findings_report(fs, RULE_NO_DEP, "/opt/a", NULL, 50, "run4");
+	ck_assert_uint_eq(findings_get(fs, id)->count, 3);
+	ck_assert_int_eq(c.ev[FEV_NEW], 1);
+	ck_assert_int_eq(c.ev[FEV_UPDATED] + c.ev[FEV_RESOLVED] +
+			 c.ev[FEV_REOPENED] + c.ev[FEV_UNACCEPTED], 0);
+	/* the state file keeps it, and loading it tells nothing */
+	arr = findings_to_json(fs);
+	fs2 = findings_new(100, &ops, &c);
+	sbuf_init(&err);
+	ck_assert_int_eq(findings_load_json(fs2, arr, &skipped, &err), 0);
+	findings_set_exceptions(fs2, NULL, 60);
+	ck_assert_str_eq(findings_get(fs2, id)->quiet->reason,
+			 "vendor fix due\\x0a\\xff");
+	ck_assert_int_eq(findings_get(fs2, id)->quiet->until, 100);
+	ck_assert_int_eq(c.ev[FEV_ACCEPTED] + c.ev[FEV_UNACCEPTED], 1);
+	/* until passes: announced again, once; the next check is at 100 */
+	ck_assert_int_eq(findings_check_acceptance(fs2, 99), 100);
+	ck_assert_int_eq(c.ev[FEV_UNACCEPTED], 0);
+	ck_assert_int_eq(findings_check_acceptance(fs2, 100), 0);
+	ck_assert_int_eq(findings_check_acceptance(fs2, 101), 0);
+	ck_assert_int_eq(c.ev[FEV_UNACCEPTED], 1);
+	ck_assert_ptr_null(findings_get(fs2, id)->quiet);
+	/* taking it back: told at once */
+	ck_assert_int_eq(findings_unaccept(fs, id, 60), 0);
+	ck_assert_int_eq(c.ev[FEV_UNACCEPTED], 2);
+	ck_assert_int_eq(findings_unaccept(fs, id, 61), -EALREADY);
+	json_object_put(arr);
+	sbuf_free(&err);
+	findings_free(fs2);
+	findings_free(fs);
+}
+END_TEST
+
+/* A configured exception keeps a finding quiet from its first sighting. */
+START_TEST(exception_from_birth)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c);
+	struct exceptions ex = { 0 };
+	const struct finding *f;
+	json_object *a;
+
+	ck_assert_int_eq(exceptions_add(&ex, rule_meta(RULE_UNUSED_PORTS),
+					"/opt/legacy/*", NULL, 8080,
+					"legacy", 100, "t.conf:3"), 0);
+	ck_assert_int_eq(exceptions_add(&ex, NULL, NULL, "/srv/\\*", 0,
+					"odd names", 0, "t.conf:9"), 0);
+	findings_set_exceptions(fs, &ex, 10);
+	a = attr("program", "/opt/legacy/bin/adm");
+	json_object_object_add(a, "port", json_object_new_int(8080));
+	findings_report(fs, RULE_UNUSED_PORTS, "tcp|8080|adm", a, 10, "r1");
+	/* another port, another program: announced */
+	a = attr("program", "/opt/legacy/bin/adm");
+	json_object_object_add(a, "port", json_object_new_int(8081));
+	findings_report(fs, RULE_UNUSED_PORTS, "tcp|8081|adm", a, 10, "r1");
+	a = attr("program", "/usr/sbin/adm");
+	json_object_object_add(a, "port", json_object_new_int(8080));
+	findings_report(fs, RULE_UNUSED_PORTS, "tcp|8080|x", a, 10, "r1");
+	/* the escaped form of a backslash matches a backslash */
+	findings_report(fs, RULE_NO_DEP, "/srv/\\q", attr("path", "/srv/\\q"),
+			10, "r1");
+	ck_assert_int_eq(c.ev[FEV_NEW], 2);
+	f = findings_lookup(fs, RULE_UNUSED_PORTS, "tcp|8080|adm");
+	ck_assert_ptr_nonnull(f->quiet);
+	ck_assert_str_eq(f->quiet->by, "t.conf:3");
+	ck_assert(!f->announced);
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_NO_DEP,
+					      "/srv/\\q")->quiet);
+	/* never told: when the exception ends it is told as new */
+	ck_assert_int_eq(findings_check_acceptance(fs, 50), 100);
+	findings_check_acceptance(fs, 100);
+	ck_assert_int_eq(c.ev[FEV_NEW], 3);
+	ck_assert_int_eq(c.ev[FEV_UNACCEPTED], 0);
+	/* an exception added later quiets an announced finding: told once */
+	findings_set_exceptions(fs, NULL, 101);
+	exceptions_clear(&ex);
+	ck_assert_int_eq(exceptions_add(&ex, NULL, "/usr/sbin/*", NULL, 0,
+					"r", 0, "t.conf:1"), 0);
+	findings_set_exceptions(fs, &ex, 102);
+	ck_assert_int_eq(c.ev[FEV_ACCEPTED], 1);
+	findings_set_exceptions(fs, &ex, 103);
+	ck_assert_int_eq(c.ev[FEV_ACCEPTED], 1);
+	findings_free(fs);
+	exceptions_clear(&ex);
+}
+END_TEST
+
 /* Raw bytes in a key and attributes are kept in the escaped text form. */
 START_TEST(escaped_on_entry)
 {
@@ -509,6 +629,8 @@ int main(void)
 	tcase_add_test(tc, fleet_ids);
 	tcase_add_test(tc, lifecycle);
 	tcase_add_test(tc, escaped_on_entry);
+	tcase_add_test(tc, accepted_is_quiet);
+	tcase_add_test(tc, exception_from_birth);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, fields);
