@@ -14,10 +14,14 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include <fcntl.h>
+
 #include "control/checkelf.h"
+#include "findings/exceptions.h"
 #include "lib/duration.h"
 #include "lib/escape.h"
 #include "lib/sbuf.h"
+#include "report/report.h"
 #include "rules/rulemeta.h"
 
 #define DEFAULT_SOCKET "/run/vigil/control"
@@ -28,6 +32,7 @@
 #define EXIT_USAGE 64
 #define EXIT_NOINPUT 66
 #define EXIT_UNAVAILABLE 69
+#define EXIT_CANTCREAT 73
 #define EXIT_NOPERM 77
 
 struct ctl {
@@ -37,6 +42,9 @@ struct ctl {
 	bool full;		/* -l: no column cut to fit the terminal */
 	bool quiet;		/* -q: say nothing when vigild is not running */
 	const char *show_id;	/* findings show ID (a unique prefix) */
+	enum report_format format;	/* report --format */
+	const char *output;	/* report -o FILE; NULL: stdout */
+	bool from;		/* report --from FILE...: a fleet report */
 };
 
 static void usage(FILE *f)
@@ -50,7 +58,20 @@ static void usage(FILE *f)
 		"                                        and most recent first\n"
 		"  findings show ID                      one finding, all its evidence\n"
 		"                                        (ID: a unique prefix will do)\n"
+		"  findings accept ID --reason TEXT [--until DATE]\n"
+		"                                        accept a known risk: kept and\n"
+		"                                        counted, not announced (until\n"
+		"                                        DATE: 2027-03-01)\n"
+		"  findings unaccept ID                  take an acceptance back\n"
 		"  runs [--json] [-H]                    assessment runs\n"
+		"  report [RUN] [--format text|html|json] [--full] [-o FILE]\n"
+		"                                        a run's report (default: the\n"
+		"                                        last completed run); --full\n"
+		"                                        adds the rules without finding\n"
+		"  report --from FILE... [--format F] [-o FILE]\n"
+		"                                        fleet report from the json or\n"
+		"                                        ocsf lines collectors wrote\n"
+		"                                        (no daemon; - for stdin)\n"
 		"  run start [--duration D] [--restart]  start a run now (e.g. 15m);\n"
 		"                                        --restart cancels one collecting\n"
 		"  run stop                              cancel the collecting run\n"
@@ -64,8 +85,8 @@ static void usage(FILE *f)
 		"  -l, --full          do not cut columns to the terminal's width\n"
 		"  -q, --quiet         no message when vigild is not running\n\n"
 		"Exit status: 0 ok, 1 vigild refused the request, 64 usage,\n"
-		"66 no such file (check-elf), 69 vigild not running,\n"
-		"77 permission denied.\n");
+		"66 no such file (check-elf, report --from), 69 vigild not\n"
+		"running, 73 cannot write -o FILE, 77 permission denied.\n");
 }
 
 static int connect_socket(const char *path, bool quiet)
@@ -484,10 +505,148 @@ static int cmd_yield(const struct ctl *c, json_object *reply)
 	return 0;
 }
 
+/* Write a rendered report to -o FILE or stdout. */
+static int put_report(const struct ctl *c, const struct sbuf *text)
+{
+	int fd = STDOUT_FILENO;
+	size_t off = 0;
+
+	if (c->output) {
+		fd = open(c->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0644);
+		if (fd < 0) {
+			fputs("vigilctl: ", stderr);
+			put_escaped(stderr, c->output, 0);
+			fprintf(stderr, ": %s\n", strerror(errno));
+			return EXIT_CANTCREAT;
+		}
+	}
+	while (off < text->len) {
+		ssize_t n = write(fd, sbuf_str(text) + off, text->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "vigilctl: writing the report: %s\n",
+				strerror(errno));
+			if (c->output)
+				close(fd);
+			return c->output ? EXIT_CANTCREAT : 1;
+		}
+		off += (size_t)n;
+	}
+	if (c->output && close(fd) < 0) {
+		fprintf(stderr, "vigilctl: writing the report: %s\n",
+			strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
+static int render(const struct ctl *c, json_object *doc)
+{
+	struct sbuf out;
+	int code;
+
+	sbuf_init(&out);
+	if (report_render(doc, c->format, c->full, &out) < 0) {
+		fprintf(stderr, "vigilctl: cannot draw the report: %s\n",
+			sbuf_failed(&out) ? "out of memory" : sbuf_str(&out));
+		sbuf_free(&out);
+		return 1;
+	}
+	code = put_report(c, &out);
+	sbuf_free(&out);
+	return code;
+}
+
+static int cmd_report(const struct ctl *c, json_object *reply)
+{
+	json_object *doc = NULL;
+
+	json_object_object_get_ex(reply, "report", &doc);
+	return render(c, doc);
+}
+
+/* report --from FILE...: no daemon, the lines of many hosts. */
+static int fleet_main(const struct ctl *c, int nfiles, char **files)
+{
+	struct fleet *fl = fleet_new();
+	json_object *doc = NULL;
+	struct sbuf err;
+	int i, code = 0;
+
+	sbuf_init(&err);
+	if (!fl)
+		goto oom;
+	for (i = 0; i < nfiles; i++) {
+		bool is_stdin = !strcmp(files[i], "-");
+		FILE *f = is_stdin ? stdin : fopen(files[i], "re");
+		int r;
+
+		if (!f) {
+			fputs("vigilctl: ", stderr);
+			put_escaped(stderr, files[i], 0);
+			fprintf(stderr, ": %s\n", strerror(errno));
+			code = EXIT_NOINPUT;
+			goto out;
+		}
+		r = fleet_read(fl, f, is_stdin ? "(stdin)" : files[i], &err);
+		if (!is_stdin)
+			fclose(f);
+		if (r < 0) {
+			fputs("vigilctl: ", stderr);
+			put_escaped(stderr, sbuf_str(&err), 0);
+			fputc('\n', stderr);
+			code = 1;
+			goto out;
+		}
+	}
+	doc = fleet_report(fl);
+	if (!doc)
+		goto oom;
+	code = render(c, doc);
+	goto out;
+oom:
+	fprintf(stderr, "vigilctl: out of memory\n");
+	code = 1;
+out:
+	json_object_put(doc);
+	fleet_free(fl);
+	sbuf_free(&err);
+	return code;
+}
+
+static int cmd_accepted(const struct ctl *c, json_object *reply)
+{
+	json_object *f = NULL, *a;
+
+	json_object_object_get_ex(reply, "finding", &f);
+	if (c->json) {
+		print_json(f);
+		return 0;
+	}
+	printf("finding %s ", str(f, "id"));
+	if (json_object_object_get_ex(f, "acceptance", &a) && a) {
+		printf("accepted by ");
+		put_safe(str(a, "by"));
+		if (*str(a, "until"))
+			printf(" until %s", str(a, "until"));
+		printf(": ");
+		put_safe(str(a, "reason"));
+		printf("\n");
+	} else {
+		printf("is not accepted: it is announced again\n");
+	}
+	return 0;
+}
+
 /* What a subcommand accepts besides --json, -H and -l. */
 enum sub_opts {
 	SUB_FILTERS = 1,	/* --rule, --severity */
 	SUB_DURATION = 2,	/* --duration, --restart */
+	SUB_REPORT = 4,		/* --format, -o, --from */
+	SUB_ACCEPT = 8,		/* --reason, --until */
 };
 
 static int bad_value(const char *what, const char *v, const char *hint)
@@ -513,15 +672,57 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 		{ "severity", required_argument, NULL, 'S' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "restart", no_argument, NULL, 'R' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "from", no_argument, NULL, 'f' },
+		{ "reason", required_argument, NULL, 'e' },
+		{ "until", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum vigil_severity sev;
 	uint64_t sec;
+	int64_t t;
 	int o;
 
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "Hl", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, allow & SUB_REPORT ? "Hlo:" : "Hl",
+				opts, NULL)) != -1) {
 		switch (o) {
+		case 'F':
+			if (!(allow & SUB_REPORT))
+				return -1;
+			if (report_format_parse(optarg, &c->format) < 0)
+				return bad_value("report format", optarg,
+						 "text, html, json");
+			break;
+		case 'o':
+			if (!(allow & SUB_REPORT))
+				return -1;
+			c->output = optarg;
+			break;
+		case 'f':
+			if (!(allow & SUB_REPORT))
+				return -1;
+			c->from = true;
+			break;
+		case 'e':
+			if (!(allow & SUB_ACCEPT))
+				return -1;
+			if (!*optarg || strlen(optarg) > 1000)
+				return bad_value("reason", optarg,
+						 "1 to 1000 bytes");
+			json_object_object_add(req, "reason",
+					       json_object_new_string(optarg));
+			break;
+		case 'u':
+			if (!(allow & SUB_ACCEPT))
+				return -1;
+			if (acceptance_parse_until(optarg, &t) < 0)
+				return bad_value("date", optarg,
+						 "2027-03-01 or 2027-03-01T12:00:00Z");
+			json_object_object_add(req, "until",
+					       json_object_new_string(optarg));
+			break;
 		case 'j':
 			c->json = true;
 			break;
@@ -636,6 +837,37 @@ int main(int argc, char **argv)
 		/* exactly one ID besides the options */
 		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 1 ? 0 : -1;
 		c.show_id = argv[argc - 1];
+	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
+		   !strcmp(argv[1], "accept")) {
+		cmd = "findings-accept";
+		show = cmd_accepted;
+		r = parse_sub(argc - 1, argv + 1, &c, req, SUB_ACCEPT) == 1 &&
+		    json_object_object_get_ex(req, "reason", NULL) ? 0 : -1;
+		json_object_object_add(req, "id", json_object_new_string(
+					       argv[argc - 1]));
+	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
+		   !strcmp(argv[1], "unaccept")) {
+		cmd = "findings-unaccept";
+		show = cmd_accepted;
+		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 1 ? 0 : -1;
+		json_object_object_add(req, "id", json_object_new_string(
+					       argv[argc - 1]));
+	} else if (!strcmp(argv[0], "report")) {
+		int left = parse_sub(argc, argv, &c, req, SUB_REPORT);
+
+		cmd = "report";
+		show = cmd_report;
+		if (c.json)
+			c.format = REPORT_JSON;
+		r = left < 0 || (c.from && !left) ||
+		    (!c.from && left > 1) ? -1 : 0;
+		if (!r && c.from) {
+			json_object_put(req);
+			return fleet_main(&c, left, argv + argc - left);
+		}
+		if (!r && left == 1)
+			json_object_object_add(req, "run",
+				json_object_new_string(argv[argc - 1]));
 	} else if (!strcmp(argv[0], "findings")) {
 		cmd = "findings";
 		show = cmd_findings;

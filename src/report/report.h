@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_REPORT_H
+#define VIGIL_REPORT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/sbuf.h"
+
+/*
+ * Reports, drawn by vigilctl from a document: a run's (vigild's
+ * "report" command, control/report_data.c) or a fleet's (the finding
+ * lines collectors wrote, report_fleet.c).  Every string in a document
+ * is host text in the form of lib/utf8.h; renderers escape it again
+ * for their medium.
+ */
+enum report_format {
+	REPORT_TEXT,
+	REPORT_HTML,
+	REPORT_JSON,
+};
+
+/* "text", "html", "json"; 0, or -1 if unknown. */
+int report_format_parse(const char *s, enum report_format *fmt);
+
+/*
+ * Render doc into out.  full: a run's report also lists every rule
+ * without a finding and what it looked at.  Returns 0, or -1 on ENOMEM
+ * or a document that is neither kind (a message in out then).
+ */
+int report_render(json_object *doc, enum report_format fmt, bool full,
+		  struct sbuf *out);
+
+int report_run_text(json_object *doc, bool full, struct sbuf *out);
+int report_run_html(json_object *doc, bool full, struct sbuf *out);
+int report_fleet_text(json_object *doc, struct sbuf *out);
+int report_fleet_html(json_object *doc, struct sbuf *out);
+
+/* Shared by the renderers (report.c). */
+
+/* The four severities, most severe first. */
+extern const char *const report_severities[4];
+
+/*
+ * The findings of a run's report in the order they are shown: rules by
+ * severity (then catalog order), findings by last sighting, newest
+ * first.  accepted selects the accepted or the other findings.  The
+ * array holds borrowed references; NULL on ENOMEM.
+ */
+json_object **report_sorted_findings(json_object *doc, bool accepted,
+				     size_t *n);
+/* What a finding is about, in a few words: a path, program and port. */
+void report_asset(json_object *finding, struct sbuf *out);
+/* What a rule looked at in the run ("12 connections tracked"). */
+void report_looked_at(json_object *doc, const char *rule, struct sbuf *out);
+/* "4 of 7: a, b, c, d". */
+void report_rules_enabled(json_object *doc, struct sbuf *out);
+/* The run's length, e.g. "10s (of 10s asked)". */
+void report_duration(json_object *run, struct sbuf *out);
+int report_int(json_object *o, const char *key);
+const char *report_str(json_object *o, const char *key);
+json_object *report_get(json_object *o, const char *key);
+
+/*
+ * The fleet: finding lines (json or ocsf format, one per line, maybe
+ * after a syslog header) from many hosts, the newest event of each
+ * finding kept.
+ */
+struct fleet;
+
+struct fleet *fleet_new(void);
+void fleet_free(struct fleet *fl);
+/*
+ * Read lines from in (name for messages): each line is a finding event,
+ * a run event (counted, not used) or something else (counted as not
+ * understood).  Lines longer than 1 MiB are skipped.  Returns 0, or -1
+ * on a read error or ENOMEM (message in err).
+ */
+int fleet_read(struct fleet *fl, FILE *in, const char *name,
+	       struct sbuf *err);
+/* The fleet report document; NULL on ENOMEM. */
+json_object *fleet_report(const struct fleet *fl);
+
+#endif

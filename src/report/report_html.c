@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reports as one self-contained HTML file: no script, no external
+ * asset, the severity summary drawn inline as SVG, and print styles so
+ * a browser's "print to PDF" gives a clean document.  Every value from
+ * the host is escaped: a file name holding "<script>" stays text.
+ */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static const char *const colours[4] = {
+	"#b3261e", "#c26a00", "#2f6db5", "#6b6b6b",
+};
+
+/* A severity as a class name: one of the four, never host text. */
+static const char *sev(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, report_severities[i]))
+			return report_severities[i];
+	return "Unknown";
+}
+
+/* Text into HTML element content or a quoted attribute value. */
+static void esc(struct sbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			sbuf_adds(out, "&amp;");
+			break;
+		case '<':
+			sbuf_adds(out, "&lt;");
+			break;
+		case '>':
+			sbuf_adds(out, "&gt;");
+			break;
+		case '"':
+			sbuf_adds(out, "&quot;");
+			break;
+		case '\'':
+			sbuf_adds(out, "&#39;");
+			break;
+		default:
+			sbuf_addc(out, *s);
+		}
+	}
+}
+
+static void tag(struct sbuf *out, const char *open, const char *text,
+		const char *close)
+{
+	sbuf_adds(out, open);
+	esc(out, text);
+	sbuf_adds(out, close);
+}
+
+static void head(struct sbuf *out, const char *title)
+{
+	sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		  "<meta charset=\"utf-8\">\n"
+		  "<meta name=\"viewport\" content=\"width=device-width\">\n"
+		  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
+	tag(out, "<title>", title, "</title>\n");
+	sbuf_adds(out, "<style>\n"
+		  "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:78em;padding:0 1em;color:#1b1b1b}\n"
+		  "h1{font-size:1.6em;margin:0 0 .4em}h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:1px solid #ccc}\n"
+		  "h3{font-size:1.05em;margin:1.2em 0 .3em}\n"
+		  "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
+		  "th,td{text-align:left;vertical-align:top;padding:.3em .5em;border-bottom:1px solid #e3e3e3}\n"
+		  "th{background:#f4f4f4}td.n{text-align:right}\n"
+		  "code,.mono{font-family:ui-monospace,monospace;font-size:.92em;overflow-wrap:anywhere}\n"
+		  "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:0}\n"
+		  "dl.meta dt{font-weight:600}dl.meta dd{margin:0}\n"
+		  ".sev{display:inline-block;padding:0 .45em;border-radius:3px;color:#fff;font-size:.85em}\n"
+		  ".High{background:#b3261e}.Medium{background:#c26a00}.Low{background:#2f6db5}.Informational{background:#6b6b6b}\n"
+		  ".rec{background:#f7f7f2;border-left:3px solid #999;padding:.3em .7em;margin:.3em 0}\n"
+		  ".accepted{color:#555}.ev{margin:0;font-size:.9em;line-height:1.4}.ev dt{float:left;clear:left;width:11em;color:#555;font-family:ui-monospace,monospace}.ev dd{margin-left:11.5em}\n"
+		  "footer{margin-top:2em;color:#666;font-size:.85em}\n"
+		  "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr,dl.ev{break-inside:avoid}}\n"
+		  "</style>\n</head>\n<body>\n");
+}
+
+/* The severity counts as a horizontal bar chart, drawn inline. */
+static void svg_counts(struct sbuf *out, const int n[4], int accepted)
+{
+	int i, max = 1;
+
+	for (i = 0; i < 4; i++)
+		if (n[i] > max)
+			max = n[i];
+	sbuf_adds(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"420\" height=\"112\" viewBox=\"0 0 420 112\" aria-labelledby=\"sevtitle\">\n"
+		  "<title id=\"sevtitle\">Findings by severity</title>\n");
+	for (i = 0; i < 4; i++) {
+		int w = n[i] * 260 / max;
+
+		sbuf_printf(out, "<text x=\"0\" y=\"%d\" font-size=\"13\" font-family=\"sans-serif\">%s</text>\n",
+			    18 + i * 26, report_severities[i]);
+		sbuf_printf(out, "<rect x=\"110\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>\n",
+			    5 + i * 26, w ? w : 1, colours[i]);
+		sbuf_printf(out, "<text class=\"count\" x=\"%d\" y=\"%d\" font-size=\"13\" font-family=\"sans-serif\">%d</text>\n",
+			    116 + w, 18 + i * 26, n[i]);
+	}
+	sbuf_adds(out, "</svg>\n");
+	if (accepted)
+		sbuf_printf(out, "<p class=\"accepted\">%d of these accepted (known risks, not announced).</p>\n",
+			    accepted);
+}
+
+static void evidence(json_object *f, struct sbuf *out)
+{
+	json_object *a = report_get(f, "attributes");
+
+	if (!a || !json_object_is_type(a, json_type_object))
+		return;
+	sbuf_adds(out, "<dl class=\"ev\">");
+	json_object_object_foreach(a, key, val) {
+		tag(out, "<dt>", key, "</dt><dd class=\"mono\">");
+		if (json_object_is_type(val, json_type_string))
+			esc(out, json_object_get_string(val));
+		else
+			esc(out, json_object_to_json_string_ext(val,
+				JSON_C_TO_STRING_PLAIN |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+		sbuf_adds(out, "</dd>");
+	}
+	sbuf_adds(out, "</dl>");
+}
+
+static void finding_row(json_object *f, struct sbuf *out)
+{
+	json_object *in = report_get(f, "in_run");
+	json_object *acc = report_get(f, "acceptance");
+	struct sbuf asset;
+
+	sbuf_init(&asset);
+	report_asset(f, &asset);
+	sbuf_adds(out, "<tr class=\"finding\">");
+	tag(out, "<td class=\"mono\">", report_str(f, "id"), "</td>");
+	tag(out, "<td class=\"asset mono\">", sbuf_str(&asset), "");
+	sbuf_free(&asset);
+	if (report_get(f, "no_longer_kept")) {
+		sbuf_adds(out, "<br><em>no longer kept: given way to newer findings</em></td><td></td><td></td></tr>\n");
+		return;
+	}
+	if (acc) {
+		sbuf_adds(out, "<p class=\"accepted\">Accepted by ");
+		esc(out, report_str(acc, "by"));
+		if (*report_str(acc, "until"))
+			tag(out, " until ", report_str(acc, "until"), "");
+		tag(out, ": ", report_str(acc, "reason"), "</p>");
+	}
+	evidence(f, out);
+	sbuf_adds(out, "</td>");
+	tag(out, "<td>", report_str(f, "first_seen"), "<br>");
+	tag(out, "", report_str(f, "last_seen"), "</td>");
+	sbuf_printf(out, "<td class=\"n\">%d", report_int(in, "count"));
+	sbuf_printf(out, " <span class=\"accepted\">(%d in all)</span></td></tr>\n",
+		    report_int(f, "count"));
+}
+
+static void findings(json_object **v, size_t n, struct sbuf *out)
+{
+	const char *rule = NULL;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!rule || strcmp(rule, report_str(v[i], "rule"))) {
+			if (rule)
+				sbuf_adds(out, "</tbody></table>\n");
+			rule = report_str(v[i], "rule");
+			for (k = i; k < n && !strcmp(rule,
+					report_str(v[k], "rule")); k++)
+				;
+			sbuf_printf(out, "<section class=\"rule\" id=\"rule-");
+			esc(out, rule);
+			sbuf_printf(out, "\">\n<h3><span class=\"sev %s\">",
+				    sev(report_str(v[i], "severity")));
+			esc(out, report_str(v[i], "severity"));
+			tag(out, "</span> ", report_str(v[i], "title"), "");
+			tag(out, " <code>", rule, "</code>");
+			sbuf_printf(out, " &mdash; %zu finding%s</h3>\n", k - i,
+				    k - i == 1 ? "" : "s");
+			if (*report_str(v[i], "recommendation"))
+				tag(out, "<p class=\"rec\"><strong>Recommendation:</strong> ",
+				    report_str(v[i], "recommendation"),
+				    "</p>\n");
+			sbuf_adds(out, "<table><thead><tr><th>ID</th><th>Asset and evidence</th><th>First / last seen</th><th>Sightings in run</th></tr></thead><tbody>\n");
+		}
+		finding_row(v[i], out);
+		if (i + 1 == n)
+			sbuf_adds(out, "</tbody></table></section>\n");
+	}
+}
+
+static void meta(struct sbuf *out, const char *k, const char *v)
+{
+	tag(out, "<dt>", k, "</dt>");
+	tag(out, "<dd>", v, "</dd>\n");
+}
+
+int report_run_html(json_object *doc, bool full, struct sbuf *out)
+{
+	json_object *run = report_get(doc, "run"), *host = report_get(doc,
+								     "host");
+	json_object *counts = report_get(run, "counts"), **v;
+	json_object *rules = report_get(doc, "rules");
+	json_object *ob = report_get(doc, "observed");
+	int n4[4], i;
+	size_t n, j;
+	struct sbuf t;
+
+	sbuf_init(&t);
+	sbuf_printf(&t, "vigil report: %s, run %s",
+		    report_str(host, "hostname"), report_str(run, "id"));
+	head(out, sbuf_str(&t));
+	tag(out, "<h1>", sbuf_str(&t), "</h1>\n");
+	sbuf_adds(out, "<dl class=\"meta\">\n");
+	meta(out, "Host", report_str(host, "hostname"));
+	meta(out, "Machine-id", report_str(host, "machine_id"));
+	meta(out, "Run", report_str(run, "id"));
+	sbuf_reset(&t);
+	sbuf_printf(&t, "%s%s%s%s", report_str(run, "state"),
+		    *report_str(run, "reason") ? " (" : "",
+		    report_str(run, "reason"),
+		    *report_str(run, "reason") ? ")" : "");
+	meta(out, "State", sbuf_str(&t));
+	meta(out, "Start", report_str(run, "start"));
+	meta(out, "End", *report_str(run, "end") ? report_str(run, "end") :
+	     "still collecting");
+	sbuf_reset(&t);
+	report_duration(run, &t);
+	meta(out, "Duration", sbuf_str(&t));
+	sbuf_reset(&t);
+	report_rules_enabled(doc, &t);
+	meta(out, "Rules enabled", sbuf_str(&t));
+	sbuf_reset(&t);
+	if (json_object_get_boolean(report_get(ob, "known")))
+		sbuf_printf(&t, "%d connections, %d listening sockets, %d processes, %d programs started, %d binaries judged (%d from packages), %d root files checked, %d events lost",
+			    report_int(ob, "flows"), report_int(ob, "listeners"),
+			    report_int(ob, "processes"),
+			    report_int(ob, "execs"),
+			    report_int(ob, "binaries_judged"),
+			    report_int(ob, "binaries_packaged"),
+			    report_int(ob, "root_checks"),
+			    report_int(ob, "events_lost"));
+	else
+		sbuf_adds(&t, "not recorded for this run");
+	meta(out, "Observed", sbuf_str(&t));
+	sbuf_adds(out, "</dl>\n");
+	if (report_get(doc, "findings_dropped"))
+		sbuf_adds(out, "<p><strong>Note:</strong> this run's list of findings gave way to newer runs'; only its counts are kept.</p>\n");
+	sbuf_adds(out, "<h2>Summary</h2>\n<table class=\"counts\"><tr>");
+	for (i = 0; i < 4; i++) {
+		n4[i] = report_int(counts, report_severities[i]);
+		sbuf_printf(out, "<th>%s</th><td class=\"n count-%s\">%d</td>",
+			    report_severities[i], report_severities[i], n4[i]);
+	}
+	sbuf_adds(out, "</tr></table>\n");
+	svg_counts(out, n4, report_int(run, "accepted"));
+	v = report_sorted_findings(doc, false, &n);
+	if (!v)
+		goto oom;
+	sbuf_printf(out, "<h2>Findings (%zu)</h2>\n", n);
+	if (!n)
+		sbuf_adds(out, "<p>No finding in this run.</p>\n");
+	findings(v, n, out);
+	free(v);
+	v = report_sorted_findings(doc, true, &n);
+	if (!v)
+		goto oom;
+	if (n) {
+		sbuf_printf(out, "<h2 id=\"accepted\">Accepted findings (%zu): known risks, not announced</h2>\n",
+			    n);
+		sbuf_adds(out, "<div class=\"accepted-findings\">\n");
+		findings(v, n, out);
+		sbuf_adds(out, "</div>\n");
+	}
+	free(v);
+	if (full) {
+		sbuf_adds(out, "<h2>Rules and what they looked at</h2>\n<table class=\"rules\"><thead><tr><th>Rule</th><th>Severity</th><th>Enabled</th><th>Findings</th><th>Looked at</th></tr></thead><tbody>\n");
+		for (j = 0; rules && j < json_object_array_length(rules); j++) {
+			json_object *r = json_object_array_get_idx(rules, j);
+
+			sbuf_reset(&t);
+			report_looked_at(doc, report_str(r, "id"), &t);
+			tag(out, "<tr><td><code>", report_str(r, "id"),
+			    "</code><br>");
+			esc(out, report_str(r, "title"));
+			tag(out, "</td><td>", report_str(r, "severity"),
+			    "</td>");
+			sbuf_printf(out, "<td>%s</td><td class=\"n\">%d</td>",
+				    json_object_get_boolean(report_get(r,
+					"enabled")) ? "yes" : "no",
+				    report_int(r, "findings"));
+			tag(out, "<td>", sbuf_str(&t), "</td></tr>\n");
+		}
+		sbuf_adds(out, "</tbody></table>\n");
+	}
+	tag(out, "<footer>Generated ", report_str(doc, "generated"), "");
+	tag(out, " by vigil ", report_str(report_get(doc, "product"),
+					 "version"), ".</footer>\n");
+	sbuf_adds(out, "</body>\n</html>\n");
+	sbuf_free(&t);
+	return sbuf_failed(out) ? -1 : 0;
+oom:
+	sbuf_free(&t);
+	return -1;
+}
+
+static void host_list(struct sbuf *out, json_object *hl)
+{
+	size_t j;
+
+	for (j = 0; hl && j < json_object_array_length(hl); j++)
+		tag(out, j ? ", " : "", json_object_get_string(
+			json_object_array_get_idx(hl, j)), "");
+}
+
+int report_fleet_html(json_object *doc, struct sbuf *out)
+{
+	json_object *hosts = report_get(doc, "hosts");
+	json_object *rules = report_get(doc, "rules");
+	json_object *problems = report_get(doc, "problems");
+	int tot[4] = { 0 }, i;
+	size_t j;
+
+	head(out, "vigil fleet report");
+	sbuf_adds(out, "<h1>vigil fleet report</h1>\n");
+	sbuf_printf(out, "<p>%zu hosts, from %d lines: %d finding events, %d run events, %d not understood. Generated ",
+		    hosts ? json_object_array_length(hosts) : 0,
+		    report_int(doc, "lines"),
+		    report_int(doc, "finding_events"),
+		    report_int(doc, "run_events"), report_int(doc, "skipped"));
+	esc(out, report_str(doc, "generated"));
+	sbuf_adds(out, ".</p>\n");
+	for (j = 0; hosts && j < json_object_array_length(hosts); j++)
+		for (i = 0; i < 4; i++)
+			tot[i] += report_int(report_get(
+				json_object_array_get_idx(hosts, j), "open"),
+				report_severities[i]);
+	sbuf_adds(out, "<h2>Open findings by severity, all hosts</h2>\n");
+	svg_counts(out, tot, 0);
+	sbuf_adds(out, "<h2>Hosts</h2>\n<table class=\"hosts\"><thead><tr><th>Host</th><th>Machine-id</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th><th>Accepted</th><th>Resolved</th><th>Last event</th></tr></thead><tbody>\n");
+	for (j = 0; hosts && j < json_object_array_length(hosts); j++) {
+		json_object *h = json_object_array_get_idx(hosts, j);
+		json_object *c = report_get(h, "open");
+
+		tag(out, "<tr class=\"host\"><td>", report_str(h, "hostname"),
+		    "</td>");
+		tag(out, "<td class=\"mono\">", report_str(h, "machine_id"),
+		    "</td>");
+		for (i = 0; i < 4; i++)
+			sbuf_printf(out, "<td class=\"n\">%d</td>",
+				    report_int(c, report_severities[i]));
+		sbuf_printf(out, "<td class=\"n\">%d</td><td class=\"n\">%d</td>",
+			    report_int(h, "accepted"),
+			    report_int(h, "resolved"));
+		tag(out, "<td>", report_str(h, "last_event"), "</td></tr>\n");
+	}
+	sbuf_adds(out, "</tbody></table>\n<h2>Rules</h2>\n<table class=\"rules\"><thead><tr><th>Rule</th><th>Severity</th><th>Open findings</th><th>Hosts</th></tr></thead><tbody>\n");
+	for (j = 0; rules && j < json_object_array_length(rules); j++) {
+		json_object *r = json_object_array_get_idx(rules, j);
+
+		tag(out, "<tr><td><code>", report_str(r, "id"), "</code></td>");
+		sbuf_printf(out, "<td><span class=\"sev %s\">%s</span></td><td class=\"n\">%d</td><td>",
+			    sev(report_str(r, "severity")),
+			    sev(report_str(r, "severity")),
+			    report_int(r, "findings"));
+		host_list(out, report_get(r, "hosts"));
+		sbuf_adds(out, "</td></tr>\n");
+	}
+	sbuf_adds(out, "</tbody></table>\n<h2>Problems by number of hosts</h2>\n<table class=\"problems\"><thead><tr><th>Hosts</th><th>Severity</th><th>Rule</th><th>Asset</th><th>Which hosts</th></tr></thead><tbody>\n");
+	for (j = 0; problems && j < json_object_array_length(problems); j++) {
+		json_object *p = json_object_array_get_idx(problems, j);
+
+		sbuf_printf(out, "<tr class=\"problem\"><td class=\"n\">%zu</td><td><span class=\"sev %s\">%s</span></td>",
+			    json_object_array_length(report_get(p, "hosts")),
+			    sev(report_str(p, "severity")),
+			    sev(report_str(p, "severity")));
+		tag(out, "<td><code>", report_str(p, "rule"), "</code></td>");
+		tag(out, "<td class=\"mono\">", report_str(p, "asset"),
+		    "</td><td>");
+		host_list(out, report_get(p, "hosts"));
+		sbuf_adds(out, "</td></tr>\n");
+	}
+	sbuf_adds(out, "</tbody></table>\n</body>\n</html>\n");
+	return sbuf_failed(out) ? -1 : 0;
+}

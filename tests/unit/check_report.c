@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reports: the fleet report reads what three hosts sent, in each line
+ * format vigil writes (made by the real formatters), behind a syslog
+ * header or not, with hostile names and garbage among them; the HTML
+ * escapes every host value.
+ */
+#include "build.h"
+
+#include <check.h>
+#include "unit.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/line.h"
+#include "report/report.h"
+
+#define HOSTILE "/opt/<script>alert(1)</script>\xff\"x"
+
+/* One finding's event as a line in fmt, sent from host. */
+static void add_line(FILE *out, enum syslog_format fmt, const char *host,
+		     const char *mid, enum rule_id rule, const char *path,
+		     int port, enum finding_event ev, int64_t t)
+{
+	struct findings *fs = findings_new(10, NULL, NULL);
+	json_object *h = json_object_new_object(), *a;
+	struct line_host lh;
+	struct sbuf line;
+
+	json_object_object_add(h, "hostname", json_object_new_string(host));
+	json_object_object_add(h, "machine_id", json_object_new_string(mid));
+	findings_set_host(fs, h);
+	a = json_object_new_object();
+	json_object_object_add(a, "path", json_object_new_string(path));
+	json_object_object_add(a, "program", json_object_new_string(path));
+	if (port)
+		json_object_object_add(a, "port", json_object_new_int(port));
+	ck_assert_int_eq(findings_report(fs, rule, path, a, t, "r"), 1);
+	lh.hostname = host;
+	lh.machine_id = mid;
+	sbuf_init(&line);
+	ck_assert_int_ge(line_finding(&line, fmt, 8192, findings_at(fs, 0),
+				      ev, &lh, t * 1000), 0);
+	/* collectors often keep a syslog header before the message */
+	fprintf(out, "%s%s\n", fmt == SYSLOG_FORMAT_JSON ?
+		"2026-11-24T10:00:00+00:00 h vigild[1]: " : "", sbuf_str(&line));
+	sbuf_free(&line);
+	findings_free(fs);
+	json_object_put(h);
+}
+
+static json_object *fleet_of(const char *text, struct fleet **keep)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	struct fleet *fl = fleet_new();
+	struct sbuf err;
+	json_object *doc;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(fleet_read(fl, in, "all.log", &err), 0);
+	fclose(in);
+	doc = fleet_report(fl);
+	ck_assert_ptr_nonnull(doc);
+	sbuf_free(&err);
+	*keep = fl;
+	return doc;
+}
+
+static json_object *host_row(json_object *doc, const char *name)
+{
+	json_object *hosts = report_get(doc, "hosts");
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(hosts); i++)
+		if (!strcmp(report_str(json_object_array_get_idx(hosts, i),
+				       "hostname"), name))
+			return json_object_array_get_idx(hosts, i);
+	return NULL;
+}
+
+START_TEST(fleet_three_hosts_three_formats)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct fleet *fl;
+	json_object *doc, *h, *p, *r;
+	struct sbuf html, txt;
+	const char *m1 = "11111111111111111111111111111111";
+	const char *m2 = "22222222222222222222222222222222";
+	const char *m3 = "33333333333333333333333333333333";
+
+	/* the same problem on all three hosts, one line format each */
+	add_line(out, SYSLOG_FORMAT_KV, "h1", m1, RULE_UNUSED_PORTS,
+		 "/opt/legacy/adm", 8081, FEV_NEW, 100);
+	add_line(out, SYSLOG_FORMAT_JSON, "h2", m2, RULE_UNUSED_PORTS,
+		 "/opt/legacy/adm", 8081, FEV_NEW, 100);
+	add_line(out, SYSLOG_FORMAT_OCSF, "h3", m3, RULE_UNUSED_PORTS,
+		 "/opt/legacy/adm", 8081, FEV_NEW, 100);
+	/* h1: a hostile name, new then reminded */
+	add_line(out, SYSLOG_FORMAT_KV, "h1", m1, RULE_NO_DEP, HOSTILE, 0,
+		 FEV_NEW, 100);
+	add_line(out, SYSLOG_FORMAT_KV, "h1", m1, RULE_NO_DEP, HOSTILE, 0,
+		 FEV_REMIND, 200);
+	/* h2: one resolved after it was new; h3: one accepted */
+	add_line(out, SYSLOG_FORMAT_JSON, "h2", m2, RULE_ROOT_PERMS, "/x", 0,
+		 FEV_NEW, 100);
+	add_line(out, SYSLOG_FORMAT_JSON, "h2", m2, RULE_ROOT_PERMS, "/x", 0,
+		 FEV_RESOLVED, 300);
+	add_line(out, SYSLOG_FORMAT_OCSF, "h3", m3, RULE_NO_STACK_COOKIES,
+		 "/y", 0, FEV_NEW, 100);
+	/* an older event read after a newer one does not win */
+	add_line(out, SYSLOG_FORMAT_JSON, "h2", m2, RULE_ROOT_PERMS, "/x", 0,
+		 FEV_REMIND, 200);
+	/* a host named to break the HTML */
+	add_line(out, SYSLOG_FORMAT_JSON, "<b>evil</b>", m1,
+		 RULE_CLIENT_LOGIN, "/usr/bin/telnet", 23, FEV_NEW, 100);
+	fputs("garbage\n{\"not\": \"vigil\"}\n{broken json\n"
+	      "event=new host=h9 id=zz rule=nope\n", out);
+	fclose(out);
+	doc = fleet_of(text, &fl);
+	ck_assert_int_eq(report_int(doc, "lines"), 14);
+	ck_assert_int_eq(report_int(doc, "finding_events"), 10);
+	ck_assert_int_eq(report_int(doc, "skipped"), 4);
+	ck_assert_uint_eq(json_object_array_length(report_get(doc, "hosts")),
+			  4);
+	h = host_row(doc, "h1");
+	ck_assert_str_eq(report_str(h, "machine_id"), m1);
+	ck_assert_int_eq(report_int(report_get(h, "open"), "Medium"), 1);
+	ck_assert_int_eq(report_int(report_get(h, "open"), "Informational"),
+			 1);
+	h = host_row(doc, "h2");
+	ck_assert_int_eq(report_int(h, "resolved"), 1);
+	ck_assert_int_eq(report_int(report_get(h, "open"), "High"), 0);
+	/* the accepted line came from an accepted event only: here, open */
+	h = host_row(doc, "h3");
+	ck_assert_int_eq(report_int(report_get(h, "open"), "Medium"), 1);
+	/* the problem shared by three hosts comes first */
+	p = json_object_array_get_idx(report_get(doc, "problems"), 0);
+	ck_assert_str_eq(report_str(p, "rule"), "unused-listening-tcp-ports");
+	ck_assert_uint_eq(json_object_array_length(report_get(p, "hosts")),
+			  3);
+	ck_assert_str_eq(report_str(p, "asset"),
+			 "/opt/legacy/adm on port 8081");
+	/* rules most severe first; each names its hosts */
+	r = json_object_array_get_idx(report_get(doc, "rules"), 0);
+	ck_assert_str_eq(report_str(r, "id"),
+			 "root-process-insecure-permissions");
+	ck_assert_int_eq(report_int(r, "findings"), 0);
+	sbuf_init(&html);
+	ck_assert_int_eq(report_render(doc, REPORT_HTML, false, &html), 0);
+	ck_assert_ptr_null(strstr(sbuf_str(&html), "<script"));
+	ck_assert_ptr_null(strstr(sbuf_str(&html), "<b>"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&html), "&lt;b&gt;evil&lt;/b&gt;"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&html),
+		"/opt/&lt;script&gt;alert(1)&lt;/script&gt;\\xff&quot;x"));
+	sbuf_init(&txt);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, false, &txt), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"  3 hosts  Informational unused-listening-tcp-ports  /opt/legacy/adm on port 8081"));
+	sbuf_free(&html);
+	sbuf_free(&txt);
+	json_object_put(doc);
+	fleet_free(fl);
+	free(text);
+}
+END_TEST
+
+/* A run's report: grouped by rule, accepted apart, values escaped. */
+START_TEST(run_report_html_and_text)
+{
+	json_object *doc = json_tokener_parse(
+		"{\"report\":\"run\",\"generated\":\"2026-11-24T10:00:00Z\","
+		"\"host\":{\"hostname\":\"h<1>\",\"machine_id\":\"ab\"},"
+		"\"product\":{\"version\":\"0.1.0\"},"
+		"\"run\":{\"id\":\"R1\",\"state\":\"completed\","
+		"\"start\":\"2026-11-24T09:00:00Z\",\"end\":\"2026-11-24T09:00:10Z\","
+		"\"duration\":10,\"accepted\":1,"
+		"\"counts\":{\"High\":1,\"Medium\":1,\"Low\":0,\"Informational\":0}},"
+		"\"observed\":{\"known\":true,\"flows\":5,\"listeners\":2},"
+		"\"rules\":[{\"id\":\"root-process-insecure-permissions\",\"enabled\":true,\"findings\":1,\"severity\":\"High\"},"
+		"{\"id\":\"software-without-dep\",\"enabled\":false,\"findings\":1,\"severity\":\"Medium\"}],"
+		"\"findings\":["
+		"{\"id\":\"aaaaaaaaaaaaaaaa\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\",\"title\":\"T\","
+		"\"recommendation\":\"R & D\",\"attributes\":{\"path\":\"/tmp/<img src=x>\"},"
+		"\"acceptance\":{\"by\":\"vigilctl (uid 0)\",\"reason\":\"<i>vendor</i>\",\"until\":\"2027-03-01T00:00:00Z\"},"
+		"\"in_run\":{\"accepted\":true,\"count\":2}},"
+		"{\"id\":\"bbbbbbbbbbbbbbbb\",\"rule\":\"root-process-insecure-permissions\",\"severity\":\"High\",\"title\":\"U\","
+		"\"attributes\":{\"exe\":\"/ww/s\",\"path\":\"/ww/s\"},\"in_run\":{\"accepted\":false,\"count\":3}}"
+		"]}");
+	struct sbuf html, txt;
+	const char *h;
+
+	ck_assert_ptr_nonnull(doc);
+	sbuf_init(&html);
+	ck_assert_int_eq(report_render(doc, REPORT_HTML, true, &html), 0);
+	h = sbuf_str(&html);
+	ck_assert_ptr_null(strstr(h, "<img"));
+	ck_assert_ptr_null(strstr(h, "<i>"));
+	ck_assert_ptr_null(strstr(h, "<script"));
+	ck_assert_ptr_nonnull(strstr(h, "/tmp/&lt;img src=x&gt;"));
+	ck_assert_ptr_nonnull(strstr(h, "R &amp; D"));
+	ck_assert_ptr_nonnull(strstr(h, "<title>vigil report: h&lt;1&gt;, run R1</title>"));
+	/* the accepted one comes after the others, under its own heading */
+	ck_assert_ptr_nonnull(strstr(h, "id=\"accepted\""));
+	ck_assert(strstr(h, "bbbbbbbbbbbbbbbb") < strstr(h, "id=\"accepted\""));
+	ck_assert(strstr(h, "aaaaaaaaaaaaaaaa") > strstr(h, "id=\"accepted\""));
+	ck_assert_ptr_nonnull(strstr(h, "<svg"));
+	ck_assert_ptr_nonnull(strstr(h, "software-without-dep</code><br>"));
+	sbuf_init(&txt);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, false, &txt), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"Rules:     1 of 2; off: software-without-dep enabled"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"Accepted findings (known risks, not announced): 1"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"accepted by vigilctl (uid 0) until 2027-03-01T00:00:00Z: <i>vendor</i>"));
+	ck_assert_ptr_null(strstr(sbuf_str(&txt), "Rules and what"));
+	sbuf_free(&html);
+	sbuf_free(&txt);
+	json_object_put(doc);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_test(tc, fleet_three_hosts_three_formats);
+	tcase_add_test(tc, run_report_html_and_text);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
