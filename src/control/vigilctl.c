@@ -69,8 +69,8 @@ static void usage(FILE *f)
 		"                                        last completed run); --full\n"
 		"                                        adds the rules without finding\n"
 		"  report --from FILE... [--format F] [-o FILE]\n"
-		"                                        fleet report from the json or\n"
-		"                                        ocsf lines collectors wrote\n"
+		"                                        fleet report from the kv, json\n"
+		"                                        or ocsf lines collectors wrote\n"
 		"                                        (no daemon; - for stdin)\n"
 		"  run start [--duration D] [--restart]  start a run now (e.g. 15m);\n"
 		"                                        --restart cancels one collecting\n"
@@ -684,7 +684,7 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 	int64_t t;
 	int o;
 
-	optind = 1;
+	optind = 0;	/* 0: a full restart of GNU getopt, permuting again */
 	while ((o = getopt_long(argc, argv, allow & SUB_REPORT ? "Hlo:" : "Hl",
 				opts, NULL)) != -1) {
 		switch (o) {

@@ -81,9 +81,9 @@ static void head(struct sbuf *out, const char *title)
 		  ".sev{display:inline-block;padding:0 .45em;border-radius:3px;color:#fff;font-size:.85em}\n"
 		  ".High{background:#b3261e}.Medium{background:#c26a00}.Low{background:#2f6db5}.Informational{background:#6b6b6b}\n"
 		  ".rec{background:#f7f7f2;border-left:3px solid #999;padding:.3em .7em;margin:.3em 0}\n"
-		  ".accepted{color:#555}.ev{margin:0;font-size:.9em;line-height:1.4}.ev dt{float:left;clear:left;width:11em;color:#555;font-family:ui-monospace,monospace}.ev dd{margin-left:11.5em}\n"
+		  ".accepted{color:#555}table.ev{width:auto;margin:.2em 0 0;font-size:.88em}table.ev th,table.ev td{background:none;border:0;padding:0 .9em 0 0;font-weight:normal}table.ev th{color:#555;font-family:ui-monospace,monospace;white-space:nowrap}\n"
 		  "footer{margin-top:2em;color:#666;font-size:.85em}\n"
-		  "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr,dl.ev{break-inside:avoid}}\n"
+		  "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr{break-inside:avoid}}\n"
 		  "</style>\n</head>\n<body>\n");
 }
 
@@ -119,18 +119,18 @@ static void evidence(json_object *f, struct sbuf *out)
 
 	if (!a || !json_object_is_type(a, json_type_object))
 		return;
-	sbuf_adds(out, "<dl class=\"ev\">");
+	sbuf_adds(out, "<table class=\"ev\">");
 	json_object_object_foreach(a, key, val) {
-		tag(out, "<dt>", key, "</dt><dd class=\"mono\">");
+		tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
 		if (json_object_is_type(val, json_type_string))
 			esc(out, json_object_get_string(val));
 		else
 			esc(out, json_object_to_json_string_ext(val,
 				JSON_C_TO_STRING_PLAIN |
 				JSON_C_TO_STRING_NOSLASHESCAPE));
-		sbuf_adds(out, "</dd>");
+		sbuf_adds(out, "</td></tr>");
 	}
-	sbuf_adds(out, "</dl>");
+	sbuf_adds(out, "</table>");
 }
 
 static void finding_row(json_object *f, struct sbuf *out)

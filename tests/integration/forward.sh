@@ -223,4 +223,29 @@ python3 "$abs_top_srcdir/tests/formats/ocsf_validate.py" \
 	> /dev/null || fail "h3's OCSF lines at the collector do not validate"
 jq -c . "$T/col/log/vigil-test-h2.log" > /dev/null ||
 	fail "h2's JSON lines at the collector do not parse"
-echo "PASS: three hosts, collector down 30 s, every finding exactly once"
+
+# --- the fleet report over what the collector holds ------------------
+# every finding of each host, whatever its state, once; the hosts'
+# shared problems (the same program speaking http on all three) found
+ART=$abs_top_builddir/tests/artifacts
+mkdir -p "$ART"
+"$VIGILCTL" report --from "$T/col/log/all.log" --format json > "$T/fleet.json" ||
+	fail "vigilctl report --from failed"
+"$VIGILCTL" report --from "$T/col/log/all.log" > "$ART/fleet-report.txt" ||
+	fail "fleet report as text"
+"$VIGILCTL" report --from "$T/col/log/all.log" --format html \
+	-o "$ART/fleet-report.html" || fail "fleet report as html"
+jq -e '.skipped == 0 and (.hosts | length == 3)' "$T/fleet.json" > /dev/null ||
+	fail "fleet report: lines not understood or hosts missing: $(jq -c '{skipped, hosts: [.hosts[].hostname]}' "$T/fleet.json")"
+for i in 1 2 3; do
+	want=$(jq length "$T/h$i/findings.json")
+	got=$(jq --arg h "vigil-test-h$i" '.hosts[] | select(.hostname == $h) |
+		(.open | add) + .accepted + .resolved' "$T/fleet.json")
+	[ "$got" = "$want" ] ||
+		fail "fleet report: h$i has $want findings, the report counts ${got:-none}"
+done
+jq -e '[.problems[] | select(.hosts | length == 3)] | length >= 1' \
+	"$T/fleet.json" > /dev/null ||
+	fail "fleet report: no problem shared by the three hosts: $(jq -c .problems "$T/fleet.json")"
+grep -q "^Hosts: 3" "$ART/fleet-report.txt" || fail "fleet text report"
+echo "PASS: three hosts, collector down 30 s, every finding exactly once, fleet report agrees"
