@@ -125,7 +125,7 @@ void line_cef(struct sbuf *sb, const struct line_event *e)
 	if (json_object_object_get_ex(e->attrs, "remote_port", &v) ||
 	    json_object_object_get_ex(e->attrs, "port", &v))
 		ext_int(sb, "dpt", (long long)json_object_get_int64(v));
-	if (e->fev == FEV_ACCEPTED && f->quiet) {
+	if (e->fev == FEV_ACCEPTED && f->quiet && !e->terse) {
 		ext(sb, "suser", f->quiet->by);
 		ext(sb, "reason", line_accept_reason(f, rbuf));
 	}

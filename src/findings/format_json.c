@@ -67,7 +67,7 @@ void line_json(struct sbuf *sb, const struct line_event *e)
 		add_time(o, "resolved_at", f->resolved_at);
 	if (e->fev == FEV_ACCEPTED && f->quiet)
 		json_object_object_add(o, "acceptance",
-				       line_acceptance_json(f));
+				       line_acceptance_json(f, e->terse));
 	json_object_object_add(o, "attributes", json_object_get(e->attrs));
 	if (e->trimmed)
 		json_object_object_add(o, "trimmed",

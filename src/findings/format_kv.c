@@ -111,10 +111,12 @@ void line_kv(struct sbuf *sb, const struct line_event *e)
 		kv_time(sb, "resolved_at", f->resolved_at);
 	kv(sb, "title", f->rule->title);
 	if (e->fev == FEV_ACCEPTED && f->quiet) {
-		kv(sb, "accepted_by", f->quiet->by);
+		if (!e->terse)
+			kv(sb, "accepted_by", f->quiet->by);
 		if (f->quiet->until)
 			kv_time(sb, "accepted_until", f->quiet->until);
-		kv(sb, "accepted_reason", line_accept_reason(f, rbuf));
+		if (!e->terse)
+			kv(sb, "accepted_reason", line_accept_reason(f, rbuf));
 	}
 	kv_prefixed(sb, "attr", e->attrs);
 	if (e->trimmed)

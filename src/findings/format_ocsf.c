@@ -350,16 +350,18 @@ static void finding_event(json_object *o, const struct line_event *e)
 		rem = obj(o, "remediation");
 		json_add_str(rem, "desc", f->rule->recommendation);
 	}
-	if (accepted)
+	/* an accepted finding is no alert (where the class has is_alert) */
+	if (accepted && json_object_object_get_ex(o, "is_alert", NULL))
 		json_object_object_add(o, "is_alert",
 				       json_object_new_boolean(0));
 	u = obj(obj(o, "unmapped"), "vigil");
 	json_add_str(u, "event", e->event);
 	json_add_str(u, "rule", f->rule->id);
 	json_add_str(u, "status", finding_status_name(f->status));
-	if (accepted)
+	/* terse: status Suppressed says it; the state file has the rest */
+	if (accepted && !e->terse)
 		json_object_object_add(u, "acceptance",
-				       line_acceptance_json(f));
+				       line_acceptance_json(f, false));
 	json_object_object_add(u, "attributes", json_object_get(e->attrs));
 	if (e->trimmed)
 		json_object_object_add(u, "trimmed",

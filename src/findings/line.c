@@ -182,12 +182,21 @@ const char *line_accept_reason(const struct finding *f,
 	return buf;
 }
 
-json_object *line_acceptance_json(const struct finding *f)
+json_object *line_acceptance_json(const struct finding *f, bool terse)
 {
 	char buf[LINE_REASON_MAX + 1];
-	json_object *o = acceptance_to_json(f->quiet,
-		f->quiet == f->accepted ? "vigilctl" : "config");
+	const char *src = f->quiet == f->accepted ? "vigilctl" : "config";
+	json_object *o;
 
+	if (terse) {
+		o = json_object_new_object();
+		if (o && json_add_str(o, "source", src)) {
+			json_object_put(o);
+			o = NULL;
+		}
+		return o;
+	}
+	o = acceptance_to_json(f->quiet, src);
 	if (o)
 		json_add_str(o, "reason", line_accept_reason(f, buf));
 	return o;

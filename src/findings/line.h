@@ -57,11 +57,12 @@ typedef void (*line_format_fn)(struct sbuf *out, const struct line_event *e);
 /*
  * The acceptance in force on f, as JSON (NULL on ENOMEM), and its
  * reason: a line carries at most LINE_REASON_MAX bytes of it (cut at a
- * character and ending in "..."), so it always fits; the state file and
+ * character and ending in "..."), and a terse line only where it comes
+ * from (vigilctl or config), so it always fits; the state file and
  * reports keep it whole.
  */
 #define LINE_REASON_MAX 256
-json_object *line_acceptance_json(const struct finding *f);
+json_object *line_acceptance_json(const struct finding *f, bool terse);
 const char *line_accept_reason(const struct finding *f,
 			       char buf[LINE_REASON_MAX + 1]);
 
@@ -77,8 +78,10 @@ void line_cef(struct sbuf *out, const struct line_event *e);
  * with how many values or bytes were left out under "trimmed"; last,
  * the rule's description and recommendation (in the catalog and the
  * state file) are left out ("rule_texts" under "trimmed").  No line is
- * ever cut mid-value.  Returns 0, 1 if it was trimmed, -1 on ENOMEM
- * or if even the untrimmable part does not fit (out is then empty).
+ * ever cut mid-value.  A terse line also leaves out who accepted a
+ * finding and why (the state file and reports have it).  Returns 0, 1
+ * if it was trimmed, -1 on ENOMEM or if even the untrimmable part does
+ * not fit (out is then empty).
  */
 int line_finding(struct sbuf *out, enum syslog_format fmt, size_t max,
 		 const struct finding *f, enum finding_event ev,

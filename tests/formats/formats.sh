@@ -4,8 +4,9 @@
 # SIEM will read it.  The rule cases (tests/rules/cases) replay through the
 # real engine and rules with each event also written in kv, json, ocsf
 # and cef (tests/rules/replay, VIGIL_REPLAY_LINES), followed by a reminder
-# and two runs without a sighting, so each finding goes through new,
-# remind and resolved.  Then:
+# an acceptance that ends and two runs without a sighting, so each
+# finding goes through new, remind, accepted, unaccepted and resolved.
+# Then:
 #   - check_lines.py: valid UTF-8, no control character, <= max_line,
 #     parses in its format, host/machine-id/vigil+version on every line,
 #     the same attributes and ids in every format, reversible escaping;
@@ -60,7 +61,8 @@ for e in ev:
         seen.setdefault(e['rule'], set()).add(e['event'])
 ok = True
 for r in sorted(rules):
-    if not {'new', 'remind', 'resolved'} <= seen.get(r, set()):
+    if not {'new', 'remind', 'accepted', 'unaccepted',
+            'resolved'} <= seen.get(r, set()):
         print('rule %s: events %s' % (r, sorted(seen.get(r, []))))
         ok = False
 runs = {e['event'] for e in ev if 'run' in e}
@@ -73,6 +75,18 @@ for want in [(2002, 1), (2002, 2), (2002, 3), (2003, 1), (2003, 3),
     if want not in acts:
         print('no OCSF class/activity %s' % (want,))
         ok = False
+# accepted: suppressed, not an alert, the reason trimmed for a line
+sup = [o for o in oc if o.get('unmapped', {}).get('vigil', {}).get('event') == 'accepted']
+if not sup or not all(o['status_id'] == 3 and o['status'] == 'Suppressed'
+                      and o['activity_id'] == 2 and
+                      o['unmapped']['vigil'].get('acceptance',
+                          {'source': 'vigilctl'})['source'] == 'vigilctl'
+                      for o in sup):
+    print('accepted events in OCSF: %d, not all Suppressed' % len(sup))
+    ok = False
+if [o for o in sup if o['class_uid'] == 2004 and o.get('is_alert') is not False]:
+    print('an accepted finding is an alert in OCSF')
+    ok = False
 sys.exit(0 if ok else 1)
 PY
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "config/config.h"
@@ -689,11 +690,19 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/expected", argv[1]);
 	bad = check_expected(&r, path, fs);
 	if (lines.dir && !bad) {
-		/* The rest of a lifecycle: a reminder, then two runs without
-		 * a sighting (the first completes the case's own run). */
+		/* The rest of a lifecycle: a reminder, an acceptance (with
+		 * a hostile reason) that ends, then two runs without a
+		 * sighting (the first completes the case's own run). */
+		int64_t now = (int64_t)time(NULL);
+
 		for (i = 0; i < findings_count(fs); i++)
 			write_lines(&lines, findings_at(fs, i), FEV_REMIND,
 				    NULL);
+		for (i = 0; i < findings_count(fs); i++)
+			findings_accept(fs, findings_at(fs, i)->id,
+					"vendor fix due \"soon\" <b>\n\xff",
+					now + 100, "vigilctl (uid 0)", now);
+		findings_check_acceptance(fs, now + 100);
 		assess_complete(r.env.assess);
 		assess_complete(r.env.assess);
 	}
