@@ -139,15 +139,21 @@ static bool hex_id(const char *s)
 	       strspn(s, "0123456789abcdef") == FINDING_ID_LEN;
 }
 
+/* The evidence report_asset() names an asset by. */
+static const char *const asset_keys[] = {
+	"path", "module", "program", "exe", "protocol", "port", "remote_port",
+};
+
 /* Record one finding event; the newest (by time, then line order) wins. */
 static int record(struct fleet *fl, const struct event *e)
 {
+	size_t k;
 	const struct rule_meta *m = rule_meta_by_name(e->rule ? e->rule : "");
 	json_object *old, *st;
 	struct sbuf b;
 	int64_t ot;
 
-	if (!hex_id(e->id) || !m || !e->host)
+	if (!hex_id(e->id) || !m || !e->host || !e->event)
 		return -1;
 	if (json_object_object_get_ex(fl->findings, e->id, &old)) {
 		json_object *tv = json_object_object_get(old, "time");
@@ -183,10 +189,24 @@ static int record(struct fleet *fl, const struct event *e)
 		     "accepted" : "open");
 	json_object_object_add(st, "time", json_object_new_int64(e->time));
 	if (e->attrs) {
-		json_object *a = NULL;
+		json_object *a = json_object_new_object();
 
-		/* a deep copy, so no line's object outlives its parse */
-		if (json_object_deep_copy(e->attrs, &a, NULL) == 0) {
+		/* only what names the asset (report_asset()), escaped */
+		for (k = 0; a && k < sizeof(asset_keys) / sizeof(*asset_keys);
+		     k++) {
+			json_object *v = json_object_object_get(e->attrs,
+								asset_keys[k]);
+
+			if (v && (json_object_is_type(v, json_type_string) ||
+				  json_object_is_type(v, json_type_int)))
+				json_object_object_add(a, asset_keys[k],
+					json_object_is_type(v, json_type_int) ?
+					json_object_new_int64(
+						json_object_get_int64(v)) :
+					json_object_new_string(
+						json_object_get_string(v)));
+		}
+		if (a) {
 			json_escape_strings(a, false);
 			json_object_object_add(st, "attributes", a);
 		}

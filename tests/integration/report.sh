@@ -233,4 +233,4 @@ ctl findings --json | jq -e --arg u "$UNUSED" '.[] | select(.id == $u) |
 grep -q "event=unaccepted .* id=$DEP " "$T/vigild.log" &&
 	fail "the configured exception ended by itself"
 stop_vigild
-echo "report: ok (run $R1: $(jq '.findings | length' "$T/r1.json") findings, 7 rules; screenshot $ART/run-report.png)"
+echo "report: ok (run $R1: $(jq '.findings | length' "$T/r1.json") findings of 7 rules, $rows rows rendered by $(chromium --version 2>/dev/null); accepted until $UNTIL, announced again $((back - until_s)) s after; screenshot $ART/run-report.png)"
