@@ -684,7 +684,7 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 	int64_t t;
 	int o;
 
-	optind = 0;	/* 0: a full restart of GNU getopt, permuting again */
+	optind = 0;	/* 0: GNU getopt starts afresh, permuting again */
 	while ((o = getopt_long(argc, argv, allow & SUB_REPORT ? "Hlo:" : "Hl",
 				opts, NULL)) != -1) {
 		switch (o) {

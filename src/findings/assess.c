@@ -534,7 +534,8 @@ static int load_seen(struct run *r, json_object *o)
 		const char *rule = json_get_str(x, "rule");
 		const char *t1 = json_get_str(x, "first_seen");
 		const char *t2 = json_get_str(x, "last_seen");
-		const struct rule_meta *m = rule ? rule_meta_by_name(rule) : NULL;
+		const struct rule_meta *m = rule ? rule_meta_by_name(rule) :
+						   NULL;
 		struct run_finding *e = &r->seen[k];
 
 		if (!id || !m || strlen(id) != FINDING_ID_LEN ||

@@ -24,7 +24,7 @@
 #define FLEET_MAX_FINDINGS 1000000
 
 struct fleet {
-	json_object *findings;	/* id -> newest state (json-c's lh_table) */
+	json_object *findings;	/* id -> newest state (an lh_table) */
 	json_object *sources;	/* ["file: N lines"] */
 	size_t nfindings;
 	unsigned long lines, finding_events, run_events, skipped;
@@ -289,7 +289,8 @@ static json_object *kv_line(const char *line)
 			} else {
 				json_object *arr = json_object_new_array();
 
-				json_object_array_add(arr, json_object_get(old));
+				json_object_array_add(arr,
+						      json_object_get(old));
 				json_object_array_add(arr, nv);
 				json_object_object_add(attrs, ak, arr);
 			}

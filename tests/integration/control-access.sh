@@ -52,6 +52,35 @@ as $NOBODY $GID "" "$VIGILCTL" -s "$T/run/control" run stop > "$T/out" 2>&1
 grep -q "'run-stop' needs root" "$T/out" || fail "run stop refusal: $(cat "$T/out")"
 ctl status --json | jq -e '.run.state == "collecting"' >/dev/null ||
 	fail "the run was stopped by a non-root user"
+# reports are reading: allowed; accepting a risk is a change: root only
+as $NOBODY $GID "" "$VIGILCTL" -s "$T/run/control" report > "$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "no run has completed yet" "$T/out" ||
+	fail "group member: report: $(cat "$T/out")"
+R=$(ctl status --json | jq -r .run.id)
+as $NOBODY $GID "" "$VIGILCTL" -s "$T/run/control" report "$R" \
+	--format html > "$T/out" 2>&1 || fail "group member: report of $R: $(head -3 "$T/out")"
+grep -q "<h1>vigil report: " "$T/out" || fail "report of the collecting run"
+as $NOBODY $GID "" "$VIGILCTL" -s "$T/run/control" findings accept 0123 \
+	--reason x > "$T/out" 2>&1
+[ $? -eq 77 ] && grep -q "'findings-accept' needs root" "$T/out" ||
+	fail "group member could accept a finding: $(cat "$T/out")"
+# report misuse: exit statuses of vigilctl(1)
+ctl report nosuchrun > "$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "no run 'nosuchrun' is kept" "$T/out" ||
+	fail "unknown run: $(cat "$T/out")"
+ctl report --format pdf > "$T/out" 2>&1
+[ $? -eq 64 ] && grep -q "'pdf' is not a report format" "$T/out" ||
+	fail "bad format: $(cat "$T/out")"
+ctl report "$R" -o /nonexistent/dir/r.txt > "$T/out" 2>&1
+[ $? -eq 73 ] || fail "unwritable -o: $(cat "$T/out")"
+ctl findings accept 0123 > "$T/out" 2>&1
+[ $? -eq 64 ] || fail "accept without a reason: $(cat "$T/out")"
+ctl findings accept 0123 --reason x --until tomorrow > "$T/out" 2>&1
+[ $? -eq 64 ] && grep -q "'tomorrow' is not a date" "$T/out" ||
+	fail "accept with a bad date: $(cat "$T/out")"
+ctl findings accept 0123 --reason x > "$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "no finding has an id starting with '0123'" "$T/out" ||
+	fail "accept of no finding: $(cat "$T/out")"
 chmod 0666 "$T/run/control"
 as $NOBODY "$OTHER" "" "$VIGILCTL" -s "$T/run/control" status > "$T/out" 2>&1
 [ $? -eq 77 ] || fail "non-member let in"
@@ -77,6 +106,14 @@ expect_error '{"cmd":"findings","rule":7}
 ' "rule and severity must be strings"
 expect_error '{"cmd":"run-start","duration":"1s"}
 ' "duration '1s' must be between 10s and 24h"
+expect_error '{"cmd":"findings-accept","id":"zz","reason":"x"}
+' "'zz' is not a finding id"
+expect_error '{"cmd":"findings-accept","id":"01","reason":""}
+' "the reason must be 1 to 1000 bytes"
+expect_error '{"cmd":"findings-accept","id":"01","reason":"x","until":"1999-01-01"}
+' "until 1999-01-01 has already passed"
+expect_error '{"cmd":"report","run":5}
+' "run must be a string"
 head -c 70000 /dev/zero | tr '\0' 'a' > "$T/big"
 "$SOCKHELPER" send "$T/run/control" < "$T/big" > "$T/reply"
 jq -e '.ok == false and (.error | test("larger than 65536"))' "$T/reply" \
