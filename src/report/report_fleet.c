@@ -85,7 +85,9 @@ struct event {
 /* vigil's "json" line format. */
 static int from_json(json_object *o, struct event *e)
 {
-	const char *t = json_get_str(o, "time");
+	/* a kv line has no time of its own: its last sighting will do */
+	const char *t = json_get_str(o, "time") ? json_get_str(o, "time") :
+			json_get_str(o, "last_seen");
 
 	e->event = json_get_str(o, "event");
 	if (!e->event || !strncmp(e->event, "run_", 4))

@@ -127,6 +127,8 @@ START_TEST(fleet_three_hosts_three_formats)
 			  4);
 	h = host_row(doc, "h1");
 	ck_assert_str_eq(report_str(h, "machine_id"), m1);
+	/* kv lines: the time of the last sighting (200, the reminder) */
+	ck_assert_str_eq(report_str(h, "last_event"), "1970-01-01T00:03:20Z");
 	ck_assert_int_eq(report_int(report_get(h, "open"), "Medium"), 1);
 	ck_assert_int_eq(report_int(report_get(h, "open"), "Informational"),
 			 1);
