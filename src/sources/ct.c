@@ -125,13 +125,18 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 	 * read (or, at start, are still queued) and only adds the missed.
 	 */
 	if (nfct_attr_is_set(s->ct, ATTR_ID)) {
-		uint32_t id = nfct_get_attr_u32(s->ct, ATTR_ID);
+		struct flow_key k = {
+			.id = nfct_get_attr_u32(s->ct, ATTR_ID),
+			.tuple = flow_key_tuple(fe.proto, fe.src.a, fe.dst.a,
+						family == AF_INET6 ? 16 : 4,
+						fe.sport, fe.dport),
+		};
 
 		if (fe.kind == FLOW_DESTROY) {
-			flowset_del(s->seen, id);
+			flowset_del(s->seen, k);
 		} else if (!(fe.kind == FLOW_NEW ?
-			     flowset_add(s->seen, id) :
-			     flowset_mark(s->seen, id))) {
+			     flowset_add(s->seen, k) :
+			     flowset_mark(s->seen, k))) {
 			(*s->repeats)++;
 			return MNL_CB_OK;
 		}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* A set of conntrack ids: open addressing, linear probing. */
+/* A set of flows (id and tuple hash): open addressing, linear probing. */
 #include "build.h"
 
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 enum { SLOT_EMPTY, SLOT_USED, SLOT_GONE };
 
 struct slot {
-	uint32_t id;
+	struct flow_key k;
 	uint8_t state;
 	uint8_t gen;
 };
@@ -48,36 +48,68 @@ void flowset_free(struct flowset *fs)
 	free(fs);
 }
 
-/* ids are hashes already, but sequential ones must not cluster */
-static size_t slot_of(const struct flowset *fs, uint32_t id)
+uint32_t flow_key_tuple(uint8_t proto, const uint8_t *src,
+			const uint8_t *dst, size_t len, uint16_t sport,
+			uint16_t dport)
 {
-	return (size_t)((id * 2654435761u) & (fs->cap - 1));
+	uint32_t h = 2166136261u;
+	uint8_t b[2 * 16 + 5];
+	size_t i, n = 0;
+
+	if (len > 16)
+		len = 16;
+	b[n++] = proto;
+	memcpy(b + n, src, len);
+	n += len;
+	memcpy(b + n, dst, len);
+	n += len;
+	b[n++] = (uint8_t)(sport >> 8);
+	b[n++] = (uint8_t)sport;
+	b[n++] = (uint8_t)(dport >> 8);
+	b[n++] = (uint8_t)dport;
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 16777619u;
+	}
+	return h;
 }
 
-static struct slot *find(const struct flowset *fs, uint32_t id)
+static bool key_eq(struct flow_key a, struct flow_key b)
 {
-	size_t i = slot_of(fs, id), n;
+	return a.id == b.id && a.tuple == b.tuple;
+}
+
+/* ids are sequential: mix both halves so they do not cluster */
+static size_t slot_of(const struct flowset *fs, struct flow_key k)
+{
+	return (size_t)(((k.id ^ (k.tuple * 0x9e3779b1u)) * 2654435761u) &
+			(fs->cap - 1));
+}
+
+static struct slot *find(const struct flowset *fs, struct flow_key k)
+{
+	size_t i = slot_of(fs, k), n;
 
 	for (n = 0; n < fs->cap; n++, i = (i + 1) & (fs->cap - 1)) {
 		struct slot *sl = &fs->s[i];
 
 		if (sl->state == SLOT_EMPTY)
 			return NULL;
-		if (sl->state == SLOT_USED && sl->id == id)
+		if (sl->state == SLOT_USED && key_eq(sl->k, k))
 			return sl;
 	}
 	return NULL;
 }
 
-static void put(struct flowset *fs, uint32_t id, uint8_t gen)
+static void put(struct flowset *fs, struct flow_key k, uint8_t gen)
 {
-	size_t i = slot_of(fs, id);
+	size_t i = slot_of(fs, k);
 
 	while (fs->s[i].state == SLOT_USED)
 		i = (i + 1) & (fs->cap - 1);
 	if (fs->s[i].state == SLOT_GONE)
 		fs->gone--;
-	fs->s[i].id = id;
+	fs->s[i].k = k;
 	fs->s[i].state = SLOT_USED;
 	fs->s[i].gen = gen;
 	fs->used++;
@@ -98,14 +130,14 @@ static int rehash(struct flowset *fs, size_t cap)
 	fs->used = fs->gone = 0;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].state == SLOT_USED)
-			put(fs, old[i].id, old[i].gen);
+			put(fs, old[i].k, old[i].gen);
 	free(old);
 	return 0;
 }
 
-static bool insert(struct flowset *fs, uint32_t id)
+static bool insert(struct flowset *fs, struct flow_key k)
 {
-	struct slot *sl = find(fs, id);
+	struct slot *sl = find(fs, k);
 
 	if (sl) {
 		sl->gen = fs->gen;
@@ -118,18 +150,18 @@ static bool insert(struct flowset *fs, uint32_t id)
 		if (fs->used >= FLOWSET_MAX || rehash(fs, cap) < 0)
 			return true;	/* not remembered, but new */
 	}
-	put(fs, id, fs->gen);
+	put(fs, k, fs->gen);
 	return true;
 }
 
-bool flowset_add(struct flowset *fs, uint32_t id)
+bool flowset_add(struct flowset *fs, struct flow_key k)
 {
-	return insert(fs, id);
+	return insert(fs, k);
 }
 
-void flowset_del(struct flowset *fs, uint32_t id)
+void flowset_del(struct flowset *fs, struct flow_key k)
 {
-	struct slot *sl = find(fs, id);
+	struct slot *sl = find(fs, k);
 
 	if (!sl)
 		return;
@@ -148,9 +180,9 @@ void flowset_begin(struct flowset *fs)
 	fs->gen++;
 }
 
-bool flowset_mark(struct flowset *fs, uint32_t id)
+bool flowset_mark(struct flowset *fs, struct flow_key k)
 {
-	return insert(fs, id);
+	return insert(fs, k);
 }
 
 size_t flowset_sweep(struct flowset *fs)
