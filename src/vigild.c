@@ -42,7 +42,7 @@ json_object *vigil_state_dump(void *data)
 	char t[32];
 
 	f = findings_to_json(v->findings);
-	r = assess_to_json(v->assess);
+	r = assess_to_json(v->assess, true);
 	if (!doc || !f || !r || findings_append_kept(v->findings, f) < 0) {
 		json_object_put(doc);
 		json_object_put(f);

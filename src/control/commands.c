@@ -152,7 +152,7 @@ static json_object *cmd_runs(struct vigil *v, json_object *req,
 	json_object *o = ok_reply();
 
 	if (o)
-		json_object_object_add(o, "runs", assess_to_json(v->assess));
+		json_object_object_add(o, "runs", assess_to_json(v->assess, false));
 	return o;
 }
 

@@ -158,7 +158,6 @@ json_object *vigil_report_data(struct vigil *v, const struct run *r)
 	run = run_to_json(r);
 	if (!run)
 		goto err;
-	json_object_object_del(run, "findings");
 	json_object_object_del(run, "observed");
 	json_object_object_del(run, "rules");
 	json_object_object_add(doc, "run", run);

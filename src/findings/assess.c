@@ -558,7 +558,19 @@ static int load_seen(struct run *r, json_object *o)
 	return 0;
 }
 
+static json_object *run_json(const struct run *r, bool record);
+
 json_object *run_to_json(const struct run *r)
+{
+	return run_json(r, false);
+}
+
+json_object *run_record_to_json(const struct run *r)
+{
+	return run_json(r, true);
+}
+
+static json_object *run_json(const struct run *r, bool record)
 {
 	json_object *o = json_object_new_object(), *c;
 	char t[32];
@@ -593,7 +605,8 @@ json_object *run_to_json(const struct run *r)
 	if (r->accepted)
 		json_object_object_add(o, "accepted",
 				       json_object_new_int((int)r->accepted));
-	if (r->state == RUN_COMPLETED || r->state == RUN_CANCELED) {
+	if (record && (r->state == RUN_COMPLETED ||
+		       r->state == RUN_CANCELED)) {
 		if (r->seen_dropped)
 			json_object_object_add(o, "findings_dropped",
 					       json_object_new_boolean(1));
@@ -613,9 +626,14 @@ static json_object *run_item(const void *ctx, size_t i)
 	return run_to_json(assess_at(ctx, i));
 }
 
-json_object *assess_to_json(const struct assess *a)
+static json_object *record_item(const void *ctx, size_t i)
 {
-	return json_array_of(a->n, run_item, a);
+	return run_record_to_json(assess_at(ctx, i));
+}
+
+json_object *assess_to_json(const struct assess *a, bool records)
+{
+	return json_array_of(a->n, records ? record_item : run_item, a);
 }
 
 static unsigned int get_count(json_object *o, const char *k)

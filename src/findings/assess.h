@@ -135,8 +135,15 @@ const struct run *assess_find(const struct assess *a, const char *id);
 const struct run *assess_at(const struct assess *a, size_t i);
 const char *run_state_name(enum run_state s);
 
+/*
+ * A run's summary: state, times, counts, what it looked at and the
+ * rules enabled; small enough for a syslog line.  NULL on ENOMEM.
+ */
 json_object *run_to_json(const struct run *r);
-json_object *assess_to_json(const struct assess *a);
+/* The summary and the record's list of findings (the state file). */
+json_object *run_record_to_json(const struct run *r);
+/* Every run kept, oldest first: records when records, else summaries. */
+json_object *assess_to_json(const struct assess *a, bool records);
 /*
  * Restore run summaries from a state file (load the findings first).
  * A run that was collecting when vigild stopped is recorded as canceled

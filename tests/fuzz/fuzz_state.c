@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	again = findings_to_json(fs);
 	json_object_to_json_string(again);
 	json_object_put(again);
-	again = assess_to_json(as);
+	again = assess_to_json(as, true);
 	json_object_to_json_string(again);
 	json_object_put(again);
 out:
