@@ -20,8 +20,12 @@
 #include "model/model.h"
 #include "rules/rules.h"
 
-/* Listeners followed per run at most; more are counted. */
-#define UNUSED_MAX 4096
+/*
+ * Listeners followed per run at most: as many as the model holds, so
+ * none it knows is dropped here.  The table grows by need.
+ */
+#define UNUSED_MAX MODEL_MAX_LISTENERS
+#define UNUSED_START 64
 /*
  * Inbound connections to no known listener, kept until the listener
  * source's next refresh (which such a flow asks for, rate-limited)
@@ -49,7 +53,7 @@ struct unused_rule {
 	const struct vigil_env *env;
 	char run_id[RUN_ID_MAX];	/* "" : not following a run */
 	struct cand *c;
-	size_t n;
+	size_t n, cap;
 	struct endpoint pending[UNUSED_PENDING];	/* a ring */
 	size_t npending, next_pending;
 	uint64_t *dropped, *followed;
@@ -77,9 +81,17 @@ static void add(struct unused_rule *u, const struct listener *l)
 		if (u->c[i].port == l->port &&
 		    net_addr_eq(&u->c[i].addr, &l->addr))
 			return;
-	if (u->n == UNUSED_MAX) {
-		(*u->dropped)++;
-		return;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : UNUSED_START;
+		struct cand *nc = u->n < UNUSED_MAX ?
+				  realloc(u->c, cap * sizeof(*nc)) : NULL;
+
+		if (!nc) {
+			(*u->dropped)++;
+			return;
+		}
+		u->c = nc;
+		u->cap = cap;
 	}
 	c = &u->c[u->n++];
 	memset(c, 0, sizeof(*c));
@@ -260,11 +272,10 @@ static int unused_init(const struct vigil_env *env, void **priv)
 		return -1;
 	*priv = u;
 	u->env = env;
-	u->c = calloc(UNUSED_MAX, sizeof(*u->c));
 	u->dropped = engine_counter(env->engine, "unused-ports", "dropped");
 	u->followed = engine_counter(env->engine, "unused-ports",
 				     "listeners");
-	if (!u->c || !u->dropped || !u->followed ||
+	if (!u->dropped || !u->followed ||
 	    engine_subscribe(env->engine, EV_LISTEN, on_listen, u) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW, on_flow, u) < 0 ||
 	    assess_add_end_hook(env->assess, on_run_end, u) < 0)

@@ -32,7 +32,8 @@
 #include "rules/rules.h"
 
 #define MAX_TOKENS 32
-#define MAX_LISTENERS 256
+/* as many as the model takes */
+#define MAX_LISTENERS MODEL_MAX_LISTENERS
 
 static const struct vigil_module *const rule_modules[] = {
 	&root_perms_module,
@@ -47,7 +48,7 @@ struct replay {
 	const char *file;
 	unsigned int line;
 	struct vigil_env env;
-	struct listener cur[MAX_LISTENERS];	/* what the model was given */
+	struct listener *cur;	/* what the model was given (MAX_LISTENERS) */
 	size_t ncur;
 };
 
@@ -685,6 +686,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	r.cur = calloc(MAX_LISTENERS, sizeof(*r.cur));
+	if (!r.cur) {
+		printf("cannot set up: %s\n", strerror(errno));
+		return 2;
+	}
 	snprintf(path, sizeof(path), "%s/events", argv[1]);
 	replay_events(&r, path);
 	snprintf(path, sizeof(path), "%s/expected", argv[1]);
@@ -718,6 +724,7 @@ int main(int argc, char **argv)
 		free(r.cur[i].exe);
 		json_object_put(r.cur[i].snmp_communities);
 	}
+	free(r.cur);
 	model_free(r.env.model);
 	engine_free(r.env.engine);
 	assess_free(r.env.assess);
