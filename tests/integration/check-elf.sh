@@ -95,4 +95,17 @@ grep -q "^$F/evil\\\\x0aname: DEP yes, stack cookies no, PIE yes, RELRO partial$
 grep -q "notes.txt: not an ELF file or script" "$T/err" || fail "named non-ELF"
 "$VIGILCTL" check-elf > /dev/null 2>&1
 [ $? -eq 64 ] || fail "check-elf without a path is not a usage error"
+
+# Only what is judged is read: a 900 MB ELF (a real one, made sparse at
+# its end) costs a few MB, not a buffer of its size.
+if [ -x /usr/bin/time ]; then
+	cp /bin/ls "$T/big"
+	truncate -s 900M "$T/big"
+	/usr/bin/time -f '%M' -o "$T/rss" "$VIGILCTL" check-elf "$T/big" \
+		> "$T/big.out" || fail "check-elf of a 900 MB file"
+	grep -q "DEP yes, stack cookies yes" "$T/big.out" ||
+		fail "900 MB file: $(cat "$T/big.out")"
+	[ "$(cat "$T/rss")" -lt 16384 ] ||
+		fail "check-elf of a 900 MB file took $(cat "$T/rss") KB"
+fi
 echo "ok"
