@@ -56,6 +56,8 @@ struct ct_src {
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
 	uint64_t *truncated, *table_missing, *deferred, *unavailable;
 	uint64_t *tracked, *repeats;
+	/* what resyncs made up for: flows no event told, DESTROYs lost */
+	uint64_t *recovered_new, *recovered_gone;
 };
 
 static const int ct_caps[] = { CAP_NET_ADMIN };
@@ -139,6 +141,8 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 			     flowset_mark(s->seen, k))) {
 			(*s->repeats)++;
 			return MNL_CB_OK;
+		} else if (fe.kind == FLOW_EXISTING && !s->starting) {
+			(*s->recovered_new)++;	/* its NEW was lost */
 		}
 		*s->tracked = flowset_count(s->seen);
 	}
@@ -182,6 +186,7 @@ static int ct_dump(struct ct_src *s)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfh;
+	size_t n;
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -195,7 +200,9 @@ static int ct_dump(struct ct_src *s)
 		return -1;
 	}
 	/* flows gone while their DESTROY was lost */
-	flowset_sweep(s->seen);
+	n = flowset_sweep(s->seen);
+	if (!s->starting)
+		*s->recovered_gone += n;
 	*s->tracked = flowset_count(s->seen);
 	return 0;
 }
@@ -375,11 +382,14 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->unavailable = engine_counter(e, "conntrack", "unavailable");
 	s->tracked = engine_counter(e, "conntrack", "flows");
 	s->repeats = engine_counter(e, "conntrack", "repeats_skipped");
+	s->recovered_new = engine_counter(e, "conntrack", "recovered_new");
+	s->recovered_gone = engine_counter(e, "conntrack", "recovered_gone");
 	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
 	       s->table_missing && s->deferred && s->unavailable &&
-	       s->tracked && s->repeats ? 0 : -1;
+	       s->tracked && s->repeats && s->recovered_new &&
+	       s->recovered_gone ? 0 : -1;
 }
 
 static int ct_init(const struct vigil_env *env, void **priv)
