@@ -12,9 +12,10 @@
 
 /*
  * Which installed Debian package owns a file, from the dpkg database
- * (<dir>/info/<package>.list).  Paths are kept canonical (directories resolved
- * with realpath), so /bin/ls and /usr/bin/ls are the same file on a
- * merged-/usr system.  The database is reloaded when dpkg changes it.
+ * (<dir>/info/<package>.list).  Paths are kept canonical (directories
+ * resolved with realpath), so /bin/ls and /usr/bin/ls are the same file
+ * on a merged-/usr system; a path listed by several packages belongs to
+ * the first one read.  The database is reloaded when dpkg changes it.
  */
 struct pkgdb;
 
@@ -28,5 +29,7 @@ void pkgdb_free(struct pkgdb *db);
  * PKG_RECHECK_MS).
  */
 const char *pkgdb_owner(struct pkgdb *db, const char *path);
+/* How many distinct paths are known. */
+size_t pkgdb_count(const struct pkgdb *db);
 
 #endif
