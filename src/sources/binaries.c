@@ -23,6 +23,8 @@
 #include "model/model.h"
 
 #define ELF_CACHE_SLOTS 8192
+/* Bytes the verdicts may take: a few hundred each, so all slots fit. */
+#define ELF_CACHE_BYTES (4UL * 1024 * 1024)
 
 struct binaries {
 	const struct vigil_env *env;
@@ -106,7 +108,7 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 	if (!b->judge)
 		log_err("binaries: cannot start the ELF analyser: %s",
 			strerror(errno));
-	b->cache = elf_cache_new(ELF_CACHE_SLOTS);
+	b->cache = elf_cache_new(ELF_CACHE_SLOTS, ELF_CACHE_BYTES);
 	b->pkg = pkgdb_new("/var/lib/dpkg");
 	b->published = engine_counter(env->engine, "binaries", "checked");
 	b->packaged = engine_counter(env->engine, "binaries", "packaged");

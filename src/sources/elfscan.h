@@ -47,10 +47,14 @@ int elf_judge_inprocess(void *data, int fd, struct elf_verdict *v);
 
 /*
  * Verdicts cached by (dev, inode, size, mtime): a file is read once
- * however many processes map it.  NULL on ENOMEM.
+ * however many processes map it.  max slots (direct-mapped), and at
+ * most max_bytes of entries, each as long as its texts (about 150
+ * bytes): past that a verdict is not kept.  NULL on ENOMEM.
  */
 struct elf_cache;
-struct elf_cache *elf_cache_new(size_t max);
+struct elf_cache *elf_cache_new(size_t max, size_t max_bytes);
+/* The memory the entries take. */
+size_t elf_cache_bytes(const struct elf_cache *c);
 void elf_cache_free(struct elf_cache *c);
 /*
  * The verdict of the open file fd, from the cache or by judge (errors

@@ -124,7 +124,7 @@ END_TEST
 
 START_TEST(cache)
 {
-	struct elf_cache *c = elf_cache_new(16);
+	struct elf_cache *c = elf_cache_new(16, 1 << 20);
 	const struct elf_verdict *v;
 	struct stat st;
 	int err, fd = open("/bin/true", O_RDONLY), nfd;
@@ -145,6 +145,48 @@ START_TEST(cache)
 	ck_assert_int_eq(err, ENOEXEC);
 	close(nfd);
 	elf_cache_free(c);
+}
+END_TEST
+
+/*
+ * A verdict comes back from the cache exactly as judged, its entry
+ * takes its texts' length (not 4.4 KB), and the byte bound holds: what
+ * does not fit is judged again, never kept.
+ */
+START_TEST(cache_compact_and_bounded)
+{
+	static const char *const files[] = {
+		"/bin/true", "/bin/ls", "/usr/bin/env",
+	};
+	struct elf_cache *c = elf_cache_new(64, 1 << 20), *tiny;
+	struct elf_verdict want;
+	const struct elf_verdict *got;
+	size_t i;
+	int err, fd;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		fd = open(files[i], O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(elf_analyze_fd(fd, &want), 0);
+		elf_cache_get_fd(c, fd, elf_judge_inprocess, NULL, &err);
+		got = elf_cache_get_fd(c, fd, elf_judge_inprocess, NULL, &err);
+		ck_assert_ptr_nonnull(got);
+		ck_assert_mem_eq(got, &want, sizeof(want));
+		close(fd);
+	}
+	ck_assert_uint_eq(elf_cache_hits(c), 3);
+	ck_assert_uint_lt(elf_cache_bytes(c), 3 * 512);
+	elf_cache_free(c);
+	tiny = elf_cache_new(64, 100);
+	fd = open("/bin/true", O_RDONLY);
+	ck_assert_ptr_nonnull(elf_cache_get_fd(tiny, fd, elf_judge_inprocess,
+					       NULL, &err));
+	ck_assert_ptr_nonnull(elf_cache_get_fd(tiny, fd, elf_judge_inprocess,
+					       NULL, &err));
+	ck_assert_uint_eq(elf_cache_hits(tiny), 0);
+	ck_assert_uint_eq(elf_cache_bytes(tiny), 0);
+	close(fd);
+	elf_cache_free(tiny);
 }
 END_TEST
 
@@ -222,6 +264,7 @@ int main(void)
 	tcase_add_test(tc, corruptions);
 	tcase_add_test(tc, not_elf);
 	tcase_add_test(tc, cache);
+	tcase_add_test(tc, cache_compact_and_bounded);
 	tcase_add_test(tc, shoff_wrap);
 	tcase_add_test(tc, short_elf64);
 	tcase_add_test(tc, not_regular);
