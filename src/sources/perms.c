@@ -65,6 +65,14 @@ int perms_gather(const struct stat *file, const char *path,
 	}
 }
 
+/* Facts as kept: only the directories there are (most paths: 3-6). */
+struct facts_kept {
+	struct perm_node file;
+	int dirs_err;
+	size_t ndirs;
+	struct perm_node dirs[];
+};
+
 struct cache_entry {
 	char *path;
 	dev_t dev;
@@ -72,14 +80,41 @@ struct cache_entry {
 	bool deleted;
 	uint64_t when;
 	int err;
-	struct perm_facts *facts;	/* allocated on first use */
+	struct facts_kept *facts;
 };
 
 struct perms_src {
 	const struct vigil_env *env;
 	struct cache_entry cache[PERMS_CACHE_SIZE];
+	struct perm_facts out;	/* what cached() returns, expanded */
 	uint64_t *checked, *unreadable;
 };
+
+static struct facts_kept *keep(const struct perm_facts *f)
+{
+	struct facts_kept *k = malloc(sizeof(*k) +
+				      f->ndirs * sizeof(k->dirs[0]));
+
+	if (!k)
+		return NULL;
+	k->file = f->file;
+	k->dirs_err = f->dirs_err;
+	k->ndirs = f->ndirs;
+	memcpy(k->dirs, f->dirs, f->ndirs * sizeof(k->dirs[0]));
+	return k;
+}
+
+static const struct perm_facts *expand(struct perms_src *ps,
+				       const struct facts_kept *k)
+{
+	struct perm_facts *f = &ps->out;
+
+	f->file = k->file;
+	f->dirs_err = k->dirs_err;
+	f->ndirs = k->ndirs;
+	memcpy(f->dirs, k->dirs, k->ndirs * sizeof(f->dirs[0]));
+	return f;
+}
 
 static size_t hash_path(const char *s)
 {
@@ -103,6 +138,10 @@ static int gather_mapping(pid_t pid, const struct proc_map *m,
 	return perms_gather(&st, m->deleted ? NULL : m->path, f);
 }
 
+/*
+ * The facts of m, fresh or from the cache; NULL when they cannot be
+ * gathered.  Valid until the next call.
+ */
 static const struct perm_facts *cached(struct perms_src *ps, pid_t pid,
 				       const struct proc_map *m)
 {
@@ -112,23 +151,27 @@ static const struct perm_facts *cached(struct perms_src *ps, pid_t pid,
 	if (e->path && e->dev == m->dev && e->ino == m->ino &&
 	    e->deleted == m->deleted && now - e->when < PERMS_CACHE_TTL_MS &&
 	    !strcmp(e->path, m->path))
-		return e->err ? NULL : e->facts;
+		return e->err ? NULL : expand(ps, e->facts);
 	free(e->path);
+	free(e->facts);
+	e->facts = NULL;
 	e->path = strdup(m->path);
 	e->dev = m->dev;
 	e->ino = m->ino;
 	e->deleted = m->deleted;
 	e->when = now;
-	if (!e->facts)
-		e->facts = malloc(sizeof(*e->facts));
 	(*ps->checked)++;
-	if (!e->path || !e->facts)
+	e->err = gather_mapping(pid, m, &ps->out) < 0 ? errno : 0;
+	if (!e->err && !(e->facts = keep(&ps->out)))
 		e->err = ENOMEM;
-	else
-		e->err = gather_mapping(pid, m, e->facts) < 0 ? errno : 0;
+	if (!e->path) {
+		/* not kept: judged again next time */
+		free(e->facts);
+		e->facts = NULL;
+	}
 	if (e->err)
 		(*ps->unreadable)++;
-	return e->err ? NULL : e->facts;
+	return e->err ? NULL : &ps->out;
 }
 
 static void on_proc(void *data, enum engine_event ev, const void *payload)
