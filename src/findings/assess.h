@@ -67,7 +67,7 @@ struct run {
 	/* findings seen in the run, by severity */
 	unsigned int high, medium, low, info;
 	unsigned int resolved;	/* findings it resolved (completed runs) */
-	unsigned int accepted;	/* of the findings seen, how many accepted */
+	unsigned int accepted;	/* of the findings seen, how many quiet */
 	/* its record, from when it ended: the findings seen in it */
 	struct run_finding *seen;
 	size_t nseen;

@@ -20,7 +20,7 @@ struct flowset;
 
 struct flow_key {
 	uint32_t id;		/* conntrack's ATTR_ID */
-	uint32_t tuple;		/* flow_key_tuple() of the original tuple */
+	uint32_t tuple;		/* flow_key_tuple() of the orig tuple */
 };
 
 /*
