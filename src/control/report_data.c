@@ -6,7 +6,6 @@
  */
 #include "build.h"
 
-#include <string.h>
 #include <time.h>
 
 #include "lib/jsonutil.h"
@@ -59,35 +58,6 @@ err:
 	return NULL;
 }
 
-/* The collecting run has no record yet: what the store knows of it. */
-static struct run_finding *live_seen(struct vigil *v, const struct run *r,
-				     size_t *n)
-{
-	size_t i, k = 0, total = findings_count(v->findings);
-	struct run_finding *seen = calloc(total ? total : 1, sizeof(*seen));
-
-	if (!seen)
-		return NULL;
-	for (i = 0; i < total; i++) {
-		const struct finding *f = findings_at(v->findings, i);
-		struct run_finding *e = &seen[k];
-
-		if (!finding_seen_in(f, r->id))
-			continue;
-		memcpy(e->id, f->id, sizeof(e->id));
-		e->rule = f->rule->idx;
-		e->accepted = f->quiet != NULL;
-		if (!strcmp(f->runs[f->nruns - 1], r->id)) {
-			e->count = f->run_count;
-			e->first = f->run_first;
-			e->last = f->run_last;
-		}
-		k++;
-	}
-	*n = k;
-	return seen;
-}
-
 static json_object *rules_json(const uint32_t enabled,
 			       const unsigned int *found,
 			       const unsigned int *accepted)
@@ -134,7 +104,8 @@ json_object *vigil_report_data(struct vigil *v, const struct run *r)
 	if (!doc)
 		return NULL;
 	if (r->state == RUN_COLLECTING || r->state == RUN_EVALUATING) {
-		live = live_seen(v, r, &n);
+		/* no record yet: what the store knows of it */
+		live = assess_gather_seen(v->assess, r, &n);
 		if (!live)
 			goto err;
 		seen = live;

@@ -233,20 +233,15 @@ static void count_findings(struct assess *a, struct run *r)
  * Then the oldest runs' lists give way while all lists together name
  * more than ASSESS_MAX_SEEN findings.
  */
-static void record_seen(struct assess *a, struct run *r)
+struct run_finding *assess_gather_seen(const struct assess *a,
+				       const struct run *r, size_t *n)
 {
-	size_t i, n = findings_count(a->fs), k = 0, total = 0;
-	struct run_finding *v;
+	size_t i, total = findings_count(a->fs), k = 0;
+	struct run_finding *v = calloc(total ? total : 1, sizeof(*v));
 
-	free(r->seen);
-	r->seen = NULL;
-	r->nseen = 0;
-	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v) {
-		r->seen_dropped = true;
-		return;
-	}
-	for (i = 0; i < n; i++) {
+	if (!v)
+		return NULL;
+	for (i = 0; i < total; i++) {
 		const struct finding *f = findings_at(a->fs, i);
 		struct run_finding *e = &v[k];
 
@@ -262,8 +257,21 @@ static void record_seen(struct assess *a, struct run *r)
 		}
 		k++;
 	}
-	r->seen = v;
-	r->nseen = k;
+	*n = k;
+	return v;
+}
+
+static void record_seen(struct assess *a, struct run *r)
+{
+	size_t i, total = 0;
+
+	free(r->seen);
+	r->nseen = 0;
+	r->seen = assess_gather_seen(a, r, &r->nseen);
+	if (!r->seen) {
+		r->seen_dropped = true;
+		return;
+	}
 	for (i = 0; i < a->n; i++)
 		total += assess_at(a, i)->nseen;
 	for (i = 0; i < a->n && total > ASSESS_MAX_SEEN; i++) {

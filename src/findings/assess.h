@@ -118,6 +118,14 @@ int assess_stop(struct assess *a, const char *reason);
 int assess_complete(struct assess *a);
 
 /*
+ * The findings of the store seen in run r, as a record lists them (with
+ * their sightings in r when r is their newest run): a new array of *n,
+ * NULL on ENOMEM.  For a run still collecting, what its record will be.
+ */
+struct run_finding *assess_gather_seen(const struct assess *a,
+				       const struct run *r, size_t *n);
+
+/*
  * What the collecting run has looked at so far, in its record's terms
  * (nothing when no observer is set).
  */

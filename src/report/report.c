@@ -28,6 +28,14 @@ int report_format_parse(const char *s, enum report_format *fmt)
 	return 0;
 }
 
+const char *report_value(json_object *val)
+{
+	if (json_object_is_type(val, json_type_string))
+		return json_object_get_string(val);
+	return json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
 json_object *report_get(json_object *o, const char *key)
 {
 	json_object *v = NULL;

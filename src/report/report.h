@@ -59,6 +59,8 @@ void report_rules_enabled(json_object *doc, struct sbuf *out);
 /* The run's length, e.g. "10s (of 10s asked)". */
 void report_duration(json_object *run, struct sbuf *out);
 int report_int(json_object *o, const char *key);
+/* An evidence value as text: a string as it is, the rest as JSON. */
+const char *report_value(json_object *val);
 const char *report_str(json_object *o, const char *key);
 json_object *report_get(json_object *o, const char *key);
 

@@ -122,13 +122,7 @@ static void evidence(json_object *f, struct sbuf *out)
 	sbuf_adds(out, "<table class=\"ev\">");
 	json_object_object_foreach(a, key, val) {
 		tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
-		if (json_object_is_type(val, json_type_string))
-			esc(out, json_object_get_string(val));
-		else
-			esc(out, json_object_to_json_string_ext(val,
-				JSON_C_TO_STRING_PLAIN |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
-		sbuf_adds(out, "</td></tr>");
+		tag(out, "", report_value(val), "</td></tr>");
 	}
 	sbuf_adds(out, "</table>");
 }

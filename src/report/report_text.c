@@ -19,14 +19,7 @@ static void evidence(json_object *f, struct sbuf *out)
 	if (!a || !json_object_is_type(a, json_type_object))
 		return;
 	json_object_object_foreach(a, key, val) {
-		sbuf_printf(out, "      %-18s ", key);
-		if (json_object_is_type(val, json_type_string))
-			sbuf_adds(out, json_object_get_string(val));
-		else
-			sbuf_adds(out, json_object_to_json_string_ext(val,
-				JSON_C_TO_STRING_PLAIN |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
-		sbuf_addc(out, '\n');
+		sbuf_printf(out, "      %-18s %s\n", key, report_value(val));
 	}
 }
 
