@@ -8,6 +8,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,19 @@ static void binaries_fini(void *priv)
 	free(b);
 }
 
+/* The dpkg index, kept between starts beside the state file. */
+static struct pkgdb *open_pkgdb(const char *state_file)
+{
+	const char *slash = strrchr(state_file, '/');
+	char cache[PATH_MAX];
+
+	if (!slash || (size_t)snprintf(cache, sizeof(cache), "%.*s/%s",
+				       (int)(slash - state_file), state_file,
+				       PKG_CACHE_NAME) >= sizeof(cache))
+		return pkgdb_new(PKG_DPKG_DIR, NULL);
+	return pkgdb_new(PKG_DPKG_DIR, cache);
+}
+
 static int binaries_init(const struct vigil_env *env, void **priv)
 {
 	struct binaries *b = calloc(1, sizeof(*b));
@@ -109,7 +123,7 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 		log_err("binaries: cannot start the ELF analyser: %s",
 			strerror(errno));
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS, ELF_CACHE_BYTES);
-	b->pkg = pkgdb_new("/var/lib/dpkg");
+	b->pkg = open_pkgdb(env->cfg->state_file);
 	b->published = engine_counter(env->engine, "binaries", "checked");
 	b->packaged = engine_counter(env->engine, "binaries", "packaged");
 	b->unreadable = engine_counter(env->engine, "binaries", "unreadable");

@@ -3,10 +3,16 @@
  * Which package owns a file, from the dpkg database, held compactly: the
  * canonical paths of every <dir>/info/<package>.list, sorted and
  * front-coded (each path stores only what differs from the one before)
- * in one buffer, in blocks of PKG_BLOCK whose first path is whole, so a
- * lookup is a binary search over the blocks and a short scan.  No
- * allocation per path; the build's temporary buffers are large ones
- * that go back to the system when freed.
+ * in one buffer, each with the packages listing it, in blocks of
+ * PKG_BLOCK whose first path is whole, so a lookup is a binary search
+ * over the blocks and a short scan.  No allocation per path.
+ *
+ * Packages are numbered in name order, so a path's owners, kept sorted
+ * by number, name the same first owner whatever the history.  When dpkg
+ * changes the database only the .list files that changed are read: the
+ * old index is streamed through, their paths dropped, the new ones
+ * merged in.  The index is also kept in a file (pkgcache.c) so a start
+ * reads it instead of 1,500 lists.
  */
 #include "build.h"
 
@@ -27,92 +33,25 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "sources/pkg.h"
-
-/* Paths per block: the first whole, the others front-coded. */
-#define PKG_BLOCK 16
-
-/* A growable byte buffer; large ones are mmap'd by malloc. */
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-};
-
-/* A listed path while the index is built. */
-struct entry {
-	uint32_t off;		/* in the path buffer, NUL-ended */
-	uint32_t pkg;		/* index in names */
-	uint32_t seq;		/* load order: the first listing wins */
-};
+#include "sources/pkgindex.h"
 
 struct pkgdb {
 	char *dir;
-	char **names;
-	size_t nnames;
-	unsigned char *index;	/* front-coded entries */
-	size_t index_len;
-	uint32_t *blocks;	/* offset of each block's first entry */
-	size_t nblocks, npaths;
-	struct timespec stamp;	/* mtime of <dir>/info when loaded */
+	char *cache;		/* where the index is kept, or NULL */
+	struct pkgidx idx;
+	size_t lists_read;	/* by the last update */
+	long update_ms;
 	uint64_t checked_ms;
+	int missing;		/* <dir>/info could not be looked at */
 };
 
-static int buf_reserve(struct buf *b, size_t more)
-{
-	size_t cap;
-	unsigned char *p;
-
-	if (b->len + more <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 65536;
-	while (cap < b->len + more)
-		cap *= 2;
-	if (cap > UINT32_MAX) {
-		errno = E2BIG;
-		return -1;
-	}
-	p = realloc(b->p, cap);
-	if (!p)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int buf_add(struct buf *b, const void *data, size_t n)
-{
-	if (buf_reserve(b, n) < 0)
-		return -1;
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	return 0;
-}
-
-static int buf_varint(struct buf *b, size_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	return buf_add(b, tmp, n);
-}
-
-static size_t get_varint(const unsigned char **p)
-{
-	size_t v = 0;
-	int shift = 0;
-
-	while (**p & 0x80) {
-		v |= (size_t)(**p & 0x7f) << shift;
-		shift += 7;
-		(*p)++;
-	}
-	v |= (size_t)**p << shift;
-	(*p)++;
-	return v;
-}
+/* What an update gathers from the lists it reads. */
+struct build {
+	struct pkgidx_buf paths;	/* canonical paths, NUL-ended */
+	struct pkgidx_buf entries;	/* struct pkgidx_entry */
+	json_object *dirs;
+	size_t lists;
+};
 
 /*
  * realpath(3) of a directory (or the directory as it is when that
@@ -161,88 +100,58 @@ static const char *resolve_dir(json_object *dirs, const char *dir)
  * component kept, since the file itself may be a symlink that dpkg
  * owns.  Appends it, NUL-ended, to out.  -1 on ENOMEM.
  */
-static int canonical(json_object *dirs, const char *path, struct buf *out)
+static int canonical(json_object *dirs, const char *path,
+		     struct pkgidx_buf *out)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/'), *r;
 
 	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
-		return buf_add(out, path, strlen(path) + 1);
+		return pkgidx_buf_add(out, path, strlen(path) + 1);
 	memcpy(dir, path, (size_t)(slash - path));
 	dir[slash - path] = '\0';
 	r = resolve_dir(dirs, dir);
 	if (!r)
 		return -1;
-	if (strcmp(r, "/") && buf_add(out, r, strlen(r)) < 0)
+	if (strcmp(r, "/") && pkgidx_buf_add(out, r, strlen(r)) < 0)
 		return -1;
-	return buf_add(out, slash, strlen(slash) + 1);
+	return pkgidx_buf_add(out, slash, strlen(slash) + 1);
 }
 
-static void clear(struct pkgdb *db)
+/* Reads one package's list into b as package number pkg.  -1: errno. */
+static int read_list(struct build *b, int dfd, const char *name,
+		     uint32_t pkg)
 {
-	size_t i;
-
-	for (i = 0; i < db->nnames; i++)
-		free(db->names[i]);
-	free(db->names);
-	free(db->index);
-	free(db->blocks);
-	db->names = NULL;
-	db->index = NULL;
-	db->blocks = NULL;
-	db->nnames = db->index_len = db->nblocks = db->npaths = 0;
-}
-
-/* What a build gathers before sorting. */
-struct build {
-	struct buf paths;	/* canonical paths, NUL-ended */
-	struct buf entries;	/* struct entry */
-	json_object *dirs;
-};
-
-static int load_list(struct pkgdb *db, struct build *b, int dfd,
-		     const char *file)
-{
-	char *line = NULL, **names;
+	char file[NAME_MAX + 8], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int fd, r = 0;
 	FILE *f;
 
-	fd = openat(dfd, file, O_RDONLY | O_CLOEXEC);
+	snprintf(file, sizeof(file), "%s.list", name);
+	fd = openat(dfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || !(f = fdopen(fd, "re"))) {
 		if (fd >= 0)
 			close(fd);
-		return 0;	/* removed meanwhile: next load sees it */
+		return 0;	/* removed meanwhile: the next update sees it */
 	}
-	names = realloc(db->names, (db->nnames + 1) * sizeof(*names));
-	/* "<pkg>.list" or "<pkg>:<arch>.list" -> package name */
-	if (!names ||
-	    !(names[db->nnames] = strndup(file, strlen(file) - 5))) {
-		db->names = names ? names : db->names;
-		fclose(f);
-		return -1;
-	}
-	db->names = names;
-	db->nnames++;
+	b->lists++;
 	while ((len = getline(&line, &cap, f)) > 0) {
-		struct entry e;
-		size_t n = b->entries.len / sizeof(e);
+		struct pkgidx_entry e;
 
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (line[0] != '/' || len >= PATH_MAX)
 			continue;
-		if (n >= PKG_MAX_PATHS) {
+		if (b->entries.len / sizeof(e) >= PKG_MAX_PATHS) {
 			errno = E2BIG;
 			r = -1;
 			break;
 		}
 		e.off = (uint32_t)b->paths.len;
-		e.pkg = (uint32_t)db->nnames - 1;
-		e.seq = (uint32_t)n;
+		e.pkg = pkg;
 		if (canonical(b->dirs, line, &b->paths) < 0 ||
-		    buf_add(&b->entries, &e, sizeof(e)) < 0) {
+		    pkgidx_buf_add(&b->entries, &e, sizeof(e)) < 0) {
 			r = -1;
 			break;
 		}
@@ -252,59 +161,206 @@ static int load_list(struct pkgdb *db, struct build *b, int dfd,
 	return r;
 }
 
-static int by_path_then_seq(const void *x, const void *y, void *base)
+static int by_path_then_pkg(const void *x, const void *y, void *base)
 {
-	const struct entry *a = x, *b = y;
+	const struct pkgidx_entry *a = x, *b = y;
 	int d = strcmp((const char *)base + a->off,
 		       (const char *)base + b->off);
 
-	return d ? d : (a->seq > b->seq) - (a->seq < b->seq);
+	return d ? d : (a->pkg > b->pkg) - (a->pkg < b->pkg);
 }
 
-/* The sorted entries, front-coded into db's index; the first wins. */
-static int encode(struct pkgdb *db, struct build *b)
+/* The packages' lists as they are now, sorted by name. */
+struct scan {
+	struct pkgidx_pkg *pkgs;
+	size_t n;
+};
+
+static int by_name(const void *x, const void *y)
 {
-	struct entry *e = (struct entry *)b->entries.p;
-	size_t n = b->entries.len / sizeof(*e), i, k = 0;
-	struct buf idx = { 0 }, blocks = { 0 };
-	const char *prev = NULL;
+	return strcmp(((const struct pkgidx_pkg *)x)->name,
+		      ((const struct pkgidx_pkg *)y)->name);
+}
 
-	qsort_r(e, n, sizeof(*e), by_path_then_seq, b->paths.p);
-	for (i = 0; i < n; i++) {
-		const char *s = (const char *)b->paths.p + e[i].off;
-		size_t len = strlen(s), pre = 0;
+static void scan_free(struct scan *s)
+{
+	pkgidx_pkgs_free(s->pkgs, s->n);
+	s->pkgs = NULL;
+	s->n = 0;
+}
 
-		if (prev && !strcmp(prev, s))
-			continue;	/* listed again: the first one stays */
-		if (k % PKG_BLOCK == 0) {
-			uint32_t off = (uint32_t)idx.len;
+/* Every <name>.list in info with what identifies its version.  -1: errno */
+static int scan_info(DIR *d, struct scan *s)
+{
+	struct dirent *de;
+	size_t cap = 0;
 
-			if (buf_add(&blocks, &off, sizeof(off)) < 0)
-				goto err;
-		} else {
-			while (prev[pre] && prev[pre] == s[pre])
-				pre++;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		struct pkgidx_pkg *p;
+		struct stat st;
+
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".list"))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (s->n >= PKG_MAX_PACKAGES) {
+			errno = E2BIG;
+			return -1;
 		}
-		if (buf_varint(&idx, pre) < 0 ||
-		    buf_varint(&idx, len - pre) < 0 ||
-		    buf_add(&idx, s + pre, len - pre) < 0 ||
-		    buf_varint(&idx, e[i].pkg) < 0)
-			goto err;
-		prev = s;
-		k++;
+		if (s->n == cap) {
+			size_t ncap = cap ? cap * 2 : 1024;
+
+			p = realloc(s->pkgs, ncap * sizeof(*p));
+			if (!p)
+				return -1;
+			s->pkgs = p;
+			cap = ncap;
+		}
+		p = &s->pkgs[s->n];
+		/* "<pkg>.list" or "<pkg>:<arch>.list" -> package name */
+		p->name = strndup(de->d_name, n - 5);
+		if (!p->name)
+			return -1;
+		p->mtime = st.st_mtim;
+		p->size = (uint64_t)st.st_size;
+		p->ino = (uint64_t)st.st_ino;
+		s->n++;
 	}
-	/* exactly what is used, nothing more */
-	db->index = idx.len ? realloc(idx.p, idx.len) : idx.p;
-	db->index = db->index ? db->index : idx.p;
-	db->index_len = idx.len;
-	db->blocks = (uint32_t *)blocks.p;
-	db->nblocks = blocks.len / sizeof(uint32_t);
-	db->npaths = k;
+	qsort(s->pkgs, s->n, sizeof(*s->pkgs), by_name);
 	return 0;
-err:
-	free(idx.p);
-	free(blocks.p);
-	return -1;
+}
+
+static int same_version(const struct pkgidx_pkg *a, const struct pkgidx_pkg *b)
+{
+	return a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->size == b->size &&
+	       a->ino == b->ino;
+}
+
+/*
+ * remap[old number] = new number for a package whose list did not
+ * change, or PKGIDX_GONE; the others are marked in reread.  Both are
+ * walked by name, in step.
+ */
+static void match(const struct pkgidx *old, const struct scan *s,
+		  uint32_t *remap, unsigned char *reread)
+{
+	size_t i = 0, j = 0;
+
+	while (i < old->npkgs || j < s->n) {
+		int d = i == old->npkgs ? 1 : j == s->n ? -1 :
+			strcmp(old->pkgs[i].name, s->pkgs[j].name);
+
+		if (d < 0) {
+			remap[i++] = PKGIDX_GONE;
+		} else if (d > 0) {
+			reread[j++] = 1;
+		} else {
+			if (same_version(&old->pkgs[i], &s->pkgs[j])) {
+				remap[i] = (uint32_t)j;
+			} else {
+				remap[i] = PKGIDX_GONE;
+				reread[j] = 1;
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+/*
+ * Brings db up to date with the lists in <dir>/info: reads those that
+ * changed and merges them into a new index.  On failure the old index
+ * stays.  -1: errno.
+ */
+static int update(struct pkgdb *db)
+{
+	struct build b = { 0 };
+	struct scan s = { 0 };
+	struct pkgidx next = { 0 };
+	uint32_t *remap = NULL;
+	unsigned char *reread = NULL;
+	char path[PATH_MAX];
+	struct timespec t0, t1, stamp;
+	size_t j, changed = 0;
+	int r = -1, e;
+	DIR *d;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	snprintf(path, sizeof(path), "%s/info", db->dir);
+	d = opendir(path);
+	if (!d)
+		goto fail;
+	{
+		struct stat st;
+
+		if (fstat(dirfd(d), &st) < 0)
+			goto fail;
+		stamp = st.st_mtim;
+	}
+	if (scan_info(d, &s) < 0)
+		goto fail;
+	remap = calloc(db->idx.npkgs + 1, sizeof(*remap));
+	reread = calloc(s.n + 1, 1);
+	b.dirs = json_object_new_object();
+	if (!remap || !reread || !b.dirs)
+		goto fail;
+	match(&db->idx, &s, remap, reread);
+	for (j = 0; j < s.n; j++) {
+		if (!reread[j])
+			continue;
+		changed++;
+		if (read_list(&b, dirfd(d), s.pkgs[j].name, (uint32_t)j) < 0)
+			goto fail;
+	}
+	json_object_put(b.dirs);
+	b.dirs = NULL;
+	qsort_r(b.entries.p, b.entries.len / sizeof(struct pkgidx_entry),
+		sizeof(struct pkgidx_entry), by_path_then_pkg, b.paths.p);
+	r = pkgidx_merge(&db->idx, remap,
+			 (const struct pkgidx_entry *)b.entries.p,
+			 b.entries.len / sizeof(struct pkgidx_entry),
+			 (const char *)b.paths.p, s.n, &next);
+	if (r < 0)
+		goto fail;
+	next.pkgs = s.pkgs;
+	next.npkgs = s.n;
+	next.stamp = stamp;
+	s.pkgs = NULL;
+	s.n = 0;
+	pkgidx_clear(&db->idx);
+	db->idx = next;
+	db->lists_read = b.lists;
+	r = 0;
+	if (db->cache && changed)
+		pkgidx_save(&db->idx, db->dir, db->cache);
+fail:
+	e = errno;
+	if (d)
+		closedir(d);
+	json_object_put(b.dirs);
+	free(b.paths.p);
+	free(b.entries.p);
+	free(remap);
+	free(reread);
+	scan_free(&s);
+	/* the update's buffers are gone: give their pages back now */
+	malloc_trim(0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	db->update_ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (r < 0)
+		log_warn("pkg: %s: %s; %s", path, strerror(e),
+			 db->idx.npkgs ? "keeping what was known" :
+			 "treating every file as third-party");
+	else
+		log_info("pkg: %zu files of %zu packages known from %s (%zu lists read, index %zu KiB, %ld ms of CPU)",
+			 db->idx.npaths, db->idx.npkgs, path, b.lists,
+			 pkgidx_bytes(&db->idx) / 1024, db->update_ms);
+	errno = e;
+	return r;
 }
 
 static int info_mtime(const struct pkgdb *db, struct timespec *ts)
@@ -319,72 +375,47 @@ static int info_mtime(const struct pkgdb *db, struct timespec *ts)
 	return 0;
 }
 
-static int load(struct pkgdb *db)
+int pkgdb_refresh(struct pkgdb *db)
 {
-	struct build b = { .dirs = json_object_new_object() };
-	struct timespec t0, t1;
-	char path[PATH_MAX];
-	struct dirent *de;
-	int r = 0;
-	DIR *d;
+	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-	clear(db);
-	snprintf(path, sizeof(path), "%s/info", db->dir);
-	info_mtime(db, &db->stamp);
-	d = opendir(path);
-	if (!d || !b.dirs) {
-		log_warn("pkg: %s: %s; treating every file as third-party",
-			 path, strerror(errno));
-		if (d)
-			closedir(d);
-		json_object_put(b.dirs);
-		return -1;
+	db->checked_ms = loop_now_ms();
+	db->lists_read = 0;
+	if (info_mtime(db, &ts) < 0) {
+		/* said once; the next change of dpkg's brings it back */
+		if (db->missing)
+			return -1;
+		db->missing = 1;
+		return update(db);
 	}
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n <= 5 || strcmp(de->d_name + n - 5, ".list"))
-			continue;
-		if (load_list(db, &b, dirfd(d), de->d_name) < 0) {
-			log_err("pkg: loading %s stopped: %s", path,
-				strerror(errno));
-			r = -1;
-			break;
-		}
-	}
-	closedir(d);
-	json_object_put(b.dirs);
-	if (encode(db, &b) < 0) {
-		log_err("pkg: indexing %s: %s", path, strerror(errno));
-		r = -1;
-	}
-	free(b.paths.p);
-	free(b.entries.p);
-	/* the build's buffers are gone: give their pages back now */
-	malloc_trim(0);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
-	log_info("pkg: %zu files of %zu packages known from %s (index %zu KiB, %ld ms of CPU)",
-		 db->npaths, db->nnames, path,
-		 (db->index_len + db->nblocks * sizeof(uint32_t)) / 1024,
-		 (long)((t1.tv_sec - t0.tv_sec) * 1000 +
-			(t1.tv_nsec - t0.tv_nsec) / 1000000));
-	return r;
+	db->missing = 0;
+	if (db->idx.index && ts.tv_sec == db->idx.stamp.tv_sec &&
+	    ts.tv_nsec == db->idx.stamp.tv_nsec)
+		return 0;
+	return update(db);
 }
 
-struct pkgdb *pkgdb_new(const char *dir)
+struct pkgdb *pkgdb_new(const char *dir, const char *cache)
 {
 	struct pkgdb *db = calloc(1, sizeof(*db));
 
 	if (!db)
 		return NULL;
 	db->dir = strdup(dir);
-	if (!db->dir) {
-		free(db);
+	db->cache = cache ? strdup(cache) : NULL;
+	if (!db->dir || (cache && !db->cache)) {
+		pkgdb_free(db);
 		return NULL;
 	}
-	load(db);
-	db->checked_ms = loop_now_ms();
+	if (cache && pkgidx_load(&db->idx, dir, cache) == 0)
+		log_info("pkg: %zu files of %zu packages read from %s (index %zu KiB)",
+			 db->idx.npaths, db->idx.npkgs, cache,
+			 pkgidx_bytes(&db->idx) / 1024);
+	else if (cache && errno != ENOENT)
+		log_warn("pkg: %s: %s; reading the lists again", cache,
+			 errno == EBADMSG ? "damaged or not vigild's own" :
+			 strerror(errno));
+	pkgdb_refresh(db);
 	return db;
 }
 
@@ -392,80 +423,25 @@ void pkgdb_free(struct pkgdb *db)
 {
 	if (!db)
 		return;
-	clear(db);
+	pkgidx_clear(&db->idx);
 	free(db->dir);
+	free(db->cache);
 	free(db);
 }
 
 size_t pkgdb_count(const struct pkgdb *db)
 {
-	return db->npaths;
+	return db->idx.npaths;
 }
 
-/* The whole path of block i's first entry, compared with path. */
-static int cmp_block(const struct pkgdb *db, size_t i, const char *path)
+size_t pkgdb_lists_read(const struct pkgdb *db)
 {
-	const unsigned char *p = db->index + db->blocks[i];
-	size_t len;
-
-	get_varint(&p);		/* 0: a block starts whole */
-	len = get_varint(&p);
-	return strncmp((const char *)p, path, len) ?
-	       strncmp((const char *)p, path, len) :
-	       (path[len] ? -1 : 0);
-}
-
-static const char *lookup(const struct pkgdb *db, const char *path)
-{
-	const unsigned char *p, *end;
-	size_t lo = 0, hi = db->nblocks, cur = 0;
-	char s[PATH_MAX];
-
-	/* the last block whose first path is <= path */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp_block(db, mid, path) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	p = db->index + db->blocks[lo - 1];
-	end = lo < db->nblocks ? db->index + db->blocks[lo] :
-	      db->index + db->index_len;
-	while (p < end) {
-		size_t pre = get_varint(&p), len = get_varint(&p), pkg;
-		int d;
-
-		if (pre > cur || pre + len >= sizeof(s))
-			return NULL;	/* cannot be: built here */
-		memcpy(s + pre, p, len);
-		cur = pre + len;
-		s[cur] = '\0';
-		p += len;
-		pkg = get_varint(&p);
-		d = strcmp(s, path);
-		if (!d)
-			return pkg < db->nnames ? db->names[pkg] : NULL;
-		if (d > 0)
-			break;
-	}
-	return NULL;
+	return db->lists_read;
 }
 
 const char *pkgdb_owner(struct pkgdb *db, const char *path)
 {
-	uint64_t now = loop_now_ms();
-	struct timespec ts;
-
-	if (now - db->checked_ms >= PKG_RECHECK_MS) {
-		db->checked_ms = now;
-		if (info_mtime(db, &ts) == 0 &&
-		    (ts.tv_sec != db->stamp.tv_sec ||
-		     ts.tv_nsec != db->stamp.tv_nsec))
-			load(db);
-	}
-	return lookup(db, path);
+	if (loop_now_ms() - db->checked_ms >= PKG_RECHECK_MS)
+		pkgdb_refresh(db);
+	return pkgidx_lookup(&db->idx, path);
 }

@@ -7,6 +7,10 @@
 
 /* Bound on what a package database can make vigild hold. */
 #define PKG_MAX_PATHS (4u * 1024 * 1024)
+#define PKG_MAX_PACKAGES (256u * 1024)
+#define PKG_DPKG_DIR "/var/lib/dpkg"
+/* The index's file, in the state file's directory. */
+#define PKG_CACHE_NAME "pkg-index"
 /* The database is looked at again at most this often. */
 #define PKG_RECHECK_MS 30000
 
@@ -15,12 +19,19 @@
  * (<dir>/info/<package>.list).  Paths are kept canonical (directories
  * resolved with realpath), so /bin/ls and /usr/bin/ls are the same file
  * on a merged-/usr system; a path listed by several packages belongs to
- * the first one read.  The database is reloaded when dpkg changes it.
+ * the one whose name sorts first.  When dpkg changes the database, only
+ * the lists that changed are read again.
  */
 struct pkgdb;
 
-/* dir: normally "/var/lib/dpkg".  NULL with errno on failure. */
-struct pkgdb *pkgdb_new(const char *dir);
+/*
+ * dir: normally "/var/lib/dpkg".  cache: a file vigild keeps the index
+ * in between starts (read if it is sound and still of dir, rewritten
+ * after every change), or NULL for none.  A database that cannot be
+ * read is logged and leaves every file third-party.  NULL with errno
+ * (ENOMEM) on failure.
+ */
+struct pkgdb *pkgdb_new(const char *dir, const char *cache);
 void pkgdb_free(struct pkgdb *db);
 
 /*
@@ -31,5 +42,12 @@ void pkgdb_free(struct pkgdb *db);
 const char *pkgdb_owner(struct pkgdb *db, const char *path);
 /* How many distinct paths are known. */
 size_t pkgdb_count(const struct pkgdb *db);
+/*
+ * Brings the index up to date now if dpkg changed the database.  0, or
+ * -1 with errno (the old index is kept).
+ */
+int pkgdb_refresh(struct pkgdb *db);
+/* How many .list files the last refresh read (0: nothing changed). */
+size_t pkgdb_lists_read(const struct pkgdb *db);
 
 #endif

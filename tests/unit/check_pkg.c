@@ -2,14 +2,17 @@
 /*
  * The compact dpkg index gives the same answer as the one it replaced
  * (tests/unit/pkg_reference.c) for every path of this machine's dpkg
- * database, canonical or as listed, and for near misses; and for a
- * made-up database with the awkward cases.
+ * database, canonical or as listed, and for near misses, whether built
+ * from the lists or read back from its file; for a made-up database with
+ * the awkward cases, before and after dpkg changes it (only the changed
+ * lists read); and a damaged or foreign index file is refused.
  */
 #include "build.h"
 
 #include <check.h>
 #include "unit.h"
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +22,8 @@
 
 #include "sources/pkg.h"
 
-struct ref_pkgdb;
-struct ref_pkgdb *ref_pkgdb_new(const char *dir);
-void ref_pkgdb_free(struct ref_pkgdb *db);
-const char *ref_pkgdb_owner(struct ref_pkgdb *db, const char *path);
+#include "sources/pkgindex.h"
+#include "pkg_reference.h"
 
 static size_t compared;
 
@@ -106,22 +107,37 @@ static void compare_all(const char *dpkg, struct pkgdb *db,
 
 START_TEST(this_machine)
 {
-	struct pkgdb *db;
+	char dir[] = "/tmp/vigil-pkgc-XXXXXX", cache[64];
+	struct pkgdb *db, *again;
 	struct ref_pkgdb *ref;
 
 	if (access("/var/lib/dpkg/info", R_OK))
 		return;		/* not Debian: nothing to compare */
-	db = pkgdb_new("/var/lib/dpkg");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	db = pkgdb_new("/var/lib/dpkg", cache);
 	ref = ref_pkgdb_new("/var/lib/dpkg");
 	ck_assert_ptr_nonnull(db);
 	ck_assert_ptr_nonnull(ref);
+	ck_assert_uint_gt(pkgdb_lists_read(db), 100);
 	compared = 0;
 	compare_all("/var/lib/dpkg", db, ref);
 	printf("this machine: %zu distinct paths; %zu lookups, all equal\n",
 	       pkgdb_count(db), compared);
 	ck_assert_uint_gt(pkgdb_count(db), 1000);
+	/* read back from its file, no list read: the same answers */
+	again = pkgdb_new("/var/lib/dpkg", cache);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(pkgdb_lists_read(again), 0);
+	ck_assert_uint_eq(pkgdb_count(again), pkgdb_count(db));
+	compared = 0;
+	compare_all("/var/lib/dpkg", again, ref);
+	printf("read back: %zu lookups, all equal\n", compared);
+	pkgdb_free(again);
 	pkgdb_free(db);
 	ref_pkgdb_free(ref);
+	unlink(cache);
+	rmdir(dir);
 }
 END_TEST
 
@@ -134,10 +150,22 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
+/* A change dpkg makes: the directory's mtime moves, to a new time. */
+static void touch_dir(const char *path)
+{
+	static time_t when = 1000000000;
+	struct timespec ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = ++when;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
 START_TEST(made_up)
 {
 	char dir[] = "/tmp/vigil-pkg-XXXXXX", p[PATH_MAX + 64], *big;
-	struct pkgdb *db;
+	char cache[64];
+	struct pkgdb *db, *again;
 	struct ref_pkgdb *ref;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -163,7 +191,8 @@ START_TEST(made_up)
 	put(p, "");
 	snprintf(p, sizeof(p), "%s/info/notes.txt", dir);
 	put(p, "/etc/passwd\n");
-	db = pkgdb_new(dir);
+	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	db = pkgdb_new(dir, cache);
 	ref = ref_pkgdb_new(dir);
 	ck_assert_ptr_nonnull(db);
 	snprintf(p, sizeof(p), "%s/real/tool", dir);
@@ -175,9 +204,196 @@ START_TEST(made_up)
 	compared = 0;
 	compare_all(dir, db, ref);
 	ck_assert_uint_gt(compared, 20);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 3);
+	ref_pkgdb_free(ref);
+
+	/*
+	 * dpkg changes it: b's list rewritten (one path gone, one new), a
+	 * new package whose name sorts first sharing a's file, empty gone.
+	 * Only the two lists are read; the answers are a fresh reading's.
+	 */
+	snprintf(p, sizeof(p), "%s/info/b:amd64.list", dir);
+	snprintf(big, 3 * PATH_MAX, "/usr\n%s/real/b-new\n", dir);
+	put(p, big);
+	snprintf(p, sizeof(p), "%s/info/0first.list", dir);
+	snprintf(big, 3 * PATH_MAX, "%s/real/tool\n/opt/0first\n", dir);
+	put(p, big);
+	snprintf(p, sizeof(p), "%s/info/empty.list", dir);
+	ck_assert_int_eq(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/info", dir);
+	touch_dir(p);
+	ck_assert_int_eq(pkgdb_refresh(db), 0);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 2);
+	ref = ref_pkgdb_new(dir);
+	snprintf(p, sizeof(p), "%s/real/tool", dir);
+	ck_assert_str_eq(pkgdb_owner(db, p), "0first");
+	snprintf(p, sizeof(p), "%s/real/b-only", dir);
+	ck_assert_ptr_null(pkgdb_owner(db, p));
+	snprintf(p, sizeof(p), "%s/real/b-new", dir);
+	ck_assert_str_eq(pkgdb_owner(db, p), "b:amd64");
+	snprintf(p, sizeof(p), "%s/real/shared", dir);
+	ck_assert_str_eq(pkgdb_owner(db, p), "a");
+	compared = 0;
+	compare_all(dir, db, ref);
+	ck_assert_uint_gt(compared, 20);
+	/* nothing changed: nothing read */
+	ck_assert_int_eq(pkgdb_refresh(db), 0);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	/* a package removed */
+	snprintf(p, sizeof(p), "%s/info/0first.list", dir);
+	ck_assert_int_eq(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/info", dir);
+	touch_dir(p);
+	ck_assert_int_eq(pkgdb_refresh(db), 0);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	snprintf(p, sizeof(p), "%s/real/tool", dir);
+	ck_assert_str_eq(pkgdb_owner(db, p), "a");
+	ck_assert_ptr_null(pkgdb_owner(db, "/opt/0first"));
+	ref_pkgdb_free(ref);
+	ref = ref_pkgdb_new(dir);
+	compared = 0;
+	compare_all(dir, db, ref);
+	/* what a restart reads: the file written at the last change */
+	again = pkgdb_new(dir, cache);
+	ck_assert_ptr_nonnull(again);
+	ck_assert_uint_eq(pkgdb_lists_read(again), 0);
+	compared = 0;
+	compare_all(dir, again, ref);
+	pkgdb_free(again);
 	pkgdb_free(db);
 	ref_pkgdb_free(ref);
 	free(big);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	unsigned char *d;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	d = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(fread(d, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return d;
+}
+
+static void spill(const char *path, const unsigned char *d, size_t len,
+		  mode_t mode)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, d, len), (ssize_t)len);
+	fchmod(fd, mode);
+	close(fd);
+}
+
+/*
+ * Whatever the file holds, a start either reads it or reads the lists
+ * (it never crashes or hangs), and what it answers is a package name
+ * (a sealed file may rename a package: it is vigild's own, checked for
+ * being sound, not for being true) or none.
+ */
+static size_t start_with(const char *dir, const char *cache,
+			 const char *probe)
+{
+	struct pkgdb *db = pkgdb_new(dir, cache);
+	const char *o;
+	size_t read;
+
+	ck_assert_ptr_nonnull(db);
+	read = pkgdb_lists_read(db);
+	o = pkgdb_owner(db, probe);
+	if (o)
+		ck_assert(*o && strlen(o) <= NAME_MAX && !strchr(o, '/'));
+	pkgdb_owner(db, "/");
+	pkgdb_owner(db, "/zzz");
+	pkgdb_free(db);
+	return read;
+}
+
+START_TEST(damaged_file)
+{
+	char dir[] = "/tmp/vigil-pkgd-XXXXXX", p[PATH_MAX], cache[64];
+	char probe[PATH_MAX];
+	unsigned char *good, *bad;
+	struct pkgidx_head h;
+	size_t len, i, refused = 0, read;
+	struct pkgdb *db;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/info", dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/info/a.list", dir);
+	put(p, "/.\n/usr\n/usr/bin\n/usr/bin/a\n/usr/share/a/one\n");
+	snprintf(p, sizeof(p), "%s/info/b.list", dir);
+	put(p, "/.\n/usr\n/usr/bin/b\n/usr/share/b/two\n");
+	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	snprintf(probe, sizeof(probe), "/usr/bin/a");
+	db = pkgdb_new(dir, cache);
+	ck_assert_str_eq(pkgdb_owner(db, probe), "a");
+	pkgdb_free(db);
+	ck_assert_uint_eq(start_with(dir, cache, probe), 0);
+	good = slurp(cache, &len);
+	ck_assert_uint_gt(len, sizeof(h));
+	bad = malloc(len);
+	ck_assert_ptr_nonnull(bad);
+
+	/* every byte flipped, checksum left: each one refused */
+	for (i = 0; i < len; i++) {
+		memcpy(bad, good, len);
+		bad[i] ^= 0x41;
+		spill(cache, bad, len, 0600);
+		ck_assert_msg(start_with(dir, cache, probe) == 2,
+			      "byte %zu flipped: read", i);
+	}
+	/* every byte set to 16 values, sealed again: never a crash */
+	for (i = 0; i < len; i++) {
+		unsigned int v;
+
+		for (v = 0; v < 256; v += 17) {
+			memcpy(bad, good, len);
+			bad[i] = (unsigned char)v;
+			pkgidx_seal(bad, len);
+			spill(cache, bad, len, 0600);
+			read = start_with(dir, cache, probe);
+			refused += read == 2;
+		}
+	}
+	/* every length cut short */
+	for (i = 0; i < len; i++) {
+		spill(cache, good, i, 0600);
+		ck_assert_uint_eq(start_with(dir, cache, probe), 2);
+	}
+	/* sound, but writable by others, or of another directory */
+	spill(cache, good, len, 0666);
+	ck_assert_uint_eq(start_with(dir, cache, probe), 2);
+	spill(cache, good, len, 0600);
+	snprintf(p, sizeof(p), "%s/../%s", dir, strrchr(dir, '/') + 1);
+	ck_assert_uint_eq(start_with(p, cache, probe), 2);
+	/* a FIFO where the file should be: refused, not waited on */
+	unlink(cache);
+	ck_assert_int_eq(mkfifo(cache, 0600), 0);
+	ck_assert_uint_eq(start_with(dir, cache, probe), 2);
+	unlink(cache);
+	spill(cache, good, len, 0600);
+	ck_assert_uint_eq(start_with(dir, cache, probe), 0);
+	printf("damaged index files: %zu byte flips refused; of %zu "
+	       "re-sealed changes %zu refused, the rest read safely\n",
+	       len, len * 16, refused);
+	free(good);
+	free(bad);
 	snprintf(p, sizeof(p), "rm -rf %s", dir);
 	ck_assert_int_eq(system(p), 0);
 }
@@ -190,6 +406,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, made_up);
+	tcase_add_test(tc, damaged_file);
 	tcase_add_test(tc, this_machine);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

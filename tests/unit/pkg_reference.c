@@ -2,14 +2,21 @@
 /*
  * The dpkg index as it was before the compact one (vigil 31d102d..
  * df767fe, src/sources/pkg.c), kept as the reference that check_pkg
- * compares the compact index with, path by path.
+ * compares the compact index with, path by path.  One change since: a
+ * path listed by several packages belongs to the one whose name sorts
+ * first (it was the first read, in readdir order), as pkg.c now says.
  */
+#include "build.h"
+
+/* pkg.h's bounds, before its names are taken for the reference's */
+#include "sources/pkg.h"
+#include "pkg_reference.h"
+
 #define pkgdb ref_pkgdb
 #define pkgdb_new ref_pkgdb_new
 #define pkgdb_free ref_pkgdb_free
 #define pkgdb_owner ref_pkgdb_owner
 #define pkgdb_count ref_pkgdb_count
-#include "build.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +31,6 @@
 
 #include "lib/log.h"
 #include "lib/loop.h"
-#include "sources/pkg.h"
 
 /* A string-keyed open-addressing table, at most half full. */
 struct slot {
@@ -209,6 +215,7 @@ static int load_list(struct pkgdb *db, struct map *dirs, int dfd,
 	db->names = names;
 	db->nnames++;
 	while ((len = getline(&line, &cap, f)) > 0) {
+		struct slot *s;
 		char *p;
 
 		if (line[len - 1] == '\n')
@@ -221,6 +228,13 @@ static int load_list(struct pkgdb *db, struct map *dirs, int dfd,
 			break;
 		}
 		p = canonical(dirs, line);
+		if (p && (s = map_find(&db->paths, p))) {
+			if (strcmp(db->names[db->nnames - 1],
+				   db->names[s->num]) < 0)
+				s->num = (unsigned int)db->nnames - 1;
+			free(p);
+			continue;
+		}
 		if (!p || map_put(&db->paths, p, NULL,
 				  (unsigned int)db->nnames - 1) < 0) {
 			r = -1;

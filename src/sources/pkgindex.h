@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_PKGINDEX_H
+#define VIGIL_PKGINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * The compact path -> packages index behind pkg.c, and its file form.
+ * Paths are sorted and front-coded in one buffer, each with the numbers
+ * of the packages listing it (ascending: packages are numbered in name
+ * order); every PKG_BLOCK-th path is whole, so a lookup is a binary
+ * search over those and a short scan.
+ */
+
+/* A package number the merge drops. */
+#define PKGIDX_GONE UINT32_MAX
+
+/* A growable byte buffer; large ones are mmap'd by malloc. */
+struct pkgidx_buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* Appends n bytes.  -1: ENOMEM, or E2BIG past 4 GiB. */
+int pkgidx_buf_add(struct pkgidx_buf *b, const void *data, size_t n);
+
+/* A package and what identifies the version of its list. */
+struct pkgidx_pkg {
+	char *name;
+	struct timespec mtime;
+	uint64_t size, ino;
+};
+
+void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n);
+
+struct pkgidx {
+	struct pkgidx_pkg *pkgs;	/* sorted by name */
+	size_t npkgs;
+	unsigned char *index;
+	size_t index_len;
+	uint32_t *blocks;	/* offset of every PKG_BLOCK-th path */
+	size_t nblocks, npaths;
+	struct timespec stamp;	/* mtime of <dir>/info when read */
+};
+
+/* A listed path to merge in: off into a buffer of NUL-ended paths. */
+struct pkgidx_entry {
+	uint32_t off;
+	uint32_t pkg;		/* number in the new package list */
+};
+
+/*
+ * out = old with every package number p replaced by remap[p] (dropped
+ * where that is PKGIDX_GONE, and a path with no package left with it),
+ * merged with the n entries of add, sorted by (path, pkg), whose paths
+ * are in paths.  npkgs: how many packages the new numbering has; out's
+ * pkgs and stamp are left for the caller.  -1: ENOMEM or E2BIG.
+ */
+int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
+		 const struct pkgidx_entry *add, size_t n, const char *paths,
+		 size_t npkgs, struct pkgidx *out);
+
+/* The package listing path whose name sorts first, or NULL. */
+const char *pkgidx_lookup(const struct pkgidx *x, const char *path);
+
+/* Bytes held by the index proper (paths, owners, blocks). */
+size_t pkgidx_bytes(const struct pkgidx *x);
+
+void pkgidx_clear(struct pkgidx *x);
+
+/*
+ * The file: this head, then dir_len bytes of the dpkg directory, the
+ * packages (pkgs_len bytes: for each, varint name length, the name,
+ * varints mtime seconds, nanoseconds, size, inode) and the index.
+ */
+#define PKGIDX_MAGIC "VIGILPKG"
+#define PKGIDX_VERSION 1u
+#define PKGIDX_ENDIAN 0x01020304u	/* read on another byte order: refused */
+struct pkgidx_head {
+	char magic[8];
+	uint32_t version, endian;
+	uint64_t dir_len, pkgs_len, index_len;
+	uint64_t npkgs, npaths;
+	int64_t stamp_sec, stamp_nsec;
+	uint64_t sum;		/* of the whole file, this field as 0 */
+};
+
+/* Sets the sum of a file's len bytes held in memory. */
+void pkgidx_seal(unsigned char *file, size_t len);
+
+/*
+ * Writes x, as the index of dpkg directory dir, to file (through
+ * file.new, renamed over it).  -1: errno.
+ */
+int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file);
+
+/*
+ * Reads what pkgidx_save wrote for dpkg directory dir into x, checking
+ * all of it: a file that is not a regular one owned by vigild's user
+ * and writable by it alone, of another directory or format, or
+ * damaged in any byte, is refused.  -1: errno (ENOENT: none yet;
+ * EBADMSG: refused).
+ */
+int pkgidx_load(struct pkgidx *x, const char *dir, const char *file);
+
+#endif
