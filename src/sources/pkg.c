@@ -271,6 +271,41 @@ static void match(const struct pkgidx *old, const struct scan *s,
 }
 
 /*
+ * Merges what b gathered into next: the first batch into db's index
+ * (renumbered by remap, which then becomes the identity), the others
+ * into next itself.  b is emptied.  -1: errno.
+ */
+static int merge_batch(const struct pkgdb *db, struct build *b,
+		       uint32_t *remap, size_t npkgs, struct pkgidx *next)
+{
+	struct pkgidx from = *next, out;
+	size_t n = b->entries.len / sizeof(struct pkgidx_entry), i;
+
+	if (next->npkgs && !n)
+		return 0;
+	if (!next->npkgs)
+		from = db->idx;
+	qsort_r(b->entries.p, n, sizeof(struct pkgidx_entry),
+		by_path_then_pkg, b->paths.p);
+	if (pkgidx_merge(&from, remap, (const struct pkgidx_entry *)b->entries.p,
+			 n, (const char *)b->paths.p, npkgs, &out) < 0)
+		return -1;
+	if (next->npkgs) {
+		free(next->index);
+		free(next->blocks);
+	} else {
+		for (i = 0; i < npkgs; i++)
+			remap[i] = (uint32_t)i;
+	}
+	*next = out;
+	/* while building: numbers of the new list, not yet its names */
+	next->npkgs = npkgs ? npkgs : 1;
+	b->paths.len = 0;
+	b->entries.len = 0;
+	return 0;
+}
+
+/*
  * Brings db up to date with the lists in <dir>/info: reads those that
  * changed and merges them into a new index.  On failure the old index
  * stays.  -1: errno.
@@ -284,7 +319,7 @@ static int update(struct pkgdb *db)
 	unsigned char *reread = NULL;
 	char path[PATH_MAX];
 	struct timespec t0, t1, stamp;
-	size_t j, changed = 0;
+	size_t j;
 	int r = -1, e;
 	DIR *d;
 
@@ -302,7 +337,9 @@ static int update(struct pkgdb *db)
 	}
 	if (scan_info(d, &s) < 0)
 		goto fail;
-	remap = calloc(db->idx.npkgs + 1, sizeof(*remap));
+	/* room for the identity over the new numbers, after the first batch */
+	remap = calloc((db->idx.npkgs > s.n ? db->idx.npkgs : s.n) + 1,
+		       sizeof(*remap));
 	reread = calloc(s.n + 1, 1);
 	b.dirs = json_object_new_object();
 	if (!remap || !reread || !b.dirs)
@@ -311,19 +348,14 @@ static int update(struct pkgdb *db)
 	for (j = 0; j < s.n; j++) {
 		if (!reread[j])
 			continue;
-		changed++;
 		if (read_list(&b, dirfd(d), s.pkgs[j].name, (uint32_t)j) < 0)
 			goto fail;
+		/* merged in a batch at a time: the peak stays small */
+		if (b.paths.len >= PKG_BATCH_BYTES &&
+		    merge_batch(db, &b, remap, s.n, &next) < 0)
+			goto fail;
 	}
-	json_object_put(b.dirs);
-	b.dirs = NULL;
-	qsort_r(b.entries.p, b.entries.len / sizeof(struct pkgidx_entry),
-		sizeof(struct pkgidx_entry), by_path_then_pkg, b.paths.p);
-	r = pkgidx_merge(&db->idx, remap,
-			 (const struct pkgidx_entry *)b.entries.p,
-			 b.entries.len / sizeof(struct pkgidx_entry),
-			 (const char *)b.paths.p, s.n, &next);
-	if (r < 0)
+	if (merge_batch(db, &b, remap, s.n, &next) < 0)
 		goto fail;
 	next.pkgs = s.pkgs;
 	next.npkgs = s.n;
@@ -334,8 +366,8 @@ static int update(struct pkgdb *db)
 	db->idx = next;
 	db->lists_read = b.lists;
 	r = 0;
-	if (db->cache && changed)
-		pkgidx_save(&db->idx, db->dir, db->cache);
+	if (db->cache && pkgidx_save(&db->idx, db->dir, db->cache) < 0)
+		log_warn("pkg: %s: %s", db->cache, strerror(errno));
 fail:
 	e = errno;
 	if (d)
@@ -346,6 +378,10 @@ fail:
 	free(remap);
 	free(reread);
 	scan_free(&s);
+	if (r < 0) {
+		free(next.index);
+		free(next.blocks);
+	}
 	/* the update's buffers are gone: give their pages back now */
 	malloc_trim(0);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);

@@ -8,6 +8,8 @@
 /* Bound on what a package database can make vigild hold. */
 #define PKG_MAX_PATHS (4u * 1024 * 1024)
 #define PKG_MAX_PACKAGES (256u * 1024)
+/* Listed paths read before they are merged into the index. */
+#define PKG_BATCH_BYTES (1u * 1024 * 1024)
 #define PKG_DPKG_DIR "/var/lib/dpkg"
 /* The index's file, in the state file's directory. */
 #define PKG_CACHE_NAME "pkg-index"

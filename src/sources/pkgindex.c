@@ -333,17 +333,28 @@ const char *pkgidx_lookup(const struct pkgidx *x, const char *path)
 	return NULL;
 }
 
-/* FNV-1a of the file with its sum field taken as 0. */
-static uint64_t file_sum(const unsigned char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i, at = offsetof(struct pkgidx_head, sum);
+#define FNV_BASIS 1469598103934665603ULL
 
-	for (i = 0; i < n; i++) {
-		h ^= i >= at && i < at + sizeof(uint64_t) ? 0 : p[i];
+static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
+{
+	while (n--) {
+		h ^= *p++;
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+/* FNV-1a of the file with its sum field taken as 0. */
+static uint64_t file_sum(const unsigned char *p, size_t n)
+{
+	struct pkgidx_head h;
+
+	if (n < sizeof(h))
+		return fnv(FNV_BASIS, p, n);
+	memcpy(&h, p, sizeof(h));
+	h.sum = 0;
+	return fnv(fnv(FNV_BASIS, (const unsigned char *)&h, sizeof(h)),
+		   p + sizeof(h), n - sizeof(h));
 }
 
 void pkgidx_seal(unsigned char *file, size_t len)
@@ -373,6 +384,11 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * The head, the directory and the packages are built in memory; the
+ * index, the bulk, is written from where it is, and the sum is run over
+ * the parts in file order.
+ */
 int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 {
 	struct pkgidx_buf f = { 0 };
@@ -404,18 +420,18 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 			goto out;
 	}
 	h.pkgs_len = f.len - mark;
-	if (pkgidx_buf_add(&f, x->index, x->index_len) < 0)
-		goto out;
 	h.index_len = x->index_len;
 	h.npkgs = x->npkgs;
 	h.npaths = x->npaths;
 	h.stamp_sec = x->stamp.tv_sec;
 	h.stamp_nsec = x->stamp.tv_nsec;
 	memcpy(f.p, &h, sizeof(h));
-	pkgidx_seal(f.p, f.len);
+	h.sum = fnv(file_sum(f.p, f.len), x->index, x->index_len);
+	memcpy(f.p, &h, sizeof(h));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
-	if (fd < 0 || write_all(fd, f.p, f.len) < 0)
+	if (fd < 0 || write_all(fd, f.p, f.len) < 0 ||
+	    write_all(fd, x->index, x->index_len) < 0)
 		goto out;
 	if (close(fd) < 0) {
 		fd = -1;
