@@ -48,7 +48,7 @@ struct pending {
 	unsigned long long a0, a2;
 	pid_t pid;
 	uid_t uid, euid;
-	char exe[PATH_MAX];
+	char *exe;		/* allocated by need: most events have none */
 	char comm[64];
 	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
 	int nfiles;
@@ -64,7 +64,7 @@ struct dirty {
 	pid_t pid;
 	uid_t uid, euid;
 	char comm[17];
-	char exe[PATH_MAX];	/* from an exec record, or "" */
+	char *exe;		/* from an exec record, or NULL */
 	struct file_id files[AUDIT_MAX_PATHS];	/* what the exec opened */
 	int nfiles;
 };
@@ -240,7 +240,13 @@ static void unlink_pending(struct audit_src *as, struct pending *p)
 
 static void free_pending(struct pending *p)
 {
+	free(p->exe);
 	free(p);
+}
+
+static const char *exe_of(const struct pending *p)
+{
+	return p->exe ? p->exe : "";
 }
 
 /*
@@ -256,7 +262,7 @@ static void publish_dirty(struct audit_src *as, const struct dirty *d)
 	struct stat st;
 	int i;
 
-	if (proc_publish_pid(as->env, d->pid, as->table_full) == 0)
+	if (proc_publish_pid(as->env, d->pid, as->table_full) == 0 || !d->exe)
 		return;
 	/*
 	 * Gone already: judge its exe by name only if the name still
@@ -287,8 +293,11 @@ static void flush_dirty(struct audit_src *as)
 {
 	size_t i;
 
-	for (i = 0; i < as->ndirty; i++)
+	for (i = 0; i < as->ndirty; i++) {
 		publish_dirty(as, &as->dirty[i]);
+		free(as->dirty[i].exe);
+		as->dirty[i].exe = NULL;
+	}
 	as->ndirty = 0;
 }
 
@@ -317,7 +326,8 @@ static void mark_dirty(struct audit_src *as, const struct pending *p,
 	d->euid = p->euid;
 	snprintf(d->comm, sizeof(d->comm), "%.16s", p->comm);
 	if (is_exec) {
-		snprintf(d->exe, sizeof(d->exe), "%s", p->exe);
+		free(d->exe);
+		d->exe = p->exe ? strdup(p->exe) : NULL;
 		memcpy(d->files, p->files, sizeof(d->files));
 		d->nfiles = p->nfiles;
 	}
@@ -337,7 +347,7 @@ static void publish_connect(struct audit_src *as, const struct pending *p)
 {
 	struct connect_event ev = {
 		.pid = p->pid, .uid = p->uid, .euid = p->euid,
-		.exe = p->exe, .comm = p->comm,
+		.exe = exe_of(p), .comm = p->comm,
 		.dst = p->saddr, .dport = p->sport,
 		.fd = p->a0 <= INT32_MAX ? (int)p->a0 : -1,
 		.is_connect = !strcmp(p->syscall, "connect"),
@@ -373,7 +383,7 @@ static void complete(struct audit_src *as, struct pending *p)
 	if (is_exec) {
 		struct exec_event ev = {
 			.pid = p->pid, .uid = p->uid, .euid = p->euid,
-			.exe = p->exe, .comm = p->comm,
+			.exe = exe_of(p), .comm = p->comm,
 		};
 
 		(*as->execs)++;
@@ -431,31 +441,35 @@ static void track_serial(struct audit_src *as, uint64_t serial)
 static void on_syscall(struct pending *p, const char *b, size_t n)
 {
 	unsigned long long arch, sc, v;
+	struct auditrec_tokens t;
+	char res[8], exe[PATH_MAX];
 	const char *name;
-	char res[8];
 
-	if (auditrec_num(b, n, "arch", 16, &arch) < 0 ||
-	    auditrec_num(b, n, "syscall", 10, &sc) < 0)
+	/* one pass over the record; each field is then a token lookup */
+	auditrec_tokenize(b, n, &t);
+	if (auditrec_tok_num(&t, "arch", 16, &arch) < 0 ||
+	    auditrec_tok_num(&t, "syscall", 10, &sc) < 0)
 		return;
 	name = audit_syscall_to_name((int)sc,
 				     audit_elf_to_machine((unsigned int)arch));
 	snprintf(p->syscall, sizeof(p->syscall), "%s", name ? name : "?");
 	p->have_syscall = 1;
-	p->success = auditrec_str(b, n, "success", res, sizeof(res)) > 0 &&
+	p->success = auditrec_tok_str(&t, "success", res, sizeof(res)) > 0 &&
 		     !strcmp(res, "yes");
-	if (auditrec_num(b, n, "a0", 16, &v) == 0)
+	if (auditrec_tok_num(&t, "a0", 16, &v) == 0)
 		p->a0 = v;
-	if (auditrec_num(b, n, "a2", 16, &v) == 0)
+	if (auditrec_tok_num(&t, "a2", 16, &v) == 0)
 		p->a2 = v;
-	if (auditrec_num(b, n, "pid", 10, &v) == 0)
+	if (auditrec_tok_num(&t, "pid", 10, &v) == 0)
 		p->pid = (pid_t)v;
-	if (auditrec_num(b, n, "uid", 10, &v) == 0)
+	if (auditrec_tok_num(&t, "uid", 10, &v) == 0)
 		p->uid = (uid_t)v;
-	if (auditrec_num(b, n, "euid", 10, &v) == 0)
+	if (auditrec_tok_num(&t, "euid", 10, &v) == 0)
 		p->euid = (uid_t)v;
-	if (auditrec_str(b, n, "exe", p->exe, sizeof(p->exe)) < 0)
-		p->exe[0] = '\0';
-	if (auditrec_str(b, n, "comm", p->comm, sizeof(p->comm)) < 0)
+	free(p->exe);
+	p->exe = auditrec_tok_str(&t, "exe", exe, sizeof(exe)) >= 0 ?
+		 strdup(exe) : NULL;
+	if (auditrec_tok_str(&t, "comm", p->comm, sizeof(p->comm)) < 0)
 		p->comm[0] = '\0';
 }
 
@@ -466,9 +480,13 @@ static void on_path(struct pending *p, const char *b, size_t n)
 	unsigned int maj, min;
 	char dev[32];
 
-	if (p->nfiles >= AUDIT_MAX_PATHS ||
-	    auditrec_num(b, n, "inode", 10, &ino) < 0 ||
-	    auditrec_str(b, n, "dev", dev, sizeof(dev)) < 0 ||
+	struct auditrec_tokens t;
+
+	if (p->nfiles >= AUDIT_MAX_PATHS)
+		return;
+	auditrec_tokenize(b, n, &t);
+	if (auditrec_tok_num(&t, "inode", 10, &ino) < 0 ||
+	    auditrec_tok_str(&t, "dev", dev, sizeof(dev)) < 0 ||
 	    sscanf(dev, "%x:%x", &maj, &min) != 2)
 		return;
 	p->files[p->nfiles].dev = makedev(maj, min);
@@ -949,6 +967,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 static void audit_fini(void *priv)
 {
 	struct audit_src *as = priv;
+	size_t i;
 
 	if (!as)
 		return;
@@ -988,6 +1007,8 @@ static void audit_fini(void *priv)
 		unlink_pending(as, p);
 		free_pending(p);
 	}
+	for (i = 0; i < as->ndirty; i++)
+		free(as->dirty[i].exe);
 	loop_timer_free(as->flush_timer);
 	loop_timer_free(as->check_timer);
 	loop_timer_free(as->readd_timer);

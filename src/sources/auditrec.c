@@ -48,36 +48,92 @@ int auditrec_header(const char *text, size_t len, struct auditrec_hdr *h)
 	return (int)(p - text);
 }
 
+/*
+ * The token starting at or after i: [*start, return) ends at a space
+ * outside quotes (or at len, an unterminated quote included).
+ */
+static size_t next_token(const char *body, size_t len, size_t i,
+			 size_t *start)
+{
+	size_t j;
+
+	while (i < len && body[i] == ' ')
+		i++;
+	*start = i;
+	for (j = i; j < len && body[j] != ' '; j++) {
+		if (body[j] == '"' || body[j] == '\'') {
+			char q = body[j++];
+
+			while (j < len && body[j] != q)
+				j++;
+			if (j >= len)
+				break;
+		}
+	}
+	return j;
+}
+
+/* Whether token [start, end) is name=...; its value then. */
+static int token_is(const char *body, size_t start, size_t end,
+		    const char *name, size_t n, const char **val, size_t *vlen)
+{
+	if (end - start > n && !memcmp(body + start, name, n) &&
+	    body[start + n] == '=') {
+		*val = body + start + n + 1;
+		*vlen = end - start - n - 1;
+		return 1;
+	}
+	return 0;
+}
+
 int auditrec_raw(const char *body, size_t len, const char *name,
 		 const char **val, size_t *vlen)
 {
-	size_t n = strlen(name), i = 0;
+	size_t n = strlen(name), i = 0, start, end;
 
 	while (i < len) {
-		size_t start, j;
-
-		while (i < len && body[i] == ' ')
-			i++;
-		start = i;
-		/* The token ends at a space outside quotes. */
-		for (j = i; j < len && body[j] != ' '; j++) {
-			if (body[j] == '"' || body[j] == '\'') {
-				char q = body[j++];
-
-				while (j < len && body[j] != q)
-					j++;
-				if (j >= len)
-					break;
-			}
-		}
-		if (j - start > n && !memcmp(body + start, name, n) &&
-		    body[start + n] == '=') {
-			*val = body + start + n + 1;
-			*vlen = j - start - n - 1;
+		end = next_token(body, len, i, &start);
+		if (token_is(body, start, end, name, n, val, vlen))
 			return 0;
-		}
-		i = j + 1;
+		i = end + 1;
 	}
+	return -1;
+}
+
+void auditrec_tokenize(const char *body, size_t len,
+		       struct auditrec_tokens *t)
+{
+	size_t i = 0, start, end;
+
+	t->body = body;
+	t->len = len;
+	t->n = 0;
+	t->overflow = len > UINT32_MAX;
+	while (i < len && !t->overflow) {
+		end = next_token(body, len, i, &start);
+		if (t->n == AUDITREC_MAX_TOKENS) {
+			t->overflow = 1;
+			return;
+		}
+		t->start[t->n] = (uint32_t)start;
+		t->end[t->n] = (uint32_t)end;
+		t->n++;
+		i = end + 1;
+	}
+}
+
+int auditrec_tok_raw(const struct auditrec_tokens *t, const char *name,
+		     const char **val, size_t *vlen)
+{
+	size_t n = strlen(name), k;
+
+	/* more tokens than were kept: the slow way, the same answer */
+	if (t->overflow)
+		return auditrec_raw(t->body, t->len, name, val, vlen);
+	for (k = 0; k < t->n; k++)
+		if (token_is(t->body, t->start[k], t->end[k], name, n, val,
+			     vlen))
+			return 0;
 	return -1;
 }
 
@@ -152,15 +208,23 @@ int auditrec_str(const char *body, size_t len, const char *name, char *out,
 	return auditrec_decode(v, vlen, out, outlen);
 }
 
-int auditrec_num(const char *body, size_t len, const char *name, int base,
-		 unsigned long long *out)
+int auditrec_tok_str(const struct auditrec_tokens *t, const char *name,
+		     char *out, size_t outlen)
 {
-	char buf[32], *end;
 	const char *v;
 	size_t vlen;
 
-	if (auditrec_raw(body, len, name, &v, &vlen) < 0 || !vlen ||
-	    vlen >= sizeof(buf))
+	if (auditrec_tok_raw(t, name, &v, &vlen) < 0)
+		return -1;
+	return auditrec_decode(v, vlen, out, outlen);
+}
+
+static int parse_num(const char *v, size_t vlen, int base,
+		     unsigned long long *out)
+{
+	char buf[32], *end;
+
+	if (!vlen || vlen >= sizeof(buf))
 		return -1;
 	memcpy(buf, v, vlen);
 	buf[vlen] = '\0';
@@ -168,6 +232,28 @@ int auditrec_num(const char *body, size_t len, const char *name, int base,
 		return -1;
 	*out = strtoull(buf, &end, base);
 	return *end ? -1 : 0;
+}
+
+int auditrec_num(const char *body, size_t len, const char *name, int base,
+		 unsigned long long *out)
+{
+	const char *v;
+	size_t vlen;
+
+	if (auditrec_raw(body, len, name, &v, &vlen) < 0)
+		return -1;
+	return parse_num(v, vlen, base, out);
+}
+
+int auditrec_tok_num(const struct auditrec_tokens *t, const char *name,
+		     int base, unsigned long long *out)
+{
+	const char *v;
+	size_t vlen;
+
+	if (auditrec_tok_raw(t, name, &v, &vlen) < 0)
+		return -1;
+	return parse_num(v, vlen, base, out);
 }
 
 int auditrec_sockaddr(const char *body, size_t len, struct net_addr *addr,

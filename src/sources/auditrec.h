@@ -40,6 +40,31 @@ int auditrec_raw(const char *body, size_t len, const char *name,
 		 const char **val, size_t *vlen);
 
 /*
+ * A record's tokens found in one pass, for a reader that wants many of
+ * its fields: each lookup then compares token starts instead of
+ * scanning the text again.  Answers are auditrec_raw's exactly; past
+ * AUDITREC_MAX_TOKENS tokens, lookups fall back to it.
+ */
+#define AUDITREC_MAX_TOKENS 64
+struct auditrec_tokens {
+	const char *body;
+	size_t len, n;
+	int overflow;
+	uint32_t start[AUDITREC_MAX_TOKENS], end[AUDITREC_MAX_TOKENS];
+};
+
+/* body must stay as it is while t is used. */
+void auditrec_tokenize(const char *body, size_t len,
+		       struct auditrec_tokens *t);
+/* As auditrec_raw(), auditrec_str() and auditrec_num(), from tokens. */
+int auditrec_tok_raw(const struct auditrec_tokens *t, const char *name,
+		     const char **val, size_t *vlen);
+int auditrec_tok_str(const struct auditrec_tokens *t, const char *name,
+		     char *out, size_t outlen);
+int auditrec_tok_num(const struct auditrec_tokens *t, const char *name,
+		     int base, unsigned long long *out);
+
+/*
  * Decode a value token: "quoted" text, even-length hex of an encoded
  * string, or other unquoted words ((null), (none)) as they are.  The
  * result is NUL-terminated and at most outlen-1 bytes; a NUL byte

@@ -4,6 +4,7 @@
 #include <check.h>
 #include "unit.h"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -271,6 +272,67 @@ START_TEST(sockaddr)
 }
 END_TEST
 
+/* The one-pass tokens give auditrec_raw's answer, field by field. */
+static void same_tokens(const char *body, const char *const *names, size_t n)
+{
+	struct auditrec_tokens t;
+	size_t i;
+
+	auditrec_tokenize(body, strlen(body), &t);
+	for (i = 0; i < n; i++) {
+		const char *v1 = NULL, *v2 = NULL;
+		size_t l1 = 0, l2 = 0;
+		int r1 = auditrec_raw(body, strlen(body), names[i], &v1, &l1);
+		int r2 = auditrec_tok_raw(&t, names[i], &v2, &l2);
+
+		ck_assert_int_eq(r1, r2);
+		if (!r1) {
+			ck_assert_ptr_eq(v1, v2);
+			ck_assert_uint_eq(l1, l2);
+		}
+	}
+}
+
+START_TEST(tokens)
+{
+	static const char *const names[] = {
+		"arch", "syscall", "success", "exit", "a0", "a2", "pid",
+		"uid", "euid", "exe", "comm", "key", "a", "x", "cwd", "dev",
+		"inode", "name", "nametype", "",
+	};
+	const size_t n = sizeof(names) / sizeof(names[0]);
+	char big[4096];
+	unsigned long long v;
+	struct auditrec_tokens t;
+	char out[64];
+	size_t i, len = 0;
+
+	same_tokens("arch=c000003e syscall=59 success=yes exit=0 a0=55d1 "
+		    "a1=55d2 a2=55d3 a3=0 items=2 ppid=1 pid=4242 auid=0 "
+		    "uid=0 gid=0 euid=0 comm=\"ls\" "
+		    "exe=2F746D702F612062 key=\"vigil\"", names, n);
+	/* quotes hide spaces and a fake field; an unterminated one runs on */
+	same_tokens("  comm=\"a pid=1\" pid=7 name='x uid=3' uid=9 exe=\"/x",
+		    names, n);
+	same_tokens("item=0 name=\"/usr/bin/ls\" inode=1234 dev=fe:01 "
+		    "mode=0100755 nametype=NORMAL", names, n);
+	same_tokens("", names, n);
+	same_tokens("=== a= =x a=1 a=2", names, n);
+	/* more tokens than are kept: the fallback answers the same */
+	for (i = 0; i < AUDITREC_MAX_TOKENS + 10; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+					"f%zu=%zu ", i, i);
+	snprintf(big + len, sizeof(big) - len, "pid=99 exe=\"/bin/true\"");
+	same_tokens(big, names, n);
+	auditrec_tokenize(big, strlen(big), &t);
+	ck_assert(t.overflow);
+	ck_assert_int_eq(auditrec_tok_num(&t, "pid", 10, &v), 0);
+	ck_assert_uint_eq(v, 99);
+	ck_assert_int_eq(auditrec_tok_str(&t, "exe", out, sizeof(out)), 9);
+	ck_assert_str_eq(out, "/bin/true");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auditrec");
@@ -285,6 +347,7 @@ int main(void)
 	tcase_add_test(tc, prefixes);
 	tcase_add_test(tc, unterminated_quote_at_end);
 	tcase_add_test(tc, sockaddr);
+	tcase_add_test(tc, tokens);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
