@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <libgen.h>
 #include <linux/capability.h>
 #include <signal.h>
@@ -25,6 +26,9 @@
 #include "lib/host.h"
 #include "lib/log.h"
 #include "vigil.h"
+
+/* Allocations this large and up are mapped, and unmapped when freed. */
+#define VIGILD_MMAP_THRESHOLD (128 * 1024)
 
 static void notify(const char *what)
 {
@@ -537,6 +541,13 @@ int main(int argc, char **argv)
 	bool check = false;
 	int c, ready_fd = -1;
 
+	/*
+	 * Large buffers (the dpkg index being rebuilt, a burst's read
+	 * buffers) are mapped and given back when freed; left to adjust
+	 * itself, glibc raises this threshold at the first such free and
+	 * later ones stay in the heap, kept.
+	 */
+	mallopt(M_MMAP_THRESHOLD, VIGILD_MMAP_THRESHOLD);
 	while ((c = getopt_long(argc, argv, "fc:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

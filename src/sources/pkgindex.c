@@ -34,24 +34,35 @@
 /* Larger than any real database's index, with room. */
 #define FILE_MAX (256u * 1024 * 1024)
 
+/* Capacity for cap bytes in all.  -1: ENOMEM, or E2BIG past 4 GiB. */
+static int reserve(struct pkgidx_buf *b, size_t cap)
+{
+	unsigned char *p;
+
+	if (cap <= b->cap)
+		return 0;
+	if (cap > UINT32_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	p = realloc(b->p, cap);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
 int pkgidx_buf_add(struct pkgidx_buf *b, const void *data, size_t n)
 {
 	size_t cap;
-	unsigned char *p;
 
 	if (b->len + n > b->cap) {
 		cap = b->cap ? b->cap : 65536;
 		while (cap < b->len + n)
 			cap *= 2;
-		if (cap > UINT32_MAX) {
-			errno = E2BIG;
+		if (reserve(b, cap < UINT32_MAX ? cap : b->len + n) < 0)
 			return -1;
-		}
-		p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
 	}
 	if (n)
 		memcpy(b->p + b->len, data, n);
@@ -233,6 +244,17 @@ int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
 	int have, r = -1;
 
 	if (!a || !b || !u || !e)
+		goto out;
+	/*
+	 * Room for all of it at once: grown by doubling, the buffer would
+	 * pass through sizes up to twice the index while the old one is
+	 * still held.
+	 */
+	for (k = 0, nu = 0; k < n; k++)
+		nu += strlen(paths + add[k].off) + 8;
+	if (reserve(&e->idx, old->index_len + nu + 64) < 0 ||
+	    reserve(&e->blocks, ((old->npaths + n) / PKG_BLOCK + 2) *
+				sizeof(uint32_t)) < 0)
 		goto out;
 	have = old->index ? dec_next(&d) : 0;
 	while (have > 0 || i < n) {

@@ -36,15 +36,27 @@ int proc_read_status(int dirfd, struct proc_info *pi)
 		close(fd);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int r, e;
+	/* Name: is the first line and Uid: the ninth: stop at both */
+	while (got != 3 && fgets(line, sizeof(line), f)) {
+		unsigned long r, e;
+		char *p, *q;
 
 		if (!strncmp(line, "Name:\t", 6)) {
 			/* comm is escaped by the kernel, at most 64 bytes */
 			snprintf(pi->comm, sizeof(pi->comm), "%.*s",
 				 (int)strcspn(line + 6, "\n"), line + 6);
 			got |= 1;
-		} else if (sscanf(line, "Uid:\t%u\t%u", &r, &e) == 2) {
+		} else if (!strncmp(line, "Uid:\t", 5)) {
+			/* "Uid:\tREAL\tEFFECTIVE\tSAVED\tFS" */
+			p = line + 5;
+			r = strtoul(p, &q, 10);
+			if (q == p || *q != '\t')
+				continue;
+			p = q + 1;
+			e = strtoul(p, &q, 10);
+			if (q == p || (*q != '\t' && *q != '\n') ||
+			    r > UINT32_MAX || e > UINT32_MAX)
+				continue;
 			pi->ruid = (uid_t)r;
 			pi->euid = (uid_t)e;
 			got |= 2;
