@@ -11,8 +11,8 @@
  * by number, name the same first owner whatever the history.  When dpkg
  * changes the database only the .list files that changed are read: the
  * old index is streamed through, their paths dropped, the new ones
- * merged in.  The index is also kept in a file (pkgcache.c) so a start
- * reads it instead of 1,500 lists.
+ * merged in.  The index is also kept in a file (pkgindex.c), so a start
+ * reads it instead of every list.
  */
 #include "build.h"
 
@@ -202,7 +202,8 @@ static int scan_info(DIR *d, struct scan *s)
 
 		if (n <= 5 || strcmp(de->d_name + n - 5, ".list"))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		if (fstatat(dirfd(d), de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
 		if (s->n >= PKG_MAX_PACKAGES) {
@@ -287,8 +288,9 @@ static int merge_batch(const struct pkgdb *db, struct build *b,
 		from = db->idx;
 	qsort_r(b->entries.p, n, sizeof(struct pkgidx_entry),
 		by_path_then_pkg, b->paths.p);
-	if (pkgidx_merge(&from, remap, (const struct pkgidx_entry *)b->entries.p,
-			 n, (const char *)b->paths.p, npkgs, &out) < 0)
+	if (pkgidx_merge(&from, remap,
+			 (const struct pkgidx_entry *)b->entries.p, n,
+			 (const char *)b->paths.p, npkgs, &out) < 0)
 		return -1;
 	if (next->npkgs) {
 		free(next->index);
@@ -350,8 +352,13 @@ static int update(struct pkgdb *db)
 			continue;
 		if (read_list(&b, dirfd(d), s.pkgs[j].name, (uint32_t)j) < 0)
 			goto fail;
-		/* merged in a batch at a time: the peak stays small */
+		/*
+		 * Merged in a batch at a time, so the peak stays small; a
+		 * batch is at least the index so far, so the merges that
+		 * copy it are few.
+		 */
 		if (b.paths.len >= PKG_BATCH_BYTES &&
+		    b.paths.len >= next.index_len &&
 		    merge_batch(db, &b, remap, s.n, &next) < 0)
 			goto fail;
 	}

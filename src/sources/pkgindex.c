@@ -501,7 +501,7 @@ static int load_pkgs(struct pkgidx *x, const unsigned char *p,
 			goto bad;
 		k->mtime.tv_sec = (time_t)sec;
 		k->mtime.tv_nsec = (long)nsec;
-		/* numbered in name order: a lookup's first owner relies on it */
+		/* numbered in name order: lookups' first owners rely on it */
 		if (i && strcmp(x->pkgs[i - 1].name, k->name) >= 0)
 			goto bad;
 	}

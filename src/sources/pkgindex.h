@@ -77,7 +77,8 @@ void pkgidx_clear(struct pkgidx *x);
  */
 #define PKGIDX_MAGIC "VIGILPKG"
 #define PKGIDX_VERSION 1u
-#define PKGIDX_ENDIAN 0x01020304u	/* read on another byte order: refused */
+/* read on another byte order: refused */
+#define PKGIDX_ENDIAN 0x01020304u
 struct pkgidx_head {
 	char magic[8];
 	uint32_t version, endian;
