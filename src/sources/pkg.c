@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -49,36 +48,71 @@ struct pkgdb {
 struct build {
 	struct pkgidx_buf paths;	/* canonical paths, NUL-ended */
 	struct pkgidx_buf entries;	/* struct pkgidx_entry */
-	json_object *dirs;
+	struct dir_cache *dirs;
 	size_t lists;
 };
 
 /*
- * realpath(3) of a directory (or the directory as it is when that
- * fails), cached in dirs (a json-c object used as a string map).  From
- * its parent's, already resolved: one lstat per new directory, where
- * realpath reads every component again.  "", "." and ".." components,
- * and anything unexpected, go to realpath itself.  NULL on ENOMEM.
+ * Directories already resolved, direct-mapped: lists name their
+ * directories in tree order, so a few thousand slots catch nearly every
+ * repeat, and the build never holds all 14,000 of them.  A slot holds
+ * "dir\0resolved\0" in one allocation.
  */
-static const char *resolve_dir(json_object *dirs, const char *dir)
+#define DIR_SLOTS 4096
+
+struct dir_cache {
+	char *slot[DIR_SLOTS];
+};
+
+static char **dir_slot(struct dir_cache *dc, const char *dir)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*dir) {
+		h ^= (unsigned char)*dir++;
+		h *= 16777619u;
+	}
+	return &dc->slot[h % DIR_SLOTS];
+}
+
+static void dir_cache_free(struct dir_cache *dc)
+{
+	size_t i;
+
+	if (!dc)
+		return;
+	for (i = 0; i < DIR_SLOTS; i++)
+		free(dc->slot[i]);
+	free(dc);
+}
+
+/*
+ * realpath(3) of a directory (or the directory as it is when that
+ * fails), from its parent's, already resolved: one lstat per new
+ * directory, where realpath reads every component again.  "", "." and
+ * ".." components, and anything unexpected, go to realpath itself.
+ * The result lives in dc until the next call.  NULL on ENOMEM.
+ */
+static const char *resolve_dir(struct dir_cache *dc, const char *dir)
 {
 	char real[PATH_MAX], cand[PATH_MAX];
 	const char *slash = strrchr(dir, '/'), *name, *parent = "", *r;
-	char up[PATH_MAX];
-	json_object *v;
+	char up[PATH_MAX], **sl = dir_slot(dc, dir), *v;
+	size_t dl, rl;
 	struct stat st;
 
-	if (json_object_object_get_ex(dirs, dir, &v))
-		return json_object_get_string(v);
+	if (*sl && !strcmp(*sl, dir))
+		return *sl + strlen(*sl) + 1;
 	name = slash ? slash + 1 : dir;
 	r = NULL;
 	if (slash && *name && strcmp(name, ".") && strcmp(name, "..") &&
 	    (size_t)(slash - dir) < sizeof(up)) {
 		memcpy(up, dir, (size_t)(slash - dir));
 		up[slash - dir] = '\0';
-		parent = slash == dir ? "" : resolve_dir(dirs, up);
+		parent = slash == dir ? "" : resolve_dir(dc, up);
 		if (!parent)
 			return NULL;
+		/* parent is used here only: the next call may evict it */
 		if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", parent,
 				     name) < sizeof(cand) &&
 		    lstat(cand, &st) == 0)
@@ -87,12 +121,16 @@ static const char *resolve_dir(json_object *dirs, const char *dir)
 	}
 	if (!r)
 		r = realpath(dir, real) ? real : dir;
-	v = json_object_new_string(r);
-	if (!v || json_object_object_add(dirs, dir, v) < 0) {
-		json_object_put(v);
+	dl = strlen(dir);
+	rl = strlen(r);
+	v = malloc(dl + rl + 2);
+	if (!v)
 		return NULL;
-	}
-	return json_object_get_string(v);
+	memcpy(v, dir, dl + 1);
+	memcpy(v + dl + 1, r, rl + 1);
+	free(*sl);
+	*sl = v;
+	return v + dl + 1;
 }
 
 /*
@@ -100,7 +138,7 @@ static const char *resolve_dir(json_object *dirs, const char *dir)
  * component kept, since the file itself may be a symlink that dpkg
  * owns.  Appends it, NUL-ended, to out.  -1 on ENOMEM.
  */
-static int canonical(json_object *dirs, const char *path,
+static int canonical(struct dir_cache *dirs, const char *path,
 		     struct pkgidx_buf *out)
 {
 	char dir[PATH_MAX];
@@ -343,7 +381,7 @@ static int update(struct pkgdb *db)
 	remap = calloc((db->idx.npkgs > s.n ? db->idx.npkgs : s.n) + 1,
 		       sizeof(*remap));
 	reread = calloc(s.n + 1, 1);
-	b.dirs = json_object_new_object();
+	b.dirs = calloc(1, sizeof(*b.dirs));
 	if (!remap || !reread || !b.dirs)
 		goto fail;
 	match(&db->idx, &s, remap, reread);
@@ -379,7 +417,7 @@ fail:
 	e = errno;
 	if (d)
 		closedir(d);
-	json_object_put(b.dirs);
+	dir_cache_free(b.dirs);
 	free(b.paths.p);
 	free(b.entries.p);
 	free(remap);
