@@ -1,0 +1,85 @@
+#!/bin/sh
+# The dpkg index against the real dpkg database and real dpkg:
+# - a first start reads every list and writes pkg-index beside the state
+#   file; a later start reads that file and no list;
+# - a package installed, then removed, with dpkg: vigild reads the one
+#   list that changed, then none, and its count of packages follows;
+# - a pkg-index that another user could write, a damaged one and a FIFO
+#   in its place are refused without blocking, and the lists read.
+. "$(dirname "$0")/lib.sh"
+need_root
+need dpkg dpkg-deb jq
+[ -d /var/lib/dpkg/info ] || skip "not a dpkg system"
+PKG=vigil-it-pkgindex
+dpkg -s "$PKG" >/dev/null 2>&1 && fail "$PKG is installed already"
+setup_tmp
+on_exit "dpkg -P $PKG >/dev/null 2>&1"
+write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "10s"; };'
+IDX=$T/state/pkg-index
+lists_line() { grep 'pkg: .*lists read' "$T/vigild.log" | tail -1; }
+nlines() { grep -c 'pkg: .*lists read' "$T/vigild.log" || true; }
+
+# --- first start, then a start from the file --------------------------
+start_vigild
+lists_line | grep -q "packages known from /var/lib/dpkg/info ([1-9][0-9]* lists read" ||
+	fail "no full reading at the first start"
+npk=$(lists_line | sed 's/.* files of \([0-9]*\) packages.*/\1/')
+[ -f "$IDX" ] || fail "no $IDX written"
+[ "$(stat -c %a "$IDX")" = 600 ] || fail "$IDX is mode $(stat -c %a "$IDX")"
+echo "first start: $(lists_line | sed 's/.*vigild: info: //')"
+stop_vigild
+: > "$T/vigild.log"
+start_vigild
+grep -q "pkg: [0-9]* files of $npk packages read from $IDX" "$T/vigild.log" ||
+	fail "the start did not read $IDX"
+[ "$(nlines)" = 0 ] || fail "a start with a sound index read lists: $(lists_line)"
+echo "later start: $(grep -o 'pkg: .*read from.*' "$T/vigild.log")"
+
+# --- dpkg installs a package, then removes it ------------------------
+mkdir -p "$T/deb/DEBIAN" "$T/deb/usr/lib/$PKG"
+printf 'Package: %s\nVersion: 1\nArchitecture: all\nMaintainer: vigil tests <root@localhost>\nDescription: vigil test package\n' \
+	"$PKG" > "$T/deb/DEBIAN/control"
+cp /bin/sleep "$T/deb/usr/lib/$PKG/idle"
+dpkg-deb -b -Zgzip "$T/deb" "$T/$PKG.deb" >/dev/null || fail "dpkg-deb failed"
+n0=$(nlines)
+dpkg -i "$T/$PKG.deb" >/dev/null || fail "dpkg -i failed"
+# its program runs: the /proc rescans look it up, and vigild looks at
+# the database again (at most every 30 s)
+"/usr/lib/$PKG/idle" 120 &
+on_exit "kill $!"
+wait_until 60 sh -c "[ \$(grep -c 'pkg: .*lists read' $T/vigild.log) -gt $n0 ]" ||
+	fail "vigild did not see the package installed"
+echo "installed: $(lists_line | sed 's/.*vigild: info: //')"
+lists_line | grep -q "of $((npk + 1)) packages .*(1 lists read" ||
+	fail "installing one package: $(lists_line)"
+n0=$(nlines)
+dpkg -P "$PKG" >/dev/null || fail "dpkg -P failed"
+wait_until 60 sh -c "[ \$(grep -c 'pkg: .*lists read' $T/vigild.log) -gt $n0 ]" ||
+	fail "vigild did not see the package removed"
+echo "removed: $(lists_line | sed 's/.*vigild: info: //')"
+lists_line | grep -q "of $npk packages .*(0 lists read" ||
+	fail "removing one package: $(lists_line)"
+stop_vigild
+
+# --- an index file not to be trusted ----------------------------------
+refused() {	# refused WHAT: the next start reads the lists again
+	: > "$T/vigild.log"
+	start_vigild
+	grep -q "pkg: $IDX: .*reading the lists again" "$T/vigild.log" ||
+		fail "$1: not refused"
+	lists_line | grep -q "($npk lists read" || fail "$1: $(lists_line)"
+	[ -f "$IDX" ] && [ "$(stat -c %a "$IDX")" = 600 ] ||
+		fail "$1: $IDX not written again"
+	stop_vigild
+}
+chmod 0666 "$IDX"
+refused "writable by others"
+size=$(stat -c %s "$IDX")
+truncate -s $((size / 2)) "$IDX"
+refused "cut in half"
+printf 'X' | dd of="$IDX" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
+refused "one byte changed"
+rm -f "$IDX"
+mkfifo "$IDX"
+refused "a FIFO"
+echo "pkg-index: ok"
