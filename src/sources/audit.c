@@ -477,10 +477,9 @@ static void on_syscall(struct pending *p, const char *b, size_t n)
 static void on_path(struct pending *p, const char *b, size_t n)
 {
 	unsigned long long ino;
+	struct auditrec_tokens t;
 	unsigned int maj, min;
 	char dev[32];
-
-	struct auditrec_tokens t;
 
 	if (p->nfiles >= AUDIT_MAX_PATHS)
 		return;
