@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct build {
 	struct pkgidx_buf entries;	/* struct pkgidx_entry */
 	struct dir_cache *dirs;
 	size_t lists;
+	bool merged;		/* a batch is in: db's index is left behind */
 };
 
 /*
@@ -317,20 +319,18 @@ static void match(const struct pkgidx *old, const struct scan *s,
 static int merge_batch(const struct pkgdb *db, struct build *b,
 		       uint32_t *remap, size_t npkgs, struct pkgidx *next)
 {
-	struct pkgidx from = *next, out;
+	struct pkgidx from = b->merged ? *next : db->idx, out;
 	size_t n = b->entries.len / sizeof(struct pkgidx_entry), i;
 
-	if (next->npkgs && !n)
+	if (b->merged && !n)
 		return 0;
-	if (!next->npkgs)
-		from = db->idx;
 	qsort_r(b->entries.p, n, sizeof(struct pkgidx_entry),
 		by_path_then_pkg, b->paths.p);
 	if (pkgidx_merge(&from, remap,
 			 (const struct pkgidx_entry *)b->entries.p, n,
 			 (const char *)b->paths.p, npkgs, &out) < 0)
 		return -1;
-	if (next->npkgs) {
+	if (b->merged) {
 		free(next->index);
 		free(next->blocks);
 	} else {
@@ -339,7 +339,8 @@ static int merge_batch(const struct pkgdb *db, struct build *b,
 	}
 	*next = out;
 	/* while building: numbers of the new list, not yet its names */
-	next->npkgs = npkgs ? npkgs : 1;
+	next->npkgs = npkgs;
+	b->merged = true;
 	b->paths.len = 0;
 	b->entries.len = 0;
 	return 0;

@@ -129,6 +129,7 @@ struct dec {
 	size_t npkgs;
 	char path[PATH_MAX];
 	size_t len;
+	uint64_t shared;	/* bytes kept from the path before */
 	uint64_t n;
 	uint32_t first;		/* the first owner */
 	const unsigned char *owners;	/* the steps after it */
@@ -137,18 +138,18 @@ struct dec {
 /* 1: an entry decoded; 0: the end; -1: malformed. */
 static int dec_next(struct dec *d)
 {
-	uint64_t shared, len, v, sum;
+	uint64_t len, v, sum;
 	uint64_t i;
 
 	if (d->p == d->end)
 		return 0;
-	if (get_varint(&d->p, d->end, &shared) < 0 ||
-	    get_varint(&d->p, d->end, &len) < 0 || shared > d->len ||
-	    len >= PATH_MAX - shared || len > (uint64_t)(d->end - d->p) ||
-	    memchr(d->p, '\0', len))
+	if (get_varint(&d->p, d->end, &d->shared) < 0 ||
+	    get_varint(&d->p, d->end, &len) < 0 || d->shared > d->len ||
+	    len >= PATH_MAX - d->shared ||
+	    len > (uint64_t)(d->end - d->p) || memchr(d->p, '\0', len))
 		return -1;
-	memcpy(d->path + shared, d->p, len);
-	d->len = shared + len;
+	memcpy(d->path + d->shared, d->p, len);
+	d->len = d->shared + len;
 	d->path[d->len] = '\0';
 	d->p += len;
 	if (get_varint(&d->p, d->end, &d->n) < 0 || !d->n ||
@@ -264,12 +265,11 @@ int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
 
 		na = 0;
 		if (c <= 0) {
-			uint32_t *o = u;
-
-			dec_owners(&d, o);
+			/* renumbered in place; the order stays: by name */
+			dec_owners(&d, a);
 			for (k = 0; k < d.n; k++)
-				if (remap[o[k]] != PKGIDX_GONE)
-					a[na++] = remap[o[k]];
+				if (remap[a[k]] != PKGIDX_GONE)
+					a[na++] = remap[a[k]];
 		}
 		if (c >= 0) {
 			for (; i < n && !strcmp(paths + add[i].off, np); i++)
@@ -527,15 +527,12 @@ static int load_index(struct pkgidx *x)
 		return -1;
 	for (;;) {
 		uint32_t off = (uint32_t)(d.p - x->index);
-		const unsigned char *q = d.p;
-		uint64_t shared = 1;
 
 		r = dec_next(&d);
 		if (r <= 0)
 			break;
-		get_varint(&q, d.end, &shared);
 		if (k % PKG_BLOCK == 0) {
-			if (shared ||
+			if (d.shared ||
 			    pkgidx_buf_add(&blocks, &off, sizeof(off)) < 0) {
 				r = -1;
 				break;

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fileio.h"
 #include "sources/pkg.h"
 
 #include "sources/pkgindex.h"
@@ -270,20 +271,17 @@ END_TEST
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
-	unsigned char *d;
-	long n;
+	struct stat st;
+	char *d;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	d = malloc((size_t)n + 1);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	d = fileio_read(fd, (size_t)st.st_size, len);
+	close(fd);
 	ck_assert_ptr_nonnull(d);
-	ck_assert_uint_eq(fread(d, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return d;
+	ck_assert_uint_eq(*len, (size_t)st.st_size);
+	return (unsigned char *)d;
 }
 
 static void spill(const char *path, const unsigned char *d, size_t len,
