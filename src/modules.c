@@ -13,6 +13,7 @@
 #include "sources/owner.h"
 #include "sources/perms.h"
 #include "sources/proc.h"
+#include "sources/sockconn.h"
 
 /*
  * The data flow, in start order.  Rules only subscribe.  Sources write
@@ -34,6 +35,7 @@ const struct vigil_module *const vigil_modules[] = {
 	&perms_module,
 	&owner_module,
 	/* sources */
+	&sockconn_module,
 	&addr_module,
 	&listen_module,
 	&ct_module,

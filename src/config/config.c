@@ -428,6 +428,7 @@ static const struct key_spec keys[] = {
 	  CF(ct_rcvbuf_max), 65536, 1024L * 1024 * 1024 },
 	{ "network.listen_refresh", STR, apply_duration, CF(listen_refresh),
 	  1, 3600 },
+	{ "network.tracepoints", BOOL, apply_bool, CF(tracepoints) },
 	{ "protocols", LIST, apply_protocols },
 	{ "exceptions", LIST, apply_exceptions },
 	{ "rules", GROUP },

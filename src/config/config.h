@@ -69,6 +69,7 @@ struct vigil_config {
 	char *netns;		/* NULL: vigild's own namespace */
 	long ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
 	uint64_t listen_refresh; /* seconds */
+	bool tracepoints;	/* connect()s named by kernel tracepoints */
 	struct proto_catalog *catalog; /* built-in + "protocols" entries */
 	struct rule_config rules[RULE_COUNT];
 	struct exceptions exceptions;	/* known risks, not announced */

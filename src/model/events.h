@@ -70,19 +70,25 @@ struct exec_event {
 
 /*
  * EV_CONNECT: a process called connect(), or sent to an explicit
- * address, with an AF_INET or AF_INET6 destination, as the audit
- * record of that very syscall says: who made a flow, taken from the
- * kernel at the moment of use.  Success or not (a non-blocking
- * connect() "fails" with EINPROGRESS, and has sent its SYN).
+ * address, with an AF_INET or AF_INET6 destination: who made a flow,
+ * taken from the kernel at the moment of use.  From the audit record
+ * of that very syscall (audit.c): success or not (a non-blocking
+ * connect() "fails" with EINPROGRESS, and has sent its SYN), with the
+ * destination only.  From the TCP state tracepoints (sockconn.c): a
+ * connect() whose SYN went out, with the whole tuple (sport != 0), so
+ * it explains exactly one flow.
  */
 struct connect_event {
 	pid_t pid;
 	uid_t uid, euid;
-	const char *exe;	/* the kernel's path of the program */
+	const char *exe;	/* the kernel's path of the program; NULL */
 	const char *comm;
 	struct net_addr dst;	/* as conntrack shows it (v4-mapped: v4) */
 	uint16_t dport;
-	int fd;			/* the socket, in pid */
+	struct net_addr src;	/* with sport: the socket's own address */
+	uint16_t sport;		/* 0: not known (audit) */
+	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP; 0: not known */
+	int fd;			/* the socket, in pid; -1: not known */
 	bool is_connect;	/* connect(), else an addressed send */
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/loop.h"
 #include "model/model.h"
 
 struct model {
@@ -24,6 +25,8 @@ struct model {
 	uint64_t *addr_count, *addr_dropped;
 	uint64_t *listen_count;
 	bool connect_audit;
+	bool connect_trace;
+	uint64_t connect_seen_ms;	/* last connect record, any rules' */
 };
 
 struct model *model_new(struct engine *e)
@@ -241,7 +244,23 @@ void model_set_connect_audit(struct model *m, bool on)
 	m->connect_audit = on;
 }
 
+void model_note_connect_record(struct model *m)
+{
+	m->connect_seen_ms = loop_now_ms();
+}
+
 bool model_connect_audit(const struct model *m)
 {
-	return m->connect_audit;
+	return m->connect_audit || (m->connect_seen_ms &&
+		loop_now_ms() - m->connect_seen_ms < MODEL_CONNECT_SEEN_MS);
+}
+
+void model_set_connect_trace(struct model *m, bool on)
+{
+	m->connect_trace = on;
+}
+
+bool model_connect_trace(const struct model *m)
+{
+	return m->connect_trace;
 }

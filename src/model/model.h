@@ -76,6 +76,19 @@ size_t model_procs_scan_end(struct model *m);
  * the owner stage waits briefly for it.  Set by the audit source.
  */
 void model_set_connect_audit(struct model *m, bool on);
+/*
+ * A connect record came in, whoever's rule made it (auditd's own rules
+ * beside vigil's, or a vigild that is not the audit daemon): for
+ * MODEL_CONNECT_SEEN_MS after one, connect() counts as audited too.
+ */
+#define MODEL_CONNECT_SEEN_MS 10000
+void model_note_connect_record(struct model *m);
 bool model_connect_audit(const struct model *m);
+/*
+ * Whether the kernel's socket tracepoints name the process behind
+ * every TCP connect() (EV_CONNECT with the whole tuple, sockconn.c).
+ */
+void model_set_connect_trace(struct model *m, bool on);
+bool model_connect_trace(const struct model *m);
 
 #endif

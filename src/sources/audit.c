@@ -354,6 +354,8 @@ static void publish_connect(struct audit_src *as, const struct pending *p)
 	};
 
 	(*as->connects)++;
+	/* used whether vigil's rule made it or another daemon's */
+	model_note_connect_record(as->env->model);
 	engine_publish(as->env->engine, EV_CONNECT, &ev);
 }
 

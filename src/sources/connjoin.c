@@ -88,6 +88,41 @@ static bool same_dest(const struct conn_intent *in, const struct net_addr *a,
 	return in->dport == port && net_addr_eq(&in->dst, a);
 }
 
+/* Forget slot i: it explains nothing more. */
+static void drop_slot(struct conn_join *j, int i)
+{
+	unlink_slot(j, i);
+	j->ring[i].ms = 0;
+}
+
+/*
+ * One connect() told twice, by its audit record and by a tracepoint:
+ * the whole tuple wins.  Returns true when ev is the audit record of a
+ * connect already known whole (ev is dropped); an exact ev drops the
+ * audit intent of the same connect.
+ */
+static bool dedup(struct conn_join *j, const struct connect_event *ev,
+		  uint64_t now)
+{
+	struct conn_intent *in;
+	int i, next;
+
+	for (i = j->head[bucket_of(&ev->dst, ev->dport)]; i != NONE;
+	     i = next) {
+		next = j->hnext[i];
+		in = &j->ring[i];
+		if (!live(in, now) || !in->is_connect || in->used ||
+		    in->pid != ev->pid || !same_dest(in, &ev->dst, ev->dport) ||
+		    !in->sport == !ev->sport)
+			continue;
+		if (!ev->sport)
+			return true;
+		drop_slot(j, i);
+		return false;
+	}
+	return false;
+}
+
 int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 		  uint32_t inode, uint64_t now)
 {
@@ -108,6 +143,8 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 			}
 		}
 	}
+	if (ev->is_connect && dedup(j, ev, now))
+		return 0;
 	exe = strdup(ev->exe ? ev->exe : "");
 	if (!exe)
 		return -1;
@@ -121,6 +158,9 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	memset(in, 0, sizeof(*in));
 	in->dst = ev->dst;
 	in->dport = ev->dport;
+	in->src = ev->src;
+	in->sport = ev->sport;
+	in->proto = ev->proto;
 	in->is_connect = ev->is_connect;
 	in->pid = ev->pid;
 	in->uid = ev->uid;
@@ -164,6 +204,17 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
 		    !same_dest(in, &fe->dst, fe->dport))
 			continue;
+		if (in->proto && in->proto != fe->proto)
+			continue;
+		if (in->sport) {
+			/* the whole tuple: this flow, or another one */
+			if (in->sport != fe->sport ||
+			    !net_addr_eq(&in->src, &fe->src))
+				continue;
+			take(in, out);
+			drop_slot(j, i);
+			return CONNJOIN_FOUND;
+		}
 		/* an addressed send on a TCP socket makes no new flow */
 		if (fe->proto == IPPROTO_TCP && !in->is_connect)
 			continue;

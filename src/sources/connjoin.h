@@ -8,7 +8,7 @@
 #include "model/events.h"
 
 /* Intents (connect() or addressed-send records) kept at most, and how long. */
-#define CONNJOIN_MAX 512
+#define CONNJOIN_MAX 2048
 #define CONNJOIN_KEEP_MS 3000
 /*
  * A flow that only an unverified intent could explain waits this long
@@ -26,7 +26,10 @@
  * settled and when they all name the same program, so that two
  * programs reaching one server at once are never swapped.  A
  * connect() explains one flow; an addressed send explains every flow
- * of its socket (the same datagrams repeat it).
+ * of its socket (the same datagrams repeat it).  An intent that knows
+ * its whole tuple (a tracepoint's: sport != 0) explains only the flow
+ * with that very tuple, and is dropped once it has; an intent that
+ * knows its protocol never explains a flow of another.
  */
 struct conn_join;
 
@@ -34,6 +37,9 @@ struct conn_join;
 struct conn_intent {
 	struct net_addr dst;
 	uint16_t dport;
+	struct net_addr src;	/* with sport != 0: the whole tuple */
+	uint16_t sport;
+	uint8_t proto;		/* 0: not known */
 	bool is_connect;
 	bool used;		/* a connect() already joined with its flow */
 	pid_t pid;

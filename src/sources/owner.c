@@ -295,9 +295,11 @@ static void proc_owner(struct owner_stage *o, struct flow_event *fe)
 	int r;
 
 	if (catalog_client_port(o, fe)) {
+		bool scan = budget_ok(o);
+
 		/* known client pids first: cheap, and usually right */
-		r = find_owner(o, fe, o->pids, o->npids, budget_ok(o),
-			       &fe->owner);
+		r = scan || o->npids ? find_owner(o, fe, o->pids, o->npids,
+						  scan, &fe->owner) : 0;
 		fe->owner_state = r > 0 ? OWNER_FOUND : OWNER_UNKNOWN;
 		if (r <= 0)
 			(*o->unknown)++;
@@ -366,6 +368,12 @@ static enum conn_join_result try_join(struct owner_stage *o,
 	}
 	if (r == CONNJOIN_FOUND) {
 		so.inode = p->inode;
+		/* the pid is certain; its program may still be read */
+		if (!so.exe[0] && so.pid > 0 &&
+		    !procfd_names(model_proc_get(o->env->model, so.pid),
+				  so.pid, so.comm, sizeof(so.comm), so.exe,
+				  sizeof(so.exe)))
+			so.exe[0] = '\0';
 		p->fe.owner = so;
 		p->fe.owner_state = so.exe[0] ? OWNER_FOUND : OWNER_UNKNOWN;
 		(*o->joined)++;
@@ -469,7 +477,8 @@ static void on_conntrack(void *data, enum engine_event type, const void *p)
 		existing_owner(o, &fe);
 		goto publish;
 	}
-	if (model_connect_audit(o->env->model)) {
+	if (model_connect_audit(o->env->model) ||
+	    (fe.proto == IPPROTO_TCP && model_connect_trace(o->env->model))) {
 		park(o, &fe);
 		return;
 	}

@@ -21,7 +21,7 @@
  * (then /proc is asked), looked at again this often.
  */
 #define OWNER_PARKED 256
-#define OWNER_WAIT_MS 500
+#define OWNER_WAIT_MS 1000
 #define OWNER_TICK_MS 10
 
 /*
@@ -29,11 +29,13 @@
  * which process made an outbound flow, and publishes the flow with its
  * owner as EV_FLOW.
  *
- * With connect() audited (model_connect_audit()), the owner is the
- * process the audit record of its connect() or addressed send names
- * (EV_CONNECT, joined by connjoin.c): taken from the kernel at the
- * moment of use, so a client that lives a millisecond is named too.
- * A flow waits up to OWNER_WAIT_MS for its record; then /proc is asked.
+ * With connect() told by the kernel (EV_CONNECT, joined by connjoin.c):
+ * for a TCP flow, the tracepoint source's record with its whole tuple
+ * (model_connect_trace(), sockconn.c); for any flow, the audit record
+ * of its connect() or addressed send (model_connect_audit()).  Either
+ * is taken from the kernel at the moment of use, so a client that
+ * lives a millisecond is named too.  A flow waits up to OWNER_WAIT_MS
+ * for its record; then /proc is asked.
  *
  * Without it, or as that fallback: sock_diag finds the socket and
  * /proc its holder, when worth the cost: a flow to a catalog client

@@ -272,6 +272,102 @@ START_TEST(ring_bounded)
 }
 END_TEST
 
+/* A tracepoint's connect: its whole tuple, TCP, source 192.0.2.1. */
+static struct connect_event exact(pid_t pid, const char *exe, uint16_t sport)
+{
+	struct connect_event ev = conn(pid, exe, "198.51.100.7", 80, true);
+
+	ck_assert_int_eq(net_addr_parse("192.0.2.1", &ev.src), 0);
+	ev.sport = sport;
+	ev.proto = IPPROTO_TCP;
+	ev.fd = -1;
+	return ev;
+}
+
+/*
+ * The whole tuple decides at once, among many programs reaching the
+ * same server, and only for its own flow; it is used up.
+ */
+START_TEST(exact_tuple)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event a = exact(10, "/usr/bin/curl", 40000);
+	struct connect_event b = exact(11, "/usr/bin/wget", 40001);
+	struct flow_event fa = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct flow_event fb = fa, fc = fa;
+	struct sock_owner o;
+	bool needs;
+
+	fb.sport = 40001;
+	fc.sport = 40002;
+	conn_join_add(j, &b, 0, 1000);
+	conn_join_add(j, &a, 0, 1000);
+	/* no settling: the tuple is certain */
+	ck_assert_int_eq(match(j, &fb, 0, 1000, 1000, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/wget");
+	ck_assert_int_eq(match(j, &fa, 0, 1000, 1000, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/curl");
+	ck_assert_int_eq(o.pid, 10);
+	/* a third flow has no tuple of its own: nothing explains it */
+	ck_assert_int_eq(match(j, &fc, 0, 1000, 2000, &o, &needs),
+			 CONNJOIN_NONE);
+	/* used up */
+	ck_assert_int_eq(match(j, &fa, 0, 1000, 2000, &o, &needs),
+			 CONNJOIN_NONE);
+	ck_assert_uint_eq(conn_join_count(j), 0);
+	conn_join_free(j);
+}
+END_TEST
+
+/* A TCP connect never explains a UDP flow to the same place. */
+START_TEST(exact_protocol)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event a = exact(10, "/usr/bin/telnet", 40000);
+	struct flow_event fe = flow(IPPROTO_UDP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	conn_join_add(j, &a, 0, 1000);
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 2000, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * One connect() told by both sources: the audit record of a connect
+ * already known whole is dropped, whichever comes first, so it cannot
+ * explain a later flow of another program.
+ */
+START_TEST(exact_drops_audit_twin)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event audit = conn(10, "/usr/bin/curl",
+					  "198.51.100.7", 80, true);
+	struct connect_event tp = exact(10, "/usr/bin/curl", 40000);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	/* audit first, then the tracepoint */
+	conn_join_add(j, &audit, 0, 1000);
+	conn_join_add(j, &tp, 0, 1001);
+	ck_assert_uint_eq(conn_join_count(j), 1);
+	/* tracepoint first, then audit */
+	conn_join_add(j, &audit, 0, 1002);
+	ck_assert_uint_eq(conn_join_count(j), 1);
+	ck_assert_int_eq(match(j, &fe, 0, 1002, 1002, &o, &needs),
+			 CONNJOIN_FOUND);
+	fe.sport = 40001;
+	ck_assert_int_eq(match(j, &fe, 0, 1002, 2000, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("connjoin");
@@ -285,6 +381,9 @@ int main(void)
 	tcase_add_test(tc, irrelevant_at_once);
 	tcase_add_test(tc, udp_sends);
 	tcase_add_test(tc, ring_bounded);
+	tcase_add_test(tc, exact_tuple);
+	tcase_add_test(tc, exact_protocol);
+	tcase_add_test(tc, exact_drops_audit_twin);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* TCP connect()s and the programs behind them, from tracepoints: see sockconn.h. */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/perftp.h"
+#include "model/engine.h"
+#include "model/model.h"
+#include "sources/sockconn.h"
+
+enum { TP_EXEC, TP_SOCK };
+
+#define TCP_SYN_SENT 2
+/* Batches read in one wakeup at most: then the loop serves others. */
+#define ROUNDS 4
+
+/* Offsets of the tracepoint fields used, read from tracefs. */
+struct sock_fmt {
+	size_t skaddr, oldstate, newstate, sport, dport, family, protocol,
+	       saddr, daddr, saddr_v6, daddr_v6;
+};
+
+/* The program a pid runs since exec_ns (0: seen in /proc, no exec). */
+struct prog {
+	pid_t pid;
+	uid_t uid;
+	uint64_t exec_ns;
+	uint64_t netns;		/* inode of its network namespace; 0: unknown */
+	char comm[17];
+	char *exe;		/* NULL: not known */
+	/* what it ran before exec_ns, when that was known */
+	char *prev_exe;
+	char prev_comm[17];
+};
+
+/* A socket in SYN_SENT: who connected, until the tuple is known. */
+struct syn {
+	uint64_t skaddr;	/* 0: empty */
+	pid_t pid;
+	uid_t uid;
+	uint64_t netns;
+	char comm[17];
+	char *exe;
+};
+
+/* The fields of one sock:inet_sock_set_state sample. */
+struct sock_sample {
+	uint64_t skaddr;
+	int oldstate, newstate;
+	uint16_t sport, dport, family, protocol;
+	uint8_t saddr[16], daddr[16];
+};
+
+/* One sample, copied out of its ring to be put in time order. */
+struct item {
+	uint64_t time;
+	pid_t pid;
+	uint8_t kind;
+	bool later_exec;	/* the same pid execs again in this batch */
+	union {
+		struct {
+			char name[256];	/* "" when longer */
+		} exec;
+		struct sock_sample sock;
+	} u;
+};
+
+struct sockconn {
+	const struct vigil_env *env;
+	struct perftp *tp;
+	struct sock_fmt f;
+	size_t exec_name;	/* offset of the filename __data_loc */
+	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
+	struct prog procs[SOCKCONN_PROCS];
+	struct syn syns[SOCKCONN_SOCKS];
+	struct item *batch;
+	size_t nbatch;
+	pid_t *seen;		/* pids of a batch's later execs (hash set) */
+	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
+};
+
+static void prog_clear(struct prog *p)
+{
+	free(p->exe);
+	free(p->prev_exe);
+	memset(p, 0, sizeof(*p));
+}
+
+static void syn_clear(struct syn *s)
+{
+	free(s->exe);
+	memset(s, 0, sizeof(*s));
+}
+
+static uint64_t ns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/*
+ * What /proc says of pid now: its program, euid and network namespace.
+ * Returns false when the process is gone.
+ */
+static bool read_proc(pid_t pid, struct prog *p)
+{
+	char path[64], exe[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int dfd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return false;
+	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		free(p->exe);
+		p->exe = strdup(exe);
+	}
+	if (fstat(dfd, &st) == 0)
+		p->uid = st.st_uid;
+	if (fstatat(dfd, "ns/net", &st, 0) == 0)
+		p->netns = (uint64_t)st.st_ino;
+	close(dfd);
+	return n > 0;
+}
+
+/* The kernel names a new program's task after the file's base name. */
+static void comm_of(const char *filename, char *comm, size_t len)
+{
+	const char *b = strrchr(filename, '/');
+
+	snprintf(comm, len, "%.15s", b ? b + 1 : filename);
+}
+
+static void on_exec(struct sockconn *sc, const struct item *it)
+{
+	struct prog *p = &sc->procs[(unsigned int)it->pid % SOCKCONN_PROCS];
+	char real[PATH_MAX];
+
+	(*sc->execs)++;
+	if (p->pid == it->pid) {
+		free(p->prev_exe);
+		p->prev_exe = p->exe;
+		p->exe = NULL;
+		memcpy(p->prev_comm, p->comm, sizeof(p->comm));
+	} else {
+		prog_clear(p);
+		p->pid = it->pid;
+	}
+	p->exec_ns = it->time;
+	comm_of(it->u.exec.name, p->comm, sizeof(p->comm));
+	/*
+	 * /proc/PID/exe is this exec's program unless the pid exec'd again
+	 * since; a process already gone leaves the name it was run by, when
+	 * that needs no working directory to mean something.
+	 */
+	if (!it->later_exec && read_proc(it->pid, p))
+		return;
+	free(p->exe);
+	p->exe = NULL;
+	if (it->u.exec.name[0] == '/' && realpath(it->u.exec.name, real))
+		p->exe = strdup(real);
+}
+
+/* The program pid ran at time t: NULL exe when it cannot be told. */
+static const struct prog *prog_at(struct sockconn *sc, const struct item *it,
+				  struct prog *tmp)
+{
+	struct prog *p = &sc->procs[(unsigned int)it->pid % SOCKCONN_PROCS];
+
+	if (p->pid == it->pid) {
+		if (p->exec_ns <= it->time)
+			return p;
+		/* it connected, then exec'd: the program before */
+		memset(tmp, 0, sizeof(*tmp));
+		tmp->pid = p->pid;
+		tmp->uid = p->uid;
+		tmp->netns = p->netns;
+		tmp->exe = p->prev_exe;
+		memcpy(tmp->comm, p->prev_comm, sizeof(tmp->comm));
+		return tmp;
+	}
+	/* no exec seen: what /proc says, unless the pid execs soon after */
+	if (it->later_exec)
+		return NULL;
+	prog_clear(p);
+	p->pid = it->pid;
+	if (!read_proc(it->pid, p)) {
+		prog_clear(p);
+		return NULL;
+	}
+	return p;
+}
+
+static struct syn *syn_slot(struct sockconn *sc, uint64_t skaddr)
+{
+	uint64_t h = (skaddr >> 6) * 0x9E3779B97F4A7C15ull;
+
+	return &sc->syns[(h >> 32) % SOCKCONN_SOCKS];
+}
+
+static void addr_of(struct net_addr *a, uint16_t family, const uint8_t *raw)
+{
+	struct net_addr m;
+
+	net_addr_set(&m, (uint8_t)family, raw);
+	/* a dual-stack socket to a v4 address: conntrack shows v4 */
+	net_addr_unmap(&m, a);
+}
+
+static void on_sock(struct sockconn *sc, const struct item *it)
+{
+	const struct sock_sample *k = &it->u.sock;
+	struct syn *s = syn_slot(sc, k->skaddr);
+	const struct prog *p;
+	struct prog tmp;
+	struct connect_event ev;
+
+	if (k->newstate == TCP_SYN_SENT) {
+		/* in the task that called connect() */
+		syn_clear(s);
+		s->skaddr = k->skaddr;
+		s->pid = it->pid;
+		p = it->pid > 0 ? prog_at(sc, it, &tmp) : NULL;
+		if (p) {
+			s->uid = p->uid;
+			s->netns = p->netns;
+			memcpy(s->comm, p->comm, sizeof(s->comm));
+			s->exe = p->exe ? strdup(p->exe) : NULL;
+		}
+		return;
+	}
+	if (k->oldstate != TCP_SYN_SENT || s->skaddr != k->skaddr)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.pid = s->pid;
+	ev.uid = ev.euid = s->uid;
+	ev.exe = s->exe;
+	ev.comm = s->comm;
+	ev.proto = IPPROTO_TCP;
+	ev.fd = -1;
+	ev.is_connect = true;
+	ev.sport = k->sport;
+	ev.dport = k->dport;
+	if (k->family == AF_INET6) {
+		addr_of(&ev.src, AF_INET6, k->saddr + 0);
+		addr_of(&ev.dst, AF_INET6, k->daddr + 0);
+	} else {
+		addr_of(&ev.src, AF_INET, k->saddr);
+		addr_of(&ev.dst, AF_INET, k->daddr);
+	}
+	if (sc->watched_ns && s->netns && s->netns != sc->watched_ns) {
+		(*sc->other_ns)++;
+	} else if (ev.sport && ev.dport) {
+		if (!s->exe)
+			(*sc->unnamed)++;
+		(*sc->connects)++;
+		engine_publish(sc->env->engine, EV_CONNECT, &ev);
+	}
+	syn_clear(s);
+}
+
+static uint16_t u16_at(const uint8_t *raw, size_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, raw + off, 2);
+	return v;
+}
+
+static int i32_at(const uint8_t *raw, size_t off)
+{
+	int32_t v;
+
+	memcpy(&v, raw + off, 4);
+	return v;
+}
+
+/* A sample in: copied into the batch, checked against its size. */
+static void take(const struct perftp_sample *s, void *data)
+{
+	struct sockconn *sc = data;
+	struct item *it = &sc->batch[sc->nbatch];
+	const struct sock_fmt *f = &sc->f;
+	const char *name;
+	size_t len;
+
+	(*sc->samples)++;
+	memset(it, 0, offsetof(struct item, u));
+	it->time = s->time;
+	it->pid = s->pid;
+	it->kind = (uint8_t)s->event;
+	if (s->event == TP_EXEC) {
+		name = perftp_data_loc(s->raw, s->raw_size, sc->exec_name,
+				       &len);
+		if (name && len < sizeof(it->u.exec.name))
+			memcpy(it->u.exec.name, name, len + 1);
+		else
+			it->u.exec.name[0] = '\0';
+	} else {
+		if (s->raw_size < f->daddr_v6 + 16)
+			return;
+		memcpy(&it->u.sock.skaddr, s->raw + f->skaddr, 8);
+		it->u.sock.oldstate = i32_at(s->raw, f->oldstate);
+		it->u.sock.newstate = i32_at(s->raw, f->newstate);
+		it->u.sock.sport = u16_at(s->raw, f->sport);
+		it->u.sock.dport = u16_at(s->raw, f->dport);
+		it->u.sock.family = u16_at(s->raw, f->family);
+		it->u.sock.protocol = u16_at(s->raw, f->protocol);
+		if (it->u.sock.family == AF_INET6) {
+			memcpy(it->u.sock.saddr, s->raw + f->saddr_v6, 16);
+			memcpy(it->u.sock.daddr, s->raw + f->daddr_v6, 16);
+		} else {
+			memcpy(it->u.sock.saddr, s->raw + f->saddr, 4);
+			memcpy(it->u.sock.daddr, s->raw + f->daddr, 4);
+		}
+	}
+	sc->nbatch++;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/*
+ * Mark the execs (and connects) whose pid execs again later in the
+ * batch: walk back, keeping the pids of execs seen in a small set.
+ */
+static void mark_later_execs(struct sockconn *sc)
+{
+	size_t cap = 2 * SOCKCONN_BATCH, i, h;
+	struct item *it;
+
+	memset(sc->seen, 0, cap * sizeof(sc->seen[0]));
+	for (i = sc->nbatch; i-- > 0;) {
+		it = &sc->batch[i];
+		if (it->pid <= 0)
+			continue;
+		for (h = (unsigned int)it->pid * 2654435761u % cap;
+		     sc->seen[h] && sc->seen[h] != it->pid; h = (h + 1) % cap)
+			;
+		it->later_exec = sc->seen[h] == it->pid;
+		if (it->kind == TP_EXEC)
+			sc->seen[h] = it->pid;
+	}
+}
+
+static void drain(struct sockconn *sc)
+{
+	/* each ring its share, so no CPU's samples wait behind another's */
+	size_t quota = SOCKCONN_BATCH / perftp_nfds(sc->tp), i, round;
+	bool more;
+
+	for (round = 0; round < ROUNDS; round++) {
+		more = false;
+		sc->nbatch = 0;
+		for (i = 0; i < perftp_nfds(sc->tp); i++)
+			if (perftp_read(sc->tp, i, quota, take, sc,
+					sc->lost) == quota)
+				more = true;
+		qsort(sc->batch, sc->nbatch, sizeof(*sc->batch), by_time);
+		mark_later_execs(sc);
+		for (i = 0; i < sc->nbatch; i++) {
+			if (sc->batch[i].kind == TP_EXEC)
+				on_exec(sc, &sc->batch[i]);
+			else
+				on_sock(sc, &sc->batch[i]);
+		}
+		if (!more)
+			break;
+	}
+}
+
+static void on_ring(struct loop *loop, int fd, uint32_t events, void *data)
+{
+	(void)loop;
+	(void)fd;
+	(void)events;
+	drain(data);
+}
+
+static int read_formats(struct sockconn *sc)
+{
+	static const char ev[] = "sock/inet_sock_set_state";
+	struct {
+		const char *name;
+		size_t *off;
+		size_t size;
+	} want[] = {
+		{ "skaddr", &sc->f.skaddr, 8 },
+		{ "oldstate", &sc->f.oldstate, 4 },
+		{ "newstate", &sc->f.newstate, 4 },
+		{ "sport", &sc->f.sport, 2 },
+		{ "dport", &sc->f.dport, 2 },
+		{ "family", &sc->f.family, 2 },
+		{ "protocol", &sc->f.protocol, 2 },
+		{ "saddr", &sc->f.saddr, 4 },
+		{ "daddr", &sc->f.daddr, 4 },
+		{ "saddr_v6", &sc->f.saddr_v6, 16 },
+		{ "daddr_v6", &sc->f.daddr_v6, 16 },
+	};
+	size_t i, size;
+	int off;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		off = perftp_field(ev, want[i].name, &size);
+		if (off < 0)
+			return -1;
+		if (size != want[i].size) {
+			errno = EPROTO;
+			return -1;
+		}
+		*want[i].off = (size_t)off;
+	}
+	off = perftp_field("sched/sched_process_exec", "filename", &size);
+	if (off < 0)
+		return -1;
+	sc->exec_name = (size_t)off;
+	return 0;
+}
+
+static void sockconn_fini(void *priv)
+{
+	struct sockconn *sc = priv;
+	size_t i;
+
+	if (!sc)
+		return;
+	if (sc->tp)
+		for (i = 0; i < perftp_nfds(sc->tp); i++)
+			loop_del_fd(sc->env->loop, perftp_fd(sc->tp, i));
+	perftp_close(sc->tp);
+	for (i = 0; i < SOCKCONN_PROCS; i++)
+		prog_clear(&sc->procs[i]);
+	for (i = 0; i < SOCKCONN_SOCKS; i++)
+		syn_clear(&sc->syns[i]);
+	model_set_connect_trace(sc->env->model, false);
+	free(sc->batch);
+	free(sc->seen);
+	free(sc);
+}
+
+static int open_tracepoints(struct sockconn *sc)
+{
+	const struct perftp_event evs[] = {
+		[TP_EXEC] = { "sched/sched_process_exec", NULL },
+		/* connects only: entering SYN_SENT, and leaving it */
+		[TP_SOCK] = { "sock/inet_sock_set_state",
+			      "newstate == 2 || oldstate == 2" },
+	};
+	size_t i;
+
+	if (!perftp_tracefs()) {
+		log_warn("sockconn: no tracefs (%m), and it cannot be mounted; programs behind connections are named from audit and /proc only");
+		return 0;
+	}
+	if (read_formats(sc) < 0) {
+		log_warn("sockconn: the kernel has no usable sock:inet_sock_set_state tracepoint (%m); programs behind connections are named from audit and /proc only");
+		return 0;
+	}
+	sc->tp = perftp_open(evs, 2, SOCKCONN_RING_PAGES);
+	if (!sc->tp) {
+		log_warn("sockconn: tracepoints cannot be opened (%m%s); programs behind connections are named from audit and /proc only",
+			 errno == EACCES || errno == EPERM ?
+			 ": needs CAP_PERFMON or CAP_SYS_ADMIN" : "");
+		return 0;
+	}
+	for (i = 0; i < perftp_nfds(sc->tp); i++)
+		if (loop_add_fd(sc->env->loop, perftp_fd(sc->tp, i), EPOLLIN,
+				on_ring, sc) < 0)
+			return -1;
+	model_set_connect_trace(sc->env->model, true);
+	log_info("sockconn: TCP connects named from kernel tracepoints on %zu CPUs",
+		 perftp_nfds(sc->tp));
+	return 0;
+}
+
+static int sockconn_init(const struct vigil_env *env, void **priv)
+{
+	struct sockconn *sc;
+	struct engine *e = env->engine;
+
+	if (!env->cfg->tracepoints)
+		return 0;
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return -1;
+	*priv = sc;
+	sc->env = env;
+	sc->samples = engine_counter(e, "sockconn", "samples");
+	sc->lost = engine_counter(e, "sockconn", "lost");
+	sc->connects = engine_counter(e, "sockconn", "connects");
+	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
+	sc->other_ns = engine_counter(e, "sockconn", "other_netns");
+	sc->execs = engine_counter(e, "sockconn", "execs");
+	sc->batch = calloc(SOCKCONN_BATCH, sizeof(*sc->batch));
+	sc->seen = calloc(2 * SOCKCONN_BATCH, sizeof(*sc->seen));
+	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
+	    !sc->other_ns || !sc->execs || !sc->batch || !sc->seen)
+		return -1;
+	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :
+				  "/proc/self/ns/net");
+	return open_tracepoints(sc);
+}
+
+const struct vigil_module sockconn_module = {
+	.name = "sockconn",
+	.init = sockconn_init,
+	.fini = sockconn_fini,
+};

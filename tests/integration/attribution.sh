@@ -1,0 +1,152 @@
+#!/bin/sh
+# Who made each flow, as a hardened server's user would check it: real
+# one-shot clients (curl, wget, python3 urllib, busybox wget, telnet to
+# a port the catalog does not list, curl over IPv6, a double-forked
+# curl, and bash that connects and then execs sleep), a burst of them
+# at once, in three situations: vigild as the only audit user, vigild
+# beside Debian's auditd (the default "connector" mode: no vigil line
+# in audit.log), and audit off.  Each kind talks to a server address of
+# its own, so a flow named after the wrong program shows as a foreign
+# address in that program's finding.  Every flow must be named, none
+# wrongly (the kernel tracepoints name TCP connects in every mode).
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need jq curl wget busybox telnet socat bash auditd
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+setup_tmp
+need_audit_alone
+setup_netns
+R=${ROUNDS:-12}
+
+P=${S_ADDR%.*}
+for i in 11 12 13 14 15 16 17; do
+	ip -n "$NS_S" addr add "$P.$i/24" dev "vs$$" || fail "addr $P.$i"
+done
+mkdir -p "$T/www"
+echo ok > "$T/www/index.html"
+bg_in "$NS_S" busybox httpd -f -p "[::]:80" -h "$T/www"
+bg_in "$NS_S" socat TCP-LISTEN:2323,fork,reuseaddr EXEC:/bin/cat
+wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':2323 '" ||
+	fail "servers did not start"
+
+cat > "$T/one" <<EOS
+#!/bin/sh
+case \$((\$1 % 8)) in
+0) curl -s -o /dev/null --max-time 5 http://$P.11/ ;;
+1) wget -q -O /dev/null -T 5 http://$P.12/ ;;
+2) /usr/bin/python3 -c 'import urllib.request as u; u.urlopen("http://$P.13/", timeout=5).read()' ;;
+3) busybox wget -q -O /dev/null http://$P.14/ ;;
+4) bash -c 'exec 3<>/dev/tcp/$P.15/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; exec sleep 0.2' ;;
+5) sh -c '(curl -s -o /dev/null --max-time 5 http://$P.16/ &)'; sleep 0.5 ;;
+6) curl -6 -s -o /dev/null --max-time 5 "http://[$S_ADDR6]/" ;;
+7) (sleep 0.3; echo quit) | timeout 5 telnet $P.17 2323 ;;
+esac
+EOS
+chmod 755 "$T/one"
+CURL=$(readlink -f "$(command -v curl)")
+TELNET=$(readlink -f "$(command -v telnet)")
+cat > "$T/expected.json" <<EOJ
+{
+ "$CURL": ["$P.11:80", "$P.16:80", "[$S_ADDR6]:80"],
+ "$(readlink -f "$(command -v wget)")": ["$P.12:80"],
+ "$(readlink -f /usr/bin/python3)": ["$P.13:80"],
+ "$(readlink -f "$(command -v busybox)")": ["$P.14:80"],
+ "$(readlink -f "$(command -v bash)")": ["$P.15:80"],
+ "$TELNET": ["$P.17:2323"]
+}
+EOJ
+
+# Debian's auditd, logging to $T, for the middle situation.
+mkdir -p "$T/auditd"
+cat > "$T/auditd/auditd.conf" <<CONF
+log_file = $T/audit.log
+log_format = ENRICHED
+flush = none
+num_logs = 2
+max_log_file = 100
+max_log_file_action = ROTATE
+space_left = 10
+space_left_action = IGNORE
+admin_space_left = 5
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+CONF
+chmod 600 "$T/auditd/auditd.conf"
+APID=""
+on_exit '[ -n "$APID" ] && kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; "$AH" delete-all'
+
+# situation NAME AUDIT_MODE: a fresh vigild, a burst, the verdict.
+situation() {
+	rm -rf "$T/state"
+	write_conf "audit = { mode = \"$2\"; };" 'proc = { rescan = "1h"; };' \
+		"network = { netns = \"/run/netns/$NS_C\"; };"
+	start_vigild
+	[ "$(counter sockconn connects)" != null ] ||
+		fail "$1: no tracepoint source: $(grep sockconn "$T/vigild.log")"
+	L0=$(cat "$T/audit.log" 2>/dev/null | wc -l)
+	seq 0 $((8 * R - 1)) | ip netns exec "$NS_C" xargs -P 8 -n 1 "$T/one" \
+		>/dev/null 2>&1
+	sleep 2		# the last flows' wait for their record is over
+	L1=$(cat "$T/audit.log" 2>/dev/null | wc -l)
+	ctl findings --json > "$T/f.json"
+	ctl status --json > "$T/status.json"
+	stop_vigild
+	jq -r --slurpfile e "$T/expected.json" '
+		$e[0] as $exp |
+		[.[] | select(.rule | startswith("insecure-client-protocols"))] |
+		([.[] | select(.attributes.program == "unknown") |
+			.attributes.connections] | add // 0) as $unknown |
+		([.[] | .attributes | select(.program != "unknown") |
+			.program as $p |
+			select($exp[$p] == null or
+			([.remote_endpoints[] | select(. as $r |
+				$exp[$p] | index($r) == null)] | length) > 0) |
+			.connections] | add // 0) as $wrong |
+		([.[] | .attributes.connections] | add // 0) as $all |
+		"\($all) \($unknown) \($wrong)"' "$T/f.json" > "$T/verdict"
+	read -r all unknown wrong < "$T/verdict"
+	echo "$1: $all flows counted, $unknown unknown, $wrong wrong ($(jq -c '.counters.sockconn' "$T/status.json"))"
+	[ "$wrong" -eq 0 ] || fail "$1: $wrong flows named after the wrong program: $(jq -c '[.[] | .attributes | {program, remote_endpoints, connections}]' "$T/f.json")"
+	[ "$all" -eq $((8 * R)) ] ||
+		fail "$1: $all flows counted of $((8 * R)): $(jq -c '[.[] | .attributes | {program, remote_endpoints, connections}]' "$T/f.json")"
+	# at most 1% unnamed, on a machine as busy as CI's
+	[ $((unknown * 100)) -le "$all" ] ||
+		fail "$1: $unknown of $all flows unnamed: $(jq -c .counters.owner "$T/status.json")"
+	jq -e --arg t "$TELNET" '[.[] | select(.rule ==
+		"insecure-client-protocols-login" and .attributes.program == $t
+		and .attributes.matched_by == "program")] | length == 1' \
+		"$T/f.json" >/dev/null ||
+		fail "$1: telnet to 2323 not reported by its program"
+}
+
+situation "alone" auto
+[ "$("$AH" count vigil)" -eq 0 ] || fail "vigil's audit rules left after exit"
+
+auditd -n -c "$T/auditd" 2>>"$T/auditd.err" &
+APID=$!
+wait_until 5 sh -c "\"$AH\" status | grep -q '^pid=$APID '" ||
+	fail "auditd did not register: $(cat "$T/auditd.err")"
+sleep 0.5
+situation "beside auditd" auto
+# vigild's own start and stop (joining the multicast group) are the
+# kernel's records; the burst itself must add none
+added=$(sed -n "$((L0 + 1)),${L1}p" "$T/audit.log" |
+	grep -c -E 'type=(SYSCALL|SOCKADDR|EXECVE)|key="vigil"' || true)
+echo "beside auditd: $added lines in audit.log for $((8 * R)) clients"
+[ "$added" -eq 0 ] || fail "$added records in audit.log for the clients"
+kill "$APID"
+wait "$APID" 2>/dev/null
+APID=""
+
+situation "audit off" off
+
+# With the tracepoints off and no audit, /proc alone is what names a
+# flow: then a wrong name is still never given.
+rm -rf "$T/state"
+write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "1h"; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; tracepoints = false; };"
+start_vigild
+[ "$(counter sockconn connects)" = null ] || fail "tracepoints = false ignored"
+stop_vigild
+echo "attribution: ok"
