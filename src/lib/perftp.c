@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stddef.h>
@@ -47,28 +48,6 @@ struct perftp {
 	uint8_t *scratch;	/* a record that wraps, put together */
 };
 
-static const char *const tracefs_dirs[] = {
-	"/sys/kernel/tracing",
-	"/sys/kernel/debug/tracing",
-};
-
-const char *perftp_tracefs(void)
-{
-	char path[64];
-	size_t i;
-
-	for (i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events", tracefs_dirs[i]);
-		if (access(path, R_OK | X_OK) == 0)
-			return tracefs_dirs[i];
-	}
-	/* systemd mounts it at boot; a bare host may not have */
-	if (mount("nodev", tracefs_dirs[0], "tracefs", MS_NOSUID | MS_NODEV |
-		  MS_NOEXEC, "mode=700") < 0)
-		return NULL;
-	return tracefs_dirs[0];
-}
-
 /* Read up to len bytes of fd (a small kernel file). */
 static ssize_t read_small(int fd, char *buf, size_t len)
 {
@@ -86,6 +65,53 @@ static ssize_t read_small(int fd, char *buf, size_t len)
 		got += (size_t)r;
 	}
 	return (ssize_t)got;
+}
+
+static const char *const tracefs_dirs[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
+};
+
+/*
+ * Whether a seccomp filter holds this process: one (a systemd unit's
+ * SystemCallFilter=) may kill it for a mount(2) it does not allow.
+ */
+static bool seccomp_filtered(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	n = read_small(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strstr(buf, "\nSeccomp:");
+	return !p || strtol(p + 9, NULL, 10) != 0;
+}
+
+const char *perftp_tracefs(void)
+{
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events", tracefs_dirs[i]);
+		if (access(path, R_OK | X_OK) == 0)
+			return tracefs_dirs[i];
+	}
+	/* systemd mounts it at boot; a bare host may not have */
+	if (seccomp_filtered()) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (mount("nodev", tracefs_dirs[0], "tracefs", MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, "mode=700") < 0)
+		return NULL;
+	return tracefs_dirs[0];
 }
 
 /* Read tracefs file events/EVENT/WHAT into buf (NUL-terminated). */

@@ -495,7 +495,7 @@ static void on_connect(void *data, enum engine_event type, const void *p)
 
 	(void)type;
 	/* the socket a connect() used, while its process still holds it */
-	if (ev->is_connect)
+	if (ev->is_connect && ev->fd >= 0 && !ev->sport)
 		inode = procfd_fd_socket(ev->pid, ev->fd);
 	if (conn_join_add(o->join, ev, inode, loop_now_ms()) < 0)
 		(*o->intents_lost)++;

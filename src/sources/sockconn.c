@@ -23,11 +23,13 @@
 #include "model/model.h"
 #include "sources/sockconn.h"
 
-enum { TP_EXEC, TP_SOCK };
+enum { TP_EXEC, TP_FORK, TP_SOCK };
 
 #define TCP_SYN_SENT 2
 /* Batches read in one wakeup at most: then the loop serves others. */
 #define ROUNDS 4
+/* Woken again within this: let samples gather before the next read. */
+#define COALESCE_MS 2
 
 /* Offsets of the tracepoint fields used, read from tracefs. */
 struct sock_fmt {
@@ -76,6 +78,9 @@ struct item {
 		struct {
 			char name[256];	/* "" when longer */
 		} exec;
+		struct {
+			pid_t child;
+		} fork;
 		struct sock_sample sock;
 	} u;
 };
@@ -85,6 +90,9 @@ struct sockconn {
 	struct perftp *tp;
 	struct sock_fmt f;
 	size_t exec_name;	/* offset of the filename __data_loc */
+	size_t fork_child;	/* offset of child_pid */
+	struct loop_timer *coalesce;
+	uint64_t last_wake_ms;
 	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
 	struct prog procs[SOCKCONN_PROCS];
 	struct syn syns[SOCKCONN_SOCKS];
@@ -92,6 +100,7 @@ struct sockconn {
 	size_t nbatch;
 	pid_t *seen;		/* pids of a batch's later execs (hash set) */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
+	uint64_t *forks, *resets, *coalesced;
 };
 
 static void prog_clear(struct prog *p)
@@ -167,6 +176,8 @@ static void on_exec(struct sockconn *sc, const struct item *it)
 		p->pid = it->pid;
 	}
 	p->exec_ns = it->time;
+	p->uid = 0;
+	p->netns = 0;
 	comm_of(it->u.exec.name, p->comm, sizeof(p->comm));
 	/*
 	 * /proc/PID/exe is this exec's program unless the pid exec'd again
@@ -209,6 +220,49 @@ static const struct prog *prog_at(struct sockconn *sc, const struct item *it,
 		return NULL;
 	}
 	return p;
+}
+
+/*
+ * A fork: the child runs its parent's program from now on (until it
+ * execs), so a worker that connects and exits before vigild reads
+ * /proc is still named.  A new thread shares its process's entry and
+ * needs none of its own; its slot is taken all the same, as the
+ * sample does not tell threads apart.
+ */
+static void on_fork(struct sockconn *sc, const struct item *it)
+{
+	struct prog *c = &sc->procs[(unsigned int)it->u.fork.child %
+				    SOCKCONN_PROCS];
+	const struct prog *p;
+	struct prog tmp;
+
+	(*sc->forks)++;
+	if (it->u.fork.child <= 0 || it->u.fork.child == it->pid)
+		return;
+	p = prog_at(sc, it, &tmp);
+	if (c == p)
+		return;	/* the parent's own slot: keep the parent */
+	prog_clear(c);
+	if (!p || !p->exe)
+		return;
+	c->pid = it->u.fork.child;
+	c->uid = p->uid;
+	c->netns = p->netns;
+	c->exec_ns = it->time;
+	memcpy(c->comm, p->comm, sizeof(c->comm));
+	c->exe = strdup(p->exe);
+}
+
+/* Samples were dropped: what was learnt from the stream may be stale. */
+static void reset_tables(struct sockconn *sc)
+{
+	size_t i;
+
+	(*sc->resets)++;
+	for (i = 0; i < SOCKCONN_PROCS; i++)
+		prog_clear(&sc->procs[i]);
+	for (i = 0; i < SOCKCONN_SOCKS; i++)
+		syn_clear(&sc->syns[i]);
 }
 
 static struct syn *syn_slot(struct sockconn *sc, uint64_t skaddr)
@@ -309,7 +363,11 @@ static void take(const struct perftp_sample *s, void *data)
 	it->time = s->time;
 	it->pid = s->pid;
 	it->kind = (uint8_t)s->event;
-	if (s->event == TP_EXEC) {
+	if (s->event == TP_FORK) {
+		if (s->raw_size < sc->fork_child + 4)
+			return;
+		memcpy(&it->u.fork.child, s->raw + sc->fork_child, 4);
+	} else if (s->event == TP_EXEC) {
 		name = perftp_data_loc(s->raw, s->raw_size, sc->exec_name,
 				       &len);
 		if (name && len < sizeof(it->u.exec.name))
@@ -371,20 +429,31 @@ static void drain(struct sockconn *sc)
 {
 	/* each ring its share, so no CPU's samples wait behind another's */
 	size_t quota = SOCKCONN_BATCH / perftp_nfds(sc->tp), i, round;
+	uint64_t lost;
 	bool more;
 
 	for (round = 0; round < ROUNDS; round++) {
 		more = false;
 		sc->nbatch = 0;
+		lost = *sc->lost;
 		for (i = 0; i < perftp_nfds(sc->tp); i++)
 			if (perftp_read(sc->tp, i, quota, take, sc,
 					sc->lost) == quota)
 				more = true;
+		/*
+		 * Rather unnamed than wrong: a lost exec would leave a pid
+		 * named after its old program, a lost SYN_SENT would join a
+		 * socket with an older one at the same address.
+		 */
+		if (*sc->lost != lost)
+			reset_tables(sc);
 		qsort(sc->batch, sc->nbatch, sizeof(*sc->batch), by_time);
 		mark_later_execs(sc);
 		for (i = 0; i < sc->nbatch; i++) {
 			if (sc->batch[i].kind == TP_EXEC)
 				on_exec(sc, &sc->batch[i]);
+			else if (sc->batch[i].kind == TP_FORK)
+				on_fork(sc, &sc->batch[i]);
 			else
 				on_sock(sc, &sc->batch[i]);
 		}
@@ -393,12 +462,43 @@ static void drain(struct sockconn *sc)
 	}
 }
 
+static void rings_enable(struct sockconn *sc, uint32_t events)
+{
+	size_t i;
+
+	for (i = 0; i < perftp_nfds(sc->tp); i++)
+		loop_mod_fd(sc->env->loop, perftp_fd(sc->tp, i), events);
+}
+
 static void on_ring(struct loop *loop, int fd, uint32_t events, void *data)
 {
+	struct sockconn *sc = data;
+	uint64_t now = loop_now_ms();
+	bool busy = now - sc->last_wake_ms < COALESCE_MS;
+
 	(void)loop;
 	(void)fd;
 	(void)events;
-	drain(data);
+	sc->last_wake_ms = now;
+	drain(sc);
+	/* samples keep coming: one wakeup per sample would cost more */
+	if (busy && !loop_timer_armed(sc->coalesce)) {
+		rings_enable(sc, 0);
+		(*sc->coalesced)++;
+		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+	}
+}
+
+static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct sockconn *sc = data;
+
+	(void)loop;
+	(void)t;
+	drain(sc);
+	sc->last_wake_ms = loop_now_ms();
+	/* level-triggered: wakes at once if more came meanwhile */
+	rings_enable(sc, EPOLLIN);
 }
 
 static int read_formats(struct sockconn *sc)
@@ -438,6 +538,10 @@ static int read_formats(struct sockconn *sc)
 	if (off < 0)
 		return -1;
 	sc->exec_name = (size_t)off;
+	off = perftp_field("sched/sched_process_fork", "child_pid", &size);
+	if (off < 0 || size != 4)
+		return -1;
+	sc->fork_child = (size_t)off;
 	return 0;
 }
 
@@ -452,6 +556,7 @@ static void sockconn_fini(void *priv)
 		for (i = 0; i < perftp_nfds(sc->tp); i++)
 			loop_del_fd(sc->env->loop, perftp_fd(sc->tp, i));
 	perftp_close(sc->tp);
+	loop_timer_free(sc->coalesce);
 	for (i = 0; i < SOCKCONN_PROCS; i++)
 		prog_clear(&sc->procs[i]);
 	for (i = 0; i < SOCKCONN_SOCKS; i++)
@@ -466,6 +571,7 @@ static int open_tracepoints(struct sockconn *sc)
 {
 	const struct perftp_event evs[] = {
 		[TP_EXEC] = { "sched/sched_process_exec", NULL },
+		[TP_FORK] = { "sched/sched_process_fork", NULL },
 		/* connects only: entering SYN_SENT, and leaving it */
 		[TP_SOCK] = { "sock/inet_sock_set_state",
 			      "newstate == 2 || oldstate == 2" },
@@ -480,7 +586,8 @@ static int open_tracepoints(struct sockconn *sc)
 		log_warn("sockconn: the kernel has no usable sock:inet_sock_set_state tracepoint (%m); programs behind connections are named from audit and /proc only");
 		return 0;
 	}
-	sc->tp = perftp_open(evs, 2, SOCKCONN_RING_PAGES);
+	sc->tp = perftp_open(evs, sizeof(evs) / sizeof(evs[0]),
+			     SOCKCONN_RING_PAGES);
 	if (!sc->tp) {
 		log_warn("sockconn: tracepoints cannot be opened (%m%s); programs behind connections are named from audit and /proc only",
 			 errno == EACCES || errno == EPERM ?
@@ -515,10 +622,15 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
 	sc->other_ns = engine_counter(e, "sockconn", "other_netns");
 	sc->execs = engine_counter(e, "sockconn", "execs");
+	sc->forks = engine_counter(e, "sockconn", "forks");
+	sc->resets = engine_counter(e, "sockconn", "resets");
+	sc->coalesced = engine_counter(e, "sockconn", "coalesced_wakeups");
+	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
 	sc->batch = calloc(SOCKCONN_BATCH, sizeof(*sc->batch));
 	sc->seen = calloc(2 * SOCKCONN_BATCH, sizeof(*sc->seen));
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
-	    !sc->other_ns || !sc->execs || !sc->batch || !sc->seen)
+	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
+	    !sc->coalesced || !sc->coalesce || !sc->batch || !sc->seen)
 		return -1;
 	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :
 				  "/proc/self/ns/net");
