@@ -392,6 +392,19 @@ static void deliver(struct perftp *p, const uint8_t *rec, size_t len,
 	}
 }
 
+size_t perftp_pending(const struct perftp *p, size_t i, size_t *size)
+{
+	const struct perftp_ring *r;
+	uint64_t head;
+
+	if (i >= p->nrings)
+		return 0;
+	r = &p->rings[i];
+	head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
+	*size = r->size;
+	return (size_t)(head - r->meta->data_tail);
+}
+
 size_t perftp_read(struct perftp *p, size_t i, size_t max,
 		   void (*cb)(const struct perftp_sample *s, void *data),
 		   void *data, uint64_t *lost)

@@ -62,6 +62,9 @@ void perftp_close(struct perftp *p);
 size_t perftp_nfds(const struct perftp *p);
 int perftp_fd(const struct perftp *p, size_t i);
 
+/* Bytes waiting in ring i now, and the ring's size in *size. */
+size_t perftp_pending(const struct perftp *p, size_t i, size_t *size);
+
 /*
  * Hand the samples waiting in ring i to cb, oldest first, at most max
  * of them, and free their room.  Returns how many were read; *lost

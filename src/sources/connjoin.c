@@ -11,7 +11,7 @@
 #include "sources/connjoin.h"
 
 /* Intents by destination: a chain per bucket, through the ring. */
-#define NBUCKETS 256
+#define NBUCKETS 1024
 #define NONE (-1)
 
 struct conn_join {
@@ -105,10 +105,10 @@ static bool dedup(struct conn_join *j, const struct connect_event *ev,
 		  uint64_t now)
 {
 	struct conn_intent *in;
-	int i, next;
+	int i, next, steps = 0;
 
-	for (i = j->head[bucket_of(&ev->dst, ev->dport)]; i != NONE;
-	     i = next) {
+	for (i = j->head[bucket_of(&ev->dst, ev->dport)];
+	     i != NONE && steps++ < CONNJOIN_WALK; i = next) {
 		next = j->hnext[i];
 		in = &j->ring[i];
 		if (!live(in, now) || !in->is_connect || in->used ||
@@ -128,11 +128,11 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 {
 	struct conn_intent *in;
 	char *exe;
-	int i;
+	int i, steps;
 
 	if (!ev->is_connect) {
-		for (i = j->head[bucket_of(&ev->dst, ev->dport)]; i != NONE;
-		     i = j->hnext[i]) {
+		for (i = j->head[bucket_of(&ev->dst, ev->dport)], steps = 0;
+		     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 			in = &j->ring[i];
 			if (live(in, now) && !in->is_connect &&
 			    in->pid == ev->pid &&
@@ -195,11 +195,11 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 	struct conn_intent *oldest = NULL, *in;
 	bool any_relevant = false, one_exe = true, some_inode = false;
 	size_t n = 0;
-	int i;
+	int i, steps = 0;
 
 	*needs_inode = false;
-	for (i = j->head[bucket_of(&fe->dst, fe->dport)]; i != NONE;
-	     i = j->hnext[i]) {
+	for (i = j->head[bucket_of(&fe->dst, fe->dport)];
+	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
 		    !same_dest(in, &fe->dst, fe->dport))

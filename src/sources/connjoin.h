@@ -11,6 +11,13 @@
 #define CONNJOIN_MAX 2048
 #define CONNJOIN_KEEP_MS 3000
 /*
+ * Intents looked at per lookup, newest first: a flow's own intent is
+ * among the newest to its destination, and a storm of connections to
+ * one server must not make each lookup walk thousands.  Past it, a
+ * flow is not explained (never explained wrongly).
+ */
+#define CONNJOIN_WALK 128
+/*
  * A flow that only an unverified intent could explain waits this long
  * first: the audit record of a connect() can reach vigild after the
  * flow of a later connect() to the same place, so a record seen alone

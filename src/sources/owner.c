@@ -404,10 +404,12 @@ static void unpark(struct owner_stage *o, struct parked *p, bool joined)
 
 /*
  * Every parked flow an intent now explains, or whose wait is over;
- * only those to dst:port when dst is given (a new intent's).
+ * only those to dst:port when dst is given (a new intent's), and only
+ * the one from sport when that is given too (an intent with its whole
+ * tuple explains no other).
  */
 static void settle(struct owner_stage *o, const struct net_addr *dst,
-		   uint16_t port)
+		   uint16_t port, uint16_t sport)
 {
 	uint64_t now = loop_now_ms();
 	enum conn_join_result r;
@@ -415,7 +417,8 @@ static void settle(struct owner_stage *o, const struct net_addr *dst,
 
 	for (p = o->first; p; p = next) {
 		next = p->next;
-		if (dst && (p->fe.dport != port ||
+		if (dst && (p->fe.dport != port || (sport &&
+			    p->fe.sport != sport) ||
 			    !net_addr_eq(&p->fe.dst, dst)))
 			continue;
 		r = try_join(o, p, now);
@@ -435,7 +438,7 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 {
 	(void)loop;
 	(void)t;
-	settle(data, NULL, 0);
+	settle(data, NULL, 0, 0);
 }
 
 static void park(struct owner_stage *o, const struct flow_event *fe)
@@ -500,7 +503,7 @@ static void on_connect(void *data, enum engine_event type, const void *p)
 	if (conn_join_add(o->join, ev, inode, loop_now_ms()) < 0)
 		(*o->intents_lost)++;
 	if (o->nparked)
-		settle(o, &ev->dst, ev->dport);
+		settle(o, &ev->dst, ev->dport, ev->sport);
 }
 
 static void on_exec(void *data, enum engine_event type, const void *p)

@@ -429,23 +429,31 @@ static void drain(struct sockconn *sc)
 {
 	/* each ring its share, so no CPU's samples wait behind another's */
 	size_t quota = SOCKCONN_BATCH / perftp_nfds(sc->tp), i, round;
+	size_t size;
 	uint64_t lost;
-	bool more;
+	bool more, full;
 
 	for (round = 0; round < ROUNDS; round++) {
-		more = false;
+		more = full = false;
 		sc->nbatch = 0;
 		lost = *sc->lost;
-		for (i = 0; i < perftp_nfds(sc->tp); i++)
+		for (i = 0; i < perftp_nfds(sc->tp); i++) {
+			if (perftp_pending(sc->tp, i, &size) > size / 2)
+				full = true;
 			if (perftp_read(sc->tp, i, quota, take, sc,
 					sc->lost) == quota)
 				more = true;
+		}
 		/*
 		 * Rather unnamed than wrong: a lost exec would leave a pid
 		 * named after its old program, a lost SYN_SENT would join a
-		 * socket with an older one at the same address.
+		 * socket with an older one at the same address.  The kernel
+		 * says so (a LOST record) only at a ring's next sample,
+		 * maybe after a later sample of another CPU was read: a
+		 * ring found half full means vigild fell behind, and
+		 * samples may be gone already.
 		 */
-		if (*sc->lost != lost)
+		if (*sc->lost != lost || full)
 			reset_tables(sc);
 		qsort(sc->batch, sc->nbatch, sizeof(*sc->batch), by_time);
 		mark_later_execs(sc);
