@@ -184,8 +184,8 @@ static void take(struct conn_intent *in, struct sock_owner *out)
 
 enum conn_join_result conn_join_match(struct conn_join *j,
 				      const struct flow_event *fe,
-				      uint32_t inode, uint64_t arrived,
-				      uint64_t now,
+				      uint32_t inode, bool tuple_only,
+				      uint64_t arrived, uint64_t now,
 				      bool (*relevant)(const char *exe,
 						       const char *comm,
 						       void *data),
@@ -215,6 +215,8 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 			drop_slot(j, i);
 			return CONNJOIN_FOUND;
 		}
+		if (tuple_only)
+			continue;
 		/* an addressed send on a TCP socket makes no new flow */
 		if (fe->proto == IPPROTO_TCP && !in->is_connect)
 			continue;

@@ -79,7 +79,10 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 
 /*
  * What explains flow fe (its socket's inode, 0 if unknown), which
- * arrived at arrived (ms)?  On CONNJOIN_FOUND, out is filled (pid,
+ * arrived at arrived (ms)?  tuple_only: only an intent with the flow's
+ * whole tuple may (a TCP flow while the tracepoints tell every TCP
+ * connect whole: a destination-only record, which any local user can
+ * make with a connect() that sends nothing, must not name it).  On CONNJOIN_FOUND, out is filled (pid,
  * uid, comm, exe; inode is left) and a connect() intent is used up.
  * needs_inode is set when knowing the flow's inode could decide (then
  * ask again with it).  relevant(exe, data) says whether the name
@@ -88,8 +91,8 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
  */
 enum conn_join_result conn_join_match(struct conn_join *j,
 				      const struct flow_event *fe,
-				      uint32_t inode, uint64_t arrived,
-				      uint64_t now,
+				      uint32_t inode, bool tuple_only,
+				      uint64_t arrived, uint64_t now,
 				      bool (*relevant)(const char *exe,
 						       const char *comm,
 						       void *data),

@@ -351,19 +351,22 @@ static enum conn_join_result try_join(struct owner_stage *o,
 				      struct parked *p, uint64_t now)
 {
 	struct relevance rel = { o, catalog_client_port(o, &p->fe) };
+	bool tuple_only = p->fe.proto == IPPROTO_TCP &&
+			  model_connect_trace(o->env->model);
 	enum conn_join_result r;
 	struct sock_owner so;
 	bool needs;
 
 	memset(&so, 0, offsetof(struct sock_owner, exe));
-	r = conn_join_match(o->join, &p->fe, p->inode, p->arrived, now,
+	r = conn_join_match(o->join, &p->fe, p->inode, tuple_only, p->arrived,
+			    now,
 			    name_matters, &rel, &so, &needs);
 	if (r != CONNJOIN_FOUND && needs && !p->inode_asked) {
 		p->inode_asked = true;
 		p->inode = flow_inode(o, &p->fe);
 		if (p->inode)
 			r = conn_join_match(o->join, &p->fe, p->inode,
-					    p->arrived, now, name_matters,
+					    tuple_only, p->arrived, now, name_matters,
 					    &rel, &so, &needs);
 	}
 	if (r == CONNJOIN_FOUND) {

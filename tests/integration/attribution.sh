@@ -141,6 +141,53 @@ APID=""
 
 situation "audit off" off
 
+# nobody tries to take root's logins: a UDP connect() to the telnet
+# server sends nothing but leaves an audit record with its destination,
+# repeated while root's telnet sessions run.  Each session must still
+# be named after telnet, none after nobody's program.
+bg_in "$NS_S" socat TCP-LISTEN:23,fork,reuseaddr EXEC:/bin/cat
+rm -rf "$T/state"
+write_conf 'audit = { mode = "auto"; };' 'proc = { rescan = "1h"; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; };"
+start_vigild
+# (auditd made $T its own: nobody cannot reach a file there)
+ip netns exec "$NS_C" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	/usr/bin/python3 -c "
+import socket, time
+end = time.time() + 20
+while time.time() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(('$P.17', 23))
+    s.close()
+    time.sleep(0.002)
+" >/dev/null 2>&1 &
+PH=$!
+on_exit "kill $PH"
+# and an exec storm of distinct programs, to keep the audit stream late
+mkdir -p "$T/storm"
+i=0
+while [ $i -lt 200 ]; do cp /bin/true "$T/storm/t$i"; i=$((i + 1)); done
+sh -c "end=\$((\$(date +%s) + 20)); while [ \$(date +%s) -lt \$end ]; do for f in $T/storm/t*; do \$f; done; done" &
+ST=$!
+on_exit "kill $ST"
+i=0
+while [ $i -lt 6 ]; do
+	(sleep 0.3; echo quit) | ip netns exec "$NS_C" timeout 5 telnet \
+		"$P.17" 23 >/dev/null 2>&1
+	i=$((i + 1))
+done
+sleep 2
+kill "$ST" 2>/dev/null
+kill "$PH" 2>/dev/null || fail "the phantom connects did not run"
+jq -e --arg t "$TELNET" '[.[] | select(.rule ==
+	"insecure-client-protocols-login")] | length == 1 and
+	.[0].attributes.program == $t and .[0].attributes.connections == 6' \
+	<<EOF2 >/dev/null || fail "root's telnet logins not all named telnet beside nobody's phantom connects: $(ctl findings --json | jq -c '[.[] | .attributes | {program, uid, connections}]')"
+$(ctl findings --json)
+EOF2
+echo "phantoms: root's 6 telnet logins named telnet beside nobody's connects ($(ctl status --json | jq -c '.counters.audit | {connects, kernel_lost, serial_gaps}'))"
+stop_vigild
+
 # With the tracepoints off and no audit, /proc alone is what names a
 # flow: then a wrong name is still never given.
 rm -rf "$T/state"

@@ -62,7 +62,8 @@ static enum conn_join_result match(struct conn_join *j,
 				   bool *needs)
 {
 	memset(out, 0, sizeof(*out));
-	return conn_join_match(j, fe, inode, arrived, now, all_matter, NULL,
+	return conn_join_match(j, fe, inode, false, arrived, now, all_matter,
+			       NULL,
 			       out, needs);
 }
 
@@ -213,7 +214,7 @@ START_TEST(irrelevant_at_once)
 	conn_join_add(j, &a, 0, 1000);
 	conn_join_add(j, &b, 0, 1000);
 	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(conn_join_match(j, &fe, 0, 1000, 1000, none_matter,
+	ck_assert_int_eq(conn_join_match(j, &fe, 0, false, 1000, 1000, none_matter,
 					 NULL, &o, &needs), CONNJOIN_FOUND);
 	conn_join_free(j);
 }
@@ -368,6 +369,37 @@ START_TEST(exact_drops_audit_twin)
 }
 END_TEST
 
+/*
+ * While the tracepoints tell every TCP connect whole, a record with a
+ * destination only (a local user's connect() that sends nothing) never
+ * names a TCP flow, however long it waits.
+ */
+START_TEST(tuple_only_ignores_phantoms)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event phantom = conn(99, "/tmp/evil", "198.51.100.7",
+					    80, true);
+	struct connect_event root = exact(1, "/usr/bin/telnet", 40000);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	bool needs;
+
+	phantom.uid = 65534;
+	conn_join_add(j, &phantom, 0, 1000);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1500,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_add(j, &root, 0, 1500);
+	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1500,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/telnet");
+	ck_assert_int_eq(o.pid, 1);
+	conn_join_free(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("connjoin");
@@ -384,6 +416,7 @@ int main(void)
 	tcase_add_test(tc, exact_tuple);
 	tcase_add_test(tc, exact_protocol);
 	tcase_add_test(tc, exact_drops_audit_twin);
+	tcase_add_test(tc, tuple_only_ignores_phantoms);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
