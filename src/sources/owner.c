@@ -47,6 +47,8 @@ struct owner_stage {
 	size_t npids;
 	uint64_t budget_sec;
 	unsigned int budget_used;
+	bool dual_stack_seen;	/* a v4 flow was a v6 socket's */
+	uint64_t dual_probe_sec;
 	struct recent_flow recent[OWNER_RECENT];	/* a ring */
 	size_t next_recent;
 	/* a socket lookup answers here */
@@ -196,15 +198,30 @@ static int lookup_sock(struct owner_stage *o, uint8_t family,
 static int find_socket(struct owner_stage *o, const struct flow_event *fe,
 		       struct sock_owner *out)
 {
+	uint64_t sec = loop_now_ms() / 1000;
+	bool ask_v6;
+
 	o->want = out;
 	o->want_src = &fe->src;
 	o->want_port = fe->sport;
 	o->found = false;
 	if (lookup_sock(o, fe->src.family, fe) < 0)
 		return -1;
-	if (!o->found && fe->src.family == AF_INET &&
-	    lookup_sock(o, AF_INET6, fe) < 0)
+	if (o->found || fe->src.family != AF_INET)
+		return o->found ? 1 : 0;
+	/*
+	 * A v4 flow of a dual-stack v6 socket: asked for only on a host
+	 * where one was ever found, or once a second to find out, so a
+	 * flow whose socket is gone costs one round trip, not two.
+	 */
+	ask_v6 = o->dual_stack_seen || sec != o->dual_probe_sec;
+	if (!ask_v6)
+		return 0;
+	o->dual_probe_sec = sec;
+	if (lookup_sock(o, AF_INET6, fe) < 0)
 		return -1;
+	if (o->found)
+		o->dual_stack_seen = true;
 	return o->found ? 1 : 0;
 }
 
@@ -423,6 +440,11 @@ static void settle(struct owner_stage *o, const struct net_addr *dst,
 		if (dst && (p->fe.dport != port || (sport &&
 			    p->fe.sport != sport) ||
 			    !net_addr_eq(&p->fe.dst, dst)))
+			continue;
+		/* only its own tuple's arrival can place it before then */
+		if (!dst && now < p->arrived + OWNER_WAIT_MS &&
+		    p->fe.proto == IPPROTO_TCP &&
+		    model_connect_trace(o->env->model))
 			continue;
 		r = try_join(o, p, now);
 		if (r == CONNJOIN_FOUND) {

@@ -28,8 +28,8 @@ enum { TP_EXEC, TP_FORK, TP_SOCK };
 #define TCP_SYN_SENT 2
 /* Batches read in one wakeup at most: then the loop serves others. */
 #define ROUNDS 4
-/* Woken again within this: let samples gather before the next read. */
-#define COALESCE_MS 2
+/* Samples gather this long before a read. */
+#define COALESCE_MS 1
 
 /* Offsets of the tracepoint fields used, read from tracefs. */
 struct sock_fmt {
@@ -92,7 +92,6 @@ struct sockconn {
 	size_t exec_name;	/* offset of the filename __data_loc */
 	size_t fork_child;	/* offset of child_pid */
 	struct loop_timer *coalesce;
-	uint64_t last_wake_ms;
 	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
 	struct prog procs[SOCKCONN_PROCS];
 	struct syn syns[SOCKCONN_SOCKS];
@@ -289,6 +288,9 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 	struct prog tmp;
 	struct connect_event ev;
 
+	/* an MPTCP or SCTP socket's own changes: its TCP subflows tell */
+	if (k->protocol != IPPROTO_TCP)
+		return;
 	if (k->newstate == TCP_SYN_SENT) {
 		/* in the task that called connect() */
 		syn_clear(s);
@@ -478,23 +480,24 @@ static void rings_enable(struct sockconn *sc, uint32_t events)
 		loop_mod_fd(sc->env->loop, perftp_fd(sc->tp, i), events);
 }
 
+/*
+ * A sample is waiting: read a moment later, not now.  A connect is two
+ * samples (and a fork and an exec before it); waking once for all of
+ * them costs a fifth of waking for each, and the flow waits for its
+ * record anyway.
+ */
 static void on_ring(struct loop *loop, int fd, uint32_t events, void *data)
 {
 	struct sockconn *sc = data;
-	uint64_t now = loop_now_ms();
-	bool busy = now - sc->last_wake_ms < COALESCE_MS;
 
 	(void)loop;
 	(void)fd;
 	(void)events;
-	sc->last_wake_ms = now;
-	drain(sc);
-	/* samples keep coming: one wakeup per sample would cost more */
-	if (busy && !loop_timer_armed(sc->coalesce)) {
-		rings_enable(sc, 0);
-		(*sc->coalesced)++;
-		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
-	}
+	if (loop_timer_armed(sc->coalesce))
+		return;
+	rings_enable(sc, 0);
+	(*sc->coalesced)++;
+	loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
 }
 
 static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
@@ -504,7 +507,6 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 	(void)loop;
 	(void)t;
 	drain(sc);
-	sc->last_wake_ms = loop_now_ms();
 	/* level-triggered: wakes at once if more came meanwhile */
 	rings_enable(sc, EPOLLIN);
 }
