@@ -90,6 +90,13 @@ jq -e -s 'any(.[]; .PRIORITY == "4" and (.MESSAGE | test("^audit: ")))' \
 jq -e -s 'all(.[] | select(.PRIORITY | tonumber <= 3); .VIGIL_FINDING_ID != null)' \
 	"$T/journal.json" > /dev/null ||
 	fail "error-level lines that are no finding: $(jq -r -s '.[] | select(.PRIORITY | tonumber <= 3) | .MESSAGE' "$T/journal.json")"
+# Under the unit's seccomp filter, the tracepoints are opened (or
+# vigild says why not, at info or warning) and vigild lives on.
+jq -r -s '.[] | select(.MESSAGE | test("^sockconn: ")) | .PRIORITY + " " +
+	.MESSAGE' "$T/journal.json" > "$T/sockconn.txt"
+grep -q -E '^[46] sockconn: ' "$T/sockconn.txt" ||
+	fail "no word of the connect tracepoints: $(jq -r -s '.[] | .MESSAGE' "$T/journal.json" | head -n 20)"
+echo "under systemd: $(cat "$T/sockconn.txt")"
 # journalctl -x explains it from the catalog.
 in_ct journalctl -x -u vigild --no-pager VIGIL_EVENT=new > "$T/x.txt"
 grep -q 'Subject: vigil finding: Root process' "$T/x.txt" &&
