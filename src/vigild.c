@@ -25,6 +25,7 @@
 #include "lib/caps.h"
 #include "lib/host.h"
 #include "lib/log.h"
+#include "lib/safedir.h"
 #include "vigil.h"
 
 /* Allocations this large and up are mapped, and unmapped when freed. */
@@ -236,6 +237,34 @@ static int load_config(const char *path, struct vigil_config **cfg)
 	return r;
 }
 
+/*
+ * The directories of the state file and the control socket must be
+ * vigild's alone (safedir.h).  Returns 0, or -1 after saying why: on
+ * stderr at start (err NULL), in err on reload.
+ */
+static int check_dirs(const struct vigil_config *cfg, struct sbuf *err)
+{
+	const char *paths[] = { cfg->state_file, cfg->control_socket };
+	const char *keys[] = { "state_file", "control_socket" };
+	struct sbuf why;
+	size_t i;
+	int r = 0;
+
+	sbuf_init(&why);
+	for (i = 0; i < 2 && r == 0; i++) {
+		if (safedir_check(paths[i], &why) == 0)
+			continue;
+		r = -1;
+		if (err)
+			sbuf_printf(err, "%s: %s", keys[i], sbuf_str(&why));
+		else
+			fprintf(stderr, "vigild: %s: %s; refusing to start\n",
+				keys[i], sbuf_str(&why));
+	}
+	sbuf_free(&why);
+	return r;
+}
+
 static int open_control(struct vigil *v)
 {
 	struct sbuf err;
@@ -292,6 +321,12 @@ static void reload(struct vigil *v)
 			      config_load_default(&cfg, &err)) < 0) {
 		log_err("reload: %s; keeping the running configuration",
 			sbuf_str(&err));
+		goto out;
+	}
+	if (check_dirs(cfg, &err) < 0) {
+		log_err("reload: %s; keeping the running configuration",
+			sbuf_str(&err));
+		config_free(cfg);
 		goto out;
 	}
 	if (reload_control(v, cfg, &err) < 0) {
@@ -589,7 +624,9 @@ int main(int argc, char **argv)
 		}
 		v.config_path = abs_config;
 	}
-	if (load_config(v.config_path, &v.cfg) < 0) {
+	if (load_config(v.config_path, &v.cfg) < 0 ||
+	    check_dirs(v.cfg, NULL) < 0) {
+		config_free(v.cfg);
 		free(abs_config);
 		return VIGIL_EXIT_CONFIG;
 	}

@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -38,6 +39,8 @@ struct control {
 	char *path;
 	bool has_group;
 	gid_t gid;
+	dev_t dev;		/* the socket file vigild bound */
+	ino_t ino;
 	control_handler handler;
 	void *data;
 	struct client *clients;
@@ -344,6 +347,7 @@ struct control *control_new(struct loop *loop, const char *path,
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct control *c = calloc(1, sizeof(*c));
+	struct stat st;
 	mode_t old;
 	int r;
 
@@ -382,6 +386,13 @@ struct control *control_new(struct loop *loop, const char *path,
 		goto err;
 	}
 	c->bound = true;
+	/* the file just bound: only it is ever given to a group */
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		sbuf_printf(err, "%s: not the socket just bound", path);
+		goto err;
+	}
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
 	if (group && control_set_group(c, group, err) < 0)
 		goto err;
 	if (listen(c->fd, 16) < 0 ||
@@ -403,6 +414,8 @@ err:
 
 void control_free(struct control *c)
 {
+	struct stat st;
+
 	if (!c)
 		return;
 	while (c->clients)
@@ -412,10 +425,46 @@ void control_free(struct control *c)
 		loop_del_fd(c->loop, c->fd);
 		close(c->fd);
 	}
-	if (c->bound)
+	/* only the socket vigild made, not what may stand there now */
+	if (c->bound && lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
+	    st.st_ino == c->ino)
 		unlink(c->path);
 	free(c->path);
 	free(c);
+}
+
+/*
+ * Owner and mode of the socket file vigild bound, through a descriptor
+ * of that very file (never a path that a symlink could lead elsewhere).
+ * Returns 0, or -1 with errno.
+ */
+static int give(const struct control *c, gid_t gid, mode_t mode)
+{
+	char proc[64];
+	struct stat st;
+	int fd, r = -1, e;
+
+	fd = open(c->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto out;
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != c->dev ||
+	    st.st_ino != c->ino) {
+		errno = ESTALE;
+		goto out;
+	}
+	/* chmod(2) of /proc/self/fd/N: what fchmod cannot do on O_PATH */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (fchownat(fd, "", 0, gid, AT_EMPTY_PATH) < 0 ||
+	    chmod(proc, mode) < 0)
+		goto out;
+	r = 0;
+out:
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
 }
 
 int control_set_group(struct control *c, const char *group,
@@ -427,13 +476,14 @@ int control_set_group(struct control *c, const char *group,
 		sbuf_printf(err, "control_group: no such group '%s'", group);
 		return -1;
 	}
-	if (chown(c->path, 0, gr ? gr->gr_gid : 0) < 0 ||
-	    chmod(c->path, gr ? 0660 : 0600) < 0) {
+	if (give(c, gr ? gr->gr_gid : 0, gr ? 0660 : 0600) < 0) {
 		sbuf_printf(err, "%s: cannot give it to group %s: %s", c->path,
-			    group ? group : "root", strerror(errno));
+			    group ? group : "root",
+			    errno == ESTALE || errno == ELOOP ?
+			    "it is no longer the socket vigild made" :
+			    strerror(errno));
 		/* Back to what it was, as far as that goes. */
-		if (chown(c->path, 0, c->has_group ? c->gid : 0) == 0)
-			chmod(c->path, c->has_group ? 0660 : 0600);
+		give(c, c->has_group ? c->gid : 0, c->has_group ? 0660 : 0600);
 		return -1;
 	}
 	c->has_group = gr != NULL;

@@ -4,8 +4,10 @@
 # whose interpreter is a FIFO), hide binaries that root runs under
 # directories named " (deleted)" and with a literal backslash-012 in a
 # 0777 tree, flood the control socket as a control_group member, and
-# stop or kill the ELF analyser.  vigild must stay up, answer root, never
-# open the FIFO, and report what it should.
+# stop or kill the ELF analyser, swap the control socket for a symlink.
+# vigild must stay up, answer root, never open the FIFO, never change
+# what a symlink leads to, refuse directories another user could change,
+# and report what it should.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
 need gcc jq setpriv getent truncate
@@ -145,5 +147,44 @@ kill "$HOLD" 2>/dev/null
 alive
 ctl status --json | jq -e '.counters.binaries.analyser_crashes + .counters.binaries.analyser_timeouts >= 1' \
 	>/dev/null || fail "analyser failures not counted"
+
+# --- the socket's path swapped for a symlink to a root-only file ------
+# (what nobody could do in a directory it can write): a reload with a
+# new control_group must not give that file to the group.
+echo secret > "$T/rootonly"
+chmod 0600 "$T/rootonly"
+mv "$T/run/control" "$T/run/control.real"
+ln -s "$T/rootonly" "$T/run/control"
+write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "10s"; };' \
+	'control_group = "root";'
+kill -HUP "$VIGILD_PID"
+wait_until 5 grep -q "no longer the socket vigild made" "$T/vigild.log" ||
+	fail "a reload through a swapped socket path was not refused: $(tail -n 5 "$T/vigild.log")"
+[ "$(stat -c '%U:%G %a' "$T/rootonly")" = "root:root 600" ] ||
+	fail "vigild changed the file a symlink led to: $(stat -c '%U:%G %a' "$T/rootonly")"
+rm "$T/run/control"
+mv "$T/run/control.real" "$T/run/control"
+alive
 stop_vigild
+
+# --- directories another user could change are refused at start -------
+mkdir -p "$T/theirs" "$T/open"
+chown 65534 "$T/theirs"
+chmod 0777 "$T/open"
+for bad in "state_file = \"$T/theirs/state.json\";" \
+	   "control_socket = \"$T/open/control\";"; do
+	printf '%s\n' "$bad" > "$T/bad.conf"
+	chmod 600 "$T/bad.conf"
+	st=0
+	"$VIGILD" -f -c "$T/bad.conf" > "$T/bad.out" 2>&1 || st=$?
+	[ "$st" -eq 78 ] || fail "vigild exit $st, not 78, with $bad: $(cat "$T/bad.out")"
+	grep -q "another user could replace" "$T/bad.out" ||
+		fail "no reason given: $(cat "$T/bad.out")"
+done
+# a sticky directory (as /tmp) is fine
+chmod 1777 "$T/open"
+printf 'control_socket = "%s/open/control";\nstate_file = "%s/state/s.json";\n' \
+	"$T" "$T" > "$T/bad.conf"
+"$VIGILD" --check-config -c "$T/bad.conf" > "$T/bad.out" 2>&1 ||
+	fail "a sticky socket directory refused: $(cat "$T/bad.out")"
 echo "ok"
