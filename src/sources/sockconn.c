@@ -97,6 +97,8 @@ struct sockconn {
 	struct syn syns[SOCKCONN_SOCKS];
 	struct item *batch;
 	size_t nbatch;
+	size_t kept;		/* at the batch's start: for the next round */
+	uint64_t last_time;	/* of the last sample taken */
 	pid_t *seen;		/* pids of a batch's later execs (hash set) */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
 	uint64_t *forks, *resets, *coalesced;
@@ -165,6 +167,8 @@ static void on_exec(struct sockconn *sc, const struct item *it)
 	char real[PATH_MAX];
 
 	(*sc->execs)++;
+	if (p->pid == it->pid && p->exec_ns > it->time)
+		return;	/* a later exec (or fork) of it is known already */
 	if (p->pid == it->pid) {
 		free(p->prev_exe);
 		p->prev_exe = p->exe;
@@ -238,6 +242,8 @@ static void on_fork(struct sockconn *sc, const struct item *it)
 	(*sc->forks)++;
 	if (it->u.fork.child <= 0 || it->u.fork.child == it->pid)
 		return;
+	if (c->pid == it->u.fork.child && c->exec_ns > it->time)
+		return;	/* its exec is known already */
 	p = prog_at(sc, it, &tmp);
 	if (c == p)
 		return;	/* the parent's own slot: keep the parent */
@@ -361,6 +367,7 @@ static void take(const struct perftp_sample *s, void *data)
 	size_t len;
 
 	(*sc->samples)++;
+	sc->last_time = s->time;
 	memset(it, 0, offsetof(struct item, u));
 	it->time = s->time;
 	it->pid = s->pid;
@@ -427,24 +434,47 @@ static void mark_later_execs(struct sockconn *sc)
 	}
 }
 
-static void drain(struct sockconn *sc)
+static void handle(struct sockconn *sc, const struct item *it)
 {
-	/* each ring its share, so no CPU's samples wait behind another's */
-	size_t quota = SOCKCONN_BATCH / perftp_nfds(sc->tp), i, round;
-	size_t size;
-	uint64_t lost;
-	bool more, full;
+	if (it->kind == TP_EXEC)
+		on_exec(sc, it);
+	else if (it->kind == TP_FORK)
+		on_fork(sc, it);
+	else
+		on_sock(sc, it);
+}
+
+/*
+ * Read every ring, at most its share of the batch each, and handle the
+ * samples in time order.  A ring cut short by its share may still hold
+ * samples older than another ring's last one: only what is no newer
+ * than the oldest last sample of a cut ring is handled now, the rest
+ * is kept for the next round, so a child's exec is never handled after
+ * its connect nor its fork after its exec.  Returns true when samples
+ * were left for later (the rings wake vigild only for new ones).
+ */
+static bool drain(struct sockconn *sc)
+{
+	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size;
+	uint64_t lost, upto;
+	bool more = false, full;
 
 	for (round = 0; round < ROUNDS; round++) {
 		more = full = false;
-		sc->nbatch = 0;
+		upto = UINT64_MAX;
+		sc->nbatch = sc->kept;
+		/* each ring its share, so no CPU's samples wait behind another's */
+		quota = (SOCKCONN_BATCH - sc->kept) / nfds;
 		lost = *sc->lost;
-		for (i = 0; i < perftp_nfds(sc->tp); i++) {
+		for (i = 0; quota && i < nfds; i++) {
 			if (perftp_pending(sc->tp, i, &size) > size / 2)
 				full = true;
 			if (perftp_read(sc->tp, i, quota, take, sc,
-					sc->lost) == quota)
+					sc->lost) == quota) {
 				more = true;
+				if (sc->last_time < upto)
+					upto = sc->last_time;
+			}
 		}
 		/*
 		 * Rather unnamed than wrong: a lost exec would leave a pid
@@ -459,17 +489,14 @@ static void drain(struct sockconn *sc)
 			reset_tables(sc);
 		qsort(sc->batch, sc->nbatch, sizeof(*sc->batch), by_time);
 		mark_later_execs(sc);
-		for (i = 0; i < sc->nbatch; i++) {
-			if (sc->batch[i].kind == TP_EXEC)
-				on_exec(sc, &sc->batch[i]);
-			else if (sc->batch[i].kind == TP_FORK)
-				on_fork(sc, &sc->batch[i]);
-			else
-				on_sock(sc, &sc->batch[i]);
-		}
+		for (n = 0; n < sc->nbatch && sc->batch[n].time <= upto; n++)
+			handle(sc, &sc->batch[n]);
+		sc->kept = sc->nbatch - n;
+		memmove(sc->batch, sc->batch + n, sc->kept * sizeof(*sc->batch));
 		if (!more)
 			break;
 	}
+	return more;
 }
 
 static void rings_enable(struct sockconn *sc, uint32_t events)
@@ -506,7 +533,11 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 
 	(void)loop;
 	(void)t;
-	drain(sc);
+	if (drain(sc)) {
+		/* the rest soon, after the other sources had their turn */
+		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+		return;
+	}
 	/* level-triggered: wakes at once if more came meanwhile */
 	rings_enable(sc, EPOLLIN);
 }
