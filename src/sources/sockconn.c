@@ -21,6 +21,7 @@
 #include "lib/perftp.h"
 #include "model/engine.h"
 #include "model/model.h"
+#include "sources/progtrack.h"
 #include "sources/sockconn.h"
 
 enum { TP_EXEC, TP_FORK, TP_SOCK };
@@ -35,19 +36,6 @@ enum { TP_EXEC, TP_FORK, TP_SOCK };
 struct sock_fmt {
 	size_t skaddr, oldstate, newstate, sport, dport, family, protocol,
 	       saddr, daddr, saddr_v6, daddr_v6;
-};
-
-/* The program a pid runs since exec_ns (0: seen in /proc, no exec). */
-struct prog {
-	pid_t pid;
-	uid_t uid;
-	uint64_t exec_ns;
-	uint64_t netns;		/* inode of its network namespace; 0: unknown */
-	char comm[17];
-	char *exe;		/* NULL: not known */
-	/* what it ran before exec_ns, when that was known */
-	char *prev_exe;
-	char prev_comm[17];
 };
 
 /* A socket in SYN_SENT: who connected, until the tuple is known. */
@@ -93,7 +81,7 @@ struct sockconn {
 	size_t fork_child;	/* offset of child_pid */
 	struct loop_timer *coalesce;
 	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
-	struct prog procs[SOCKCONN_PROCS];
+	struct progtrack *progs;
 	struct syn syns[SOCKCONN_SOCKS];
 	struct item *batch;
 	size_t nbatch;
@@ -103,13 +91,6 @@ struct sockconn {
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
 	uint64_t *forks, *resets, *coalesced;
 };
-
-static void prog_clear(struct prog *p)
-{
-	free(p->exe);
-	free(p->prev_exe);
-	memset(p, 0, sizeof(*p));
-}
 
 static void syn_clear(struct syn *s)
 {
@@ -124,148 +105,13 @@ static uint64_t ns_inode(const char *path)
 	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
-/*
- * What /proc says of pid now: its program, euid and network namespace.
- * Returns false when the process is gone.
- */
-static bool read_proc(pid_t pid, struct prog *p)
-{
-	char path[64], exe[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	int dfd;
-
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return false;
-	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		free(p->exe);
-		p->exe = strdup(exe);
-	}
-	if (fstat(dfd, &st) == 0)
-		p->uid = st.st_uid;
-	if (fstatat(dfd, "ns/net", &st, 0) == 0)
-		p->netns = (uint64_t)st.st_ino;
-	close(dfd);
-	return n > 0;
-}
-
-/* The kernel names a new program's task after the file's base name. */
-static void comm_of(const char *filename, char *comm, size_t len)
-{
-	const char *b = strrchr(filename, '/');
-
-	snprintf(comm, len, "%.15s", b ? b + 1 : filename);
-}
-
-static void on_exec(struct sockconn *sc, const struct item *it)
-{
-	struct prog *p = &sc->procs[(unsigned int)it->pid % SOCKCONN_PROCS];
-	char real[PATH_MAX];
-
-	(*sc->execs)++;
-	if (p->pid == it->pid && p->exec_ns > it->time)
-		return;	/* a later exec (or fork) of it is known already */
-	if (p->pid == it->pid) {
-		free(p->prev_exe);
-		p->prev_exe = p->exe;
-		p->exe = NULL;
-		memcpy(p->prev_comm, p->comm, sizeof(p->comm));
-	} else {
-		prog_clear(p);
-		p->pid = it->pid;
-	}
-	p->exec_ns = it->time;
-	p->uid = 0;
-	p->netns = 0;
-	comm_of(it->u.exec.name, p->comm, sizeof(p->comm));
-	/*
-	 * /proc/PID/exe is this exec's program unless the pid exec'd again
-	 * since; a process already gone leaves the name it was run by, when
-	 * that needs no working directory to mean something.
-	 */
-	if (!it->later_exec && read_proc(it->pid, p))
-		return;
-	free(p->exe);
-	p->exe = NULL;
-	if (it->u.exec.name[0] == '/' && realpath(it->u.exec.name, real))
-		p->exe = strdup(real);
-}
-
-/* The program pid ran at time t: NULL exe when it cannot be told. */
-static const struct prog *prog_at(struct sockconn *sc, const struct item *it,
-				  struct prog *tmp)
-{
-	struct prog *p = &sc->procs[(unsigned int)it->pid % SOCKCONN_PROCS];
-
-	if (p->pid == it->pid) {
-		if (p->exec_ns <= it->time)
-			return p;
-		/* it connected, then exec'd: the program before */
-		memset(tmp, 0, sizeof(*tmp));
-		tmp->pid = p->pid;
-		tmp->uid = p->uid;
-		tmp->netns = p->netns;
-		tmp->exe = p->prev_exe;
-		memcpy(tmp->comm, p->prev_comm, sizeof(tmp->comm));
-		return tmp;
-	}
-	/* no exec seen: what /proc says, unless the pid execs soon after */
-	if (it->later_exec)
-		return NULL;
-	prog_clear(p);
-	p->pid = it->pid;
-	if (!read_proc(it->pid, p)) {
-		prog_clear(p);
-		return NULL;
-	}
-	return p;
-}
-
-/*
- * A fork: the child runs its parent's program from now on (until it
- * execs), so a worker that connects and exits before vigild reads
- * /proc is still named.  A new thread shares its process's entry and
- * needs none of its own; its slot is taken all the same, as the
- * sample does not tell threads apart.
- */
-static void on_fork(struct sockconn *sc, const struct item *it)
-{
-	struct prog *c = &sc->procs[(unsigned int)it->u.fork.child %
-				    SOCKCONN_PROCS];
-	const struct prog *p;
-	struct prog tmp;
-
-	(*sc->forks)++;
-	if (it->u.fork.child <= 0 || it->u.fork.child == it->pid)
-		return;
-	if (c->pid == it->u.fork.child && c->exec_ns > it->time)
-		return;	/* its exec is known already */
-	p = prog_at(sc, it, &tmp);
-	if (c == p)
-		return;	/* the parent's own slot: keep the parent */
-	prog_clear(c);
-	if (!p || !p->exe)
-		return;
-	c->pid = it->u.fork.child;
-	c->uid = p->uid;
-	c->netns = p->netns;
-	c->exec_ns = it->time;
-	memcpy(c->comm, p->comm, sizeof(c->comm));
-	c->exe = strdup(p->exe);
-}
-
 /* Samples were dropped: what was learnt from the stream may be stale. */
 static void reset_tables(struct sockconn *sc)
 {
 	size_t i;
 
 	(*sc->resets)++;
-	for (i = 0; i < SOCKCONN_PROCS; i++)
-		prog_clear(&sc->procs[i]);
+	progtrack_reset(sc->progs);
 	for (i = 0; i < SOCKCONN_SOCKS; i++)
 		syn_clear(&sc->syns[i]);
 }
@@ -302,7 +148,8 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 		syn_clear(s);
 		s->skaddr = k->skaddr;
 		s->pid = it->pid;
-		p = it->pid > 0 ? prog_at(sc, it, &tmp) : NULL;
+		p = it->pid > 0 ? progtrack_at(sc->progs, it->pid, it->time,
+					       it->later_exec, &tmp) : NULL;
 		if (p) {
 			s->uid = p->uid;
 			s->netns = p->netns;
@@ -324,8 +171,8 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 	ev.sport = k->sport;
 	ev.dport = k->dport;
 	if (k->family == AF_INET6) {
-		addr_of(&ev.src, AF_INET6, k->saddr + 0);
-		addr_of(&ev.dst, AF_INET6, k->daddr + 0);
+		addr_of(&ev.src, AF_INET6, k->saddr);
+		addr_of(&ev.dst, AF_INET6, k->daddr);
 	} else {
 		addr_of(&ev.src, AF_INET, k->saddr);
 		addr_of(&ev.dst, AF_INET, k->daddr);
@@ -436,12 +283,17 @@ static void mark_later_execs(struct sockconn *sc)
 
 static void handle(struct sockconn *sc, const struct item *it)
 {
-	if (it->kind == TP_EXEC)
-		on_exec(sc, it);
-	else if (it->kind == TP_FORK)
-		on_fork(sc, it);
-	else
+	if (it->kind == TP_EXEC) {
+		(*sc->execs)++;
+		progtrack_exec(sc->progs, it->pid, it->time,
+			       it->u.exec.name, it->later_exec);
+	} else if (it->kind == TP_FORK) {
+		(*sc->forks)++;
+		progtrack_fork(sc->progs, it->pid, it->u.fork.child, it->time,
+			       it->later_exec);
+	} else {
 		on_sock(sc, it);
+	}
 }
 
 /*
@@ -598,8 +450,7 @@ static void sockconn_fini(void *priv)
 			loop_del_fd(sc->env->loop, perftp_fd(sc->tp, i));
 	perftp_close(sc->tp);
 	loop_timer_free(sc->coalesce);
-	for (i = 0; i < SOCKCONN_PROCS; i++)
-		prog_clear(&sc->procs[i]);
+	progtrack_free(sc->progs);
 	for (i = 0; i < SOCKCONN_SOCKS; i++)
 		syn_clear(&sc->syns[i]);
 	model_set_connect_trace(sc->env->model, false);
@@ -667,11 +518,13 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->resets = engine_counter(e, "sockconn", "resets");
 	sc->coalesced = engine_counter(e, "sockconn", "coalesced_wakeups");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
+	sc->progs = progtrack_new();
 	sc->batch = calloc(SOCKCONN_BATCH, sizeof(*sc->batch));
 	sc->seen = calloc(2 * SOCKCONN_BATCH, sizeof(*sc->seen));
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
-	    !sc->coalesced || !sc->coalesce || !sc->batch || !sc->seen)
+	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->batch ||
+	    !sc->seen)
 		return -1;
 	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :
 				  "/proc/self/ns/net");

@@ -8,8 +8,6 @@
 #define SOCKCONN_RING_PAGES 64
 /* Samples taken into one ordered batch at most. */
 #define SOCKCONN_BATCH 1024
-/* Processes whose last exec is remembered (direct-mapped by pid). */
-#define SOCKCONN_PROCS 4096
 /* Sockets in SYN_SENT remembered at once (direct-mapped by address). */
 #define SOCKCONN_SOCKS 4096
 

@@ -15,22 +15,7 @@ need_audit_alone
 gcc -O1 -fno-stack-protector -o "$T/quick" "$abs_top_srcdir/tests/data/fixture.c" ||
 	fail "gcc"
 
-mkdir -p "$T/auditd"
-cat > "$T/auditd/auditd.conf" <<CONF
-log_file = $T/audit.log
-log_format = ENRICHED
-flush = none
-num_logs = 2
-max_log_file = 100
-max_log_file_action = ROTATE
-space_left = 10
-space_left_action = IGNORE
-admin_space_left = 5
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-CONF
-chmod 600 "$T/auditd/auditd.conf"
+write_auditd_conf "$T"
 APID=""
 on_exit '[ -n "$APID" ] && kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null'
 start_auditd() {

@@ -207,3 +207,25 @@ counter() {
 counter_is() {
 	[ "$(counter "$1" "$2")" = "$3" ]
 }
+
+# write_auditd_conf DIR: DIR/auditd/auditd.conf for Debian's auditd run
+# by a test (auditd -n -c DIR/auditd), logging to DIR/audit.log and never
+# stopping the machine for lack of space.
+write_auditd_conf() {
+	mkdir -p "$1/auditd"
+	cat > "$1/auditd/auditd.conf" <<CONF
+log_file = $1/audit.log
+log_format = ENRICHED
+flush = none
+num_logs = 2
+max_log_file = 100
+max_log_file_action = ROTATE
+space_left = 10
+space_left_action = IGNORE
+admin_space_left = 5
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+CONF
+	chmod 600 "$1/auditd/auditd.conf"
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Which program each pid runs, from exec and fork samples: see progtrack.h. */
+#include "build.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sources/progtrack.h"
+
+struct progtrack {
+	struct prog slots[PROGTRACK_SLOTS];
+};
+
+static struct prog *slot(struct progtrack *pt, pid_t pid)
+{
+	return &pt->slots[(unsigned int)pid % PROGTRACK_SLOTS];
+}
+
+static void prog_clear(struct prog *p)
+{
+	free(p->exe);
+	free(p->prev_exe);
+	memset(p, 0, sizeof(*p));
+}
+
+struct progtrack *progtrack_new(void)
+{
+	return calloc(1, sizeof(struct progtrack));
+}
+
+void progtrack_reset(struct progtrack *pt)
+{
+	size_t i;
+
+	for (i = 0; i < PROGTRACK_SLOTS; i++)
+		prog_clear(&pt->slots[i]);
+}
+
+void progtrack_free(struct progtrack *pt)
+{
+	if (!pt)
+		return;
+	progtrack_reset(pt);
+	free(pt);
+}
+
+/*
+ * What /proc says of pid now: its program, euid and network namespace.
+ * Returns false when the process is gone.
+ */
+static bool read_proc(pid_t pid, struct prog *p)
+{
+	char path[64], exe[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int dfd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return false;
+	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		free(p->exe);
+		p->exe = strdup(exe);
+	}
+	if (fstat(dfd, &st) == 0)
+		p->uid = st.st_uid;
+	if (fstatat(dfd, "ns/net", &st, 0) == 0)
+		p->netns = (uint64_t)st.st_ino;
+	close(dfd);
+	return n > 0;
+}
+
+/* The kernel names a new program's task after the file's base name. */
+static void comm_of(const char *filename, char *comm, size_t len)
+{
+	const char *b = strrchr(filename, '/');
+
+	snprintf(comm, len, "%.15s", b ? b + 1 : filename);
+}
+
+void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
+		    const char *filename, bool later_exec)
+{
+	struct prog *p = slot(pt, pid);
+	char real[PATH_MAX];
+
+	if (p->pid == pid && p->exec_ns > t)
+		return;	/* a later exec (or fork) of it is known already */
+	if (p->pid == pid) {
+		free(p->prev_exe);
+		p->prev_exe = p->exe;
+		p->exe = NULL;
+		memcpy(p->prev_comm, p->comm, sizeof(p->comm));
+	} else {
+		prog_clear(p);
+		p->pid = pid;
+	}
+	p->exec_ns = t;
+	p->uid = 0;
+	p->netns = 0;
+	comm_of(filename, p->comm, sizeof(p->comm));
+	/*
+	 * /proc/PID/exe is this exec's program unless the pid exec'd again
+	 * since; a process already gone leaves the name it was run by, when
+	 * that needs no working directory to mean something.
+	 */
+	if (!later_exec && read_proc(pid, p))
+		return;
+	free(p->exe);
+	p->exe = NULL;
+	if (filename[0] == '/' && realpath(filename, real))
+		p->exe = strdup(real);
+}
+
+const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
+				bool later_exec, struct prog *tmp)
+{
+	struct prog *p = slot(pt, pid);
+
+	if (p->pid == pid) {
+		if (p->exec_ns <= t)
+			return p;
+		/* it connected, then exec'd: the program before */
+		memset(tmp, 0, sizeof(*tmp));
+		tmp->pid = p->pid;
+		tmp->uid = p->uid;
+		tmp->netns = p->netns;
+		tmp->exe = p->prev_exe;
+		memcpy(tmp->comm, p->prev_comm, sizeof(tmp->comm));
+		return tmp;
+	}
+	/* no exec seen: what /proc says, unless the pid execs soon after */
+	if (later_exec)
+		return NULL;
+	prog_clear(p);
+	p->pid = pid;
+	if (!read_proc(pid, p)) {
+		prog_clear(p);
+		return NULL;
+	}
+	return p;
+}
+
+void progtrack_fork(struct progtrack *pt, pid_t parent, pid_t child,
+		    uint64_t t, bool parent_later_exec)
+{
+	struct prog *c = slot(pt, child);
+	const struct prog *p;
+	struct prog tmp;
+
+	if (child <= 0 || child == parent)
+		return;
+	if (c->pid == child && c->exec_ns > t)
+		return;	/* its exec is known already */
+	p = progtrack_at(pt, parent, t, parent_later_exec, &tmp);
+	if (c == p)
+		return;	/* the parent's own slot: keep the parent */
+	prog_clear(c);
+	if (!p || !p->exe)
+		return;
+	c->pid = child;
+	c->uid = p->uid;
+	c->netns = p->netns;
+	c->exec_ns = t;
+	memcpy(c->comm, p->comm, sizeof(c->comm));
+	c->exe = strdup(p->exe);
+}
+
