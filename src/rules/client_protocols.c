@@ -64,7 +64,8 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 		json_object_object_add(a, "comm",
 				       json_object_new_string(o->comm));
 	}
-	if (found || o->inode)
+	/* a tracepoint's process gone before /proc was read: no uid */
+	if ((found || o->inode) && o->uid != (uid_t)-1)
 		json_object_object_add(a, "uid",
 				       json_object_new_int64(o->uid));
 	net_endpoint_str(&fe->dst, fe->dport, ep, sizeof(ep));

@@ -104,7 +104,7 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 		p->pid = pid;
 	}
 	p->exec_ns = t;
-	p->uid = 0;
+	p->uid = (uid_t)-1;	/* not known until /proc says */
 	p->netns = 0;
 	comm_of(filename, p->comm, sizeof(p->comm));
 	/*

@@ -22,7 +22,7 @@
 /* The program a pid runs since exec_ns (0: seen in /proc, no exec). */
 struct prog {
 	pid_t pid;
-	uid_t uid;
+	uid_t uid;		/* (uid_t)-1: not known */
 	uint64_t exec_ns;
 	uint64_t netns;		/* inode of its network namespace; 0: unknown */
 	char comm[17];

@@ -148,6 +148,7 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 		syn_clear(s);
 		s->skaddr = k->skaddr;
 		s->pid = it->pid;
+		s->uid = (uid_t)-1;
 		p = it->pid > 0 ? progtrack_at(sc->progs, it->pid, it->time,
 					       it->later_exec, &tmp) : NULL;
 		if (p) {
