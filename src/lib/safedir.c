@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Directories vigild writes into, checked as auditd checks its own: see safedir.h. */
+/* Directories vigild keeps files in, checked: see safedir.h. */
 #include "build.h"
 
 #include <errno.h>

@@ -376,24 +376,22 @@ static enum conn_join_result try_join(struct owner_stage *o,
 
 	memset(&so, 0, offsetof(struct sock_owner, exe));
 	r = conn_join_match(o->join, &p->fe, p->inode, tuple_only, p->arrived,
-			    now,
-			    name_matters, &rel, &so, &needs);
+			    now, name_matters, &rel, &so, &needs);
 	if (r != CONNJOIN_FOUND && needs && !p->inode_asked) {
 		p->inode_asked = true;
 		p->inode = flow_inode(o, &p->fe);
 		if (p->inode)
 			r = conn_join_match(o->join, &p->fe, p->inode,
-					    tuple_only, p->arrived, now, name_matters,
-					    &rel, &so, &needs);
+					    tuple_only, p->arrived, now,
+					    name_matters, &rel, &so, &needs);
 	}
 	if (r == CONNJOIN_FOUND) {
+		/*
+		 * An intent that could not name its program stays unknown:
+		 * /proc would show what the pid runs now, which after a
+		 * connect-then-exec is another program.
+		 */
 		so.inode = p->inode;
-		/* the pid is certain; its program may still be read */
-		if (!so.exe[0] && so.pid > 0 &&
-		    !procfd_names(model_proc_get(o->env->model, so.pid),
-				  so.pid, so.comm, sizeof(so.comm), so.exe,
-				  sizeof(so.exe)))
-			so.exe[0] = '\0';
 		p->fe.owner = so;
 		p->fe.owner_state = so.exe[0] ? OWNER_FOUND : OWNER_UNKNOWN;
 		(*o->joined)++;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TCP connect()s and the programs behind them, from tracepoints: see sockconn.h. */
+/* TCP connects and who made them, from tracepoints: see sockconn.h. */
 #include "build.h"
 
 #include <errno.h>
