@@ -364,12 +364,22 @@ static uint32_t flow_inode(struct owner_stage *o, const struct flow_event *fe)
 	return find_socket(o, fe, &so) > 0 ? so.inode : 0;
 }
 
+/*
+ * Does the tracepoint source tell fe's connect whole?  Then only an
+ * intent with fe's own tuple may name it (a TCP flow while the
+ * tracepoints run).
+ */
+static bool told_whole(const struct owner_stage *o,
+		       const struct flow_event *fe)
+{
+	return fe->proto == IPPROTO_TCP && model_connect_trace(o->env->model);
+}
+
 static enum conn_join_result try_join(struct owner_stage *o,
 				      struct parked *p, uint64_t now)
 {
 	struct relevance rel = { o, catalog_client_port(o, &p->fe) };
-	bool tuple_only = p->fe.proto == IPPROTO_TCP &&
-			  model_connect_trace(o->env->model);
+	bool tuple_only = told_whole(o, &p->fe);
 	enum conn_join_result r;
 	struct sock_owner so;
 	bool needs;
@@ -441,8 +451,7 @@ static void settle(struct owner_stage *o, const struct net_addr *dst,
 			continue;
 		/* only its own tuple's arrival can place it before then */
 		if (!dst && now < p->arrived + OWNER_WAIT_MS &&
-		    p->fe.proto == IPPROTO_TCP &&
-		    model_connect_trace(o->env->model))
+		    told_whole(o, &p->fe))
 			continue;
 		r = try_join(o, p, now);
 		if (r == CONNJOIN_FOUND) {
@@ -504,7 +513,7 @@ static void on_conntrack(void *data, enum engine_event type, const void *p)
 		goto publish;
 	}
 	if (model_connect_audit(o->env->model) ||
-	    (fe.proto == IPPROTO_TCP && model_connect_trace(o->env->model))) {
+	    told_whole(o, &fe)) {
 		park(o, &fe);
 		return;
 	}
