@@ -81,7 +81,7 @@ struct exec_event {
 struct connect_event {
 	pid_t pid;
 	uid_t uid, euid;
-	const char *exe;	/* the program's path (kernel's); NULL: unknown */
+	const char *exe;	/* its path, the kernel's; NULL: unknown */
 	const char *comm;
 	struct net_addr dst;	/* as conntrack shows it (v4-mapped: v4) */
 	uint16_t dport;
