@@ -29,6 +29,12 @@ enum engine_event {
 	EV_LISTEN_CALL,		/* pid_t: listen() succeeded (audit.c) */
 	EV_CONNECT,		/* struct connect_event (audit.c) */
 	EV_AUDIT_YIELD,		/* NULL: an audit daemon is about to start */
+	/*
+	 * NULL: flows wait for their connects and no room is left to
+	 * wait in (owner.c); a source holding connects read from the
+	 * kernel but not yet published publishes them now (sockconn.c).
+	 */
+	EV_CONNECTS_WANTED,
 	EV__COUNT,
 };
 

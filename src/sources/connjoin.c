@@ -10,7 +10,13 @@
 
 #include "sources/connjoin.h"
 
-/* Intents by destination: a chain per bucket, through the ring. */
+/*
+ * Intents by destination and source port: a chain per bucket, through
+ * the ring.  An intent without its tuple (sport 0) sits in its
+ * destination's chain; one with it in a chain of its own tuple, so
+ * that thousands of connections to one server do not lengthen the
+ * walk of either.
+ */
 #define NBUCKETS 1024
 #define NONE (-1)
 
@@ -33,14 +39,15 @@ struct conn_join *conn_join_new(void)
 	return j;
 }
 
-static unsigned int bucket_of(const struct net_addr *a, uint16_t port)
+static unsigned int bucket_of(const struct net_addr *a, uint16_t port,
+			      uint16_t sport)
 {
-	unsigned int h = port * 2654435761u;
+	unsigned int h = port * 2654435761u ^ sport * 2246822519u;
 	size_t i;
 
 	for (i = 0; i < sizeof(a->a); i++)
 		h = (h ^ a->a[i]) * 16777619u;
-	return h % NBUCKETS;
+	return (h ^ h >> 16) % NBUCKETS;
 }
 
 static void unlink_slot(struct conn_join *j, int i)
@@ -50,14 +57,16 @@ static void unlink_slot(struct conn_join *j, int i)
 	if (j->hprev[i] != NONE)
 		j->hnext[j->hprev[i]] = j->hnext[i];
 	else
-		j->head[bucket_of(&in->dst, in->dport)] = j->hnext[i];
+		j->head[bucket_of(&in->dst, in->dport, in->sport)] =
+			j->hnext[i];
 	if (j->hnext[i] != NONE)
 		j->hprev[j->hnext[i]] = j->hprev[i];
 }
 
 static void link_slot(struct conn_join *j, int i)
 {
-	unsigned int b = bucket_of(&j->ring[i].dst, j->ring[i].dport);
+	const struct conn_intent *in = &j->ring[i];
+	unsigned int b = bucket_of(&in->dst, in->dport, in->sport);
 
 	j->hprev[i] = NONE;
 	j->hnext[i] = j->head[b];
@@ -97,30 +106,27 @@ static void drop_slot(struct conn_join *j, int i)
 
 /*
  * One connect() told twice, by its audit record and by a tracepoint:
- * the whole tuple wins.  Returns true when ev is the audit record of a
- * connect already known whole (ev is dropped); an exact ev drops the
- * audit intent of the same connect.
+ * the whole tuple wins, so a tracepoint's intent drops the audit
+ * record of the same connect.  An audit record that comes after its
+ * twin is kept: it cannot be found by the tuple it lacks, and names
+ * no TCP flow while the tracepoints tell them whole (tuple_only).
  */
-static bool dedup(struct conn_join *j, const struct connect_event *ev,
-		  uint64_t now)
+static void drop_audit_twin(struct conn_join *j,
+			    const struct connect_event *ev, uint64_t now)
 {
 	struct conn_intent *in;
-	int i, next, steps = 0;
+	int i, steps = 0;
 
-	for (i = j->head[bucket_of(&ev->dst, ev->dport)];
-	     i != NONE && steps++ < CONNJOIN_WALK; i = next) {
-		next = j->hnext[i];
+	for (i = j->head[bucket_of(&ev->dst, ev->dport, 0)];
+	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
-		if (!live(in, now) || !in->is_connect || in->used ||
-		    in->pid != ev->pid || !same_dest(in, &ev->dst, ev->dport) ||
-		    !in->sport == !ev->sport)
-			continue;
-		if (!ev->sport)
-			return true;
-		drop_slot(j, i);
-		return false;
+		if (live(in, now) && in->is_connect && !in->used &&
+		    !in->sport && in->pid == ev->pid &&
+		    same_dest(in, &ev->dst, ev->dport)) {
+			drop_slot(j, i);
+			return;
+		}
 	}
-	return false;
 }
 
 int conn_join_add(struct conn_join *j, const struct connect_event *ev,
@@ -131,10 +137,10 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	int i, steps;
 
 	if (!ev->is_connect) {
-		for (i = j->head[bucket_of(&ev->dst, ev->dport)], steps = 0;
+		for (i = j->head[bucket_of(&ev->dst, ev->dport, 0)], steps = 0;
 		     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 			in = &j->ring[i];
-			if (live(in, now) && !in->is_connect &&
+			if (live(in, now) && !in->is_connect && !in->sport &&
 			    in->pid == ev->pid &&
 			    same_dest(in, &ev->dst, ev->dport) &&
 			    !strcmp(in->exe, ev->exe ? ev->exe : "")) {
@@ -143,8 +149,8 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 			}
 		}
 	}
-	if (ev->is_connect && dedup(j, ev, now))
-		return 0;
+	if (ev->is_connect && ev->sport)
+		drop_audit_twin(j, ev, now);
 	exe = strdup(ev->exe ? ev->exe : "");
 	if (!exe)
 		return -1;
@@ -198,24 +204,31 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 	int i, steps = 0;
 
 	*needs_inode = false;
-	for (i = j->head[bucket_of(&fe->dst, fe->dport)];
+	/* the whole tuple: this flow's own intent, certain at once */
+	for (i = j->head[bucket_of(&fe->dst, fe->dport, fe->sport)];
+	     fe->sport && i != NONE && steps++ < CONNJOIN_WALK;
+	     i = j->hnext[i]) {
+		in = &j->ring[i];
+		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
+		    in->sport != fe->sport || !same_dest(in, &fe->dst,
+							 fe->dport) ||
+		    !net_addr_eq(&in->src, &fe->src) ||
+		    (in->proto && in->proto != fe->proto))
+			continue;
+		take(in, out);
+		drop_slot(j, i);
+		return CONNJOIN_FOUND;
+	}
+	if (tuple_only)
+		return CONNJOIN_NONE;
+	steps = 0;
+	for (i = j->head[bucket_of(&fe->dst, fe->dport, 0)];
 	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
-		    !same_dest(in, &fe->dst, fe->dport))
+		    in->sport || !same_dest(in, &fe->dst, fe->dport))
 			continue;
 		if (in->proto && in->proto != fe->proto)
-			continue;
-		if (in->sport) {
-			/* the whole tuple: this flow, or another one */
-			if (in->sport != fe->sport ||
-			    !net_addr_eq(&in->src, &fe->src))
-				continue;
-			take(in, out);
-			drop_slot(j, i);
-			return CONNJOIN_FOUND;
-		}
-		if (tuple_only)
 			continue;
 		/* an addressed send on a TCP socket makes no new flow */
 		if (fe->proto == IPPROTO_TCP && !in->is_connect)

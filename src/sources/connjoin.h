@@ -12,9 +12,10 @@
 #define CONNJOIN_KEEP_MS 3000
 /*
  * Intents looked at per lookup, newest first: a flow's own intent is
- * among the newest to its destination, and a storm of connections to
- * one server must not make each lookup walk thousands.  Past it, a
- * flow is not explained (never explained wrongly).
+ * among the newest to its destination (an intent with its whole tuple
+ * is kept apart, by tuple), and a storm of connections to one server
+ * must not make each lookup walk thousands.  Past it, a flow is not
+ * explained (never explained wrongly).
  */
 #define CONNJOIN_WALK 128
 /*

@@ -57,7 +57,7 @@ struct owner_stage {
 	uint16_t want_port;
 	bool found;
 	uint64_t *lookups, *unknown, *throttled, *late;
-	uint64_t *joined, *fallback, *ambiguous, *intents_lost;
+	uint64_t *joined, *fallback, *ambiguous, *intents_lost, *wanted;
 };
 
 static const int owner_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
@@ -477,6 +477,11 @@ static void park(struct owner_stage *o, const struct flow_event *fe)
 {
 	struct parked *p;
 
+	if (!o->free_list) {
+		/* no room: first the connects read but not yet told */
+		engine_publish(o->env->engine, EV_CONNECTS_WANTED, NULL);
+		(*o->wanted)++;
+	}
 	if (!o->free_list)
 		unpark(o, o->first, false);
 	p = o->free_list;
@@ -587,6 +592,7 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	o->fallback = engine_counter(e, "owner", "audit_fallback");
 	o->ambiguous = engine_counter(e, "owner", "audit_ambiguous");
 	o->intents_lost = engine_counter(e, "owner", "intents_lost");
+	o->wanted = engine_counter(e, "owner", "connects_wanted");
 	o->join = conn_join_new();
 	o->pool = calloc(OWNER_PARKED, sizeof(*o->pool));
 	for (i = 0; o->pool && i < OWNER_PARKED; i++) {
@@ -596,7 +602,7 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	o->tick = loop_timer_new(env->loop, on_tick, o);
 	if (!o->lookups || !o->unknown || !o->throttled || !o->late ||
 	    !o->joined || !o->fallback || !o->ambiguous ||
-	    !o->intents_lost || !o->join || !o->pool || !o->tick ||
+	    !o->intents_lost || !o->wanted || !o->join || !o->pool || !o->tick ||
 	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, o) < 0 ||
 	    engine_subscribe(e, EV_CONNECT, on_connect, o) < 0 ||
 	    engine_subscribe(e, EV_EXEC, on_exec, o) < 0 ||

@@ -89,7 +89,8 @@ struct sockconn {
 	uint64_t last_time;	/* of the last sample taken */
 	pid_t *seen;		/* pids of a batch's later execs (hash set) */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
-	uint64_t *forks, *resets, *coalesced;
+	uint64_t *forks, *resets, *coalesced, *pulled;
+	bool draining;			/* drain() is on the stack */
 };
 
 static void syn_clear(struct syn *s)
@@ -312,6 +313,7 @@ static bool drain(struct sockconn *sc)
 	uint64_t lost, upto;
 	bool more = false, full;
 
+	sc->draining = true;
 	for (round = 0; round < ROUNDS; round++) {
 		more = full = false;
 		upto = UINT64_MAX;
@@ -349,6 +351,7 @@ static bool drain(struct sockconn *sc)
 		if (!more)
 			break;
 	}
+	sc->draining = false;
 	return more;
 }
 
@@ -393,6 +396,23 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 	}
 	/* level-triggered: wakes at once if more came meanwhile */
 	rings_enable(sc, EPOLLIN);
+}
+
+/*
+ * Flows wait for their connects and the owner stage has no room left:
+ * hand it what the rings hold now rather than let it give a flow up
+ * (conntrack reads up to a thousand events in one turn of the loop).
+ */
+static void on_wanted(void *data, enum engine_event type, const void *p)
+{
+	struct sockconn *sc = data;
+
+	(void)type;
+	(void)p;
+	if (!sc->tp || sc->draining)
+		return;
+	(*sc->pulled)++;
+	drain(sc);
 }
 
 static int read_formats(struct sockconn *sc)
@@ -518,6 +538,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->forks = engine_counter(e, "sockconn", "forks");
 	sc->resets = engine_counter(e, "sockconn", "resets");
 	sc->coalesced = engine_counter(e, "sockconn", "coalesced_wakeups");
+	sc->pulled = engine_counter(e, "sockconn", "pulled");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
 	sc->progs = progtrack_new();
 	sc->batch = calloc(SOCKCONN_BATCH, sizeof(*sc->batch));
@@ -525,7 +546,8 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
 	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->batch ||
-	    !sc->seen)
+	    !sc->seen || !sc->pulled ||
+	    engine_subscribe(e, EV_CONNECTS_WANTED, on_wanted, sc) < 0)
 		return -1;
 	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :
 				  "/proc/self/ns/net");

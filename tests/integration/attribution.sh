@@ -126,6 +126,29 @@ APID=""
 
 situation "audit off" off
 
+# One client as fast as it connects, 4,000 times to one server: its
+# connects come in thousands ahead of (or behind) conntrack's events,
+# and every one must still find its flow.
+[ -x "$abs_top_builddir/tests/helpers/connhelper" ] || fail "needs connhelper"
+CONN=$(readlink -f "$abs_top_builddir/tests/helpers/connhelper")
+bg_in "$NS_S" "$CONN" serve 8080
+wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':8080 '" ||
+	fail "connhelper serve did not start"
+rm -rf "$T/state"
+write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "1h"; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; };"
+start_vigild
+ip netns exec "$NS_C" "$CONN" connect "$P.11" 8080 4000 2 60 >/dev/null ||
+	fail "connhelper connect failed"
+sleep 2
+ctl findings --json > "$T/f.json"
+jq -e --arg c "$CONN" '[.[] | select(.rule ==
+	"insecure-client-protocols-general") | .attributes] |
+	length == 1 and .[0].program == $c and .[0].connections == 4000' \
+	"$T/f.json" >/dev/null || fail "one fast client's 4000 connections not all named: $(jq -c '[.[] | .attributes | {program, connections}]' "$T/f.json") $(ctl status --json | jq -c .counters.owner)"
+echo "one fast client: 4000 of 4000 connections named ($(ctl status --json | jq -c '{joined: .counters.owner.audit_joined, wanted: .counters.owner.connects_wanted}'))"
+stop_vigild
+
 # nobody tries to take root's logins: a UDP connect() to the telnet
 # server sends nothing but leaves an audit record with its destination,
 # repeated while root's telnet sessions run.  Each session must still

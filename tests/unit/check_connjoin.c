@@ -339,9 +339,9 @@ START_TEST(exact_protocol)
 END_TEST
 
 /*
- * One connect() told by both sources: the audit record of a connect
- * already known whole is dropped, whichever comes first, so it cannot
- * explain a later flow of another program.
+ * One connect() told by both sources: the tracepoint's intent drops
+ * the audit record already kept.  A record that comes after its twin
+ * stays, but names no TCP flow while the tracepoints tell them whole.
  */
 START_TEST(exact_drops_audit_twin)
 {
@@ -359,12 +359,45 @@ START_TEST(exact_drops_audit_twin)
 	ck_assert_uint_eq(conn_join_count(j), 1);
 	/* tracepoint first, then audit */
 	conn_join_add(j, &audit, 0, 1002);
-	ck_assert_uint_eq(conn_join_count(j), 1);
 	ck_assert_int_eq(match(j, &fe, 0, 1002, 1002, &o, &needs),
 			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/curl");
 	fe.sport = 40001;
-	ck_assert_int_eq(match(j, &fe, 0, 1002, 2000, &o, &needs),
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1002, 2000,
+					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * One client making thousands of connections to one server, its
+ * intents ahead of conntrack: each flow still finds its own, the
+ * oldest as well as the newest.
+ */
+START_TEST(exact_storm_one_server)
+{
+	struct conn_join *j = conn_join_new();
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct connect_event ev;
+	struct sock_owner o;
+	bool needs;
+	int i;
+
+	for (i = 0; i < 1500; i++) {
+		ev = exact(10, "/usr/bin/curl", (uint16_t)(30000 + i));
+		conn_join_add(j, &ev, 0, 1000);
+	}
+	for (i = 0; i < 1500; i++) {
+		fe.sport = (uint16_t)(30000 + i);
+		memset(&o, 0, sizeof(o));
+		ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1001,
+						 all_matter, NULL, &o,
+						 &needs), CONNJOIN_FOUND);
+		ck_assert_str_eq(o.exe, "/usr/bin/curl");
+	}
+	ck_assert_uint_eq(conn_join_count(j), 0);
 	conn_join_free(j);
 }
 END_TEST
@@ -416,6 +449,7 @@ int main(void)
 	tcase_add_test(tc, exact_tuple);
 	tcase_add_test(tc, exact_protocol);
 	tcase_add_test(tc, exact_drops_audit_twin);
+	tcase_add_test(tc, exact_storm_one_server);
 	tcase_add_test(tc, tuple_only_ignores_phantoms);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
