@@ -80,6 +80,9 @@ static json_object *cmd_status(struct vigil *v, json_object *req,
 	json_object_object_add(f, "Low", json_object_new_int((int)n[2]));
 	json_object_object_add(f, "Informational",
 			       json_object_new_int((int)n[3]));
+	/* who lost findings to a full store: {"65534": {...}} */
+	json_object_object_add(f, "by_cause",
+			       findings_evict_stats(v->findings));
 	json_object_object_add(o, "findings", f);
 	c = engine_counters_json(v->engine);
 	if (c) {

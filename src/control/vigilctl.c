@@ -2,6 +2,7 @@
 /* vigilctl: talk to vigild over its control socket. */
 #include "build.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -248,7 +249,7 @@ static void print_run_line(json_object *r)
 
 static int cmd_status(const struct ctl *c, json_object *reply)
 {
-	json_object *run = NULL, *f = NULL, *counters = NULL;
+	json_object *run = NULL, *f = NULL, *counters = NULL, *by;
 
 	if (c->json) {
 		print_json(reply);
@@ -269,6 +270,16 @@ static int cmd_status(const struct ctl *c, json_object *reply)
 	printf("findings:     %s total: %s High, %s Medium, %s Low, %s Informational\n",
 	       str(f, "total"), str(f, "High"), str(f, "Medium"),
 	       str(f, "Low"), str(f, "Informational"));
+	if (json_object_object_get_ex(f, "by_cause", &by) && by &&
+	    json_object_object_length(by)) {
+		/* the store was full: whose findings were given up */
+		printf("store full:  ");
+		json_object_object_foreach(by, who, n)
+			printf(" %s%s: %s evicted, %s refused;",
+			       isdigit((unsigned char)*who) ? "uid " : "", who,
+			       str(n, "evicted"), str(n, "refused"));
+		printf("\n");
+	}
 	if (json_object_object_get_ex(reply, "counters", &counters) &&
 	    counters) {
 		printf("counters:\n");

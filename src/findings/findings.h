@@ -6,10 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "findings/exceptions.h"
 #include "rules/rulemeta.h"
 #include "lib/sbuf.h"
+#include "lib/utc.h"
 
 /* A finding remembers the ids of at most this many recent runs. */
 #define FINDING_MAX_RUNS 16
@@ -32,6 +34,19 @@ enum finding_event {
 	FEV_UNACCEPTED,		/* its acceptance ended, it is open */
 };
 
+/* Whose processes a finding's sightings came from (evict.h). */
+enum finding_cause_kind {
+	CAUSE_UNKNOWN,		/* no sighting told a uid */
+	CAUSE_USER,		/* one non-root uid: uid */
+	CAUSE_USERS,		/* two non-root uids or more */
+	CAUSE_ROOT,		/* root among them */
+};
+
+struct finding_cause {
+	enum finding_cause_kind kind;
+	uid_t uid;		/* CAUSE_USER only */
+};
+
 struct finding {
 	/* unique across hosts: machine-id, rule and asset */
 	char id[FINDING_ID_LEN + 1];
@@ -44,6 +59,7 @@ struct finding {
 	int64_t first_seen;		/* unix time */
 	int64_t last_seen;
 	uint64_t count;
+	struct finding_cause cause;
 	enum finding_status status;
 	int64_t resolved_at;		/* when last resolved, 0 if never */
 	bool changed;			/* evidence grew since last told */
@@ -106,12 +122,13 @@ void findings_set_host(struct findings *fs, json_object *host);
  * (rule_meta.evidence) accumulate, bounded; other keys are replaced.  attrs is consumed (its
  * reference is dropped) whatever the outcome; it may be NULL.
  *
- * When the store is full, the lowest-severity, least recently seen
- * finding gives way to a new one of at least its severity (counted in
+ * The uid in the rule's cause attribute (rule_meta.cause) says whose
+ * process the sighting came from.  When the store is full, a finding
+ * gives way to a new one as evict.h says (counted in
  * findings_evicted()); pointers to findings are only valid until the
- * next call.  Returns 1 for a new finding, 0 for an update, -ENOSPC when
- * every finding kept outranks the new one (counted in
- * findings_dropped()), -EINVAL for a bad argument, -ENOMEM.
+ * next call.  Returns 1 for a new finding, 0 for an update, -ENOSPC
+ * when the new one is refused (counted in findings_dropped()), -EINVAL
+ * for a bad argument, -ENOMEM.
  */
 int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *asset_key, json_object *attrs, int64_t now,
@@ -128,8 +145,10 @@ size_t findings_count_quiet(const struct findings *fs);
 /* In the order they were first seen. */
 const struct finding *findings_at(const struct findings *fs, size_t i);
 uint64_t findings_dropped(const struct findings *fs);
-/* Findings given up for a new one of at least their severity. */
+/* Findings given up for a new one. */
 uint64_t findings_evicted(const struct findings *fs);
+/* Evictions and refusals by cause: see evict_stats_json(). */
+json_object *findings_evict_stats(const struct findings *fs);
 int finding_seen_in(const struct finding *f, const char *run_id);
 
 /*
@@ -197,9 +216,5 @@ int findings_append_kept(const struct findings *fs, json_object *arr);
 int findings_load_json(struct findings *fs, json_object *arr,
 		       unsigned int *skipped, struct sbuf *err);
 
-/* "2026-11-22T11:40:00Z"; buf needs 21 bytes. */
-void format_utc(int64_t t, char *buf, size_t len);
-/* Returns 0, or -1 if s is not in that form. */
-int parse_utc(const char *s, int64_t *t);
 
 #endif

@@ -43,6 +43,8 @@ static void report(const struct vigil_env *env, enum rule_id rule,
 		json_object_object_add(a, "interpreter",
 				       json_object_new_string(ev->verdict->interp));
 	json_object_object_add(a, "pid", json_object_new_int((int)ev->pid));
+	/* whose process ran it: whose doing the finding is */
+	json_object_object_add(a, "uid", json_object_new_int64(ev->uid));
 	json_object_array_add(progs, json_object_new_string(ev->exe));
 	json_object_object_add(a, "programs", progs);
 	json_object_array_add(pids, json_object_new_int((int)ev->pid));

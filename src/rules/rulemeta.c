@@ -55,6 +55,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"login clients from the host.",
 		.message_id = "37ee68585d9ba1a9e5be1ddd8f99d0d9",
 		.evidence = client_evidence,
+		.cause = "uid",
 	},
 	[RULE_CLIENT_GENERAL] = {
 		.idx = RULE_CLIENT_GENERAL,
@@ -72,6 +73,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"LDAPS, SNMPv3) or tunnel it.",
 		.message_id = "4ccca0d4cea3a89c8c280f8acda64740",
 		.evidence = client_evidence,
+		.cause = "uid",
 	},
 	[RULE_UNUSED_PORTS] = {
 		.idx = RULE_UNUSED_PORTS,
@@ -87,6 +89,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"restrict who may reach it with a firewall rule.",
 		.message_id = "a808a20468f860b715e85988bcc23b2c",
 		.evidence = unused_evidence,
+		.cause = "uid",
 	},
 	[RULE_SERVER_PROTOCOLS] = {
 		.idx = RULE_SERVER_PROTOCOLS,
@@ -105,6 +108,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"can reach it with a firewall.",
 		.message_id = "df377836bbf33c416e076f0a0d36a8de",
 		.evidence = server_evidence,
+		.cause = "uid",
 	},
 	[RULE_NO_DEP] = {
 		.idx = RULE_NO_DEP,
@@ -122,6 +126,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"remove it if it is not used.",
 		.message_id = "4414b6323c1c5ca77642ea619c9ac336",
 		.evidence = binary_evidence,
+		.cause = "uid",
 	},
 	[RULE_NO_STACK_COOKIES] = {
 		.idx = RULE_NO_STACK_COOKIES,
@@ -139,6 +144,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"not used.",
 		.message_id = "70904824a1705e1b3842db41d80bb645",
 		.evidence = binary_evidence,
+		.cause = "uid",
 	},
 	[RULE_ROOT_PERMS] = {
 		.idx = RULE_ROOT_PERMS,
@@ -158,6 +164,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 			"chmod go-w), or stop running the program as root.",
 		.message_id = "6f64aa74528d369aabb5c4b10d33f663",
 		.evidence = root_perms_evidence,
+		.cause = "euid",
 	},
 };
 

@@ -44,6 +44,11 @@ struct rule_meta {
 	const char *message_id;
 	/* accumulated attributes, ended by a NULL key; may be NULL */
 	const struct rule_evidence *evidence;
+	/*
+	 * The attribute holding the uid of the process behind a
+	 * sighting: whose doing a finding is, when the store is full.
+	 */
+	const char *cause;
 };
 
 const struct rule_meta *rule_meta(enum rule_id idx);

@@ -4,7 +4,8 @@
 # whose interpreter is a FIFO), hide binaries that root runs under
 # directories named " (deleted)" and with a literal backslash-012 in a
 # 0777 tree, flood the control socket as a control_group member, and
-# stop or kill the ELF analyser, swap the control socket for a symlink.
+# stop or kill the ELF analyser, swap the control socket for a symlink,
+# fill the findings store with findings of its own.
 # vigild must stay up, answer root, never open the FIFO, never change
 # what a symlink leads to, refuse directories another user could change,
 # and report what it should.
@@ -164,6 +165,55 @@ wait_until 5 grep -q "no longer the socket vigild made" "$T/vigild.log" ||
 	fail "vigild changed the file a symlink led to: $(stat -c '%U:%G %a' "$T/rootonly")"
 rm "$T/run/control"
 mv "$T/run/control.real" "$T/run/control"
+alive
+stop_vigild
+
+# --- nobody floods a full store with findings of its own -------------
+# 150 hard links of one binary without stack cookies, each run once:
+# with max_findings = 100 the store is full, and on the old policy the
+# lowest, least recently seen findings (root's) gave way.  Now none that
+# root took part in may, and the flood is counted against uid 65534.
+write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "10s"; };' \
+	'control_group = "nogroup";' 'max_findings = 100;'
+start_vigild
+gcc -O1 -fno-stack-protector -o "$T/nocookie" "$D/fixture.c" ||
+	fail "gcc nocookie"
+mkdir -p "$T/rootbin"
+cp "$T/nocookie" "$T/rootbin/tool"
+"$T/rootbin/tool" <&3 >/dev/null 2>&1 &
+on_exit "kill $!"
+wait_until 25 got software-without-stack-cookies "$T/rootbin/tool" ||
+	fail "no finding for root's cookie-less tool"
+ctl findings --json | jq -r '.[] | select(.caused_by.kind != "user") | .id' |
+	sort > "$T/shared.before"
+[ -s "$T/shared.before" ] || fail "no finding caused by root"
+mkdir "$T/flood" && chown 65534 "$T/flood"
+as_nobody cp "$T/nocookie" "$T/flood/l0"
+i=1
+while [ $i -lt 150 ]; do as_nobody ln "$T/flood/l0" "$T/flood/l$i"; i=$((i + 1)); done
+i=0
+while [ $i -lt 150 ]; do
+	as_nobody "$T/flood/l$i" <&3 >/dev/null 2>&1 &
+	on_exit "kill $!"
+	i=$((i + 1))
+done
+flooded() {
+	ctl status --json | jq -e '.findings.by_cause["65534"].evicted > 0' \
+		>/dev/null &&
+	[ "$(ctl findings --json | jq '[.[] | select(.attributes.path //
+		"" | startswith("'"$T"'/flood/"))] | length')" -ge 50 ]
+}
+wait_until 60 flooded ||
+	fail "the flood did not fill the store: $(ctl status --json | jq -c .findings)"
+sleep 2
+ctl findings --json | jq -r '.[] | .id' | sort > "$T/all.after"
+lost=$(comm -23 "$T/shared.before" "$T/all.after" | wc -l)
+[ "$lost" -eq 0 ] || fail "$lost findings root took part in gave way to nobody's flood: $(ctl status --json | jq -c .findings)"
+got software-without-stack-cookies "$T/rootbin/tool" >/dev/null ||
+	fail "root's Medium finding gave way to nobody's"
+[ "$(grep -c 'findings caused by uid 65534' "$T/vigild.log")" -eq 1 ] ||
+	fail "the flood was not said exactly once: $(grep -c 'findings caused by uid 65534' "$T/vigild.log")"
+echo "flood: $(wc -l < "$T/shared.before") findings root took part in kept; $(ctl status --json | jq -c '.findings | {total, by_cause}')"
 alive
 stop_vigild
 

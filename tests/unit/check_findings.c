@@ -133,6 +133,135 @@ END_TEST
  * lesser findings; a High root-process finding must still get in, at
  * the cost of the lowest, least recently seen one.
  */
+/* {"uid": uid}: whose process a sighting came from */
+static json_object *by_uid(int64_t uid)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "uid", json_object_new_int64(uid));
+	return o;
+}
+
+static size_t held_by(const struct findings *fs, enum finding_cause_kind k,
+		      uid_t uid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < findings_count(fs); i++) {
+		const struct finding *f = findings_at(fs, i);
+
+		n += f->cause.kind == k && (k != CAUSE_USER ||
+					    f->cause.uid == uid);
+	}
+	return n;
+}
+
+/*
+ * A local user makes as many findings as it likes (issue 25, 1): what
+ * root's processes caused never gives way to them, another user keeps
+ * a fair share, and who lost what is counted by cause.
+ */
+START_TEST(eviction_by_cause)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	json_object *st, *v;
+	char key[32];
+	int i;
+
+	/* root's, seen longest ago */
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof(key), "/opt/root%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, key,
+						 by_uid(0), 1 + i, NULL), 1);
+	}
+	for (i = 0; i < 140; i++) {
+		snprintf(key, sizeof(key), "/tmp/link%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, key,
+						 by_uid(65534), 100 + i, NULL),
+				 1);
+	}
+	ck_assert_uint_eq(findings_count(fs), 100);
+	ck_assert_uint_eq(held_by(fs, CAUSE_ROOT, 0), 10);
+	ck_assert_uint_eq(held_by(fs, CAUSE_USER, 65534), 90);
+	ck_assert_uint_eq(findings_evicted(fs), 50);
+	/* its own oldest went */
+	ck_assert_ptr_null(findings_lookup(fs, RULE_NO_DEP, "/tmp/link49"));
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_NO_DEP, "/tmp/link50"));
+	/* another user, within its share, pushes out the flood's */
+	for (i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "/home/u/bin%d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, key,
+						 by_uid(1000), 300, NULL), 1);
+	}
+	ck_assert_uint_eq(held_by(fs, CAUSE_USER, 1000), 5);
+	ck_assert_uint_eq(held_by(fs, CAUSE_USER, 65534), 85);
+	/* root's new Informational one: the flood's Medium gives way */
+	ck_assert_int_eq(findings_report(fs, RULE_UNUSED_PORTS, "tcp|9|/d",
+					 by_uid(0), 301, NULL), 1);
+	ck_assert_uint_eq(held_by(fs, CAUSE_ROOT, 0), 11);
+	ck_assert_uint_eq(held_by(fs, CAUSE_USER, 65534), 84);
+	/* a flood finding root ran too is root's business now */
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/tmp/link60",
+					 by_uid(0), 302, NULL), 0);
+	ck_assert_int_eq(findings_lookup(fs, RULE_NO_DEP,
+					 "/tmp/link60")->cause.kind,
+			 CAUSE_ROOT);
+	for (i = 140; i < 400; i++) {
+		snprintf(key, sizeof(key), "/tmp/link%d", i);
+		findings_report(fs, RULE_NO_DEP, key, by_uid(65534), 400 + i,
+				NULL);
+	}
+	ck_assert_uint_eq(held_by(fs, CAUSE_ROOT, 0), 12);
+	ck_assert_uint_eq(held_by(fs, CAUSE_USER, 1000), 5);
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_NO_DEP, "/opt/root0"));
+	ck_assert_ptr_nonnull(findings_lookup(fs, RULE_NO_DEP, "/tmp/link60"));
+	st = findings_evict_stats(fs);
+	ck_assert(json_object_object_get_ex(st, "65534", &v));
+	ck_assert(json_object_object_get_ex(v, "evicted", &v));
+	ck_assert_int_eq(json_object_get_int64(v),
+			 (int64_t)findings_evicted(fs));
+	ck_assert(!json_object_object_get_ex(st, "shared", &v));
+	json_object_put(st);
+	findings_free(fs);
+}
+END_TEST
+
+/* A store of root's findings only: a user's new one is refused. */
+START_TEST(eviction_refused_by_cause)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	json_object *st, *v, *a;
+	char key[32];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(key, sizeof(key), "tcp|%d|/d", i);
+		ck_assert_int_eq(findings_report(fs, RULE_UNUSED_PORTS, key,
+						 by_uid(0), 1, NULL), 1);
+	}
+	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/x",
+					 json_object_new_object(), 2, NULL),
+			 -ENOSPC);
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/tmp/x",
+					 by_uid(65534), 2, NULL), -ENOSPC);
+	ck_assert_uint_eq(findings_dropped(fs), 2);
+	ck_assert_uint_eq(findings_evicted(fs), 0);
+	st = findings_evict_stats(fs);
+	ck_assert(json_object_object_get_ex(st, "65534", &v));
+	ck_assert(json_object_object_get_ex(v, "refused", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 1);
+	ck_assert(json_object_object_get_ex(st, "unknown", &v));
+	json_object_put(st);
+	/* the cause goes to the state file and back */
+	a = finding_to_json(findings_at(fs, 0));
+	ck_assert(json_object_object_get_ex(a, "caused_by", &v));
+	ck_assert_str_eq(json_object_get_string(
+		json_object_object_get(v, "kind")), "root");
+	json_object_put(a);
+	findings_free(fs);
+}
+END_TEST
+
 START_TEST(eviction_keeps_what_matters)
 {
 	struct findings *fs = findings_new(100, NULL, NULL);
@@ -625,6 +754,8 @@ int main(void)
 
 	tcase_add_test(tc, dedup);
 	tcase_add_test(tc, eviction_keeps_what_matters);
+	tcase_add_test(tc, eviction_by_cause);
+	tcase_add_test(tc, eviction_refused_by_cause);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, fleet_ids);
 	tcase_add_test(tc, lifecycle);

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Findings in their public JSON form, for the state file and the
+ * control socket, and back from a state file (which may have been
+ * edited by hand, or written by a newer vigil: what cannot be loaded is
+ * kept as it is).
+ */
+#include "build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/evict.h"
+#include "findings/evidence.h"
+#include "findings/store.h"
+#include "lib/jsonutil.h"
+#include "lib/utf8.h"
+
+/* "caused_by": {"kind": "user", "uid": 65534}: whose processes. */
+static int add_cause(json_object *o, const struct finding_cause *c)
+{
+	json_object *x = json_object_new_object();
+
+	if (!x || json_add_str(x, "kind", finding_cause_name(c->kind))) {
+		json_object_put(x);
+		return -1;
+	}
+	if (c->kind == CAUSE_USER)
+		json_object_object_add(x, "uid", json_object_new_int64(c->uid));
+	json_object_object_add(o, "caused_by", x);
+	return 0;
+}
+
+/*
+ * As add_cause() wrote it; from a state file of an older vigil, the
+ * last sighting's uid in the attributes.
+ */
+static void load_cause(struct finding *f, json_object *o)
+{
+	const char *kind;
+	json_object *x, *v;
+	int64_t uid;
+
+	if (!json_object_object_get_ex(o, "caused_by", &x)) {
+		f->cause = evict_sighting_cause(f->rule, f->attrs);
+		return;
+	}
+	kind = json_get_str(x, "kind");
+	if (!kind || finding_cause_parse(kind, &f->cause.kind) < 0) {
+		f->cause.kind = CAUSE_UNKNOWN;
+		return;
+	}
+	if (f->cause.kind != CAUSE_USER)
+		return;
+	if (!json_object_object_get_ex(x, "uid", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    (uid = json_object_get_int64(v)) <= 0 ||
+	    uid >= (int64_t)(uid_t)-1) {
+		f->cause.kind = CAUSE_UNKNOWN;
+		return;
+	}
+	f->cause.uid = (uid_t)uid;
+}
+
+json_object *finding_to_json(const struct finding *f)
+{
+	json_object *o = json_object_new_object();
+	json_object *runs = json_object_new_array();
+	char t1[32], t2[32];
+	unsigned int i;
+
+	if (!o || !runs)
+		goto err;
+	format_utc(f->first_seen, t1, sizeof(t1));
+	format_utc(f->last_seen, t2, sizeof(t2));
+	if (json_add_str(o, "id", f->id) ||
+	    json_add_str(o, "fingerprint", f->fingerprint) ||
+	    json_add_str(o, "rule", f->rule->id) ||
+	    json_add_str(o, "title", f->rule->title) ||
+	    json_add_str(o, "severity", severity_name(f->rule->severity)))
+		goto err;
+	json_object_object_add(o, "numeric_severity",
+			       json_object_new_int((int)f->rule->severity));
+	if (json_add_str(o, "description", f->rule->description) ||
+	    json_add_str(o, "recommendation", f->rule->recommendation) ||
+	    json_add_str(o, "asset_key", f->asset_key))
+		goto err;
+	json_object_object_add(o, "attributes", json_object_get(f->attrs));
+	json_object_object_add(o, "host", f->host ? json_object_get(f->host) :
+				json_object_new_object());
+	if (json_add_str(o, "first_seen", t1) || json_add_str(o, "last_seen", t2))
+		goto err;
+	json_object_object_add(o, "count",
+			       json_object_new_int64((int64_t)f->count));
+	if (add_cause(o, &f->cause) < 0)
+		goto err;
+	if (json_add_str(o, "status", finding_status_name(f->status)))
+		goto err;
+	if (f->resolved_at) {
+		format_utc(f->resolved_at, t1, sizeof(t1));
+		if (json_add_str(o, "resolved_at", t1))
+			goto err;
+	}
+	if (f->changed)
+		json_object_object_add(o, "changed",
+				       json_object_new_boolean(1));
+	for (i = 0; i < f->nruns; i++)
+		json_object_array_add(runs, json_object_new_string(f->runs[i]));
+	json_object_object_add(o, "runs", runs);
+	runs = NULL;
+	if (f->nruns && f->run_count) {
+		json_object *lr = json_object_new_object();
+
+		json_object_object_add(o, "last_run", lr);
+		json_object_object_add(lr, "count",
+				json_object_new_int64((int64_t)f->run_count));
+		format_utc(f->run_first, t1, sizeof(t1));
+		format_utc(f->run_last, t2, sizeof(t2));
+		if (json_add_str(lr, "first_seen", t1) ||
+		    json_add_str(lr, "last_seen", t2))
+			goto err;
+	}
+	if (f->quiet && f->quiet != findings_was_quiet()) {
+		json_object *a = acceptance_to_json(f->quiet,
+			f->quiet == f->accepted ? "vigilctl" : "config");
+
+		if (!a)
+			goto err;
+		json_object_object_add(o, "acceptance", a);
+	}
+	if (!f->announced)
+		json_object_object_add(o, "announced",
+				       json_object_new_boolean(0));
+	return o;
+err:
+	json_object_put(runs);
+	json_object_put(o);
+	return NULL;
+}
+
+static json_object *finding_item(const void *ctx, size_t i)
+{
+	return finding_to_json(findings_at(ctx, i));
+}
+
+json_object *findings_to_json(const struct findings *fs)
+{
+	return json_array_of(fs->n, finding_item, fs);
+}
+
+static void keep(struct findings *fs, json_object *entry)
+{
+	if (!fs->kept)
+		fs->kept = json_object_new_array();
+	if (fs->kept)
+		json_object_array_add(fs->kept, json_object_get(entry));
+}
+
+int findings_append_kept(const struct findings *fs, json_object *arr)
+{
+	size_t i, n = fs->kept ? json_object_array_length(fs->kept) : 0;
+
+	for (i = 0; i < n; i++)
+		if (json_object_array_add(arr, json_object_get(
+				json_object_array_get_idx(fs->kept, i))) < 0)
+			return -1;
+	return 0;
+}
+
+static void load_last_run(struct finding *f, json_object *o)
+{
+	const char *t1, *t2;
+	json_object *lr, *v;
+
+	if (!f->nruns || !json_object_object_get_ex(o, "last_run", &lr) ||
+	    !json_object_object_get_ex(lr, "count", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1)
+		return;
+	t1 = json_get_str(lr, "first_seen");
+	t2 = json_get_str(lr, "last_seen");
+	if (!t1 || !t2 || parse_utc(t1, &f->run_first) ||
+	    parse_utc(t2, &f->run_last))
+		return;
+	f->run_count = (uint64_t)json_object_get_int64(v);
+}
+
+/*
+ * The acceptance that was in force: one given with vigilctl is kept;
+ * a configured one is judged again against the configuration.
+ */
+static int load_acceptance(struct finding *f, json_object *o)
+{
+	const char *src = json_get_str(o, "source");
+	const char *reason = json_get_str(o, "reason");
+	const char *by = json_get_str(o, "by");
+	const char *until = json_get_str(o, "until");
+	const char *at = json_get_str(o, "at");
+	struct sbuf r, b;
+	struct acceptance *a;
+	int ret = -1;
+
+	f->quiet = findings_was_quiet();
+	if (!src || strcmp(src, "vigilctl"))
+		return 0;
+	if (!reason || !by)
+		return -1;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -1;
+	sbuf_init(&r);
+	sbuf_init(&b);
+	utf8_escape_once(&r, reason, strlen(reason));
+	utf8_escape_once(&b, by, strlen(by));
+	if (sbuf_failed(&r) || sbuf_failed(&b) ||
+	    (until && parse_utc(until, &a->until)) ||
+	    (at && parse_utc(at, &a->at)) ||
+	    !(a->reason = strdup(sbuf_str(&r))) ||
+	    !(a->by = strdup(sbuf_str(&b)))) {
+		acceptance_free(a);
+		free(a);
+		goto out;
+	}
+	f->accepted = a;
+	ret = 0;
+out:
+	sbuf_free(&r);
+	sbuf_free(&b);
+	return ret;
+}
+
+static struct finding *finding_from_json(const struct findings *fs,
+					 json_object *o)
+{
+	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
+	const char *t1 = json_get_str(o, "first_seen"), *t2 = json_get_str(o, "last_seen");
+	const char *st = json_get_str(o, "status");
+	const char *t3 = json_get_str(o, "resolved_at");
+	const struct rule_meta *m;
+	json_object *v, *runs;
+	struct finding *f;
+	struct sbuf ek;
+	size_t i, n;
+
+	if (!json_object_is_type(o, json_type_object) || !rule || !key ||
+	    !t1 || !t2)
+		return NULL;
+	m = rule_meta_by_name(rule);
+	if (!m)
+		return NULL;
+	/* A file edited by hand may hold raw bytes: escape those. */
+	sbuf_init(&ek);
+	utf8_escape_once(&ek, key, strlen(key));
+	f = sbuf_failed(&ek) ? NULL : finding_alloc(fs, m, sbuf_str(&ek));
+	sbuf_free(&ek);
+	if (!f)
+		return NULL;
+	if (parse_utc(t1, &f->first_seen) || parse_utc(t2, &f->last_seen))
+		goto err;
+	if (st && !strcmp(st, "resolved"))
+		f->status = FINDING_RESOLVED;
+	if (t3 && parse_utc(t3, &f->resolved_at))
+		f->resolved_at = 0;
+	if (json_object_object_get_ex(o, "changed", &v))
+		f->changed = json_object_get_boolean(v);
+	if (!json_object_object_get_ex(o, "count", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1)
+		goto err;
+	f->count = (uint64_t)json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "attributes", &v) &&
+	    json_object_is_type(v, json_type_object)) {
+		evidence_copy(f->attrs, v);
+		json_escape_strings(f->attrs, false);
+	}
+	if (json_object_object_get_ex(o, "host", &v) &&
+	    json_object_is_type(v, json_type_object))
+		f->host = json_object_get(v);
+	if (json_object_object_get_ex(o, "runs", &runs) &&
+	    json_object_is_type(runs, json_type_array)) {
+		n = json_object_array_length(runs);
+		for (i = 0; i < n; i++) {
+			v = json_object_array_get_idx(runs, i);
+			if (json_object_is_type(v, json_type_string))
+				finding_add_run(f, json_object_get_string(v));
+		}
+	}
+	load_last_run(f, o);
+	load_cause(f, o);
+	f->announced = true;
+	if (json_object_object_get_ex(o, "announced", &v))
+		f->announced = json_object_get_boolean(v);
+	if (json_object_object_get_ex(o, "acceptance", &v) &&
+	    json_object_is_type(v, json_type_object) &&
+	    load_acceptance(f, v) < 0)
+		goto err;
+	return f;
+err:
+	finding_free(f);
+	return NULL;
+}
+
+int findings_load_json(struct findings *fs, json_object *arr,
+		       unsigned int *skipped, struct sbuf *err)
+{
+	size_t i, n;
+
+	*skipped = 0;
+	if (!json_object_is_type(arr, json_type_array)) {
+		sbuf_printf(err, "findings is not an array");
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		struct finding *f = finding_from_json(fs,
+			json_object_array_get_idx(arr, i));
+
+		if (f && findings_find(fs, f->rule, f->asset_key, f->id)) {
+			finding_free(f);	/* a duplicate: nothing lost */
+			(*skipped)++;
+			continue;
+		}
+		if (!f || fs->n >= fs->max || findings_insert(fs, f) < 0) {
+			finding_free(f);
+			keep(fs, json_object_array_get_idx(arr, i));
+			(*skipped)++;
+		}
+	}
+	return 0;
+}

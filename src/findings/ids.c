@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Names and stable ids of findings: an id is the same for the same
+ * problem on the same host, run after run; a fingerprint the same on
+ * every host.
+ */
+#include "build.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "findings/findings.h"
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static const char *const event_names[] = {
+	[FEV_NEW] = "new",
+	[FEV_UPDATED] = "updated",
+	[FEV_RESOLVED] = "resolved",
+	[FEV_REOPENED] = "reopened",
+	[FEV_REMIND] = "remind",
+	[FEV_ACCEPTED] = "accepted",
+	[FEV_UNACCEPTED] = "unaccepted",
+};
+
+const char *finding_event_name(enum finding_event ev)
+{
+	return (unsigned int)ev <= FEV_UNACCEPTED ? event_names[ev] :
+	       "unknown";
+}
+
+const char *finding_status_name(enum finding_status st)
+{
+	return st == FINDING_RESOLVED ? "resolved" : "open";
+}
+
+static void hash_hex(uint64_t h, char out[FINDING_ID_LEN + 1])
+{
+	snprintf(out, FINDING_ID_LEN + 1, "%016llx", (unsigned long long)h);
+}
+
+void finding_make_fingerprint(const char *rule_id, const char *asset_key,
+			      char out[FINDING_ID_LEN + 1])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
+	h = fnv1a(h, asset_key, strlen(asset_key));
+	hash_hex(h, out);
+}
+
+void finding_make_id(const char *machine_id, const char *rule_id,
+		     const char *asset_key, char out[FINDING_ID_LEN + 1])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv1a(h, machine_id, strlen(machine_id) + 1);
+	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
+	h = fnv1a(h, asset_key, strlen(asset_key));
+	hash_hex(h, out);
+}

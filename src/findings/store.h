@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The store's insides, shared by the files that make it up (findings.c:
+ * sightings and lifecycle; finding_json.c: the JSON form; evict.c: who
+ * gives way when it is full).  Nothing outside src/findings includes it.
+ */
+#ifndef VIGIL_FINDINGS_STORE_H
+#define VIGIL_FINDINGS_STORE_H
+
+#include "findings/findings.h"
+
+#define N_BUCKETS 4096
+
+struct evict;
+
+struct findings {
+	struct finding **all;		/* first-seen order */
+	size_t n, cap, max;
+	struct finding *buckets[N_BUCKETS];
+	uint64_t dropped;		/* refused: every kept one outranks it */
+	uint64_t evicted;		/* old ones made room for a new one */
+	struct evict *evict;		/* by cause: shares, counts */
+	json_object *host;
+	char machine_id[40];
+	json_object *kept;		/* state entries not loaded */
+	const struct exceptions *exceptions;
+	const struct findings_ops *ops;
+	void *data;
+};
+
+/* A new finding of rule m about asset_key (escaped); NULL on ENOMEM. */
+struct finding *finding_alloc(const struct findings *fs,
+			      const struct rule_meta *m, const char *asset_key);
+void finding_free(struct finding *f);
+/* By its full key (an id collision never merges findings), or NULL. */
+struct finding *findings_find(const struct findings *fs,
+			      const struct rule_meta *rule,
+			      const char *asset_key, const char *id);
+/* Takes f: frees it on failure.  Returns 0 or -ENOMEM. */
+int findings_insert(struct findings *fs, struct finding *f);
+/* Drop and free the finding at i (first-seen order). */
+void findings_remove_at(struct findings *fs, size_t i);
+/* Returns whether run_id was new to f. */
+bool finding_add_run(struct finding *f, const char *run_id);
+/*
+ * Stands in for an acceptance that was in force (taken back, or read
+ * from the state file) until the finding is judged again.
+ */
+const struct acceptance *findings_was_quiet(void);
+
+#endif
