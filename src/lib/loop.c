@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -18,6 +19,7 @@ struct handler {
 	loop_fd_cb cb;
 	void *data;
 	int dead;
+	bool low;		/* handled after the others of a turn */
 	struct handler *next;	/* all handlers, or the dead list */
 };
 
@@ -33,6 +35,7 @@ struct loop_timer {
 struct loop {
 	int epfd;
 	int quit;
+	uint64_t longest_turn_ms;	/* events handled at one go, at most */
 	struct handler *handlers;
 	struct handler *dead;
 	int sigfd;
@@ -140,6 +143,18 @@ int loop_mod_fd(struct loop *loop, int fd, uint32_t events)
 	}
 	ev.data.ptr = h;
 	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+int loop_set_low(struct loop *loop, int fd, bool low)
+{
+	struct handler *h = find_handler(loop, fd);
+
+	if (!h) {
+		errno = ENOENT;
+		return -1;
+	}
+	h->low = low;
+	return 0;
 }
 
 void loop_del_fd(struct loop *loop, int fd)
@@ -270,25 +285,39 @@ void loop_timer_free(struct loop_timer *t)
 int loop_run(struct loop *loop)
 {
 	struct epoll_event evs[32];
+	uint64_t t0, t1;
 
 	loop->quit = 0;
 	while (!loop->quit) {
-		int i, n = epoll_wait(loop->epfd, evs, 32, -1);
+		int i, pass, n = epoll_wait(loop->epfd, evs, 32, -1);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		for (i = 0; i < n && !loop->quit; i++) {
-			struct handler *h = evs[i].data.ptr;
+		t0 = loop_now_ms();
+		/* the kernel's sockets first, then what may wait */
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < n && !loop->quit; i++) {
+				struct handler *h = evs[i].data.ptr;
 
-			if (!h->dead)
-				h->cb(loop, h->fd, evs[i].events, h->data);
+				if (!h->dead && h->low == (pass == 1))
+					h->cb(loop, h->fd, evs[i].events,
+					      h->data);
+			}
 		}
 		reap_dead(loop);
+		t1 = loop_now_ms();
+		if (t1 - t0 > loop->longest_turn_ms)
+			loop->longest_turn_ms = t1 - t0;
 	}
 	return 0;
+}
+
+uint64_t loop_longest_turn_ms(const struct loop *loop)
+{
+	return loop->longest_turn_ms;
 }
 
 void loop_quit(struct loop *loop)

@@ -3,6 +3,7 @@
 #define VIGIL_LOOP_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -29,6 +30,12 @@ void loop_free(struct loop *loop);
 int loop_add_fd(struct loop *loop, int fd, uint32_t events, loop_fd_cb cb,
 		void *data);
 int loop_mod_fd(struct loop *loop, int fd, uint32_t events);
+/*
+ * A low fd is served after every other fd ready in the same turn (a
+ * local client's request waits behind the kernel's events, never the
+ * reverse).  Returns 0, or -1 with errno ENOENT.
+ */
+int loop_set_low(struct loop *loop, int fd, bool low);
 void loop_del_fd(struct loop *loop, int fd);
 
 /* Blocks the given signals and delivers them through a signalfd. */
@@ -46,6 +53,11 @@ void loop_timer_free(struct loop_timer *t);
 /* Runs until loop_quit(); returns 0, or -1 with errno on epoll failure. */
 int loop_run(struct loop *loop);
 void loop_quit(struct loop *loop);
+/*
+ * The longest one turn of the loop took so far (ms): how long a request
+ * or an event could have waited for vigild.
+ */
+uint64_t loop_longest_turn_ms(const struct loop *loop);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t loop_now_ms(void);

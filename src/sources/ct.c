@@ -35,6 +35,12 @@
 #define CT_MSG_SIZE 4096
 /* Datagrams read per wakeup before the loop serves others. */
 #define CT_MAX_ROUNDS 16
+/*
+ * ...and time spent on them: a turn of the loop stays short whatever
+ * the rate, so root's request or the other sources wait for no burst
+ * (the socket's buffer holds the rest for the next turn).
+ */
+#define CT_TURN_MS 4
 
 struct ct_src {
 	const struct vigil_env *env;
@@ -244,9 +250,11 @@ static void on_overrun(struct ct_src *s)
 /* Read what is queued; returns how many datagrams. */
 static int drain(struct ct_src *s, int fd)
 {
+	uint64_t start = loop_now_ms();
 	int rounds, i, n, total = 0;
 
-	for (rounds = 0; rounds < CT_MAX_ROUNDS; rounds++) {
+	for (rounds = 0; rounds < CT_MAX_ROUNDS &&
+	     loop_now_ms() - start < CT_TURN_MS; rounds++) {
 		for (i = 0; i < CT_BATCH; i++)
 			s->msgs[i].msg_hdr.msg_flags = 0;
 		n = recvmmsg(fd, s->msgs, CT_BATCH, MSG_DONTWAIT, NULL);

@@ -29,6 +29,8 @@ enum { TP_EXEC, TP_FORK, TP_SOCK };
 #define TCP_SYN_SENT 2
 /* Batches read in one wakeup at most: then the loop serves others. */
 #define ROUNDS 4
+/* ...and time spent on them (as conntrack's CT_TURN_MS). */
+#define TURN_MS 4
 /* Samples gather this long before a read. */
 #define COALESCE_MS 1
 
@@ -310,11 +312,12 @@ static void handle(struct sockconn *sc, const struct item *it)
 static bool drain(struct sockconn *sc)
 {
 	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size;
-	uint64_t lost, upto;
+	uint64_t lost, upto, start = loop_now_ms();
 	bool more = false, full;
 
 	sc->draining = true;
-	for (round = 0; round < ROUNDS; round++) {
+	for (round = 0; round < ROUNDS &&
+	     (!round || loop_now_ms() - start < TURN_MS); round++) {
 		more = full = false;
 		upto = UINT64_MAX;
 		sc->nbatch = sc->kept;
