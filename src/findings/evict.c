@@ -24,6 +24,9 @@
 #define KEY_ANY (-3)
 #define SEV_ANY (-1)
 
+/* Refusals remembered while the store stays as it is. */
+#define REFUSED_MEMO 8
+
 struct cause_stat {
 	int64_t key;
 	size_t held;		/* findings now: worked out when full */
@@ -33,6 +36,18 @@ struct cause_stat {
 
 struct evict {
 	struct lh_table *by_key;	/* key -> struct cause_stat */
+	/*
+	 * The last refusals: while the store is as it was (same gen), a
+	 * new finding of the same cause and severity is refused again
+	 * without a walk of every finding (a flood of refused kinds
+	 * comes once per event).
+	 */
+	uint64_t refused_gen;
+	size_t nrefused;
+	struct {
+		int64_t key;
+		enum vigil_severity sev;
+	} refused[REFUSED_MEMO];
 };
 
 static unsigned long key_hash(const void *k)
@@ -124,20 +139,22 @@ struct finding_cause evict_sighting_cause(const struct rule_meta *m,
 	return c;
 }
 
-void evict_note(struct finding *f, struct finding_cause c)
+bool evict_note(struct finding *f, struct finding_cause c)
 {
 	struct finding_cause *fc = &f->cause;
 
 	if (c.kind == CAUSE_UNKNOWN || fc->kind == CAUSE_ROOT ||
-	    fc->kind == CAUSE_USERS)
-		return;
-	if (c.kind == CAUSE_ROOT || fc->kind == CAUSE_UNKNOWN ||
-	    (c.kind == CAUSE_USER && fc->uid == c.uid)) {
+	    fc->kind == CAUSE_USERS ||
+	    (c.kind == CAUSE_USER && fc->kind == CAUSE_USER &&
+	     fc->uid == c.uid))
+		return false;
+	if (c.kind == CAUSE_ROOT || fc->kind == CAUSE_UNKNOWN) {
 		*fc = c;
-		return;
+		return true;
 	}
 	fc->kind = CAUSE_USERS;
 	fc->uid = 0;
+	return true;
 }
 
 static int64_t key_of(struct finding_cause c)
@@ -174,7 +191,7 @@ static struct cause_stat *stat_of(struct evict *ev, int64_t key)
 static void key_name(int64_t key, char *buf, size_t len)
 {
 	if (key == KEY_SHARED)
-		snprintf(buf, len, "shared");
+		snprintf(buf, len, "root or several users");
 	else if (key == KEY_UNKNOWN)
 		snprintf(buf, len, "unknown");
 	else
@@ -319,6 +336,33 @@ static void evicted(struct findings *fs, const struct rule_meta *m,
 		s->held--;
 }
 
+static bool was_refused(struct evict *ev, uint64_t gen, int64_t key,
+			enum vigil_severity sev)
+{
+	size_t i;
+
+	if (ev->refused_gen != gen)
+		ev->nrefused = 0;
+	for (i = 0; i < ev->nrefused; i++)
+		if (ev->refused[i].key == key && ev->refused[i].sev == sev)
+			return true;
+	return false;
+}
+
+static void remember_refused(struct evict *ev, uint64_t gen, int64_t key,
+			     enum vigil_severity sev)
+{
+	if (ev->refused_gen != gen) {
+		ev->refused_gen = gen;
+		ev->nrefused = 0;
+	}
+	if (ev->nrefused == REFUSED_MEMO)
+		return;
+	ev->refused[ev->nrefused].key = key;
+	ev->refused[ev->nrefused].sev = sev;
+	ev->nrefused++;
+}
+
 int evict_make_room(struct findings *fs, const struct rule_meta *m,
 		    struct finding_cause c)
 {
@@ -328,6 +372,10 @@ int evict_make_room(struct findings *fs, const struct rule_meta *m,
 
 	if (!fs->n)
 		return -ENOSPC;
+	if (was_refused(fs->evict, fs->gen, key, m->severity)) {
+		refused(fs, m, key);
+		return -ENOSPC;
+	}
 	share = count_held(fs, key);
 	if (share)
 		i = choose(fs, m, key, share);
@@ -335,6 +383,7 @@ int evict_make_room(struct findings *fs, const struct rule_meta *m,
 		i = key == KEY_SHARED ? pick(fs, KEY_ANY, (int)m->severity) :
 		    -1;
 	if (i < 0) {
+		remember_refused(fs->evict, fs->gen, key, m->severity);
 		refused(fs, m, key);
 		return -ENOSPC;
 	}

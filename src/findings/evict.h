@@ -3,6 +3,7 @@
 #define VIGIL_FINDINGS_EVICT_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "findings/findings.h"
 
@@ -32,8 +33,11 @@ void evict_free(struct evict *ev);
  */
 struct finding_cause evict_sighting_cause(const struct rule_meta *m,
 					  json_object *attrs);
-/* Fold a sighting's cause c into f's (root and two uids stay shared). */
-void evict_note(struct finding *f, struct finding_cause c);
+/*
+ * Fold a sighting's cause c into f's (root and two uids stay shared).
+ * Returns whether f's cause changed.
+ */
+bool evict_note(struct finding *f, struct finding_cause c);
 
 /*
  * The store is full: give up a finding to make room for a new one of
@@ -46,7 +50,8 @@ int evict_make_room(struct findings *fs, const struct rule_meta *m,
 		    struct finding_cause c);
 
 /*
- * {"65534": {"evicted": N, "refused": N}, "unknown": ..., "shared": ...}
+ * {"65534": {"evicted": N, "refused": N}, "unknown": ...,
+ * "root or several users": ...}
  * for every cause that lost a finding; NULL on ENOMEM.
  */
 json_object *evict_stats_json(const struct findings *fs);

@@ -156,6 +156,21 @@ const struct finding *findings_at(const struct findings *fs, size_t i)
 	return i < fs->n ? fs->all[i] : NULL;
 }
 
+size_t findings_after(const struct findings *fs, uint64_t seq)
+{
+	size_t lo = 0, hi = fs->n, mid;
+
+	/* all[] keeps insertion order: seq rises along it */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fs->all[mid]->seq <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 uint64_t findings_evicted(const struct findings *fs)
 {
 	return fs->evicted;
@@ -225,6 +240,8 @@ int findings_insert(struct findings *fs, struct finding *f)
 		fs->all = p;
 		fs->cap = cap;
 	}
+	f->seq = ++fs->seq;
+	fs->gen++;
 	b = bucket_of(f->id);
 	f->hnext = fs->buckets[b];
 	fs->buckets[b] = f;
@@ -245,6 +262,7 @@ void findings_remove_at(struct findings *fs, size_t i)
 	memmove(&fs->all[i], &fs->all[i + 1],
 		(fs->n - i - 1) * sizeof(fs->all[0]));
 	fs->n--;
+	fs->gen++;
 	finding_free(f);
 }
 
@@ -352,7 +370,8 @@ int findings_report(struct findings *fs, enum rule_id rule,
 	finding_make_id(fs->machine_id, m->id, asset_key, id);
 	f = findings_find(fs, m, asset_key, id);
 	if (f) {
-		evict_note(f, cause);
+		if (evict_note(f, cause))
+			fs->gen++;
 		f->count++;
 		if (now > f->last_seen)
 			f->last_seen = now;

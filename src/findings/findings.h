@@ -59,6 +59,7 @@ struct finding {
 	int64_t first_seen;		/* unix time */
 	int64_t last_seen;
 	uint64_t count;
+	uint64_t seq;			/* order of insertion in this store */
 	struct finding_cause cause;
 	enum finding_status status;
 	int64_t resolved_at;		/* when last resolved, 0 if never */
@@ -144,6 +145,12 @@ size_t findings_count(const struct findings *fs);
 size_t findings_count_quiet(const struct findings *fs);
 /* In the order they were first seen. */
 const struct finding *findings_at(const struct findings *fs, size_t i);
+/*
+ * The index of the first finding put in after the one with seq (0: the
+ * first of all), whatever was given up since: a cursor that a reply
+ * made piece by piece keeps.  findings_count() when there is none.
+ */
+size_t findings_after(const struct findings *fs, uint64_t seq);
 uint64_t findings_dropped(const struct findings *fs);
 /* Findings given up for a new one. */
 uint64_t findings_evicted(const struct findings *fs);

@@ -19,6 +19,8 @@ struct findings {
 	struct finding *buckets[N_BUCKETS];
 	uint64_t dropped;		/* refused: every kept one outranks it */
 	uint64_t evicted;		/* old ones made room for a new one */
+	uint64_t seq;			/* the last finding's */
+	uint64_t gen;			/* changes with who holds what */
 	struct evict *evict;		/* by cause: shares, counts */
 	json_object *host;
 	char machine_id[40];

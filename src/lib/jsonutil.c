@@ -108,6 +108,14 @@ int json_dump(json_object *o, int flags, struct sbuf *out)
 	}
 	p = (const unsigned char *)s;
 	while (i < len) {
+		/* runs of ASCII at once: most of any text */
+		for (k = i; k < len && p[k] < 0x80; k++)
+			;
+		if (k > i) {
+			sbuf_addn(out, s + i, k - i);
+			i = k;
+			continue;
+		}
 		k = utf8_seq(p + i, len - i);
 		if (k) {
 			sbuf_addn(out, s + i, k);

@@ -220,7 +220,8 @@ START_TEST(eviction_by_cause)
 	ck_assert(json_object_object_get_ex(v, "evicted", &v));
 	ck_assert_int_eq(json_object_get_int64(v),
 			 (int64_t)findings_evicted(fs));
-	ck_assert(!json_object_object_get_ex(st, "shared", &v));
+	ck_assert(!json_object_object_get_ex(st, "root or several users",
+					     &v));
 	json_object_put(st);
 	findings_free(fs);
 }
