@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The state file on disk: read back at start (one that cannot be used
+ * is moved aside, never overwritten), and written whole, atomically and
+ * durably.  When it is written: statesave.c.
+ */
 #include "build.h"
 
 #include <dirent.h>
@@ -16,9 +21,6 @@
 #include "lib/jsonutil.h"
 #include "lib/log.h"
 #include "findings/state.h"
-
-/* Wait this long after a change before writing, to batch a burst. */
-#define STATE_DEBOUNCE_MS 1000
 
 static int split_path(const char *path, char **dir, char **base)
 {
@@ -273,107 +275,4 @@ out:
 	free(dir);
 	free(base);
 	return r;
-}
-
-struct state {
-	struct loop *loop;
-	struct loop_timer *timer;
-	char *path;
-	state_dump_fn dump;
-	void *data;
-	unsigned long writes;
-};
-
-static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
-{
-	state_flush(data);
-}
-
-struct state *state_new(struct loop *loop, const char *path,
-			state_dump_fn dump, void *data)
-{
-	struct state *st = calloc(1, sizeof(*st));
-
-	if (!st)
-		return NULL;
-	st->loop = loop;
-	st->dump = dump;
-	st->data = data;
-	st->path = strdup(path);
-	st->timer = loop_timer_new(loop, on_timer, st);
-	if (!st->path || !st->timer) {
-		state_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-void state_free(struct state *st)
-{
-	if (!st)
-		return;
-	loop_timer_free(st->timer);
-	free(st->path);
-	free(st);
-}
-
-int state_set_path(struct state *st, const char *path)
-{
-	char *p = strdup(path);
-
-	if (!p)
-		return -1;
-	free(st->path);
-	st->path = p;
-	return 0;
-}
-
-void state_dirty(struct state *st)
-{
-	if (!loop_timer_armed(st->timer))
-		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
-}
-
-int state_flush(struct state *st)
-{
-	json_object *doc;
-	struct sbuf text;
-	struct sbuf err;
-	int r;
-
-	loop_timer_arm(st->timer, 0, 0);
-	doc = st->dump(st->data);
-	if (!doc) {
-		log_err("state: out of memory building %s, will retry",
-			st->path);
-		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
-		return -1;
-	}
-	/* Valid UTF-8 whatever a string holds (json_dump). */
-	sbuf_init(&text);
-	sbuf_init(&err);
-	if (json_dump(doc, JSON_C_TO_STRING_PRETTY |
-		      JSON_C_TO_STRING_NOSLASHESCAPE, &text) < 0) {
-		sbuf_printf(&err, "out of memory writing %s", st->path);
-		r = -1;
-	} else {
-		r = state_write_atomic(st->path, sbuf_str(&text), text.len,
-				       0640, &err);
-	}
-	if (r < 0) {
-		log_err("state: %s; will retry", sbuf_str(&err));
-		/* Keep trying: the findings must not be lost. */
-		loop_timer_arm(st->timer, 10 * STATE_DEBOUNCE_MS, 0);
-	} else {
-		st->writes++;
-	}
-	sbuf_free(&err);
-	sbuf_free(&text);
-	json_object_put(doc);
-	return r;
-}
-
-unsigned long state_writes(const struct state *st)
-{
-	return st->writes;
 }

@@ -39,9 +39,10 @@ enum state_load_result state_load(const char *path, json_object **out,
 				  struct sbuf *err);
 
 /*
- * Debounced persistence: state_dirty() schedules a write a short while
- * later so a burst of changes costs one write; state_flush() writes now.
- * dump() builds the document to write.
+ * Debounced persistence (statesave.c): state_dirty() schedules a write
+ * a short while later, by a child process, so a burst of changes costs
+ * one write and the loop never waits for it; state_flush() writes now,
+ * in the caller, after any child.  dump() builds the document to write.
  */
 typedef json_object *(*state_dump_fn)(void *data);
 struct state;
