@@ -46,12 +46,22 @@ struct vigil {
 
 /* Control socket requests (commands.c). */
 json_object *commands_handle(void *data, json_object *req,
-			     const struct control_peer *peer);
+			     const struct control_peer *peer,
+			     struct control_stream *stream);
 
 /* The state file document (vigild.c). */
 json_object *vigil_state_dump(void *data);
 
-/* A run's report document, for vigilctl to render (report_data.c). */
-json_object *vigil_report_data(struct vigil *v, const struct run *r);
+/*
+ * A run's report document, for vigilctl to render, without its
+ * "findings" (report_data.c), and
+ * the run's findings to make them from: a copy in *seen (the caller
+ * frees it), *n of them.  NULL on ENOMEM.
+ */
+json_object *vigil_report_head(struct vigil *v, const struct run *r,
+			       struct run_finding **seen, size_t *n);
+/* One of them as the report shows it; NULL on ENOMEM. */
+json_object *vigil_report_finding(struct vigil *v,
+				  const struct run_finding *e);
 
 #endif

@@ -10,10 +10,12 @@
 #include "lib/caps.h"
 #include "lib/duration.h"
 #include "lib/log.h"
+#include "control/replies.h"
 #include "vigil.h"
 
 typedef json_object *(*command_fn)(struct vigil *v, json_object *req,
-				   const struct control_peer *peer);
+				   const struct control_peer *peer,
+				   struct control_stream *stream);
 
 /* Longest reason an acceptance may give. */
 #define ACCEPT_REASON_MAX 1000
@@ -42,7 +44,8 @@ static const char *opt_str(json_object *req, const char *key, int *bad)
 }
 
 static json_object *cmd_status(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	json_object *o = ok_reply(), *f, *c, *misc;
 	const struct run *cur = assess_current(v->assess);
@@ -105,6 +108,9 @@ static json_object *cmd_status(struct vigil *v, json_object *req,
 		json_object_object_add(misc, "findings_dropped",
 			json_object_new_int64(
 				(int64_t)findings_dropped(v->findings)));
+		json_object_object_add(misc, "longest_turn_ms",
+			json_object_new_int64(
+				(int64_t)loop_longest_turn_ms(v->loop)));
 		json_object_object_add(misc, "reloads",
 			json_object_new_int64((int64_t)*v->reloads));
 		json_object_object_add(c, "vigild", misc);
@@ -114,15 +120,14 @@ static json_object *cmd_status(struct vigil *v, json_object *req,
 }
 
 static json_object *cmd_findings(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	int bad = 0;
 	const char *rule = opt_str(req, "rule", &bad);
 	const char *sev = opt_str(req, "severity", &bad);
 	const struct rule_meta *m = NULL;
 	enum vigil_severity s = SEV_INFORMATIONAL;
-	json_object *o, *arr;
-	size_t i;
 
 	if (bad)
 		return control_error("rule and severity must be strings");
@@ -131,26 +136,14 @@ static json_object *cmd_findings(struct vigil *v, json_object *req,
 	if (sev && severity_parse(sev, &s) < 0)
 		return control_error("unknown severity '%s' (High, Medium, Low, Informational)",
 				     sev);
-	o = ok_reply();
-	arr = json_object_new_array();
-	if (!o || !arr) {
-		json_object_put(o);
-		json_object_put(arr);
-		return NULL;
-	}
-	for (i = 0; i < findings_count(v->findings); i++) {
-		const struct finding *f = findings_at(v->findings, i);
-
-		if ((m && f->rule != m) || (sev && f->rule->severity != s))
-			continue;
-		json_object_array_add(arr, finding_to_json(f));
-	}
-	json_object_object_add(o, "findings", arr);
-	return o;
+	/* streamed: made piece by piece as the peer reads */
+	reply_findings(v, m, sev ? &s : NULL, stream);
+	return NULL;
 }
 
 static json_object *cmd_runs(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	json_object *o = ok_reply();
 
@@ -160,7 +153,8 @@ static json_object *cmd_runs(struct vigil *v, json_object *req,
 }
 
 static json_object *cmd_run_start(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	int bad = 0;
 	const char *d = opt_str(req, "duration", &bad);
@@ -188,7 +182,8 @@ static json_object *cmd_run_start(struct vigil *v, json_object *req,
 }
 
 static json_object *cmd_run_stop(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	const struct run *last;
 	json_object *o;
@@ -203,7 +198,8 @@ static json_object *cmd_run_stop(struct vigil *v, json_object *req,
 }
 
 static json_object *cmd_save(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	if (state_flush(v->state) < 0)
 		return control_error("writing %s failed; see the log",
@@ -213,7 +209,8 @@ static json_object *cmd_save(struct vigil *v, json_object *req,
 
 /* An audit daemon is about to start: vigild lets go of the registration. */
 static json_object *cmd_audit_yield(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	engine_publish(v->engine, EV_AUDIT_YIELD, NULL);
 	return ok_reply();
@@ -254,7 +251,8 @@ static const struct finding *finding_by_prefix(struct vigil *v,
 }
 
 static json_object *cmd_accept(struct vigil *v, json_object *req,
-			       const struct control_peer *peer)
+			       const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	int bad = 0;
 	const char *id = opt_str(req, "id", &bad);
@@ -297,7 +295,8 @@ static json_object *cmd_accept(struct vigil *v, json_object *req,
 }
 
 static json_object *cmd_unaccept(struct vigil *v, json_object *req,
-				 const struct control_peer *peer)
+				 const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	int bad = 0;
 	const char *id = opt_str(req, "id", &bad);
@@ -331,12 +330,12 @@ static json_object *cmd_unaccept(struct vigil *v, json_object *req,
 
 /* The report of one run: the last completed one unless "run" names it. */
 static json_object *cmd_report(struct vigil *v, json_object *req,
-			       const struct control_peer *peer)
+			       const struct control_peer *peer,
+				struct control_stream *stream)
 {
 	int bad = 0;
 	const char *id = opt_str(req, "run", &bad);
 	const struct run *r;
-	json_object *o, *doc;
 
 	if (bad)
 		return control_error("run must be a string");
@@ -350,16 +349,8 @@ static json_object *cmd_report(struct vigil *v, json_object *req,
 		if (!r)
 			return control_error("no run has completed yet; name one (vigilctl runs) or wait for the current one to end");
 	}
-	doc = vigil_report_data(v, r);
-	if (!doc)
-		return NULL;
-	o = ok_reply();
-	if (!o) {
-		json_object_put(doc);
-		return NULL;
-	}
-	json_object_object_add(o, "report", doc);
-	return o;
+	reply_report(v, r, stream);
+	return NULL;
 }
 
 static const struct {
@@ -380,7 +371,8 @@ static const struct {
 };
 
 json_object *commands_handle(void *data, json_object *req,
-			     const struct control_peer *peer)
+			     const struct control_peer *peer,
+			     struct control_stream *stream)
 {
 	int bad = 0;
 	const char *cmd = opt_str(req, "cmd", &bad);
@@ -394,7 +386,7 @@ json_object *commands_handle(void *data, json_object *req,
 		if (commands[i].writes && !peer->may_write)
 			return control_error("permission denied: '%s' needs root",
 					     cmd);
-		return commands[i].fn(data, req, peer);
+		return commands[i].fn(data, req, peer, stream);
 	}
 	return control_error("unknown command '%.64s'", cmd);
 }

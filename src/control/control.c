@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The control socket's connections: who may connect (root always, a
+ * control_group member within its quota), one request each, and its
+ * reply: built whole, or streamed piece by piece for the big ones, at
+ * the pace each non-root uid's budget allows (budget.h).  A non-root
+ * peer is served after the kernel's events of the same loop turn.
+ */
 #include "build.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "control/budget.h"
 #include "control/control.h"
+#include "control/sockfile.h"
 #include "lib/jsonutil.h"
 #include "lib/log.h"
 
@@ -26,26 +31,28 @@ struct client {
 	bool refused;
 	char in[CONTROL_MAX_REQUEST + 1];
 	size_t in_len;
+	bool replying;		/* the request was read */
+	bool paused;		/* waits for its uid's budget */
 	char *out;
 	size_t out_len, out_off;
+	struct control_stream stream;	/* .next set: more to make */
+	struct uid_budget *budget;	/* NULL for root */
 	uint64_t deadline;
 	struct client *next;
 };
 
 struct control {
 	struct loop *loop;
-	int fd;
-	bool bound;
-	char *path;
+	struct sockfile sf;
 	bool has_group;
 	gid_t gid;
-	dev_t dev;		/* the socket file vigild bound */
-	ino_t ino;
 	control_handler handler;
 	void *data;
 	struct client *clients;
 	unsigned int nclients;
 	struct loop_timer *sweeper;
+	struct loop_timer *resume;	/* paused clients' budgets refill */
+	struct budgets budgets;
 	unsigned long refused;
 	unsigned long busy;	/* turned away: over a quota */
 };
@@ -64,6 +71,16 @@ json_object *control_error(const char *fmt, ...)
 	return o;
 }
 
+static void end_stream(struct client *cl)
+{
+	if (!cl->stream.next)
+		return;
+	cl->stream.done(cl->stream.ctx);
+	memset(&cl->stream, 0, sizeof(cl->stream));
+	if (cl->budget)
+		cl->budget->streams--;
+}
+
 static void client_close(struct client *cl)
 {
 	struct control *c = cl->ctl;
@@ -78,8 +95,18 @@ static void client_close(struct client *cl)
 	loop_del_fd(c->loop, cl->fd);
 	close(cl->fd);
 	free(cl->out);
+	end_stream(cl);
+	if (cl->budget)
+		cl->budget->holders--;
 	free(cl);
 	c->nclients--;
+}
+
+static void start_reply(struct client *cl)
+{
+	cl->replying = true;
+	shutdown(cl->fd, SHUT_RD);
+	loop_mod_fd(cl->ctl->loop, cl->fd, EPOLLOUT);
 }
 
 static void client_reply(struct client *cl, json_object *reply)
@@ -104,8 +131,9 @@ static void client_reply(struct client *cl, json_object *reply)
 		client_close(cl);
 		return;
 	}
-	shutdown(cl->fd, SHUT_RD);
-	loop_mod_fd(cl->ctl->loop, cl->fd, EPOLLOUT);
+	if (cl->budget)
+		budget_spend(cl->budget, cl->out_len, loop_now_ms());
+	start_reply(cl);
 }
 
 static void client_request(struct client *cl)
@@ -117,6 +145,9 @@ static void client_request(struct client *cl)
 		client_reply(cl, control_error("out of memory"));
 		return;
 	}
+	/* reading, parsing and answering cost more than a reply's bytes */
+	if (cl->budget)
+		budget_spend(cl->budget, BUDGET_REQUEST, loop_now_ms());
 	req = json_tokener_parse_ex(tok, cl->in, (int)cl->in_len);
 	if (cl->refused)
 		reply = control_error("permission denied");
@@ -125,10 +156,131 @@ static void client_request(struct client *cl)
 	else if (!json_object_is_type(req, json_type_object))
 		reply = control_error("request is not a JSON object");
 	else
-		reply = cl->ctl->handler(cl->ctl->data, req, &cl->peer);
+		reply = cl->ctl->handler(cl->ctl->data, req, &cl->peer,
+					 &cl->stream);
 	json_tokener_free(tok);
 	json_object_put(req);
+	if (!reply && cl->stream.next) {
+		if (cl->budget && cl->budget->streams >= BUDGET_STREAMS) {
+			/* counted in streams only once accepted */
+			cl->stream.done(cl->stream.ctx);
+			memset(&cl->stream, 0, sizeof(cl->stream));
+			cl->ctl->busy++;
+			client_reply(cl, control_error("busy: uid %u has %d replies on their way; try again when they are read",
+						       (unsigned int)cl->peer.uid,
+						       BUDGET_STREAMS));
+			return;
+		}
+		if (cl->budget)
+			cl->budget->streams++;
+		start_reply(cl);
+		return;
+	}
 	client_reply(cl, reply);
+}
+
+/* Wait for the uid's budget: no events until on_resume(). */
+static void pause_client(struct client *cl)
+{
+	struct control *c = cl->ctl;
+	uint64_t ms = budget_wait_ms(cl->budget);
+
+	cl->paused = true;
+	loop_mod_fd(c->loop, cl->fd, 0);
+	if (!loop_timer_armed(c->resume))
+		loop_timer_arm(c->resume, ms, 0);
+}
+
+static void on_resume(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct control *c = data;
+	uint64_t now = loop_now_ms(), wait = 0, ms;
+	struct client *cl;
+
+	for (cl = c->clients; cl; cl = cl->next) {
+		if (!cl->paused)
+			continue;
+		if (!budget_ok(cl->budget, now)) {
+			ms = budget_wait_ms(cl->budget);
+			if (!wait || ms < wait)
+				wait = ms;
+			continue;
+		}
+		cl->paused = false;
+		cl->deadline = now + CONTROL_TIMEOUT_MS;
+		loop_mod_fd(loop, cl->fd, cl->replying ? EPOLLOUT : EPOLLIN);
+	}
+	if (wait)
+		loop_timer_arm(t, wait, 0);
+}
+
+/*
+ * The next piece of a streamed reply, when its uid may have it.
+ * Returns 1 with it in out, 0 paused, -1 when the client was closed.
+ */
+static int make_more(struct client *cl)
+{
+	uint64_t now = loop_now_ms();
+	struct sbuf s;
+	int r;
+
+	if (cl->budget && !budget_ok(cl->budget, now)) {
+		pause_client(cl);
+		return 0;
+	}
+	sbuf_init(&s);
+	r = cl->stream.next(cl->stream.ctx, &s);
+	free(cl->out);
+	cl->out = NULL;
+	cl->out_len = cl->out_off = 0;
+	if (r < 0 || sbuf_failed(&s) || !s.len) {
+		/* the peer sees a cut reply, not a wrong one */
+		sbuf_free(&s);
+		client_close(cl);
+		return -1;
+	}
+	if (r == 0)
+		end_stream(cl);
+	cl->out = malloc(s.len);
+	if (!cl->out) {
+		sbuf_free(&s);
+		client_close(cl);
+		return -1;
+	}
+	memcpy(cl->out, s.buf, s.len);
+	cl->out_len = s.len;
+	sbuf_free(&s);
+	if (cl->budget)
+		budget_spend(cl->budget, cl->out_len, now);
+	return 1;
+}
+
+/* Send what is made; one piece more of a stream per turn at most. */
+static void client_write(struct client *cl)
+{
+	ssize_t n;
+
+	if (cl->out_off == cl->out_len) {
+		if (!cl->stream.next) {
+			client_close(cl);
+			return;
+		}
+		if (make_more(cl) <= 0)
+			return;
+	}
+	n = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
+		 MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		client_close(cl);
+		return;
+	}
+	cl->out_off += (size_t)n;
+	/* a reader that keeps reading keeps its connection */
+	cl->deadline = loop_now_ms() + CONTROL_TIMEOUT_MS;
+	if (cl->out_off == cl->out_len && !cl->stream.next)
+		client_close(cl);
 }
 
 static void on_client(struct loop *loop, int fd, uint32_t events, void *data)
@@ -136,18 +288,13 @@ static void on_client(struct loop *loop, int fd, uint32_t events, void *data)
 	struct client *cl = data;
 	ssize_t n;
 
-	if (cl->out) {
-		n = send(fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n < 0) {
-			client_close(cl);
-			return;
-		}
-		cl->out_off += (size_t)n;
-		if (cl->out_off == cl->out_len)
-			client_close(cl);
+	if (cl->replying) {
+		client_write(cl);
+		return;
+	}
+	/* a uid over its budget waits before its request costs more */
+	if (cl->budget && !budget_ok(cl->budget, loop_now_ms())) {
+		pause_client(cl);
 		return;
 	}
 	n = recv(fd, cl->in + cl->in_len, CONTROL_MAX_REQUEST + 1 - cl->in_len,
@@ -232,6 +379,7 @@ static bool admit(struct control *c, uid_t uid)
 static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 {
 	struct control *c = data;
+	struct uid_budget *budget = NULL;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct client *cl;
@@ -241,7 +389,9 @@ static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 	if (cfd < 0)
 		return;
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    !admit(c, cred.uid)) {
+	    !admit(c, cred.uid) ||
+	    (cred.uid != 0 &&
+	     !(budget = budget_get(&c->budgets, cred.uid, loop_now_ms())))) {
 		c->busy++;
 		close(cfd);
 		return;
@@ -251,6 +401,7 @@ static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 		close(cfd);
 		return;
 	}
+	cl->budget = budget;
 	cl->ctl = c;
 	cl->fd = cfd;
 	cl->peer.pid = cred.pid;
@@ -262,6 +413,11 @@ static void on_accept(struct loop *loop, int fd, uint32_t events, void *data)
 		close(cfd);
 		free(cl);
 		return;
+	}
+	if (budget) {
+		budget->holders++;
+		/* after the kernel's events of the same turn */
+		loop_set_low(loop, cfd, true);
 	}
 	cl->next = c->clients;
 	c->clients = cl;
@@ -285,71 +441,17 @@ static void on_sweep(struct loop *loop, struct loop_timer *t, void *data)
 
 	for (cl = c->clients; cl; cl = next) {
 		next = cl->next;
-		if (now > cl->deadline)
+		/* one waiting for its budget waits for vigild, not idly */
+		if (now > cl->deadline && !cl->paused)
 			client_close(cl);
 	}
-}
-
-/* 1 if a server answers on path, 0 if not. */
-static int socket_alive(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
-
-	if (fd < 0)
-		return 0;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	return r;
-}
-
-static int prepare_path(const char *path, struct sbuf *err)
-{
-	char *copy = strdup(path), *dir;
-	struct stat st;
-
-	if (!copy) {
-		sbuf_printf(err, "%s: out of memory", path);
-		return -1;
-	}
-	dir = dirname(copy);
-	if (mkdir(dir, 0755) == 0) {
-		/* Not the umask's 0750: control_group members must reach it. */
-		if (chmod(dir, 0755) < 0) {
-			sbuf_printf(err, "%s: %s", dir, strerror(errno));
-			free(copy);
-			return -1;
-		}
-	} else if (errno != EEXIST) {
-		sbuf_printf(err, "%s: %s", dir, strerror(errno));
-		free(copy);
-		return -1;
-	}
-	free(copy);
-	if (lstat(path, &st) < 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode)) {
-		sbuf_printf(err, "%s exists and is not a socket", path);
-		return -1;
-	}
-	if (socket_alive(path)) {
-		sbuf_printf(err, "%s: another vigild is answering there", path);
-		return -1;
-	}
-	unlink(path);
-	return 0;
 }
 
 struct control *control_new(struct loop *loop, const char *path,
 			    const char *group, control_handler handler,
 			    void *data, struct sbuf *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct control *c = calloc(1, sizeof(*c));
-	struct stat st;
-	mode_t old;
-	int r;
 
 	if (!c) {
 		sbuf_printf(err, "out of memory");
@@ -358,50 +460,25 @@ struct control *control_new(struct loop *loop, const char *path,
 	c->loop = loop;
 	c->handler = handler;
 	c->data = data;
-	c->fd = -1;
+	c->sf.fd = -1;
 	/* Before anything is made: a group that does not exist is a typo. */
 	if (group && !getgrnam(group)) {
 		sbuf_printf(err, "control_group: no such group '%s'", group);
 		goto err;
 	}
-	c->path = strdup(path);
-	if (!c->path || strlen(path) >= sizeof(sa.sun_path)) {
-		sbuf_printf(err, "%s: bad socket path", path);
+	if (sockfile_bind(&c->sf, path, err) < 0)
 		goto err;
-	}
-	if (prepare_path(path, err) < 0)
-		goto err;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		sbuf_printf(err, "socket: %s", strerror(errno));
-		goto err;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
-	/* Never let the socket exist with a wider mode, even briefly. */
-	old = umask(0177);
-	r = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r < 0) {
-		sbuf_printf(err, "%s: bind: %s", path, strerror(errno));
-		goto err;
-	}
-	c->bound = true;
-	/* the file just bound: only it is ever given to a group */
-	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-		sbuf_printf(err, "%s: not the socket just bound", path);
-		goto err;
-	}
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
 	if (group && control_set_group(c, group, err) < 0)
 		goto err;
-	if (listen(c->fd, 16) < 0 ||
-	    loop_add_fd(loop, c->fd, EPOLLIN, on_accept, c) < 0) {
+	if (listen(c->sf.fd, 16) < 0 ||
+	    loop_add_fd(loop, c->sf.fd, EPOLLIN, on_accept, c) < 0) {
 		sbuf_printf(err, "%s: %s", path, strerror(errno));
 		goto err;
 	}
 	c->sweeper = loop_timer_new(loop, on_sweep, c);
-	if (!c->sweeper || loop_timer_arm(c->sweeper, 1000, 1000) < 0) {
+	c->resume = loop_timer_new(loop, on_resume, c);
+	if (!c->sweeper || !c->resume ||
+	    loop_timer_arm(c->sweeper, 1000, 1000) < 0) {
 		sbuf_printf(err, "control timer: %s", strerror(errno));
 		goto err;
 	}
@@ -414,57 +491,16 @@ err:
 
 void control_free(struct control *c)
 {
-	struct stat st;
-
 	if (!c)
 		return;
 	while (c->clients)
 		client_close(c->clients);
 	loop_timer_free(c->sweeper);
-	if (c->fd >= 0) {
-		loop_del_fd(c->loop, c->fd);
-		close(c->fd);
-	}
-	/* only the socket vigild made, not what may stand there now */
-	if (c->bound && lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
-	    st.st_ino == c->ino)
-		unlink(c->path);
-	free(c->path);
+	loop_timer_free(c->resume);
+	if (c->sf.fd >= 0)
+		loop_del_fd(c->loop, c->sf.fd);
+	sockfile_close(&c->sf);
 	free(c);
-}
-
-/*
- * Owner and mode of the socket file vigild bound, through a descriptor
- * of that very file (never a path that a symlink could lead elsewhere).
- * Returns 0, or -1 with errno.
- */
-static int give(const struct control *c, gid_t gid, mode_t mode)
-{
-	char proc[64];
-	struct stat st;
-	int fd, r = -1, e;
-
-	fd = open(c->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto out;
-	if (!S_ISSOCK(st.st_mode) || st.st_dev != c->dev ||
-	    st.st_ino != c->ino) {
-		errno = ESTALE;
-		goto out;
-	}
-	/* chmod(2) of /proc/self/fd/N: what fchmod cannot do on O_PATH */
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (fchownat(fd, "", 0, gid, AT_EMPTY_PATH) < 0 ||
-	    chmod(proc, mode) < 0)
-		goto out;
-	r = 0;
-out:
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
 }
 
 int control_set_group(struct control *c, const char *group,
@@ -476,14 +512,16 @@ int control_set_group(struct control *c, const char *group,
 		sbuf_printf(err, "control_group: no such group '%s'", group);
 		return -1;
 	}
-	if (give(c, gr ? gr->gr_gid : 0, gr ? 0660 : 0600) < 0) {
-		sbuf_printf(err, "%s: cannot give it to group %s: %s", c->path,
+	if (sockfile_give(&c->sf, gr ? gr->gr_gid : 0, gr ? 0660 : 0600) < 0) {
+		sbuf_printf(err, "%s: cannot give it to group %s: %s",
+			    c->sf.path,
 			    group ? group : "root",
 			    errno == ESTALE || errno == ELOOP ?
 			    "it is no longer the socket vigild made" :
 			    strerror(errno));
 		/* Back to what it was, as far as that goes. */
-		give(c, c->has_group ? c->gid : 0, c->has_group ? 0660 : 0600);
+		sockfile_give(&c->sf, c->has_group ? c->gid : 0,
+			      c->has_group ? 0660 : 0600);
 		return -1;
 	}
 	c->has_group = gr != NULL;

@@ -35,9 +35,30 @@ struct control_peer {
 	bool may_write;
 };
 
-/* Returns a new reply object; the server frees it after sending. */
+/*
+ * A reply too big to build at once (findings, a report): its text is
+ * made piece by piece as the peer reads it, so that no request holds
+ * the loop for long nor memory for a slow reader.  next() appends the
+ * next piece (about CONTROL_CHUNK bytes) to out and returns 1 when more
+ * is to come, 0 when the text is complete (it ends in a newline), -1 on
+ * error (the connection is closed: the peer sees a cut reply).  done()
+ * frees ctx, however the reply ended.
+ */
+struct control_stream {
+	int (*next)(void *ctx, struct sbuf *out);
+	void (*done)(void *ctx);
+	void *ctx;
+};
+#define CONTROL_CHUNK 32768
+
+/*
+ * Returns a new reply object, which the server frees after sending; or
+ * NULL with stream->next set, and the reply is streamed; or NULL alone
+ * for out of memory.
+ */
 typedef json_object *(*control_handler)(void *data, json_object *req,
-					const struct control_peer *peer);
+					const struct control_peer *peer,
+					struct control_stream *stream);
 
 struct control;
 

@@ -2,18 +2,21 @@
 /*
  * The document a run's report is drawn from (vigilctl renders it as
  * text, HTML or JSON): the host, the run and what it looked at, every
- * rule, and each finding seen in the run with its sightings there.
+ * rule, and each finding seen in the run with its sightings there (made
+ * one by one, as the reply streams: control/replies.c).
  */
 #include "build.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "lib/jsonutil.h"
 #include "vigil.h"
 
 /* A finding as the report shows it: the store's view and the run's. */
-static json_object *report_finding(struct vigil *v,
-				   const struct run_finding *e)
+json_object *vigil_report_finding(struct vigil *v,
+				  const struct run_finding *e)
 {
 	const struct finding *f = findings_get(v->findings, e->id);
 	json_object *o, *in;
@@ -89,11 +92,12 @@ static json_object *rules_json(const uint32_t enabled,
 	return arr;
 }
 
-json_object *vigil_report_data(struct vigil *v, const struct run *r)
+json_object *vigil_report_head(struct vigil *v, const struct run *r,
+			       struct run_finding **seen_out, size_t *n_out)
 {
 	unsigned int found[RULE_COUNT] = { 0 }, acc[RULE_COUNT] = { 0 };
-	json_object *doc = json_object_new_object(), *run, *arr, *ob, *p;
-	struct run_finding *live = NULL;
+	json_object *doc = json_object_new_object(), *run, *ob, *p;
+	struct run_finding *live = NULL, *copy;
 	const struct run_finding *seen = r->seen;
 	struct run_observed o = r->observed;
 	uint32_t enabled = r->rules;
@@ -101,6 +105,8 @@ json_object *vigil_report_data(struct vigil *v, const struct run *r)
 	char t[32];
 	int k;
 
+	*seen_out = NULL;
+	*n_out = 0;
 	if (!doc)
 		return NULL;
 	if (r->state == RUN_COLLECTING || r->state == RUN_EVALUATING) {
@@ -145,20 +151,24 @@ json_object *vigil_report_data(struct vigil *v, const struct run *r)
 	ADD(binaries_judged) ADD(binaries_packaged) ADD(root_checks)
 	ADD(events_lost)
 #undef ADD
-	arr = json_object_new_array();
-	json_object_object_add(doc, "findings", arr);
-	for (i = 0; arr && i < n; i++) {
-		json_object *f = report_finding(v, &seen[i]);
-
-		if (!f || json_object_array_add(arr, f) < 0) {
-			json_object_put(f);
-			goto err;
-		}
+	for (i = 0; i < n; i++) {
 		found[seen[i].rule]++;
 		acc[seen[i].rule] += seen[i].accepted;
 	}
 	json_object_object_add(doc, "rules", rules_json(enabled, found, acc));
-	free(live);
+	/* the findings are made one by one: a run stays its own */
+	if (live) {
+		copy = live;
+		live = NULL;
+	} else {
+		copy = malloc((n ? n : 1) * sizeof(*copy));
+		if (!copy)
+			goto err;
+		if (n)
+			memcpy(copy, seen, n * sizeof(*copy));
+	}
+	*seen_out = copy;
+	*n_out = n;
 	return doc;
 err:
 	free(live);

@@ -75,9 +75,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req = json_tokener_parse_ex(tok, (const char *)data + 1,
 				    (int)size - 1);
 	if (req && json_object_is_type(req, json_type_object)) {
-		reply = commands_handle(v, req, &peer);
+		struct control_stream st = { 0 };
+
+		reply = commands_handle(v, req, &peer, &st);
 		json_object_to_json_string(reply);
 		json_object_put(reply);
+		if (st.next) {
+			/* a streamed reply: made to its end, valid JSON */
+			struct sbuf out;
+			int r;
+
+			if (reply)
+				abort();
+			sbuf_init(&out);
+			while ((r = st.next(st.ctx, &out)) > 0)
+				;
+			st.done(st.ctx);
+			if (r == 0) {
+				json_object *o = json_tokener_parse(out.buf);
+
+				if (!o)
+					abort();
+				json_object_put(o);
+			}
+			sbuf_free(&out);
+		}
 	}
 	json_object_put(req);
 	json_tokener_free(tok);
