@@ -190,20 +190,22 @@ static void take(struct conn_intent *in, struct sock_owner *out)
 
 enum conn_join_result conn_join_match(struct conn_join *j,
 				      const struct flow_event *fe,
-				      uint32_t inode, bool tuple_only,
+				      const struct conn_sock *sock,
+				      bool tuple_only,
 				      uint64_t arrived, uint64_t now,
 				      bool (*relevant)(const char *exe,
 						       const char *comm,
 						       void *data),
 				      void *data, struct sock_owner *out,
-				      bool *needs_inode)
+				      bool *needs_sock)
 {
 	struct conn_intent *oldest = NULL, *in;
-	bool any_relevant = false, one_exe = true, some_inode = false;
+	bool any_relevant = false, one_exe = true;
+	uint32_t inode = sock ? sock->inode : 0;
 	size_t n = 0;
 	int i, steps = 0;
 
-	*needs_inode = false;
+	*needs_sock = false;
 	/* the whole tuple: this flow's own intent, certain at once */
 	for (i = j->head[bucket_of(&fe->dst, fe->dport, fe->sport)];
 	     fe->sport && i != NONE && steps++ < CONNJOIN_WALK;
@@ -241,8 +243,9 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 			take(in, out);
 			return CONNJOIN_FOUND;
 		}
-		if (in->inode)
-			some_inode = true;
+		/* another user's connect() never made this socket */
+		if (sock && sock->uid != (uid_t)-1 && in->uid != sock->uid)
+			continue;
 		if (relevant && relevant(in->exe, in->comm, data))
 			any_relevant = true;
 		if (oldest && strcmp(oldest->exe, in->exe))
@@ -258,7 +261,7 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 		take(oldest, out);
 		return CONNJOIN_FOUND;
 	}
-	*needs_inode = !inode && some_inode;
+	*needs_sock = !sock;
 	if (now < arrived + CONNJOIN_SETTLE_MS)
 		return CONNJOIN_WAIT;
 	if (!one_exe)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "model/events.h"
 
@@ -78,27 +79,36 @@ void conn_join_free(struct conn_join *j);
 int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 		  uint32_t inode, uint64_t now);
 
+/* The flow's local socket, as sock_diag found it. */
+struct conn_sock {
+	uint32_t inode;
+	uid_t uid;
+};
+
 /*
- * What explains flow fe (its socket's inode, 0 if unknown), which
- * arrived at arrived (ms)?  tuple_only: only an intent with the flow's
- * whole tuple may (a TCP flow while the tracepoints tell every TCP
- * connect whole: a destination-only record, which any local user can
- * make with a connect() that sends nothing, must not name it).  On CONNJOIN_FOUND, out is filled (pid,
- * uid, comm, exe; inode is left) and a connect() intent is used up.
- * needs_inode is set when knowing the flow's inode could decide (then
- * ask again with it).  relevant(exe, data) says whether the name
- * matters for this flow; when no candidate's does, the oldest is taken
- * without waiting (nothing reported depends on it).
+ * What explains flow fe (sock: its socket, NULL while not looked up or
+ * gone), which arrived at arrived (ms)?  tuple_only: only an intent
+ * with the flow's whole tuple may (a TCP flow while the tracepoints
+ * tell every TCP connect whole: a destination-only record, which any
+ * local user can make with a connect() that sends nothing, must not
+ * name it).  With sock, an intent of another socket or of another uid
+ * than the socket's never explains it.  On CONNJOIN_FOUND, out is
+ * filled (pid, uid, comm, exe; inode is left) and a connect() intent
+ * is used up.  needs_sock is set when there are candidates and sock is
+ * not known: look it up and ask again.  relevant(exe, data) says
+ * whether the name matters for this flow; when no candidate's does,
+ * the oldest is taken without waiting (nothing reported depends on it).
  */
 enum conn_join_result conn_join_match(struct conn_join *j,
 				      const struct flow_event *fe,
-				      uint32_t inode, bool tuple_only,
+				      const struct conn_sock *sock,
+				      bool tuple_only,
 				      uint64_t arrived, uint64_t now,
 				      bool (*relevant)(const char *exe,
 						       const char *comm,
 						       void *data),
 				      void *data, struct sock_owner *out,
-				      bool *needs_inode);
+				      bool *needs_sock);
 
 /* Intents kept now (for counters and tests). */
 size_t conn_join_count(const struct conn_join *j);

@@ -29,8 +29,8 @@ struct recent_flow {
 struct parked {
 	struct flow_event fe;
 	uint64_t arrived;
-	uint32_t inode;		/* its socket; 0: unknown */
-	bool inode_asked;
+	struct conn_sock sock;	/* inode 0: not known */
+	bool sock_asked;
 	struct parked *prev, *next;
 };
 
@@ -353,15 +353,23 @@ static bool name_matters(const char *exe, const char *comm, void *data)
 	return r->catalog || is_client(r->o, comm, exe);
 }
 
-/* The inode of a TCP flow's local socket, by sock_diag; 0 if gone. */
-static uint32_t flow_inode(struct owner_stage *o, const struct flow_event *fe)
+/*
+ * A flow's local socket by sock_diag, its inode and uid; false when it
+ * is gone (a UDP flow's costs a dump of the UDP sockets).
+ */
+static bool flow_socket(struct owner_stage *o, const struct flow_event *fe,
+			struct conn_sock *cs)
 {
 	struct sock_owner so;
 
-	if (!o->nl || fe->proto != IPPROTO_TCP)
-		return 0;
+	if (!o->nl)
+		return false;
 	memset(&so, 0, offsetof(struct sock_owner, exe));
-	return find_socket(o, fe, &so) > 0 ? so.inode : 0;
+	if (find_socket(o, fe, &so) <= 0 || !so.inode)
+		return false;
+	cs->inode = so.inode;
+	cs->uid = so.uid;
+	return true;
 }
 
 /*
@@ -385,13 +393,14 @@ static enum conn_join_result try_join(struct owner_stage *o,
 	bool needs;
 
 	memset(&so, 0, offsetof(struct sock_owner, exe));
-	r = conn_join_match(o->join, &p->fe, p->inode, tuple_only, p->arrived,
-			    now, name_matters, &rel, &so, &needs);
-	if (r != CONNJOIN_FOUND && needs && !p->inode_asked) {
-		p->inode_asked = true;
-		p->inode = flow_inode(o, &p->fe);
-		if (p->inode)
-			r = conn_join_match(o->join, &p->fe, p->inode,
+	r = conn_join_match(o->join, &p->fe, p->sock.inode ? &p->sock : NULL,
+			    tuple_only, p->arrived, now, name_matters, &rel,
+			    &so, &needs);
+	/* candidates: whose socket is it?  Asked once, while it is open */
+	if (r != CONNJOIN_FOUND && needs && !p->sock_asked) {
+		p->sock_asked = true;
+		if (flow_socket(o, &p->fe, &p->sock))
+			r = conn_join_match(o->join, &p->fe, &p->sock,
 					    tuple_only, p->arrived, now,
 					    name_matters, &rel, &so, &needs);
 	}
@@ -401,7 +410,7 @@ static enum conn_join_result try_join(struct owner_stage *o,
 		 * /proc would show what the pid runs now, which after a
 		 * connect-then-exec is another program.
 		 */
-		so.inode = p->inode;
+		so.inode = p->sock.inode;
 		p->fe.owner = so;
 		p->fe.owner_state = so.exe[0] ? OWNER_FOUND : OWNER_UNKNOWN;
 		(*o->joined)++;
@@ -488,8 +497,9 @@ static void park(struct owner_stage *o, const struct flow_event *fe)
 	o->free_list = p->next;
 	p->fe = *fe;
 	p->arrived = loop_now_ms();
-	p->inode = 0;
-	p->inode_asked = false;
+	p->sock.inode = 0;
+	p->sock.uid = (uid_t)-1;
+	p->sock_asked = false;
 	p->next = NULL;
 	p->prev = o->last;
 	if (o->last)

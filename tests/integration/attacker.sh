@@ -284,6 +284,61 @@ n=$(as_nobody "$VIGILCTL" -s "$T/run/control" findings --json | jq length)
 alive
 stop_vigild
 
+# --- nobody tries to take root's SNMP queries (UDP) ------------------
+# A UDP connect() sends nothing, makes no flow, but leaves an audit
+# record naming the destination.  nobody repeats it towards the agent
+# root polls, with an exec storm delaying the audit stream.  root's
+# snmpget polls an agent that is down: it holds its socket for its
+# one-second timeout, so the flow's socket is found, and it is root's:
+# a record of another uid never names it.  (A UDP client whose socket
+# is gone before conntrack reports its flow cannot be checked so: see
+# the README, "Who made a connection".)
+write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };' \
+	"network = { netns = \"/run/netns/$NS_C\"; };"
+rm -f "$T/state/state.json"
+start_vigild
+ip netns exec "$NS_C" setpriv --reuid=65534 --regid="$GID" --clear-groups \
+	--inh-caps=-all /usr/bin/python3 -c "
+import socket, time
+end = time.time() + 12
+while time.time() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(('$S_ADDR', 161))
+    s.close()
+    time.sleep(0.002)
+" >/dev/null 2>&1 &
+PH=$!
+on_exit "kill $PH"
+mkdir -p "$T/storm"
+i=0
+while [ $i -lt 200 ]; do cp /bin/true "$T/storm/t$i"; i=$((i + 1)); done
+sh -c "end=\$((\$(date +%s) + 12)); while [ \$(date +%s) -lt \$end ]; do for f in $T/storm/t*; do \$f; done; done" &
+ST=$!
+on_exit "kill $ST"
+sleep 1
+i=0
+while [ $i -lt 6 ]; do
+	ip netns exec "$NS_C" snmpget -v2c -c vigil-attack-secret -t 1 -r 0 \
+		-M /nonexistent -m "" "$S_ADDR" 1.3.6.1.2.1.1.1.0 \
+		>/dev/null 2>&1
+	i=$((i + 1))
+done
+sleep 2
+kill "$ST" 2>/dev/null
+kill "$PH" 2>/dev/null || fail "the phantom connects did not run"
+SNMPGET=$(readlink -f "$(command -v snmpget)")
+ctl findings --json > "$T/f.json"
+jq -e --arg s "$SNMPGET" '[.[] | select(.rule |
+	startswith("insecure-client-protocols")) | .attributes |
+	select(.program != $s and .program != "unknown")] | length == 0' \
+	"$T/f.json" >/dev/null ||
+	fail "root's SNMP queries credited to another program: $(jq -c '[.[] | select(.rule | startswith("insecure-client")) | .attributes | {program, uid, connections}]' "$T/f.json")"
+jq -e --arg s "$SNMPGET" '[.[] | select(.attributes.program == $s)] |
+	length == 1' "$T/f.json" >/dev/null ||
+	fail "root's SNMP queries not reported: $(jq -c '[.[] | select(.rule | startswith("insecure-client")) | .attributes | {program, uid, connections}]' "$T/f.json")"
+echo "snmp phantoms: $(jq -c '[.[] | select(.attributes.protocol == "snmp") | .attributes | {program, connections}]' "$T/f.json") ($(ctl status --json | jq -c '.counters.audit | {connects, kernel_lost}'))"
+stop_vigild
+
 # --- directories another user could change are refused at start -------
 mkdir -p "$T/theirs" "$T/open"
 chown 65534 "$T/theirs"

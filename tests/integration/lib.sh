@@ -38,6 +38,9 @@ CLEANUP=""
 setup_tmp() {
 	T=$(mktemp -d /tmp/vigil-it.XXXXXX) || exit 99
 	chmod 0755 "$T"
+	# the kernel's audit settings as the test found them
+	AUDIT_AT_START=$("$abs_top_builddir/tests/helpers/audithelper" status \
+		2>/dev/null) || AUDIT_AT_START=""
 	trap 'run_cleanup' EXIT
 	trap 'exit 1' INT TERM
 }
@@ -53,6 +56,8 @@ run_cleanup() {
 		kill -9 "$VIGILD_PID" 2>/dev/null
 		wait "$VIGILD_PID" 2>/dev/null
 		unstick_audit "$VIGILD_PID"
+		# a vigild killed here put nothing back: do it for it
+		restore_audit
 	fi
 	[ -n "${T:-}" ] && rm -rf "$T"
 	exit $st
@@ -74,6 +79,16 @@ unstick_audit() {
 		"$ah" set-enabled "$en"
 		;;
 	esac
+}
+
+# Auditing and the backlog limit back to what the test found.
+restore_audit() {
+	ah=$abs_top_builddir/tests/helpers/audithelper
+	[ -x "$ah" ] && [ -n "${AUDIT_AT_START:-}" ] || return 0
+	en=$(echo "$AUDIT_AT_START" | sed -n 's/.*enabled=\([0-9]*\).*/\1/p')
+	bl=$(echo "$AUDIT_AT_START" | sed -n 's/.*backlog_limit=\([0-9]*\).*/\1/p')
+	[ -n "$bl" ] && "$ah" set-backlog "$bl"
+	[ -n "$en" ] && "$ah" set-enabled "$en"
 }
 
 write_conf() {

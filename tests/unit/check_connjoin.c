@@ -61,10 +61,11 @@ static enum conn_join_result match(struct conn_join *j,
 				   uint64_t now, struct sock_owner *out,
 				   bool *needs)
 {
+	struct conn_sock cs = { inode, (uid_t)-1 };
+
 	memset(out, 0, sizeof(*out));
-	return conn_join_match(j, fe, inode, false, arrived, now, all_matter,
-			       NULL,
-			       out, needs);
+	return conn_join_match(j, fe, inode ? &cs : NULL, false, arrived, now,
+			       all_matter, NULL, out, needs);
 }
 
 /* The record alone: after it settles, its program; used up once. */
@@ -80,7 +81,7 @@ START_TEST(single_connect)
 	ck_assert_int_eq(conn_join_add(j, &ev, 0, 1000), 0);
 	ck_assert_int_eq(match(j, &fe, 0, 1000, 1000, &o, &needs),
 			 CONNJOIN_WAIT);
-	ck_assert(!needs);
+	ck_assert(needs);	/* whose socket it is would tell */
 	ck_assert_int_eq(match(j, &fe, 0, 1000,
 			       1000 + CONNJOIN_SETTLE_MS, &o, &needs),
 			 CONNJOIN_FOUND);
@@ -152,7 +153,7 @@ START_TEST(inode_rules_out)
 	conn_join_add(j, &curl, 500, 1000);
 	ck_assert_int_eq(match(j, &fe, 0, 1000, 1000, &o, &needs),
 			 CONNJOIN_WAIT);
-	ck_assert(needs);	/* the flow's inode would decide */
+	ck_assert(needs);	/* the flow's socket would decide */
 	ck_assert_int_eq(match(j, &fe, 501, 1000, 1100, &o, &needs),
 			 CONNJOIN_NONE);
 	conn_join_add(j, &wget, 501, 1005);
@@ -214,7 +215,7 @@ START_TEST(irrelevant_at_once)
 	conn_join_add(j, &a, 0, 1000);
 	conn_join_add(j, &b, 0, 1000);
 	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(conn_join_match(j, &fe, 0, false, 1000, 1000, none_matter,
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, false, 1000, 1000, none_matter,
 					 NULL, &o, &needs), CONNJOIN_FOUND);
 	conn_join_free(j);
 }
@@ -364,7 +365,7 @@ START_TEST(exact_drops_audit_twin)
 	ck_assert_str_eq(o.exe, "/usr/bin/curl");
 	fe.sport = 40001;
 	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1002, 2000,
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1002, 2000,
 					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_NONE);
 	conn_join_free(j);
@@ -392,12 +393,51 @@ START_TEST(exact_storm_one_server)
 	for (i = 0; i < 1500; i++) {
 		fe.sport = (uint16_t)(30000 + i);
 		memset(&o, 0, sizeof(o));
-		ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1001,
+		ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1000, 1001,
 						 all_matter, NULL, &o,
 						 &needs), CONNJOIN_FOUND);
 		ck_assert_str_eq(o.exe, "/usr/bin/curl");
 	}
 	ck_assert_uint_eq(conn_join_count(j), 0);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * nobody's UDP connect() that sends nothing, and root's snmp query to
+ * the same server whose record comes late: the flow's socket is root's,
+ * so nobody's record never names it, however long it waits.
+ */
+START_TEST(other_uid_never_names)
+{
+	struct conn_join *j = conn_join_new();
+	struct connect_event phantom = conn(99, "/tmp/evil", "198.51.100.7",
+					    161, true);
+	struct connect_event root = conn(1, "/usr/bin/snmpget",
+					 "198.51.100.7", 161, false);
+	struct flow_event fe = flow(IPPROTO_UDP, "198.51.100.7", 161);
+	struct conn_sock cs = { 4242, 0 };
+	struct sock_owner o;
+	bool needs;
+
+	phantom.uid = 65534;
+	phantom.fd = -1;
+	conn_join_add(j, &phantom, 0, 1000);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, false, 1000, 1000,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_WAIT);
+	ck_assert(needs);
+	ck_assert_int_eq(conn_join_match(j, &fe, &cs, false, 1000, 2000,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_NONE);
+	/* root's record, late, without its socket: its uid is the flow's */
+	root.uid = 0;
+	conn_join_add(j, &root, 0, 2100);
+	ck_assert_int_eq(conn_join_match(j, &fe, &cs, false, 1000, 2200,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/snmpget");
 	conn_join_free(j);
 }
 END_TEST
@@ -420,11 +460,11 @@ START_TEST(tuple_only_ignores_phantoms)
 	phantom.uid = 65534;
 	conn_join_add(j, &phantom, 0, 1000);
 	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1500,
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1000, 1500,
 					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_NONE);
 	conn_join_add(j, &root, 0, 1500);
-	ck_assert_int_eq(conn_join_match(j, &fe, 0, true, 1000, 1500,
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1000, 1500,
 					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_FOUND);
 	ck_assert_str_eq(o.exe, "/usr/bin/telnet");
@@ -450,6 +490,7 @@ int main(void)
 	tcase_add_test(tc, exact_protocol);
 	tcase_add_test(tc, exact_drops_audit_twin);
 	tcase_add_test(tc, exact_storm_one_server);
+	tcase_add_test(tc, other_uid_never_names);
 	tcase_add_test(tc, tuple_only_ignores_phantoms);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
