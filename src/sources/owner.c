@@ -4,8 +4,6 @@
 
 #include <errno.h>
 #include <linux/capability.h>
-#include <linux/inet_diag.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,11 +12,11 @@
 #include "config/config.h"
 #include "lib/log.h"
 #include "lib/loop.h"
-#include "lib/nldump.h"
 #include "model/model.h"
 #include "sources/connjoin.h"
 #include "sources/owner.h"
 #include "sources/procfd.h"
+#include "sources/sockfind.h"
 
 struct recent_flow {
 	struct flow_event fe;
@@ -42,20 +40,13 @@ struct owner_stage {
 	struct parked *first, *last;	/* waiting, in arrival order */
 	size_t nparked;
 	struct loop_timer *tick;
-	struct nldump *nl;		/* NULL: sock_diag unavailable */
+	struct sockfind *sf;		/* NULL: sock_diag unavailable */
 	pid_t pids[OWNER_MAX_PIDS];	/* running a client program */
 	size_t npids;
 	uint64_t budget_sec;
 	unsigned int budget_used;
-	bool dual_stack_seen;	/* a v4 flow was a v6 socket's */
-	uint64_t dual_probe_sec;
 	struct recent_flow recent[OWNER_RECENT];	/* a ring */
 	size_t next_recent;
-	/* a socket lookup answers here */
-	struct sock_owner *want;
-	const struct net_addr *want_src;
-	uint16_t want_port;
-	bool found;
 	uint64_t *lookups, *unknown, *throttled, *late;
 	uint64_t *joined, *fallback, *ambiguous, *intents_lost, *wanted;
 };
@@ -115,116 +106,6 @@ static bool budget_ok(struct owner_stage *o)
 	return true;
 }
 
-/* A lookup answer: the socket whose local end is the flow's. */
-static int on_sock(const struct nlmsghdr *nlh, void *data)
-{
-	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
-	struct owner_stage *o = data;
-	struct net_addr a;
-
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || o->found)
-		return MNL_CB_OK;
-	if (ntohs(m->id.idiag_sport) != o->want_port)
-		return MNL_CB_OK;
-	net_addr_set(&a, m->idiag_family, m->id.idiag_src);
-	if (!net_addr_accepts(&a, o->want_src))
-		return MNL_CB_OK;
-	o->want->inode = m->idiag_inode;
-	o->want->uid = m->idiag_uid;
-	o->found = m->idiag_inode != 0;
-	return MNL_CB_OK;
-}
-
-static void put_diag_addr(__be32 *raw, const struct net_addr *a,
-			  uint8_t family)
-{
-	struct net_addr u;
-
-	if (family == AF_INET6 && a->family == AF_INET) {
-		/* a v4 flow of a dual-stack socket: ::ffff:a.b.c.d */
-		memset(raw, 0, 16);
-		((uint8_t *)raw)[10] = 0xff;
-		((uint8_t *)raw)[11] = 0xff;
-		memcpy((uint8_t *)raw + 12, a->a, 4);
-		return;
-	}
-	net_addr_unmap(a, &u);
-	memcpy(raw, u.a, family == AF_INET6 ? 16 : 4);
-}
-
-/*
- * TCP: the kernel finds the exact socket.  UDP: its exact lookup takes
- * the tuple from the receiving side, and client sockets are usually
- * unconnected, so scan the UDP dump for the local address and port.
- */
-static int lookup_sock(struct owner_stage *o, uint8_t family,
-		       const struct flow_event *fe)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct inet_diag_req_v2 *req;
-	int r;
-
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	/* ACK: a single answer has no NLMSG_DONE to end on */
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = family;
-	req->sdiag_protocol = fe->proto;
-	req->idiag_states = ~0u;
-	req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-	req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	if (fe->proto == IPPROTO_TCP) {
-		req->id.idiag_sport = htons(fe->sport);
-		req->id.idiag_dport = htons(fe->dport);
-		put_diag_addr(req->id.idiag_src, &fe->src, family);
-		put_diag_addr(req->id.idiag_dst, &fe->dst, family);
-	} else {
-		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	}
-	r = nldump_run(o->nl, nlh, on_sock, o, NULL);
-	/* ENOENT: no such socket, which is an answer, not a failure */
-	if (r < 0 && errno == ENOENT)
-		r = 0;
-	return r;
-}
-
-/*
- * The local socket of fe, by sock_diag (a v4 flow may be a dual-stack
- * v6 socket's): fills out->inode and out->uid.  Returns 1 when found,
- * 0 when it is gone, -1 with errno.
- */
-static int find_socket(struct owner_stage *o, const struct flow_event *fe,
-		       struct sock_owner *out)
-{
-	uint64_t sec = loop_now_ms() / 1000;
-	bool ask_v6;
-
-	o->want = out;
-	o->want_src = &fe->src;
-	o->want_port = fe->sport;
-	o->found = false;
-	if (lookup_sock(o, fe->src.family, fe) < 0)
-		return -1;
-	if (o->found || fe->src.family != AF_INET)
-		return o->found ? 1 : 0;
-	/*
-	 * A v4 flow of a dual-stack v6 socket: asked for only on a host
-	 * where one was ever found, or once a second to find out, so a
-	 * flow whose socket is gone costs one round trip, not two.
-	 */
-	ask_v6 = o->dual_stack_seen || sec != o->dual_probe_sec;
-	if (!ask_v6)
-		return 0;
-	o->dual_probe_sec = sec;
-	if (lookup_sock(o, AF_INET6, fe) < 0)
-		return -1;
-	if (o->found)
-		o->dual_stack_seen = true;
-	return o->found ? 1 : 0;
-}
-
 /*
  * Who holds the local end of fe?  Its holder is searched among cand (n
  * pids) first and then, if scan_all, among all processes.  Returns 1
@@ -239,10 +120,10 @@ static int find_owner(struct owner_stage *o, const struct flow_event *fe,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!o->nl)
+	if (!o->sf)
 		return 0;
 	(*o->lookups)++;
-	r = find_socket(o, fe, out);
+	r = sockfind_socket(o->sf, fe, out);
 	if (r <= 0)
 		return r;
 	if (n)
@@ -328,7 +209,7 @@ static void proc_owner(struct owner_stage *o, struct flow_event *fe)
 	if (r > 0)
 		fe->owner_state = OWNER_FOUND;
 	if ((r <= 0 || !is_client(o, fe->owner.comm, fe->owner.exe)) &&
-	    fe->kind != FLOW_EXISTING && o->nl)
+	    fe->kind != FLOW_EXISTING && o->sf)
 		remember(o, fe);
 }
 
@@ -362,10 +243,10 @@ static bool flow_socket(struct owner_stage *o, const struct flow_event *fe,
 {
 	struct sock_owner so;
 
-	if (!o->nl)
+	if (!o->sf)
 		return false;
 	memset(&so, 0, offsetof(struct sock_owner, exe));
-	if (find_socket(o, fe, &so) <= 0 || !so.inode)
+	if (sockfind_socket(o->sf, fe, &so) <= 0 || !so.inode)
 		return false;
 	cs->inode = so.inode;
 	cs->uid = so.uid;
@@ -576,7 +457,7 @@ static void owner_fini(void *priv)
 
 	if (!o)
 		return;
-	nldump_close(o->nl);
+	sockfind_close(o->sf);
 	loop_timer_free(o->tick);
 	conn_join_free(o->join);
 	free(o->pool);
@@ -618,8 +499,8 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	    engine_subscribe(e, EV_EXEC, on_exec, o) < 0 ||
 	    engine_subscribe(e, EV_PROC_SCAN, on_scan, o) < 0)
 		return -1;
-	o->nl = nldump_open(ns, NETLINK_SOCK_DIAG);
-	if (!o->nl)
+	o->sf = sockfind_open(ns);
+	if (!o->sf)
 		/* flows still reach the rules, with no program */
 		log_err("owner: sock_diag unavailable%s%s (%m): flows are not attributed to processes",
 			ns ? " in " : "", ns ? ns : "");
