@@ -8,9 +8,9 @@
 #include <time.h>
 
 #include "findings/exceptions.h"
-#include "findings/findings.h"
 #include "lib/jsonutil.h"
 #include "lib/sbuf.h"
+#include "lib/utc.h"
 #include "lib/utf8.h"
 
 /* A copy of s in the text form, or NULL (s NULL, or ENOMEM). */
