@@ -140,7 +140,7 @@ static void client_request(struct client *cl)
 	client_reply(cl, reply);
 }
 
-/* Wait for the uid's budget: no events until on_resume(). */
+/* Wait for the uid's budget: no events until client_on_resume(). */
 static void pause_client(struct client *cl)
 {
 	struct control *c = cl->ctl;
