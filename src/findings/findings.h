@@ -135,6 +135,17 @@ int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *asset_key, json_object *attrs, int64_t now,
 		    const char *run_id);
 
+/*
+ * The same sighting again, evidence and all, of an open finding: only
+ * its count, times and runs move, and count_key (a count of the rule's
+ * evidence; NULL: none) grows by n.  The cheap way for a source that
+ * knows nothing else changed.  Returns 0, -ENOENT when there is no
+ * such open finding (report it whole), -EINVAL, -ENOMEM.
+ */
+int findings_repeat(struct findings *fs, enum rule_id rule,
+		    const char *raw_key, const char *count_key, int64_t n,
+		    int64_t now, const char *run_id);
+
 const struct finding *findings_lookup(const struct findings *fs,
 				      enum rule_id rule,
 				      const char *asset_key);

@@ -144,6 +144,22 @@ int engine_report(struct engine *e, enum rule_id rule,
 	return r;
 }
 
+int engine_report_repeat(struct engine *e, enum rule_id rule,
+			 const char *asset_key, const char *count_key,
+			 int64_t n)
+{
+	const struct run *run = assess_current(e->assess);
+	int r;
+
+	if (!engine_rule_enabled(e, rule))
+		return 0;
+	r = findings_repeat(e->fs, rule, asset_key, count_key, n,
+			    (int64_t)time(NULL), run ? run->id : NULL);
+	if (r == 0)
+		(*e->reported)++;
+	return r;
+}
+
 const struct finding *engine_lookup(const struct engine *e,
 				    enum rule_id rule, const char *asset_key)
 {

@@ -11,6 +11,7 @@
  */
 #include "build.h"
 
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,77 @@
 #include "model/engine.h"
 #include "rules/rules.h"
 
+/*
+ * The last sightings reported whole: one client connecting again and
+ * again (a poller, a proxy, its worker processes) makes the same
+ * sighting each time, and then only the finding's counts need to move.
+ */
+#define LAST_SIGHTINGS 8
+
+struct last_sighting {
+	bool valid;
+	enum rule_id rule;
+	const char *how;		/* a string constant */
+	const struct proto_entry *pe;	/* and its text, as of then: */
+	char replacement[256];		/* a reload makes new entries */
+	char key[PATH_MAX + 160];
+	uint8_t proto;
+	bool found, has_uid;
+	pid_t pid;
+	uid_t uid;
+	char comm[17];
+	struct net_addr dst, src;
+	uint16_t dport;
+};
+
 struct client_rule {
 	const struct vigil_env *env;
-	uint64_t *matched;
+	uint64_t *matched, *repeats;
+	struct last_sighting last[LAST_SIGHTINGS];
+	unsigned int next_last;		/* the oldest, replaced next */
 };
+
+/* Would this sighting's evidence be last's, word for word? */
+static bool same_as_last(const struct last_sighting *l, enum rule_id rule,
+			 const struct proto_entry *pe, const char *key,
+			 const char *how, const struct flow_event *fe,
+			 bool found, bool has_uid)
+{
+	const struct sock_owner *o = &fe->owner;
+
+	return l->valid && l->rule == rule && l->how == how && l->pe == pe &&
+	       !strcmp(l->replacement, pe->replacement) &&
+	       l->proto == fe->proto && l->found == found &&
+	       l->has_uid == has_uid && l->dport == fe->dport &&
+	       (!found || (l->pid == o->pid && !strcmp(l->comm, o->comm))) &&
+	       (!has_uid || l->uid == o->uid) &&
+	       net_addr_eq(&l->dst, &fe->dst) &&
+	       net_addr_eq(&l->src, &fe->src) && !strcmp(l->key, key);
+}
+
+static void remember_last(struct last_sighting *l, enum rule_id rule,
+			  const struct proto_entry *pe, const char *key,
+			  const char *how, const struct flow_event *fe,
+			  bool found, bool has_uid)
+{
+	/* a text too long to compare is not remembered */
+	l->valid = strlen(pe->replacement) < sizeof(l->replacement);
+	snprintf(l->replacement, sizeof(l->replacement), "%s",
+		 pe->replacement);
+	l->pe = pe;
+	l->rule = rule;
+	l->how = how;
+	snprintf(l->key, sizeof(l->key), "%s", key);
+	l->proto = fe->proto;
+	l->found = found;
+	l->has_uid = has_uid;
+	l->pid = fe->owner.pid;
+	l->uid = fe->owner.uid;
+	snprintf(l->comm, sizeof(l->comm), "%s", fe->owner.comm);
+	l->dst = fe->dst;
+	l->src = fe->src;
+	l->dport = fe->dport;
+}
 
 static const struct proto_entry *client_proto(const struct client_rule *c,
 					      const struct sock_owner *o)
@@ -42,16 +110,33 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 						       RULE_CLIENT_GENERAL;
 	bool found = fe->owner_state == OWNER_FOUND && o->exe[0];
 	const char *prog = found ? o->exe : "unknown";
+	/* a tracepoint's process gone before /proc was read: no uid */
+	bool has_uid = (found || o->inode) && o->uid != (uid_t)-1;
 	char key[PATH_MAX + 160], ep[NET_ADDR_STRLEN];
-	json_object *a = json_object_new_object();
-	json_object *eps = json_object_new_array();
+	json_object *a, *eps;
+	unsigned int i;
 
+	snprintf(key, sizeof(key), "%s|%s", pe->name, prog);
+	(*c->matched)++;
+	for (i = 0; !fe->at_start && i < LAST_SIGHTINGS; i++) {
+		if (!same_as_last(&c->last[i], rule, pe, key, how, fe,
+				  found && o->pid, has_uid))
+			continue;
+		if (engine_report_repeat(c->env->engine, rule, key,
+					 "connections", 1) == 0) {
+			(*c->repeats)++;
+			return;
+		}
+		/* gone from the store, or resolved: told whole again */
+		c->last[i].valid = false;
+	}
+	a = json_object_new_object();
+	eps = json_object_new_array();
 	if (!a || !eps) {
 		json_object_put(a);
 		json_object_put(eps);
 		return;
 	}
-	snprintf(key, sizeof(key), "%s|%s", pe->name, prog);
 	json_object_object_add(a, "protocol", json_object_new_string(pe->name));
 	json_object_object_add(a, "class", json_object_new_string(
 				       proto_class_name(pe->class)));
@@ -64,8 +149,7 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 		json_object_object_add(a, "comm",
 				       json_object_new_string(o->comm));
 	}
-	/* a tracepoint's process gone before /proc was read: no uid */
-	if ((found || o->inode) && o->uid != (uid_t)-1)
+	if (has_uid)
 		json_object_object_add(a, "uid",
 				       json_object_new_int64(o->uid));
 	net_endpoint_str(&fe->dst, fe->dport, ep, sizeof(ep));
@@ -81,8 +165,12 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 			       json_object_new_int64(fe->at_start ? 0 : 1));
 	json_object_object_add(a, "replacement",
 			       json_object_new_string(pe->replacement));
-	(*c->matched)++;
-	engine_report(c->env->engine, rule, key, a);
+	if (engine_report(c->env->engine, rule, key, a) >= 0 &&
+	    !fe->at_start) {
+		remember_last(&c->last[c->next_last], rule, pe, key, how, fe,
+			      found && o->pid, has_uid);
+		c->next_last = (c->next_last + 1) % LAST_SIGHTINGS;
+	}
 }
 
 static void on_flow(void *data, enum engine_event type, const void *p)
@@ -124,7 +212,9 @@ static int client_init(const struct vigil_env *env, void **priv)
 	*priv = c;
 	c->env = env;
 	c->matched = engine_counter(env->engine, "client-protocols", "flows");
-	if (!c->matched ||
+	c->repeats = engine_counter(env->engine, "client-protocols",
+				    "repeats");
+	if (!c->matched || !c->repeats ||
 	    engine_subscribe(env->engine, EV_FLOW, on_flow, c) < 0)
 		return -1;
 	return 0;
