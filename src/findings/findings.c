@@ -339,9 +339,27 @@ static void update_quiet(struct findings *fs, struct finding *f, int64_t now)
 		changed(fs, f);
 }
 
+static int report(struct findings *fs, enum rule_id rule,
+		  const char *raw_key, json_object *attrs, int64_t now,
+		  const char *run_id, bool escaped);
+
 int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *raw_key, json_object *attrs, int64_t now,
 		    const char *run_id)
+{
+	return report(fs, rule, raw_key, attrs, now, run_id, false);
+}
+
+int findings_report_again(struct findings *fs, enum rule_id rule,
+			  const char *raw_key, json_object *attrs,
+			  int64_t now, const char *run_id)
+{
+	return report(fs, rule, raw_key, attrs, now, run_id, true);
+}
+
+static int report(struct findings *fs, enum rule_id rule,
+		  const char *raw_key, json_object *attrs, int64_t now,
+		  const char *run_id, bool escaped)
 {
 	const struct rule_meta *m = rule_meta(rule);
 	char id[FINDING_ID_LEN + 1];
@@ -359,7 +377,7 @@ int findings_report(struct findings *fs, enum rule_id rule,
 	}
 	/* From here on host strings are valid UTF-8, in every output. */
 	utf8_escape(&key, raw_key, strlen(raw_key));
-	if (attrs)
+	if (attrs && !escaped)
 		json_escape_strings(attrs, true);
 	if (sbuf_failed(&key)) {
 		r = -ENOMEM;
@@ -418,50 +436,6 @@ int findings_report(struct findings *fs, enum rule_id rule,
 out:
 	sbuf_free(&key);
 	json_object_put(attrs);
-	return r;
-}
-
-int findings_repeat(struct findings *fs, enum rule_id rule,
-		    const char *raw_key, const char *count_key, int64_t n,
-		    int64_t now, const char *run_id)
-{
-	const struct rule_meta *m = rule_meta(rule);
-	char id[FINDING_ID_LEN + 1];
-	struct finding *f;
-	json_object *v;
-	struct sbuf key;
-	int64_t old = 0;
-	int r = -ENOENT;
-
-	if (!m || !raw_key)
-		return -EINVAL;
-	sbuf_init(&key);
-	utf8_escape(&key, raw_key, strlen(raw_key));
-	if (sbuf_failed(&key)) {
-		r = -ENOMEM;
-		goto out;
-	}
-	finding_make_id(fs->machine_id, m->id, sbuf_str(&key), id);
-	f = findings_find(fs, m, sbuf_str(&key), id);
-	/* a resolved one reopens: that is findings_report()'s to tell */
-	if (!f || f->status == FINDING_RESOLVED)
-		goto out;
-	f->count++;
-	if (now > f->last_seen)
-		f->last_seen = now;
-	count_in_run(f, run_id, now);
-	if (count_key && n) {
-		if (json_object_object_get_ex(f->attrs, count_key, &v) &&
-		    json_object_is_type(v, json_type_int))
-			old = json_object_get_int64(v);
-		json_object_object_add(f->attrs, count_key,
-				       json_object_new_int64(old + n));
-	}
-	update_quiet(fs, f, now);
-	changed(fs, f);
-	r = 0;
-out:
-	sbuf_free(&key);
 	return r;
 }
 

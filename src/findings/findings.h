@@ -136,15 +136,14 @@ int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *run_id);
 
 /*
- * The same sighting again, evidence and all, of an open finding: only
- * its count, times and runs move, and count_key (a count of the rule's
- * evidence; NULL: none) grows by n.  The cheap way for a source that
- * knows nothing else changed.  Returns 0, -ENOENT when there is no
- * such open finding (report it whole), -EINVAL, -ENOMEM.
+ * findings_report() of attrs already in the store's text form: a
+ * sighting the caller reported before (its attrs, which that call
+ * escaped in place), the same again.  Nothing is escaped twice, and
+ * the cost of building and escaping the evidence is saved.
  */
-int findings_repeat(struct findings *fs, enum rule_id rule,
-		    const char *raw_key, const char *count_key, int64_t n,
-		    int64_t now, const char *run_id);
+int findings_report_again(struct findings *fs, enum rule_id rule,
+			  const char *raw_key, json_object *attrs,
+			  int64_t now, const char *run_id);
 
 const struct finding *findings_lookup(const struct findings *fs,
 				      enum rule_id rule,

@@ -117,8 +117,8 @@ int engine_rule_enabled(const struct engine *e, enum rule_id rule)
 	return (unsigned int)rule < RULE_COUNT && e->cfg->rules[rule].enabled;
 }
 
-int engine_report(struct engine *e, enum rule_id rule,
-		  const char *asset_key, json_object *attrs)
+static int report(struct engine *e, enum rule_id rule,
+		  const char *asset_key, json_object *attrs, bool again)
 {
 	const struct run *run = assess_current(e->assess);
 	int r;
@@ -128,8 +128,8 @@ int engine_report(struct engine *e, enum rule_id rule,
 		return 0;
 	}
 	(*e->reported)++;
-	r = findings_report(e->fs, rule, asset_key, attrs,
-			    (int64_t)time(NULL), run ? run->id : NULL);
+	r = (again ? findings_report_again : findings_report)(e->fs, rule,
+		asset_key, attrs, (int64_t)time(NULL), run ? run->id : NULL);
 	if (r == -ENOSPC) {
 		/* Say it once per power of two, not once per event. */
 		(*e->dropped)++;
@@ -144,20 +144,16 @@ int engine_report(struct engine *e, enum rule_id rule,
 	return r;
 }
 
-int engine_report_repeat(struct engine *e, enum rule_id rule,
-			 const char *asset_key, const char *count_key,
-			 int64_t n)
+int engine_report(struct engine *e, enum rule_id rule,
+		  const char *asset_key, json_object *attrs)
 {
-	const struct run *run = assess_current(e->assess);
-	int r;
+	return report(e, rule, asset_key, attrs, false);
+}
 
-	if (!engine_rule_enabled(e, rule))
-		return 0;
-	r = findings_repeat(e->fs, rule, asset_key, count_key, n,
-			    (int64_t)time(NULL), run ? run->id : NULL);
-	if (r == 0)
-		(*e->reported)++;
-	return r;
+int engine_report_again(struct engine *e, enum rule_id rule,
+			const char *asset_key, json_object *attrs)
+{
+	return report(e, rule, asset_key, attrs, true);
 }
 
 const struct finding *engine_lookup(const struct engine *e,

@@ -40,14 +40,12 @@ void engine_publish(struct engine *e, enum engine_event ev,
 int engine_report(struct engine *e, enum rule_id rule,
 		  const char *asset_key, json_object *attrs);
 /*
- * The last sighting of (rule, asset_key) again, nothing changed but a
- * count of its evidence, count_key, grown by n (findings_repeat()).
- * Returns 0 (also when the rule is disabled), or -ENOENT: report it
- * whole with engine_report().
+ * engine_report() of the same sighting again: attrs (consumed) is one
+ * given to engine_report() before, already in the store's text form
+ * (findings_report_again()).
  */
-int engine_report_repeat(struct engine *e, enum rule_id rule,
-			 const char *asset_key, const char *count_key,
-			 int64_t n);
+int engine_report_again(struct engine *e, enum rule_id rule,
+			const char *asset_key, json_object *attrs);
 int engine_rule_enabled(const struct engine *e, enum rule_id rule);
 const struct finding *engine_lookup(const struct engine *e,
 				    enum rule_id rule, const char *asset_key);

@@ -22,14 +22,15 @@
 #include "rules/rules.h"
 
 /*
- * The last sightings reported whole: one client connecting again and
- * again (a poller, a proxy, its worker processes) makes the same
- * sighting each time, and then only the finding's counts need to move.
+ * The last sightings reported: one client connecting again and again
+ * (a poller, a proxy, its worker processes) makes the same sighting
+ * each time.  Its evidence, kept as the store escaped it, is handed in
+ * again rather than built and escaped anew (engine_report_again()).
  */
 #define LAST_SIGHTINGS 8
 
 struct last_sighting {
-	bool valid;
+	json_object *attrs;		/* NULL: empty */
 	enum rule_id rule;
 	const char *how;		/* a string constant */
 	const struct proto_entry *pe;	/* and its text, as of then: */
@@ -59,7 +60,7 @@ static bool same_as_last(const struct last_sighting *l, enum rule_id rule,
 {
 	const struct sock_owner *o = &fe->owner;
 
-	return l->valid && l->rule == rule && l->how == how && l->pe == pe &&
+	return l->attrs && l->rule == rule && l->how == how && l->pe == pe &&
 	       !strcmp(l->replacement, pe->replacement) &&
 	       l->proto == fe->proto && l->found == found &&
 	       l->has_uid == has_uid && l->dport == fe->dport &&
@@ -69,13 +70,27 @@ static bool same_as_last(const struct last_sighting *l, enum rule_id rule,
 	       net_addr_eq(&l->src, &fe->src) && !strcmp(l->key, key);
 }
 
-static void remember_last(struct last_sighting *l, enum rule_id rule,
-			  const struct proto_entry *pe, const char *key,
-			  const char *how, const struct flow_event *fe,
-			  bool found, bool has_uid)
+static void forget_last(struct last_sighting *l)
 {
+	json_object_put(l->attrs);
+	l->attrs = NULL;
+}
+
+/* attrs: a reference to what the store just took (and escaped). */
+static void remember_last(struct last_sighting *l, json_object *attrs,
+			  enum rule_id rule, const struct proto_entry *pe,
+			  const char *key, const char *how,
+			  const struct flow_event *fe, bool found,
+			  bool has_uid)
+{
+	forget_last(l);
 	/* a text too long to compare is not remembered */
-	l->valid = strlen(pe->replacement) < sizeof(l->replacement);
+	if (strlen(pe->replacement) >= sizeof(l->replacement) ||
+	    strlen(key) >= sizeof(l->key)) {
+		json_object_put(attrs);
+		return;
+	}
+	l->attrs = attrs;
 	snprintf(l->replacement, sizeof(l->replacement), "%s",
 		 pe->replacement);
 	l->pe = pe;
@@ -122,13 +137,11 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 		if (!same_as_last(&c->last[i], rule, pe, key, how, fe,
 				  found && o->pid, has_uid))
 			continue;
-		if (engine_report_repeat(c->env->engine, rule, key,
-					 "connections", 1) == 0) {
-			(*c->repeats)++;
-			return;
-		}
-		/* gone from the store, or resolved: told whole again */
-		c->last[i].valid = false;
+		(*c->repeats)++;
+		if (engine_report_again(c->env->engine, rule, key,
+					json_object_get(c->last[i].attrs)) < 0)
+			forget_last(&c->last[i]);
+		return;
 	}
 	a = json_object_new_object();
 	eps = json_object_new_array();
@@ -165,12 +178,19 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 			       json_object_new_int64(fe->at_start ? 0 : 1));
 	json_object_object_add(a, "replacement",
 			       json_object_new_string(pe->replacement));
-	if (engine_report(c->env->engine, rule, key, a) >= 0 &&
-	    !fe->at_start) {
-		remember_last(&c->last[c->next_last], rule, pe, key, how, fe,
-			      found && o->pid, has_uid);
-		c->next_last = (c->next_last + 1) % LAST_SIGHTINGS;
+	/* only what the store took is in its text form to be kept */
+	if (fe->at_start || !engine_rule_enabled(c->env->engine, rule)) {
+		engine_report(c->env->engine, rule, key, a);
+		return;
 	}
+	json_object_get(a);
+	if (engine_report(c->env->engine, rule, key, a) < 0) {
+		json_object_put(a);
+		return;
+	}
+	remember_last(&c->last[c->next_last], a, rule, pe, key, how, fe,
+		      found && o->pid, has_uid);
+	c->next_last = (c->next_last + 1) % LAST_SIGHTINGS;
 }
 
 static void on_flow(void *data, enum engine_event type, const void *p)
@@ -200,7 +220,14 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 
 static void client_fini(void *priv)
 {
-	free(priv);
+	struct client_rule *c = priv;
+	unsigned int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < LAST_SIGHTINGS; i++)
+		forget_last(&c->last[i]);
+	free(c);
 }
 
 static int client_init(const struct vigil_env *env, void **priv)
