@@ -297,24 +297,8 @@ write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; };"
 rm -f "$T/state/state.json"
 start_vigild
-ip netns exec "$NS_C" setpriv --reuid=65534 --regid="$GID" --clear-groups \
-	--inh-caps=-all /usr/bin/python3 -c "
-import socket, time
-end = time.time() + 12
-while time.time() < end:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.connect(('$S_ADDR', 161))
-    s.close()
-    time.sleep(0.002)
-" >/dev/null 2>&1 &
-PH=$!
-on_exit "kill $PH"
-mkdir -p "$T/storm"
-i=0
-while [ $i -lt 200 ]; do cp /bin/true "$T/storm/t$i"; i=$((i + 1)); done
-sh -c "end=\$((\$(date +%s) + 12)); while [ \$(date +%s) -lt \$end ]; do for f in $T/storm/t*; do \$f; done; done" &
-ST=$!
-on_exit "kill $ST"
+phantom_connects "$NS_C" "$S_ADDR" 161 12
+exec_storm 12
 sleep 1
 i=0
 while [ $i -lt 6 ]; do
@@ -324,8 +308,8 @@ while [ $i -lt 6 ]; do
 	i=$((i + 1))
 done
 sleep 2
-kill "$ST" 2>/dev/null
-kill "$PH" 2>/dev/null || fail "the phantom connects did not run"
+kill "$STORM" 2>/dev/null
+kill "$PHANTOM" 2>/dev/null || fail "the phantom connects did not run"
 SNMPGET=$(readlink -f "$(command -v snmpget)")
 ctl findings --json > "$T/f.json"
 jq -e --arg s "$SNMPGET" '[.[] | select(.rule |

@@ -158,26 +158,9 @@ rm -rf "$T/state"
 write_conf 'audit = { mode = "auto"; };' 'proc = { rescan = "1h"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; };"
 start_vigild
-# (auditd made $T its own: nobody cannot reach a file there)
-ip netns exec "$NS_C" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	/usr/bin/python3 -c "
-import socket, time
-end = time.time() + 20
-while time.time() < end:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.connect(('$P.17', 23))
-    s.close()
-    time.sleep(0.002)
-" >/dev/null 2>&1 &
-PH=$!
-on_exit "kill $PH"
+phantom_connects "$NS_C" "$P.17" 23 20
 # and an exec storm of distinct programs, to keep the audit stream late
-mkdir -p "$T/storm"
-i=0
-while [ $i -lt 200 ]; do cp /bin/true "$T/storm/t$i"; i=$((i + 1)); done
-sh -c "end=\$((\$(date +%s) + 20)); while [ \$(date +%s) -lt \$end ]; do for f in $T/storm/t*; do \$f; done; done" &
-ST=$!
-on_exit "kill $ST"
+exec_storm 20
 i=0
 while [ $i -lt 6 ]; do
 	(sleep 0.3; echo quit) | ip netns exec "$NS_C" timeout 5 telnet \
@@ -185,8 +168,8 @@ while [ $i -lt 6 ]; do
 	i=$((i + 1))
 done
 sleep 2
-kill "$ST" 2>/dev/null
-kill "$PH" 2>/dev/null || fail "the phantom connects did not run"
+kill "$STORM" 2>/dev/null
+kill "$PHANTOM" 2>/dev/null || fail "the phantom connects did not run"
 jq -e --arg t "$TELNET" '[.[] | select(.rule ==
 	"insecure-client-protocols-login")] | length == 1 and
 	.[0].attributes.program == $t and .[0].attributes.connections == 6' \

@@ -205,6 +205,41 @@ setup_netns() {
 	fi
 }
 
+# phantom_connects NS ADDR PORT SECONDS: nobody, in namespace NS, makes
+# a UDP connect() to ADDR:PORT every 2 ms and closes it: nothing is
+# sent, no flow is made, but each leaves an audit record naming the
+# destination.  Its pid in PHANTOM (killed at exit).  The program is
+# given inline: nobody may not reach a file under $T.
+phantom_connects() {
+	ip netns exec "$1" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups --inh-caps=-all /usr/bin/python3 -c "
+import socket, sys, time
+end = time.time() + float(sys.argv[3])
+while time.time() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((sys.argv[1], int(sys.argv[2])))
+    s.close()
+    time.sleep(0.002)
+" "$2" "$3" "$4" >/dev/null 2>&1 &
+	PHANTOM=$!
+	on_exit "kill $PHANTOM"
+}
+
+# exec_storm SECONDS: 200 distinct programs run one after another, over
+# and over, to keep the audit stream late.  Its pid in STORM (killed at
+# exit).
+exec_storm() {
+	mkdir -p "$T/storm"
+	i=0
+	while [ $i -lt 200 ]; do
+		cp /bin/true "$T/storm/t$i"
+		i=$((i + 1))
+	done
+	sh -c "end=\$((\$(date +%s) + $1)); while [ \$(date +%s) -lt \$end ]; do for f in $T/storm/t*; do \$f; done; done" &
+	STORM=$!
+	on_exit "kill $STORM"
+}
+
 # bg_in NS CMD...: run CMD in namespace NS in the background, killed at
 # exit.
 bg_in() {
