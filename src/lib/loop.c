@@ -20,6 +20,7 @@ struct handler {
 	void *data;
 	int dead;
 	bool low;		/* handled after the others of a turn */
+	bool paused;		/* out of the epoll set: loop_mod_fd(0) */
 	struct handler *next;	/* all handlers, or the dead list */
 };
 
@@ -142,7 +143,18 @@ int loop_mod_fd(struct loop *loop, int fd, uint32_t events)
 		return -1;
 	}
 	ev.data.ptr = h;
-	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
+	if (!events) {
+		if (!h->paused &&
+		    epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL) < 0)
+			return -1;
+		h->paused = true;
+		return 0;
+	}
+	if (epoll_ctl(loop->epfd, h->paused ? EPOLL_CTL_ADD : EPOLL_CTL_MOD,
+		      fd, &ev) < 0)
+		return -1;
+	h->paused = false;
+	return 0;
 }
 
 int loop_set_low(struct loop *loop, int fd, bool low)
@@ -165,7 +177,8 @@ void loop_del_fd(struct loop *loop, int fd)
 		if (h->fd != fd)
 			continue;
 		*pp = h->next;
-		epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+		if (!h->paused)
+			epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
 		/* Events of this batch may still point at it: free later. */
 		h->dead = 1;
 		h->next = loop->dead;
@@ -302,7 +315,9 @@ int loop_run(struct loop *loop)
 			for (i = 0; i < n && !loop->quit; i++) {
 				struct handler *h = evs[i].data.ptr;
 
-				if (!h->dead && h->low == (pass == 1))
+				/* paused by an earlier handler of the turn */
+				if (!h->dead && !h->paused &&
+				    h->low == (pass == 1))
 					h->cb(loop, h->fd, evs[i].events,
 					      h->data);
 			}

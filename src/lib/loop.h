@@ -29,6 +29,13 @@ void loop_free(struct loop *loop);
 
 int loop_add_fd(struct loop *loop, int fd, uint32_t events, loop_fd_cb cb,
 		void *data);
+/*
+ * New events for fd; 0 pauses it.  A paused fd leaves the epoll set
+ * rather than keep a mask of 0: epoll always adds EPOLLERR|EPOLLHUP to
+ * a mask, and a wakeup without a poll key (a perf ring's) then still
+ * wakes the loop, for nothing, once per sample.  Returns 0, or -1 with
+ * errno (ENOENT: fd has no handler; epoll_ctl's).
+ */
 int loop_mod_fd(struct loop *loop, int fd, uint32_t events);
 /*
  * A low fd is served after every other fd ready in the same turn (a

@@ -9,8 +9,13 @@
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "unit.h"
 
+#include "lib/loop.h"
 #include "lib/perftp.h"
 
 /* A record of size bytes whose __data_loc at 8 says (start, len). */
@@ -80,6 +85,109 @@ START_TEST(fields_of_this_kernel)
 }
 END_TEST
 
+struct ring_watch {
+	struct perftp *p;
+	struct loop *loop;
+	unsigned int wakes;
+};
+
+/* As sockconn does: the first sample pauses every ring. */
+static void on_ring(struct loop *loop, int fd, uint32_t events, void *data)
+{
+	struct ring_watch *w = data;
+	size_t i;
+
+	(void)fd;
+	(void)events;
+	if (++w->wakes == 2)
+		loop_quit(loop);	/* the second: resumed, and done */
+	for (i = 0; i < perftp_nfds(w->p); i++)
+		ck_assert_int_eq(loop_mod_fd(loop, perftp_fd(w->p, i), 0), 0);
+}
+
+static void on_quit(struct loop *loop, struct loop_timer *t, void *data)
+{
+	(void)t;
+	(void)data;
+	loop_quit(loop);
+}
+
+/* A child that forks n times, a millisecond apart: n samples. */
+static pid_t forker(int n)
+{
+	pid_t pid = fork();
+	int i;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid)
+		return pid;
+	for (i = 0; i < n; i++) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+		usleep(1000);
+	}
+	_exit(0);
+}
+
+/*
+ * A paused ring keeps the loop asleep however many samples it takes:
+ * a perf ring's wakeup carries no poll key, so an fd left in the epoll
+ * set with an empty mask (EPOLLERR|EPOLLHUP, as epoll keeps) would
+ * wake the loop once per sample, and cost a context switch each.
+ */
+START_TEST(paused_ring_sleeps)
+{
+	const struct perftp_event ev = { "sched/sched_process_fork", NULL };
+	struct ring_watch w = { 0 };
+	struct loop_timer *t;
+	struct rusage r0, r1;
+	pid_t child;
+	size_t i;
+
+	if (!perftp_tracefs())
+		return;	/* not root, or no tracefs */
+	w.p = perftp_open(&ev, 1, 8);
+	if (!w.p)
+		return;	/* not privileged, or no such tracepoint */
+	w.loop = loop_new();
+	ck_assert_ptr_nonnull(w.loop);
+	for (i = 0; i < perftp_nfds(w.p); i++)
+		ck_assert_int_eq(loop_add_fd(w.loop, perftp_fd(w.p, i),
+					     EPOLLIN, on_ring, &w), 0);
+	t = loop_timer_new(w.loop, on_quit, NULL);
+	ck_assert_ptr_nonnull(t);
+	child = forker(300);
+	loop_timer_arm(t, 400, 0);
+	ck_assert_int_eq(getrusage(RUSAGE_THREAD, &r0), 0);
+	ck_assert_int_eq(loop_run(w.loop), 0);
+	ck_assert_int_eq(getrusage(RUSAGE_THREAD, &r1), 0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ck_assert_uint_eq(w.wakes, 1);
+	/* two sleeps (the first sample, the timer), not one per sample */
+	ck_assert_int_lt(r1.ru_nvcsw - r0.ru_nvcsw, 30);
+	/*
+	 * Resumed, the next sample wakes it.  Not the ones that came while
+	 * it was paused: a ring tells of samples by its wakeups only, so
+	 * whoever resumes one looks at what it holds (sockconn.c).
+	 */
+	for (i = 0; i < perftp_nfds(w.p); i++)
+		ck_assert_int_eq(loop_mod_fd(w.loop, perftp_fd(w.p, i),
+					     EPOLLIN), 0);
+	child = forker(20);
+	loop_timer_arm(t, 5000, 0);
+	ck_assert_int_eq(loop_run(w.loop), 0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ck_assert_uint_eq(w.wakes, 2);
+	loop_timer_free(t);
+	loop_free(w.loop);
+	perftp_close(w.p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("perftp");
@@ -87,6 +195,7 @@ int main(void)
 
 	tcase_add_test(tc, data_loc_bounds);
 	tcase_add_test(tc, fields_of_this_kernel);
+	tcase_add_test(tc, paused_ring_sleeps);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
