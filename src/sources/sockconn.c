@@ -358,6 +358,16 @@ static bool drain(struct sockconn *sc)
 	return more;
 }
 
+static bool rings_pending(const struct sockconn *sc)
+{
+	size_t i, size;
+
+	for (i = 0; i < perftp_nfds(sc->tp); i++)
+		if (perftp_pending(sc->tp, i, &size))
+			return true;
+	return false;
+}
+
 static void rings_enable(struct sockconn *sc, uint32_t events)
 {
 	size_t i;
@@ -397,8 +407,16 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
 		return;
 	}
-	/* level-triggered: wakes at once if more came meanwhile */
+	/*
+	 * A ring tells of new samples by a wakeup, not by being readable:
+	 * one that came between the read and now would wait for the next.
+	 * Resume first, then look, so that none falls between the two.
+	 */
 	rings_enable(sc, EPOLLIN);
+	if (rings_pending(sc)) {
+		rings_enable(sc, 0);
+		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+	}
 }
 
 /*
