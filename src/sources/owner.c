@@ -49,6 +49,7 @@ struct owner_stage {
 	size_t next_recent;
 	uint64_t *lookups, *unknown, *throttled, *late;
 	uint64_t *joined, *fallback, *ambiguous, *intents_lost, *wanted;
+	uint64_t pulled_ms;		/* last asked for the connects read */
 };
 
 static const int owner_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
@@ -365,19 +366,28 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 
 static void park(struct owner_stage *o, const struct flow_event *fe)
 {
+	uint64_t now = loop_now_ms();
 	struct parked *p;
 
-	if (!o->free_list) {
-		/* no room: first the connects read but not yet told */
+	/*
+	 * The connects read but not yet told first, once a millisecond:
+	 * conntrack's batch and the connects' wait a few milliseconds
+	 * each, so most flows find their intent told now and none waits
+	 * parked, to be tried again at every later connect.  And when
+	 * there is no room, before giving the oldest up.
+	 */
+	if (now != o->pulled_ms || !o->free_list) {
+		o->pulled_ms = now;
 		engine_publish(o->env->engine, EV_CONNECTS_WANTED, NULL);
-		(*o->wanted)++;
+		if (!o->free_list)
+			(*o->wanted)++;
 	}
 	if (!o->free_list)
 		unpark(o, o->first, false);
 	p = o->free_list;
 	o->free_list = p->next;
 	p->fe = *fe;
-	p->arrived = loop_now_ms();
+	p->arrived = now;
 	p->sock.inode = 0;
 	p->sock.uid = (uid_t)-1;
 	p->sock_asked = false;
