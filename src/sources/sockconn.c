@@ -31,8 +31,12 @@ enum { TP_EXEC, TP_FORK, TP_SOCK };
 #define ROUNDS 4
 /* ...and time spent on them (as conntrack's CT_TURN_MS). */
 #define TURN_MS 4
-/* Samples gather this long before a read. */
-#define COALESCE_MS 1
+/*
+ * Samples gather this long before a read (as conntrack's events: see
+ * CT_COALESCE_MS).  20,000 connects a second make about 4 MB of
+ * samples a second: 20 KB in 5 ms, where the rings hold 256 KB each.
+ */
+#define COALESCE_MS 5
 
 /* Offsets of the tracepoint fields used, read from tracefs. */
 struct sock_fmt {
