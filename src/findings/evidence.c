@@ -74,6 +74,16 @@ static json_object *merge_list(json_object *old, json_object *add,
 	return out;
 }
 
+static void add_count(json_object *dst, const char *key, json_object *old,
+		      json_object *val)
+{
+	int64_t n = json_object_get_int64(val);
+
+	if (old && json_object_is_type(old, json_type_int))
+		n += json_object_get_int64(old);
+	json_object_object_add(dst, key, json_object_new_int64(n));
+}
+
 bool evidence_merge(const struct rule_meta *m, json_object *dst,
 		    json_object *src)
 {
@@ -94,15 +104,26 @@ bool evidence_merge(const struct rule_meta *m, json_object *dst,
 			json_object_object_add(dst, key, nv);
 		} else if (e && !e->max &&
 			   json_object_is_type(val, json_type_int)) {
-			int64_t n = json_object_get_int64(val);
-
-			if (old && json_object_is_type(old, json_type_int))
-				n += json_object_get_int64(old);
-			json_object_object_add(dst, key,
-					       json_object_new_int64(n));
+			add_count(dst, key, old, val);
 		} else {
 			json_object_object_add(dst, key, json_object_get(val));
 		}
 	}
 	return grew;
+}
+
+void evidence_merge_again(const struct rule_meta *m, json_object *dst,
+			  json_object *src)
+{
+	const struct rule_evidence *e;
+	json_object *val, *old = NULL;
+
+	/* the rule's few counts, not every key of the sighting */
+	for (e = m->evidence; e && e->key; e++) {
+		if (e->max || !json_object_object_get_ex(src, e->key, &val) ||
+		    !json_object_is_type(val, json_type_int))
+			continue;
+		json_object_object_get_ex(dst, e->key, &old);
+		add_count(dst, e->key, old, val);
+	}
 }

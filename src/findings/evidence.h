@@ -20,5 +20,12 @@ void evidence_copy(json_object *dst, json_object *src);
  */
 bool evidence_merge(const struct rule_meta *m, json_object *dst,
 		    json_object *src);
+/*
+ * evidence_merge() of the src that was merged into dst last, once more:
+ * its lists and replaced keys are in dst already, only the counts add
+ * up again.  Never news.
+ */
+void evidence_merge_again(const struct rule_meta *m, json_object *dst,
+			  json_object *src);
 
 #endif

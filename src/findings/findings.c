@@ -56,6 +56,7 @@ void finding_free(struct finding *f)
 		acceptance_free(f->accepted);
 	free(f->accepted);
 	json_object_put(f->attrs);
+	json_object_put(f->last_sighting);
 	json_object_put(f->host);
 	free(f);
 }
@@ -357,6 +358,25 @@ int findings_report_again(struct findings *fs, enum rule_id rule,
 	return report(fs, rule, raw_key, attrs, now, run_id, true);
 }
 
+/*
+ * A sighting's evidence into f's.  The same sighting again, handed in
+ * as it was taken (findings_report_again()), only adds its counts: a
+ * client connecting thousands of times a second costs no more.
+ */
+static void merge(struct finding *f, const struct rule_meta *m,
+		  json_object *attrs, bool again)
+{
+	if (again && attrs == f->last_sighting) {
+		evidence_merge_again(m, f->attrs, attrs);
+		return;
+	}
+	if (evidence_merge(m, f->attrs, attrs))
+		f->changed = true;
+	/* kept only where sightings repeat: a full store stays small */
+	json_object_put(f->last_sighting);
+	f->last_sighting = again ? json_object_get(attrs) : NULL;
+}
+
 static int report(struct findings *fs, enum rule_id rule,
 		  const char *raw_key, json_object *attrs, int64_t now,
 		  const char *run_id, bool escaped)
@@ -394,8 +414,8 @@ static int report(struct findings *fs, enum rule_id rule,
 		if (now > f->last_seen)
 			f->last_seen = now;
 		count_in_run(f, run_id, now);
-		if (attrs && evidence_merge(m, f->attrs, attrs))
-			f->changed = true;
+		if (attrs)
+			merge(f, m, attrs, escaped);
 		if (f->status == FINDING_RESOLVED) {
 			f->status = FINDING_OPEN;
 			f->changed = false;
@@ -425,7 +445,8 @@ static int report(struct findings *fs, enum rule_id rule,
 	f->cause = cause;
 	count_in_run(f, run_id, now);
 	if (attrs)
-		evidence_merge(m, f->attrs, attrs);
+		merge(f, m, attrs, escaped);
+	f->changed = false;
 	r = findings_insert(fs, f);
 	if (r < 0)
 		goto out;

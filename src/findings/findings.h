@@ -55,6 +55,8 @@ struct finding {
 	const struct rule_meta *rule;
 	char *asset_key;
 	json_object *attrs;		/* owned; a JSON object */
+	/* the sighting merged into attrs last (a reference), or NULL */
+	json_object *last_sighting;
 	json_object *host;		/* shared reference */
 	int64_t first_seen;		/* unix time */
 	int64_t last_seen;

@@ -296,6 +296,64 @@ START_TEST(report_again_escapes_once)
 }
 END_TEST
 
+static json_object *sighting(int pid, const char *remote)
+{
+	json_object *a = json_object_new_object(), *eps;
+
+	eps = json_object_new_array();
+	json_object_array_add(eps, json_object_new_string(remote));
+	json_object_object_add(a, "connections", json_object_new_int64(1));
+	json_object_object_add(a, "pid", json_object_new_int(pid));
+	json_object_object_add(a, "remote", json_object_new_string(remote));
+	json_object_object_add(a, "remote_endpoints", eps);
+	return a;
+}
+
+/*
+ * The same sightings, handed in again or built anew each time, make
+ * the same evidence, whatever came between the repeats.
+ */
+START_TEST(report_again_same_as_anew)
+{
+	struct findings *again = findings_new(100, NULL, NULL);
+	struct findings *anew = findings_new(100, NULL, NULL);
+	json_object *a = sighting(1, "10.0.0.1:23");
+	json_object *b = sighting(2, "10.0.0.2:23");
+	const int order[] = { 0, 0, 0, 1, 0, 0, 1, 1, 0 };
+	const struct finding *f, *g;
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		json_object *s = order[i] ? b : a;
+		int pid = order[i] ? 2 : 1;
+		const char *r = order[i] ? "10.0.0.2:23" : "10.0.0.1:23";
+
+		ck_assert_int_ge(i < 2 ?
+			findings_report(again, RULE_CLIENT_LOGIN, "telnet|/c",
+					json_object_get(s), 10 + i, NULL) :
+			findings_report_again(again, RULE_CLIENT_LOGIN,
+					      "telnet|/c", json_object_get(s),
+					      10 + i, NULL), 0);
+		ck_assert_int_ge(findings_report(anew, RULE_CLIENT_LOGIN,
+						 "telnet|/c", sighting(pid, r),
+						 10 + i, NULL), 0);
+	}
+	f = findings_lookup(again, RULE_CLIENT_LOGIN, "telnet|/c");
+	g = findings_lookup(anew, RULE_CLIENT_LOGIN, "telnet|/c");
+	ck_assert(json_object_equal(f->attrs, g->attrs));
+	ck_assert(json_object_object_get_ex(f->attrs, "connections", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 9);
+	ck_assert(json_object_object_get_ex(f->attrs, "pid", &v));
+	ck_assert_int_eq(json_object_get_int(v), 1);
+	ck_assert_uint_eq(f->count, 9);
+	json_object_put(a);
+	json_object_put(b);
+	findings_free(again);
+	findings_free(anew);
+}
+END_TEST
+
 START_TEST(eviction_keeps_what_matters)
 {
 	struct findings *fs = findings_new(100, NULL, NULL);
@@ -790,6 +848,7 @@ int main(void)
 	tcase_add_test(tc, eviction_keeps_what_matters);
 	tcase_add_test(tc, eviction_by_cause);
 	tcase_add_test(tc, report_again_escapes_once);
+	tcase_add_test(tc, report_again_same_as_anew);
 	tcase_add_test(tc, eviction_refused_by_cause);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, fleet_ids);
