@@ -22,10 +22,12 @@
 
 #include "sources/ct.h"
 #include "sources/flowset.h"
+#include "lib/coalesce.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "sources/nftcheck.h"
 #include "lib/nldump.h"
+#include "lib/recvbatch.h"
 #include "config/config.h"
 #include "lib/loop.h"
 #include "model/model.h"
@@ -48,13 +50,10 @@ struct ct_src {
 	struct nldump *dump;		/* table dumps */
 	struct nldump *nft;		/* the table check */
 	struct loop_timer *check_timer;
-	struct loop_timer *coalesce_timer;
-	uint64_t last_wake_ms;
+	struct coalesce *reader;	/* of events */
 	struct nf_conntrack *ct, *blank;
 	struct flowset *seen;		/* ids published and still alive */
-	char *buf;
-	struct mmsghdr msgs[CT_BATCH];
-	struct iovec iov[CT_BATCH];
+	struct recvbatch *batch;
 	int rcvbuf;
 	int table_state;		/* -1 unknown, 0 missing, 1 present */
 	bool starting;			/* the dump at start is being read */
@@ -247,17 +246,21 @@ static void on_overrun(struct ct_src *s)
 	ct_dump(s);
 }
 
-/* Read what is queued; returns how many datagrams. */
-static int drain(struct ct_src *s, int fd)
+/* Read what is queued, or what a turn allows; returns how many. */
+static size_t drain(void *data)
 {
+	struct ct_src *s = data;
+	int fd = mnl_socket_get_fd(s->events);
 	uint64_t start = loop_now_ms();
-	int rounds, i, n, total = 0;
+	const char *msg;
+	int rounds, i, n;
+	size_t total = 0;
+	size_t len;
+	bool cut;
 
 	for (rounds = 0; rounds < CT_MAX_ROUNDS &&
 	     loop_now_ms() - start < CT_TURN_MS; rounds++) {
-		for (i = 0; i < CT_BATCH; i++)
-			s->msgs[i].msg_hdr.msg_flags = 0;
-		n = recvmmsg(fd, s->msgs, CT_BATCH, MSG_DONTWAIT, NULL);
+		n = recvbatch_read(s->batch, fd);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				on_overrun(s);
@@ -265,49 +268,19 @@ static int drain(struct ct_src *s, int fd)
 			}
 			break;
 		}
-		total += n;
+		total += (size_t)n;
 		for (i = 0; i < n; i++) {
-			if (s->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			msg = recvbatch_get(s->batch, (size_t)i, &len, &cut);
+			if (cut) {
 				(*s->truncated)++;
 				continue;
 			}
-			mnl_cb_run(s->iov[i].iov_base, s->msgs[i].msg_len, 0,
-				   0, on_ct_msg, s);
+			mnl_cb_run(msg, len, 0, 0, on_ct_msg, s);
 		}
 		if (n < CT_BATCH)
 			break;
 	}
 	return total;
-}
-
-static void on_readable(struct loop *loop, int fd, uint32_t events,
-			void *data)
-{
-	struct ct_src *s = data;
-	uint64_t now = loop_now_ms();
-	bool busy = now - s->last_wake_ms < CT_COALESCE_MS;
-
-	(void)events;
-	s->last_wake_ms = now;
-	drain(s, fd);
-	/* Events keep coming: let some gather before the next read. */
-	if (busy && loop_mod_fd(loop, fd, 0) == 0) {
-		(*s->deferred)++;
-		loop_timer_arm(s->coalesce_timer, CT_COALESCE_MS, 0);
-	}
-}
-
-static void on_coalesced(struct loop *loop, struct loop_timer *t,
-			 void *data)
-{
-	struct ct_src *s = data;
-	int fd = mnl_socket_get_fd(s->events);
-
-	(void)t;
-	drain(s, fd);
-	s->last_wake_ms = loop_now_ms();
-	/* level-triggered: wakes at once if more came meanwhile */
-	loop_mod_fd(loop, fd, EPOLLIN);
 }
 
 static void check_table(struct ct_src *s)
@@ -345,8 +318,9 @@ static void on_check(struct loop *loop, struct loop_timer *t, void *data)
 
 static void close_sockets(struct ct_src *s)
 {
+	coalesce_free(s->reader);
+	s->reader = NULL;
 	if (s->events) {
-		loop_del_fd(s->env->loop, mnl_socket_get_fd(s->events));
 		mnl_socket_close(s->events);
 		s->events = NULL;
 	}
@@ -363,13 +337,12 @@ static void ct_fini(void *priv)
 		return;
 	close_sockets(s);
 	loop_timer_free(s->check_timer);
-	loop_timer_free(s->coalesce_timer);
 	if (s->ct)
 		nfct_destroy(s->ct);
 	if (s->blank)
 		nfct_destroy(s->blank);
 	flowset_free(s->seen);
-	free(s->buf);
+	recvbatch_free(s->batch);
 	free(s);
 }
 
@@ -405,30 +378,22 @@ static int ct_init(const struct vigil_env *env, void **priv)
 	struct ct_src *s = calloc(1, sizeof(*s));
 	const char *ns = env->cfg->netns;
 	uint64_t start;
-	int fd, i;
+	int fd;
 
 	if (!s)
 		return -1;
 	*priv = s;
 	s->env = env;
 	s->table_state = -1;
-	s->buf = malloc((size_t)CT_BATCH * CT_MSG_SIZE);
+	s->batch = recvbatch_new(CT_BATCH, CT_MSG_SIZE);
 	s->ct = nfct_new();
 	s->blank = nfct_new();
 	s->seen = flowset_new();
 	s->check_timer = loop_timer_new(env->loop, on_check, s);
-	s->coalesce_timer = loop_timer_new(env->loop, on_coalesced, s);
-	if (!s->buf || !s->ct || !s->blank || !s->seen || !s->check_timer ||
-	    !s->coalesce_timer ||
+	if (!s->batch || !s->ct || !s->blank || !s->seen || !s->check_timer ||
 	    counters(s, env->engine) < 0) {
 		log_err("conntrack: out of memory");
 		return -1;
-	}
-	for (i = 0; i < CT_BATCH; i++) {
-		s->iov[i].iov_base = s->buf + (size_t)i * CT_MSG_SIZE;
-		s->iov[i].iov_len = CT_MSG_SIZE;
-		s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
-		s->msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	fd = netns_socket(ns, AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
 	if (fd >= 0 && !(s->events = mnl_socket_fdopen(fd)))
@@ -453,8 +418,9 @@ static int ct_init(const struct vigil_env *env, void **priv)
 	if (start > CT_RCVBUF_START)
 		start = CT_RCVBUF_START;
 	set_rcvbuf(s, (int)start);
-	if (loop_add_fd(env->loop, mnl_socket_get_fd(s->events), EPOLLIN,
-			on_readable, s) < 0 ||
+	s->reader = coalesce_new(env->loop, mnl_socket_get_fd(s->events),
+				 CT_COALESCE_MS, drain, s, s->deferred);
+	if (!s->reader ||
 	    loop_timer_arm(s->check_timer, CT_TABLE_CHECK_MS,
 			   CT_TABLE_CHECK_MS) < 0) {
 		log_err("conntrack: %m");

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Datagrams read in batches: see recvbatch.h. */
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "lib/recvbatch.h"
+
+struct recvbatch {
+	size_t n, size;
+	struct mmsghdr *msgs;
+	struct iovec *iov;
+	char *buf;
+};
+
+struct recvbatch *recvbatch_new(size_t n, size_t size)
+{
+	struct recvbatch *b = calloc(1, sizeof(*b));
+	size_t i;
+
+	if (!b || !n || !size)
+		goto fail;
+	b->n = n;
+	b->size = size;
+	b->msgs = calloc(n, sizeof(*b->msgs));
+	b->iov = calloc(n, sizeof(*b->iov));
+	b->buf = calloc(n, size);
+	if (!b->msgs || !b->iov || !b->buf)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		b->iov[i].iov_base = b->buf + i * size;
+		b->iov[i].iov_len = size;
+		b->msgs[i].msg_hdr.msg_iov = &b->iov[i];
+		b->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return b;
+fail:
+	recvbatch_free(b);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void recvbatch_free(struct recvbatch *b)
+{
+	if (!b)
+		return;
+	free(b->msgs);
+	free(b->iov);
+	free(b->buf);
+	free(b);
+}
+
+int recvbatch_read(struct recvbatch *b, int fd)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < b->n; i++)
+		b->msgs[i].msg_hdr.msg_flags = 0;
+	do
+		n = recvmmsg(fd, b->msgs, (unsigned int)b->n, MSG_DONTWAIT,
+			     NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	return n;
+}
+
+const char *recvbatch_get(const struct recvbatch *b, size_t i, size_t *len,
+			  bool *cut)
+{
+	*cut = b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
+	*len = b->msgs[i].msg_len;
+	return b->iov[i].iov_base;
+}
+
+size_t recvbatch_size(const struct recvbatch *b)
+{
+	return b->n;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_LIB_RECVBATCH_H
+#define VIGIL_LIB_RECVBATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Datagrams read many at a time with recvmmsg(2): one system call for
+ * a batch of netlink messages (audit sends one record per datagram,
+ * conntrack one event), each into a buffer of its own.
+ */
+struct recvbatch;
+
+/* n buffers of size bytes each.  NULL on ENOMEM. */
+struct recvbatch *recvbatch_new(size_t n, size_t size);
+void recvbatch_free(struct recvbatch *b);
+
+/*
+ * Reads the datagrams waiting on fd, at most n, without blocking.
+ * Returns how many (0: none waited), or -1 with errno: ENOBUFS when
+ * the socket's buffer overflowed and datagrams were lost (reading on
+ * finds those after the loss), else recvmmsg's.
+ */
+int recvbatch_read(struct recvbatch *b, int fd);
+
+/*
+ * Datagram i of the last read: its bytes and length; *cut says that it
+ * was longer than its buffer (the rest is gone).
+ */
+const char *recvbatch_get(const struct recvbatch *b, size_t i, size_t *len,
+			  bool *cut);
+
+/* How many datagrams one read takes at most. */
+size_t recvbatch_size(const struct recvbatch *b);
+
+#endif
