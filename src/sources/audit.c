@@ -21,7 +21,9 @@
 #include "sources/auditrec.h"
 #include "sources/auditreg.h"
 #include "sources/auditrules.h"
+#include "lib/coalesce.h"
 #include "lib/log.h"
+#include "lib/recvbatch.h"
 #include "sources/cnproc.h"
 #include "sources/proc.h"
 #include "config/config.h"
@@ -29,6 +31,17 @@
 #include "model/model.h"
 
 #define RCVBUF_BYTES (8 * 1024 * 1024)
+/*
+ * Records read with one recvmmsg, each into 16 KB: a PATH record of a
+ * name of PATH_MAX bytes, in hex, is over 8 KB.
+ */
+#define AUDIT_BATCH 32
+#define AUDIT_REC_SIZE 16384
+/* Read turns: at most this many batches, and this long (as ct.c). */
+#define AUDIT_ROUNDS 8
+#define AUDIT_TURN_MS 4
+/* Under load, reads at most this often (as CT_COALESCE_MS). */
+#define AUDIT_COALESCE_MS 5
 #define N_BUCKETS 1024
 
 /* A file an event's PATH record names, by identity. */
@@ -95,8 +108,9 @@ struct audit_src {
 	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
 		 *enobufs, *readded, *malformed, *incomplete, *registered,
 		 *yields, *table_full, *connects, *rules_active;
-	char *buf;
-	size_t bufsz;
+	struct recvbatch *batch;
+	struct coalesce *reader;	/* of rec_fd */
+	uint64_t *deferred;
 };
 
 
@@ -560,38 +574,49 @@ static void on_record(struct audit_src *as, int type, const char *text,
 	}
 }
 
-static void on_readable(struct loop *loop, int fd, uint32_t events,
-			void *data)
+/* Read the records queued, or what a turn allows; returns how many. */
+static size_t on_readable(void *data)
 {
 	struct audit_src *as = data;
-	int rounds;
+	uint64_t start = loop_now_ms();
+	const struct nlmsghdr *nlh;
+	size_t len, total = 0;
+	int rounds, i, n;
+	bool cut;
 
-	/* Drain, but let the rest of the loop run now and then. */
-	for (rounds = 0; rounds < 64; rounds++) {
-		ssize_t n = recv(fd, as->buf, as->bufsz, MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)as->buf;
-		const char *text;
-
+	for (rounds = 0; rounds < AUDIT_ROUNDS &&
+	     loop_now_ms() - start < AUDIT_TURN_MS; rounds++) {
+		n = recvbatch_read(as->batch, as->rec_fd);
 		if (n < 0 && errno == ENOBUFS) {
 			/* Lost to a full socket buffer: rescans make up. */
 			(*as->enobufs)++;
 			continue;
 		}
-		if (n <= 0)
-			return;
-		if ((size_t)n <= NLMSG_HDRLEN) {
-			(*as->malformed)++;
-			continue;
+		if (n > 0)
+			total += (size_t)n;
+		for (i = 0; i < n; i++) {
+			nlh = (const void *)recvbatch_get(as->batch, (size_t)i,
+							  &len, &cut);
+			if (len <= NLMSG_HDRLEN || cut) {
+				(*as->malformed)++;
+				continue;
+			}
+			/*
+			 * One record per datagram.  The kernel's nlmsg_len of
+			 * audit records leaves out the header (the quirk
+			 * libaudit works around too), so the datagram's size
+			 * is the one to trust.
+			 */
+			len -= NLMSG_HDRLEN;
+			on_record(as, nlh->nlmsg_type,
+				  (const char *)nlh + NLMSG_HDRLEN,
+				  strnlen((const char *)nlh + NLMSG_HDRLEN,
+					  len));
 		}
-		/*
-		 * One record per datagram.  The kernel's nlmsg_len of audit
-		 * records leaves out the header (the quirk libaudit works
-		 * around too), so the datagram's size is the one to trust.
-		 */
-		text = as->buf + NLMSG_HDRLEN;
-		on_record(as, nlh->nlmsg_type, text,
-			  strnlen(text, (size_t)n - NLMSG_HDRLEN));
+		if (n < AUDIT_BATCH)
+			break;
 	}
+	return total;
 }
 
 static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
@@ -863,8 +888,8 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		return -1;
 	as->env = env;
 	as->rec_fd = as->mgmt_fd = -1;
-	as->bufsz = MNL_SOCKET_BUFFER_SIZE * 8;
-	as->buf = malloc(as->bufsz);
+	as->batch = recvbatch_new(AUDIT_BATCH, AUDIT_REC_SIZE);
+	as->deferred = engine_counter(e, "audit", "coalesced_wakeups");
 	as->records = engine_counter(e, "audit", "records");
 	as->events = engine_counter(e, "audit", "events");
 	as->execs = engine_counter(e, "audit", "execs");
@@ -884,7 +909,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->batch_timer = loop_timer_new(env->loop, on_batch, as);
-	if (!as->buf || !as->records || !as->events || !as->execs ||
+	if (!as->batch || !as->deferred || !as->records || !as->events || !as->execs ||
 	    !as->table_full || !as->connects ||
 	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
 	    !as->readded || !as->malformed || !as->incomplete ||
@@ -944,7 +969,9 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	if (!as->cn)
 		log_warn("audit: no process events connector (%s)",
 			 strerror(errno));
-	if (loop_add_fd(env->loop, as->rec_fd, EPOLLIN, on_readable, as) < 0 ||
+	as->reader = coalesce_new(env->loop, as->rec_fd, AUDIT_COALESCE_MS,
+				  on_readable, as, as->deferred);
+	if (!as->reader ||
 	    engine_subscribe(env->engine, EV_AUDIT_YIELD, on_yield, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
 	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
@@ -994,8 +1021,7 @@ static void audit_fini(void *priv)
 			as->enabled_by_us = 0;
 		marker_write(as);
 	}
-	if (as->rec_fd >= 0)
-		loop_del_fd(as->env->loop, as->rec_fd);
+	coalesce_free(as->reader);
 	auditreg_free(as->reg);
 	cnproc_free(as->cn);
 	if (as->mc)
@@ -1014,7 +1040,7 @@ static void audit_fini(void *priv)
 	loop_timer_free(as->check_timer);
 	loop_timer_free(as->readd_timer);
 	loop_timer_free(as->batch_timer);
-	free(as->buf);
+	recvbatch_free(as->batch);
 	free(as);
 }
 
