@@ -1,34 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The audit source: which audit daemon runs, and so whether vigil's
+ * rules go in (auditload.c) and whether vigild holds the registration
+ * (auditreg.c); the records read in batches and gathered into events
+ * (auditevent.c); what the events tell published: execs, connects,
+ * listens, and processes whose maps to read (procbatch.c).  Settings
+ * vigild changed are put back at exit, or by the next vigild after a
+ * crash (auditmarker.c).
+ */
 #include "build.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libaudit.h>
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "sources/audit.h"
-#include "sources/auditrec.h"
-#include "sources/auditreg.h"
-#include "sources/auditrules.h"
+#include "config/config.h"
 #include "lib/coalesce.h"
 #include "lib/log.h"
-#include "lib/recvbatch.h"
-#include "sources/cnproc.h"
-#include "sources/proc.h"
-#include "config/config.h"
 #include "lib/loop.h"
+#include "lib/recvbatch.h"
 #include "model/model.h"
+#include "sources/audit.h"
+#include "sources/auditevent.h"
+#include "sources/auditload.h"
+#include "sources/auditrec.h"
+#include "sources/auditmarker.h"
+#include "sources/auditreg.h"
+#include "sources/cnproc.h"
+#include "sources/procbatch.h"
 
 #define RCVBUF_BYTES (8 * 1024 * 1024)
 /*
@@ -42,52 +48,11 @@
 #define AUDIT_TURN_MS 4
 /* Under load, reads at most this often (as CT_COALESCE_MS). */
 #define AUDIT_COALESCE_MS 5
-#define N_BUCKETS 1024
-
-/* A file an event's PATH record names, by identity. */
-struct file_id {
-	dev_t dev;
-	ino_t ino;
-};
-#define AUDIT_MAX_PATHS 4
-
-/* One audit event being assembled from its records. */
-struct pending {
-	uint64_t serial;
-	uint64_t born_ms;
-	int have_syscall;
-	char syscall[32];
-	int success;
-	unsigned long long a0, a2;
-	pid_t pid;
-	uid_t uid, euid;
-	char *exe;		/* allocated by need: most events have none */
-	char comm[64];
-	struct file_id files[AUDIT_MAX_PATHS];	/* from PATH records */
-	int nfiles;
-	bool have_saddr;	/* an AF_INET/6 SOCKADDR record came */
-	struct net_addr saddr;
-	uint16_t sport;
-	struct pending *hnext;
-	struct pending *prev, *next;	/* age order */
-};
-
-/* A process whose mappings changed, handled in the next batch. */
-struct dirty {
-	pid_t pid;
-	uid_t uid, euid;
-	char comm[17];
-	char *exe;		/* from an exec record, or NULL */
-	struct file_id files[AUDIT_MAX_PATHS];	/* what the exec opened */
-	int nfiles;
-};
 
 struct audit_src {
 	const struct vigil_env *env;
 	enum audit_mode mode;	/* audit.mode in effect */
-	struct dirty dirty[AUDIT_MAX_DIRTY];
-	size_t ndirty;
-	struct loop_timer *batch_timer;
+	struct procbatch *procs;	/* execs and mmaps: maps to read */
 	int rec_fd;		/* records: the multicast group */
 	int mgmt_fd;		/* rules and status */
 	struct auditreg *reg;	/* the courtesy registration, or NULL */
@@ -96,258 +61,20 @@ struct audit_src {
 	int enabled_by_us;
 	uint32_t old_backlog;	/* restored at exit when non-zero */
 	int rules_installed;
-	int connect_rules;	/* connect() is audited */
+	bool connect_rules;	/* connect() is audited */
 	struct mnl_socket *mc;
-	struct pending *buckets[N_BUCKETS];
-	struct pending *oldest, *newest;
-	unsigned int npending;
-	uint64_t max_serial;
+	struct auditevent_asm *asm_;	/* records into events */
 	uint32_t lost_base;
 	int lost_known;
 	struct loop_timer *flush_timer, *check_timer, *readd_timer;
-	uint64_t *records, *events, *execs, *mmaps, *gaps, *lost,
-		 *enobufs, *readded, *malformed, *incomplete, *registered,
+	struct auditevent_counters ec;	/* the assembly's */
+	uint64_t *execs, *mmaps, *lost, *enobufs, *readded, *registered,
 		 *yields, *table_full, *connects, *rules_active;
 	struct recvbatch *batch;
 	struct coalesce *reader;	/* of rec_fd */
 	uint64_t *deferred;
 };
 
-
-/* libaudit writes into the "field=value" it is given: pass a copy. */
-static int add_pair(struct audit_rule_data **r, const char *pair)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s", pair);
-	return audit_rule_fieldpair_data(r, buf, AUDIT_FILTER_EXIT);
-}
-
-/*
- * The key as a rule field, written per the kernel's struct
- * audit_rule_data: libaudit's parser only takes "key=" after its
- * private "syscall added" flag is set, which only auditctl sets.
- */
-static int add_key(struct audit_rule_data **r, const char *key)
-{
-	size_t klen = strlen(key), n = (*r)->field_count;
-	struct audit_rule_data *nr;
-
-	if (n >= AUDIT_MAX_FIELDS || klen > AUDIT_MAX_KEY_LEN)
-		return -EINVAL;
-	nr = realloc(*r, sizeof(*nr) + (*r)->buflen + klen);
-	if (!nr)
-		return -ENOMEM;
-	memcpy(nr->buf + nr->buflen, key, klen);
-	nr->buflen += (uint32_t)klen;
-	nr->fields[n] = AUDIT_FILTERKEY;
-	nr->values[n] = (uint32_t)klen;
-	nr->fieldflags[n] = AUDIT_EQUAL;
-	nr->field_count++;
-	*r = nr;
-	return 0;
-}
-
-/* Add or delete one rule; returns 0, -EEXIST/-ENOENT, or -errno. */
-static int rule_op(int fd, size_t i, int add)
-{
-	struct audit_rule_data *r = audit_rule_create_data();
-	int rc, k;
-
-	if (!r)
-		return -ENOMEM;
-	rc = add_pair(&r, audit_rule_set[i].arch);
-	for (k = 0; rc == 0 && audit_rule_set[i].syscalls[k]; k++)
-		rc = audit_rule_syscallbyname_data(r, audit_rule_set[i].syscalls[k]);
-	for (k = 0; rc == 0 && audit_rule_set[i].filters[k]; k++)
-		rc = add_pair(&r, audit_rule_set[i].filters[k]);
-	if (rc == 0)
-		rc = add_key(&r, "vigil");
-	if (rc != 0) {
-		/* An arch this kernel lacks (b32 without compat): skip. */
-		audit_rule_free_data(r);
-		return -EINVAL;
-	}
-	rc = add ? audit_add_rule_data(fd, r, AUDIT_FILTER_EXIT, AUDIT_ALWAYS) :
-		   audit_delete_rule_data(fd, r, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
-	audit_rule_free_data(r);
-	return rc < 0 ? rc : 0;
-}
-
-static bool rule_has(size_t i, const char *syscall)
-{
-	int k;
-
-	for (k = 0; audit_rule_set[i].syscalls[k]; k++)
-		if (!strcmp(audit_rule_set[i].syscalls[k], syscall))
-			return true;
-	return false;
-}
-
-/*
- * Returns how many rules had to be added; -1 if none could be.  Notes
- * whether connect() is audited (a kernel before 5.3 has no saddr_fam).
- */
-static int install_rules(struct audit_src *as)
-{
-	int added = 0, ok = 0, rc;
-	size_t i;
-
-	for (i = 0; i < audit_rule_count; i++) {
-		rc = rule_op(as->mgmt_fd, i, 1);
-		if (rc == 0)
-			added++;
-		if ((rc == 0 || rc == -EEXIST) && rule_has(i, "connect"))
-			as->connect_rules = 1;
-		if (rc == 0 || rc == -EEXIST)
-			ok++;
-		else if (rc != -EINVAL)
-			log_warn("audit: cannot add rule %zu: %s", i,
-				 strerror(-rc));
-	}
-	return ok ? added : -1;
-}
-
-static void remove_rules(struct audit_src *as)
-{
-	size_t i;
-
-	for (i = 0; i < audit_rule_count; i++)
-		rule_op(as->mgmt_fd, i, 0);
-}
-
-static struct pending **bucket(struct audit_src *as, uint64_t serial)
-{
-	return &as->buckets[serial % N_BUCKETS];
-}
-
-static struct pending *find_pending(struct audit_src *as, uint64_t serial)
-{
-	struct pending *p;
-
-	for (p = *bucket(as, serial); p; p = p->hnext)
-		if (p->serial == serial)
-			return p;
-	return NULL;
-}
-
-static void unlink_pending(struct audit_src *as, struct pending *p)
-{
-	struct pending **pp;
-
-	for (pp = bucket(as, p->serial); *pp; pp = &(*pp)->hnext) {
-		if (*pp == p) {
-			*pp = p->hnext;
-			break;
-		}
-	}
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		as->oldest = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	else
-		as->newest = p->prev;
-	as->npending--;
-}
-
-static void free_pending(struct pending *p)
-{
-	free(p->exe);
-	free(p);
-}
-
-static const char *exe_of(const struct pending *p)
-{
-	return p->exe ? p->exe : "";
-}
-
-/*
- * MMAP records name no file: the process's maps do.  A process start
- * brings an exec and several mmaps, so processes are gathered and their
- * maps read once per batch.  One already gone is judged by the exe its
- * exec record named.
- */
-static void publish_dirty(struct audit_src *as, const struct dirty *d)
-{
-	struct proc_map m = { .path = (char *)d->exe };
-	struct proc_info pi;
-	struct stat st;
-	int i;
-
-	if (proc_publish_pid(as->env, d->pid, as->table_full) == 0 || !d->exe)
-		return;
-	/*
-	 * Gone already: judge its exe by name only if the name still
-	 * leads to a file the exec's PATH records named (the program, or
-	 * a script's interpreter): a name alone is the user's to swap.
-	 */
-	if (d->exe[0] != '/' || stat(d->exe, &st) < 0)
-		return;
-	for (i = 0; i < d->nfiles; i++)
-		if (d->files[i].dev == st.st_dev && d->files[i].ino == st.st_ino)
-			break;
-	if (i == d->nfiles)
-		return;
-	m.dev = st.st_dev;
-	m.ino = st.st_ino;
-	memset(&pi, 0, sizeof(pi));
-	pi.pid = d->pid;
-	pi.ruid = d->uid;
-	pi.euid = d->euid;
-	memcpy(pi.comm, d->comm, sizeof(pi.comm));
-	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
-	pi.maps = &m;
-	pi.nmaps = 1;
-	proc_publish(as->env, &pi, as->table_full);
-}
-
-static void flush_dirty(struct audit_src *as)
-{
-	size_t i;
-
-	for (i = 0; i < as->ndirty; i++) {
-		publish_dirty(as, &as->dirty[i]);
-		free(as->dirty[i].exe);
-		as->dirty[i].exe = NULL;
-	}
-	as->ndirty = 0;
-}
-
-static void on_batch(struct loop *loop, struct loop_timer *t, void *data)
-{
-	flush_dirty(data);
-}
-
-static void mark_dirty(struct audit_src *as, const struct pending *p,
-		       int is_exec)
-{
-	struct dirty *d = NULL;
-	size_t i;
-
-	for (i = 0; i < as->ndirty; i++)
-		if (as->dirty[i].pid == p->pid)
-			d = &as->dirty[i];
-	if (!d) {
-		if (as->ndirty == AUDIT_MAX_DIRTY)
-			flush_dirty(as);
-		d = &as->dirty[as->ndirty++];
-		memset(d, 0, sizeof(*d));
-		d->pid = p->pid;
-	}
-	d->uid = p->uid;
-	d->euid = p->euid;
-	snprintf(d->comm, sizeof(d->comm), "%.16s", p->comm);
-	if (is_exec) {
-		free(d->exe);
-		d->exe = p->exe ? strdup(p->exe) : NULL;
-		memcpy(d->files, p->files, sizeof(d->files));
-		d->nfiles = p->nfiles;
-	}
-	if (!loop_timer_armed(as->batch_timer))
-		loop_timer_arm(as->batch_timer, AUDIT_BATCH_MS, 0);
-}
 
 static bool is_connect_call(const char *sc)
 {
@@ -357,11 +84,12 @@ static bool is_connect_call(const char *sc)
 }
 
 /* Who made a network flow, as the kernel saw it at the syscall. */
-static void publish_connect(struct audit_src *as, const struct pending *p)
+static void publish_connect(struct audit_src *as,
+			    const struct audit_event *p)
 {
 	struct connect_event ev = {
 		.pid = p->pid, .uid = p->uid, .euid = p->euid,
-		.exe = exe_of(p), .comm = p->comm,
+		.exe = p->exe, .comm = p->comm,
 		.dst = p->saddr, .dport = p->sport,
 		.fd = p->a0 <= INT32_MAX ? (int)p->a0 : -1,
 		.is_connect = !strcmp(p->syscall, "connect"),
@@ -374,16 +102,15 @@ static void publish_connect(struct audit_src *as, const struct pending *p)
 }
 
 /* Publish what the event tells: an exec, and the mappings to check. */
-static void complete(struct audit_src *as, struct pending *p)
+static void on_event(void *data, const struct audit_event *p)
 {
-	int is_exec, is_mmap;
+	struct audit_src *as = data;
+	bool is_exec, is_mmap;
 
-	unlink_pending(as, p);
-	(*as->events)++;
 	if (p->have_syscall && p->have_saddr && is_connect_call(p->syscall)) {
 		/* success or not: a non-blocking connect() sent its SYN */
 		publish_connect(as, p);
-		goto out;
+		return;
 	}
 	is_exec = !strcmp(p->syscall, "execve") ||
 		  !strcmp(p->syscall, "execveat");
@@ -392,14 +119,14 @@ static void complete(struct audit_src *as, struct pending *p)
 	if (p->have_syscall && p->success && !strcmp(p->syscall, "listen")) {
 		/* a new listener: the socket table is worth reading now */
 		engine_publish(as->env->engine, EV_LISTEN_CALL, &p->pid);
-		goto out;
+		return;
 	}
 	if (!p->have_syscall || !p->success || (!is_exec && !is_mmap))
-		goto out;
+		return;
 	if (is_exec) {
 		struct exec_event ev = {
 			.pid = p->pid, .uid = p->uid, .euid = p->euid,
-			.exe = exe_of(p), .comm = p->comm,
+			.exe = p->exe, .comm = p->comm,
 		};
 
 		(*as->execs)++;
@@ -407,110 +134,12 @@ static void complete(struct audit_src *as, struct pending *p)
 	} else {
 		(*as->mmaps)++;
 	}
-	mark_dirty(as, p, is_exec);
-out:
-	free_pending(p);
+	procbatch_mark(as->procs, p, is_exec);
 }
 
-static struct pending *get_pending(struct audit_src *as, uint64_t serial)
+static void on_config_change(void *data, const char *b, size_t n)
 {
-	struct pending *p = find_pending(as, serial);
-
-	if (p)
-		return p;
-	if (as->npending >= AUDIT_MAX_PENDING) {
-		(*as->incomplete)++;
-		complete(as, as->oldest);
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	p->serial = serial;
-	p->born_ms = loop_now_ms();
-	p->hnext = *bucket(as, serial);
-	*bucket(as, serial) = p;
-	p->prev = as->newest;
-	if (as->newest)
-		as->newest->next = p;
-	else
-		as->oldest = p;
-	as->newest = p;
-	as->npending++;
-	return p;
-}
-
-/* Serials are handed out in order: a jump means records were lost. */
-static void track_serial(struct audit_src *as, uint64_t serial)
-{
-	if (!as->max_serial) {
-		as->max_serial = serial;
-		return;
-	}
-	if (serial > as->max_serial + 1)
-		*as->gaps += serial - as->max_serial - 1;
-	else if (serial < as->max_serial && *as->gaps)
-		(*as->gaps)--;	/* a late arrival fills a gap */
-	if (serial > as->max_serial)
-		as->max_serial = serial;
-}
-
-static void on_syscall(struct pending *p, const char *b, size_t n)
-{
-	unsigned long long arch, sc, v;
-	struct auditrec_tokens t;
-	char res[8], exe[PATH_MAX];
-	const char *name;
-
-	/* one pass over the record; each field is then a token lookup */
-	auditrec_tokenize(b, n, &t);
-	if (auditrec_tok_num(&t, "arch", 16, &arch) < 0 ||
-	    auditrec_tok_num(&t, "syscall", 10, &sc) < 0)
-		return;
-	name = audit_syscall_to_name((int)sc,
-				     audit_elf_to_machine((unsigned int)arch));
-	snprintf(p->syscall, sizeof(p->syscall), "%s", name ? name : "?");
-	p->have_syscall = 1;
-	p->success = auditrec_tok_str(&t, "success", res, sizeof(res)) > 0 &&
-		     !strcmp(res, "yes");
-	if (auditrec_tok_num(&t, "a0", 16, &v) == 0)
-		p->a0 = v;
-	if (auditrec_tok_num(&t, "a2", 16, &v) == 0)
-		p->a2 = v;
-	if (auditrec_tok_num(&t, "pid", 10, &v) == 0)
-		p->pid = (pid_t)v;
-	if (auditrec_tok_num(&t, "uid", 10, &v) == 0)
-		p->uid = (uid_t)v;
-	if (auditrec_tok_num(&t, "euid", 10, &v) == 0)
-		p->euid = (uid_t)v;
-	free(p->exe);
-	p->exe = auditrec_tok_str(&t, "exe", exe, sizeof(exe)) >= 0 ?
-		 strdup(exe) : NULL;
-	if (auditrec_tok_str(&t, "comm", p->comm, sizeof(p->comm)) < 0)
-		p->comm[0] = '\0';
-}
-
-/* "inode=N dev=MAJ:MIN" (hex) of a PATH record. */
-static void on_path(struct pending *p, const char *b, size_t n)
-{
-	unsigned long long ino;
-	struct auditrec_tokens t;
-	unsigned int maj, min;
-	char dev[32];
-
-	if (p->nfiles >= AUDIT_MAX_PATHS)
-		return;
-	auditrec_tokenize(b, n, &t);
-	if (auditrec_tok_num(&t, "inode", 10, &ino) < 0 ||
-	    auditrec_tok_str(&t, "dev", dev, sizeof(dev)) < 0 ||
-	    sscanf(dev, "%x:%x", &maj, &min) != 2)
-		return;
-	p->files[p->nfiles].dev = makedev(maj, min);
-	p->files[p->nfiles].ino = (ino_t)ino;
-	p->nfiles++;
-}
-
-static void on_config_change(struct audit_src *as, const char *b, size_t n)
-{
+	struct audit_src *as = data;
 	char op[32], key[64];
 
 	if (auditrec_str(b, n, "op", op, sizeof(op)) < 0)
@@ -524,54 +153,6 @@ static void on_config_change(struct audit_src *as, const char *b, size_t n)
 	if (!strcmp(op, "set") &&
 	    auditrec_str(b, n, "audit_pid", key, sizeof(key)) > 0)
 		loop_timer_arm(as->readd_timer, 100, 0);
-}
-
-static void on_record(struct audit_src *as, int type, const char *text,
-		      size_t len)
-{
-	struct auditrec_hdr h;
-	struct pending *p;
-	const char *body;
-	int off;
-
-	/* Records only (netlink control messages are below). */
-	if (type < AUDIT_FIRST_USER_MSG)
-		return;
-	(*as->records)++;
-	off = auditrec_header(text, len, &h);
-	if (off < 0) {
-		(*as->malformed)++;
-		return;
-	}
-	body = text + off;
-	len -= (size_t)off;
-	track_serial(as, h.serial);
-	if (type == AUDIT_CONFIG_CHANGE) {
-		on_config_change(as, body, len);
-		return;
-	}
-	/* argv, cwd and the rest: nothing reads them */
-	if (type != AUDIT_SYSCALL && type != AUDIT_PATH &&
-	    type != AUDIT_SOCKADDR && type != AUDIT_EOE)
-		return;
-	p = get_pending(as, h.serial);
-	if (!p)
-		return;
-	switch (type) {
-	case AUDIT_SYSCALL:
-		on_syscall(p, body, len);
-		break;
-	case AUDIT_PATH:
-		on_path(p, body, len);
-		break;
-	case AUDIT_SOCKADDR:
-		p->have_saddr = auditrec_sockaddr(body, len, &p->saddr,
-						  &p->sport) == 0;
-		break;
-	case AUDIT_EOE:
-		complete(as, p);
-		break;
-	}
 }
 
 /* Read the records queued, or what a turn allows; returns how many. */
@@ -598,7 +179,7 @@ static size_t on_readable(void *data)
 			nlh = (const void *)recvbatch_get(as->batch, (size_t)i,
 							  &len, &cut);
 			if (len <= NLMSG_HDRLEN || cut) {
-				(*as->malformed)++;
+				(*as->ec.malformed)++;
 				continue;
 			}
 			/*
@@ -608,10 +189,10 @@ static size_t on_readable(void *data)
 			 * is the one to trust.
 			 */
 			len -= NLMSG_HDRLEN;
-			on_record(as, nlh->nlmsg_type,
-				  (const char *)nlh + NLMSG_HDRLEN,
-				  strnlen((const char *)nlh + NLMSG_HDRLEN,
-					  len));
+			auditevent_record(as->asm_, nlh->nlmsg_type,
+					  (const char *)nlh + NLMSG_HDRLEN,
+					  strnlen((const char *)nlh +
+						  NLMSG_HDRLEN, len), start);
 		}
 		if (n < AUDIT_BATCH)
 			break;
@@ -622,10 +203,8 @@ static size_t on_readable(void *data)
 static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
 {
 	struct audit_src *as = data;
-	uint64_t now = loop_now_ms();
 
-	while (as->oldest && now - as->oldest->born_ms > AUDIT_EVENT_TIMEOUT_MS)
-		complete(as, as->oldest);
+	auditevent_expire(as->asm_, loop_now_ms(), AUDIT_EVENT_TIMEOUT_MS);
 }
 
 /* The kernel's audit status; 0 or -1 (no reply, no permission). */
@@ -650,7 +229,11 @@ static int get_status(int fd, struct audit_status *st)
 	return -1;
 }
 
-static void marker_write(const struct audit_src *as);
+static void marker_write(const struct audit_src *as)
+{
+	auditmarker_write(as->env->cfg->control_socket, as->enabled_by_us,
+			  as->old_backlog);
+}
 
 /* As the registered daemon, the kernel queue must take an exec burst. */
 static void raise_backlog(struct audit_src *as, const struct audit_status *st)
@@ -690,7 +273,7 @@ static void use_connector(struct audit_src *as, bool on)
 
 static void rules_in(struct audit_src *as)
 {
-	int added = install_rules(as);
+	int added = auditload_install(as->mgmt_fd, &as->connect_rules);
 
 	if (added < 0) {
 		if (as->rules_installed)
@@ -712,7 +295,7 @@ static void rules_out(struct audit_src *as, uint32_t daemon)
 {
 	if (!as->rules_installed)
 		return;
-	remove_rules(as);
+	auditload_remove(as->mgmt_fd);
 	as->rules_installed = 0;
 	model_set_connect_audit(as->env->model, false);
 	log_notice("audit: audit daemon pid %u runs: vigil's audit rules are out, so its log gets no line for vigil (audit.beside_auditd = \"connector\")",
@@ -812,77 +395,13 @@ static int open_multicast(struct audit_src *as)
 
 static void audit_fini(void *priv);
 
-/*
- * Kernel audit settings that vigild changed (auditing switched on, the
- * backlog limit raised) are put back at exit.  A marker beside the
- * control socket (under /run, so a reboot, which also resets auditing,
- * clears it) keeps what to put back across a crash of vigild: the next
- * vigild reads it and restores at its own exit.  Its text is
- * "enabled=0|1 backlog=N" (N: the limit before vigild, 0 if untouched).
- */
-static void marker_path(const struct audit_src *as, char *buf, size_t len)
-{
-	const char *sock = as->env->cfg->control_socket;
-	const char *slash = strrchr(sock, '/');
-
-	snprintf(buf, len, "%.*s/audit-enabled-by-vigild",
-		 (int)(slash ? slash - sock : 0), sock);
-}
-
-static void marker_write(const struct audit_src *as)
-{
-	char path[PATH_MAX], text[64];
-	int fd, n;
-
-	marker_path(as, path, sizeof(path));
-	if (!as->enabled_by_us && !as->old_backlog) {
-		unlink(path);
-		return;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0)
-		return;
-	n = snprintf(text, sizeof(text), "enabled=%d backlog=%u\n",
-		     as->enabled_by_us, as->old_backlog);
-	if (write(fd, text, (size_t)n) != n)
-		log_warn("audit: %s: cannot record what to restore", path);
-	close(fd);
-}
-
-/* What an earlier vigild changed and did not put back; 0 if no marker. */
-static int marker_read(const struct audit_src *as, int *enabled,
-		       uint32_t *backlog)
-{
-	char path[PATH_MAX], text[64];
-	unsigned int b = 0;
-	ssize_t n;
-	int fd, e = 1;
-
-	*enabled = 0;
-	*backlog = 0;
-	marker_path(as, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	text[n > 0 ? n : 0] = '\0';
-	/* An empty marker is an older vigild's: auditing was enabled. */
-	if (n > 0 && sscanf(text, "enabled=%d backlog=%u", &e, &b) != 2)
-		return 0;
-	*enabled = e == 1;
-	*backlog = b;
-	return 1;
-}
-
 static int audit_init(const struct vigil_env *env, void **priv)
 {
 	struct audit_src *as = calloc(1, sizeof(*as));
 	struct audit_status st;
 	struct engine *e = env->engine;
 	uint32_t prev_backlog;
-	int prev_enabled;
+	bool prev_enabled;
 
 	if (!as)
 		return -1;
@@ -890,16 +409,17 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->rec_fd = as->mgmt_fd = -1;
 	as->batch = recvbatch_new(AUDIT_BATCH, AUDIT_REC_SIZE);
 	as->deferred = engine_counter(e, "audit", "coalesced_wakeups");
-	as->records = engine_counter(e, "audit", "records");
-	as->events = engine_counter(e, "audit", "events");
+	as->ec.records = engine_counter(e, "audit", "records");
+	as->ec.events = engine_counter(e, "audit", "events");
+	as->ec.gaps = engine_counter(e, "audit", "serial_gaps");
+	as->ec.malformed = engine_counter(e, "audit", "malformed");
+	as->ec.incomplete = engine_counter(e, "audit", "incomplete");
+	as->ec.duplicates = engine_counter(e, "audit", "duplicates");
 	as->execs = engine_counter(e, "audit", "execs");
 	as->mmaps = engine_counter(e, "audit", "mmaps");
-	as->gaps = engine_counter(e, "audit", "serial_gaps");
 	as->lost = engine_counter(e, "audit", "kernel_lost");
 	as->enobufs = engine_counter(e, "audit", "socket_overruns");
 	as->readded = engine_counter(e, "audit", "rules_readded");
-	as->malformed = engine_counter(e, "audit", "malformed");
-	as->incomplete = engine_counter(e, "audit", "incomplete");
 	as->registered = engine_counter(e, "audit", "registered");
 	as->yields = engine_counter(e, "audit", "yields");
 	as->rules_active = engine_counter(e, "audit", "rules_active");
@@ -908,14 +428,18 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
 	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
-	as->batch_timer = loop_timer_new(env->loop, on_batch, as);
-	if (!as->batch || !as->deferred || !as->records || !as->events || !as->execs ||
+	if (as->table_full)
+		as->procs = procbatch_new(env, as->table_full);
+	if (as->ec.records && as->ec.events && as->ec.gaps &&
+	    as->ec.malformed && as->ec.incomplete && as->ec.duplicates)
+		as->asm_ = auditevent_new(&as->ec, on_event, on_config_change,
+					  as);
+	if (!as->batch || !as->deferred || !as->asm_ || !as->execs ||
 	    !as->table_full || !as->connects ||
-	    !as->mmaps || !as->gaps || !as->lost || !as->enobufs ||
-	    !as->readded || !as->malformed || !as->incomplete ||
+	    !as->mmaps || !as->lost || !as->enobufs || !as->readded ||
 	    !as->registered || !as->yields || !as->rules_active ||
 	    !as->flush_timer || !as->check_timer ||
-	    !as->readd_timer || !as->batch_timer) {
+	    !as->readd_timer || !as->procs) {
 		audit_fini(as);
 		return -1;
 	}
@@ -936,7 +460,8 @@ static int audit_init(const struct vigil_env *env, void **priv)
 			log_warn("audit: no process events connector either; new programs are seen at the next /proc rescan only");
 		return 0;
 	}
-	if (marker_read(as, &prev_enabled, &prev_backlog)) {
+	if (auditmarker_read(env->cfg->control_socket, &prev_enabled,
+			     &prev_backlog)) {
 		if (st.enabled == 1 && prev_enabled) {
 			as->enabled_by_us = 1;
 			log_notice("audit: auditing was enabled by an earlier vigild; will switch it off at exit");
@@ -995,7 +520,6 @@ static int audit_init(const struct vigil_env *env, void **priv)
 static void audit_fini(void *priv)
 {
 	struct audit_src *as = priv;
-	size_t i;
 
 	if (!as)
 		return;
@@ -1004,7 +528,7 @@ static void audit_fini(void *priv)
 		struct audit_status st;
 
 		if (as->rules_installed)
-			remove_rules(as);
+			auditload_remove(as->mgmt_fd);
 		/* Auditing and its queue are that daemon's now. */
 		if (get_status(as->mgmt_fd, &st) == 0 && st.pid != 0 &&
 		    st.pid != (uint32_t)getpid() &&
@@ -1028,18 +552,11 @@ static void audit_fini(void *priv)
 		mnl_socket_close(as->mc);
 	if (as->mgmt_fd >= 0)
 		audit_close(as->mgmt_fd);
-	while (as->oldest) {
-		struct pending *p = as->oldest;
-
-		unlink_pending(as, p);
-		free_pending(p);
-	}
-	for (i = 0; i < as->ndirty; i++)
-		free(as->dirty[i].exe);
+	auditevent_free(as->asm_);
+	procbatch_free(as->procs);
 	loop_timer_free(as->flush_timer);
 	loop_timer_free(as->check_timer);
 	loop_timer_free(as->readd_timer);
-	loop_timer_free(as->batch_timer);
 	recvbatch_free(as->batch);
 	free(as);
 }

@@ -9,9 +9,6 @@
 /* Pending (incomplete) events kept at most, and how long. */
 #define AUDIT_MAX_PENDING 1024
 #define AUDIT_EVENT_TIMEOUT_MS 2000
-/* Processes whose mappings changed are read at most once per batch. */
-#define AUDIT_MAX_DIRTY 512
-#define AUDIT_BATCH_MS 100
 /* As the audit daemon, the kernel queue is raised to this (as auditd's -b). */
 #define AUDIT_BACKLOG 8192
 /* Rules are re-checked (re-added if gone) this often. */

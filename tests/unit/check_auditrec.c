@@ -9,6 +9,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <libaudit.h>
+
+#include "sources/audit.h"
+#include "sources/auditevent.h"
 #include "sources/auditrec.h"
 
 /* Records as the kernel sends them (netlink payload, no "type=" part). */
@@ -333,6 +337,125 @@ START_TEST(tokens)
 }
 END_TEST
 
+/* Events as auditevent hands them over, for the tests below. */
+struct handed {
+	unsigned int n, configs;
+	struct audit_event last;
+	char exe[64];
+	uint64_t serials[8];
+};
+
+static void on_done(void *data, const struct audit_event *ev)
+{
+	struct handed *h = data;
+
+	if (h->n < 8)
+		h->serials[h->n] = ev->serial;
+	h->n++;
+	h->last = *ev;
+	snprintf(h->exe, sizeof(h->exe), "%s", ev->exe);
+	h->last.exe = h->exe;
+}
+
+static void on_config(void *data, const char *body, size_t len)
+{
+	(void)body;
+	(void)len;
+	((struct handed *)data)->configs++;
+}
+
+static void feed(struct auditevent_asm *a, int type, const char *text,
+		 uint64_t now)
+{
+	auditevent_record(a, type, text, strlen(text), now);
+}
+
+/*
+ * Two connects' records interleaved, as the kernel may send them: each
+ * event is handed over once, whole, at its EOE; the same records told
+ * again (by the multicast group and the daemon's socket, at a handover)
+ * are dropped; an event whose EOE never comes is handed over when old.
+ */
+START_TEST(events_from_records)
+{
+	uint64_t records = 0, events = 0, malformed = 0, gaps = 0,
+		 incomplete = 0, duplicates = 0;
+	struct auditevent_counters c = { &records, &events, &malformed,
+					 &gaps, &incomplete, &duplicates };
+	struct handed h = { 0 };
+	struct auditevent_asm *a = auditevent_new(&c, on_done, on_config, &h);
+	const char *sc1 =
+		"audit(1.0:100): arch=c000003e syscall=42 success=no "
+		"exit=-115 a0=3 a1=7ffd a2=10 pid=700 uid=1000 euid=1000 "
+		"comm=\"curl\" exe=\"/usr/bin/curl\" key=\"vigil\"";
+	const char *sc2 =
+		"audit(1.0:101): arch=c000003e syscall=42 success=yes "
+		"exit=0 a0=5 a1=7ffd a2=10 pid=701 uid=0 euid=0 "
+		"comm=\"telnet\" exe=\"/usr/bin/telnet.netkit\" key=\"vigil\"";
+	const char *sa1 = "audit(1.0:100): saddr=020000507F0000010000000000000000";
+	const char *sa2 = "audit(1.0:101): saddr=020000177F0000010000000000000000";
+
+	ck_assert_ptr_nonnull(a);
+	feed(a, AUDIT_SYSCALL, sc1, 10);
+	feed(a, AUDIT_SYSCALL, sc2, 10);
+	feed(a, AUDIT_SOCKADDR, sa2, 10);
+	feed(a, AUDIT_PROCTITLE, "audit(1.0:101): proctitle=74656C6E6574", 10);
+	feed(a, AUDIT_SOCKADDR, sa1, 10);
+	feed(a, AUDIT_EOE, "audit(1.0:101): ", 10);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_uint_eq(h.last.serial, 101);
+	ck_assert(h.last.have_syscall && h.last.success && h.last.have_saddr);
+	ck_assert_str_eq(h.last.syscall, "connect");
+	ck_assert_str_eq(h.exe, "/usr/bin/telnet.netkit");
+	ck_assert_uint_eq(h.last.sport, 23);
+	ck_assert_int_eq(h.last.pid, 701);
+	ck_assert_uint_eq(h.last.a0, 5);
+	feed(a, AUDIT_EOE, "audit(1.0:100): ", 11);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_uint_eq(h.last.serial, 100);
+	ck_assert(!h.last.success && h.last.have_saddr);
+	ck_assert_uint_eq(h.last.sport, 80);
+	ck_assert_uint_eq(h.last.uid, 1000);
+	/* 101 told again, whole: nothing more */
+	feed(a, AUDIT_SYSCALL, sc2, 12);
+	feed(a, AUDIT_SOCKADDR, sa2, 12);
+	feed(a, AUDIT_EOE, "audit(1.0:101): ", 12);
+	ck_assert_uint_eq(h.n, 2);
+	ck_assert_uint_eq(duplicates, 3);
+	/* no EOE: handed over once old, with what came */
+	feed(a, AUDIT_SYSCALL,
+	     "audit(1.0:103): arch=c000003e syscall=59 success=yes pid=9 "
+	     "uid=0 euid=0 comm=\"sh\" exe=\"/usr/bin/dash\"", 20);
+	auditevent_expire(a, 1000, AUDIT_EVENT_TIMEOUT_MS);
+	ck_assert_uint_eq(h.n, 2);
+	auditevent_expire(a, 20 + AUDIT_EVENT_TIMEOUT_MS + 1,
+			  AUDIT_EVENT_TIMEOUT_MS);
+	ck_assert_uint_eq(h.n, 3);
+	ck_assert_str_eq(h.last.syscall, "execve");
+	ck_assert_str_eq(h.exe, "/usr/bin/dash");
+	ck_assert_uint_eq(gaps, 1);	/* 102 never came */
+	/* a record without its header is malformed; CONFIG_CHANGE aside */
+	feed(a, AUDIT_SYSCALL, "arch=c000003e syscall=59", 30);
+	ck_assert_uint_eq(malformed, 1);
+	feed(a, AUDIT_CONFIG_CHANGE,
+	     "audit(1.0:104): op=set audit_pid=0 old=1 res=1", 30);
+	ck_assert_uint_eq(h.configs, 1);
+	/* too many open: the oldest is handed over, not lost */
+	for (unsigned int i = 0; i < AUDIT_MAX_PENDING + 1; i++) {
+		char rec[96];
+
+		snprintf(rec, sizeof(rec), "audit(1.0:%u): saddr=0200",
+			 200 + i);
+		feed(a, AUDIT_SOCKADDR, rec, 40);
+	}
+	ck_assert_uint_eq(incomplete, 1);
+	ck_assert_uint_eq(h.n, 4);
+	ck_assert_uint_eq(h.last.serial, 200);
+	auditevent_free(a);	/* the rest, freed without a word */
+	ck_assert_uint_eq(h.n, 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auditrec");
@@ -348,6 +471,7 @@ int main(void)
 	tcase_add_test(tc, unterminated_quote_at_end);
 	tcase_add_test(tc, sockaddr);
 	tcase_add_test(tc, tokens);
+	tcase_add_test(tc, events_from_records);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Processes whose mappings changed, read once a batch: procbatch.h. */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/loop.h"
+#include "sources/proc.h"
+#include "sources/procbatch.h"
+
+#define HASH_NONFATAL_OOM 1
+#include <uthash.h>
+
+struct dirty {
+	pid_t pid;
+	uid_t uid, euid;
+	char comm[17];
+	char *exe;		/* from an exec record, or NULL */
+	struct audit_file files[AUDITEVENT_MAX_PATHS];	/* the exec's */
+	int nfiles;
+	UT_hash_handle hh;	/* by pid */
+};
+
+struct procbatch {
+	const struct vigil_env *env;
+	uint64_t *table_full;
+	struct loop_timer *timer;
+	struct dirty dirty[PROCBATCH_MAX];
+	struct dirty *by_pid;	/* uthash head over dirty[] */
+	size_t n;
+};
+
+static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
+{
+	(void)loop;
+	(void)t;
+	procbatch_flush(data);
+}
+
+struct procbatch *procbatch_new(const struct vigil_env *env,
+				uint64_t *table_full)
+{
+	struct procbatch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->env = env;
+	b->table_full = table_full;
+	b->timer = loop_timer_new(env->loop, on_timer, b);
+	if (!b->timer) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void procbatch_free(struct procbatch *b)
+{
+	if (!b)
+		return;
+	HASH_CLEAR(hh, b->by_pid);
+	while (b->n)
+		free(b->dirty[--b->n].exe);
+	loop_timer_free(b->timer);
+	free(b);
+}
+
+static void publish(struct procbatch *b, const struct dirty *d)
+{
+	struct proc_map m = { .path = (char *)d->exe };
+	struct proc_info pi;
+	struct stat st;
+	int i;
+
+	if (proc_publish_pid(b->env, d->pid, b->table_full) == 0 || !d->exe)
+		return;
+	/*
+	 * Gone already: judge its exe by name only if the name still
+	 * leads to a file the exec's PATH records named (the program, or
+	 * a script's interpreter): a name alone is the user's to swap.
+	 */
+	if (d->exe[0] != '/' || stat(d->exe, &st) < 0)
+		return;
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].dev == st.st_dev && d->files[i].ino == st.st_ino)
+			break;
+	if (i == d->nfiles)
+		return;
+	m.dev = st.st_dev;
+	m.ino = st.st_ino;
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = d->pid;
+	pi.ruid = d->uid;
+	pi.euid = d->euid;
+	memcpy(pi.comm, d->comm, sizeof(pi.comm));
+	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
+	pi.maps = &m;
+	pi.nmaps = 1;
+	proc_publish(b->env, &pi, b->table_full);
+}
+
+void procbatch_flush(struct procbatch *b)
+{
+	size_t i;
+
+	HASH_CLEAR(hh, b->by_pid);
+	for (i = 0; i < b->n; i++) {
+		publish(b, &b->dirty[i]);
+		free(b->dirty[i].exe);
+		b->dirty[i].exe = NULL;
+	}
+	b->n = 0;
+}
+
+void procbatch_mark(struct procbatch *b, const struct audit_event *ev,
+		    bool is_exec)
+{
+	struct dirty *d;
+
+	HASH_FIND(hh, b->by_pid, &ev->pid, sizeof(ev->pid), d);
+	if (!d) {
+		if (b->n == PROCBATCH_MAX)
+			procbatch_flush(b);
+		d = &b->dirty[b->n++];
+		memset(d, 0, sizeof(*d));
+		d->pid = ev->pid;
+		/* out of memory: only found by a walk no more, still read */
+		HASH_ADD(hh, b->by_pid, pid, sizeof(d->pid), d);
+	}
+	d->uid = ev->uid;
+	d->euid = ev->euid;
+	snprintf(d->comm, sizeof(d->comm), "%.16s", ev->comm);
+	if (is_exec) {
+		free(d->exe);
+		d->exe = ev->exe[0] ? strdup(ev->exe) : NULL;
+		memcpy(d->files, ev->files, sizeof(d->files));
+		d->nfiles = ev->nfiles;
+	}
+	if (!loop_timer_armed(b->timer))
+		loop_timer_arm(b->timer, PROCBATCH_MS, 0);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_SOURCES_PROCBATCH_H
+#define VIGIL_SOURCES_PROCBATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "modules.h"
+#include "sources/auditevent.h"
+
+/* Processes gathered at most, and how long, before their maps are read. */
+#define PROCBATCH_MAX 512
+#define PROCBATCH_MS 100
+
+/*
+ * Processes whose mappings changed (an exec, an executable mmap), read
+ * from /proc and published once per batch: a process start brings an
+ * exec and several mmaps, and its maps are worth one read.  One gone
+ * before its turn is judged by the program its exec record named, and
+ * only if that name still leads to a file the exec opened.
+ */
+struct procbatch;
+
+/* table_full: the proc table's counter.  NULL on ENOMEM. */
+struct procbatch *procbatch_new(const struct vigil_env *env,
+				uint64_t *table_full);
+/* Frees, with what is gathered (at exit: nothing is published). */
+void procbatch_free(struct procbatch *b);
+
+/* ev's process is to be read (ev an exec when is_exec). */
+void procbatch_mark(struct procbatch *b, const struct audit_event *ev,
+		    bool is_exec);
+/* Reads and publishes every process gathered now. */
+void procbatch_flush(struct procbatch *b);
+
+#endif
