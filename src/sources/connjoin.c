@@ -21,19 +21,21 @@
 #define NONE (-1)
 
 struct conn_join {
+	conn_join_sock_fn sock_of;
 	struct conn_intent ring[CONNJOIN_MAX];
 	int hprev[CONNJOIN_MAX], hnext[CONNJOIN_MAX];
 	int head[NBUCKETS];
 	size_t next;
 };
 
-struct conn_join *conn_join_new(void)
+struct conn_join *conn_join_new(conn_join_sock_fn sock_of)
 {
 	struct conn_join *j = calloc(1, sizeof(*j));
 	size_t i;
 
 	if (!j)
 		return NULL;
+	j->sock_of = sock_of;
 	for (i = 0; i < NBUCKETS; i++)
 		j->head[i] = NONE;
 	return j;
@@ -171,6 +173,8 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	in->pid = ev->pid;
 	in->uid = ev->uid;
 	in->inode = inode;
+	/* a connect()'s fd only: socketcall's first argument is no fd */
+	in->fd = !inode && ev->is_connect && !ev->sport ? ev->fd : -1;
 	in->ms = now ? now : 1;
 	snprintf(in->comm, sizeof(in->comm), "%s", ev->comm ? ev->comm : "");
 	in->exe = exe;
@@ -237,6 +241,11 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 			continue;
 		if (in->is_connect && in->used)
 			continue;
+		/* its socket, looked at now that it matters (once) */
+		if (inode && !in->inode && in->fd >= 0 && j->sock_of) {
+			in->inode = j->sock_of(in->pid, in->fd);
+			in->fd = -1;
+		}
 		if (inode && in->inode) {
 			if (in->inode != inode)
 				continue;

@@ -54,6 +54,7 @@ struct conn_intent {
 	pid_t pid;
 	uid_t uid;
 	uint32_t inode;		/* its socket when seen; 0: unknown */
+	int fd;			/* ...else its fd in pid, to look at; -1 */
 	uint64_t ms;
 	char comm[17];
 	char *exe;
@@ -66,12 +67,20 @@ enum conn_join_result {
 	CONNJOIN_FOUND,
 };
 
-/* NULL on ENOMEM. */
-struct conn_join *conn_join_new(void);
+/*
+ * The socket inode process pid holds at fd now, 0 if none: for an
+ * intent noted without its inode, looked at only when a flow could be
+ * its (an inode found equal is as certain then as at the connect).
+ */
+typedef uint32_t (*conn_join_sock_fn)(pid_t pid, int fd);
+
+/* sock_of may be NULL.  NULL on ENOMEM. */
+struct conn_join *conn_join_new(conn_join_sock_fn sock_of);
 void conn_join_free(struct conn_join *j);
 
 /*
- * Note an intent seen at now (ms); inode: its socket, 0 if unknown.
+ * Note an intent seen at now (ms); inode: its socket, 0 if unknown
+ * (then ev->fd, when known, is looked at by need).
  * An addressed send repeating one already kept (same process and
  * destination) only refreshes it.  Returns 0, or -1 on ENOMEM (the
  * intent is lost).

@@ -71,7 +71,7 @@ static enum conn_join_result match(struct conn_join *j,
 /* The record alone: after it settles, its program; used up once. */
 START_TEST(single_connect)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event ev = conn(10, "/usr/bin/curl", "198.51.100.7",
 				       80, true);
 	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
@@ -97,7 +97,7 @@ END_TEST
 /* Another destination or port, or too old: no match. */
 START_TEST(other_destination)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event ev = conn(10, "/usr/bin/curl", "198.51.100.7",
 				       80, true);
 	struct flow_event f1 = flow(IPPROTO_TCP, "198.51.100.8", 80);
@@ -121,7 +121,7 @@ END_TEST
 /* A v4-mapped destination is the v4 flow conntrack shows. */
 START_TEST(v4_mapped)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event ev = conn(10, "/usr/bin/python3.11",
 				       "192.0.2.9", 8080, true);
 	struct flow_event fe = flow(IPPROTO_TCP, "192.0.2.9", 8080);
@@ -141,7 +141,7 @@ END_TEST
  */
 START_TEST(inode_rules_out)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event curl = conn(10, "/usr/bin/curl", "198.51.100.7",
 					 80, true);
 	struct connect_event wget = conn(11, "/usr/bin/wget", "198.51.100.7",
@@ -168,10 +168,70 @@ START_TEST(inode_rules_out)
 }
 END_TEST
 
+/* What the processes of the test below hold: pid 10 fd 3 and pid 11 fd 3. */
+static unsigned int lookups;
+
+static uint32_t held_socket(pid_t pid, int fd)
+{
+	lookups++;
+	if (fd != 3)
+		return 0;
+	return pid == 10 ? 500 : pid == 11 ? 501 : 0;
+}
+
+/*
+ * Intents noted without their inode (the tracepoints run: most are
+ * TCP, whose own intents come whole) have their socket looked at once
+ * a flow could be theirs, and then decide as if it had been known.
+ */
+START_TEST(inode_looked_at_by_need)
+{
+	struct conn_join *j = conn_join_new(held_socket);
+	struct connect_event curl = conn(10, "/usr/bin/curl", "198.51.100.7",
+					 53, true);
+	struct connect_event dig = conn(11, "/usr/bin/dig", "198.51.100.7",
+					53, true);
+	struct connect_event send = conn(12, "/usr/bin/nc", "198.51.100.7",
+					 53, false);
+	struct flow_event fe = flow(IPPROTO_UDP, "198.51.100.7", 53);
+	struct sock_owner o;
+	bool needs;
+
+	lookups = 0;
+	conn_join_add(j, &curl, 0, 1000);
+	conn_join_add(j, &dig, 0, 1001);
+	conn_join_add(j, &send, 0, 1002);
+	ck_assert_uint_eq(lookups, 0);
+	/* the flow's socket not known yet: nothing looked at */
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1000, &o, &needs),
+			 CONNJOIN_WAIT);
+	ck_assert_uint_eq(lookups, 0);
+	/* dig's socket, newest first: the send has no fd to look at */
+	ck_assert_int_eq(match(j, &fe, 501, 1000, 1003, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/dig");
+	ck_assert_uint_eq(lookups, 1);
+	/* curl's: dig's is used up, curl's looked at now */
+	ck_assert_int_eq(match(j, &fe, 500, 1000, 1004, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/curl");
+	ck_assert_uint_eq(lookups, 2);
+	/*
+	 * Another socket: only curl's new intent is looked at (and ruled
+	 * out); the send, with no socket to tell, still waits to settle.
+	 */
+	conn_join_add(j, &curl, 0, 1005);
+	ck_assert_int_eq(match(j, &fe, 777, 1000, 1006, &o, &needs),
+			 CONNJOIN_WAIT);
+	ck_assert_uint_eq(lookups, 3);
+	conn_join_free(j);
+}
+END_TEST
+
 /* Two programs, nothing to tell them apart: no name, never a wrong one. */
 START_TEST(ambiguous)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event curl = conn(10, "/usr/bin/curl", "198.51.100.7",
 					 80, true);
 	struct connect_event wget = conn(11, "/usr/bin/wget", "198.51.100.7",
@@ -186,7 +246,7 @@ START_TEST(ambiguous)
 			 CONNJOIN_AMBIGUOUS);
 	/* the same program twice is no ambiguity: its name is right */
 	conn_join_free(j);
-	j = conn_join_new();
+	j = conn_join_new(NULL);
 	wget.exe = "/usr/bin/curl";
 	conn_join_add(j, &curl, 0, 1000);
 	conn_join_add(j, &wget, 0, 1001);
@@ -203,7 +263,7 @@ END_TEST
 /* When no rule cares about the name, the oldest is taken at once. */
 START_TEST(irrelevant_at_once)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event a = conn(10, "/usr/bin/a", "198.51.100.7", 9000,
 				      true);
 	struct connect_event b = conn(11, "/usr/bin/b", "198.51.100.7", 9000,
@@ -227,7 +287,7 @@ END_TEST
  */
 START_TEST(udp_sends)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event ev = conn(20, "/usr/bin/tftp", "198.51.100.7",
 				       69, false);
 	struct flow_event fu = flow(IPPROTO_UDP, "198.51.100.7", 69);
@@ -253,7 +313,7 @@ END_TEST
 /* A full ring forgets its oldest, and frees what it held. */
 START_TEST(ring_bounded)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
 	struct sock_owner o;
 	bool needs;
@@ -292,7 +352,7 @@ static struct connect_event exact(pid_t pid, const char *exe, uint16_t sport)
  */
 START_TEST(exact_tuple)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event a = exact(10, "/usr/bin/curl", 40000);
 	struct connect_event b = exact(11, "/usr/bin/wget", 40001);
 	struct flow_event fa = flow(IPPROTO_TCP, "198.51.100.7", 80);
@@ -326,7 +386,7 @@ END_TEST
 /* A TCP connect never explains a UDP flow to the same place. */
 START_TEST(exact_protocol)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event a = exact(10, "/usr/bin/telnet", 40000);
 	struct flow_event fe = flow(IPPROTO_UDP, "198.51.100.7", 80);
 	struct sock_owner o;
@@ -346,7 +406,7 @@ END_TEST
  */
 START_TEST(exact_drops_audit_twin)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event audit = conn(10, "/usr/bin/curl",
 					  "198.51.100.7", 80, true);
 	struct connect_event tp = exact(10, "/usr/bin/curl", 40000);
@@ -379,7 +439,7 @@ END_TEST
  */
 START_TEST(exact_storm_one_server)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
 	struct connect_event ev;
 	struct sock_owner o;
@@ -410,7 +470,7 @@ END_TEST
  */
 START_TEST(other_uid_never_names)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event phantom = conn(99, "/tmp/evil", "198.51.100.7",
 					    161, true);
 	struct connect_event root = conn(1, "/usr/bin/snmpget",
@@ -449,7 +509,7 @@ END_TEST
  */
 START_TEST(tuple_only_ignores_phantoms)
 {
-	struct conn_join *j = conn_join_new();
+	struct conn_join *j = conn_join_new(NULL);
 	struct connect_event phantom = conn(99, "/tmp/evil", "198.51.100.7",
 					    80, true);
 	struct connect_event root = exact(1, "/usr/bin/telnet", 40000);
@@ -482,6 +542,7 @@ int main(void)
 	tcase_add_test(tc, other_destination);
 	tcase_add_test(tc, v4_mapped);
 	tcase_add_test(tc, inode_rules_out);
+	tcase_add_test(tc, inode_looked_at_by_need);
 	tcase_add_test(tc, ambiguous);
 	tcase_add_test(tc, irrelevant_at_once);
 	tcase_add_test(tc, udp_sends);
