@@ -15,7 +15,7 @@ struct coalesce {
 	int fd;
 	unsigned int ms;
 	uint64_t last_ms;	/* of the last read */
-	size_t (*read)(void *data);
+	enum coalesce_read (*read)(void *data);
 	void *data;
 	uint64_t *deferred;
 	bool reading;		/* read() is on the stack */
@@ -23,10 +23,10 @@ struct coalesce {
 };
 
 /*
- * How much read() took, in *n.  Returns false when c was freed
- * meanwhile (and is gone now).
+ * What read() found, in *n.  Returns false when c was freed meanwhile
+ * (and is gone now).
  */
-static bool call_read(struct coalesce *c, size_t *n)
+static bool call_read(struct coalesce *c, enum coalesce_read *n)
 {
 	c->reading = true;
 	*n = c->read(c->data);
@@ -43,14 +43,17 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 	struct coalesce *c = data;
 	uint64_t now = loop_now_ms();
 	bool busy = now - c->last_ms < c->ms;
-	size_t n;
+	enum coalesce_read n;
 
 	(void)events;
 	c->last_ms = now;
 	if (!call_read(c, &n))
 		return;
+	/* More than a turn takes waits: on at the next turn. */
+	if (n == COALESCE_MORE)
+		return;
 	/* Events keep coming: let some gather before the next read. */
-	if (busy && loop_mod_fd(loop, fd, 0) == 0) {
+	if (busy && n == COALESCE_READ && loop_mod_fd(loop, fd, 0) == 0) {
 		if (c->deferred)
 			(*c->deferred)++;
 		loop_timer_arm(c->timer, c->ms, 0);
@@ -60,25 +63,29 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 {
 	struct coalesce *c = data;
-	size_t n;
+	enum coalesce_read n;
 
 	(void)t;
 	if (!call_read(c, &n))
 		return;
 	c->last_ms = loop_now_ms();
 	/* Still busy: the next read a while later again, not at once. */
-	if (n) {
+	if (n == COALESCE_READ) {
 		if (c->deferred)
 			(*c->deferred)++;
 		loop_timer_arm(c->timer, c->ms, 0);
 		return;
 	}
-	/* level-triggered: wakes at once if more came meanwhile */
+	/*
+	 * Level-triggered: wakes at once if more came meanwhile, or at
+	 * the next turn when more than a turn takes waits.
+	 */
 	loop_mod_fd(loop, c->fd, EPOLLIN);
 }
 
 struct coalesce *coalesce_new(struct loop *loop, int fd, unsigned int ms,
-			      size_t (*read)(void *data), void *data,
+			      enum coalesce_read (*read)(void *data),
+			      void *data,
 			      uint64_t *deferred)
 {
 	struct coalesce *c = calloc(1, sizeof(*c));

@@ -15,16 +15,24 @@
  */
 struct coalesce;
 
+/* What a read found. */
+enum coalesce_read {
+	COALESCE_EMPTY,	/* nothing waited */
+	COALESCE_READ,	/* it took what waited */
+	COALESCE_MORE,	/* it took a turn's worth, and more waits */
+};
+
 /*
- * read: called to read fd (it reads what it can take, and may leave
- * the rest: the fd stays readable); returns how much it took, 0 when
- * nothing waited.  While reads find something, fd is read every ms
- * milliseconds; once one finds nothing, at its next event again.
+ * read: called to read fd, at most a turn's worth (the loop serves the
+ * others between turns).  While reads find something, fd is read every
+ * ms milliseconds; while more than a turn's worth waits, at every
+ * turn; once a read finds nothing, at the next event again.
  * deferred: a counter of merged wakeups, or NULL.  Adds fd to loop.
  * NULL with errno.
  */
 struct coalesce *coalesce_new(struct loop *loop, int fd, unsigned int ms,
-			      size_t (*read)(void *data), void *data,
+			      enum coalesce_read (*read)(void *data),
+			      void *data,
 			      uint64_t *deferred);
 /* Removes fd from the loop (it is not closed); read() may call it. */
 void coalesce_free(struct coalesce *c);

@@ -67,6 +67,7 @@ struct audit_src {
 	uint32_t lost_base;
 	int lost_known;
 	struct loop_timer *flush_timer, *check_timer, *readd_timer;
+	struct loop_timer *reg_timer;	/* is vigild still registered? */
 	struct auditevent_counters ec;	/* the assembly's */
 	uint64_t *execs, *mmaps, *lost, *enobufs, *readded, *registered,
 		 *yields, *table_full, *connects, *rules_active;
@@ -155,14 +156,34 @@ static void on_config_change(void *data, const char *b, size_t n)
 		loop_timer_arm(as->readd_timer, 100, 0);
 }
 
-/* Read the records queued, or what a turn allows; returns how many. */
-static size_t on_readable(void *data)
+/* One datagram, from the multicast group or vigild's own socket. */
+static void on_datagram(void *data, const char *dgram, size_t len, bool cut)
+{
+	const struct nlmsghdr *nlh = (const void *)dgram;
+	struct audit_src *as = data;
+
+	if (len <= NLMSG_HDRLEN || cut) {
+		(*as->ec.malformed)++;
+		return;
+	}
+	/*
+	 * One record per datagram.  The kernel's nlmsg_len of audit
+	 * records leaves out the header (the quirk libaudit works around
+	 * too), so the datagram's size is the one to trust.
+	 */
+	auditevent_record(as->asm_, nlh->nlmsg_type, dgram + NLMSG_HDRLEN,
+			  strnlen(dgram + NLMSG_HDRLEN, len - NLMSG_HDRLEN),
+			  loop_now_ms());
+}
+
+/* Read the multicast group, or what a turn allows. */
+static enum coalesce_read on_readable(void *data)
 {
 	struct audit_src *as = data;
 	uint64_t start = loop_now_ms();
-	const struct nlmsghdr *nlh;
 	size_t len, total = 0;
 	int rounds, i, n;
+	const char *d;
 	bool cut;
 
 	for (rounds = 0; rounds < AUDIT_ROUNDS &&
@@ -176,28 +197,13 @@ static size_t on_readable(void *data)
 		if (n > 0)
 			total += (size_t)n;
 		for (i = 0; i < n; i++) {
-			nlh = (const void *)recvbatch_get(as->batch, (size_t)i,
-							  &len, &cut);
-			if (len <= NLMSG_HDRLEN || cut) {
-				(*as->ec.malformed)++;
-				continue;
-			}
-			/*
-			 * One record per datagram.  The kernel's nlmsg_len of
-			 * audit records leaves out the header (the quirk
-			 * libaudit works around too), so the datagram's size
-			 * is the one to trust.
-			 */
-			len -= NLMSG_HDRLEN;
-			auditevent_record(as->asm_, nlh->nlmsg_type,
-					  (const char *)nlh + NLMSG_HDRLEN,
-					  strnlen((const char *)nlh +
-						  NLMSG_HDRLEN, len), start);
+			d = recvbatch_get(as->batch, (size_t)i, &len, &cut);
+			on_datagram(as, d, len, cut);
 		}
 		if (n < AUDIT_BATCH)
-			break;
+			return total ? COALESCE_READ : COALESCE_EMPTY;
 	}
-	return total;
+	return COALESCE_MORE;
 }
 
 static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
@@ -355,11 +361,45 @@ static void on_reconcile(struct loop *loop, struct loop_timer *t, void *data)
 	reconcile(data);
 }
 
-/* The counters follow the registration wherever it changes. */
+/*
+ * While registered, records come on vigild's socket only: one taken
+ * away behind vigild's back (auditctl --pid) would leave it reading
+ * nothing until the next check, so this one comes every second.
+ */
+static void on_reg_check(struct loop *loop, struct loop_timer *t,
+			 void *data)
+{
+	struct audit_src *as = data;
+	struct audit_status st;
+
+	if (auditreg_registered(as->reg) &&
+	    get_status(as->mgmt_fd, &st) == 0 &&
+	    st.pid != (uint32_t)getpid())
+		reconcile(as);
+}
+
+/*
+ * The registered daemon gets every record on its own socket: the
+ * multicast group would tell each again, and is left meanwhile.
+ */
+static void multicast(struct audit_src *as, bool join)
+{
+	int group = AUDIT_NLGRP_READLOG;
+
+	if (setsockopt(as->rec_fd, SOL_NETLINK, join ? NETLINK_ADD_MEMBERSHIP :
+		       NETLINK_DROP_MEMBERSHIP, &group, sizeof(group)) < 0)
+		log_warn("audit: cannot %s the multicast group: %m%s",
+			 join ? "join" : "leave",
+			 join ? "; records are lost until vigild is the audit daemon again" :
+			 "; records come twice, and are read once");
+}
+
+/* The counters, and the records' way, follow the registration. */
 static void on_registration(void *data, bool registered)
 {
 	struct audit_src *as = data;
 
+	multicast(as, !registered);
 	*as->registered = registered;
 	*as->yields = auditreg_yields(as->reg);
 }
@@ -428,6 +468,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
 	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
+	as->reg_timer = loop_timer_new(env->loop, on_reg_check, as);
 	if (as->table_full)
 		as->procs = procbatch_new(env, as->table_full);
 	if (as->ec.records && as->ec.events && as->ec.gaps &&
@@ -438,7 +479,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	    !as->table_full || !as->connects ||
 	    !as->mmaps || !as->lost || !as->enobufs || !as->readded ||
 	    !as->registered || !as->yields || !as->rules_active ||
-	    !as->flush_timer || !as->check_timer ||
+	    !as->flush_timer || !as->check_timer || !as->reg_timer ||
 	    !as->readd_timer || !as->procs) {
 		audit_fini(as);
 		return -1;
@@ -485,8 +526,9 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		return 0;
 	}
 	if (as->mode != AUDIT_MODE_MULTICAST) {
-		as->reg = auditreg_new(env->loop, on_registration, as);
-		if (!as->reg)
+		as->reg = auditreg_new(env->loop, on_registration,
+				       on_datagram, as);
+		if (!as->reg || loop_timer_arm(as->reg_timer, 1000, 1000) < 0)
 			return -1;
 	}
 	/* Only beside another audit daemon, or where rules cannot go in. */
@@ -509,11 +551,11 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
 	if (!as->rules_installed && !as->other_daemon)
 		log_warn("audit: no rule could be installed; execs come from the process events connector");
-	log_info("audit: reading records from the multicast group; %s",
+	log_info("audit: %s",
 		 as->reg && auditreg_registered(as->reg) ?
-		 "registered as the audit daemon until one starts" :
-		 as->other_daemon ? "beside the audit daemon" :
-		 "not registered (audit.mode)");
+		 "registered as the audit daemon until one starts, reading records on its socket" :
+		 as->other_daemon ? "beside the audit daemon, reading records from the multicast group" :
+		 "reading records from the multicast group, not registered (audit.mode)");
 	return 0;
 }
 
@@ -556,6 +598,7 @@ static void audit_fini(void *priv)
 	procbatch_free(as->procs);
 	loop_timer_free(as->flush_timer);
 	loop_timer_free(as->check_timer);
+	loop_timer_free(as->reg_timer);
 	loop_timer_free(as->readd_timer);
 	recvbatch_free(as->batch);
 	free(as);

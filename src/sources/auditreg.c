@@ -20,19 +20,22 @@
 #endif
 
 /*
- * The sink gets every record once more.  Only a record's type is of
- * use, so each is read cut to its header, many per system call, and
- * under load a few milliseconds apart: the socket's buffer is made big
- * enough that the kernel's sender never waits on it meanwhile.
+ * Records are read many per system call, each into 16 KB (a PATH
+ * record of a long name, in hex, is over 8 KB), and under load a few
+ * milliseconds apart: the socket's buffer is made big enough that the
+ * kernel's sender never waits on it meanwhile.
  */
-#define SINK_BATCH 64
-#define SINK_MSG_SIZE 64
+#define SINK_BATCH 32
+#define SINK_MSG_SIZE 16384
 #define SINK_COALESCE_MS 5
+#define SINK_ROUNDS 8
+#define SINK_TURN_MS 4
 #define SINK_RCVBUF (4 * 1024 * 1024)
 
 struct auditreg {
 	struct loop *loop;
 	auditreg_cb cb;
+	auditreg_dgram_cb dgram;
 	void *data;
 	int fd;			/* the sink, registered; -1 if not */
 	struct coalesce *reader;	/* of fd */
@@ -41,7 +44,8 @@ struct auditreg {
 	uint64_t yields;
 };
 
-struct auditreg *auditreg_new(struct loop *loop, auditreg_cb cb, void *data)
+struct auditreg *auditreg_new(struct loop *loop, auditreg_cb cb,
+			      auditreg_dgram_cb dgram, void *data)
 {
 	struct auditreg *r = calloc(1, sizeof(*r));
 
@@ -49,6 +53,7 @@ struct auditreg *auditreg_new(struct loop *loop, auditreg_cb cb, void *data)
 		return NULL;
 	r->loop = loop;
 	r->cb = cb;
+	r->dgram = dgram;
 	r->data = data;
 	r->fd = -1;
 	r->batch = recvbatch_new(SINK_BATCH, SINK_MSG_SIZE);
@@ -59,19 +64,30 @@ struct auditreg *auditreg_new(struct loop *loop, auditreg_cb cb, void *data)
 	return r;
 }
 
+static enum coalesce_read read_sink(struct auditreg *r,
+				    bool replace_yields);
+
+/*
+ * Let go.  Told first, so that the records' other way (the multicast
+ * group) is open again before this one closes; then what the sink
+ * still holds is read, and nothing falls between the two (what both
+ * tell meanwhile, auditevent.c drops once).
+ */
 static void drop(struct auditreg *r, bool unregister)
 {
 	if (r->fd < 0)
 		return;
 	coalesce_free(r->reader);
 	r->reader = NULL;
+	if (r->cb)
+		r->cb(r->data, false);
 	/* Only the registered daemon may clear the pid: do it while we are. */
 	if (unregister)
 		audit_set_pid(r->fd, 0, WAIT_NO);
+	while (read_sink(r, false) == COALESCE_MORE)
+		;
 	audit_close(r->fd);
 	r->fd = -1;
-	if (r->cb)
-		r->cb(r->data, false);
 }
 
 void auditreg_yield(struct auditreg *r, uint64_t hold_ms)
@@ -85,18 +101,20 @@ void auditreg_yield(struct auditreg *r, uint64_t hold_ms)
 }
 
 /*
- * Records are thrown away (the multicast copy is the one read); only
- * the kernel's AUDIT_REPLACE matters: someone asked for our place.
+ * Records go to the dgram callback; the kernel's AUDIT_REPLACE says
+ * that someone asked for our place.  A turn's worth at most (as
+ * audit.c's): the kernel's sender waits while the socket is full.
  */
-static size_t on_sink(void *data)
+static enum coalesce_read read_sink(struct auditreg *r, bool replace_yields)
 {
-	struct auditreg *r = data;
+	uint64_t start = loop_now_ms();
 	const struct nlmsghdr *nlh;
 	size_t len, total = 0;
+	bool cut, replace = false;
 	int rounds, i, n;
-	bool cut;
 
-	for (rounds = 0; rounds < 8; rounds++) {
+	for (rounds = 0; rounds < SINK_ROUNDS &&
+	     loop_now_ms() - start < SINK_TURN_MS; rounds++) {
 		n = recvbatch_read(r->batch, r->fd);
 		if (n < 0 && errno == ENOBUFS)
 			continue;
@@ -105,16 +123,26 @@ static size_t on_sink(void *data)
 		for (i = 0; i < n; i++) {
 			nlh = (const void *)recvbatch_get(r->batch, (size_t)i,
 							  &len, &cut);
-			if (len < sizeof(*nlh) ||
-			    nlh->nlmsg_type != AUDIT_REPLACE)
-				continue;
+			if (len >= sizeof(*nlh) &&
+			    nlh->nlmsg_type == AUDIT_REPLACE)
+				replace = true;
+			else if (r->dgram)
+				r->dgram(r->data, (const char *)nlh, len, cut);
+		}
+		/* the batch's records first: yielding reads the rest */
+		if (replace && replace_yields) {
 			auditreg_yield(r, AUDITREG_HOLD_MS);
-			return total;
+			return COALESCE_READ;
 		}
 		if (n < SINK_BATCH)
-			break;
+			return total ? COALESCE_READ : COALESCE_EMPTY;
 	}
-	return total;
+	return COALESCE_MORE;
+}
+
+static enum coalesce_read on_sink(void *data)
+{
+	return read_sink(data, true);
 }
 
 bool auditreg_update(struct auditreg *r, uint32_t kernel_pid)
@@ -174,7 +202,9 @@ void auditreg_free(struct auditreg *r)
 {
 	if (!r)
 		return;
+	/* at exit: the records left are read, and go nowhere */
 	r->cb = NULL;
+	r->dgram = NULL;
 	drop(r, true);
 	recvbatch_free(r->batch);
 	free(r);

@@ -3,28 +3,37 @@
 #define VIGIL_AUDITREG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct loop;
 
 /*
- * The audit daemon registration, held only as a courtesy: with no audit
- * daemon registered the kernel prints every record to the kernel log,
- * so vigild registers a sink socket whose records it throws away (it
- * reads its own from the multicast group).  It never stands in an audit
- * daemon's way: the kernel tells the registered daemon (AUDIT_REPLACE)
- * when another one asks for the place, and vigild then lets go and
- * stays away while that daemon runs, or for a hold time at least.
+ * The audit daemon registration: with no audit daemon registered the
+ * kernel prints every record to the kernel log, so vigild registers
+ * when no one is.  The records then come on its socket (and the
+ * multicast group is left meanwhile: each record would come twice).
+ * It never stands in an audit daemon's way: the kernel tells the
+ * registered daemon (AUDIT_REPLACE) when another one asks for the
+ * place, and vigild then lets go and stays away while that daemon
+ * runs, or for a hold time at least.
  */
 struct auditreg;
 
-/* Told when vigild took or gave up the registration. */
+/*
+ * Told when vigild took or gave up the registration: on taking it,
+ * after the records start to come on its socket; on giving it up,
+ * before they stop (and the socket's last ones are read after).
+ */
 typedef void (*auditreg_cb)(void *data, bool registered);
+/* One datagram of the socket (a record); cut: longer than 16 KB. */
+typedef void (*auditreg_dgram_cb)(void *data, const char *dgram, size_t len,
+				  bool cut);
 
 /* A registration helper; it holds nothing until auditreg_update(). */
 struct auditreg *auditreg_new(struct loop *loop, auditreg_cb cb,
-			      void *data);
+			      auditreg_dgram_cb dgram, void *data);
 /* Unregisters (if registered) and frees. */
 void auditreg_free(struct auditreg *r);
 

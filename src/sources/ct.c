@@ -246,8 +246,8 @@ static void on_overrun(struct ct_src *s)
 	ct_dump(s);
 }
 
-/* Read what is queued, or what a turn allows; returns how many. */
-static size_t drain(void *data)
+/* Read what is queued, or what a turn allows. */
+static enum coalesce_read drain(void *data)
 {
 	struct ct_src *s = data;
 	int fd = mnl_socket_get_fd(s->events);
@@ -266,7 +266,7 @@ static size_t drain(void *data)
 				on_overrun(s);
 				continue;
 			}
-			break;
+			return total ? COALESCE_READ : COALESCE_EMPTY;
 		}
 		total += (size_t)n;
 		for (i = 0; i < n; i++) {
@@ -278,9 +278,9 @@ static size_t drain(void *data)
 			mnl_cb_run(msg, len, 0, 0, on_ct_msg, s);
 		}
 		if (n < CT_BATCH)
-			break;
+			return total ? COALESCE_READ : COALESCE_EMPTY;
 	}
-	return total;
+	return COALESCE_MORE;
 }
 
 static void check_table(struct ct_src *s)

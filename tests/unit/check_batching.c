@@ -62,17 +62,17 @@ struct reader {
 	bool free_in_read;
 };
 
-/* Reads one datagram a call (a turn's bound), then writes another. */
-static size_t on_read(void *data)
+/* Reads one datagram a call, then writes another. */
+static enum coalesce_read on_read(void *data)
 {
 	struct reader *r = data;
-	size_t took = 0;
+	enum coalesce_read took = COALESCE_EMPTY;
 	char buf[8];
 
 	r->reads++;
 	if (recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0) {
 		r->got++;
-		took = 1;
+		took = COALESCE_READ;
 	}
 	if (r->to_send) {
 		r->to_send--;
