@@ -35,6 +35,7 @@ struct vigil {
 	struct control *control;
 	struct loop_timer *remind;
 	struct expiry *expiry;		/* when acceptances end */
+	struct sdstatus *sd;		/* what systemd is told */
 	json_object *host;
 	struct model *model;		/* what is known of the host */
 	struct vigil_env env;		/* what modules get of all this */

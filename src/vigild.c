@@ -18,26 +18,21 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef HAVE_SYSTEMD
-#include <systemd/sd-daemon.h>
-#endif
 
 #include "lib/caps.h"
 #include "lib/host.h"
 #include "lib/log.h"
 #include "lib/safedir.h"
+#include "sdstatus.h"
 #include "vigil.h"
 
 /* Allocations this large and up are mapped, and unmapped when freed. */
 #define VIGILD_MMAP_THRESHOLD (128 * 1024)
 
-static void notify(const char *what)
+static void notify(struct vigil *v, const char *what)
 {
-#ifdef HAVE_SYSTEMD
-	sd_notify(0, what);
-#else
-	(void)what;
-#endif
+	if (v->sd)
+		sdstatus_notify(v->sd, what);
 }
 
 json_object *vigil_state_dump(void *data)
@@ -314,7 +309,7 @@ static void reload(struct vigil *v)
 	struct sbuf err;
 	int i;
 
-	notify("RELOADING=1");
+	notify(v, "RELOADING=1");
 	sbuf_init(&err);
 	if ((v->config_path && config_check_forked(v->config_path, &err) < 0) ||
 	    (v->config_path ? config_load_file(v->config_path, &cfg, &err) :
@@ -363,7 +358,7 @@ static void reload(struct vigil *v)
 	log_info("configuration reloaded from %s", cfg->source);
 out:
 	sbuf_free(&err);
-	notify("READY=1");
+	notify(v, "READY=1");
 }
 
 static void on_signal(struct loop *loop, int signo, void *data)
@@ -451,8 +446,9 @@ static int setup(struct vigil *v)
 	v->state = state_new(v->loop, v->cfg->state_file, vigil_state_dump, v);
 	v->remind = loop_timer_new(v->loop, on_remind, v);
 	v->expiry = expiry_new(v->loop, v->findings);
+	v->sd = sdstatus_new(v->loop, v->findings);
 	if (!v->engine || !v->model || !v->output || !v->state ||
-	    !v->remind || !v->expiry)
+	    !v->remind || !v->expiry || !v->sd)
 		goto oom;
 	assess_set_observer(v->assess, observe, v);
 	v->env = (struct vigil_env){
@@ -489,6 +485,7 @@ oom:
 static void teardown(struct vigil *v)
 {
 	fini_modules(v);
+	sdstatus_free(v->sd);
 	control_free(v->control);
 	loop_timer_free(v->remind);
 	expiry_free(v->expiry);
@@ -655,12 +652,12 @@ int main(int argc, char **argv)
 		close(ready_fd);
 		ready_fd = -1;
 	}
-	notify("READY=1");
+	notify(&v, "READY=1");
 	if (loop_run(v.loop) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		v.exit_code = 1;
 	}
-	notify("STOPPING=1");
+	notify(&v, "STOPPING=1");
 	assess_stop(v.assess, "vigild stopped");
 	if (state_flush(v.state) < 0)
 		v.exit_code = 1;

@@ -328,7 +328,11 @@ static int by_severity_then_recent(const void *a, const void *b)
 	return d ? d : strcmp(str(fa, "id"), str(fb, "id"));
 }
 
-/* The terminal's width; 80 when not a terminal, as ss and ps do. */
+/*
+ * The terminal's width (or $COLUMNS); 0, no limit, when the output is
+ * no terminal: "vigilctl findings | grep" sees whole paths, as with
+ * systemctl.  80 for a terminal that does not say.
+ */
 static int term_width(void)
 {
 	struct winsize ws;
@@ -336,8 +340,9 @@ static int term_width(void)
 
 	if (cols && atoi(cols) >= 40)
 		return atoi(cols);
-	if (isatty(STDOUT_FILENO) &&
-	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
 		return ws.ws_col;
 	return 80;
 }
@@ -396,8 +401,8 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 	qsort(v, n, sizeof(*v), by_severity_then_recent);
 	/* ID 8, SEVERITY 6, LAST SEEN 11, COUNT 5 and the spaces: 35. */
 	width = term_width();
-	asset_w = c->full ? 0 : width - 35 - rule_w;
-	if (!c->full && asset_w < 8)
+	asset_w = c->full || !width ? 0 : width - 35 - rule_w;
+	if (asset_w && asset_w < 8)
 		asset_w = 8;
 	if (!c->no_header)
 		printf("%-8s %-6s %-11s %5s %-*s ASSET\n", "ID", "SEV",

@@ -58,9 +58,12 @@ in_ct systemctl is-system-running > /dev/null 2>&1 ||
 wait_until 30 sh -c "nsenter -t $L -m -u -i -n -p -- systemctl is-active -q vigild" ||
 	fail "vigild not active: $(in_ct journalctl -u vigild --no-pager -o cat 2>&1 | tail -n 20)"
 PID0=$(in_ct systemctl show -p MainPID --value vigild)
+WD0=$(in_ct systemctl show -p WatchdogTimestampMonotonic --value vigild)
 
 # A root process running code anyone may change: a High finding.
-in_ct sh -c 'mkdir -p /opt/ww && chmod 0777 /opt/ww && cp /bin/sleep /opt/ww/evil && (/opt/ww/evil 600 > /dev/null 2>&1 &)'
+# Its path is longer than a terminal's line: piped, it is kept whole.
+WW=/opt/ww/a-directory-with-a-name-long-enough-to-be-cut-in-eighty-columns
+in_ct sh -c "mkdir -p $WW && chmod 0777 $WW && cp /bin/sleep $WW/evil && ($WW/evil 600 > /dev/null 2>&1 &)"
 have_finding() {
 	in_ct journalctl -u vigild -o json --no-pager |
 		jq -e -s 'map(select(.VIGIL_EVENT == "new" and .VIGIL_RULE == "root-process-insecure-permissions")) | length >= 1'
@@ -68,6 +71,31 @@ have_finding() {
 wait_until 40 have_finding || fail "no finding in the journal: $(in_ct journalctl -u vigild --no-pager | tail -n 20)"
 sleep 2
 in_ct journalctl -u vigild -o json --no-pager > "$T/journal.json"
+
+in_ct sh -c 'vigilctl findings | cat' > "$T/findings.txt"
+grep -q -F "$WW/evil" "$T/findings.txt" ||
+	fail "vigilctl findings | cat cut the path: $(cat "$T/findings.txt")"
+
+# systemctl status says how the host stands (STATUS=), a High among
+# the open findings; the watchdog is armed and pinged; the unit's
+# Documentation= leads to a file that is there.
+status_line() {
+	in_ct systemctl status vigild --no-pager > "$T/status.txt" 2>&1
+	grep -E -q 'Status: "[0-9]+ open findings?: ([0-9]+ [a-zA-Z]+, )*[0-9]+ High' "$T/status.txt"
+}
+wait_until 15 status_line || fail "no status line: $(cat "$T/status.txt")"
+echo "systemctl status vigild:"
+sed -n '1,/^$/p' "$T/status.txt"
+[ "$(in_ct systemctl show -p WatchdogUSec --value vigild)" = 30s ] ||
+	fail "watchdog not set: $(in_ct systemctl show -p WatchdogUSec vigild)"
+in_ct journalctl -u vigild --no-pager -o cat | grep -q '^systemd watchdog: pinging every 15000 ms' ||
+	fail "vigild does not ping the watchdog"
+wd_moved() {
+	[ "$(in_ct systemctl show -p WatchdogTimestampMonotonic --value vigild)" != "$WD0" ]
+}
+wait_until 20 wd_moved || fail "no watchdog ping reached systemd (still $WD0)"
+doc=$(in_ct systemctl show -p Documentation --value vigild | tr ' ' '\n' | sed -n 's|^file://||p')
+[ -n "$doc" ] && in_ct test -s "$doc" || fail "Documentation= does not resolve: $doc"
 
 # Up, the same process, never restarted.
 [ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "vigild restarted"

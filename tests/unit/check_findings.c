@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "findings/findings.h"
+#include "sdstatus.h"
 
 struct counts {
 	int news, changes;
@@ -351,6 +352,34 @@ START_TEST(report_again_same_as_anew)
 	json_object_put(b);
 	findings_free(again);
 	findings_free(anew);
+}
+END_TEST
+
+/* The line "systemctl status vigild" shows, from the store. */
+START_TEST(status_line)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	const struct finding *f;
+	char line[160];
+
+	sdstatus_line(fs, line, sizeof(line));
+	ck_assert_str_eq(line, "0 open findings");
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, "/opt/a", NULL, 10,
+					 NULL), 1);
+	sdstatus_line(fs, line, sizeof(line));
+	ck_assert_str_eq(line, "1 open finding: 1 Medium");
+	findings_report(fs, RULE_ROOT_PERMS, "/opt/b", NULL, 10, NULL);
+	findings_report(fs, RULE_UNUSED_PORTS, "tcp|1|/c", NULL, 10, NULL);
+	findings_report(fs, RULE_UNUSED_PORTS, "tcp|2|/c", NULL, 10, NULL);
+	f = findings_lookup(fs, RULE_UNUSED_PORTS, "tcp|2|/c");
+	ck_assert_int_eq(findings_accept(fs, f->id, "lab", 0, "root", 11), 0);
+	sdstatus_line(fs, line, sizeof(line));
+	ck_assert_str_eq(line, "3 open findings: 1 High, 1 Medium, "
+			 "1 Informational; 1 accepted");
+	/* cut to the buffer, never past it */
+	sdstatus_line(fs, line, 12);
+	ck_assert_str_eq(line, "3 open find");
+	findings_free(fs);
 }
 END_TEST
 
@@ -849,6 +878,7 @@ int main(void)
 	tcase_add_test(tc, eviction_by_cause);
 	tcase_add_test(tc, report_again_escapes_once);
 	tcase_add_test(tc, report_again_same_as_anew);
+	tcase_add_test(tc, status_line);
 	tcase_add_test(tc, eviction_refused_by_cause);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, fleet_ids);
