@@ -105,8 +105,11 @@ cp /bin/sleep "$T/ww/second"
 on_exit "kill $!"
 wait_until 15 sh -c "\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq -e '.findings.total >= 2'" ||
 	fail "second finding"
-ctl findings > "$T/table"
+# On a terminal of 80 columns the table fits; piped, paths stay whole.
+COLUMNS=80 ctl findings > "$T/table"
 awk 'length > 80 { exit 1 }' "$T/table" || fail "table wider than 80: $(cat "$T/table")"
+ctl findings | cat > "$T/piped"
+grep -q -F "$T/ww/second" "$T/piped" || fail "piped table cut a path: $(cat "$T/piped")"
 head -n 1 "$T/table" | grep -q '^ID ' || fail "no header"
 ctl -H findings | grep -q '^ID ' && fail "-H printed the header"
 # most severe first, then the most recent, then by id (ties in a second)
