@@ -75,11 +75,16 @@ static void on_run(void *data, const struct run *r)
 	output_run(v->output, r);
 }
 
-static void on_finding_change(void *data, const struct finding *f)
+static void on_finding_change(void *data, const struct finding *f,
+			      bool counts_only)
 {
 	struct vigil *v = data;
 
-	state_dirty(v->state);
+	(void)f;
+	if (counts_only)
+		state_dirty_later(v->state);
+	else
+		state_dirty(v->state);
 }
 
 static const struct findings_ops finding_ops = {

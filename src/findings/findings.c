@@ -213,16 +213,20 @@ bool finding_add_run(struct finding *f, const char *run_id)
 }
 
 /* One sighting in run_id, counted for that run's record. */
-static void count_in_run(struct finding *f, const char *run_id, int64_t now)
+/* Returns true when f joins a run it was not seen in yet. */
+static bool count_in_run(struct finding *f, const char *run_id, int64_t now)
 {
-	if (finding_add_run(f, run_id)) {
+	bool joined = finding_add_run(f, run_id);
+
+	if (joined) {
 		f->run_count = 0;
 		f->run_first = now;
 	}
 	if (!f->nruns || strcmp(f->runs[f->nruns - 1], run_id ? run_id : ""))
-		return;
+		return joined;
 	f->run_count++;
 	f->run_last = now;
+	return joined;
 }
 
 /* Takes ownership of f: frees it on failure. */
@@ -306,7 +310,17 @@ static void tell(struct findings *fs, struct finding *f,
 static void changed(struct findings *fs, const struct finding *f)
 {
 	if (fs->ops && fs->ops->on_change)
-		fs->ops->on_change(fs->data, f);
+		fs->ops->on_change(fs->data, f, false);
+}
+
+/*
+ * Only f's counts, times and last sighting's values moved: no news,
+ * and no hurry to save.
+ */
+static void counted(struct findings *fs, const struct finding *f)
+{
+	if (fs->ops && fs->ops->on_change)
+		fs->ops->on_change(fs->data, f, true);
 }
 
 static const struct acceptance *acceptance_now(const struct findings *fs,
@@ -408,12 +422,18 @@ static int report(struct findings *fs, enum rule_id rule,
 	finding_make_id(fs->machine_id, m->id, asset_key, id);
 	f = findings_find(fs, m, asset_key, id);
 	if (f) {
-		if (evict_note(f, cause))
+		const struct acceptance *quiet = f->quiet;
+		bool was_changed = f->changed, news = false;
+
+		if (evict_note(f, cause)) {
 			fs->gen++;
+			news = true;
+		}
 		f->count++;
 		if (now > f->last_seen)
 			f->last_seen = now;
-		count_in_run(f, run_id, now);
+		if (count_in_run(f, run_id, now))
+			news = true;
 		if (attrs)
 			merge(f, m, attrs, escaped);
 		if (f->status == FINDING_RESOLVED) {
@@ -421,10 +441,14 @@ static int report(struct findings *fs, enum rule_id rule,
 			f->changed = false;
 			f->quiet = acceptance_now(fs, f, now);
 			tell(fs, f, f->announced ? FEV_REOPENED : FEV_NEW);
+			news = true;
 		} else {
 			update_quiet(fs, f, now);
 		}
-		changed(fs, f);
+		if (news || f->quiet != quiet || (f->changed && !was_changed))
+			changed(fs, f);
+		else
+			counted(fs, f);
 		r = 0;
 		goto out;
 	}

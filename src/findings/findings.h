@@ -93,7 +93,13 @@ struct finding {
 struct findings_ops {
 	void (*on_event)(void *data, const struct finding *f,
 			 enum finding_event ev);
-	void (*on_change)(void *data, const struct finding *f);
+	/*
+	 * Something to save about f changed; counts_only: no news, only
+	 * its counts, times and the last sighting's values (a sighting
+	 * again), which may wait longer.
+	 */
+	void (*on_change)(void *data, const struct finding *f,
+			  bool counts_only);
 };
 
 /* "new", "updated", "resolved", "reopened", "remind", "accepted",

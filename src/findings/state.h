@@ -52,6 +52,14 @@ struct state *state_new(struct loop *loop, const char *path,
 void state_free(struct state *st);
 int state_set_path(struct state *st, const char *path);
 void state_dirty(struct state *st);
+/*
+ * A change that may wait longer (30 s: counts, times and last values
+ * moved, a client's thousandth connection), written with the next
+ * change or then: each write forks, and each fork makes every page the
+ * daemon writes next a copy-on-write fault.  A crash loses at most
+ * that long of counts, never a finding nor news of one.
+ */
+void state_dirty_later(struct state *st);
 /* Returns 0, or -1 after logging why the write failed. */
 int state_flush(struct state *st);
 unsigned long state_writes(const struct state *st);

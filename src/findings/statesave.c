@@ -25,6 +25,8 @@
 #define STATE_DEBOUNCE_MS 1000
 /* How often a writing child is looked after. */
 #define STATE_REAP_MS 20
+/* ...and after a change of counts only: state_dirty_later(). */
+#define STATE_LATER_MS 30000
 
 struct state {
 	struct loop *loop;
@@ -35,6 +37,8 @@ struct state {
 	void *data;
 	pid_t child;		/* writing now; 0: none */
 	bool again;		/* changed since the child forked */
+	bool again_later;	/* ...only counts (state_dirty_later) */
+	uint64_t due_ms;	/* when the armed timer writes */
 	unsigned long writes;
 };
 
@@ -77,7 +81,8 @@ static void written(struct state *st, bool ok)
 		st->writes++;
 	} else {
 		/* Keep trying: the findings must not be lost. */
-		loop_timer_arm(st->timer, 10 * STATE_DEBOUNCE_MS, 0);
+		if (loop_timer_arm(st->timer, 10 * STATE_DEBOUNCE_MS, 0) == 0)
+			st->due_ms = loop_now_ms() + 10 * STATE_DEBOUNCE_MS;
 	}
 }
 
@@ -98,8 +103,11 @@ static void reap(struct state *st, bool wait)
 	loop_timer_arm(st->reap, 0, 0);
 	written(st, r > 0 && WIFEXITED(status) && !WEXITSTATUS(status));
 	if (st->again) {
-		st->again = false;
+		st->again = st->again_later = false;
 		state_dirty(st);
+	} else if (st->again_later) {
+		st->again_later = false;
+		state_dirty_later(st);
 	}
 }
 
@@ -178,12 +186,31 @@ int state_set_path(struct state *st, const char *path)
 	return 0;
 }
 
+/* Write within ms from now: sooner than an armed timer would, or as it. */
+static void due_within(struct state *st, uint64_t ms)
+{
+	uint64_t now = loop_now_ms();
+
+	if (loop_timer_armed(st->timer) && st->due_ms <= now + ms)
+		return;
+	if (loop_timer_arm(st->timer, ms, 0) == 0)
+		st->due_ms = now + ms;
+}
+
 void state_dirty(struct state *st)
 {
 	if (st->child)
 		st->again = true;
-	else if (!loop_timer_armed(st->timer))
-		loop_timer_arm(st->timer, STATE_DEBOUNCE_MS, 0);
+	else
+		due_within(st, STATE_DEBOUNCE_MS);
+}
+
+void state_dirty_later(struct state *st)
+{
+	if (st->child)
+		st->again_later = true;
+	else
+		due_within(st, STATE_LATER_MS);
 }
 
 int state_flush(struct state *st)
@@ -192,7 +219,7 @@ int state_flush(struct state *st)
 
 	loop_timer_arm(st->timer, 0, 0);
 	reap(st, true);
-	st->again = false;
+	st->again = st->again_later = false;
 	r = write_now(st);
 	written(st, r == 0);
 	return r;

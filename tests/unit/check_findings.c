@@ -12,7 +12,7 @@
 #include "sdstatus.h"
 
 struct counts {
-	int news, changes;
+	int news, changes, counts_only;
 	int ev[FEV_UNACCEPTED + 1];
 };
 
@@ -26,9 +26,15 @@ static void on_new(void *data, const struct finding *f,
 		c->news++;
 }
 
-static void on_change(void *data, const struct finding *f)
+static void on_change(void *data, const struct finding *f, bool counts_only)
 {
-	((struct counts *)data)->changes++;
+	struct counts *c = data;
+
+	(void)f;
+	if (counts_only)
+		c->counts_only++;
+	else
+		c->changes++;
 }
 
 static const struct findings_ops ops = { on_new, on_change };
@@ -75,7 +81,9 @@ START_TEST(dedup)
 					 attr("reason", "two"), 150, "r2"), 0);
 	ck_assert_uint_eq(findings_count(fs), 1);
 	ck_assert_int_eq(c.news, 1);
-	ck_assert_int_eq(c.changes, 3);
+	/* the new one, then a new run; "reason" replaced is no news */
+	ck_assert_int_eq(c.changes, 2);
+	ck_assert_int_eq(c.counts_only, 1);
 	f = findings_at(fs, 0);
 	ck_assert_uint_eq(f->count, 3);
 	ck_assert_int_eq(f->first_seen, 100);
@@ -352,6 +360,39 @@ START_TEST(report_again_same_as_anew)
 	json_object_put(b);
 	findings_free(again);
 	findings_free(anew);
+}
+END_TEST
+
+/*
+ * A sighting again that only moves counts may be saved later; one that
+ * adds evidence, joins a run, or reopens the finding may not.
+ */
+START_TEST(counts_only_changes)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c);
+	json_object *a = sighting(1, "10.0.0.1:23");
+
+	findings_report(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+			json_object_get(a), 10, "r1");
+	ck_assert_int_eq(c.changes, 1);
+	findings_report_again(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+			      json_object_get(a), 11, "r1");
+	findings_report_again(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+			      json_object_get(a), 12, "r1");
+	ck_assert_int_eq(c.changes, 1);
+	ck_assert_int_eq(c.counts_only, 2);
+	/* a new remote endpoint: evidence grew */
+	findings_report(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+			sighting(1, "10.0.0.9:23"), 13, "r1");
+	ck_assert_int_eq(c.changes, 2);
+	/* the same, in a new run */
+	findings_report_again(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+			      json_object_get(a), 14, "r2");
+	ck_assert_int_eq(c.changes, 3);
+	ck_assert_int_eq(c.counts_only, 2);
+	json_object_put(a);
+	findings_free(fs);
 }
 END_TEST
 
@@ -879,6 +920,7 @@ int main(void)
 	tcase_add_test(tc, report_again_escapes_once);
 	tcase_add_test(tc, report_again_same_as_anew);
 	tcase_add_test(tc, status_line);
+	tcase_add_test(tc, counts_only_changes);
 	tcase_add_test(tc, eviction_refused_by_cause);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, fleet_ids);
