@@ -61,6 +61,11 @@ json_object *vigil_state_dump(void *data);
  */
 json_object *vigil_report_head(struct vigil *v, const struct run *r,
 			       struct run_finding **seen, size_t *n);
+/*
+ * What could not be assessed, from run_observed.limits: an array of
+ * {"limit": "audit-unavailable", "what": "..."} (report_data.c).
+ */
+json_object *vigil_coverage_json(uint64_t limits);
 /* One of them as the report shows it; NULL on ENOMEM. */
 json_object *vigil_report_finding(struct vigil *v,
 				  const struct run_finding *e);

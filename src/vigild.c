@@ -152,6 +152,22 @@ static void observe(void *data, struct run_observed *o, uint32_t *rules)
 	o->events_lost = 0;
 	for (i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
 		o->events_lost += VAL(lost[i][0], lost[i][1]);
+	/* what could not be assessed now, and why */
+	o->limits = 0;
+	if (v->cfg->audit_mode == AUDIT_MODE_OFF)
+		o->limits |= RUN_LIMIT_AUDIT_OFF;
+	else if (VAL("audit", "unavailable"))
+		o->limits |= RUN_LIMIT_AUDIT_UNAVAILABLE;
+	else if (!VAL("audit", "rules_active"))
+		o->limits |= RUN_LIMIT_AUDIT_CONNECTOR;
+	if (VAL("conntrack", "unavailable"))
+		o->limits |= RUN_LIMIT_CT_UNAVAILABLE;
+	else if (VAL("conntrack", "table_absent"))
+		o->limits |= RUN_LIMIT_CT_TABLE_MISSING;
+	if (!v->cfg->tracepoints)
+		o->limits |= RUN_LIMIT_TRACEPOINTS_OFF;
+	else if (!model_connect_trace(v->model))
+		o->limits |= RUN_LIMIT_TRACEPOINTS_UNAVAILABLE;
 #undef VAL
 	*rules = 0;
 	for (r = 0; r < RULE_COUNT; r++)
@@ -359,6 +375,7 @@ static void reload(struct vigil *v)
 		if (vigil_modules[i]->reload && v->mod_priv[i])
 			vigil_modules[i]->reload(v->mod_priv[i]);
 	config_free(old);
+	assess_note_limits(v->assess, false);
 	(*v->reloads)++;
 	log_info("configuration reloaded from %s", cfg->source);
 out:
@@ -657,6 +674,8 @@ int main(int argc, char **argv)
 		close(ready_fd);
 		ready_fd = -1;
 	}
+	/* the run began before the sources: what they cannot see, now */
+	assess_note_limits(v.assess, true);
 	notify(&v, "READY=1");
 	if (loop_run(v.loop) < 0) {
 		log_err("event loop: %s", strerror(errno));

@@ -87,6 +87,15 @@ static json_object *cmd_status(struct vigil *v, json_object *req,
 	json_object_object_add(f, "by_cause",
 			       findings_evict_stats(v->findings));
 	json_object_object_add(o, "findings", f);
+	/* what this run cannot assess now, and why */
+	if (cur) {
+		struct run_observed ob;
+		uint32_t rules;
+
+		assess_observe_current(v->assess, &ob, &rules);
+		json_object_object_add(o, "coverage",
+				       vigil_coverage_json(ob.limits));
+	}
 	c = engine_counters_json(v->engine);
 	if (c) {
 		misc = json_object_new_object();

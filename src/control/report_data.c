@@ -61,6 +61,24 @@ err:
 	return NULL;
 }
 
+json_object *vigil_coverage_json(uint64_t limits)
+{
+	json_object *arr = json_object_new_array(), *o;
+	unsigned int i;
+
+	for (i = 0; arr && i < RUN_LIMIT_COUNT; i++) {
+		if (!(limits & (1ull << i)))
+			continue;
+		o = json_object_new_object();
+		if (!o)
+			break;
+		json_add_str(o, "limit", run_limit_name(i));
+		json_add_str(o, "what", run_limit_text(i));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 static json_object *rules_json(const uint32_t enabled,
 			       const unsigned int *found,
 			       const unsigned int *accepted)
@@ -151,6 +169,9 @@ json_object *vigil_report_head(struct vigil *v, const struct run *r,
 	ADD(binaries_judged) ADD(binaries_packaged) ADD(root_checks)
 	ADD(events_lost)
 #undef ADD
+	if (r->observed_known || live)
+		json_object_object_add(doc, "coverage",
+				       vigil_coverage_json(o.limits));
 	for (i = 0; i < n; i++) {
 		found[seen[i].rule]++;
 		acc[seen[i].rule] += seen[i].accepted;

@@ -249,7 +249,7 @@ static void print_run_line(json_object *r)
 
 static int cmd_status(const struct ctl *c, json_object *reply)
 {
-	json_object *run = NULL, *f = NULL, *counters = NULL, *by;
+	json_object *run = NULL, *f = NULL, *counters = NULL, *by, *cov;
 
 	if (c->json) {
 		print_json(reply);
@@ -279,6 +279,19 @@ static int cmd_status(const struct ctl *c, json_object *reply)
 			       isdigit((unsigned char)*who) ? "uid " : "", who,
 			       str(n, "evicted"), str(n, "refused"));
 		printf("\n");
+	}
+	if (json_object_object_get_ex(reply, "coverage", &cov) && cov &&
+	    json_object_is_type(cov, json_type_array)) {
+		size_t k, nc = json_object_array_length(cov);
+
+		printf("coverage:     %s\n", nc ? "not complete" : "complete");
+		for (k = 0; k < nc; k++) {
+			printf("  - ");
+			put_escaped(stdout, str(json_object_array_get_idx(cov,
+								    k),
+						"what"), 0);
+			printf("\n");
+		}
 	}
 	if (json_object_object_get_ex(reply, "counters", &counters) &&
 	    counters) {

@@ -287,6 +287,28 @@ static void record_seen(struct assess *a, struct run *r)
 	}
 }
 
+static const struct {
+	const char *name, *text;
+} run_limits[RUN_LIMIT_COUNT] = {
+	{ "audit-off", "audit is off (audit.mode): programs were seen at the /proc rescans only, and one that ran between two rescans was not assessed" },
+	{ "audit-unavailable", "kernel audit was not available (no audit capability, a container, or audit=0): programs came from the process events connector or the /proc rescans, and one that exits within about a millisecond, or a library loaded later, may not have been assessed" },
+	{ "audit-connector", "another audit daemon ran and vigil's audit rules were out (audit.beside_auditd = \"connector\"): a program that exits within about a millisecond, or a library loaded later, may not have been assessed" },
+	{ "conntrack-unavailable", "conntrack was not available: no connection was seen, so the protocol rules judged nothing and unused ports could not be told" },
+	{ "conntrack-table-missing", "vigil's nft table was not loaded: unless another ruleset uses conntrack, connections were not tracked" },
+	{ "tracepoints-off", "the connect tracepoints are off (network.tracepoints): programs behind connections were named from audit and /proc, and a short-lived client may be \"unknown\"" },
+	{ "tracepoints-unavailable", "the connect tracepoints could not be opened (no tracefs or no permission): programs behind connections were named from audit and /proc, and a short-lived client may be \"unknown\"" },
+};
+
+const char *run_limit_name(unsigned int i)
+{
+	return i < RUN_LIMIT_COUNT ? run_limits[i].name : "?";
+}
+
+const char *run_limit_text(unsigned int i)
+{
+	return i < RUN_LIMIT_COUNT ? run_limits[i].text : "?";
+}
+
 static uint64_t delta(uint64_t end, uint64_t start)
 {
 	return end >= start ? end - start : end;
@@ -310,7 +332,23 @@ static void observe_end(struct assess *a, struct run *r)
 					      s->binaries_packaged);
 	r->observed.root_checks = delta(now.root_checks, s->root_checks);
 	r->observed.events_lost = delta(now.events_lost, s->events_lost);
+	r->observed.limits = now.limits | s->limits;
 	r->observed_known = true;
+}
+
+void assess_note_limits(struct assess *a, bool replace)
+{
+	struct run_observed now = { 0 };
+	uint32_t rules;
+	struct run *r = a->current;
+
+	if (!r || !a->observe)
+		return;
+	a->observe(a->observe_data, &now, &rules);
+	if (replace)
+		r->at_start.limits = now.limits;
+	else
+		r->at_start.limits |= now.limits;
 }
 
 void assess_observe_current(struct assess *a, struct run_observed *out,
@@ -455,12 +493,13 @@ static int add_seen_json(json_object *o, const struct run *r)
 }
 
 #define OBSERVED(X) X(flows) X(listeners) X(processes) X(execs) \
-	X(binaries_judged) X(binaries_packaged) X(root_checks) X(events_lost)
+	X(binaries_judged) X(binaries_packaged) X(root_checks) X(events_lost) \
+	X(limits)
 
 static int add_observed_json(json_object *o, const struct run *r)
 {
 	json_object *ob = json_object_new_object();
-	json_object *rules = json_object_new_array();
+	json_object *rules = json_object_new_array(), *cov;
 	int i;
 
 	if (!ob || !rules) {
@@ -474,6 +513,13 @@ static int add_observed_json(json_object *o, const struct run *r)
 		json_object_new_int64((int64_t)r->observed.f));
 	OBSERVED(ADD)
 #undef ADD
+	/* what it could not assess, by name (limits is the bits) */
+	cov = json_object_new_array();
+	for (i = 0; cov && i < RUN_LIMIT_COUNT; i++)
+		if (r->observed.limits & (1ull << i))
+			json_object_array_add(cov, json_object_new_string(
+					run_limit_name((unsigned int)i)));
+	json_object_object_add(o, "coverage", cov);
 	for (i = 0; i < RULE_COUNT; i++)
 		if (r->rules & (1u << i))
 			json_object_array_add(rules, json_object_new_string(

@@ -38,6 +38,25 @@ struct run_finding {
  * What a run looked at: counts over the run, except listeners and
  * processes, which are what there was at its end.
  */
+/*
+ * What a run could not assess, and why: a source unavailable or off
+ * (bits of run_observed.limits, seen at the run's start or end).
+ */
+enum run_limit {
+	RUN_LIMIT_AUDIT_OFF = 1 << 0,
+	RUN_LIMIT_AUDIT_UNAVAILABLE = 1 << 1,
+	RUN_LIMIT_AUDIT_CONNECTOR = 1 << 2,
+	RUN_LIMIT_CT_UNAVAILABLE = 1 << 3,
+	RUN_LIMIT_CT_TABLE_MISSING = 1 << 4,
+	RUN_LIMIT_TRACEPOINTS_OFF = 1 << 5,
+	RUN_LIMIT_TRACEPOINTS_UNAVAILABLE = 1 << 6,
+};
+#define RUN_LIMIT_COUNT 7
+
+/* "audit-off", ... for bit i (0 .. RUN_LIMIT_COUNT - 1); what it costs. */
+const char *run_limit_name(unsigned int i);
+const char *run_limit_text(unsigned int i);
+
 struct run_observed {
 	uint64_t flows;		/* connections tracked */
 	uint64_t listeners;
@@ -47,6 +66,7 @@ struct run_observed {
 	uint64_t binaries_packaged;	/* from packages, not judged */
 	uint64_t root_checks;	/* root processes' files checked */
 	uint64_t events_lost;	/* kernel events lost or dropped */
+	uint64_t limits;	/* enum run_limit bits */
 };
 
 /*
@@ -129,6 +149,12 @@ struct run_finding *assess_gather_seen(const struct assess *a,
  * What the collecting run has looked at so far, in its record's terms
  * (nothing when no observer is set).
  */
+/*
+ * The sources are up (or were reloaded): what limits the current run
+ * now.  Its limits seen at start, before the sources started, are
+ * replaced (first) or added to (reload).
+ */
+void assess_note_limits(struct assess *a, bool replace);
 void assess_observe_current(struct assess *a, struct run_observed *out,
 			    uint32_t *rules);
 

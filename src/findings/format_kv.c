@@ -73,6 +73,21 @@ static void kv_common(struct sbuf *sb, const struct line_event *e)
 	kv(sb, "version", VERSION);
 }
 
+/* coverage=complete, or the names of what limited it: a,b */
+static void kv_coverage(struct sbuf *sb, uint64_t limits)
+{
+	struct sbuf names;
+	unsigned int i;
+
+	sbuf_init(&names);
+	for (i = 0; i < RUN_LIMIT_COUNT; i++)
+		if (limits & (1ull << i))
+			sbuf_printf(&names, "%s%s", names.len ? "," : "",
+				    run_limit_name(i));
+	kv(sb, "coverage", names.len ? sbuf_str(&names) : "complete");
+	sbuf_free(&names);
+}
+
 void line_kv(struct sbuf *sb, const struct line_event *e)
 {
 	const struct finding *f = e->f;
@@ -94,6 +109,8 @@ void line_kv(struct sbuf *sb, const struct line_event *e)
 			kv_int(sb, "informational", r->info);
 			kv_int(sb, "resolved", r->resolved);
 		}
+		if (r->state != RUN_COLLECTING && r->observed_known)
+			kv_coverage(sb, r->observed.limits);
 		if (r->reason[0])
 			kv(sb, "reason", r->reason);
 		return;

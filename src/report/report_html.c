@@ -199,6 +199,26 @@ static void meta(struct sbuf *out, const char *k, const char *v)
 	tag(out, "<dd>", v, "</dd>\n");
 }
 
+/* What the run could not assess, and why (Inspector's exclusions). */
+static void coverage(json_object *doc, struct sbuf *out)
+{
+	json_object *cov = report_get(doc, "coverage");
+	size_t i, n;
+
+	if (!cov || !json_object_is_type(cov, json_type_array))
+		return;
+	n = json_object_array_length(cov);
+	if (!n) {
+		meta(out, "Coverage", "complete: every source was available");
+		return;
+	}
+	sbuf_adds(out, "<dt>Coverage</dt><dd class=\"coverage\">not complete:<ul>\n");
+	for (i = 0; i < n; i++)
+		tag(out, "<li>", report_str(json_object_array_get_idx(cov, i),
+					    "what"), "</li>\n");
+	sbuf_adds(out, "</ul></dd>\n");
+}
+
 int report_run_html(json_object *doc, bool full, struct sbuf *out)
 {
 	json_object *run = report_get(doc, "run"), *host = report_get(doc,
@@ -247,6 +267,7 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	else
 		sbuf_adds(&t, "not recorded for this run");
 	meta(out, "Observed", sbuf_str(&t));
+	coverage(doc, out);
 	sbuf_adds(out, "</dl>\n");
 	if (report_get(doc, "findings_dropped"))
 		sbuf_adds(out, "<p><strong>Note:</strong> this run's list of findings gave way to newer runs'; only its counts are kept.</p>\n");

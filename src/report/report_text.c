@@ -100,6 +100,26 @@ static void counts(json_object *doc, struct sbuf *out)
 	sbuf_addc(out, '\n');
 }
 
+/* What the run could not assess, and why (Inspector's exclusions). */
+static void coverage(json_object *doc, struct sbuf *out)
+{
+	json_object *cov = report_get(doc, "coverage");
+	size_t i, n;
+
+	if (!cov || !json_object_is_type(cov, json_type_array))
+		return;
+	n = json_object_array_length(cov);
+	if (!n) {
+		sbuf_adds(out, "Coverage:  complete: every source was available\n");
+		return;
+	}
+	sbuf_adds(out, "Coverage:  not complete:\n");
+	for (i = 0; i < n; i++)
+		sbuf_printf(out, "           - %s\n",
+			    report_str(json_object_array_get_idx(cov, i),
+				       "what"));
+}
+
 int report_run_text(json_object *doc, bool full, struct sbuf *out)
 {
 	json_object *run = report_get(doc, "run"), *host = report_get(doc,
@@ -140,6 +160,7 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 			    report_int(ob, "events_lost"));
 	else
 		sbuf_adds(out, "Observed:  not recorded for this run\n");
+	coverage(doc, out);
 	counts(doc, out);
 	if (report_get(doc, "findings_dropped"))
 		sbuf_adds(out, "Note:      this run's list of findings gave way to newer runs'; only its counts are kept\n");

@@ -70,7 +70,7 @@ struct audit_src {
 	struct loop_timer *reg_timer;	/* is vigild still registered? */
 	struct auditevent_counters ec;	/* the assembly's */
 	uint64_t *execs, *mmaps, *lost, *enobufs, *readded, *registered,
-		 *yields, *table_full, *connects, *rules_active;
+		 *yields, *table_full, *connects, *rules_active, *unavailable;
 	struct recvbatch *batch;
 	struct coalesce *reader;	/* of rec_fd */
 	uint64_t *deferred;
@@ -465,6 +465,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->rules_active = engine_counter(e, "audit", "rules_active");
 	as->table_full = engine_counter(e, "proc", "table_full");
 	as->connects = engine_counter(e, "audit", "connects");
+	as->unavailable = engine_counter(e, "audit", "unavailable");
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
 	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
 	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
@@ -476,7 +477,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		as->asm_ = auditevent_new(&as->ec, on_event, on_config_change,
 					  as);
 	if (!as->batch || !as->deferred || !as->asm_ || !as->execs ||
-	    !as->table_full || !as->connects ||
+	    !as->table_full || !as->connects || !as->unavailable ||
 	    !as->mmaps || !as->lost || !as->enobufs || !as->readded ||
 	    !as->registered || !as->yields || !as->rules_active ||
 	    !as->flush_timer || !as->check_timer || !as->reg_timer ||
@@ -496,6 +497,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		/* Not fatal: the /proc rescans still see every program. */
 		log_warn("audit: unavailable (%s); execs come from the process events connector",
 			 strerror(errno));
+		*as->unavailable = 1;
 		as->cn = cnproc_new(env);
 		if (!as->cn || cnproc_listen(as->cn, true) < 0)
 			log_warn("audit: no process events connector either; new programs are seen at the next /proc rescan only");
@@ -523,6 +525,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	if (open_multicast(as) < 0) {
 		log_warn("audit: cannot join the audit multicast group (%s); new programs are seen at the next /proc rescan only",
 			 strerror(errno));
+		*as->unavailable = 1;
 		return 0;
 	}
 	if (as->mode != AUDIT_MODE_MULTICAST) {

@@ -61,6 +61,7 @@ struct ct_src {
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
 	uint64_t *truncated, *table_missing, *deferred, *unavailable;
 	uint64_t *tracked, *repeats;
+	uint64_t *table_absent;		/* 1 while vigil's table is missing */
 	/* what resyncs made up for: flows no event told, DESTROYs lost */
 	uint64_t *recovered_new, *recovered_gone;
 };
@@ -307,6 +308,7 @@ static void check_table(struct ct_src *s)
 			   NFTCHECK_FAMILY_NAME, NFTCHECK_TABLE);
 	}
 	s->table_state = r;
+	*s->table_absent = r == 0;
 }
 
 static void on_check(struct loop *loop, struct loop_timer *t, void *data)
@@ -365,7 +367,8 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->repeats = engine_counter(e, "conntrack", "repeats_skipped");
 	s->recovered_new = engine_counter(e, "conntrack", "recovered_new");
 	s->recovered_gone = engine_counter(e, "conntrack", "recovered_gone");
-	return s->events_ctr && s->new_ctr && s->destroy_ctr &&
+	s->table_absent = engine_counter(e, "conntrack", "table_absent");
+	return s->table_absent && s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
 	       s->table_missing && s->deferred && s->unavailable &&

@@ -61,7 +61,8 @@ write_auditd_conf "$T"
 APID=""
 on_exit '[ -n "$APID" ] && kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; "$AH" delete-all'
 
-# situation NAME AUDIT_MODE: a fresh vigild, a burst, the verdict.
+# situation NAME AUDIT_MODE COVERAGE: a fresh vigild, a burst, the
+# verdict; COVERAGE: the limits the run must own to (a JSON array).
 situation() {
 	rm -rf "$T/state"
 	write_conf "audit = { mode = \"$2\"; };" 'proc = { rescan = "1h"; };' \
@@ -103,9 +104,11 @@ situation() {
 		and .attributes.matched_by == "program")] | length == 1' \
 		"$T/f.json" >/dev/null ||
 		fail "$1: telnet to 2323 not reported by its program"
+	jq -e --argjson w "$3" '[.coverage[].limit] == $w' "$T/status.json" \
+		>/dev/null || fail "$1: coverage $(jq -c .coverage "$T/status.json"), not $3"
 }
 
-situation "alone" auto
+situation "alone" auto '[]'
 [ "$("$AH" count vigil)" -eq 0 ] || fail "vigil's audit rules left after exit"
 
 auditd -n -c "$T/auditd" 2>>"$T/auditd.err" &
@@ -113,7 +116,7 @@ APID=$!
 wait_until 5 sh -c "\"$AH\" status | grep -q '^pid=$APID '" ||
 	fail "auditd did not register: $(cat "$T/auditd.err")"
 sleep 0.5
-situation "beside auditd" auto
+situation "beside auditd" auto '["audit-connector"]'
 # vigild's own start and stop (joining the multicast group) are the
 # kernel's records; the burst itself must add none
 added=$(sed -n "$((L0 + 1)),${L1}p" "$T/audit.log" |
@@ -124,7 +127,7 @@ kill "$APID"
 wait "$APID" 2>/dev/null
 APID=""
 
-situation "audit off" off
+situation "audit off" off '["audit-off"]'
 
 # One client as fast as it connects, 4,000 times to one server: its
 # connects come in thousands ahead of (or behind) conntrack's events,

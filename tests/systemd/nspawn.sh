@@ -97,6 +97,17 @@ wait_until 20 wd_moved || fail "no watchdog ping reached systemd (still $WD0)"
 doc=$(in_ct systemctl show -p Documentation --value vigild | tr ' ' '\n' | sed -n 's|^file://||p')
 [ -n "$doc" ] && in_ct test -s "$doc" || fail "Documentation= does not resolve: $doc"
 
+# No audit in here: status and the run's report say what that costs.
+in_ct vigilctl status > "$T/vstatus.txt"
+grep -q '^coverage:     not complete' "$T/vstatus.txt" &&
+	grep -q 'kernel audit was not available' "$T/vstatus.txt" ||
+	fail "status does not say audit is missing: $(cat "$T/vstatus.txt")"
+RUN=$(in_ct vigilctl status --json | jq -r .run.id)
+in_ct vigilctl report "$RUN" > "$T/report.txt"
+grep -q '^Coverage:  not complete' "$T/report.txt" &&
+	grep -q 'kernel audit was not available' "$T/report.txt" ||
+	fail "the run's report does not say audit is missing: $(cat "$T/report.txt")"
+
 # Up, the same process, never restarted.
 [ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "vigild restarted"
 [ "$(in_ct systemctl show -p MainPID --value vigild)" = "$PID0" ] || fail "vigild's pid changed"
