@@ -46,6 +46,7 @@ struct ctl {
 	enum report_format format;	/* report --format */
 	const char *output;	/* report -o FILE; NULL: stdout */
 	bool from;		/* report --from FILE...: a fleet report */
+	bool verbose;		/* status -v: every counter too */
 };
 
 static void usage(FILE *f)
@@ -53,7 +54,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: vigilctl [-s SOCKET] COMMAND [OPTIONS]\n\n"
 		"Commands:\n"
-		"  status [--json]                       daemon, run and counters\n"
+		"  status [--json] [-v]                  daemon, run, findings and\n"
+		"                                        coverage; -v: every counter\n"
 		"  findings [--json] [-H] [-l] [--rule R] [--severity S]\n"
 		"                                        list findings, most severe\n"
 		"                                        and most recent first\n"
@@ -88,6 +90,39 @@ static void usage(FILE *f)
 		"Exit status: 0 ok, 1 vigild refused the request, 64 usage,\n"
 		"66 no such file (check-elf, report --from), 69 vigild not\n"
 		"running, 73 cannot write -o FILE, 77 permission denied.\n");
+}
+
+/*
+ * Misuse: the synopsis of the command meant (or of all), not the
+ * whole help (as GNU tools do).
+ */
+static int short_usage(const char *cmd)
+{
+	static const char *const lines[][2] = {
+		{ "status", "status [--json] [-v]" },
+		{ "findings", "findings [--json] [-H] [-l] [--rule R] [--severity S]\n"
+		  "       vigilctl findings show ID\n"
+		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
+		  "       vigilctl findings unaccept ID" },
+		{ "runs", "runs [--json] [-H]" },
+		{ "report", "report [RUN] [--format text|html|json] [--full] [-o FILE]\n"
+		  "       vigilctl report --from FILE... [--format F] [-o FILE]" },
+		{ "run", "run start [--duration D] [--restart]\n"
+		  "       vigilctl run stop" },
+		{ "save", "save" },
+		{ "audit", "audit yield" },
+	};
+	size_t i, n = sizeof(lines) / sizeof(lines[0]);
+
+	for (i = 0; cmd && i < n; i++)
+		if (!strcmp(cmd, lines[i][0]))
+			break;
+	if (cmd && i < n)
+		fprintf(stderr, "Usage: vigilctl %s\n", lines[i][1]);
+	else
+		fprintf(stderr, "Usage: vigilctl [-s SOCKET] COMMAND [OPTIONS]\n");
+	fprintf(stderr, "Try 'vigilctl --help' for more.\n");
+	return EXIT_USAGE;
 }
 
 static int connect_socket(const char *path, bool quiet)
@@ -247,6 +282,42 @@ static void print_run_line(json_object *r)
 	printf("\n");
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "source.name value", sorted: what ausearch and ss users expect. */
+static void print_counters(json_object *counters)
+{
+	char **lines = NULL, **more;
+	size_t n = 0, i;
+
+	json_object_object_foreach(counters, src, vals) {
+		json_object_object_foreach(vals, name, val) {
+			char *l;
+
+			if (asprintf(&l, "%s.%s %s", src, name,
+				     json_object_get_string(val)) < 0)
+				continue;
+			more = realloc(lines, (n + 1) * sizeof(*lines));
+			if (!more) {
+				free(l);
+				continue;
+			}
+			lines = more;
+			lines[n++] = l;
+		}
+	}
+	qsort(lines, n, sizeof(*lines), by_name);
+	printf("counters:\n");
+	for (i = 0; i < n; i++) {
+		printf("  %s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+}
+
 static int cmd_status(const struct ctl *c, json_object *reply)
 {
 	json_object *run = NULL, *f = NULL, *counters = NULL, *by, *cov;
@@ -293,15 +364,12 @@ static int cmd_status(const struct ctl *c, json_object *reply)
 			printf("\n");
 		}
 	}
-	if (json_object_object_get_ex(reply, "counters", &counters) &&
-	    counters) {
-		printf("counters:\n");
-		json_object_object_foreach(counters, src, vals) {
-			json_object_object_foreach(vals, name, val)
-				printf("  %s.%s %s\n", src, name,
-				       json_object_get_string(val));
-		}
-	}
+	if (c->verbose &&
+	    json_object_object_get_ex(reply, "counters", &counters) &&
+	    counters)
+		print_counters(counters);
+	else if (json_object_object_get_ex(reply, "counters", &counters))
+		printf("(every counter: vigilctl status -v)\n");
 	return 0;
 }
 
@@ -676,6 +744,7 @@ enum sub_opts {
 	SUB_DURATION = 2,	/* --duration, --restart */
 	SUB_REPORT = 4,		/* --format, -o, --from */
 	SUB_ACCEPT = 8,		/* --reason, --until */
+	SUB_VERBOSE = 16,	/* -v */
 };
 
 static int bad_value(const char *what, const char *v, const char *hint)
@@ -706,6 +775,7 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 		{ "from", no_argument, NULL, 'f' },
 		{ "reason", required_argument, NULL, 'e' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum vigil_severity sev;
@@ -714,9 +784,15 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 	int o;
 
 	optind = 0;	/* 0: GNU getopt starts afresh, permuting again */
-	while ((o = getopt_long(argc, argv, allow & SUB_REPORT ? "Hlo:" : "Hl",
+	while ((o = getopt_long(argc, argv, allow & SUB_REPORT ? "Hlo:" :
+				allow & SUB_VERBOSE ? "Hlv" : "Hl",
 				opts, NULL)) != -1) {
 		switch (o) {
+		case 'v':
+			if (!(allow & SUB_VERBOSE))
+				return -1;
+			c->verbose = true;
+			break;
 		case 'F':
 			if (!(allow & SUB_REPORT))
 				return -1;
@@ -840,14 +916,11 @@ int main(int argc, char **argv)
 			printf("vigilctl %s\n", VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return short_usage(NULL);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return short_usage(NULL);
 	argc -= optind;
 	argv += optind;
 	if (!strcmp(argv[0], "check-elf"))
@@ -858,7 +931,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "status")) {
 		cmd = "status";
 		show = cmd_status;
-		r = parse_sub(argc, argv, &c, req, 0) == 0 ? 0 : -1;
+		r = parse_sub(argc, argv, &c, req, SUB_VERBOSE) == 0 ? 0 : -1;
 	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
 		   !strcmp(argv[1], "show")) {
 		cmd = "findings";
@@ -926,13 +999,15 @@ int main(int argc, char **argv)
 		show = cmd_yield;
 		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 0 ? 0 : -1;
 	} else {
-		fprintf(stderr, "vigilctl: unknown command '%s'\n", argv[0]);
-		r = -1;
+		fputs("vigilctl: unknown command '", stderr);
+		put_escaped(stderr, argv[0], 0);
+		fputs("'\n", stderr);
+		json_object_put(req);
+		return short_usage(NULL);
 	}
 	if (r < 0) {
-		usage(stderr);
 		json_object_put(req);
-		return EXIT_USAGE;
+		return short_usage(argv[0]);
 	}
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
 	reply = request(&c, req, &code);

@@ -30,7 +30,7 @@ for MODE in unicast multicast; do
 		ctl findings --json | jq -e --arg p "$T/quick-$MODE" \
 			'.[] | select(.rule == "software-without-stack-cookies" and .attributes.path == $p)'
 	}
-	wait_until 5 caught || fail "$MODE: short-lived program not caught: $(ctl status)"
+	wait_until 5 caught || fail "$MODE: short-lived program not caught: $(ctl status -v)"
 	ctl status --json | jq -e '.counters.audit.execs >= 1 and .counters.audit.malformed == 0' \
 		>/dev/null || fail "$MODE: audit counters: $(ctl status --json | jq .counters.audit)"
 

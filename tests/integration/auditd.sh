@@ -63,7 +63,7 @@ caught() {
 	ctl findings --json | jq -e --arg p "$T/quick-beside" \
 		'.[] | select(.attributes.path == $p)'
 }
-wait_until 5 caught || fail "new program not seen beside auditd: $(ctl status)"
+wait_until 5 caught || fail "new program not seen beside auditd: $(ctl status -v)"
 [ "$(counter connector execs)" -ge 200 ] || fail "connector did not see the execs"
 
 # 3. beside_auditd = "rules": precision, at a price in lines.

@@ -60,7 +60,13 @@ for args in "findings --severity Critical" "findings --rule no-such-rule" \
 	# shellcheck disable=SC2086
 	"$VIGILCTL" -s "$T/nothing-here" $args > "$T/out" 2>&1
 	[ $? -eq 64 ] || fail "vigilctl $args: exit not 64: $(cat "$T/out")"
+	# the command's synopsis and a pointer to --help, not 40 lines
+	[ "$(wc -l < "$T/out")" -le 7 ] && grep -q "^Try 'vigilctl --help'" "$T/out" ||
+		fail "vigilctl $args: not a short usage error: $(cat "$T/out")"
 done
+"$VIGILCTL" status --bogus 2>&1 | grep -q '^Usage: vigilctl status \[--json\] \[-v\]$' ||
+	fail "status misuse does not show its synopsis"
+"$VIGILCTL" --help | grep -q '^Commands:' || fail "--help lost the command list"
 grep -q "not a run duration" "$T/out" ||
 	"$VIGILCTL" -s "$T/nothing-here" run start --duration 5s 2>&1 |
 	grep -q "not a run duration" || fail "bad duration message"

@@ -20,7 +20,7 @@ done
 write_conf 'audit = { mode = "off"; };'
 start_vigild
 all_found() { ctl status --json | jq -e ".findings.total == $N"; }
-wait_until 20 all_found || fail "expected $N findings: $(ctl status)"
+wait_until 20 all_found || fail "expected $N findings: $(ctl status -v)"
 ctl save >/dev/null || fail "save"
 jq -e ".findings | length == $N" "$T/state/state.json" >/dev/null ||
 	fail "state file does not hold $N findings"
