@@ -18,6 +18,7 @@
 #include <fcntl.h>
 
 #include "control/checkelf.h"
+#include "control/csv.h"
 #include "findings/exceptions.h"
 #include "lib/duration.h"
 #include "lib/escape.h"
@@ -47,6 +48,7 @@ struct ctl {
 	const char *output;	/* report -o FILE; NULL: stdout */
 	bool from;		/* report --from FILE...: a fleet report */
 	bool verbose;		/* status -v: every counter too */
+	bool csv;		/* findings --csv */
 };
 
 static void usage(FILE *f)
@@ -56,7 +58,7 @@ static void usage(FILE *f)
 		"Commands:\n"
 		"  status [--json] [-v]                  daemon, run, findings and\n"
 		"                                        coverage; -v: every counter\n"
-		"  findings [--json] [-H] [-l] [--rule R] [--severity S]\n"
+		"  findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
 		"                                        list findings, most severe\n"
 		"                                        and most recent first\n"
 		"  findings show ID                      one finding, all its evidence\n"
@@ -100,7 +102,7 @@ static int short_usage(const char *cmd)
 {
 	static const char *const lines[][2] = {
 		{ "status", "status [--json] [-v]" },
-		{ "findings", "findings [--json] [-H] [-l] [--rule R] [--severity S]\n"
+		{ "findings", "findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
 		  "       vigilctl findings show ID\n"
 		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
 		  "       vigilctl findings unaccept ID" },
@@ -453,6 +455,8 @@ static size_t table_rows(const struct ctl *c, json_object *reply,
 
 	*arr = NULL;
 	json_object_object_get_ex(reply, what, arr);
+	if (c->csv)
+		return *arr ? json_object_array_length(*arr) : 0;
 	if (c->json) {
 		print_json(*arr ? *arr : json_object_new_array());
 		return 0;
@@ -469,9 +473,9 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 	int width, rule_w = 4, asset_w;
 	size_t i, n = table_rows(c, reply, "findings", &arr);
 
-	if (!n)
+	if (!n && !c->csv)
 		return 0;
-	v = calloc(n, sizeof(*v));
+	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
 		return 1;
 	for (i = 0; i < n; i++) {
@@ -480,6 +484,13 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 			rule_w = (int)strlen(str(v[i], "rule"));
 	}
 	qsort(v, n, sizeof(*v), by_severity_then_recent);
+	if (c->csv) {
+		i = csv_findings(stdout, v, n) < 0;
+		free(v);
+		if (i)
+			fprintf(stderr, "vigilctl: cannot write the CSV: %m\n");
+		return i ? 1 : 0;
+	}
 	/* ID 8, SEVERITY 6, LAST SEEN 11, COUNT 5 and the spaces: 35. */
 	width = term_width();
 	asset_w = c->full || !width ? 0 : width - 35 - rule_w;
@@ -776,6 +787,7 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 		{ "reason", required_argument, NULL, 'e' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "csv", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum vigil_severity sev;
@@ -792,6 +804,11 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 			if (!(allow & SUB_VERBOSE))
 				return -1;
 			c->verbose = true;
+			break;
+		case 'C':
+			if (!(allow & SUB_FILTERS))
+				return -1;
+			c->csv = true;
 			break;
 		case 'F':
 			if (!(allow & SUB_REPORT))

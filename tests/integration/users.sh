@@ -110,6 +110,16 @@ COLUMNS=80 ctl findings > "$T/table"
 awk 'length > 80 { exit 1 }' "$T/table" || fail "table wider than 80: $(cat "$T/table")"
 ctl findings | cat > "$T/piped"
 grep -q -F "$T/ww/second" "$T/piped" || fail "piped table cut a path: $(cat "$T/piped")"
+# CSV, as a spreadsheet reads it: a header, a row a finding, the path.
+ctl findings --csv > "$T/f.csv"
+ctl findings --json | jq length > "$T/nf"
+python3 - "$T/f.csv" "$(cat "$T/nf")" "$T/ww/second" <<'EOP' || fail "CSV: $(cat "$T/f.csv")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(rows) == int(sys.argv[2]), len(rows)
+assert any(sys.argv[3] in r["asset"] for r in rows), rows
+assert all(r["severity"] in ("High", "Medium", "Low", "Informational") for r in rows)
+EOP
 head -n 1 "$T/table" | grep -q '^ID ' || fail "no header"
 ctl -H findings | grep -q '^ID ' && fail "-H printed the header"
 # most severe first, then the most recent, then by id (ties in a second)

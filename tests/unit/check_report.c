@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/csv.h"
 #include "findings/line.h"
 #include "report/report.h"
 
@@ -225,6 +226,40 @@ START_TEST(run_report_html_and_text)
 }
 END_TEST
 
+/*
+ * CSV of hostile values: quotes, a newline, a formula, a byte that is
+ * no ASCII; each stays inside its field, and no field starts a formula.
+ */
+START_TEST(csv_hostile_values)
+{
+	json_object *f = json_tokener_parse(
+		"{\"id\": \"a1\", \"severity\": \"High\", \"rule\": \"r\","
+		" \"title\": \"T \\\"q\\\"\", \"status\": \"open\","
+		" \"asset_key\": \"=HYPERLINK(\\\"http://x\\\")\","
+		" \"attributes\": {\"program\": \"/tmp/a\\nb\\u00e9\", \"uid\": 1000},"
+		" \"first_seen\": \"2026-12-05T10:00:00Z\", \"count\": 3,"
+		" \"host\": {\"hostname\": \"-h\", \"machine_id\": \"m\"},"
+		" \"acceptance\": {\"reason\": \"x\"}}");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(csv_findings(out, &f, 1), 0);
+	fclose(out);
+	ck_assert_str_eq(buf,
+		"id,severity,rule,title,status,asset,program,uid,first_seen,"
+		"last_seen,count,accepted,hostname,machine_id,recommendation\r\n"
+		"\"a1\",\"High\",\"r\",\"T \"\"q\"\"\",\"open\","
+		"\"'=HYPERLINK(\"\"http://x\"\")\",\"/tmp/a\\x0ab\\xc3\\xa9\","
+		"\"1000\",\"2026-12-05T10:00:00Z\",\"\",\"3\",\"yes\",\"'-h\","
+		"\"m\",\"\"\r\n");
+	free(buf);
+	json_object_put(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("report");
@@ -232,6 +267,7 @@ int main(void)
 
 	tcase_add_test(tc, fleet_three_hosts_three_formats);
 	tcase_add_test(tc, run_report_html_and_text);
+	tcase_add_test(tc, csv_hostile_values);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
