@@ -19,6 +19,7 @@
 
 #include "control/checkelf.h"
 #include "control/csv.h"
+#include "control/show.h"
 #include "findings/exceptions.h"
 #include "lib/duration.h"
 #include "lib/escape.h"
@@ -512,20 +513,9 @@ static int cmd_findings(const struct ctl *c, json_object *reply)
 	return 0;
 }
 
-/* One attribute value: strings escaped, the rest as JSON. */
-static void put_value(json_object *val)
-{
-	if (json_object_is_type(val, json_type_string))
-		put_safe(json_object_get_string(val));
-	else
-		put_safe(json_object_to_json_string_ext(val,
-				JSON_C_TO_STRING_PLAIN |
-				JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 static int cmd_findings_show(const struct ctl *c, json_object *reply)
 {
-	json_object *arr = NULL, *found = NULL, *attrs;
+	json_object *arr = NULL, *found = NULL;
 	size_t i, n, len = strlen(c->show_id), matches = 0;
 
 	json_object_object_get_ex(reply, "findings", &arr);
@@ -553,22 +543,7 @@ static int cmd_findings_show(const struct ctl *c, json_object *reply)
 		print_json(found);
 		return 0;
 	}
-	json_object_object_foreach(found, key, val) {
-		if (!strcmp(key, "attributes") || !val)
-			continue;
-		printf("%-16s ", key);
-		put_value(val);
-		printf("\n");
-	}
-	if (json_object_object_get_ex(found, "attributes", &attrs) &&
-	    json_object_is_type(attrs, json_type_object)) {
-		printf("evidence:\n");
-		json_object_object_foreach(attrs, k, av) {
-			printf("  %-20s ", k);
-			put_value(av);
-			printf("\n");
-		}
-	}
+	show_finding(stdout, found);
 	return 0;
 }
 

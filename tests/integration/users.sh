@@ -131,6 +131,11 @@ ID=$(head -n 1 "$T/got")
 ctl findings show "$ID" > "$T/show" || fail "findings show $ID"
 grep -q '^evidence:' "$T/show" && grep -q 'reason' "$T/show" ||
 	fail "findings show: $(cat "$T/show")"
+# for a person: who caused it, uids with their names, what to do, no
+# raw JSON (host, runs)
+grep -q '^caused by: *root' "$T/show" && grep -q '0 (root)' "$T/show" &&
+	grep -q '^what to do:' "$T/show" && grep -q '^host: .*(machine-id ' "$T/show" &&
+	! grep -q '[{}]' "$T/show" || fail "findings show, for a person: $(cat "$T/show")"
 ctl findings show "$ID" --json | jq -e '.attributes.pids' > /dev/null ||
 	fail "findings show --json"
 ctl findings show ffffffffffff > /dev/null 2>&1
