@@ -135,18 +135,28 @@ static json_object *cmd_findings(struct vigil *v, json_object *req,
 	int bad = 0;
 	const char *rule = opt_str(req, "rule", &bad);
 	const char *sev = opt_str(req, "severity", &bad);
-	const struct rule_meta *m = NULL;
-	enum vigil_severity s = SEV_INFORMATIONAL;
+	const char *since = opt_str(req, "since", &bad);
+	const char *until = opt_str(req, "until", &bad);
+	struct findings_filter flt = {
+		.program = opt_str(req, "program", &bad),
+	};
 
 	if (bad)
-		return control_error("rule and severity must be strings");
-	if (rule && !(m = rule_meta_by_name(rule)))
+		return control_error("rule, severity, since, until and program must be strings");
+	if (rule && !(flt.rule = rule_meta_by_name(rule)))
 		return control_error("unknown rule '%s'", rule);
-	if (sev && severity_parse(sev, &s) < 0)
+	if (sev && severity_parse(sev, &flt.severity) < 0)
 		return control_error("unknown severity '%s' (High, Medium, Low, Informational)",
 				     sev);
+	flt.by_severity = sev != NULL;
+	if ((since && acceptance_parse_until(since, &flt.since) < 0) ||
+	    (until && acceptance_parse_until(until, &flt.until) < 0))
+		return control_error("since and until are dates: 2027-03-01 or 2027-03-01T12:00:00Z");
+	if (flt.program && (!*flt.program || strlen(flt.program) > 4096))
+		return control_error("program must be 1 to 4096 bytes");
 	/* streamed: made piece by piece as the peer reads */
-	reply_findings(v, m, sev ? &s : NULL, stream);
+	if (reply_findings(v, &flt, stream) < 0)
+		return control_error("out of memory");
 	return NULL;
 }
 

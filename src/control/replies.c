@@ -19,9 +19,7 @@
 
 struct findings_reply {
 	struct vigil *v;
-	const struct rule_meta *rule;	/* NULL: any */
-	bool by_severity;
-	enum vigil_severity severity;
+	struct findings_filter flt;	/* its program: ours */
 	uint64_t after;			/* the last finding sent */
 	size_t sent;
 	bool begun;
@@ -39,6 +37,47 @@ static int add_item(struct sbuf *out, json_object *o, size_t *sent)
 	return sbuf_failed(out) ? -1 : 0;
 }
 
+/* Does f name program (a path, or a base name) as what it is about? */
+static bool is_program(const struct finding *f, const char *program)
+{
+	static const char *const keys[] = { "program", "exe", "path",
+					    "module" };
+	const char *p, *slash;
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!json_object_object_get_ex(f->attrs, keys[i], &v) ||
+		    !json_object_is_type(v, json_type_string))
+			continue;
+		p = json_object_get_string(v);
+		slash = strrchr(p, '/');
+		if (!strcmp(p, program) ||
+		    (!strchr(program, '/') && slash &&
+		     !strcmp(slash + 1, program)))
+			return true;
+	}
+	return false;
+}
+
+static bool wanted(const struct findings_filter *flt,
+		   const struct finding *f)
+{
+	return (!flt->rule || f->rule == flt->rule) &&
+	       (!flt->by_severity || f->rule->severity == flt->severity) &&
+	       (!flt->since || f->last_seen >= flt->since) &&
+	       (!flt->until || f->first_seen <= flt->until) &&
+	       (!flt->program || is_program(f, flt->program));
+}
+
+static void findings_done(void *ctx)
+{
+	struct findings_reply *fr = ctx;
+
+	free((char *)fr->flt.program);
+	free(fr);
+}
+
 static int findings_next(void *ctx, struct sbuf *out)
 {
 	struct findings_reply *fr = ctx;
@@ -54,8 +93,7 @@ static int findings_next(void *ctx, struct sbuf *out)
 	     i < findings_count(fs) && out->len < CONTROL_CHUNK; i++) {
 		f = findings_at(fs, i);
 		fr->after = f->seq;
-		if ((fr->rule && f->rule != fr->rule) ||
-		    (fr->by_severity && f->rule->severity != fr->severity))
+		if (!wanted(&fr->flt, f))
 			continue;
 		if (add_item(out, finding_to_json(f), &fr->sent) < 0)
 			return -1;
@@ -66,8 +104,7 @@ static int findings_next(void *ctx, struct sbuf *out)
 	return sbuf_failed(out) ? -1 : 0;
 }
 
-int reply_findings(struct vigil *v, const struct rule_meta *rule,
-		   const enum vigil_severity *severity,
+int reply_findings(struct vigil *v, const struct findings_filter *flt,
 		   struct control_stream *st)
 {
 	struct findings_reply *fr = calloc(1, sizeof(*fr));
@@ -75,11 +112,13 @@ int reply_findings(struct vigil *v, const struct rule_meta *rule,
 	if (!fr)
 		return -1;
 	fr->v = v;
-	fr->rule = rule;
-	fr->by_severity = severity != NULL;
-	fr->severity = severity ? *severity : SEV_INFORMATIONAL;
+	fr->flt = *flt;
+	if (flt->program && !(fr->flt.program = strdup(flt->program))) {
+		free(fr);
+		return -1;
+	}
 	st->next = findings_next;
-	st->done = free;
+	st->done = findings_done;
 	st->ctx = fr;
 	return 0;
 }

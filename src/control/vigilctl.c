@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"  status [--json] [-v]                  daemon, run, findings and\n"
 		"                                        coverage; -v: every counter\n"
 		"  findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
+		"           [--since DATE] [--until DATE] [--program P]\n"
 		"                                        list findings, most severe\n"
 		"                                        and most recent first\n"
 		"  findings show ID                      one finding, all its evidence\n"
@@ -84,6 +85,7 @@ static int short_usage(const char *cmd)
 	static const char *const lines[][2] = {
 		{ "status", "status [--json] [-v]" },
 		{ "findings", "findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
+		  "                [--since DATE] [--until DATE] [--program P]\n"
 		  "       vigilctl findings show ID\n"
 		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
 		  "       vigilctl findings unaccept ID" },
@@ -196,7 +198,7 @@ out:
 
 /* What a subcommand accepts besides --json, -H and -l. */
 enum sub_opts {
-	SUB_FILTERS = 1,	/* --rule, --severity */
+	SUB_FILTERS = 1,	/* --rule, --severity, --since, --until, --program, --csv */
 	SUB_DURATION = 2,	/* --duration, --restart */
 	SUB_REPORT = 4,		/* --format, -o, --from */
 	SUB_ACCEPT = 8,		/* --reason, --until */
@@ -233,6 +235,8 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 		{ "until", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "since", required_argument, NULL, 'i' },
+		{ "program", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum vigil_severity sev;
@@ -281,8 +285,26 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 			json_object_object_add(req, "reason",
 					       json_object_new_string(optarg));
 			break;
-		case 'u':
-			if (!(allow & SUB_ACCEPT))
+		case 'i':	/* --since: findings seen since */
+			if (!(allow & SUB_FILTERS))
+				return -1;
+			if (acceptance_parse_until(optarg, &t) < 0)
+				return bad_value("date", optarg,
+						 "2027-03-01 or 2027-03-01T12:00:00Z");
+			json_object_object_add(req, "since",
+					       json_object_new_string(optarg));
+			break;
+		case 'p':
+			if (!(allow & SUB_FILTERS))
+				return -1;
+			if (!*optarg || strlen(optarg) > 4096)
+				return bad_value("program", optarg,
+						 "a path, or a program's name");
+			json_object_object_add(req, "program",
+					       json_object_new_string(optarg));
+			break;
+		case 'u':	/* accept's end, or findings seen until */
+			if (!(allow & (SUB_ACCEPT | SUB_FILTERS)))
 				return -1;
 			if (acceptance_parse_until(optarg, &t) < 0)
 				return bad_value("date", optarg,

@@ -110,6 +110,16 @@ COLUMNS=80 ctl findings > "$T/table"
 awk 'length > 80 { exit 1 }' "$T/table" || fail "table wider than 80: $(cat "$T/table")"
 ctl findings | cat > "$T/piped"
 grep -q -F "$T/ww/second" "$T/piped" || fail "piped table cut a path: $(cat "$T/piped")"
+# Filters, done by vigild: the program (a path or a name), the dates.
+[ "$(ctl findings --program second --json | jq '[.[] | select(.attributes.exe == "'"$T/ww/second"'" or .attributes.module == "'"$T/ww/second"'")] | length')" -ge 1 ] ||
+	fail "--program second: $(ctl findings --program second --json | jq -c '[.[] | .attributes.exe]')"
+[ "$(ctl findings --program "$T/ww/second" --json | jq 'map(.attributes.exe // .attributes.module) | unique | length')" -eq 1 ] ||
+	fail "--program PATH let others through"
+[ "$(ctl findings --program no-such-program --json | jq length)" -eq 0 ] || fail "--program no-such-program"
+[ "$(ctl findings --since 2099-01-01 --json | jq length)" -eq 0 ] || fail "--since the future"
+[ "$(ctl findings --until 2000-01-01 --json | jq length)" -eq 0 ] || fail "--until the past"
+[ "$(ctl findings --since 2000-01-01 --json | jq length)" -eq "$(ctl findings --json | jq length)" ] ||
+	fail "--since the past left some out"
 # CSV, as a spreadsheet reads it: a header, a row a finding, the path.
 ctl findings --csv > "$T/f.csv"
 ctl findings --json | jq length > "$T/nf"
