@@ -76,7 +76,36 @@ const char *recvbatch_get(const struct recvbatch *b, size_t i, size_t *len,
 	return b->iov[i].iov_base;
 }
 
-size_t recvbatch_size(const struct recvbatch *b)
+enum coalesce_read recvbatch_turn(struct recvbatch *b, int fd,
+				  unsigned int rounds, unsigned int turn_ms,
+				  bool (*take)(void *data, const char *d,
+					       size_t len, bool cut),
+				  void (*overrun)(void *data), void *data)
 {
-	return b->n;
+	uint64_t start = loop_now_ms();
+	unsigned int round;
+	size_t total = 0;
+	bool go_on = true;
+	int i, n;
+
+	for (round = 0; round < rounds && loop_now_ms() - start < turn_ms;
+	     round++) {
+		n = recvbatch_read(b, fd);
+		if (n < 0 && errno == ENOBUFS) {
+			overrun(data);
+			continue;
+		}
+		if (n > 0)
+			total += (size_t)n;
+		for (i = 0; i < n; i++)
+			if (!take(data, b->iov[i].iov_base, b->msgs[i].msg_len,
+				  b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC))
+				go_on = false;
+		if (!go_on)
+			return COALESCE_READ;
+		/* a short batch, or an error: nothing more waits now */
+		if (n < 0 || (size_t)n < b->n)
+			return total ? COALESCE_READ : COALESCE_EMPTY;
+	}
+	return COALESCE_MORE;
 }

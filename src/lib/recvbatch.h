@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/coalesce.h"
+
 /*
  * Datagrams read many at a time with recvmmsg(2): one system call for
  * a batch of netlink messages (audit sends one record per datagram,
@@ -31,7 +33,18 @@ int recvbatch_read(struct recvbatch *b, int fd);
 const char *recvbatch_get(const struct recvbatch *b, size_t i, size_t *len,
 			  bool *cut);
 
-/* How many datagrams one read takes at most. */
-size_t recvbatch_size(const struct recvbatch *b);
+/*
+ * A turn's worth of fd (for a coalesce reader): batches until one
+ * comes short, at most rounds of them and turn_ms long.  take() gets
+ * each datagram; when it returns false, the turn ends with that batch
+ * (the rest of the batch is still taken).  An overflow (ENOBUFS) calls
+ * overrun() and reading goes on; another error ends the turn.
+ * Returns what the turn found (enum coalesce_read).
+ */
+enum coalesce_read recvbatch_turn(struct recvbatch *b, int fd,
+				  unsigned int rounds, unsigned int turn_ms,
+				  bool (*take)(void *data, const char *d,
+					       size_t len, bool cut),
+				  void (*overrun)(void *data), void *data);
 
 #endif

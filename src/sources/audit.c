@@ -176,34 +176,27 @@ static void on_datagram(void *data, const char *dgram, size_t len, bool cut)
 			  loop_now_ms());
 }
 
+static bool take(void *data, const char *d, size_t len, bool cut)
+{
+	on_datagram(data, d, len, cut);
+	return true;
+}
+
+/* Lost to a full socket buffer: rescans make up. */
+static void overrun(void *data)
+{
+	struct audit_src *as = data;
+
+	(*as->enobufs)++;
+}
+
 /* Read the multicast group, or what a turn allows. */
 static enum coalesce_read on_readable(void *data)
 {
 	struct audit_src *as = data;
-	uint64_t start = loop_now_ms();
-	size_t len, total = 0;
-	int rounds, i, n;
-	const char *d;
-	bool cut;
 
-	for (rounds = 0; rounds < AUDIT_ROUNDS &&
-	     loop_now_ms() - start < AUDIT_TURN_MS; rounds++) {
-		n = recvbatch_read(as->batch, as->rec_fd);
-		if (n < 0 && errno == ENOBUFS) {
-			/* Lost to a full socket buffer: rescans make up. */
-			(*as->enobufs)++;
-			continue;
-		}
-		if (n > 0)
-			total += (size_t)n;
-		for (i = 0; i < n; i++) {
-			d = recvbatch_get(as->batch, (size_t)i, &len, &cut);
-			on_datagram(as, d, len, cut);
-		}
-		if (n < AUDIT_BATCH)
-			return total ? COALESCE_READ : COALESCE_EMPTY;
-	}
-	return COALESCE_MORE;
+	return recvbatch_turn(as->batch, as->rec_fd, AUDIT_ROUNDS,
+			      AUDIT_TURN_MS, take, overrun, as);
 }
 
 static void on_flush(struct loop *loop, struct loop_timer *t, void *data)

@@ -40,6 +40,8 @@ struct auditreg {
 	int fd;			/* the sink, registered; -1 if not */
 	struct coalesce *reader;	/* of fd */
 	struct recvbatch *batch;
+	bool replace_yields;	/* read_sink()'s, for take() */
+	bool replaced;		/* take() saw AUDIT_REPLACE */
 	uint64_t hold_until;	/* loop_now_ms() before which we stay away */
 	uint64_t yields;
 };
@@ -101,43 +103,45 @@ void auditreg_yield(struct auditreg *r, uint64_t hold_ms)
 }
 
 /*
- * Records go to the dgram callback; the kernel's AUDIT_REPLACE says
- * that someone asked for our place.  A turn's worth at most (as
- * audit.c's): the kernel's sender waits while the socket is full.
+ * A record goes to the dgram callback; the kernel's AUDIT_REPLACE says
+ * that someone asked for our place.  Returns false, to end the turn,
+ * on such a request when it is to be heeded.
+ */
+static bool take(void *data, const char *d, size_t len, bool cut)
+{
+	const struct nlmsghdr *nlh = (const void *)d;
+	struct auditreg *r = data;
+
+	if (len >= sizeof(*nlh) && nlh->nlmsg_type == AUDIT_REPLACE) {
+		r->replaced = true;
+		return !r->replace_yields;
+	}
+	if (r->dgram)
+		r->dgram(r->data, d, len, cut);
+	return true;
+}
+
+static void overrun(void *data)
+{
+	(void)data;	/* the multicast group's reader counts its own */
+}
+
+/*
+ * A turn's worth (as audit.c's): the kernel's sender waits while the
+ * socket is full.  Yields, when replace_yields, once the batch with an
+ * AUDIT_REPLACE is taken: yielding reads the rest.
  */
 static enum coalesce_read read_sink(struct auditreg *r, bool replace_yields)
 {
-	uint64_t start = loop_now_ms();
-	const struct nlmsghdr *nlh;
-	size_t len, total = 0;
-	bool cut, replace = false;
-	int rounds, i, n;
+	enum coalesce_read got;
 
-	for (rounds = 0; rounds < SINK_ROUNDS &&
-	     loop_now_ms() - start < SINK_TURN_MS; rounds++) {
-		n = recvbatch_read(r->batch, r->fd);
-		if (n < 0 && errno == ENOBUFS)
-			continue;
-		if (n > 0)
-			total += (size_t)n;
-		for (i = 0; i < n; i++) {
-			nlh = (const void *)recvbatch_get(r->batch, (size_t)i,
-							  &len, &cut);
-			if (len >= sizeof(*nlh) &&
-			    nlh->nlmsg_type == AUDIT_REPLACE)
-				replace = true;
-			else if (r->dgram)
-				r->dgram(r->data, (const char *)nlh, len, cut);
-		}
-		/* the batch's records first: yielding reads the rest */
-		if (replace && replace_yields) {
-			auditreg_yield(r, AUDITREG_HOLD_MS);
-			return COALESCE_READ;
-		}
-		if (n < SINK_BATCH)
-			return total ? COALESCE_READ : COALESCE_EMPTY;
-	}
-	return COALESCE_MORE;
+	r->replaced = false;
+	r->replace_yields = replace_yields;
+	got = recvbatch_turn(r->batch, r->fd, SINK_ROUNDS, SINK_TURN_MS,
+			     take, overrun, r);
+	if (r->replaced && replace_yields)
+		auditreg_yield(r, AUDITREG_HOLD_MS);
+	return got;
 }
 
 static enum coalesce_read on_sink(void *data)

@@ -247,41 +247,30 @@ static void on_overrun(struct ct_src *s)
 	ct_dump(s);
 }
 
+/* One event datagram. */
+static bool take(void *data, const char *msg, size_t len, bool cut)
+{
+	struct ct_src *s = data;
+
+	if (cut)
+		(*s->truncated)++;
+	else
+		mnl_cb_run(msg, len, 0, 0, on_ct_msg, s);
+	return true;
+}
+
+static void overrun(void *data)
+{
+	on_overrun(data);
+}
+
 /* Read what is queued, or what a turn allows. */
 static enum coalesce_read drain(void *data)
 {
 	struct ct_src *s = data;
-	int fd = mnl_socket_get_fd(s->events);
-	uint64_t start = loop_now_ms();
-	const char *msg;
-	int rounds, i, n;
-	size_t total = 0;
-	size_t len;
-	bool cut;
 
-	for (rounds = 0; rounds < CT_MAX_ROUNDS &&
-	     loop_now_ms() - start < CT_TURN_MS; rounds++) {
-		n = recvbatch_read(s->batch, fd);
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				on_overrun(s);
-				continue;
-			}
-			return total ? COALESCE_READ : COALESCE_EMPTY;
-		}
-		total += (size_t)n;
-		for (i = 0; i < n; i++) {
-			msg = recvbatch_get(s->batch, (size_t)i, &len, &cut);
-			if (cut) {
-				(*s->truncated)++;
-				continue;
-			}
-			mnl_cb_run(msg, len, 0, 0, on_ct_msg, s);
-		}
-		if (n < CT_BATCH)
-			return total ? COALESCE_READ : COALESCE_EMPTY;
-	}
-	return COALESCE_MORE;
+	return recvbatch_turn(s->batch, mnl_socket_get_fd(s->events),
+			      CT_MAX_ROUNDS, CT_TURN_MS, take, overrun, s);
 }
 
 static void check_table(struct ct_src *s)

@@ -54,6 +54,57 @@ START_TEST(batch_keeps_datagrams_whole)
 }
 END_TEST
 
+static unsigned int taken;
+
+static bool take_until_stop(void *data, const char *d, size_t len, bool cut)
+{
+	(void)data;
+	(void)cut;
+	taken++;
+	return !(len == 4 && !memcmp(d, "stop", 4));
+}
+
+static void no_overrun(void *data)
+{
+	(void)data;
+}
+
+/* A turn: bounded by its rounds, ended by the taker, told apart. */
+START_TEST(turn_says_what_it_found)
+{
+	struct recvbatch *b = recvbatch_new(2, 16);
+	int sv[2], i;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	ck_assert_int_eq(recvbatch_turn(b, sv[0], 4, 1000, take_until_stop,
+					no_overrun, NULL), COALESCE_EMPTY);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(send(sv[1], "x", 1, 0), 1);
+	/* two rounds of two: more waits */
+	taken = 0;
+	ck_assert_int_eq(recvbatch_turn(b, sv[0], 2, 1000, take_until_stop,
+					no_overrun, NULL), COALESCE_MORE);
+	ck_assert_uint_eq(taken, 4);
+	/* the last one, a short batch: all read */
+	ck_assert_int_eq(recvbatch_turn(b, sv[0], 2, 1000, take_until_stop,
+					no_overrun, NULL), COALESCE_READ);
+	ck_assert_uint_eq(taken, 5);
+	/* the taker ends the turn after its batch, the rest waits */
+	ck_assert_int_eq(send(sv[1], "stop", 4, 0), 4);
+	ck_assert_int_eq(send(sv[1], "x", 1, 0), 1);
+	ck_assert_int_eq(send(sv[1], "x", 1, 0), 1);
+	ck_assert_int_eq(recvbatch_turn(b, sv[0], 4, 1000, take_until_stop,
+					no_overrun, NULL), COALESCE_READ);
+	ck_assert_uint_eq(taken, 7);
+	ck_assert_int_eq(recvbatch_turn(b, sv[0], 4, 1000, take_until_stop,
+					no_overrun, NULL), COALESCE_READ);
+	ck_assert_uint_eq(taken, 8);
+	close(sv[0]);
+	close(sv[1]);
+	recvbatch_free(b);
+}
+END_TEST
+
 struct reader {
 	int fd, writer;
 	unsigned int reads, got, to_send;
@@ -159,6 +210,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, batch_keeps_datagrams_whole);
+	tcase_add_test(tc, turn_says_what_it_found);
 	tcase_add_test(tc, busy_socket_merges_wakeups);
 	tcase_add_test(tc, free_from_read);
 	suite_add_tcase(s, tc);
