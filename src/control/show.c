@@ -4,6 +4,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -37,32 +38,22 @@ static void put(FILE *out, const char *s)
 	sbuf_free(&e);
 }
 
-/* uid 1000 as "1000 (alice)", as ausearch -i names it. */
-static void put_uid(FILE *out, json_object *v)
+/* uid 1000 as "1000 (alice)", as ausearch -i names it; a gid so. */
+static void put_id(FILE *out, json_object *v, bool group)
 {
-	int64_t uid = json_object_get_int64(v);
-	struct passwd *pw = uid >= 0 && uid < 0xffffffff ?
-			    getpwuid((uid_t)uid) : NULL;
+	int64_t id = json_object_get_int64(v);
+	const char *name = NULL;
 
-	fprintf(out, "%lld", (long long)uid);
-	if (pw) {
-		fputs(" (", out);
-		put(out, pw->pw_name);
-		fputc(')', out);
+	if (id >= 0 && id < 0xffffffff) {
+		struct passwd *pw = group ? NULL : getpwuid((uid_t)id);
+		struct group *gr = group ? getgrgid((gid_t)id) : NULL;
+
+		name = pw ? pw->pw_name : gr ? gr->gr_name : NULL;
 	}
-}
-
-/* gid 0 as "0 (root)". */
-static void put_gid(FILE *out, json_object *v)
-{
-	int64_t gid = json_object_get_int64(v);
-	struct group *gr = gid >= 0 && gid < 0xffffffff ?
-			   getgrgid((gid_t)gid) : NULL;
-
-	fprintf(out, "%lld", (long long)gid);
-	if (gr) {
+	fprintf(out, "%lld", (long long)id);
+	if (name) {
 		fputs(" (", out);
-		put(out, gr->gr_name);
+		put(out, name);
 		fputc(')', out);
 	}
 }
@@ -100,10 +91,8 @@ static void put_value(FILE *out, const char *key, json_object *v)
 		break;
 	}
 	case json_type_int:
-		if (is_uid_key(key))
-			put_uid(out, v);
-		else if (!strcmp(key, "group"))
-			put_gid(out, v);
+		if (is_uid_key(key) || !strcmp(key, "group"))
+			put_id(out, v, !strcmp(key, "group"));
 		else
 			fprintf(out, "%lld",
 				(long long)json_object_get_int64(v));
@@ -129,7 +118,7 @@ static void cause(FILE *out, json_object *c)
 	fprintf(out, "%-12s ", "caused by:");
 	if (!strcmp(kind, "user") && get(c, "uid")) {
 		fputs("the processes of uid ", out);
-		put_uid(out, get(c, "uid"));
+		put_id(out, get(c, "uid"), false);
 	} else if (!strcmp(kind, "users")) {
 		fputs("processes of several users", out);
 	} else {

@@ -46,6 +46,17 @@ json_object *report_get(json_object *o, const char *key)
 	return v;
 }
 
+json_object *report_coverage(json_object *doc, size_t *n)
+{
+	json_object *cov = report_get(doc, "coverage");
+
+	*n = 0;
+	if (!cov || !json_object_is_type(cov, json_type_array))
+		return NULL;
+	*n = json_object_array_length(cov);
+	return cov;
+}
+
 const char *report_str(json_object *o, const char *key)
 {
 	json_object *v = report_get(o, key);

@@ -63,6 +63,12 @@ int report_int(json_object *o, const char *key);
 const char *report_value(json_object *val);
 const char *report_str(json_object *o, const char *key);
 json_object *report_get(json_object *o, const char *key);
+/*
+ * What the run could not assess (Inspector's exclusions): the texts
+ * of its limits, in *n; NULL when the run did not record them.
+ */
+json_object *report_coverage(json_object *doc, size_t *n);
+#define REPORT_COVERAGE_COMPLETE "complete: every source was available"
 
 /*
  * The fleet: finding lines (json or ocsf format, one per line, maybe

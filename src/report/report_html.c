@@ -199,17 +199,16 @@ static void meta(struct sbuf *out, const char *k, const char *v)
 	tag(out, "<dd>", v, "</dd>\n");
 }
 
-/* What the run could not assess, and why (Inspector's exclusions). */
+/* The run's coverage: complete, or each thing it could not assess. */
 static void coverage(json_object *doc, struct sbuf *out)
 {
-	json_object *cov = report_get(doc, "coverage");
 	size_t i, n;
+	json_object *cov = report_coverage(doc, &n);
 
-	if (!cov || !json_object_is_type(cov, json_type_array))
+	if (!cov)
 		return;
-	n = json_object_array_length(cov);
 	if (!n) {
-		meta(out, "Coverage", "complete: every source was available");
+		meta(out, "Coverage", REPORT_COVERAGE_COMPLETE);
 		return;
 	}
 	sbuf_adds(out, "<dt>Coverage</dt><dd class=\"coverage\">not complete:<ul>\n");

@@ -100,17 +100,16 @@ static void counts(json_object *doc, struct sbuf *out)
 	sbuf_addc(out, '\n');
 }
 
-/* What the run could not assess, and why (Inspector's exclusions). */
+/* The run's coverage: complete, or each thing it could not assess. */
 static void coverage(json_object *doc, struct sbuf *out)
 {
-	json_object *cov = report_get(doc, "coverage");
 	size_t i, n;
+	json_object *cov = report_coverage(doc, &n);
 
-	if (!cov || !json_object_is_type(cov, json_type_array))
+	if (!cov)
 		return;
-	n = json_object_array_length(cov);
 	if (!n) {
-		sbuf_adds(out, "Coverage:  complete: every source was available\n");
+		sbuf_adds(out, "Coverage:  " REPORT_COVERAGE_COMPLETE "\n");
 		return;
 	}
 	sbuf_adds(out, "Coverage:  not complete:\n");
