@@ -112,14 +112,12 @@ static void finish(struct auditevent_asm *a, struct open_event *o)
 	free_event(o);
 }
 
-static struct open_event *get_event(struct auditevent_asm *a,
+/* A new open event for serial; NULL on ENOMEM. */
+static struct open_event *new_event(struct auditevent_asm *a,
 				    uint64_t serial, uint64_t now)
 {
 	struct open_event *o;
 
-	HASH_FIND(hh, a->by_serial, &serial, sizeof(serial), o);
-	if (o)
-		return o;
 	if (a->nopen >= AUDIT_MAX_PENDING) {
 		(*a->c.incomplete)++;
 		finish(a, a->oldest);
@@ -244,13 +242,18 @@ void auditevent_record(struct auditevent_asm *a, int type, const char *text,
 	if (type != AUDIT_SYSCALL && type != AUDIT_PATH &&
 	    type != AUDIT_SOCKADDR && type != AUDIT_EOE)
 		return;
-	if (done_lately(a, h.serial)) {
+	HASH_FIND(hh, a->by_serial, &h.serial, sizeof(h.serial), o);
+	/*
+	 * Told again?  Only a serial no event holds open, and none newer
+	 * than all seen, can be one handed over: most records skip the
+	 * walk of the ring.
+	 */
+	if (!o && h.serial <= a->max_serial && done_lately(a, h.serial)) {
 		(*a->c.duplicates)++;
 		return;
 	}
 	track_serial(a, h.serial);
-	o = get_event(a, h.serial, now_ms);
-	if (!o)
+	if (!o && !(o = new_event(a, h.serial, now_ms)))
 		return;
 	switch (type) {
 	case AUDIT_SYSCALL:
