@@ -10,10 +10,12 @@
 #include "sources/binaries.h"
 #include "sources/ct.h"
 #include "sources/listen.h"
+#include "sources/nswatch.h"
 #include "sources/owner.h"
 #include "sources/perms.h"
 #include "sources/proc.h"
 #include "sources/sockconn.h"
+#include "sources/where.h"
 
 /*
  * The data flow, in start order.  Rules only subscribe.  Sources write
@@ -35,8 +37,10 @@ const struct vigil_module *const vigil_modules[] = {
 	&perms_module,
 	&owner_module,
 	/* sources */
+	&where_module,
 	&sockconn_module,
 	&addr_module,
+	&nswatch_module,
 	&listen_module,
 	&ct_module,
 	&audit_module,

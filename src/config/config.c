@@ -379,6 +379,21 @@ static int apply_audit_beside(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
+static int apply_namespaces(struct parse_ctx *pc, const config_setting_t *s,
+			    const struct key_spec *spec)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (!strcmp(v, "all"))
+		pc->cfg->all_namespaces = true;
+	else if (!strcmp(v, "own"))
+		pc->cfg->all_namespaces = false;
+	else
+		return cfg_error(pc, s, "%s must be \"all\" or \"own\"",
+				 spec->path);
+	return 0;
+}
+
 /* Rule keys write into cfg->rules[rule]; the field offset is relative. */
 static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
 			   const struct key_spec *spec)
@@ -429,6 +444,8 @@ static const struct key_spec keys[] = {
 	{ "network.listen_refresh", STR, apply_duration, CF(listen_refresh),
 	  1, 3600 },
 	{ "network.tracepoints", BOOL, apply_bool, CF(tracepoints) },
+	{ "network.namespaces", STR, apply_namespaces },
+	{ "network.namespace_table", BOOL, apply_bool, CF(namespace_table) },
 	{ "protocols", LIST, apply_protocols },
 	{ "exceptions", LIST, apply_exceptions },
 	{ "rules", GROUP },

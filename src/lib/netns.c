@@ -50,6 +50,30 @@ int netns_socket(const char *path, int domain, int type, int protocol)
 	return fd;
 }
 
+int netns_run(int nsfd, int (*fn)(void *data), void *data)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r, saved;
+
+	if (self < 0)
+		return -1;
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		saved = errno;
+		close(self);
+		errno = saved;
+		return -1;
+	}
+	r = fn(data);
+	saved = errno;
+	if (setns(self, CLONE_NEWNET) < 0) {
+		log_err("cannot return to vigild's network namespace: %m");
+		abort();
+	}
+	close(self);
+	errno = saved;
+	return r;
+}
+
 int netns_check(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), type;

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/netlink.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "lib/recvbatch.h"
@@ -13,6 +15,9 @@ struct recvbatch {
 	struct mmsghdr *msgs;
 	struct iovec *iov;
 	char *buf;
+	char *ctl;		/* per datagram, with recvbatch_want_nsid() */
+	size_t ctl_size;
+	size_t cur;		/* the datagram recvbatch_turn() hands out */
 };
 
 struct recvbatch *recvbatch_new(size_t n, size_t size)
@@ -49,7 +54,39 @@ void recvbatch_free(struct recvbatch *b)
 	free(b->msgs);
 	free(b->iov);
 	free(b->buf);
+	free(b->ctl);
 	free(b);
+}
+
+int recvbatch_want_nsid(struct recvbatch *b)
+{
+	b->ctl_size = CMSG_SPACE(sizeof(int));
+	b->ctl = calloc(b->n, b->ctl_size);
+	if (!b->ctl) {
+		b->ctl_size = 0;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int recvbatch_nsid(const struct recvbatch *b)
+{
+	const struct msghdr *mh;
+	struct cmsghdr *c;
+	int id;
+
+	if (!b->ctl)
+		return -1;
+	mh = &b->msgs[b->cur].msg_hdr;
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c))
+		if (c->cmsg_level == SOL_NETLINK &&
+		    c->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			memcpy(&id, CMSG_DATA(c), sizeof(id));
+			return id;
+		}
+	return -1;
 }
 
 int recvbatch_read(struct recvbatch *b, int fd)
@@ -57,8 +94,15 @@ int recvbatch_read(struct recvbatch *b, int fd)
 	size_t i;
 	int n;
 
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
 		b->msgs[i].msg_hdr.msg_flags = 0;
+		/* the kernel shortens it to what it wrote: set it again */
+		if (b->ctl) {
+			b->msgs[i].msg_hdr.msg_control = b->ctl +
+							 i * b->ctl_size;
+			b->msgs[i].msg_hdr.msg_controllen = b->ctl_size;
+		}
+	}
 	do
 		n = recvmmsg(fd, b->msgs, (unsigned int)b->n, MSG_DONTWAIT,
 			     NULL);
@@ -97,10 +141,12 @@ enum coalesce_read recvbatch_turn(struct recvbatch *b, int fd,
 		}
 		if (n > 0)
 			total += (size_t)n;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			b->cur = (size_t)i;
 			if (!take(data, b->iov[i].iov_base, b->msgs[i].msg_len,
 				  b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC))
 				go_on = false;
+		}
 		if (!go_on)
 			return COALESCE_READ;
 		/* a short batch, or an error: nothing more waits now */

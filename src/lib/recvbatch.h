@@ -19,6 +19,19 @@ struct recvbatch *recvbatch_new(size_t n, size_t size);
 void recvbatch_free(struct recvbatch *b);
 
 /*
+ * Keep each datagram's control messages too, for a netlink socket with
+ * NETLINK_LISTEN_ALL_NSID: which namespace each came from.  0, or -1
+ * with errno ENOMEM.
+ */
+int recvbatch_want_nsid(struct recvbatch *b);
+/*
+ * During a take() of recvbatch_turn(): the namespace id the datagram
+ * came with, or -1 when it has none (it came from the socket's own
+ * namespace).
+ */
+int recvbatch_nsid(const struct recvbatch *b);
+
+/*
  * Reads the datagrams waiting on fd, at most n, without blocking.
  * Returns how many (0: none waited), or -1 with errno: ENOBUFS when
  * the socket's buffer overflowed and datagrams were lost (reading on

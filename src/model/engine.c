@@ -29,6 +29,8 @@ struct engine {
 	struct sub *subs[EV__COUNT];
 	struct counter *counters;	/* registration order, reversed */
 	uint64_t *reported, *dropped;
+	engine_locator locate;
+	void *locate_data;
 };
 
 struct engine *engine_new(const struct vigil_config *cfg,
@@ -204,4 +206,19 @@ json_object *engine_counters_json(const struct engine *e)
 				       json_object_new_int64((int64_t)c->value));
 	}
 	return o;
+}
+
+void engine_set_locator(struct engine *e, engine_locator fn, void *data)
+{
+	e->locate = fn;
+	e->locate_data = data;
+}
+
+void engine_locate(const struct engine *e, pid_t pid, uint64_t netns,
+		   struct place *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->netns = netns;
+	if (e->locate)
+		e->locate(e->locate_data, pid, netns, out);
 }

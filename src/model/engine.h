@@ -46,6 +46,16 @@ int engine_report(struct engine *e, enum rule_id rule,
  */
 int engine_report_again(struct engine *e, enum rule_id rule,
 			const char *asset_key, json_object *attrs);
+/*
+ * Where a sighting happened: pid (0: none) and the namespace inode its
+ * flow or socket was seen in (0: vigild's own).  Filled by the locator
+ * the wiring set (sources/where.c); all zero without one.
+ */
+typedef void (*engine_locator)(void *data, pid_t pid, uint64_t netns,
+			       struct place *out);
+void engine_set_locator(struct engine *e, engine_locator fn, void *data);
+void engine_locate(const struct engine *e, pid_t pid, uint64_t netns,
+		   struct place *out);
 int engine_rule_enabled(const struct engine *e, enum rule_id rule);
 const struct finding *engine_lookup(const struct engine *e,
 				    enum rule_id rule, const char *asset_key);

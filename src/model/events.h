@@ -35,7 +35,32 @@ enum engine_event {
 	 * kernel but not yet published publishes them now (sockconn.c).
 	 */
 	EV_CONNECTS_WANTED,
+	EV_NETNS,		/* struct netns_change (nswatch.c) */
 	EV__COUNT,
+};
+
+/* ---- where ---- */
+
+/*
+ * Where something happened, for people: the network namespace and the
+ * container (from /proc/PID/cgroup, lib/cgroupid.h), with the name and
+ * image its runtime's files give.  Nothing here decides a verdict.
+ * All zero: vigild's own namespace, no container.
+ */
+struct place {
+	uint64_t netns;		/* inode; 0: vigild's own, or unknown */
+	char netns_name[64];	/* under /run/netns; "" */
+	const char *runtime;	/* "podman", ...; NULL: no container */
+	char ctr_id[65];
+	char ctr_name[64];	/* "" when its runtime does not say */
+	char image[128];	/* "" likewise */
+};
+
+/* EV_NETNS: a network namespace is watched now, or no longer. */
+struct ns_entry;
+struct netns_change {
+	bool added;
+	const struct ns_entry *ns;	/* model/nstable.h */
 };
 
 /* ---- processes ---- */
@@ -96,7 +121,10 @@ struct connect_event {
 	uint8_t proto;		/* IPPROTO_TCP, IPPROTO_UDP; 0: not known */
 	int fd;			/* the socket, in pid; -1: not known */
 	bool is_connect;	/* connect(), else an addressed send */
+	/* the caller's network namespace: 0 vigild's own; or unknown: */
+	uint64_t netns;
 };
+#define NETNS_UNKNOWN UINT64_MAX
 
 /* Who holds a socket; pid 0: not found (gone, or not visible). */
 struct sock_owner {
@@ -143,6 +171,9 @@ struct flow_event {
 	bool at_start;
 	bool closing;		/* TCP past ESTABLISHED (FIN_WAIT..CLOSE) */
 	bool late;
+	/* the namespace it was seen in (nstable.h); 0, -1: vigild's own */
+	uint64_t netns;
+	int32_t nsid;
 	enum owner_state owner_state;
 	struct sock_owner owner;
 };
@@ -153,6 +184,7 @@ struct listener {
 	struct net_addr addr;	/* bind address; "any" for a wildcard */
 	uint16_t port;
 	uint32_t inode;
+	uint64_t netns;		/* its namespace's inode; 0: vigild's own */
 	uid_t uid;
 	pid_t pid;		/* 0: holder not found */
 	char comm[17];

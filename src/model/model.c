@@ -22,6 +22,7 @@ struct model {
 	struct listener *listeners;	/* sorted by cmp_listener */
 	size_t nlisteners;
 	struct proc_table *procs;
+	struct nstable *namespaces;
 	uint64_t *addr_count, *addr_dropped;
 	uint64_t *listen_count;
 	bool connect_audit;
@@ -38,10 +39,12 @@ struct model *model_new(struct engine *e)
 	m->e = e;
 	m->addrs = calloc(MODEL_MAX_ADDRS, sizeof(*m->addrs));
 	m->procs = proc_table_new();
+	m->namespaces = nstable_new();
 	m->addr_count = engine_counter(e, "addr", "addresses");
 	m->addr_dropped = engine_counter(e, "addr", "dropped");
 	m->listen_count = engine_counter(e, "listen", "listeners");
-	if (!m->addrs || !m->procs || !m->addr_count || !m->addr_dropped ||
+	if (!m->addrs || !m->procs || !m->namespaces || !m->addr_count ||
+	    !m->addr_dropped ||
 	    !m->listen_count) {
 		model_free(m);
 		return NULL;
@@ -55,6 +58,7 @@ void model_free(struct model *m)
 		return;
 	model_listeners_free(m->listeners, m->nlisteners);
 	proc_table_free(m->procs);
+	nstable_free(m->namespaces);
 	free(m->addrs);
 	free(m);
 }
@@ -109,6 +113,43 @@ bool model_addr_is_local(const struct model *m, const struct net_addr *a)
 		if (net_addr_eq(&m->addrs[i], &u))
 			return true;
 	return false;
+}
+
+/* ---- network namespaces ---- */
+
+struct nstable *model_namespaces(const struct model *m)
+{
+	return m->namespaces;
+}
+
+int model_ns_add(struct model *m, struct ns_entry *e)
+{
+	struct netns_change c = { true, e };
+
+	if (nstable_add(m->namespaces, e) < 0)
+		return -1;
+	engine_publish(m->e, EV_NETNS, &c);
+	return 0;
+}
+
+void model_ns_remove(struct model *m, struct ns_entry *e)
+{
+	struct netns_change c = { false, e };
+
+	engine_publish(m->e, EV_NETNS, &c);
+	nstable_remove(m->namespaces, e);
+	nstable_entry_free(e);
+}
+
+bool model_ns_addr_is_local(const struct model *m, int32_t nsid,
+			    const struct net_addr *a)
+{
+	const struct ns_entry *e;
+
+	if (nsid < 0)
+		return model_addr_is_local(m, a);
+	e = nstable_by_nsid(m->namespaces, nsid);
+	return e && nstable_addr_is_local(e, a);
 }
 
 size_t model_addr_count(const struct model *m)
@@ -186,7 +227,8 @@ const struct listener *model_listener_same(const struct model *m,
 	return find_socket(m->listeners, m->nlisteners, l);
 }
 
-const struct listener *model_listener_find(const struct model *m, int proto,
+const struct listener *model_listener_find(const struct model *m,
+					   uint64_t netns, int proto,
 					   const struct net_addr *addr,
 					   uint16_t port)
 {
@@ -196,6 +238,7 @@ const struct listener *model_listener_find(const struct model *m, int proto,
 		const struct listener *l = &m->listeners[i];
 
 		if (l->proto == proto && l->port == port &&
+		    l->netns == netns &&
 		    net_addr_accepts(&l->addr, addr))
 			return l;
 	}

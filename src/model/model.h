@@ -8,6 +8,7 @@
 
 #include "model/engine.h"
 #include "model/events.h"
+#include "model/nstable.h"
 #include "model/proctable.h"
 
 /*
@@ -50,14 +51,36 @@ void model_listeners_set(struct model *m, struct listener *arr, size_t n);
 /* The known listener for the same socket as l, or NULL. */
 const struct listener *model_listener_same(const struct model *m,
 					   const struct listener *l);
-/* A listener of proto on port that accepts traffic to addr, or NULL. */
-const struct listener *model_listener_find(const struct model *m, int proto,
+/*
+ * A listener of proto on port in namespace netns (0: vigild's own)
+ * that accepts traffic to addr, or NULL.
+ */
+const struct listener *model_listener_find(const struct model *m,
+					   uint64_t netns, int proto,
 					   const struct net_addr *addr,
 					   uint16_t port);
 size_t model_listener_count(const struct model *m);
 const struct listener *model_listener_at(const struct model *m, size_t i);
 /* Free a listener array that was not handed to the model. */
 void model_listeners_free(struct listener *arr, size_t n);
+
+/* ---- network namespaces (written by sources/nswatch.c) ---- */
+
+/* The namespaces watched besides vigild's own (read it, never write). */
+struct nstable *model_namespaces(const struct model *m);
+/*
+ * Add e (see nstable_add()) and publish it as EV_NETNS; 0, or -1 with
+ * errno (EEXIST: e is not taken).
+ */
+int model_ns_add(struct model *m, struct ns_entry *e);
+/* Publish e's going (EV_NETNS), then unlink and free it. */
+void model_ns_remove(struct model *m, struct ns_entry *e);
+/*
+ * Is a local to the namespace of a flow with this nsid (-1: vigild's
+ * own, as model_addr_is_local())?  An unknown nsid has nothing local.
+ */
+bool model_ns_addr_is_local(const struct model *m, int32_t nsid,
+			    const struct net_addr *a);
 
 /* ---- processes (written by sources/proc.c and sources/audit.c) ---- */
 

@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "model/engine.h"
+#include "rules/place.h"
 #include "rules/rules.h"
 
 /*
@@ -129,9 +130,13 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	bool has_uid = (found || o->inode) && o->uid != (uid_t)-1;
 	char key[PATH_MAX + 160], ep[NET_ADDR_STRLEN];
 	json_object *a, *eps;
+	struct place pl;
 	unsigned int i;
 
+	/* the process, while it lives; else the flow's namespace */
+	engine_locate(c->env->engine, found ? o->pid : 0, fe->netns, &pl);
 	snprintf(key, sizeof(key), "%s|%s", pe->name, prog);
+	place_key(key, sizeof(key), &pl);
 	(*c->matched)++;
 	for (i = 0; !fe->at_start && i < LAST_SIGHTINGS; i++) {
 		if (!same_as_last(&c->last[i], rule, pe, key, how, fe,
@@ -178,6 +183,7 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 			       json_object_new_int64(fe->at_start ? 0 : 1));
 	json_object_object_add(a, "replacement",
 			       json_object_new_string(pe->replacement));
+	place_attrs(a, &pl);
 	/* only what the store took is in its text form to be kept */
 	if (fe->at_start || !engine_rule_enabled(c->env->engine, rule)) {
 		engine_report(c->env->engine, rule, key, a);

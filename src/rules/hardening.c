@@ -8,11 +8,13 @@
  */
 #include "build.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "config/config.h"
 #include "model/engine.h"
+#include "rules/place.h"
 #include "rules/rules.h"
 
 static void report(const struct vigil_env *env, enum rule_id rule,
@@ -21,7 +23,8 @@ static void report(const struct vigil_env *env, enum rule_id rule,
 	json_object *a = json_object_new_object();
 	json_object *progs = json_object_new_array();
 	json_object *pids = json_object_new_array();
-	char ino[32];
+	char ino[32], key[PATH_MAX + 128];
+	struct place pl;
 
 	if (!a || !progs || !pids) {
 		json_object_put(a);
@@ -49,7 +52,11 @@ static void report(const struct vigil_env *env, enum rule_id rule,
 	json_object_object_add(a, "programs", progs);
 	json_object_array_add(pids, json_object_new_int((int)ev->pid));
 	json_object_object_add(a, "pids", pids);
-	engine_report(env->engine, rule, ev->path, a);
+	engine_locate(env->engine, ev->pid, 0, &pl);
+	place_attrs(a, &pl);
+	snprintf(key, sizeof(key), "%s", ev->path);
+	place_key(key, sizeof(key), &pl);
+	engine_report(env->engine, rule, key, a);
 }
 
 static void on_binary(void *data, enum engine_event type, const void *p)

@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "model/engine.h"
+#include "rules/place.h"
 #include "rules/root_perms.h"
 #include "rules/rules.h"
 
@@ -107,9 +108,13 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 {
 	json_object *a = json_object_new_object();
 	json_object *pids = json_object_new_array();
-	char mode[8], *key = NULL;
+	char mode[8], *key = NULL, where[160] = "";
+	struct place pl;
 
-	if (!a || !pids || asprintf(&key, "%s\n%s", pi->exe, m->path) < 0) {
+	engine_locate(rp->env->engine, pi->pid, 0, &pl);
+	place_key(where, sizeof(where), &pl);
+	if (!a || !pids || asprintf(&key, "%s\n%s%s", pi->exe, m->path,
+				    where) < 0) {
 		json_object_put(a);
 		json_object_put(pids);
 		return;
@@ -133,6 +138,7 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 	json_object_object_add(a, "euid", json_object_new_int((int)pi->euid));
 	json_object_array_add(pids, json_object_new_int((int)pi->pid));
 	json_object_object_add(a, "pids", pids);
+	place_attrs(a, &pl);
 	(*rp->insecure)++;
 	engine_report(rp->env->engine, RULE_ROOT_PERMS, key, a);
 	free(key);

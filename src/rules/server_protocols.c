@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "model/engine.h"
 #include "model/model.h"
+#include "rules/place.h"
 #include "rules/rules.h"
 
 #define SERVER_MAX_EVIDENCE 16
@@ -67,6 +68,7 @@ static const struct listener *home_of(const struct vigil_env *env,
 		const struct listener *h = model_listener_at(env->model, i);
 
 		if (h != l && h->exe && !strcmp(h->exe, l->exe) &&
+		    h->netns == l->netns &&
 		    entry_has(pe, h))
 			return h;
 	}
@@ -85,7 +87,8 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	const struct vigil_env *env = data;
 	const struct proto_entry *pe, *by_prog;
 	json_object *a, *ev, *addrs, *snmp = l->snmp_communities;
-	char key[PROTO_MAX_STR + 32], addr[NET_ADDR_STRLEN];
+	char key[PROTO_MAX_STR + 192], addr[NET_ADDR_STRLEN];
+	struct place pl;
 	const char *prog;
 	size_t i;
 
@@ -144,6 +147,9 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	}
 	snprintf(key, sizeof(key), "%s|%u|%s", pe->name, l->port,
 		 tr_name(l->proto));
+	engine_locate(env->engine, l->pid, l->netns, &pl);
+	place_key(key, sizeof(key), &pl);
+	place_attrs(a, &pl);
 	json_object_object_add(a, "protocol", json_object_new_string(pe->name));
 	json_object_object_add(a, "port", json_object_new_int(l->port));
 	json_object_object_add(a, "transport",

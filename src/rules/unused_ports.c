@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "findings/assess.h"
 #include "model/model.h"
+#include "rules/place.h"
 #include "rules/rules.h"
 
 /*
@@ -36,11 +37,13 @@
 struct endpoint {
 	struct net_addr addr;
 	uint16_t port;
+	uint64_t netns;
 };
 
 struct cand {
 	struct net_addr addr;
 	uint16_t port;
+	uint64_t netns;		/* 0: vigild's own */
 	bool used;
 	bool done;		/* reported with its group at run end */
 	pid_t pid;
@@ -78,7 +81,7 @@ static void add(struct unused_rule *u, const struct listener *l)
 	if (l->proto != IPPROTO_TCP)
 		return;
 	for (i = 0; i < u->n; i++)
-		if (u->c[i].port == l->port &&
+		if (u->c[i].port == l->port && u->c[i].netns == l->netns &&
 		    net_addr_eq(&u->c[i].addr, &l->addr))
 			return;
 	if (u->n == u->cap) {
@@ -97,6 +100,7 @@ static void add(struct unused_rule *u, const struct listener *l)
 	memset(c, 0, sizeof(*c));
 	c->addr = l->addr;
 	c->port = l->port;
+	c->netns = l->netns;
 	c->pid = l->pid;
 	c->uid = l->uid;
 	memcpy(c->comm, l->comm, sizeof(c->comm));
@@ -104,6 +108,7 @@ static void add(struct unused_rule *u, const struct listener *l)
 	/* connections that came before the table showed this listener */
 	for (i = 0; i < u->npending; i++)
 		if (u->pending[i].port == c->port &&
+		    u->pending[i].netns == c->netns &&
 		    net_addr_accepts(&c->addr, &u->pending[i].addr))
 			c->used = true;
 	*u->followed = u->n;
@@ -149,6 +154,7 @@ static bool mark(struct unused_rule *u, const struct flow_event *fe)
 
 	for (i = 0; i < u->n; i++) {
 		if (u->c[i].port == fe->server_port &&
+		    u->c[i].netns == fe->netns &&
 		    net_addr_accepts(&u->c[i].addr, &fe->server)) {
 			u->c[i].used = true;
 			hit = true;
@@ -172,6 +178,7 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 	 * (the listener source reads the table again for it). */
 	u->pending[u->next_pending].addr = fe->server;
 	u->pending[u->next_pending].port = fe->server_port;
+	u->pending[u->next_pending].netns = fe->netns;
 	u->next_pending = (u->next_pending + 1) % UNUSED_PENDING;
 	if (u->npending < UNUSED_PENDING)
 		u->npending++;
@@ -184,7 +191,8 @@ static const char *cand_prog(const struct cand *c)
 
 static bool same_service(const struct cand *x, const struct cand *y)
 {
-	return x->port == y->port && !strcmp(cand_prog(x), cand_prog(y));
+	return x->port == y->port && x->netns == y->netns &&
+	       !strcmp(cand_prog(x), cand_prog(y));
 }
 
 /* The listeners of c's service; NULL when one of them was used. */
@@ -218,7 +226,8 @@ static void on_run_end(void *data, const struct run *run)
 	struct unused_rule *u = data;
 	const struct vigil_env *env = u->env;
 	bool lo = env->cfg->rules[RULE_UNUSED_PORTS].include_loopback;
-	char key[PATH_MAX + 32];
+	char key[PATH_MAX + 192];
+	struct place pl;
 	size_t i;
 
 	follow(u, run->id);
@@ -232,6 +241,8 @@ static void on_run_end(void *data, const struct run *run)
 		if (!addrs)
 			continue;
 		snprintf(key, sizeof(key), "tcp|%u|%s", c->port, cand_prog(c));
+		engine_locate(env->engine, c->pid, c->netns, &pl);
+		place_key(key, sizeof(key), &pl);
 		a = json_object_new_object();
 		if (!a) {
 			json_object_put(addrs);
@@ -248,6 +259,7 @@ static void on_run_end(void *data, const struct run *run)
 					       json_object_new_int(c->pid));
 		json_object_object_add(a, "uid", json_object_new_int64(c->uid));
 		json_object_object_add(a, "run", json_object_new_string(run->id));
+		place_attrs(a, &pl);
 		engine_report(env->engine, RULE_UNUSED_PORTS, key, a);
 	}
 	clear(u);

@@ -37,23 +37,19 @@ static size_t addr_len(uint8_t family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
-/* Parse one RTM_NEWADDR/RTM_DELADDR: the address is IFA_LOCAL for
- * point-to-point v4 links, IFA_ADDRESS otherwise. */
-static int on_addr_msg(const struct nlmsghdr *nlh, void *data)
+int addr_parse_msg(const struct nlmsghdr *nlh, struct net_addr *out)
 {
 	const struct ifaddrmsg *ifa;
 	const struct nlattr *attr, *local = NULL, *address = NULL;
-	struct addr_src *t = data;
-	struct net_addr a = { 0 };
 	const struct nlattr *use;
 
 	if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
-		return MNL_CB_OK;
+		return 0;
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
-		return MNL_CB_OK;
+		return 0;
 	ifa = mnl_nlmsg_get_payload(nlh);
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return MNL_CB_OK;
+		return 0;
 	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
 		if (mnl_attr_get_type(attr) == IFA_LOCAL)
 			local = attr;
@@ -62,8 +58,19 @@ static int on_addr_msg(const struct nlmsghdr *nlh, void *data)
 	}
 	use = local ? local : address;
 	if (!use || mnl_attr_get_payload_len(use) != addr_len(ifa->ifa_family))
+		return 0;
+	memset(out, 0, sizeof(*out));
+	net_addr_set(out, ifa->ifa_family, mnl_attr_get_payload(use));
+	return nlh->nlmsg_type;
+}
+
+static int on_addr_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_src *t = data;
+	struct net_addr a;
+
+	if (!addr_parse_msg(nlh, &a))
 		return MNL_CB_OK;
-	net_addr_set(&a, ifa->ifa_family, mnl_attr_get_payload(use));
 	if (t->dumping) {
 		/* a dump lists addresses that exist: only NEWADDR */
 		if (nlh->nlmsg_type == RTM_NEWADDR &&

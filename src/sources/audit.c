@@ -94,6 +94,8 @@ static void publish_connect(struct audit_src *as,
 		.dst = p->saddr, .dport = p->sport,
 		.fd = p->a0 <= INT32_MAX ? (int)p->a0 : -1,
 		.is_connect = !strcmp(p->syscall, "connect"),
+		/* a record does not say; the pid may be gone by now */
+		.netns = NETNS_UNKNOWN,
 	};
 
 	(*as->connects)++;

@@ -93,6 +93,12 @@ static bool live(const struct conn_intent *in, uint64_t now)
 	return in->ms && in->ms + CONNJOIN_KEEP_MS >= now;
 }
 
+/* The same addresses in two namespaces are two places. */
+static bool same_ns(const struct conn_intent *in, const struct flow_event *fe)
+{
+	return in->netns == NETNS_UNKNOWN || in->netns == fe->netns;
+}
+
 static bool same_dest(const struct conn_intent *in, const struct net_addr *a,
 		      uint16_t port)
 {
@@ -173,6 +179,7 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	in->pid = ev->pid;
 	in->uid = ev->uid;
 	in->inode = inode;
+	in->netns = ev->netns;
 	/* a connect()'s fd only: socketcall's first argument is no fd */
 	in->fd = !inode && ev->is_connect && !ev->sport ? ev->fd : -1;
 	in->ms = now ? now : 1;
@@ -218,7 +225,7 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
 		    in->sport != fe->sport || !same_dest(in, &fe->dst,
 							 fe->dport) ||
-		    !net_addr_eq(&in->src, &fe->src) ||
+		    !net_addr_eq(&in->src, &fe->src) || !same_ns(in, fe) ||
 		    (in->proto && in->proto != fe->proto))
 			continue;
 		take(in, out);
@@ -232,7 +239,8 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
-		    in->sport || !same_dest(in, &fe->dst, fe->dport))
+		    in->sport || !same_dest(in, &fe->dst, fe->dport) ||
+		    !same_ns(in, fe))
 			continue;
 		if (in->proto && in->proto != fe->proto)
 			continue;

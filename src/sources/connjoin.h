@@ -54,6 +54,7 @@ struct conn_intent {
 	pid_t pid;
 	uid_t uid;
 	uint32_t inode;		/* its socket when seen; 0: unknown */
+	uint64_t netns;		/* as connect_event.netns */
 	int fd;			/* ...else its fd in pid, to look at; -1 */
 	uint64_t ms;
 	char comm[17];

@@ -57,16 +57,19 @@ struct ct_src {
 	int rcvbuf;
 	int table_state;		/* -1 unknown, 0 missing, 1 present */
 	bool starting;			/* the dump at start is being read */
+	bool dumping;			/* any dump is being read */
 	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
 	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
 	uint64_t *truncated, *table_missing, *deferred, *unavailable;
 	uint64_t *tracked, *repeats;
 	uint64_t *table_absent;		/* 1 while vigil's table is missing */
+	uint64_t *other_ns, *unknown_ns;	/* flows of other namespaces */
+	bool all_ns;			/* NETLINK_LISTEN_ALL_NSID is on */
 	/* what resyncs made up for: flows no event told, DESTROYs lost */
 	uint64_t *recovered_new, *recovered_gone;
 };
 
-static const int ct_caps[] = { CAP_NET_ADMIN };
+static const int ct_caps[] = { CAP_NET_ADMIN, CAP_NET_BROADCAST };
 
 static void get_addr(const struct nf_conntrack *ct, uint8_t family,
 		     int a4, int a6, struct net_addr *out)
@@ -88,6 +91,7 @@ static void get_addr(const struct nf_conntrack *ct, uint8_t family,
 static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct ct_src *s = data;
+	const struct ns_entry *ns = NULL;
 	struct flow_event fe;
 	uint8_t family;
 	int type = NFNL_MSG_TYPE(nlh->nlmsg_type);
@@ -103,6 +107,18 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		fe.kind = FLOW_DESTROY;
 	else
 		return MNL_CB_OK;
+	/* a dump is of vigild's namespace; an event says where it was */
+	fe.nsid = s->all_ns && !s->dumping ? recvbatch_nsid(s->batch) : -1;
+	if (fe.nsid >= 0) {
+		ns = nstable_by_nsid(model_namespaces(s->env->model), fe.nsid);
+		if (!ns) {
+			/* not found yet by nswatch; its next rescan will */
+			(*s->unknown_ns)++;
+			return MNL_CB_OK;
+		}
+		fe.netns = ns->inode;
+		(*s->other_ns)++;
+	}
 	/* Reused object: start each message from a blank one. */
 	nfct_copy(s->ct, s->blank, NFCT_CP_OVERRIDE);
 	if (nfct_nlmsg_parse(nlh, s->ct) < 0 ||
@@ -157,8 +173,10 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		     nfct_attr_is_set(s->ct, ATTR_TCP_STATE) &&
 		     nfct_get_attr_u8(s->ct, ATTR_TCP_STATE) >=
 			     TCP_CONNTRACK_FIN_WAIT;
-	fe.from_local = model_addr_is_local(s->env->model, &fe.src);
-	fe.to_local = model_addr_is_local(s->env->model, &fe.server);
+	fe.from_local = ns ? nstable_addr_is_local(ns, &fe.src) :
+			     model_addr_is_local(s->env->model, &fe.src);
+	fe.to_local = ns ? nstable_addr_is_local(ns, &fe.server) :
+			   model_addr_is_local(s->env->model, &fe.server);
 	switch (fe.kind) {
 	case FLOW_NEW:
 		(*s->new_ctr)++;
@@ -201,10 +219,13 @@ static int ct_dump(struct ct_src *s)
 	nfh->version = NFNETLINK_V0;
 	nfh->res_id = 0;
 	flowset_begin(s->seen);
+	s->dumping = true;
 	if (nldump_run(s->dump, nlh, on_ct_msg, s, restart_dump) < 0) {
+		s->dumping = false;
 		log_warn("conntrack: cannot dump the table: %m");
 		return -1;
 	}
+	s->dumping = false;
 	/* flows gone while their DESTROY was lost */
 	n = flowset_sweep(s->seen);
 	if (!s->starting)
@@ -320,6 +341,23 @@ static void close_sockets(struct ct_src *s)
 	s->dump = s->nft = NULL;
 }
 
+/*
+ * Events of every namespace with an id here, on this one socket: each
+ * comes with the id (recvbatch_nsid()).  Needs CAP_NET_BROADCAST in
+ * the namespaces' owners to receive theirs.
+ */
+static void listen_all(struct ct_src *s)
+{
+	int one = 1, fd = mnl_socket_get_fd(s->events);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &one,
+		       sizeof(one)) < 0 || recvbatch_want_nsid(s->batch) < 0) {
+		log_warn("conntrack: cannot listen to every network namespace (%m): only vigild's own is seen");
+		return;
+	}
+	s->all_ns = true;
+}
+
 static void ct_fini(void *priv)
 {
 	struct ct_src *s = priv;
@@ -357,7 +395,9 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->recovered_new = engine_counter(e, "conntrack", "recovered_new");
 	s->recovered_gone = engine_counter(e, "conntrack", "recovered_gone");
 	s->table_absent = engine_counter(e, "conntrack", "table_absent");
-	return s->table_absent && s->events_ctr && s->new_ctr && s->destroy_ctr &&
+	s->other_ns = engine_counter(e, "conntrack", "other_namespaces");
+	s->unknown_ns = engine_counter(e, "conntrack", "unknown_namespace");
+	return s->other_ns && s->unknown_ns && s->table_absent && s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
 	       s->table_missing && s->deferred && s->unavailable &&
@@ -406,6 +446,8 @@ static int ct_init(const struct vigil_env *env, void **priv)
 		close_sockets(s);
 		return 0;
 	}
+	if (env->cfg->all_namespaces && !ns)
+		listen_all(s);
 	start = (uint64_t)env->cfg->ct_rcvbuf_max / 4;
 	if (start > CT_RCVBUF_START)
 		start = CT_RCVBUF_START;

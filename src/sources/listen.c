@@ -38,8 +38,9 @@ struct listen_src {
 	struct listener *next;		/* the table being read */
 	size_t nnext, cap;
 	size_t dump_start;		/* where the current dump began */
+	uint64_t dump_netns;		/* whose sockets: 0 vigild's own */
 	uint64_t last_ms;
-	uint64_t *refreshes, *dropped, *unresolved, *on_flow;
+	uint64_t *refreshes, *dropped, *unresolved, *on_flow, *ns_failed;
 };
 
 static const int listen_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
@@ -79,6 +80,7 @@ static int on_listener(const struct nlmsghdr *nlh, void *data)
 	l->port = ntohs(m->id.idiag_sport);
 	l->inode = m->idiag_inode;
 	l->uid = m->idiag_uid;
+	l->netns = t->dump_netns;
 	return MNL_CB_OK;
 }
 
@@ -90,8 +92,8 @@ static void restart_dump(void *data)
 	t->nnext = t->dump_start;
 }
 
-static int dump_one(struct listen_src *t, uint8_t family, uint8_t proto,
-		    uint32_t states)
+static int dump_one(struct listen_src *t, struct nldump *nl, uint8_t family,
+		    uint8_t proto, uint32_t states)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -104,7 +106,71 @@ static int dump_one(struct listen_src *t, uint8_t family, uint8_t proto,
 	req->sdiag_protocol = proto;
 	req->idiag_states = states;
 	t->dump_start = t->nnext;
-	return nldump_run(t->nl, nlh, on_listener, t, restart_dump);
+	return nldump_run(nl, nlh, on_listener, t, restart_dump);
+}
+
+/* Every listener of one namespace (over nl), stamped with netns. */
+static int dump_ns(struct listen_src *t, struct nldump *nl, uint64_t netns)
+{
+	t->dump_netns = netns;
+	return dump_one(t, nl, AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN) < 0 ||
+	       dump_one(t, nl, AF_INET6, IPPROTO_TCP, 1u << TCP_LISTEN) < 0 ||
+	       dump_one(t, nl, AF_INET, IPPROTO_UDP, 1u << TCP_CLOSE) < 0 ||
+	       dump_one(t, nl, AF_INET6, IPPROTO_UDP, 1u << TCP_CLOSE) < 0 ?
+	       -1 : 0;
+}
+
+/*
+ * A namespace that could not be read keeps the listeners known in it:
+ * a failed dump is not "all closed".
+ */
+static void keep_old(struct listen_src *t, uint64_t netns)
+{
+	size_t i, n = model_listener_count(t->env->model);
+
+	for (i = 0; i < n && t->nnext < MODEL_MAX_LISTENERS; i++) {
+		const struct listener *old = model_listener_at(t->env->model,
+							       i);
+		struct listener *l;
+
+		if (old->netns != netns)
+			continue;
+		if (t->nnext == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 64;
+			struct listener *p = realloc(t->next,
+						     cap * sizeof(*p));
+
+			if (!p)
+				return;
+			t->next = p;
+			t->cap = cap;
+		}
+		l = &t->next[t->nnext++];
+		*l = *old;
+		l->exe = NULL;
+		l->snmp_communities = NULL;
+		l->pid = 0;	/* taken from the old one below */
+	}
+}
+
+/* The listeners of every other namespace watched, after vigild's. */
+static void dump_others(struct listen_src *t)
+{
+	const struct nstable *nst = model_namespaces(t->env->model);
+	const struct ns_entry *e;
+	struct nldump *nl;
+	size_t start;
+
+	for (e = nstable_first(nst); e; e = nstable_next(e)) {
+		start = t->nnext;
+		nl = nldump_open(e->path, NETLINK_SOCK_DIAG);
+		if (!nl || dump_ns(t, nl, e->inode) < 0) {
+			(*t->ns_failed)++;
+			t->nnext = start;
+			keep_old(t, e->inode);
+		}
+		nldump_close(nl);
+	}
 }
 
 /* Holders of listeners not seen before, in one /proc pass. */
@@ -178,15 +244,13 @@ int listen_refresh(struct listen_src *t, bool on_demand)
 	}
 	t->last_ms = now;
 	t->nnext = 0;
-	if (dump_one(t, AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN) < 0 ||
-	    dump_one(t, AF_INET6, IPPROTO_TCP, 1u << TCP_LISTEN) < 0 ||
-	    dump_one(t, AF_INET, IPPROTO_UDP, 1u << TCP_CLOSE) < 0 ||
-	    dump_one(t, AF_INET6, IPPROTO_UDP, 1u << TCP_CLOSE) < 0) {
+	if (dump_ns(t, t->nl, 0) < 0) {
 		log_warn("listen: cannot read the socket table: %m");
 		/* keep what is known: a failed dump is not "all closed" */
 		t->nnext = 0;
 		return -1;
 	}
+	dump_others(t);
 	(*t->refreshes)++;
 	/* Known sockets keep their holder; only new ones are looked up. */
 	for (i = 0; i < t->nnext; i++) {
@@ -237,11 +301,22 @@ static void on_conntrack(void *data, enum engine_event ev, const void *p)
 	(void)ev;
 	if (fe->proto != IPPROTO_TCP || fe->kind == FLOW_DESTROY ||
 	    !fe->to_local ||
-	    model_listener_find(t->env->model, IPPROTO_TCP, &fe->server,
-				fe->server_port))
+	    model_listener_find(t->env->model, fe->netns, IPPROTO_TCP,
+				&fe->server, fe->server_port))
 		return;
 	(*t->on_flow)++;
 	listen_refresh(t, true);
+}
+
+/* A namespace came or went: its listeners with it, in a moment. */
+static void on_netns(void *data, enum engine_event ev, const void *p)
+{
+	struct listen_src *t = data;
+
+	(void)ev;
+	(void)p;
+	if (!loop_timer_armed(t->soon))
+		loop_timer_arm(t->soon, 1, 0);
 }
 
 static void arm(struct listen_src *t)
@@ -280,7 +355,9 @@ static int listen_init(const struct vigil_env *env, void **priv)
 	t->dropped = engine_counter(e, "listen", "dropped");
 	t->unresolved = engine_counter(e, "listen", "unresolved");
 	t->on_flow = engine_counter(e, "listen", "unknown_port_refreshes");
-	if (!t->timer || !t->soon || !t->refreshes || !t->dropped ||
+	t->ns_failed = engine_counter(e, "listen", "namespace_failures");
+	if (!t->ns_failed || !t->timer || !t->soon || !t->refreshes ||
+	    !t->dropped ||
 	    !t->unresolved || !t->on_flow) {
 		log_err("listen: out of memory");
 		return -1;
@@ -293,7 +370,8 @@ static int listen_init(const struct vigil_env *env, void **priv)
 		return 0;
 	}
 	if (engine_subscribe(e, EV_LISTEN_CALL, on_listen_call, t) < 0 ||
-	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, t) < 0)
+	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, t) < 0 ||
+	    engine_subscribe(e, EV_NETNS, on_netns, t) < 0)
 		return -1;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "config/config.h"
 #include "lib/log.h"
@@ -32,6 +33,13 @@ struct parked {
 	struct parked *prev, *next;
 };
 
+/* sock_diag inside another namespace, opened when a flow there needs it. */
+struct ns_sockfind {
+	int32_t nsid;
+	struct sockfind *sf;
+	UT_hash_handle hh;
+};
+
 struct owner_stage {
 	const struct vigil_env *env;
 	struct conn_join *join;
@@ -41,6 +49,7 @@ struct owner_stage {
 	size_t nparked;
 	struct loop_timer *tick;
 	struct sockfind *sf;		/* NULL: sock_diag unavailable */
+	struct ns_sockfind *ns_sf;	/* other namespaces', by nsid */
 	pid_t pids[OWNER_MAX_PIDS];	/* running a client program */
 	size_t npids;
 	uint64_t budget_sec;
@@ -90,6 +99,45 @@ static bool pid_note(struct owner_stage *o, pid_t pid, const char *comm,
 	return true;
 }
 
+/* sock_diag where fe was seen; NULL when it cannot be asked there. */
+static struct sockfind *sf_of(struct owner_stage *o,
+			      const struct flow_event *fe)
+{
+	const struct ns_entry *ns;
+	struct ns_sockfind *n = NULL;
+
+	if (fe->nsid < 0)
+		return o->sf;
+	HASH_FIND(hh, o->ns_sf, &fe->nsid, sizeof(fe->nsid), n);
+	if (n)
+		return n->sf;
+	ns = nstable_by_nsid(model_namespaces(o->env->model), fe->nsid);
+	if (!ns || !(n = calloc(1, sizeof(*n))))
+		return NULL;
+	n->nsid = fe->nsid;
+	/* a failure is kept too: not asked again until the namespace goes */
+	n->sf = sockfind_open(ns->path);
+	HASH_ADD(hh, o->ns_sf, nsid, sizeof(n->nsid), n);
+	return n->sf;
+}
+
+static void on_netns(void *data, enum engine_event type, const void *p)
+{
+	const struct netns_change *c = p;
+	struct owner_stage *o = data;
+	struct ns_sockfind *n = NULL;
+
+	(void)type;
+	if (c->added)
+		return;
+	HASH_FIND(hh, o->ns_sf, &c->ns->nsid, sizeof(c->ns->nsid), n);
+	if (!n)
+		return;
+	HASH_DEL(o->ns_sf, n);
+	sockfind_close(n->sf);
+	free(n);
+}
+
 /* May this flow do a full /proc search?  A few per second at most. */
 static bool budget_ok(struct owner_stage *o)
 {
@@ -117,14 +165,15 @@ static int find_owner(struct owner_stage *o, const struct flow_event *fe,
 		      const pid_t *cand, size_t n, bool scan_all,
 		      struct sock_owner *out)
 {
+	struct sockfind *sf = sf_of(o, fe);
 	pid_t pid = 0;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!o->sf)
+	if (!sf)
 		return 0;
 	(*o->lookups)++;
-	r = sockfind_socket(o->sf, fe, out);
+	r = sockfind_socket(sf, fe, out);
 	if (r <= 0)
 		return r;
 	if (n)
@@ -242,12 +291,13 @@ static bool name_matters(const char *exe, const char *comm, void *data)
 static bool flow_socket(struct owner_stage *o, const struct flow_event *fe,
 			struct conn_sock *cs)
 {
+	struct sockfind *sf = sf_of(o, fe);
 	struct sock_owner so;
 
-	if (!o->sf)
+	if (!sf)
 		return false;
 	memset(&so, 0, offsetof(struct sock_owner, exe));
-	if (sockfind_socket(o->sf, fe, &so) <= 0 || !so.inode)
+	if (sockfind_socket(sf, fe, &so) <= 0 || !so.inode)
 		return false;
 	cs->inode = so.inode;
 	cs->uid = so.uid;
@@ -470,9 +520,15 @@ static void on_scan(void *data, enum engine_event type, const void *p)
 static void owner_fini(void *priv)
 {
 	struct owner_stage *o = priv;
+	struct ns_sockfind *n, *tmp;
 
 	if (!o)
 		return;
+	HASH_ITER(hh, o->ns_sf, n, tmp) {
+		HASH_DEL(o->ns_sf, n);
+		sockfind_close(n->sf);
+		free(n);
+	}
 	sockfind_close(o->sf);
 	loop_timer_free(o->tick);
 	conn_join_free(o->join);
@@ -513,7 +569,8 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, o) < 0 ||
 	    engine_subscribe(e, EV_CONNECT, on_connect, o) < 0 ||
 	    engine_subscribe(e, EV_EXEC, on_exec, o) < 0 ||
-	    engine_subscribe(e, EV_PROC_SCAN, on_scan, o) < 0)
+	    engine_subscribe(e, EV_PROC_SCAN, on_scan, o) < 0 ||
+	    engine_subscribe(e, EV_NETNS, on_netns, o) < 0)
 		return -1;
 	o->sf = sockfind_open(ns);
 	if (!o->sf)

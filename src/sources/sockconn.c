@@ -87,6 +87,8 @@ struct sockconn {
 	size_t fork_child;	/* offset of child_pid */
 	struct loop_timer *coalesce;
 	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
+	uint64_t own_ns;	/* vigild's own */
+	bool all_ns;		/* network.namespaces = "all": every one */
 	struct progtrack *progs;
 	struct syn syns[SOCKCONN_SOCKS];
 	struct item *batch;
@@ -185,7 +187,10 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 		addr_of(&ev.src, AF_INET, k->saddr);
 		addr_of(&ev.dst, AF_INET, k->daddr);
 	}
-	if (sc->watched_ns && s->netns && s->netns != sc->watched_ns) {
+	/* which namespace: vigild's own (0), another, or not known */
+	ev.netns = !s->netns ? NETNS_UNKNOWN :
+		   s->netns == sc->own_ns ? 0 : s->netns;
+	if (!sc->all_ns && s->netns && s->netns != sc->watched_ns) {
 		(*sc->other_ns)++;
 	} else if (ev.sport && ev.dport) {
 		if (!s->exe)
@@ -576,6 +581,8 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 		return -1;
 	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :
 				  "/proc/self/ns/net");
+	sc->own_ns = sc->watched_ns;
+	sc->all_ns = env->cfg->all_namespaces && !env->cfg->netns;
 	return open_tracepoints(sc);
 }
 

@@ -533,12 +533,60 @@ START_TEST(tuple_only_ignores_phantoms)
 }
 END_TEST
 
+/*
+ * One tuple in two network namespaces (a container's 127.0.0.1 and the
+ * host's, or two containers on same-numbered networks): a connect seen
+ * in one never names the flow of the other; one whose namespace is not
+ * known (an audit record) still may.
+ */
+START_TEST(other_namespace)
+{
+	struct conn_join *j = conn_join_new(NULL);
+	struct connect_event ev = conn(10, "/usr/bin/telnet", "127.0.0.1",
+				       23, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "127.0.0.1", 23);
+	struct sock_owner out;
+	bool needs;
+
+	ck_assert_ptr_nonnull(j);
+	/* the whole tuple, from a container's namespace */
+	ck_assert_int_eq(net_addr_parse("192.0.2.1", &ev.src), 0);
+	ev.sport = fe.sport;
+	ev.netns = 4026532173ULL;
+	ck_assert_int_eq(conn_join_add(j, &ev, 0, 1000), 0);
+	/* the host's flow with that tuple: not its */
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1100, &out, &needs),
+			 CONNJOIN_NONE);
+	/* the container's flow: its, at once */
+	fe.netns = 4026532173ULL;
+	ck_assert_int_eq(match(j, &fe, 0, 1000, 1001, &out, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(out.exe, "/usr/bin/telnet");
+	/* destination only, namespace unknown (audit): explains either */
+	ev = conn(11, "/usr/bin/ftp", "127.0.0.1", 21, true);
+	ev.netns = NETNS_UNKNOWN;
+	ck_assert_int_eq(conn_join_add(j, &ev, 0, 2000), 0);
+	fe = flow(IPPROTO_TCP, "127.0.0.1", 21);
+	ck_assert_int_eq(match(j, &fe, 0, 2000, 2000 + CONNJOIN_SETTLE_MS,
+			       &out, &needs), CONNJOIN_FOUND);
+	ck_assert_str_eq(out.exe, "/usr/bin/ftp");
+	/* destination only, another namespace: never the host's flow */
+	ev = conn(12, "/usr/bin/ftp", "127.0.0.1", 21, true);
+	ev.netns = 4026532173ULL;
+	ck_assert_int_eq(conn_join_add(j, &ev, 0, 3000), 0);
+	ck_assert_int_eq(match(j, &fe, 0, 3000, 3000 + CONNJOIN_SETTLE_MS,
+			       &out, &needs), CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("connjoin");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, single_connect);
+	tcase_add_test(tc, other_namespace);
 	tcase_add_test(tc, other_destination);
 	tcase_add_test(tc, v4_mapped);
 	tcase_add_test(tc, inode_rules_out);

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The table of watched network namespaces (model/nstable.h), found by
+ * inode and by the id conntrack gives: two uthash handles on one entry.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "model/nstable.h"
+
+struct nstable {
+	struct ns_entry *by_ino;
+	struct ns_entry *by_id;
+};
+
+struct nstable *nstable_new(void)
+{
+	return calloc(1, sizeof(struct nstable));
+}
+
+void nstable_entry_free(struct ns_entry *e)
+{
+	if (!e)
+		return;
+	if (e->fd >= 0)
+		close(e->fd);
+	free(e);
+}
+
+void nstable_free(struct nstable *t)
+{
+	struct ns_entry *e, *tmp;
+
+	if (!t)
+		return;
+	HASH_ITER(hh_ino, t->by_ino, e, tmp) {
+		nstable_remove(t, e);
+		nstable_entry_free(e);
+	}
+	free(t);
+}
+
+struct ns_entry *nstable_by_inode(const struct nstable *t, uint64_t inode)
+{
+	struct ns_entry *e = NULL;
+
+	HASH_FIND(hh_ino, t->by_ino, &inode, sizeof(inode), e);
+	return e;
+}
+
+struct ns_entry *nstable_by_nsid(const struct nstable *t, int32_t nsid)
+{
+	struct ns_entry *e = NULL;
+
+	HASH_FIND(hh_id, t->by_id, &nsid, sizeof(nsid), e);
+	return e;
+}
+
+int nstable_add(struct nstable *t, struct ns_entry *e)
+{
+	if (nstable_by_inode(t, e->inode) || nstable_by_nsid(t, e->nsid)) {
+		errno = EEXIST;
+		return -1;
+	}
+	HASH_ADD(hh_ino, t->by_ino, inode, sizeof(e->inode), e);
+	HASH_ADD(hh_id, t->by_id, nsid, sizeof(e->nsid), e);
+	return 0;
+}
+
+void nstable_remove(struct nstable *t, struct ns_entry *e)
+{
+	HASH_DELETE(hh_ino, t->by_ino, e);
+	HASH_DELETE(hh_id, t->by_id, e);
+}
+
+size_t nstable_count(const struct nstable *t)
+{
+	return HASH_CNT(hh_ino, t->by_ino);
+}
+
+struct ns_entry *nstable_first(const struct nstable *t)
+{
+	return t->by_ino;
+}
+
+struct ns_entry *nstable_next(const struct ns_entry *e)
+{
+	return e->hh_ino.next;
+}
+
+bool nstable_addr_is_local(const struct ns_entry *e,
+			   const struct net_addr *a)
+{
+	struct net_addr u;
+	size_t i;
+
+	if (net_addr_is_loopback(a))
+		return true;
+	net_addr_unmap(a, &u);
+	for (i = 0; i < e->naddrs; i++)
+		if (net_addr_eq(&e->addrs[i], &u))
+			return true;
+	return false;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Container names and images from runtimes' files (ctrmeta.h). */
+#include "build.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uthash.h>
+
+#include "lib/fileio.h"
+#include "lib/jsonutil.h"
+#include "sources/ctrmeta.h"
+
+/* The metadata files are the runtimes': bounded, as any input. */
+#define META_MAX_BYTES (8u << 20)
+/* An unknown id is looked for again this long after. */
+#define META_RETRY_MS 5000
+/* Ids cached at most; then the cache starts over. */
+#define META_MAX_IDS 4096
+
+struct meta {
+	char id[65];
+	char name[64];
+	char image[128];
+	bool found;
+	uint64_t looked_ms;
+	UT_hash_handle hh;
+};
+
+struct ctrmeta {
+	char *storage;
+	struct meta *ids;
+};
+
+struct ctrmeta *ctrmeta_new(const char *storage)
+{
+	struct ctrmeta *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->storage = strdup(storage ? storage : "/var/lib/containers/storage");
+	if (!c->storage) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void drop_all(struct ctrmeta *c)
+{
+	struct meta *m, *tmp;
+
+	HASH_ITER(hh, c->ids, m, tmp) {
+		HASH_DEL(c->ids, m);
+		free(m);
+	}
+}
+
+void ctrmeta_free(struct ctrmeta *c)
+{
+	if (!c)
+		return;
+	drop_all(c);
+	free(c->storage);
+	free(c);
+}
+
+static json_object *read_json(const char *path)
+{
+	struct stat st;
+	json_object *o;
+	size_t got;
+	char *buf;
+	int fd = fileio_open_regular(path, &st);
+
+	if (fd < 0)
+		return NULL;
+	buf = fileio_read(fd, META_MAX_BYTES, &got);
+	close(fd);
+	if (!buf)
+		return NULL;
+	o = got < META_MAX_BYTES ? json_tokener_parse(buf) : NULL;
+	free(buf);
+	return o;
+}
+
+/* Bounded copy: a longer name is cut, as names are for people only. */
+static void copy(char *dst, size_t size, const char *src)
+{
+	size_t n;
+
+	if (!src || !size)
+		return;
+	n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static bool from_podman(struct ctrmeta *c, struct meta *m)
+{
+	char path[PATH_MAX + 64];
+	json_object *all, *e, *names, *md;
+	size_t i, n;
+	bool found = false;
+
+	if ((size_t)snprintf(path, sizeof(path),
+			     "%s/overlay-containers/containers.json",
+			     c->storage) >= sizeof(path))
+		return false;
+	all = read_json(path);
+	if (!all || !json_object_is_type(all, json_type_array))
+		goto out;
+	n = json_object_array_length(all);
+	for (i = 0; i < n && !found; i++) {
+		e = json_object_array_get_idx(all, i);
+		if (!json_object_is_type(e, json_type_object) ||
+		    strcmp(json_get_str(e, "id") ?: "", m->id))
+			continue;
+		found = true;
+		if (json_object_object_get_ex(e, "names", &names) &&
+		    json_object_is_type(names, json_type_array) &&
+		    json_object_array_length(names) > 0)
+			copy(m->name, sizeof(m->name), json_object_get_string(
+				json_object_array_get_idx(names, 0)));
+		/* "metadata" is JSON again, inside a string */
+		md = json_tokener_parse(json_get_str(e, "metadata") ?: "");
+		if (md && json_object_is_type(md, json_type_object))
+			copy(m->image, sizeof(m->image),
+			     json_get_str(md, "image-name"));
+		json_object_put(md);
+	}
+out:
+	json_object_put(all);
+	return found;
+}
+
+static bool from_docker(struct meta *m)
+{
+	char path[256];
+	json_object *o, *cfg;
+	const char *name;
+
+	snprintf(path, sizeof(path),
+		 "/var/lib/docker/containers/%s/config.v2.json", m->id);
+	o = read_json(path);
+	if (!o)
+		return false;
+	name = json_get_str(o, "Name");
+	copy(m->name, sizeof(m->name), name && *name == '/' ? name + 1 : name);
+	if (json_object_object_get_ex(o, "Config", &cfg))
+		copy(m->image, sizeof(m->image), json_get_str(cfg, "Image"));
+	json_object_put(o);
+	return true;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void ctrmeta_fill(struct ctrmeta *c, struct place *p)
+{
+	struct meta *m = NULL;
+	uint64_t now = now_ms();
+
+	if (!p->runtime || !p->ctr_id[0])
+		return;
+	HASH_FIND_STR(c->ids, p->ctr_id, m);
+	if (!m) {
+		if (HASH_COUNT(c->ids) >= META_MAX_IDS)
+			drop_all(c);
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return;
+		snprintf(m->id, sizeof(m->id), "%s", p->ctr_id);
+		HASH_ADD_STR(c->ids, id, m);
+	}
+	if (!m->found && (!m->looked_ms || now - m->looked_ms >=
+			  META_RETRY_MS)) {
+		m->looked_ms = now;
+		if (!strcmp(p->runtime, "podman"))
+			m->found = from_podman(c, m);
+		else if (!strcmp(p->runtime, "docker"))
+			m->found = from_docker(m);
+		else if (!strcmp(p->runtime, "nspawn")) {
+			/* the machine's name is its id */
+			copy(m->name, sizeof(m->name), m->id);
+			m->found = true;
+		}
+	}
+	copy(p->ctr_name, sizeof(p->ctr_name), m->name);
+	copy(p->image, sizeof(p->image), m->image);
+}

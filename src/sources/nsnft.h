@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_SOURCES_NSNFT_H
+#define VIGIL_SOURCES_NSNFT_H
+
+#include <stdbool.h>
+
+/*
+ * The table vigild loads into a namespace it watches so that
+ * connections there are tracked (since Linux 4.10 a namespace tracks
+ * nothing until a rule uses conntrack): inet vigild_ns, chains on input
+ * and output that count new connections and accept everything, as
+ * rules/nft/vigil.nft does for the host.  A name of its own, so a
+ * vigil inside the container keeps its own table.  Through libnftables,
+ * inside the namespace (CAP_SYS_ADMIN, CAP_NET_ADMIN).
+ */
+#define NSNFT_TABLE "vigild_ns"
+
+/*
+ * Is rules/nft/vigil.nft's table loaded there (by its admin, or a vigil
+ * of its own)?  1 or 0.  A vigild_ns left by a vigild that died is no
+ * reason not to load it again.
+ */
+int nsnft_present(int nsfd);
+/* Load (or replace) it.  0, or -1 with errno; msg gets nft's words. */
+int nsnft_load(int nsfd, char *msg, size_t size);
+/* Remove it.  0, or -1 with errno. */
+int nsnft_unload(int nsfd);
+
+#endif
