@@ -18,6 +18,7 @@
 #include "sources/elfjudge.h"
 #include "lib/log.h"
 #include "sources/pkg.h"
+#include "sources/rootpkg.h"
 #include "sources/proc.h"
 #include "config/config.h"
 #include "lib/loop.h"
@@ -32,6 +33,7 @@ struct binaries {
 	struct elf_cache *cache;
 	struct elf_judge *judge;
 	struct pkgdb *pkg;
+	struct rootpkg *roots;		/* containers' own databases */
 	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
 };
 
@@ -43,11 +45,16 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 		.pid = pi->pid, .uid = pi->euid, .exe = pi->exe,
 		.comm = pi->comm, .deleted = m->deleted,
 	};
+	struct pkgdb *db;
 	struct stat st;
 	int err, fd;
 
-	/* The name picks the package (a deleted file: where it was)... */
-	ev.package = pkgdb_owner(b->pkg, m->path);
+	/*
+	 * The name picks the package (a deleted file: where it was), in
+	 * the database of the root the process sees...
+	 */
+	db = rootpkg_of(b->roots, pi->pid);
+	ev.package = db ? pkgdb_owner(db, m->path) : NULL;
 	if (ev.package && b->env->cfg->scope == SCOPE_THIRD_PARTY) {
 		(*b->packaged)++;
 		return;
@@ -90,6 +97,7 @@ static void binaries_fini(void *priv)
 		return;
 	elf_cache_free(b->cache);
 	elf_judge_free(b->judge);
+	rootpkg_free(b->roots);
 	pkgdb_free(b->pkg);
 	free(b);
 }
@@ -124,10 +132,11 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 			strerror(errno));
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS, ELF_CACHE_BYTES);
 	b->pkg = open_pkgdb(env->cfg->state_file);
+	b->roots = b->pkg ? rootpkg_new(b->pkg) : NULL;
 	b->published = engine_counter(env->engine, "binaries", "checked");
 	b->packaged = engine_counter(env->engine, "binaries", "packaged");
 	b->unreadable = engine_counter(env->engine, "binaries", "unreadable");
-	if (!b->judge || !b->cache || !b->pkg || !b->published ||
+	if (!b->judge || !b->cache || !b->pkg || !b->roots || !b->published ||
 	    !b->packaged || !b->unreadable || !b->crashes || !b->timeouts ||
 	    engine_subscribe(env->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
 	    engine_subscribe(env->engine, EV_MAPPING, on_proc, b) < 0) {

@@ -3,7 +3,11 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +25,33 @@ static void node_of(const struct stat *st, struct perm_node *n)
 	n->mode = st->st_mode;
 }
 
-int perms_gather(const struct stat *file, const char *path,
+/*
+ * stat (follow) or lstat of path, in vigild's root or, rootfd >= 0,
+ * resolved inside that root (openat2 RESOLVE_IN_ROOT: "..", absolute
+ * links and mounts stay in the container).  0, or -1 with errno.
+ */
+static int stat_in(int rootfd, const char *path, bool follow,
+		   struct stat *st)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, r, saved;
+
+	if (rootfd < 0)
+		return follow ? stat(path, st) : lstat(path, st);
+	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	r = fstat(fd, st);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+int perms_gather(const struct stat *file, int rootfd, const char *path,
 		 struct perm_facts *f)
 {
 	char dir[PATH_MAX];
@@ -37,7 +67,8 @@ int perms_gather(const struct stat *file, const char *path,
 	if (!path)
 		return 0;
 	/* Directories by name: only while the name is this file's. */
-	if (stat(path, &st) < 0 || st.st_dev != file->st_dev ||
+	if (stat_in(rootfd, path, true, &st) < 0 ||
+	    st.st_dev != file->st_dev ||
 	    st.st_ino != file->st_ino) {
 		f->dirs_err = ESTALE;
 		return 0;
@@ -55,7 +86,7 @@ int perms_gather(const struct stat *file, const char *path,
 			f->dirs_err = ENAMETOOLONG;
 			return 0;
 		}
-		if (lstat(dir, &st) < 0) {
+		if (stat_in(rootfd, dir, false, &st) < 0) {
 			f->dirs_err = errno;
 			return 0;
 		}
@@ -125,17 +156,46 @@ static size_t hash_path(const char *s)
 	return h % PERMS_CACHE_SIZE;
 }
 
+/*
+ * The root pid sees, when it is not vigild's (a container's, a
+ * chroot's): an O_PATH fd, or -1 (vigild's own, or unknown).
+ */
+static int root_of(pid_t pid)
+{
+	struct stat st, own;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || stat("/", &own) < 0 ||
+	    (st.st_dev == own.st_dev && st.st_ino == own.st_ino)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* The file process pid really maps at m, not a name. */
 static int gather_mapping(pid_t pid, const struct proc_map *m,
 			  struct perm_facts *f)
 {
 	struct stat st;
-	int fd = proc_map_open(pid, m, &st);
+	int fd = proc_map_open(pid, m, &st), root, r, saved;
 
 	if (fd < 0)
 		return -1;
 	close(fd);
-	return perms_gather(&st, m->deleted ? NULL : m->path, f);
+	/* the names a process maps are names in its own root */
+	root = m->deleted ? -1 : root_of(pid);
+	r = perms_gather(&st, root, m->deleted ? NULL : m->path, f);
+	saved = errno;
+	if (root >= 0)
+		close(root);
+	errno = saved;
+	return r;
 }
 
 /*

@@ -13,12 +13,15 @@
 
 /*
  * What can change a mapped file: st is the fstat of what the process
- * really maps; path its name (NULL: deleted, no directories).  Every
- * directory above path up to "/" is read with lstat, but only while
- * path still leads to that very file (else f->dirs_err = ESTALE).
- * Returns 0, or -1 with errno EINVAL when path is not absolute.
+ * really maps; path its name (NULL: deleted, no directories) in the
+ * root directory rootfd is open on (-1: vigild's own; a container's
+ * from /proc/PID/root, where names are resolved as inside it, its
+ * symbolic links never leading out).  Every directory above path up to
+ * "/" is read with lstat, but only while path still leads to that very
+ * file (else f->dirs_err = ESTALE).  Returns 0, or -1 with errno EINVAL
+ * when path is not absolute.
  */
-int perms_gather(const struct stat *st, const char *path,
+int perms_gather(const struct stat *st, int rootfd, const char *path,
 		 struct perm_facts *f);
 
 /*

@@ -23,7 +23,7 @@ static int root_perms_check(const struct stat *st, const char *path,
 {
 	struct perm_facts f;
 
-	if (perms_gather(st, path, &f) < 0)
+	if (perms_gather(st, -1, path, &f) < 0)
 		return -1;
 	return root_perms_judge(&f, path, v);
 }
@@ -154,6 +154,45 @@ static const char maps[] =
 	"7ffd5a9c1000-7ffd5a9c3000 r-xp 00000000 00:00 0                          [vdso]\n"
 	"garbage line\n"
 	"7f1e0a600000-7f1e0a601000 r-xp 00000000 fe:01 4004 /opt/no-newline";
+
+/*
+ * A container's names are its own: /ww/lib.so inside a root at top/r
+ * is top/r/ww/lib.so, and an absolute link in there ("/lib" -> "/ww")
+ * leads to its /ww, never the host's.  Its 0777 /ww is what is judged.
+ */
+START_TEST(names_in_a_container_root)
+{
+	struct perm_verdict v;
+	struct perm_facts f;
+	struct stat st;
+	char p[256];
+	int root;
+
+	mk("r", 0755, 1, 0);
+	mk("r/ww", 0777, 1, 0);
+	mk("r/ww/lib.so", 0644, 0, 0);
+	snprintf(p, sizeof(p), "%s/r/lib", top);
+	ck_assert_int_eq(symlink("/ww", p), 0);
+	snprintf(p, sizeof(p), "%s/r/ww/lib.so", top);
+	ck_assert_int_eq(stat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/r", top);
+	root = open(p, O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(root, 0);
+	/* through the link: the same file, found inside the root */
+	ck_assert_int_eq(perms_gather(&st, root, "/lib/lib.so", &f), 0);
+	ck_assert_int_eq(f.dirs_err, 0);
+	ck_assert_int_eq(perms_gather(&st, root, "/ww/lib.so", &f), 0);
+	ck_assert_uint_eq(f.ndirs, 2);
+	ck_assert_uint_eq(f.dirs[0].mode & 07777, 0777);
+	ck_assert_int_eq(root_perms_judge(&f, "/ww/lib.so", &v), 0);
+	ck_assert_int_eq(v.insecure, 1);
+	ck_assert_str_eq(v.directory, "/ww");
+	/* vigild's own root has no /ww: not this file, not judged */
+	ck_assert_int_eq(perms_gather(&st, -1, "/ww/lib.so", &f), 0);
+	ck_assert_int_eq(f.dirs_err, ESTALE);
+	close(root);
+}
+END_TEST
 
 START_TEST(parse_maps)
 {
@@ -368,6 +407,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, verdicts);
 	tcase_add_test(tc, identity_and_errors);
+	tcase_add_test(tc, names_in_a_container_root);
 	tcase_add_test(tc, parse_maps);
 	tcase_add_test(tc, resolve_hostile_names);
 	tcase_add_test(tc, open_by_name_checks_inode);

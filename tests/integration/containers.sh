@@ -1,0 +1,225 @@
+#!/bin/sh
+# One vigild, real podman containers (runc, an --internal network):
+# every rule's findings from inside them, each naming its container
+# (id, name, image) and namespace.  A telnet client in one container to
+# busybox telnetd in another, wget to nginx in a third, unhardened
+# programs, root preloading a library from a world-writable directory,
+# a dpkg database in the image deciding what is packaged there (not the
+# host's), a container started and one removed during the run, and a
+# plain "ip netns" namespace beside them.  See ../shared/CONTAINERS.md
+# for why runc and the --ulimit values.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_root
+need podman runc gcc jq ip nft
+setup_tmp
+D=$abs_top_srcdir/tests/data
+n=$(( $$ % 200 + 20 ))
+NET=vigilt$$
+SUBNET=10.209.$n
+IMG=localhost/vigil-test$$:1
+PODMAN="podman --runtime runc"
+LIMITS="--ulimit nofile=1024:4096 --ulimit nproc=1024:4096"
+
+# busybox-static, fetched once with apt-get into the tests' own cache
+# (installing it would replace the busybox package other tests use).
+cache=${VIGIL_ROOT_CACHE:-/var/cache/vigil-tests}/busybox-static
+if ! ls "$cache"/busybox-static_*.deb >/dev/null 2>&1; then
+	mkdir -p "$cache"
+	(cd "$cache" && apt-get download -q busybox-static >/dev/null 2>&1) ||
+		skip "cannot download busybox-static"
+fi
+
+# The image: busybox, the C library, nginx with its libraries, and
+# programs built here.  Merged /usr, as Debian's.
+R=$T/root
+mkdir -p "$R/usr/bin" "$R/usr/sbin" "$R/usr/lib/x86_64-linux-gnu" \
+	"$R/usr/lib64" "$R/etc/nginx" "$R/www" "$R/var/lib/nginx" \
+	"$R/var/log/nginx" "$R/run" "$R/tmp" "$R/opt/third" "$R/opt/pkgd" \
+	"$R/ww" "$R/var/lib/dpkg/info"
+ln -s usr/bin "$R/bin"
+ln -s usr/sbin "$R/sbin"
+ln -s usr/lib "$R/lib"
+ln -s usr/lib64 "$R/lib64"
+dpkg -x "$(ls "$cache"/busybox-static_*.deb | head -n1)" "$T/bb"
+cp "$T/bb/bin/busybox" "$R/usr/bin/busybox"
+for a in sh telnetd telnet wget httpd sleep cat; do
+	ln -s busybox "$R/usr/bin/$a"
+done
+for f in $(ldd /usr/sbin/nginx | awk '/=>/ {print $3} /ld-linux/ {print $1}'); do
+	cp -L "$f" "$R$(readlink -f "$f" | sed 's|^/lib|/usr/lib|')"
+	cp -L "$f" "$R/usr/lib/x86_64-linux-gnu/" 2>/dev/null
+done
+cp -L /lib64/ld-linux-x86-64.so.2 "$R/usr/lib64/"
+cp /usr/sbin/nginx "$R/usr/sbin/nginx"
+cp /etc/nginx/mime.types "$R/etc/nginx/"
+cat >"$R/etc/nginx/nginx.conf" <<'CONF'
+daemon off;
+master_process off;
+error_log /dev/stderr;
+pid /run/nginx.pid;
+events { }
+http {
+	access_log off;
+	server { listen 80; root /www; }
+}
+CONF
+echo hello >"$R/www/index.html"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$R/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
+cc() { gcc -O1 -o "$@" 2>"$T/cc.log" || fail "gcc $*: $(cat "$T/cc.log")"; }
+cc "$R/opt/third/noprot" -fno-stack-protector "$D/fixture.c"
+cc "$R/opt/pkgd/noprot" -fno-stack-protector "$D/fixture.c"
+# at a path the host's dpkg lists, but the image's does not
+cc "$R/usr/bin/true" -fno-stack-protector "$D/fixture.c"
+cc "$R/opt/third/prot" -fstack-protector-strong "$D/fixture.c"
+cc "$R/ww/libprot.so" -shared -fPIC -fstack-protector-strong \
+	"$D/fixture-lib.c"
+chmod 0777 "$R/ww"
+# the image's dpkg database owns /opt/pkgd/noprot, and nothing else
+printf '/.\n/opt\n/opt/pkgd\n/opt/pkgd/noprot\n' \
+	>"$R/var/lib/dpkg/info/vigil-fake.list"
+# (dpkg lists it as /bin/true; merged /usr makes that /usr/bin/true)
+dpkg -S /bin/true >/dev/null 2>&1 ||
+	fail "the host's dpkg should own /bin/true"
+
+tar -C "$R" -c . | podman import -q - "$IMG" >/dev/null ||
+	fail "podman import"
+on_exit "podman rmi -f $IMG >/dev/null"
+podman network create --internal --subnet "$SUBNET.0/24" "$NET" \
+	>/dev/null || fail "podman network create"
+on_exit "podman network rm -f $NET >/dev/null"
+run_ctr() {	# run_ctr NAME CMD...: a container on the test's network
+	name=$1
+	shift
+	$PODMAN run -d -i --name "$name$$" --network "$NET" $LIMITS \
+		"$IMG" "$@" >/dev/null 2>"$T/podman.log" ||
+		fail "podman run $name: $(cat "$T/podman.log")"
+	on_exit "podman rm -f -t 0 $name$$ >/dev/null"
+}
+ip_of() {
+	podman inspect "$1$$" --format \
+		"{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}"
+}
+id_of() { podman inspect "$1$$" --format '{{.Id}}'; }
+
+run_ctr telnetd /bin/busybox telnetd -F -l /bin/sh -p 23
+run_ctr web /usr/sbin/nginx
+# each blocks reading the stdin podman keeps open (-i)
+# (a background job's stdin is /dev/null: it gets a copy made first)
+run_ctr hard /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
+	/usr/bin/true <&3 & LD_PRELOAD=/ww/libprot.so /opt/third/prot <&3 &
+	exec /opt/third/noprot'
+run_ctr cli /bin/busybox sleep 600
+TELNETD=$(ip_of telnetd)
+WEB=$(ip_of web)
+[ -n "$TELNETD" ] && [ -n "$WEB" ] || fail "no container addresses"
+
+# A plain namespace too, made with ip netns (no container).
+NS=vigp$$
+ip netns add "$NS" || fail "ip netns add"
+on_exit "ip netns del $NS"
+ip -n "$NS" link set lo up
+
+write_conf
+start_vigild
+wait_until 20 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
+	jq '.counters.netns.watched') -ge 5 ]" ||
+	fail "vigild does not watch the containers' namespaces: $(ctl status --json | jq -c .counters.netns)"
+
+# Traffic: telnet from cli to telnetd, http from cli to nginx, and a
+# telnet client inside the plain namespace to its own loopback (no
+# server: the SYN alone is the flow).
+$PODMAN exec "cli$$" sh -c "echo | timeout 3 telnet $TELNETD 23" \
+	>/dev/null 2>&1
+$PODMAN exec "cli$$" wget -q -O /dev/null "http://$WEB/" ||
+	fail "wget to nginx in the container failed"
+echo | ip netns exec "$NS" timeout 3 telnet 127.0.0.1 23 >/dev/null 2>&1
+
+find_rule() {	# find_rule RULE CONTAINER-NAME: the findings of it there
+	ctl findings --json | jq -e --arg r "$1" --arg c "$2" \
+		'[.[] | select(.rule == $r and .attributes.container_name == $c)]
+		 | if length > 0 then . else null end'
+}
+for want in "insecure-client-protocols-login cli$$" \
+	    "insecure-client-protocols-general cli$$" \
+	    "insecure-server-protocols telnetd$$" \
+	    "insecure-server-protocols web$$" \
+	    "software-without-stack-cookies hard$$" \
+	    "root-process-insecure-permissions hard$$"; do
+	set -- $want
+	wait_until 20 find_rule "$1" "$2" ||
+		fail "no $1 finding naming container $2: $(ctl findings)"
+done
+
+CLI_ID=$(id_of cli)
+ctl findings --json | jq -e --arg id "$CLI_ID" --arg img "$IMG" \
+	--arg dst "$TELNETD:23" '.[] | select(.rule ==
+	"insecure-client-protocols-login" and .attributes.container_id == $id)
+	| select(.attributes.container_runtime == "podman"
+		 and .attributes.container_image == $img
+		 and .attributes.program == "/usr/bin/busybox"
+		 and (.attributes.remote_endpoints | index($dst)) != null
+		 and (.attributes.netns | test("^[0-9]+$"))
+		 and (.asset_key | endswith("|ctr=podman:" + $id[0:12])))' \
+	>/dev/null || fail "client finding fields: $(ctl findings --json |
+		jq -c '.[] | select(.rule == "insecure-client-protocols-login")')"
+ctl findings --json | jq -e --arg n "web$$" '.[] | select(.rule ==
+	"insecure-server-protocols" and .attributes.container_name == $n)
+	| select(.attributes.program == "/usr/sbin/nginx"
+		 and .attributes.port == 80)' >/dev/null ||
+	fail "nginx's server finding: $(ctl findings --json | jq -c \
+		'.[] | select(.rule == "insecure-server-protocols")')"
+
+# Host rules decide "packaged" by the image's own dpkg database.
+hard() {	# hard PATH: the container's stack cookie finding of PATH
+	ctl findings --json | jq -e --arg p "$1" --arg n "hard$$" \
+		'.[] | select(.rule == "software-without-stack-cookies"
+		 and .attributes.path == $p and .attributes.container_name == $n)'
+}
+wait_until 10 hard /opt/third/noprot >/dev/null ||
+	fail "the container's third-party program is not reported"
+wait_until 10 hard /usr/bin/true >/dev/null ||
+	fail "a path the host's dpkg owns hid the container's program"
+hard /opt/pkgd/noprot >/dev/null &&
+	fail "the image's packaged program was reported"
+ctl findings --json | jq -e --arg n "hard$$" '.[] | select(.rule ==
+	"root-process-insecure-permissions" and .attributes.container_name == $n)
+	| select(.attributes.module == "/ww/libprot.so"
+		 and .attributes.directory == "/ww")' >/dev/null ||
+	fail "root-perms finding fields: $(ctl findings --json | jq -c \
+		'.[] | select(.rule == "root-process-insecure-permissions")')"
+
+# The plain namespace: named by its /run/netns name, no container.
+wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \
+	--arg ns $NS '.[] | select(.rule == \"insecure-client-protocols-login\"
+	and .attributes.netns_name == \$ns and .attributes.container_id == null)'" ||
+	fail "no telnet finding naming namespace $NS: $(ctl findings)"
+
+# The same problem in two containers is two findings.
+run_ctr cli2 /bin/busybox sleep 600
+wait_until 10 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
+	jq '.counters.netns.watched') -ge 6 ]" || fail "cli2 not watched"
+$PODMAN exec "cli2$$" sh -c "echo | timeout 3 telnet $TELNETD 23" \
+	>/dev/null 2>&1
+wait_until 10 find_rule insecure-client-protocols-login "cli2$$" \
+	>/dev/null || fail "no finding for the container started later"
+[ "$(ctl findings --json | jq '[.[] | select(.rule ==
+	"insecure-client-protocols-login" and .attributes.container_name != null)]
+	| length')" -eq 2 ] || fail "two containers, not two findings"
+
+# A container removed: its namespace is let go.
+gone=$(counter netns gone)
+podman rm -f -t 0 "cli2$$" >/dev/null
+wait_until 15 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
+	jq '.counters.netns.gone') -gt $gone ]" ||
+	fail "the removed container's namespace is still watched"
+
+# vigild's table went into the namespaces, and goes when it stops.
+pid=$(podman inspect "cli$$" --format '{{.State.Pid}}')
+nsenter -t "$pid" -n nft list table inet vigild_ns >/dev/null 2>&1 ||
+	fail "no vigild_ns table in the container's namespace"
+stop_vigild
+nsenter -t "$pid" -n nft list table inet vigild_ns >/dev/null 2>&1 &&
+	fail "vigild_ns left in the container's namespace after stop"
+exit 0
