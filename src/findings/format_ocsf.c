@@ -102,6 +102,36 @@ static json_object *add_metadata(json_object *o, const struct line_event *e,
 	return m;
 }
 
+static const char *attr_str(const struct line_event *e, const char *k);
+
+/*
+ * The container a finding happened in (the container profile, which
+ * the device has as an endpoint): its id, name, runtime and image.
+ * Returns whether there was one.
+ */
+static bool add_container(json_object *d, const struct line_event *e)
+{
+	const char *id = attr_str(e, "container_id");
+	const char *img = attr_str(e, "container_image_id");
+	json_object *c, *i;
+
+	if (!id)
+		return false;
+	c = obj(d, "container");
+	json_add_str(c, "uid", id);
+	if (attr_str(e, "container_name"))
+		json_add_str(c, "name", attr_str(e, "container_name"));
+	if (attr_str(e, "container_runtime"))
+		json_add_str(c, "runtime", attr_str(e, "container_runtime"));
+	if (img) {
+		i = obj(c, "image");
+		json_add_str(i, "uid", img);
+		if (attr_str(e, "container_image"))
+			json_add_str(i, "name", attr_str(e, "container_image"));
+	}
+	return true;
+}
+
 static void add_device(json_object *o, const struct line_event *e)
 {
 	json_object *d = obj(o, "device");
@@ -114,6 +144,18 @@ static void add_device(json_object *o, const struct line_event *e)
 		json_add_str(d, "name", "unknown");
 	add_int(d, "type_id", 0);
 	json_add_str(d, "type", "Unknown");
+	if (e->f && add_container(d, e)) {
+		json_object *m, *profiles;
+
+		if (!json_object_object_get_ex(o, "metadata", &m))
+			m = obj(o, "metadata");
+		if (!json_object_object_get_ex(m, "profiles", &profiles)) {
+			profiles = json_object_new_array();
+			json_object_object_add(m, "profiles", profiles);
+		}
+		json_object_array_add(profiles,
+				      json_object_new_string("container"));
+	}
 }
 
 /* Severity: Informational 1, Low 2, Medium 3, High 4. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,6 +115,59 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#ifdef HAVE_SYSTEMD
+/* A finding's journal entry: its fields, and where it happened. */
+static void send_finding(struct output *out, const char *line, int prio,
+			 const struct finding *f, const char *event)
+{
+	static const char *const where[][2] = {
+		{ "container_id", "VIGIL_CONTAINER_ID" },
+		{ "container_name", "VIGIL_CONTAINER_NAME" },
+		{ "container_image", "VIGIL_CONTAINER_IMAGE" },
+		{ "container_runtime", "VIGIL_CONTAINER_RUNTIME" },
+		{ "netns", "VIGIL_NETNS" },
+	};
+	struct iovec iov[16];
+	char *fld[16];
+	json_object *v;
+	size_t n = 0, i;
+
+	if (asprintf(&fld[n++], "MESSAGE=%s", line) < 0 ||
+	    asprintf(&fld[n++], "PRIORITY=%d", prio) < 0 ||
+	    asprintf(&fld[n++], "SYSLOG_FACILITY=%d", out->facility >> 3) < 0 ||
+	    asprintf(&fld[n++], "SYSLOG_IDENTIFIER=vigild") < 0 ||
+	    asprintf(&fld[n++], "MESSAGE_ID=%s", f->rule->message_id) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_RULE=%s", f->rule->id) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_SEVERITY=%s",
+		     severity_name(f->rule->severity)) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_FINDING_ID=%s", f->id) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_FINGERPRINT=%s", f->fingerprint) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_STATUS=%s",
+		     finding_status_name(f->status)) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_EVENT=%s", event) < 0) {
+		n--;	/* the failed one holds nothing */
+		goto out;
+	}
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		if (!json_object_object_get_ex(f->attrs, where[i][0], &v) ||
+		    !json_object_is_type(v, json_type_string))
+			continue;
+		if (asprintf(&fld[n], "%s=%s", where[i][1],
+			     json_object_get_string(v)) < 0)
+			goto out;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = fld[i];
+		iov[i].iov_len = strlen(fld[i]);
+	}
+	sd_journal_sendv(iov, (int)n);
+out:
+	for (i = 0; i < n; i++)
+		free(fld[i]);
+}
+#endif
+
 static void send_line(struct output *out, const char *line, int prio,
 		      const struct finding *f, const char *event)
 {
@@ -124,20 +178,7 @@ static void send_line(struct output *out, const char *line, int prio,
 #ifdef HAVE_SYSTEMD
 	if (out->journal) {
 		if (f)
-			sd_journal_send("MESSAGE=%s", line,
-					"PRIORITY=%d", prio,
-					"SYSLOG_FACILITY=%d", out->facility >> 3,
-					"SYSLOG_IDENTIFIER=vigild",
-					"MESSAGE_ID=%s", f->rule->message_id,
-					"VIGIL_RULE=%s", f->rule->id,
-					"VIGIL_SEVERITY=%s",
-					severity_name(f->rule->severity),
-					"VIGIL_FINDING_ID=%s", f->id,
-					"VIGIL_FINGERPRINT=%s", f->fingerprint,
-					"VIGIL_STATUS=%s",
-					finding_status_name(f->status),
-					"VIGIL_EVENT=%s", event,
-					NULL);
+			send_finding(out, line, prio, f, event);
 		else
 			sd_journal_send("MESSAGE=%s", line,
 					"PRIORITY=%d", prio,

@@ -54,6 +54,7 @@ struct place {
 	char ctr_id[65];
 	char ctr_name[64];	/* "" when its runtime does not say */
 	char image[128];	/* "" likewise */
+	char image_id[72];	/* "" likewise */
 };
 
 /* EV_NETNS: a network namespace is watched now, or no longer. */

@@ -39,6 +39,7 @@ void place_attrs(json_object *a, const struct place *p)
 		add(a, "container_runtime", p->runtime);
 		add(a, "container_name", p->ctr_name);
 		add(a, "container_image", p->image);
+		add(a, "container_image_id", p->image_id);
 	}
 	if (p->netns) {
 		snprintf(ino, sizeof(ino), "%llu",

@@ -19,7 +19,8 @@
 void place_key(char *key, size_t size, const struct place *p);
 /*
  * Add to a: container_id, container_runtime, container_name,
- * container_image, netns, netns_name (each only when known).
+ * container_image, container_image_id, netns, netns_name (each only
+ * when known).
  */
 void place_attrs(json_object *a, const struct place *p);
 

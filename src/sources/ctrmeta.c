@@ -28,6 +28,7 @@ struct meta {
 	char id[65];
 	char name[64];
 	char image[128];
+	char image_id[72];
 	bool found;
 	uint64_t looked_ms;
 	UT_hash_handle hh;
@@ -123,6 +124,7 @@ static bool from_podman(struct ctrmeta *c, struct meta *m)
 		    strcmp(json_get_str(e, "id") ?: "", m->id))
 			continue;
 		found = true;
+		copy(m->image_id, sizeof(m->image_id), json_get_str(e, "image"));
 		if (json_object_object_get_ex(e, "names", &names) &&
 		    json_object_is_type(names, json_type_array) &&
 		    json_object_array_length(names) > 0)
@@ -153,6 +155,9 @@ static bool from_docker(struct meta *m)
 		return false;
 	name = json_get_str(o, "Name");
 	copy(m->name, sizeof(m->name), name && *name == '/' ? name + 1 : name);
+	name = json_get_str(o, "Image");
+	copy(m->image_id, sizeof(m->image_id),
+	     name && !strncmp(name, "sha256:", 7) ? name + 7 : name);
 	if (json_object_object_get_ex(o, "Config", &cfg))
 		copy(m->image, sizeof(m->image), json_get_str(cfg, "Image"));
 	json_object_put(o);
@@ -199,4 +204,5 @@ void ctrmeta_fill(struct ctrmeta *c, struct place *p)
 	}
 	copy(p->ctr_name, sizeof(p->ctr_name), m->name);
 	copy(p->image, sizeof(p->image), m->image);
+	copy(p->image_id, sizeof(p->image_id), m->image_id);
 }

@@ -20,7 +20,10 @@ struct ctrmeta;
 struct ctrmeta *ctrmeta_new(const char *storage);
 void ctrmeta_free(struct ctrmeta *c);
 
-/* Fill p->ctr_name and p->image for p->runtime / p->ctr_id, if known. */
+/*
+ * Fill p->ctr_name, p->image and p->image_id for p->runtime / p->ctr_id,
+ * as far as known.
+ */
 void ctrmeta_fill(struct ctrmeta *c, struct place *p);
 
 #endif

@@ -34,6 +34,7 @@
 #define MAX_TOKENS 32
 /* as many as the model takes */
 #define MAX_LISTENERS MODEL_MAX_LISTENERS
+#define MAX_PLACES 16
 
 static const struct vigil_module *const rule_modules[] = {
 	&root_perms_module,
@@ -50,6 +51,13 @@ struct replay {
 	struct vigil_env env;
 	struct listener *cur;	/* what the model was given (MAX_LISTENERS) */
 	size_t ncur;
+	/* where pids and namespaces are, as the locator would say */
+	struct {
+		pid_t pid;
+		uint64_t netns;
+		struct place pl;
+	} places[MAX_PLACES];
+	size_t nplaces;
 };
 
 static void die(const struct replay *r, const char *fmt, ...)
@@ -202,6 +210,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 				(long)(l.port + 1000 * l.proto));
 	l.pid = (pid_t)num(r, opt(tok, n, 5, "pid"), "pid", 0);
 	l.uid = (uid_t)num(r, opt(tok, n, 5, "uid"), "uid", 0);
+	l.netns = (uint64_t)num(r, opt(tok, n, 5, "netns"), "netns", 0);
 	copy_str(l.comm, sizeof(l.comm), opt(tok, n, 5, "comm"));
 	s = opt(tok, n, 5, "exe");
 	l.exe = s ? strdup(s) : NULL;
@@ -275,8 +284,12 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 		fe.server = fe.dst;
 	fe.server_port = (uint16_t)num(r, opt(tok, n, 7, "server_port"),
 				       "server_port", fe.dport);
-	fe.from_local = model_addr_is_local(r->env.model, &fe.src);
-	fe.to_local = model_addr_is_local(r->env.model, &fe.server);
+	fe.netns = (uint64_t)num(r, opt(tok, n, 7, "netns"), "netns", 0);
+	/* another namespace's addresses are not the model's: say which */
+	fe.from_local = fe.netns ? flag(tok, n, 7, "from_local") :
+			model_addr_is_local(r->env.model, &fe.src);
+	fe.to_local = fe.netns ? flag(tok, n, 7, "to_local") :
+		      model_addr_is_local(r->env.model, &fe.server);
 	if (!fe.from_local && !fe.to_local)
 		return;		/* forwarded: ct.c publishes nothing */
 	s = opt(tok, n, 7, "owner");
@@ -401,6 +414,60 @@ static void do_module(struct replay *r, char **tok, size_t n)
 	engine_publish(r->env.engine, EV_MODULE, &me);
 }
 
+/*
+ * place pid=N|netns=N [runtime= id= name= image= image_id=
+ *       netns_name=]: where that pid, or that namespace, is.
+ */
+static void do_place(struct replay *r, char **tok, size_t n)
+{
+	struct place *pl;
+	const char *rt;
+
+	if (r->nplaces == MAX_PLACES)
+		die(r, "too many places");
+	r->places[r->nplaces].pid = (pid_t)num(r, opt(tok, n, 1, "pid"),
+					       "pid", 0);
+	r->places[r->nplaces].netns = (uint64_t)num(r, opt(tok, n, 1,
+							   "netns"),
+						    "netns", 0);
+	pl = &r->places[r->nplaces].pl;
+	memset(pl, 0, sizeof(*pl));
+	pl->netns = r->places[r->nplaces].netns;
+	rt = opt(tok, n, 1, "runtime");
+	/* the locator's runtimes are static strings */
+	pl->runtime = !rt ? NULL : !strcmp(rt, "podman") ? "podman" :
+		      !strcmp(rt, "docker") ? "docker" :
+		      (die(r, "runtime: podman or docker"), NULL);
+	copy_str(pl->ctr_id, sizeof(pl->ctr_id), opt(tok, n, 1, "id"));
+	copy_str(pl->ctr_name, sizeof(pl->ctr_name), opt(tok, n, 1, "name"));
+	copy_str(pl->image, sizeof(pl->image), opt(tok, n, 1, "image"));
+	copy_str(pl->image_id, sizeof(pl->image_id),
+		 opt(tok, n, 1, "image_id"));
+	copy_str(pl->netns_name, sizeof(pl->netns_name),
+		 opt(tok, n, 1, "netns_name"));
+	r->nplaces++;
+}
+
+/* The engine's locator: the place given for pid, else for netns. */
+static void locate(void *data, pid_t pid, uint64_t netns, struct place *out)
+{
+	struct replay *r = data;
+	size_t i;
+
+	for (i = 0; pid > 0 && i < r->nplaces; i++)
+		if (r->places[i].pid == pid) {
+			*out = r->places[i].pl;
+			if (!out->netns)
+				out->netns = netns;
+			return;
+		}
+	for (i = 0; netns && i < r->nplaces; i++)
+		if (!r->places[i].pid && r->places[i].netns == netns) {
+			*out = r->places[i].pl;
+			return;
+		}
+}
+
 /* run end: the collecting run completes (end-of-run rules), a new one starts. */
 static void do_run(struct replay *r, char **tok, size_t n)
 {
@@ -420,6 +487,7 @@ static void replay_events(struct replay *r, const char *path)
 		{ "addr", do_addr }, { "listen", do_listen },
 		{ "flow", do_flow }, { "binary", do_binary },
 		{ "module", do_module }, { "run", do_run },
+		{ "place", do_place },
 	};
 	static char line[65536];
 	char *tok[MAX_TOKENS];
@@ -676,6 +744,8 @@ int main(int argc, char **argv)
 	r.env.engine = r.env.assess ? engine_new(cfg, fs, r.env.assess) :
 				      NULL;
 	r.env.model = r.env.engine ? model_new(r.env.engine) : NULL;
+	if (r.env.engine)
+		engine_set_locator(r.env.engine, locate, &r);
 	if (!r.env.model || assess_start(r.env.assess, 0) < 0) {
 		printf("cannot set up: %s\n", strerror(errno));
 		return 2;
