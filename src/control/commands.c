@@ -139,10 +139,11 @@ static json_object *cmd_findings(struct vigil *v, json_object *req,
 	const char *until = opt_str(req, "until", &bad);
 	struct findings_filter flt = {
 		.program = opt_str(req, "program", &bad),
+		.container = opt_str(req, "container", &bad),
 	};
 
 	if (bad)
-		return control_error("rule, severity, since, until and program must be strings");
+		return control_error("rule, severity, since, until, program and container must be strings");
 	if (rule && !(flt.rule = rule_meta_by_name(rule)))
 		return control_error("unknown rule '%s'", rule);
 	if (sev && severity_parse(sev, &flt.severity) < 0)
@@ -154,6 +155,8 @@ static json_object *cmd_findings(struct vigil *v, json_object *req,
 		return control_error("since and until are dates: 2027-03-01 or 2027-03-01T12:00:00Z");
 	if (flt.program && (!*flt.program || strlen(flt.program) > 4096))
 		return control_error("program must be 1 to 4096 bytes");
+	if (flt.container && (!*flt.container || strlen(flt.container) > 255))
+		return control_error("container must be 1 to 255 bytes");
 	/* streamed: made piece by piece as the peer reads */
 	if (reply_findings(v, &flt, stream) < 0)
 		return control_error("out of memory");

@@ -11,8 +11,9 @@
 /* The columns, and where each comes from in a finding object. */
 static const char *const columns[] = {
 	"id", "severity", "rule", "title", "status", "asset", "program",
-	"uid", "first_seen", "last_seen", "count", "accepted", "hostname",
-	"machine_id", "recommendation",
+	"uid", "container", "container_id", "image", "first_seen",
+	"last_seen", "count", "accepted", "hostname", "machine_id",
+	"recommendation",
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 
@@ -39,6 +40,12 @@ static const char *field(json_object *f, size_t col)
 		       *get(a, "exe") ? get(a, "exe") : get(a, "path");
 	if (!strcmp(c, "uid"))
 		return get(a, "uid");
+	if (!strcmp(c, "container"))
+		return get(a, "container_name");
+	if (!strcmp(c, "container_id"))
+		return get(a, "container_id");
+	if (!strcmp(c, "image"))
+		return get(a, "container_image");
 	if (!strcmp(c, "accepted"))
 		return json_object_object_get_ex(f, "acceptance", &acc) && acc ?
 		       "yes" : "no";

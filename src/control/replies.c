@@ -60,6 +60,20 @@ static bool is_program(const struct finding *f, const char *program)
 	return false;
 }
 
+/* Did f happen in container c (its name, or its id or a prefix)? */
+static bool in_container(const struct finding *f, const char *c)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(f->attrs, "container_name", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    !strcmp(json_object_get_string(v), c))
+		return true;
+	return json_object_object_get_ex(f->attrs, "container_id", &v) &&
+	       json_object_is_type(v, json_type_string) &&
+	       !strncmp(json_object_get_string(v), c, strlen(c));
+}
+
 static bool wanted(const struct findings_filter *flt,
 		   const struct finding *f)
 {
@@ -67,7 +81,8 @@ static bool wanted(const struct findings_filter *flt,
 	       (!flt->by_severity || f->rule->severity == flt->severity) &&
 	       (!flt->since || f->last_seen >= flt->since) &&
 	       (!flt->until || f->first_seen <= flt->until) &&
-	       (!flt->program || is_program(f, flt->program));
+	       (!flt->program || is_program(f, flt->program)) &&
+	       (!flt->container || in_container(f, flt->container));
 }
 
 static void findings_done(void *ctx)
@@ -75,6 +90,7 @@ static void findings_done(void *ctx)
 	struct findings_reply *fr = ctx;
 
 	free((char *)fr->flt.program);
+	free((char *)fr->flt.container);
 	free(fr);
 }
 
@@ -113,8 +129,11 @@ int reply_findings(struct vigil *v, const struct findings_filter *flt,
 		return -1;
 	fr->v = v;
 	fr->flt = *flt;
-	if (flt->program && !(fr->flt.program = strdup(flt->program))) {
-		free(fr);
+	fr->flt.program = flt->program ? strdup(flt->program) : NULL;
+	fr->flt.container = flt->container ? strdup(flt->container) : NULL;
+	if ((flt->program && !fr->flt.program) ||
+	    (flt->container && !fr->flt.container)) {
+		findings_done(fr);
 		return -1;
 	}
 	st->next = findings_next;

@@ -13,6 +13,8 @@ struct findings_filter {
 	int64_t until;		/* seen at or before (first_seen) */
 	/* the program's (or file's) path, or its base name */
 	const char *program;
+	/* a container's name, or its id or a prefix of it */
+	const char *container;
 };
 
 /*

@@ -41,6 +41,7 @@ static void usage(FILE *f)
 		"                                        coverage; -v: every counter\n"
 		"  findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
 		"           [--since DATE] [--until DATE] [--program P]\n"
+		"           [--container C]\n"
 		"                                        list findings, most severe\n"
 		"                                        and most recent first\n"
 		"  findings show ID                      one finding, all its evidence\n"
@@ -86,6 +87,7 @@ static int short_usage(const char *cmd)
 		{ "status", "status [--json] [-v]" },
 		{ "findings", "findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
 		  "                [--since DATE] [--until DATE] [--program P]\n"
+		  "                [--container C]\n"
 		  "       vigilctl findings show ID\n"
 		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
 		  "       vigilctl findings unaccept ID" },
@@ -198,7 +200,8 @@ out:
 
 /* What a subcommand accepts besides --json, -H and -l. */
 enum sub_opts {
-	SUB_FILTERS = 1,	/* --rule, --severity, --since, --until, --program, --csv */
+	/* --rule, --severity, --since, --until, --program, --container, --csv */
+	SUB_FILTERS = 1,
 	SUB_DURATION = 2,	/* --duration, --restart */
 	SUB_REPORT = 4,		/* --format, -o, --from */
 	SUB_ACCEPT = 8,		/* --reason, --until */
@@ -237,6 +240,7 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 		{ "csv", no_argument, NULL, 'C' },
 		{ "since", required_argument, NULL, 'i' },
 		{ "program", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum vigil_severity sev;
@@ -301,6 +305,15 @@ static int parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
 				return bad_value("program", optarg,
 						 "a path, or a program's name");
 			json_object_object_add(req, "program",
+					       json_object_new_string(optarg));
+			break;
+		case 'K':
+			if (!(allow & SUB_FILTERS))
+				return -1;
+			if (!*optarg || strlen(optarg) > 255)
+				return bad_value("container", optarg,
+						 "a container's name or id");
+			json_object_object_add(req, "container",
 					       json_object_new_string(optarg));
 			break;
 		case 'u':	/* accept's end, or findings seen until */

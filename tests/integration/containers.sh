@@ -196,6 +196,24 @@ wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \
 	and .attributes.netns_name == \$ns and .attributes.container_id == null)'" ||
 	fail "no telnet finding naming namespace $NS: $(ctl findings)"
 
+# An admin asks for one container's findings, by name or by id prefix,
+# and gets them in a spreadsheet with the container named.
+ctl findings --json --container "cli$$" | jq -e --arg n "cli$$" \
+	'length == 2 and all(.[]; .attributes.container_name == $n)' \
+	>/dev/null || fail "findings --container cli$$: $(ctl findings --container "cli$$")"
+ctl findings --json --container "$(echo "$CLI_ID" | cut -c1-12)" | jq -e \
+	'length == 2' >/dev/null || fail "findings --container ID-PREFIX"
+ctl findings --json --container nosuchcontainer | jq -e 'length == 0' \
+	>/dev/null || fail "findings --container of none"
+ctl findings --csv --container "web$$" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+assert len(rows) == 1, rows
+r = rows[0]
+assert r["container"] == sys.argv[1] and r["program"] == "/usr/sbin/nginx", r
+assert len(r["container_id"]) == 64 and r["image"] == sys.argv[2], r
+' "web$$" "$IMG" || fail "CSV of a container: $(ctl findings --csv)"
+
 # The same problem in two containers is two findings.
 run_ctr cli2 /bin/busybox sleep 600
 wait_until 10 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
