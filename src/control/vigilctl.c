@@ -40,8 +40,8 @@ static void usage(FILE *f)
 		"  status [--json] [-v]                  daemon, run, findings and\n"
 		"                                        coverage; -v: every counter\n"
 		"  findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
-		"           [--since DATE] [--until DATE] [--program P]\n"
-		"           [--container C]\n"
+		"           [--since DATE] [--until DATE] [--program P]"
+		" [--container C]\n"
 		"                                        list findings, most severe\n"
 		"                                        and most recent first\n"
 		"  findings show ID                      one finding, all its evidence\n"
@@ -86,8 +86,8 @@ static int short_usage(const char *cmd)
 	static const char *const lines[][2] = {
 		{ "status", "status [--json] [-v]" },
 		{ "findings", "findings [--json|--csv] [-H] [-l] [--rule R] [--severity S]\n"
-		  "                [--since DATE] [--until DATE] [--program P]\n"
-		  "                [--container C]\n"
+		  "                [--since DATE] [--until DATE] [--program P]"
+		  " [--container C]\n"
 		  "       vigilctl findings show ID\n"
 		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
 		  "       vigilctl findings unaccept ID" },

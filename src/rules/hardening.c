@@ -53,6 +53,7 @@ static void report(const struct vigil_env *env, enum rule_id rule,
 	json_object_array_add(pids, json_object_new_int((int)ev->pid));
 	json_object_object_add(a, "pids", pids);
 	engine_locate(env->engine, ev->pid, 0, &pl);
+	place_for_file(&pl);
 	place_attrs(a, &pl);
 	snprintf(key, sizeof(key), "%s", ev->path);
 	place_key(key, sizeof(key), &pl);

@@ -7,6 +7,14 @@
 
 #include "rules/place.h"
 
+void place_for_file(struct place *p)
+{
+	if (p->runtime)
+		return;
+	p->netns = 0;
+	p->netns_name[0] = '\0';
+}
+
 void place_key(char *key, size_t size, const struct place *p)
 {
 	size_t n = strlen(key);

@@ -15,6 +15,13 @@
  * the host keep the keys they always had.
  */
 
+/*
+ * For a finding about a file (a binary, a library): the namespace a
+ * process ran in says nothing about the file, only its container (its
+ * root) does.  Forgets the namespace of a process in none.
+ */
+void place_for_file(struct place *p);
+
 /* Append p to key (size bytes, NUL-terminated); cut to fit. */
 void place_key(char *key, size_t size, const struct place *p);
 /*

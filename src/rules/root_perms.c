@@ -112,6 +112,7 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 	struct place pl;
 
 	engine_locate(rp->env->engine, pi->pid, 0, &pl);
+	place_for_file(&pl);
 	place_key(where, sizeof(where), &pl);
 	if (!a || !pids || asprintf(&key, "%s\n%s%s", pi->exe, m->path,
 				    where) < 0) {

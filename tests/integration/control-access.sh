@@ -103,7 +103,7 @@ expect_error '{"cmd":5}
 expect_error '{"cmd":"reboot"}
 ' "unknown command 'reboot'"
 expect_error '{"cmd":"findings","rule":7}
-' "rule, severity, since, until and program must be strings"
+' "rule, severity, since, until, program and container must be strings"
 expect_error '{"cmd":"run-start","duration":"1s"}
 ' "duration '1s' must be between 10s and 24h"
 expect_error '{"cmd":"findings-accept","id":"zz","reason":"x"}

@@ -228,7 +228,8 @@ END_TEST
 
 /*
  * CSV of hostile values: quotes, a newline, a formula, a byte that is
- * no ASCII; each stays inside its field, and no field starts a formula.
+ * no ASCII, a container named like a formula; each stays inside its
+ * field, and no field starts a formula.
  */
 START_TEST(csv_hostile_values)
 {
@@ -236,7 +237,8 @@ START_TEST(csv_hostile_values)
 		"{\"id\": \"a1\", \"severity\": \"High\", \"rule\": \"r\","
 		" \"title\": \"T \\\"q\\\"\", \"status\": \"open\","
 		" \"asset_key\": \"=HYPERLINK(\\\"http://x\\\")\","
-		" \"attributes\": {\"program\": \"/tmp/a\\nb\\u00e9\", \"uid\": 1000},"
+		" \"attributes\": {\"program\": \"/tmp/a\\nb\\u00e9\", \"uid\": 1000,"
+		" \"container_name\": \"@evil\", \"container_id\": \"c0ffee\"},"
 		" \"first_seen\": \"2026-12-05T10:00:00Z\", \"count\": 3,"
 		" \"host\": {\"hostname\": \"-h\", \"machine_id\": \"m\"},"
 		" \"acceptance\": {\"reason\": \"x\"}}");
@@ -249,11 +251,12 @@ START_TEST(csv_hostile_values)
 	ck_assert_int_eq(csv_findings(out, &f, 1), 0);
 	fclose(out);
 	ck_assert_str_eq(buf,
-		"id,severity,rule,title,status,asset,program,uid,first_seen,"
+		"id,severity,rule,title,status,asset,program,uid,container,"
+		"container_id,image,first_seen,"
 		"last_seen,count,accepted,hostname,machine_id,recommendation\r\n"
 		"\"a1\",\"High\",\"r\",\"T \"\"q\"\"\",\"open\","
 		"\"'=HYPERLINK(\"\"http://x\"\")\",\"/tmp/a\\x0ab\\xc3\\xa9\","
-		"\"1000\",\"2026-12-05T10:00:00Z\",\"\",\"3\",\"yes\",\"'-h\","
+		"\"1000\",\"'@evil\",\"c0ffee\",\"\",\"2026-12-05T10:00:00Z\",\"\",\"3\",\"yes\",\"'-h\","
 		"\"m\",\"\"\r\n");
 	free(buf);
 	json_object_put(f);
