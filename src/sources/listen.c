@@ -153,8 +153,11 @@ static void keep_old(struct listen_src *t, uint64_t netns)
 	}
 }
 
-/* The listeners of every other namespace watched, after vigild's. */
-static void dump_others(struct listen_src *t)
+/*
+ * The listeners of every other namespace watched, after vigild's; with
+ * only set, of that one namespace, the others' kept as known.
+ */
+static void dump_others(struct listen_src *t, bool one, uint64_t only)
 {
 	const struct nstable *nst = model_namespaces(t->env->model);
 	const struct ns_entry *e;
@@ -162,6 +165,10 @@ static void dump_others(struct listen_src *t)
 	size_t start;
 
 	for (e = nstable_first(nst); e; e = nstable_next(e)) {
+		if (one && e->inode != only) {
+			keep_old(t, e->inode);
+			continue;
+		}
 		start = t->nnext;
 		nl = nldump_open(e->path, NETLINK_SOCK_DIAG);
 		if (!nl || dump_ns(t, nl, e->inode) < 0) {
@@ -229,7 +236,13 @@ static void read_snmp(struct listener *l)
 		json_object_put(arr);
 }
 
-int listen_refresh(struct listen_src *t, bool on_demand)
+/*
+ * listen_refresh(), of one namespace only when one (netns: its inode,
+ * 0 vigild's): a flow to a port no known listener holds, in one of a
+ * hundred containers, re-reads that container's table, not all.
+ */
+static int refresh(struct listen_src *t, bool on_demand, bool one,
+		   uint64_t netns)
 {
 	uint64_t now = loop_now_ms();
 	size_t i;
@@ -244,13 +257,15 @@ int listen_refresh(struct listen_src *t, bool on_demand)
 	}
 	t->last_ms = now;
 	t->nnext = 0;
-	if (dump_ns(t, t->nl, 0) < 0) {
+	if (one && netns) {
+		keep_old(t, 0);
+	} else if (dump_ns(t, t->nl, 0) < 0) {
 		log_warn("listen: cannot read the socket table: %m");
 		/* keep what is known: a failed dump is not "all closed" */
 		t->nnext = 0;
 		return -1;
 	}
-	dump_others(t);
+	dump_others(t, one, netns);
 	(*t->refreshes)++;
 	/* Known sockets keep their holder; only new ones are looked up. */
 	for (i = 0; i < t->nnext; i++) {
@@ -275,6 +290,11 @@ int listen_refresh(struct listen_src *t, bool on_demand)
 	t->next = NULL;
 	t->nnext = t->cap = 0;
 	return 1;
+}
+
+int listen_refresh(struct listen_src *t, bool on_demand)
+{
+	return refresh(t, on_demand, false, 0);
 }
 
 static void on_timer(struct loop *loop, struct loop_timer *tm, void *data)
@@ -305,7 +325,7 @@ static void on_conntrack(void *data, enum engine_event ev, const void *p)
 				&fe->server, fe->server_port))
 		return;
 	(*t->on_flow)++;
-	listen_refresh(t, true);
+	refresh(t, true, true, fe->netns);
 }
 
 /* A namespace came or went: its listeners with it, in a moment. */

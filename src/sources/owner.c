@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "config/config.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "model/model.h"
 #include "sources/connjoin.h"
+#include "sources/nssockfind.h"
 #include "sources/owner.h"
 #include "sources/procfd.h"
 #include "sources/sockfind.h"
@@ -33,13 +33,6 @@ struct parked {
 	struct parked *prev, *next;
 };
 
-/* sock_diag inside another namespace, opened when a flow there needs it. */
-struct ns_sockfind {
-	int32_t nsid;
-	struct sockfind *sf;
-	UT_hash_handle hh;
-};
-
 struct owner_stage {
 	const struct vigil_env *env;
 	struct conn_join *join;
@@ -49,7 +42,7 @@ struct owner_stage {
 	size_t nparked;
 	struct loop_timer *tick;
 	struct sockfind *sf;		/* NULL: sock_diag unavailable */
-	struct ns_sockfind *ns_sf;	/* other namespaces', by nsid */
+	struct ns_sockfinds *ns_sf;	/* other namespaces' */
 	pid_t pids[OWNER_MAX_PIDS];	/* running a client program */
 	size_t npids;
 	uint64_t budget_sec;
@@ -103,39 +96,7 @@ static bool pid_note(struct owner_stage *o, pid_t pid, const char *comm,
 static struct sockfind *sf_of(struct owner_stage *o,
 			      const struct flow_event *fe)
 {
-	const struct ns_entry *ns;
-	struct ns_sockfind *n = NULL;
-
-	if (fe->nsid < 0)
-		return o->sf;
-	HASH_FIND(hh, o->ns_sf, &fe->nsid, sizeof(fe->nsid), n);
-	if (n)
-		return n->sf;
-	ns = nstable_by_nsid(model_namespaces(o->env->model), fe->nsid);
-	if (!ns || !(n = calloc(1, sizeof(*n))))
-		return NULL;
-	n->nsid = fe->nsid;
-	/* a failure is kept too: not asked again until the namespace goes */
-	n->sf = sockfind_open(ns->path);
-	HASH_ADD(hh, o->ns_sf, nsid, sizeof(n->nsid), n);
-	return n->sf;
-}
-
-static void on_netns(void *data, enum engine_event type, const void *p)
-{
-	const struct netns_change *c = p;
-	struct owner_stage *o = data;
-	struct ns_sockfind *n = NULL;
-
-	(void)type;
-	if (c->added)
-		return;
-	HASH_FIND(hh, o->ns_sf, &c->ns->nsid, sizeof(c->ns->nsid), n);
-	if (!n)
-		return;
-	HASH_DEL(o->ns_sf, n);
-	sockfind_close(n->sf);
-	free(n);
+	return fe->nsid < 0 ? o->sf : ns_sockfinds_get(o->ns_sf, fe->nsid);
 }
 
 /* May this flow do a full /proc search?  A few per second at most. */
@@ -520,15 +481,10 @@ static void on_scan(void *data, enum engine_event type, const void *p)
 static void owner_fini(void *priv)
 {
 	struct owner_stage *o = priv;
-	struct ns_sockfind *n, *tmp;
 
 	if (!o)
 		return;
-	HASH_ITER(hh, o->ns_sf, n, tmp) {
-		HASH_DEL(o->ns_sf, n);
-		sockfind_close(n->sf);
-		free(n);
-	}
+	ns_sockfinds_free(o->ns_sf);
 	sockfind_close(o->sf);
 	loop_timer_free(o->tick);
 	conn_join_free(o->join);
@@ -570,7 +526,7 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	    engine_subscribe(e, EV_CONNECT, on_connect, o) < 0 ||
 	    engine_subscribe(e, EV_EXEC, on_exec, o) < 0 ||
 	    engine_subscribe(e, EV_PROC_SCAN, on_scan, o) < 0 ||
-	    engine_subscribe(e, EV_NETNS, on_netns, o) < 0)
+	    !(o->ns_sf = ns_sockfinds_new(e, env->model)))
 		return -1;
 	o->sf = sockfind_open(ns);
 	if (!o->sf)
