@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sources/ct.h"
+#include "sources/ctsrc.h"
 #include "sources/flowset.h"
 #include "lib/coalesce.h"
 #include "lib/log.h"
@@ -44,30 +45,6 @@
  */
 #define CT_TURN_MS 4
 
-struct ct_src {
-	const struct vigil_env *env;
-	struct mnl_socket *events;
-	struct nldump *dump;		/* table dumps */
-	struct nldump *nft;		/* the table check */
-	struct loop_timer *check_timer;
-	struct coalesce *reader;	/* of events */
-	struct nf_conntrack *ct, *blank;
-	struct flowset *seen;		/* ids published and still alive */
-	struct recvbatch *batch;
-	int rcvbuf;
-	int table_state;		/* -1 unknown, 0 missing, 1 present */
-	bool starting;			/* the dump at start is being read */
-	bool dumping;			/* any dump is being read */
-	uint64_t *events_ctr, *new_ctr, *destroy_ctr, *existing_ctr;
-	uint64_t *overruns, *resyncs, *rcvbuf_ctr, *forwarded, *other;
-	uint64_t *truncated, *table_missing, *deferred, *unavailable;
-	uint64_t *tracked, *repeats;
-	uint64_t *table_absent;		/* 1 while vigil's table is missing */
-	uint64_t *other_ns, *unknown_ns;	/* flows of other namespaces */
-	bool all_ns;			/* NETLINK_LISTEN_ALL_NSID is on */
-	/* what resyncs made up for: flows no event told, DESTROYs lost */
-	uint64_t *recovered_new, *recovered_gone;
-};
 
 static const int ct_caps[] = { CAP_NET_ADMIN, CAP_NET_BROADCAST };
 
@@ -88,7 +65,7 @@ static void get_addr(const struct nf_conntrack *ct, uint8_t family,
 	}
 }
 
-static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
+int ct_on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct ct_src *s = data;
 	const struct ns_entry *ns = NULL;
@@ -107,8 +84,8 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 		fe.kind = FLOW_DESTROY;
 	else
 		return MNL_CB_OK;
-	/* a dump is of vigild's namespace; an event says where it was */
-	fe.nsid = s->all_ns && !s->dumping ? recvbatch_nsid(s->batch) : -1;
+	/* an event says where it was; a dump is of one namespace */
+	fe.nsid = s->cur_nsid;
 	if (fe.nsid >= 0) {
 		ns = nstable_by_nsid(model_namespaces(s->env->model), fe.nsid);
 		if (!ns) {
@@ -196,44 +173,6 @@ static int on_ct_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* An interrupted dump is read again: every flow still alive is marked. */
-static void restart_dump(void *data)
-{
-	struct ct_src *s = data;
-
-	flowset_begin(s->seen);
-}
-
-/* Read the whole table: flows that exist already, or were missed. */
-static int ct_dump(struct ct_src *s)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfh;
-	size_t n;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_UNSPEC;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
-	flowset_begin(s->seen);
-	s->dumping = true;
-	if (nldump_run(s->dump, nlh, on_ct_msg, s, restart_dump) < 0) {
-		s->dumping = false;
-		log_warn("conntrack: cannot dump the table: %m");
-		return -1;
-	}
-	s->dumping = false;
-	/* flows gone while their DESTROY was lost */
-	n = flowset_sweep(s->seen);
-	if (!s->starting)
-		*s->recovered_gone += n;
-	*s->tracked = flowset_count(s->seen);
-	return 0;
-}
-
 static void set_rcvbuf(struct ct_src *s, int size)
 {
 	int fd = mnl_socket_get_fd(s->events);
@@ -273,10 +212,11 @@ static bool take(void *data, const char *msg, size_t len, bool cut)
 {
 	struct ct_src *s = data;
 
+	s->cur_nsid = s->all_ns ? recvbatch_nsid(s->batch) : -1;
 	if (cut)
 		(*s->truncated)++;
 	else
-		mnl_cb_run(msg, len, 0, 0, on_ct_msg, s);
+		mnl_cb_run(msg, len, 0, 0, ct_on_msg, s);
 	return true;
 }
 
@@ -397,7 +337,9 @@ static int counters(struct ct_src *s, struct engine *e)
 	s->table_absent = engine_counter(e, "conntrack", "table_absent");
 	s->other_ns = engine_counter(e, "conntrack", "other_namespaces");
 	s->unknown_ns = engine_counter(e, "conntrack", "unknown_namespace");
-	return s->other_ns && s->unknown_ns && s->table_absent && s->events_ctr && s->new_ctr && s->destroy_ctr &&
+	s->ns_dump_failed = engine_counter(e, "conntrack",
+					   "namespace_dump_failures");
+	return s->ns_dump_failed && s->other_ns && s->unknown_ns && s->table_absent && s->events_ctr && s->new_ctr && s->destroy_ctr &&
 	       s->existing_ctr && s->overruns && s->resyncs &&
 	       s->rcvbuf_ctr && s->forwarded && s->other && s->truncated &&
 	       s->table_missing && s->deferred && s->unavailable &&
@@ -417,6 +359,7 @@ static int ct_init(const struct vigil_env *env, void **priv)
 	*priv = s;
 	s->env = env;
 	s->table_state = -1;
+	s->cur_nsid = -1;
 	s->batch = recvbatch_new(CT_BATCH, CT_MSG_SIZE);
 	s->ct = nfct_new();
 	s->blank = nfct_new();
@@ -448,6 +391,8 @@ static int ct_init(const struct vigil_env *env, void **priv)
 	}
 	if (env->cfg->all_namespaces && !ns)
 		listen_all(s);
+	if (engine_subscribe(env->engine, EV_NETNS, ct_on_netns, s) < 0)
+		return -1;
 	start = (uint64_t)env->cfg->ct_rcvbuf_max / 4;
 	if (start > CT_RCVBUF_START)
 		start = CT_RCVBUF_START;
@@ -474,6 +419,7 @@ static void ct_start(void *priv)
 	s->starting = true;
 	ct_dump(s);
 	s->starting = false;
+	s->started = true;
 }
 
 /* SIGHUP: check the table now (an admin may just have loaded it). */

@@ -7,11 +7,17 @@
  *       closed at once with a reset (no TIME_WAIT).  Refused ones count
  *       too: they still make a conntrack entry.  Stops after SECONDS
  *       (default 60).  Prints "attempts=N established=N seconds=S".
+ *       With CONNHELPER_WAIT set, it first waits for a byte on stdin
+ *       (a bench starts its clients before it measures); with
+ *       CONNHELPER_FLUSH set, it then flushes the namespace's
+ *       conntrack table, so the entries' DESTROY events come now and
+ *       not at the kernel's next garbage collection.
  *   connhelper serve PORT
  *       accept and close connections on PORT (v4 and v6) until SIGTERM.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,13 +37,32 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Every entry of this namespace's conntrack table.  0, or -1. */
+static int flush_conntrack(void)
+{
+	struct nfct_handle *h = nfct_open(CONNTRACK, 0);
+	uint32_t family = AF_UNSPEC;
+	int r;
+
+	if (!h)
+		return -1;
+	r = nfct_query(h, NFCT_Q_FLUSH, &family);
+	nfct_close(h);
+	return r;
+}
+
 static int do_connect(const char *host, const char *port, long count,
 		      long workers, double limit)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	long *counts, w;
-	double start = now(), t;
+	double start, t;
+	char go;
 	int r;
+
+	if (getenv("CONNHELPER_WAIT") && read(0, &go, 1) != 1)
+		return 2;
+	start = now();
 
 	r = getaddrinfo(host, port, &hints, &ai);
 	if (r) {
@@ -82,6 +107,10 @@ static int do_connect(const char *host, const char *port, long count,
 	printf("attempts=%ld established=%ld seconds=%.3f\n", counts[0],
 	       counts[1], t);
 	freeaddrinfo(ai);
+	if (getenv("CONNHELPER_FLUSH") && flush_conntrack() < 0) {
+		perror("connhelper: conntrack flush");
+		return 2;
+	}
 	return 0;
 }
 

@@ -2,8 +2,10 @@
 # One vigild, real podman containers (runc, an --internal network):
 # every rule's findings from inside them, each naming its container
 # (id, name, image) and namespace.  A telnet client in one container to
-# busybox telnetd in another, wget to nginx in a third, unhardened
-# programs, root preloading a library from a world-writable directory,
+# busybox telnetd in another, wget to nginx in a third (and its port
+# nobody uses, at the end of a run), unhardened programs (no stack
+# protector, an executable stack), root preloading a library from a
+# world-writable directory,
 # a dpkg database in the image deciding what is packaged there (not the
 # host's), a container started and one removed during the run, and a
 # plain "ip netns" namespace beside them.  See ../shared/CONTAINERS.md
@@ -61,6 +63,7 @@ events { }
 http {
 	access_log off;
 	server { listen 80; root /www; }
+	server { listen 8081; root /www; }
 }
 CONF
 echo hello >"$R/www/index.html"
@@ -73,6 +76,8 @@ cc "$R/opt/pkgd/noprot" -fno-stack-protector "$D/fixture.c"
 # at a path the host's dpkg lists, but the image's does not
 cc "$R/usr/bin/true" -fno-stack-protector "$D/fixture.c"
 cc "$R/opt/third/prot" -fstack-protector-strong "$D/fixture.c"
+cc "$R/opt/third/execstack" -fstack-protector-strong -z execstack \
+	"$D/fixture.c"
 cc "$R/ww/libprot.so" -shared -fPIC -fstack-protector-strong \
 	"$D/fixture-lib.c"
 chmod 0777 "$R/ww"
@@ -109,7 +114,7 @@ run_ctr web /usr/sbin/nginx
 # (a background job's stdin is /dev/null: it gets a copy made first)
 run_ctr hard /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
 	/usr/bin/true <&3 & LD_PRELOAD=/ww/libprot.so /opt/third/prot <&3 &
-	exec /opt/third/noprot'
+	/opt/third/execstack <&3 & exec /opt/third/noprot'
 run_ctr cli /bin/busybox sleep 600
 TELNETD=$(ip_of telnetd)
 WEB=$(ip_of web)
@@ -146,6 +151,7 @@ for want in "insecure-client-protocols-login cli$$" \
 	    "insecure-server-protocols telnetd$$" \
 	    "insecure-server-protocols web$$" \
 	    "software-without-stack-cookies hard$$" \
+	    "software-without-dep hard$$" \
 	    "root-process-insecure-permissions hard$$"; do
 	set -- $want
 	wait_until 20 find_rule "$1" "$2" ||
@@ -232,6 +238,18 @@ podman rm -f -t 0 "cli2$$" >/dev/null
 wait_until 15 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
 	jq '.counters.netns.gone') -gt $gone ]" ||
 	fail "the removed container's namespace is still watched"
+
+# A run that ends: nginx's 8081 in the container was never used.
+ctl run stop >/dev/null 2>&1
+ctl run start --duration 10s >/dev/null || fail "run start"
+unused() {
+	ctl findings --json | jq -e --arg n "web$$" '.[] | select(.rule ==
+		"unused-listening-tcp-ports" and .attributes.port == 8081
+		and .attributes.container_name == $n
+		and .attributes.program == "/usr/sbin/nginx")'
+}
+wait_until 30 unused >/dev/null ||
+	fail "no unused-port finding naming container web$$: $(ctl findings)"
 
 # vigild's table went into the namespaces, and goes when it stops.
 pid=$(podman inspect "cli$$" --format '{{.State.Pid}}')
