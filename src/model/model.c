@@ -21,6 +21,8 @@ struct model {
 	size_t naddrs;
 	struct listener *listeners;	/* sorted by cmp_listener */
 	size_t nlisteners;
+	/* the same, by namespace and port: a flow finds its listener fast */
+	const struct listener **by_port;
 	struct proc_table *procs;
 	struct nstable *namespaces;
 	uint64_t *addr_count, *addr_dropped;
@@ -57,6 +59,7 @@ void model_free(struct model *m)
 	if (!m)
 		return;
 	model_listeners_free(m->listeners, m->nlisteners);
+	free(m->by_port);
 	proc_table_free(m->procs);
 	nstable_free(m->namespaces);
 	free(m->addrs);
@@ -192,6 +195,31 @@ void model_listeners_free(struct listener *arr, size_t n)
 	free(arr);
 }
 
+static int cmp_port(const void *x, const void *y)
+{
+	const struct listener *a = *(const struct listener *const *)x;
+	const struct listener *b = *(const struct listener *const *)y;
+
+	if (a->netns != b->netns)
+		return a->netns < b->netns ? -1 : 1;
+	return (int)a->port - (int)b->port;
+}
+
+/* The port index of the table; NULL (linear finds) when out of memory. */
+static void index_ports(struct model *m)
+{
+	size_t i;
+
+	free(m->by_port);
+	m->by_port = m->nlisteners ?
+		     malloc(m->nlisteners * sizeof(*m->by_port)) : NULL;
+	if (!m->by_port)
+		return;
+	for (i = 0; i < m->nlisteners; i++)
+		m->by_port[i] = &m->listeners[i];
+	qsort(m->by_port, m->nlisteners, sizeof(*m->by_port), cmp_port);
+}
+
 void model_listeners_set(struct model *m, struct listener *arr, size_t n)
 {
 	struct listener *old = m->listeners;
@@ -203,6 +231,7 @@ void model_listeners_set(struct model *m, struct listener *arr, size_t n)
 	m->listeners = arr;
 	m->nlisteners = n;
 	*m->listen_count = n;
+	index_ports(m);
 	/* Gone first, then new: a rule sees a moved socket as such. */
 	for (i = 0; i < nold; i++) {
 		if (find_socket(arr, n, &old[i]))
@@ -232,8 +261,30 @@ const struct listener *model_listener_find(const struct model *m,
 					   const struct net_addr *addr,
 					   uint16_t port)
 {
-	size_t i;
+	struct listener key = { .netns = netns, .port = port };
+	const struct listener *kp = &key;
+	size_t i, lo = 0, hi = m->nlisteners;
 
+	/* the first of (netns, port) in the index, then those equal */
+	if (m->by_port) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (cmp_port(&m->by_port[mid], &kp) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (i = lo; i < m->nlisteners &&
+		     !cmp_port(&m->by_port[i], &kp); i++) {
+			const struct listener *l = m->by_port[i];
+
+			if (l->proto == proto &&
+			    net_addr_accepts(&l->addr, addr))
+				return l;
+		}
+		return NULL;
+	}
 	for (i = 0; i < m->nlisteners; i++) {
 		const struct listener *l = &m->listeners[i];
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "config/config.h"
 #include "findings/assess.h"
@@ -44,6 +45,7 @@ struct cand {
 	struct net_addr addr;
 	uint16_t port;
 	uint64_t netns;		/* 0: vigild's own */
+	long next_same;		/* the next of its (netns, port); -1 */
 	bool used;
 	bool done;		/* reported with its group at run end */
 	pid_t pid;
@@ -52,20 +54,53 @@ struct cand {
 	char *exe;
 };
 
+/*
+ * Candidates by (namespace, port): a flow marks its listeners without a
+ * walk over all of them (a hundred containers, a listener or more each).
+ */
+struct port_key {
+	uint64_t netns;
+	uint16_t port;
+	uint16_t pad;		/* zero: the key is hashed as bytes */
+	uint32_t pad2;
+};
+
+struct port_slot {
+	struct port_key k;
+	long first;		/* index of the first candidate */
+	UT_hash_handle hh;
+};
+
 struct unused_rule {
 	const struct vigil_env *env;
 	char run_id[RUN_ID_MAX];	/* "" : not following a run */
 	struct cand *c;
 	size_t n, cap;
+	struct port_slot *ports;
 	struct endpoint pending[UNUSED_PENDING];	/* a ring */
 	size_t npending, next_pending;
 	uint64_t *dropped, *followed;
 };
 
+static struct port_slot *slot_of(const struct unused_rule *u, uint64_t netns,
+				  uint16_t port)
+{
+	struct port_key k = { .netns = netns, .port = port };
+	struct port_slot *ps = NULL;
+
+	HASH_FIND(hh, u->ports, &k, sizeof(k), ps);
+	return ps;
+}
+
 static void clear(struct unused_rule *u)
 {
+	struct port_slot *ps, *tmp;
 	size_t i;
 
+	HASH_ITER(hh, u->ports, ps, tmp) {
+		HASH_DEL(u->ports, ps);
+		free(ps);
+	}
 	for (i = 0; i < u->n; i++)
 		free(u->c[i].exe);
 	u->n = 0;
@@ -75,15 +110,27 @@ static void clear(struct unused_rule *u)
 
 static void add(struct unused_rule *u, const struct listener *l)
 {
+	struct port_slot *ps = slot_of(u, l->netns, l->port);
 	struct cand *c;
+	long j;
 	size_t i;
 
 	if (l->proto != IPPROTO_TCP)
 		return;
-	for (i = 0; i < u->n; i++)
-		if (u->c[i].port == l->port && u->c[i].netns == l->netns &&
-		    net_addr_eq(&u->c[i].addr, &l->addr))
+	for (j = ps ? ps->first : -1; j >= 0; j = u->c[j].next_same)
+		if (net_addr_eq(&u->c[j].addr, &l->addr))
 			return;
+	if (!ps) {
+		ps = calloc(1, sizeof(*ps));
+		if (!ps) {
+			(*u->dropped)++;
+			return;
+		}
+		ps->k.netns = l->netns;
+		ps->k.port = l->port;
+		ps->first = -1;
+		HASH_ADD(hh, u->ports, k, sizeof(ps->k), ps);
+	}
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : UNUSED_START;
 		struct cand *nc = u->n < UNUSED_MAX ?
@@ -96,8 +143,10 @@ static void add(struct unused_rule *u, const struct listener *l)
 		u->c = nc;
 		u->cap = cap;
 	}
-	c = &u->c[u->n++];
+	c = &u->c[u->n];
 	memset(c, 0, sizeof(*c));
+	c->next_same = ps->first;
+	ps->first = (long)u->n++;
 	c->addr = l->addr;
 	c->port = l->port;
 	c->netns = l->netns;
@@ -149,14 +198,13 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 
 static bool mark(struct unused_rule *u, const struct flow_event *fe)
 {
+	const struct port_slot *ps = slot_of(u, fe->netns, fe->server_port);
 	bool hit = false;
-	size_t i;
+	long j;
 
-	for (i = 0; i < u->n; i++) {
-		if (u->c[i].port == fe->server_port &&
-		    u->c[i].netns == fe->netns &&
-		    net_addr_accepts(&u->c[i].addr, &fe->server)) {
-			u->c[i].used = true;
+	for (j = ps ? ps->first : -1; j >= 0; j = u->c[j].next_same) {
+		if (net_addr_accepts(&u->c[j].addr, &fe->server)) {
+			u->c[j].used = true;
 			hit = true;
 		}
 	}
