@@ -116,7 +116,12 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 		return;
 	free(p->exe);
 	p->exe = NULL;
-	if (filename[0] == '/' && realpath(filename, real))
+	/*
+	 * A name under /proc or /dev/fd means the caller's own file
+	 * (runc execs /proc/self/exe): resolved here it would be vigild's.
+	 */
+	if (filename[0] == '/' && strncmp(filename, "/proc/", 6) &&
+	    strncmp(filename, "/dev/fd/", 8) && realpath(filename, real))
 		p->exe = strdup(real);
 }
 
