@@ -53,6 +53,21 @@ void net_addr_unmap(const struct net_addr *in, struct net_addr *out)
 	}
 }
 
+bool net_addr_is_local(const struct net_addr *set, size_t n,
+		       const struct net_addr *a)
+{
+	struct net_addr u;
+	size_t i;
+
+	if (net_addr_is_loopback(a))
+		return true;
+	net_addr_unmap(a, &u);
+	for (i = 0; i < n; i++)
+		if (net_addr_eq(&set[i], &u))
+			return true;
+	return false;
+}
+
 bool net_addr_is_loopback(const struct net_addr *a)
 {
 	static const uint8_t v6lo[16] = { [15] = 1 };

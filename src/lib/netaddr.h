@@ -34,5 +34,11 @@ void net_addr_unmap(const struct net_addr *in, struct net_addr *out);
  * counts as taking v4 too (unless IPV6_V6ONLY, which is not known).
  */
 bool net_addr_accepts(const struct net_addr *la, const struct net_addr *addr);
+/*
+ * Is a one of a namespace's own addresses (set, n of them, unmapped)?
+ * Loopback always is; a v4-mapped a counts as its v4 address.
+ */
+bool net_addr_is_local(const struct net_addr *set, size_t n,
+		       const struct net_addr *a);
 
 #endif

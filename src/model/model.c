@@ -106,16 +106,7 @@ void model_addr_add(struct model *m, const struct net_addr *a)
 
 bool model_addr_is_local(const struct model *m, const struct net_addr *a)
 {
-	struct net_addr u;
-	size_t i;
-
-	if (net_addr_is_loopback(a))
-		return true;
-	net_addr_unmap(a, &u);
-	for (i = 0; i < m->naddrs; i++)
-		if (net_addr_eq(&m->addrs[i], &u))
-			return true;
-	return false;
+	return net_addr_is_local(m->addrs, m->naddrs, a);
 }
 
 /* ---- network namespaces ---- */
@@ -142,17 +133,6 @@ void model_ns_remove(struct model *m, struct ns_entry *e)
 	engine_publish(m->e, EV_NETNS, &c);
 	nstable_remove(m->namespaces, e);
 	nstable_entry_free(e);
-}
-
-bool model_ns_addr_is_local(const struct model *m, int32_t nsid,
-			    const struct net_addr *a)
-{
-	const struct ns_entry *e;
-
-	if (nsid < 0)
-		return model_addr_is_local(m, a);
-	e = nstable_by_nsid(m->namespaces, nsid);
-	return e && nstable_addr_is_local(e, a);
 }
 
 size_t model_addr_count(const struct model *m)

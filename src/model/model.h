@@ -75,13 +75,6 @@ struct nstable *model_namespaces(const struct model *m);
 int model_ns_add(struct model *m, struct ns_entry *e);
 /* Publish e's going (EV_NETNS), then unlink and free it. */
 void model_ns_remove(struct model *m, struct ns_entry *e);
-/*
- * Is a local to the namespace of a flow with this nsid (-1: vigild's
- * own, as model_addr_is_local())?  An unknown nsid has nothing local.
- */
-bool model_ns_addr_is_local(const struct model *m, int32_t nsid,
-			    const struct net_addr *a);
-
 /* ---- processes (written by sources/proc.c and sources/audit.c) ---- */
 
 /* Insert or update; returns 0, -1 with errno (ENOSPC: full). */

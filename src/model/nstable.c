@@ -94,14 +94,5 @@ struct ns_entry *nstable_next(const struct ns_entry *e)
 bool nstable_addr_is_local(const struct ns_entry *e,
 			   const struct net_addr *a)
 {
-	struct net_addr u;
-	size_t i;
-
-	if (net_addr_is_loopback(a))
-		return true;
-	net_addr_unmap(a, &u);
-	for (i = 0; i < e->naddrs; i++)
-		if (net_addr_eq(&e->addrs[i], &u))
-			return true;
-	return false;
+	return net_addr_is_local(e->addrs, e->naddrs, a);
 }

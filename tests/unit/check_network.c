@@ -41,6 +41,18 @@ START_TEST(addr_kinds)
 			 "10.0.0.1:23");
 	ck_assert_str_eq(net_endpoint_str(&b, 80, buf, sizeof(buf)),
 			 "[::1]:80");
+	/* a namespace's own addresses: loopback, and v4-mapped as v4 */
+	{
+		struct net_addr set[2] = { A("10.0.0.1"), A("fd00::5") };
+		struct net_addr mc = A("::ffff:10.0.0.1"), o = A("10.0.0.2");
+
+		ck_assert(net_addr_is_local(set, 2, &c));
+		ck_assert(net_addr_is_local(set, 2, &mc));
+		ck_assert(net_addr_is_local(set, 2, &set[1]));
+		ck_assert(net_addr_is_local(set, 0, &a));
+		ck_assert(!net_addr_is_local(set, 2, &o));
+		ck_assert(!net_addr_is_local(set, 1, &set[1]));
+	}
 }
 END_TEST
 
