@@ -37,23 +37,19 @@ struct binaries {
 	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
 };
 
+/* m of pi, named by db (the package database of pi's root, or NULL). */
 static void publish(struct binaries *b, const struct proc_info *pi,
-		    const struct proc_map *m)
+		    const struct proc_map *m, struct pkgdb *db)
 {
 	struct binary_event ev = {
 		.path = m->path, .dev = m->dev, .ino = m->ino,
 		.pid = pi->pid, .uid = pi->euid, .exe = pi->exe,
 		.comm = pi->comm, .deleted = m->deleted,
 	};
-	struct pkgdb *db;
 	struct stat st;
 	int err, fd;
 
-	/*
-	 * The name picks the package (a deleted file: where it was), in
-	 * the database of the root the process sees...
-	 */
-	db = rootpkg_of(b->roots, pi->pid);
+	/* The name picks the package (a deleted file: where it was)... */
 	ev.package = db ? pkgdb_owner(db, m->path) : NULL;
 	if (ev.package && b->env->cfg->scope == SCOPE_THIRD_PARTY) {
 		(*b->packaged)++;
@@ -80,13 +76,16 @@ static void on_proc(void *data, enum engine_event type, const void *payload)
 {
 	struct binaries *b = data;
 	const struct proc_info *pi = payload;
+	struct pkgdb *db;
 	size_t i;
 
 	if (!engine_rule_enabled(b->env->engine, RULE_NO_DEP) &&
 	    !engine_rule_enabled(b->env->engine, RULE_NO_STACK_COOKIES))
 		return;
+	/* the database of the root the process sees, once for all its maps */
+	db = rootpkg_of(b->roots, pi->pid);
 	for (i = 0; i < pi->nmaps; i++)
-		publish(b, pi, &pi->maps[i]);
+		publish(b, pi, &pi->maps[i], db);
 }
 
 static void binaries_fini(void *priv)

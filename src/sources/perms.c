@@ -156,40 +156,18 @@ static size_t hash_path(const char *s)
 	return h % PERMS_CACHE_SIZE;
 }
 
-/*
- * The root pid sees, when it is not vigild's (a container's, a
- * chroot's): an O_PATH fd, or -1 (vigild's own, or unknown).
- */
-static int root_of(pid_t pid)
-{
-	struct stat st, own;
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || stat("/", &own) < 0 ||
-	    (st.st_dev == own.st_dev && st.st_ino == own.st_ino)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The file process pid really maps at m, not a name. */
 static int gather_mapping(pid_t pid, const struct proc_map *m,
 			  struct perm_facts *f)
 {
-	struct stat st;
+	struct stat st, rst;
 	int fd = proc_map_open(pid, m, &st), root, r, saved;
 
 	if (fd < 0)
 		return -1;
 	close(fd);
 	/* the names a process maps are names in its own root */
-	root = m->deleted ? -1 : root_of(pid);
+	root = m->deleted ? -1 : proc_other_root(pid, &rst);
 	r = perms_gather(&st, root, m->deleted ? NULL : m->path, f);
 	saved = errno;
 	if (root >= 0)

@@ -258,6 +258,24 @@ void proc_resolve_maps(int dirfd, struct proc_info *pi)
 	free(buf);
 }
 
+int proc_other_root(pid_t pid, struct stat *st)
+{
+	struct stat own;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || stat("/", &own) < 0 ||
+	    (st->st_dev == own.st_dev && st->st_ino == own.st_ino)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
 {
 	char link[80];

@@ -53,6 +53,14 @@ void proc_resolve_maps(int dirfd, struct proc_info *pi);
 int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st);
 
 /*
+ * The root directory pid sees, when it is not vigild's (a container's,
+ * a chroot's): an O_PATH fd on it (close-on-exec) with *st filled in.
+ * Returns -1 when pid sees vigild's own root, or with errno when it
+ * cannot be looked at (gone): names it uses mean what they mean here.
+ */
+int proc_other_root(pid_t pid, struct stat *st);
+
+/*
  * Read one process: status, exe and executable mappings.  Returns 0
  * (exe "" for kernel threads), or -1 with errno (ENOENT: gone).
  */

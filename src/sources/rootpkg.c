@@ -12,6 +12,7 @@
 
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "sources/proc.h"
 #include "sources/rootpkg.h"
 
 struct root_db {
@@ -24,24 +25,17 @@ struct root_db {
 
 struct rootpkg {
 	struct pkgdb *host;
-	dev_t host_dev;
-	ino_t host_ino;
 	struct root_db slot[ROOTPKG_MAX];
 };
 
 struct rootpkg *rootpkg_new(struct pkgdb *host)
 {
 	struct rootpkg *r = calloc(1, sizeof(*r));
-	struct stat st;
 	size_t i;
 
 	if (!r)
 		return NULL;
 	r->host = host;
-	if (stat("/", &st) == 0) {
-		r->host_dev = st.st_dev;
-		r->host_ino = st.st_ino;
-	}
 	for (i = 0; i < ROOTPKG_MAX; i++)
 		r->slot[i].fd = -1;
 	return r;
@@ -87,20 +81,12 @@ static void slot_open(struct root_db *s, int fd, const struct stat *st)
 struct pkgdb *rootpkg_of(struct rootpkg *r, pid_t pid)
 {
 	struct root_db *s, *victim = &r->slot[0];
-	char path[64];
 	struct stat st;
 	size_t i;
-	int fd;
+	int fd = proc_other_root(pid, &st);
 
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return r->host;
-	if (fstat(fd, &st) < 0 || (st.st_dev == r->host_dev &&
-				   st.st_ino == r->host_ino)) {
-		close(fd);
-		return r->host;
-	}
 	for (i = 0; i < ROOTPKG_MAX; i++) {
 		s = &r->slot[i];
 		if (s->ino == st.st_ino && s->dev == st.st_dev) {
