@@ -45,6 +45,21 @@ struct listen_src {
 
 static const int listen_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
 
+/* Room for one more listener in the table being read; NULL on ENOMEM. */
+static struct listener *next_slot(struct listen_src *t)
+{
+	if (t->nnext == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct listener *p = realloc(t->next, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		t->next = p;
+		t->cap = cap;
+	}
+	return &t->next[t->nnext++];
+}
+
 /* A dump answer: one socket. */
 static int on_listener(const struct nlmsghdr *nlh, void *data)
 {
@@ -64,16 +79,9 @@ static int on_listener(const struct nlmsghdr *nlh, void *data)
 		(*t->dropped)++;
 		return MNL_CB_OK;
 	}
-	if (t->nnext == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct listener *p = realloc(t->next, cap * sizeof(*p));
-
-		if (!p)
-			return MNL_CB_ERROR;
-		t->next = p;
-		t->cap = cap;
-	}
-	l = &t->next[t->nnext++];
+	l = next_slot(t);
+	if (!l)
+		return MNL_CB_ERROR;
 	memset(l, 0, sizeof(*l));
 	l->proto = m->idiag_state == TCP_LISTEN ? IPPROTO_TCP : IPPROTO_UDP;
 	net_addr_set(&l->addr, m->idiag_family, m->id.idiag_src);
@@ -121,10 +129,11 @@ static int dump_ns(struct listen_src *t, struct nldump *nl, uint64_t netns)
 }
 
 /*
- * A namespace that could not be read keeps the listeners known in it:
- * a failed dump is not "all closed".
+ * The listeners known in namespace netns (all but its, with others),
+ * kept as they are: a namespace that could not be read, or was not
+ * asked, keeps them (a failed dump is not "all closed").
  */
-static void keep_old(struct listen_src *t, uint64_t netns)
+static void keep_old(struct listen_src *t, uint64_t netns, bool others)
 {
 	size_t i, n = model_listener_count(t->env->model);
 
@@ -133,19 +142,11 @@ static void keep_old(struct listen_src *t, uint64_t netns)
 							       i);
 		struct listener *l;
 
-		if (old->netns != netns)
+		if ((old->netns == netns) == others)
 			continue;
-		if (t->nnext == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 64;
-			struct listener *p = realloc(t->next,
-						     cap * sizeof(*p));
-
-			if (!p)
-				return;
-			t->next = p;
-			t->cap = cap;
-		}
-		l = &t->next[t->nnext++];
+		l = next_slot(t);
+		if (!l)
+			return;
 		*l = *old;
 		l->exe = NULL;
 		l->snmp_communities = NULL;
@@ -153,31 +154,18 @@ static void keep_old(struct listen_src *t, uint64_t netns)
 	}
 }
 
-/*
- * The listeners of every other namespace watched, after vigild's; with
- * only set, of that one namespace, the others' kept as known.
- */
-static void dump_others(struct listen_src *t, bool one, uint64_t only)
+/* The listeners of another namespace watched, e, over a socket there. */
+static void dump_other(struct listen_src *t, const struct ns_entry *e)
 {
-	const struct nstable *nst = model_namespaces(t->env->model);
-	const struct ns_entry *e;
-	struct nldump *nl;
-	size_t start;
+	struct nldump *nl = nldump_open(e->path, NETLINK_SOCK_DIAG);
+	size_t start = t->nnext;
 
-	for (e = nstable_first(nst); e; e = nstable_next(e)) {
-		if (one && e->inode != only) {
-			keep_old(t, e->inode);
-			continue;
-		}
-		start = t->nnext;
-		nl = nldump_open(e->path, NETLINK_SOCK_DIAG);
-		if (!nl || dump_ns(t, nl, e->inode) < 0) {
-			(*t->ns_failed)++;
-			t->nnext = start;
-			keep_old(t, e->inode);
-		}
-		nldump_close(nl);
+	if (!nl || dump_ns(t, nl, e->inode) < 0) {
+		(*t->ns_failed)++;
+		t->nnext = start;
+		keep_old(t, e->inode, false);
 	}
+	nldump_close(nl);
 }
 
 /* Holders of listeners not seen before, in one /proc pass. */
@@ -245,6 +233,7 @@ static int refresh(struct listen_src *t, bool on_demand, bool one,
 		   uint64_t netns)
 {
 	uint64_t now = loop_now_ms();
+	const struct ns_entry *e;
 	size_t i;
 
 	if (on_demand && t->last_ms &&
@@ -257,15 +246,19 @@ static int refresh(struct listen_src *t, bool on_demand, bool one,
 	}
 	t->last_ms = now;
 	t->nnext = 0;
-	if (one && netns) {
-		keep_old(t, 0);
-	} else if (dump_ns(t, t->nl, 0) < 0) {
+	/* one namespace: every other's listeners kept as known */
+	if (one)
+		keep_old(t, netns, true);
+	if ((!one || !netns) && dump_ns(t, t->nl, 0) < 0) {
 		log_warn("listen: cannot read the socket table: %m");
 		/* keep what is known: a failed dump is not "all closed" */
-		t->nnext = 0;
+		t->nnext = 0;	/* kept entries own nothing yet */
 		return -1;
 	}
-	dump_others(t, one, netns);
+	for (e = nstable_first(model_namespaces(t->env->model)); e;
+	     e = nstable_next(e))
+		if (!one || e->inode == netns)
+			dump_other(t, e);
 	(*t->refreshes)++;
 	/* Known sockets keep their holder; only new ones are looked up. */
 	for (i = 0; i < t->nnext; i++) {
