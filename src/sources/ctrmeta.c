@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <uthash.h>
 
 #include "lib/fileio.h"
 #include "lib/jsonutil.h"
+#include "lib/loop.h"
 #include "sources/ctrmeta.h"
 
 /* The metadata files are the runtimes': bounded, as any input. */
@@ -164,18 +164,10 @@ static bool from_docker(struct meta *m)
 	return true;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 void ctrmeta_fill(struct ctrmeta *c, struct place *p)
 {
 	struct meta *m = NULL;
-	uint64_t now = now_ms();
+	uint64_t now = loop_now_ms();
 
 	if (!p->runtime || !p->ctr_id[0])
 		return;
