@@ -93,6 +93,14 @@ static bool seccomp_filtered(void)
 	return !p || strtol(p + 9, NULL, 10) != 0;
 }
 
+uint64_t perftp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 const char *perftp_tracefs(void)
 {
 	char path[64];

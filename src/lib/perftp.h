@@ -40,6 +40,8 @@ struct perftp_sample {
  * there.  Returns a static string, or NULL with errno.
  */
 const char *perftp_tracefs(void);
+/* The samples' clock (CLOCK_MONOTONIC), now, in ns. */
+uint64_t perftp_now(void);
 
 /*
  * The byte offset of field name in tracepoint event's format (read from

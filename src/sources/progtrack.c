@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/perftp.h"
 #include "sources/progtrack.h"
 
 struct progtrack {
@@ -49,17 +50,15 @@ void progtrack_free(struct progtrack *pt)
 	free(pt);
 }
 
-/*
- * What /proc says of pid now: its program, euid and network namespace.
- * Returns false when the process is gone.
- */
-static bool read_proc(pid_t pid, struct prog *p)
+bool procview_read(pid_t pid, struct procview *v)
 {
 	char path[64], exe[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 	int dfd;
 
+	memset(v, 0, sizeof(*v));
+	v->uid = (uid_t)-1;
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -67,15 +66,41 @@ static bool read_proc(pid_t pid, struct prog *p)
 	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		free(p->exe);
-		p->exe = strdup(exe);
+		v->exe = strdup(exe);
 	}
 	if (fstat(dfd, &st) == 0)
-		p->uid = st.st_uid;
+		v->uid = st.st_uid;
 	if (fstatat(dfd, "ns/net", &st, 0) == 0)
-		p->netns = (uint64_t)st.st_ino;
+		v->netns = (uint64_t)st.st_ino;
 	close(dfd);
-	return n > 0;
+	if (!v->exe) {
+		procview_clear(v);
+		return false;
+	}
+	/* taken after the read: an exec up to here may show in it */
+	v->at = perftp_now();
+	return true;
+}
+
+void procview_clear(struct procview *v)
+{
+	free(v->exe);
+	memset(v, 0, sizeof(*v));
+	v->uid = (uid_t)-1;
+}
+
+/* Fill p from a valid view. */
+static void from_view(struct prog *p, const struct procview *v)
+{
+	free(p->exe);
+	p->exe = v->exe ? strdup(v->exe) : NULL;
+	p->uid = v->uid;
+	p->netns = v->netns;
+}
+
+bool progtrack_knows(const struct progtrack *pt, pid_t pid)
+{
+	return pt->slots[(unsigned int)pid % PROGTRACK_SLOTS].pid == pid;
 }
 
 /* The kernel names a new program's task after the file's base name. */
@@ -87,7 +112,7 @@ static void comm_of(const char *filename, char *comm, size_t len)
 }
 
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
-		    const char *filename, bool later_exec)
+		    const char *filename, const struct procview *v)
 {
 	struct prog *p = slot(pt, pid);
 	char real[PATH_MAX];
@@ -108,12 +133,15 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 	p->netns = 0;
 	comm_of(filename, p->comm, sizeof(p->comm));
 	/*
-	 * /proc/PID/exe is this exec's program unless the pid exec'd again
-	 * since; a process already gone leaves the name it was run by, when
-	 * that needs no working directory to mean something.
+	 * The view is this exec's program when the pid did not exec again
+	 * before it was read; else (or a process already gone) the name
+	 * it was run by, when that needs no working directory to mean
+	 * something.
 	 */
-	if (!later_exec && read_proc(pid, p))
+	if (v && v->exe) {
+		from_view(p, v);
 		return;
+	}
 	free(p->exe);
 	p->exe = NULL;
 	/*
@@ -126,7 +154,7 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 }
 
 const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
-				bool later_exec, struct prog *tmp)
+				const struct procview *v, struct prog *tmp)
 {
 	struct prog *p = slot(pt, pid);
 
@@ -142,20 +170,17 @@ const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
 		memcpy(tmp->comm, p->prev_comm, sizeof(tmp->comm));
 		return tmp;
 	}
-	/* no exec seen: what /proc says, unless the pid execs soon after */
-	if (later_exec)
+	/* no exec seen: what /proc said, if that still held at t */
+	if (!v || !v->exe)
 		return NULL;
 	prog_clear(p);
 	p->pid = pid;
-	if (!read_proc(pid, p)) {
-		prog_clear(p);
-		return NULL;
-	}
+	from_view(p, v);
 	return p;
 }
 
 void progtrack_fork(struct progtrack *pt, pid_t parent, pid_t child,
-		    uint64_t t, bool parent_later_exec)
+		    uint64_t t, const struct procview *parent_v)
 {
 	struct prog *c = slot(pt, child);
 	const struct prog *p;
@@ -165,7 +190,7 @@ void progtrack_fork(struct progtrack *pt, pid_t parent, pid_t child,
 		return;
 	if (c->pid == child && c->exec_ns > t)
 		return;	/* its exec is known already */
-	p = progtrack_at(pt, parent, t, parent_later_exec, &tmp);
+	p = progtrack_at(pt, parent, t, parent_v, &tmp);
 	if (c == p)
 		return;	/* the parent's own slot: keep the parent */
 	prog_clear(c);

@@ -12,12 +12,19 @@
 /*
  * Which program each pid runs, and since when, as the exec and fork
  * tracepoints tell it (sockconn.c feeds it samples in time order).
- * Times are the samples' (ns).  An exec's program is read from
- * /proc/PID/exe as the sample is taken, or, for a process already gone,
- * is the absolute path it was run by; a forked child runs its parent's
- * program until it execs.  A fork or exec older than what is known of
- * a pid is ignored, so samples handled late cannot name a pid after a
- * program it no longer runs.
+ * Times are the samples' (CLOCK_MONOTONIC ns).  An exec's program is
+ * what /proc/PID/exe said once the sample was read, or, for a process
+ * already gone, the absolute path it was run by; a forked child runs
+ * its parent's program until it execs.  A fork or exec older than what
+ * is known of a pid is ignored, so samples handled late cannot name a
+ * pid after a program it no longer runs.
+ *
+ * progtrack never reads /proc itself: /proc tells what a pid runs now,
+ * not at the sample's time.  The caller reads it (procview_read) as it
+ * takes a sample, and passes the view only once it has seen every
+ * sample up to the view's moment and found no exec of the pid between
+ * the sample and the view: otherwise NULL, and what cannot be known
+ * stays unknown.
  */
 /* The program a pid runs since exec_ns (0: seen in /proc, no exec). */
 struct prog {
@@ -32,6 +39,21 @@ struct prog {
 	char prev_comm[17];
 };
 
+/* What /proc said of a pid, and by when. */
+struct procview {
+	char *exe;		/* NULL: not known */
+	uid_t uid;		/* (uid_t)-1: not known */
+	uint64_t netns;		/* 0: not known */
+	uint64_t at;		/* CLOCK_MONOTONIC ns after the read; 0: none */
+};
+
+/*
+ * Read /proc/PID: exe, owner, network namespace.  Returns false (and
+ * v->at 0) when the process is gone or has no program.
+ */
+bool procview_read(pid_t pid, struct procview *v);
+void procview_clear(struct procview *v);
+
 struct progtrack;
 
 /* NULL on ENOMEM. */
@@ -40,25 +62,28 @@ void progtrack_free(struct progtrack *pt);
 /* Forget everything (samples were lost: what is known may be stale). */
 void progtrack_reset(struct progtrack *pt);
 
+/* Whether anything is known of pid (else its samples need a view). */
+bool progtrack_knows(const struct progtrack *pt, pid_t pid);
 /*
- * pid exec'd filename at t; later_exec: it execs again later in the
- * batch at hand, so /proc already shows a later program.
+ * pid exec'd filename at t; v: /proc's view of pid, valid for this
+ * exec (no later exec before v->at), or NULL.
  */
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
-		    const char *filename, bool later_exec);
+		    const char *filename, const struct procview *v);
 /*
- * parent forked child at t.  A new thread takes a slot as well: the
- * sample does not tell threads apart.
+ * parent forked child at t; parent_v: the parent's view, valid at t,
+ * or NULL.  A new thread takes a slot as well: the sample does not
+ * tell threads apart.
  */
 void progtrack_fork(struct progtrack *pt, pid_t parent, pid_t child,
-		    uint64_t t, bool parent_later_exec);
+		    uint64_t t, const struct procview *parent_v);
 /*
  * The program pid ran at t: the entry, or tmp filled with the program
- * before its last exec (it connected, then exec'd), or what /proc says
- * now when no exec of it is known (unless later_exec: then NULL).  exe
- * may be NULL: not known.  Valid until the next call.
+ * before its last exec (it connected, then exec'd), or, when nothing
+ * of the pid is known, v's (valid at t) or NULL.  exe may be NULL: not
+ * known.  Valid until the next call.
  */
 const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
-				bool later_exec, struct prog *tmp);
+				const struct procview *v, struct prog *tmp);
 
 #endif

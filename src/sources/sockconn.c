@@ -22,9 +22,8 @@
 #include "model/engine.h"
 #include "model/model.h"
 #include "sources/progtrack.h"
+#include "sources/sockbatch.h"
 #include "sources/sockconn.h"
-
-enum { TP_EXEC, TP_FORK, TP_SOCK };
 
 #define TCP_SYN_SENT 2
 /* Batches read in one wakeup at most: then the loop serves others. */
@@ -37,6 +36,12 @@ enum { TP_EXEC, TP_FORK, TP_SOCK };
  * samples a second: 20 KB in 5 ms, where the rings hold 256 KB each.
  */
 #define COALESCE_MS 5
+/*
+ * A sample is in its ring this long after its time at most (it is
+ * written with preemption off, but a vCPU can be stopped): samples
+ * are handled once the rings were read this long after them.
+ */
+#define SETTLE_NS 2000000ull
 
 /* Offsets of the tracepoint fields used, read from tracefs. */
 struct sock_fmt {
@@ -54,31 +59,6 @@ struct syn {
 	char *exe;
 };
 
-/* The fields of one sock:inet_sock_set_state sample. */
-struct sock_sample {
-	uint64_t skaddr;
-	int oldstate, newstate;
-	uint16_t sport, dport, family, protocol;
-	uint8_t saddr[16], daddr[16];
-};
-
-/* One sample, copied out of its ring to be put in time order. */
-struct item {
-	uint64_t time;
-	pid_t pid;
-	uint8_t kind;
-	bool later_exec;	/* the same pid execs again in this batch */
-	union {
-		struct {
-			char name[256];	/* "" when longer */
-		} exec;
-		struct {
-			pid_t child;
-		} fork;
-		struct sock_sample sock;
-	} u;
-};
-
 struct sockconn {
 	const struct vigil_env *env;
 	struct perftp *tp;
@@ -91,11 +71,8 @@ struct sockconn {
 	bool all_ns;		/* network.namespaces = "all": every one */
 	struct progtrack *progs;
 	struct syn syns[SOCKCONN_SOCKS];
-	struct item *batch;
-	size_t nbatch;
-	size_t kept;		/* at the batch's start: for the next round */
+	struct sockbatch batch;
 	uint64_t last_time;	/* of the last sample taken */
-	pid_t *seen;		/* pids of a batch's later execs (hash set) */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
 	uint64_t *forks, *resets, *coalesced, *pulled;
 	bool draining;			/* drain() is on the stack */
@@ -141,7 +118,7 @@ static void addr_of(struct net_addr *a, uint16_t family, const uint8_t *raw)
 	net_addr_unmap(&m, a);
 }
 
-static void on_sock(struct sockconn *sc, const struct item *it)
+static void on_sock(struct sockconn *sc, const struct sample *it)
 {
 	const struct sock_sample *k = &it->u.sock;
 	struct syn *s = syn_slot(sc, k->skaddr);
@@ -159,7 +136,7 @@ static void on_sock(struct sockconn *sc, const struct item *it)
 		s->pid = it->pid;
 		s->uid = (uid_t)-1;
 		p = it->pid > 0 ? progtrack_at(sc->progs, it->pid, it->time,
-					       it->later_exec, &tmp) : NULL;
+					       sockbatch_view(it), &tmp) : NULL;
 		if (p) {
 			s->uid = p->uid;
 			s->netns = p->netns;
@@ -221,22 +198,23 @@ static int i32_at(const uint8_t *raw, size_t off)
 static void take(const struct perftp_sample *s, void *data)
 {
 	struct sockconn *sc = data;
-	struct item *it = &sc->batch[sc->nbatch];
+	struct sample *it = sockbatch_next(&sc->batch);
 	const struct sock_fmt *f = &sc->f;
 	const char *name;
 	size_t len;
 
 	(*sc->samples)++;
 	sc->last_time = s->time;
-	memset(it, 0, offsetof(struct item, u));
+	if (!it)
+		return;	/* perftp_read() is given room left as its bound */
 	it->time = s->time;
 	it->pid = s->pid;
 	it->kind = (uint8_t)s->event;
-	if (s->event == TP_FORK) {
+	if (s->event == SAMPLE_FORK) {
 		if (s->raw_size < sc->fork_child + 4)
 			return;
 		memcpy(&it->u.fork.child, s->raw + sc->fork_child, 4);
-	} else if (s->event == TP_EXEC) {
+	} else if (s->event == SAMPLE_EXEC) {
 		name = perftp_data_loc(s->raw, s->raw_size, sc->exec_name,
 				       &len);
 		if (name && len < sizeof(it->u.exec.name))
@@ -261,49 +239,29 @@ static void take(const struct perftp_sample *s, void *data)
 			memcpy(it->u.sock.daddr, s->raw + f->daddr, 4);
 		}
 	}
-	sc->nbatch++;
+	sockbatch_push(&sc->batch);
+	/*
+	 * /proc as soon as the sample is read, the nearest to its time:
+	 * for an exec, its program; for a fork or a connect, the caller's,
+	 * when nothing is known of it yet.
+	 */
+	if (it->pid > 0 && (s->event == SAMPLE_EXEC ||
+	    ((s->event == SAMPLE_FORK || (it->u.sock.newstate == TCP_SYN_SENT &&
+	      it->u.sock.protocol == IPPROTO_TCP)) &&
+	     !progtrack_knows(sc->progs, it->pid))))
+		procview_read(it->pid, &it->pv);
 }
 
-static int by_time(const void *a, const void *b)
+static void handle(struct sockconn *sc, struct sample *it)
 {
-	const struct item *x = a, *y = b;
-
-	return x->time < y->time ? -1 : x->time > y->time;
-}
-
-/*
- * Mark the execs (and connects) whose pid execs again later in the
- * batch: walk back, keeping the pids of execs seen in a small set.
- */
-static void mark_later_execs(struct sockconn *sc)
-{
-	size_t cap = 2 * SOCKCONN_BATCH, i, h;
-	struct item *it;
-
-	memset(sc->seen, 0, cap * sizeof(sc->seen[0]));
-	for (i = sc->nbatch; i-- > 0;) {
-		it = &sc->batch[i];
-		if (it->pid <= 0)
-			continue;
-		for (h = (unsigned int)it->pid * 2654435761u % cap;
-		     sc->seen[h] && sc->seen[h] != it->pid; h = (h + 1) % cap)
-			;
-		it->later_exec = sc->seen[h] == it->pid;
-		if (it->kind == TP_EXEC)
-			sc->seen[h] = it->pid;
-	}
-}
-
-static void handle(struct sockconn *sc, const struct item *it)
-{
-	if (it->kind == TP_EXEC) {
+	if (it->kind == SAMPLE_EXEC) {
 		(*sc->execs)++;
 		progtrack_exec(sc->progs, it->pid, it->time,
-			       it->u.exec.name, it->later_exec);
-	} else if (it->kind == TP_FORK) {
+			       it->u.exec.name, sockbatch_view(it));
+	} else if (it->kind == SAMPLE_FORK) {
 		(*sc->forks)++;
 		progtrack_fork(sc->progs, it->pid, it->u.fork.child, it->time,
-			       it->later_exec);
+			       sockbatch_view(it));
 	} else {
 		on_sock(sc, it);
 	}
@@ -315,8 +273,10 @@ static void handle(struct sockconn *sc, const struct item *it)
  * samples older than another ring's last one: only what is no newer
  * than the oldest last sample of a cut ring is handled now, the rest
  * is kept for the next round, so a child's exec is never handled after
- * its connect nor its fork after its exec.  Returns true when samples
- * were left for later (the rings wake vigild only for new ones).
+ * its connect nor its fork after its exec.  A sample whose view of
+ * /proc was read after the rings waits until they are read again
+ * (sockbatch.h).  Returns true when samples were left for later (the
+ * rings wake vigild only for new ones).
  */
 static bool drain(struct sockconn *sc)
 {
@@ -328,10 +288,10 @@ static bool drain(struct sockconn *sc)
 	for (round = 0; round < ROUNDS &&
 	     (!round || loop_now_ms() - start < TURN_MS); round++) {
 		more = full = false;
-		upto = UINT64_MAX;
-		sc->nbatch = sc->kept;
+		/* every sample up to here is in the rings, to be read now */
+		upto = perftp_now() - SETTLE_NS;
 		/* each ring its share, so no CPU's samples wait behind another's */
-		quota = (SOCKCONN_BATCH - sc->kept) / nfds;
+		quota = (SOCKBATCH_MAX - sc->batch.n) / nfds;
 		lost = *sc->lost;
 		for (i = 0; quota && i < nfds; i++) {
 			if (perftp_pending(sc->tp, i, &size) > size / 2)
@@ -354,17 +314,17 @@ static bool drain(struct sockconn *sc)
 		 */
 		if (*sc->lost != lost || full)
 			reset_tables(sc);
-		qsort(sc->batch, sc->nbatch, sizeof(*sc->batch), by_time);
-		mark_later_execs(sc);
-		for (n = 0; n < sc->nbatch && sc->batch[n].time <= upto; n++)
-			handle(sc, &sc->batch[n]);
-		sc->kept = sc->nbatch - n;
-		memmove(sc->batch, sc->batch + n, sc->kept * sizeof(*sc->batch));
+		sockbatch_order(&sc->batch);
+		n = sockbatch_settled(&sc->batch, upto);
+		for (i = 0; i < n; i++)
+			handle(sc, &sc->batch.s[i]);
+		sockbatch_drop(&sc->batch, n);
 		if (!more)
 			break;
 	}
 	sc->draining = false;
-	return more;
+	/* samples not settled yet are handled at the next turn */
+	return more || sc->batch.n;
 }
 
 static bool rings_pending(const struct sockconn *sc)
@@ -442,7 +402,10 @@ static void on_wanted(void *data, enum engine_event type, const void *p)
 	if (!sc->tp || sc->draining)
 		return;
 	(*sc->pulled)++;
-	drain(sc);
+	if (drain(sc) && !loop_timer_armed(sc->coalesce)) {
+		rings_enable(sc, 0);
+		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+	}
 }
 
 static int read_formats(struct sockconn *sc)
@@ -505,18 +468,17 @@ static void sockconn_fini(void *priv)
 	for (i = 0; i < SOCKCONN_SOCKS; i++)
 		syn_clear(&sc->syns[i]);
 	model_set_connect_trace(sc->env->model, false);
-	free(sc->batch);
-	free(sc->seen);
+	sockbatch_fini(&sc->batch);
 	free(sc);
 }
 
 static int open_tracepoints(struct sockconn *sc)
 {
 	const struct perftp_event evs[] = {
-		[TP_EXEC] = { "sched/sched_process_exec", NULL },
-		[TP_FORK] = { "sched/sched_process_fork", NULL },
+		[SAMPLE_EXEC] = { "sched/sched_process_exec", NULL },
+		[SAMPLE_FORK] = { "sched/sched_process_fork", NULL },
 		/* connects only: entering SYN_SENT, and leaving it */
-		[TP_SOCK] = { "sock/inet_sock_set_state",
+		[SAMPLE_SOCK] = { "sock/inet_sock_set_state",
 			      "newstate == 2 || oldstate == 2" },
 	};
 	size_t i;
@@ -571,12 +533,10 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->pulled = engine_counter(e, "sockconn", "pulled");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
 	sc->progs = progtrack_new();
-	sc->batch = calloc(SOCKCONN_BATCH, sizeof(*sc->batch));
-	sc->seen = calloc(2 * SOCKCONN_BATCH, sizeof(*sc->seen));
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
-	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->batch ||
-	    !sc->seen || !sc->pulled ||
+	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->pulled ||
+	    sockbatch_init(&sc->batch) < 0 ||
 	    engine_subscribe(e, EV_CONNECTS_WANTED, on_wanted, sc) < 0)
 		return -1;
 	sc->watched_ns = ns_inode(env->cfg->netns ? env->cfg->netns :

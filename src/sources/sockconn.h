@@ -6,8 +6,6 @@
 
 /* Ring pages per CPU (a power of two): 64 pages hold ~3,000 samples. */
 #define SOCKCONN_RING_PAGES 64
-/* Samples taken into one ordered batch at most. */
-#define SOCKCONN_BATCH 1024
 /* Sockets in SYN_SENT remembered at once (direct-mapped by address). */
 #define SOCKCONN_SOCKS 4096
 

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Tracepoint samples in time order, handed out once settled: sockbatch.h. */
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/sockbatch.h"
+
+#define SEEN_CAP (2 * SOCKBATCH_MAX)
+
+int sockbatch_init(struct sockbatch *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->s = calloc(SOCKBATCH_MAX, sizeof(*b->s));
+	b->seen = calloc(SEEN_CAP, sizeof(*b->seen));
+	if (!b->s || !b->seen) {
+		sockbatch_fini(b);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void sockbatch_fini(struct sockbatch *b)
+{
+	size_t i;
+
+	for (i = 0; b->s && i < b->n; i++)
+		procview_clear(&b->s[i].pv);
+	free(b->s);
+	free(b->seen);
+	memset(b, 0, sizeof(*b));
+}
+
+struct sample *sockbatch_next(struct sockbatch *b)
+{
+	struct sample *s;
+
+	if (b->n >= SOCKBATCH_MAX)
+		return NULL;
+	s = &b->s[b->n];
+	memset(s, 0, offsetof(struct sample, u));
+	procview_clear(&s->pv);
+	return s;
+}
+
+void sockbatch_push(struct sockbatch *b)
+{
+	b->n++;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct sample *x = a, *y = b;
+
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/*
+ * Walk the batch back, keeping each pid's next exec in a small table:
+ * a view holds when the pid's next exec came after the view was read.
+ */
+void sockbatch_order(struct sockbatch *b)
+{
+	struct sample *s;
+	size_t i, h;
+
+	qsort(b->s, b->n, sizeof(*b->s), by_time);
+	memset(b->seen, 0, SEEN_CAP * sizeof(b->seen[0]));
+	for (i = b->n; i-- > 0;) {
+		s = &b->s[i];
+		if (s->pid <= 0) {
+			s->view_ok = false;
+			continue;
+		}
+		for (h = (unsigned int)s->pid * 2654435761u % SEEN_CAP;
+		     b->seen[h].pid && b->seen[h].pid != s->pid;
+		     h = (h + 1) % SEEN_CAP)
+			;
+		s->view_ok = s->pv.at && (b->seen[h].pid != s->pid ||
+					  b->seen[h].time > s->pv.at);
+		if (s->kind == SAMPLE_EXEC) {
+			b->seen[h].pid = s->pid;
+			b->seen[h].time = s->time;
+		}
+	}
+}
+
+size_t sockbatch_settled(const struct sockbatch *b, uint64_t upto)
+{
+	size_t n;
+
+	for (n = 0; n < b->n && b->s[n].time <= upto && b->s[n].pv.at <= upto;
+	     n++)
+		;
+	return n;
+}
+
+void sockbatch_drop(struct sockbatch *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		procview_clear(&b->s[i].pv);
+	b->kept = b->n - n;
+	memmove(b->s, b->s + n, b->kept * sizeof(*b->s));
+	b->n = b->kept;
+}
+
+const struct procview *sockbatch_view(const struct sample *s)
+{
+	return s->view_ok ? &s->pv : NULL;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_SOURCES_SOCKBATCH_H
+#define VIGIL_SOURCES_SOCKBATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sources/progtrack.h"
+
+/* Samples taken into one ordered batch at most. */
+#define SOCKBATCH_MAX 1024
+
+enum sample_kind { SAMPLE_EXEC, SAMPLE_FORK, SAMPLE_SOCK };
+
+/* The fields of one sock:inet_sock_set_state sample. */
+struct sock_sample {
+	uint64_t skaddr;
+	int oldstate, newstate;
+	uint16_t sport, dport, family, protocol;
+	uint8_t saddr[16], daddr[16];
+};
+
+/* One sample, copied out of its ring to be put in time order. */
+struct sample {
+	uint64_t time;		/* CLOCK_MONOTONIC ns */
+	pid_t pid;		/* the task it was taken in */
+	uint8_t kind;		/* enum sample_kind */
+	bool view_ok;		/* set by sockbatch_order() */
+	struct procview pv;	/* /proc of pid, read as the sample was */
+	union {
+		struct {
+			char name[256];	/* "" when longer */
+		} exec;
+		struct {
+			pid_t child;
+		} fork;
+		struct sock_sample sock;
+	} u;
+};
+
+/* Walking a batch back: a pid's next exec. */
+struct next_exec {
+	pid_t pid;		/* 0: empty */
+	uint64_t time;
+};
+
+/*
+ * The samples of every CPU's ring, put in time order, each handed out
+ * only once every sample that could change its meaning has been read:
+ * those up to its own time, and, where it carries a view of /proc,
+ * those up to the moment of that view.  /proc tells what a pid runs
+ * when it is read, not at the sample's time; a view is valid only when
+ * no exec of the pid falls between the two.  Samples not settled yet
+ * stay at the batch's start for the next read.
+ */
+struct sockbatch {
+	struct sample *s;
+	size_t n;		/* samples held */
+	size_t kept;		/* of them, kept from the last round */
+	struct next_exec *seen;	/* sockbatch_order()'s hash table */
+};
+
+/* Returns 0, or -1 (ENOMEM). */
+int sockbatch_init(struct sockbatch *b);
+void sockbatch_fini(struct sockbatch *b);
+/* A zeroed slot for the next sample, or NULL when the batch is full. */
+struct sample *sockbatch_next(struct sockbatch *b);
+/* The slot sockbatch_next() gave holds a sample now. */
+void sockbatch_push(struct sockbatch *b);
+/* Sort by time, and judge every view against the execs that follow. */
+void sockbatch_order(struct sockbatch *b);
+/*
+ * How many samples at the start are settled, given that every sample
+ * up to upto (ns) is in the batch.
+ */
+size_t sockbatch_settled(const struct sockbatch *b, uint64_t upto);
+/* Drop the first n (handled) samples; the rest are kept. */
+void sockbatch_drop(struct sockbatch *b, size_t n);
+/* The sample's view of /proc when it holds at its time, else NULL. */
+const struct procview *sockbatch_view(const struct sample *s);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The order in which tracepoint samples are handled, and when a view
+ * of /proc may name a program: /proc is read after the sample, so an
+ * exec of the pid between the two makes the view another program's
+ * (bash connects, then execs sleep: read late, /proc says sleep).
+ * Samples come from several rings out of order, and a sample is
+ * handed out only once every sample up to its view's moment is in.
+ */
+#include "build.h"
+
+#include <check.h>
+#include "unit.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/sockbatch.h"
+
+static struct sample *add(struct sockbatch *b, enum sample_kind kind,
+			  pid_t pid, uint64_t time, const char *exe,
+			  uint64_t at)
+{
+	struct sample *s = sockbatch_next(b);
+
+	ck_assert_ptr_nonnull(s);
+	s->kind = (uint8_t)kind;
+	s->pid = pid;
+	s->time = time;
+	if (exe) {
+		s->pv.exe = strdup(exe);
+		s->pv.at = at;
+	}
+	sockbatch_push(b);
+	return s;
+}
+
+START_TEST(exec_after_the_sample_spoils_its_view)
+{
+	struct sockbatch b;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	/* read from two rings: the exec's ring first */
+	add(&b, SAMPLE_EXEC, 10, 150, "/usr/bin/sleep", 210);
+	add(&b, SAMPLE_SOCK, 10, 110, "/usr/bin/sleep", 200);
+	add(&b, SAMPLE_SOCK, 11, 120, "/usr/bin/curl", 205);
+	sockbatch_order(&b);
+	ck_assert_uint_eq(b.s[0].time, 110);
+	ck_assert_uint_eq(b.s[1].time, 120);
+	ck_assert_uint_eq(b.s[2].time, 150);
+	/* pid 10 exec'd at 150, before its view at 200: not its program */
+	ck_assert_ptr_null(sockbatch_view(&b.s[0]));
+	/* another pid's exec spoils nothing */
+	ck_assert_ptr_nonnull(sockbatch_view(&b.s[1]));
+	ck_assert_str_eq(sockbatch_view(&b.s[1])->exe, "/usr/bin/curl");
+	/* the exec's own view holds: no later exec of pid 10 */
+	ck_assert_ptr_nonnull(sockbatch_view(&b.s[2]));
+	sockbatch_fini(&b);
+}
+END_TEST
+
+START_TEST(exec_after_the_view_spoils_nothing)
+{
+	struct sockbatch b;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	add(&b, SAMPLE_SOCK, 10, 110, "/usr/bin/bash", 200);
+	add(&b, SAMPLE_EXEC, 10, 300, "/usr/bin/sleep", 310);
+	sockbatch_order(&b);
+	ck_assert_ptr_nonnull(sockbatch_view(&b.s[0]));
+	ck_assert_str_eq(sockbatch_view(&b.s[0])->exe, "/usr/bin/bash");
+	sockbatch_fini(&b);
+}
+END_TEST
+
+START_TEST(nothing_settles_before_its_view)
+{
+	struct sockbatch b;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	add(&b, SAMPLE_FORK, 7, 100, NULL, 0);
+	add(&b, SAMPLE_SOCK, 10, 110, "/usr/bin/bash", 200);
+	add(&b, SAMPLE_SOCK, 12, 130, NULL, 0);
+	sockbatch_order(&b);
+	/* the rings were read up to 150 only: the view at 200 waits */
+	ck_assert_uint_eq(sockbatch_settled(&b, 150), 1);
+	ck_assert_uint_eq(sockbatch_settled(&b, 99), 0);
+	ck_assert_uint_eq(sockbatch_settled(&b, 200), 3);
+	/* what is not handled stays for the next round, in order */
+	sockbatch_drop(&b, 1);
+	ck_assert_uint_eq(b.n, 2);
+	ck_assert_uint_eq(b.kept, 2);
+	ck_assert_uint_eq(b.s[0].time, 110);
+	ck_assert_str_eq(b.s[0].pv.exe, "/usr/bin/bash");
+	/* an exec read in the next round still spoils the kept view */
+	add(&b, SAMPLE_EXEC, 10, 160, "/usr/bin/sleep", 260);
+	sockbatch_order(&b);
+	ck_assert_uint_eq(b.s[0].time, 110);
+	ck_assert_ptr_null(sockbatch_view(&b.s[0]));
+	sockbatch_fini(&b);
+}
+END_TEST
+
+START_TEST(a_full_batch_takes_no_more)
+{
+	struct sockbatch b;
+	size_t i;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	for (i = 0; i < SOCKBATCH_MAX; i++)
+		add(&b, SAMPLE_SOCK, (pid_t)(i % 50 + 1), 1000 - i, NULL, 0);
+	ck_assert_ptr_null(sockbatch_next(&b));
+	sockbatch_order(&b);
+	for (i = 1; i < SOCKBATCH_MAX; i++)
+		ck_assert_uint_le(b.s[i - 1].time, b.s[i].time);
+	ck_assert_ptr_null(sockbatch_view(&b.s[0]));
+	sockbatch_drop(&b, SOCKBATCH_MAX);
+	ck_assert_uint_eq(b.n, 0);
+	ck_assert_ptr_nonnull(sockbatch_next(&b));
+	sockbatch_fini(&b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sockbatch");
+	TCase *tc = tcase_create("sockbatch");
+
+	tcase_add_test(tc, exec_after_the_sample_spoils_its_view);
+	tcase_add_test(tc, exec_after_the_view_spoils_nothing);
+	tcase_add_test(tc, nothing_settles_before_its_view);
+	tcase_add_test(tc, a_full_batch_takes_no_more);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
