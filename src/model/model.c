@@ -29,6 +29,7 @@ struct model {
 	uint64_t *listen_count;
 	bool connect_audit;
 	bool connect_trace;
+	bool udp_trace;
 	uint64_t connect_seen_ms;	/* last connect record, any rules' */
 };
 
@@ -329,12 +330,18 @@ bool model_connect_audit(const struct model *m)
 		loop_now_ms() - m->connect_seen_ms < MODEL_CONNECT_SEEN_MS);
 }
 
-void model_set_connect_trace(struct model *m, bool on)
+void model_set_connect_trace(struct model *m, bool tcp, bool udp)
 {
-	m->connect_trace = on;
+	m->connect_trace = tcp;
+	m->udp_trace = udp;
 }
 
 bool model_connect_trace(const struct model *m)
 {
 	return m->connect_trace;
+}
+
+bool model_udp_trace(const struct model *m)
+{
+	return m->udp_trace;
 }

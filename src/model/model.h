@@ -101,10 +101,12 @@ void model_set_connect_audit(struct model *m, bool on);
 void model_note_connect_record(struct model *m);
 bool model_connect_audit(const struct model *m);
 /*
- * Whether the kernel's socket tracepoints name the process behind
- * every TCP connect() (EV_CONNECT with the whole tuple, sockconn.c).
+ * Whether the kernel's tracepoints name the process behind every TCP
+ * connect() (tcp) and every UDP send to a client port of the catalog
+ * (udp): EV_CONNECT with the tuple, sockconn.c.
  */
-void model_set_connect_trace(struct model *m, bool on);
+void model_set_connect_trace(struct model *m, bool tcp, bool udp);
 bool model_connect_trace(const struct model *m);
+bool model_udp_trace(const struct model *m);
 
 #endif

@@ -105,6 +105,16 @@ static bool same_dest(const struct conn_intent *in, const struct net_addr *a,
 	return in->dport == port && net_addr_eq(&in->dst, a);
 }
 
+/*
+ * The source of a tuple intent: a UDP send's route lookup may come
+ * before routing chose the source address (all zero then), and the
+ * port alone tells the socket.
+ */
+static bool same_src(const struct conn_intent *in, const struct net_addr *a)
+{
+	return net_addr_is_any(&in->src) || net_addr_eq(&in->src, a);
+}
+
 /* Forget slot i: it explains nothing more. */
 static void drop_slot(struct conn_join *j, int i)
 {
@@ -137,6 +147,29 @@ static void drop_audit_twin(struct conn_join *j,
 	}
 }
 
+/* An intent with ev's very tuple and program: seen again now. */
+static bool renew_tuple(struct conn_join *j, const struct connect_event *ev,
+			uint64_t now)
+{
+	struct conn_intent *in;
+	int i, steps = 0;
+
+	for (i = j->head[bucket_of(&ev->dst, ev->dport, ev->sport)];
+	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
+		in = &j->ring[i];
+		if (live(in, now) && !in->is_connect &&
+		    in->sport == ev->sport && in->pid == ev->pid &&
+		    in->proto == ev->proto && in->netns == ev->netns &&
+		    same_dest(in, &ev->dst, ev->dport) &&
+		    net_addr_eq(&in->src, &ev->src) &&
+		    !strcmp(in->exe, ev->exe ? ev->exe : "")) {
+			in->ms = now;
+			return true;
+		}
+	}
+	return false;
+}
+
 int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 		  uint32_t inode, uint64_t now)
 {
@@ -144,7 +177,8 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	char *exe;
 	int i, steps;
 
-	if (!ev->is_connect) {
+	/* an addressed send told again (audit: no tuple) */
+	if (!ev->is_connect && !ev->sport) {
 		for (i = j->head[bucket_of(&ev->dst, ev->dport, 0)], steps = 0;
 		     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 			in = &j->ring[i];
@@ -159,6 +193,9 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	}
 	if (ev->is_connect && ev->sport)
 		drop_audit_twin(j, ev, now);
+	/* every send of an unconnected UDP socket tells its tuple again */
+	if (!ev->is_connect && ev->sport && renew_tuple(j, ev, now))
+		return 0;
 	exe = strdup(ev->exe ? ev->exe : "");
 	if (!exe)
 		return -1;
@@ -225,7 +262,7 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||
 		    in->sport != fe->sport || !same_dest(in, &fe->dst,
 							 fe->dport) ||
-		    !net_addr_eq(&in->src, &fe->src) || !same_ns(in, fe) ||
+		    !same_src(in, &fe->src) || !same_ns(in, fe) ||
 		    (in->proto && in->proto != fe->proto))
 			continue;
 		take(in, out);

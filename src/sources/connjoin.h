@@ -37,8 +37,10 @@
  * connect() explains one flow; an addressed send explains every flow
  * of its socket (the same datagrams repeat it).  An intent that knows
  * its whole tuple (a tracepoint's: sport != 0) explains only the flow
- * with that very tuple, and is dropped once it has; an intent that
- * knows its protocol never explains a flow of another.
+ * with that very tuple, and is dropped once it has; a UDP send's may
+ * lack its source address (routing had not chosen it), and then
+ * matches on the rest.  An intent that knows its protocol never
+ * explains a flow of another.
  */
 struct conn_join;
 

@@ -267,13 +267,17 @@ static bool flow_socket(struct owner_stage *o, const struct flow_event *fe,
 
 /*
  * Does the tracepoint source tell fe's connect whole?  Then only an
- * intent with fe's own tuple may name it (a TCP flow while the
- * tracepoints run).
+ * intent with fe's own tuple may name it: a TCP flow while the
+ * tracepoints run, a UDP flow to a client port of the catalog while
+ * the route tracepoints do.
  */
 static bool told_whole(const struct owner_stage *o,
 		       const struct flow_event *fe)
 {
-	return fe->proto == IPPROTO_TCP && model_connect_trace(o->env->model);
+	if (fe->proto == IPPROTO_TCP)
+		return model_connect_trace(o->env->model);
+	return fe->proto == IPPROTO_UDP && model_udp_trace(o->env->model) &&
+	       catalog_client_port(o, fe);
 }
 
 static enum conn_join_result try_join(struct owner_stage *o,

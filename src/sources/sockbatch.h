@@ -12,7 +12,14 @@
 /* Samples taken into one ordered batch at most. */
 #define SOCKBATCH_MAX 1024
 
-enum sample_kind { SAMPLE_EXEC, SAMPLE_FORK, SAMPLE_SOCK };
+/* What a sample is; also the index of its tracepoint (sockconn.c). */
+enum sample_kind {
+	SAMPLE_EXEC,	/* sched:sched_process_exec */
+	SAMPLE_FORK,	/* sched:sched_process_fork */
+	SAMPLE_SOCK,	/* sock:inet_sock_set_state */
+	SAMPLE_ROUTE,	/* fib:fib_table_lookup, or... */
+	SAMPLE_ROUTE6,	/* ...fib6:fib6_table_lookup: kind SAMPLE_ROUTE */
+};
 
 /* The fields of one sock:inet_sock_set_state sample. */
 struct sock_sample {
@@ -20,6 +27,14 @@ struct sock_sample {
 	int oldstate, newstate;
 	uint16_t sport, dport, family, protocol;
 	uint8_t saddr[16], daddr[16];
+};
+
+/* The fields of one fib (v4) or fib6 route lookup sample. */
+struct route_sample {
+	uint16_t family;	/* AF_INET, AF_INET6 */
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t src[16], dst[16];	/* src all zero: not chosen yet */
 };
 
 /* One sample, copied out of its ring to be put in time order. */
@@ -37,6 +52,7 @@ struct sample {
 			pid_t child;
 		} fork;
 		struct sock_sample sock;
+		struct route_sample route;
 	} u;
 };
 

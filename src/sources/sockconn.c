@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* TCP connects and who made them, from tracepoints: see sockconn.h. */
+/* Connects and who made them, from tracepoints: see sockconn.h. */
 #include "build.h"
 
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/protocols.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/perftp.h"
@@ -24,8 +25,12 @@
 #include "sources/progtrack.h"
 #include "sources/sockbatch.h"
 #include "sources/sockconn.h"
+#include "sources/tpconnect.h"
+#include "sources/tpformat.h"
 
 #define TCP_SYN_SENT 2
+/* UDP client ports the route tracepoints' filter names at most. */
+#define ROUTE_PORTS 64
 /* Batches read in one wakeup at most: then the loop serves others. */
 #define ROUNDS 4
 /* ...and time spent on them (as conntrack's CT_TURN_MS). */
@@ -43,46 +48,23 @@
  */
 #define SETTLE_NS 2000000ull
 
-/* Offsets of the tracepoint fields used, read from tracefs. */
-struct sock_fmt {
-	size_t skaddr, oldstate, newstate, sport, dport, family, protocol,
-	       saddr, daddr, saddr_v6, daddr_v6;
-};
-
-/* A socket in SYN_SENT: who connected, until the tuple is known. */
-struct syn {
-	uint64_t skaddr;	/* 0: empty */
-	pid_t pid;
-	uid_t uid;
-	uint64_t netns;
-	char comm[17];
-	char *exe;
-};
-
 struct sockconn {
 	const struct vigil_env *env;
 	struct perftp *tp;
-	struct sock_fmt f;
-	size_t exec_name;	/* offset of the filename __data_loc */
-	size_t fork_child;	/* offset of child_pid */
+	struct tp_formats f;
+	bool udp;		/* the route tracepoints are open */
 	struct loop_timer *coalesce;
 	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
 	uint64_t own_ns;	/* vigild's own */
 	bool all_ns;		/* network.namespaces = "all": every one */
 	struct progtrack *progs;
-	struct syn syns[SOCKCONN_SOCKS];
+	struct syn_table *syns;
 	struct sockbatch batch;
 	uint64_t last_time;	/* of the last sample taken */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
-	uint64_t *forks, *resets, *coalesced, *pulled;
+	uint64_t *forks, *resets, *coalesced, *pulled, *udp_connects;
 	bool draining;			/* drain() is on the stack */
 };
-
-static void syn_clear(struct syn *s)
-{
-	free(s->exe);
-	memset(s, 0, sizeof(*s));
-}
 
 static uint64_t ns_inode(const char *path)
 {
@@ -94,104 +76,76 @@ static uint64_t ns_inode(const char *path)
 /* Samples were dropped: what was learnt from the stream may be stale. */
 static void reset_tables(struct sockconn *sc)
 {
-	size_t i;
-
 	(*sc->resets)++;
 	progtrack_reset(sc->progs);
-	for (i = 0; i < SOCKCONN_SOCKS; i++)
-		syn_clear(&sc->syns[i]);
+	syn_table_reset(sc->syns);
 }
 
-static struct syn *syn_slot(struct sockconn *sc, uint64_t skaddr)
+/* A connect of a process in namespace netns (its inode; 0: unknown). */
+static void publish(struct sockconn *sc, struct connect_event *ev,
+		    uint64_t netns)
 {
-	uint64_t h = (skaddr >> 6) * 0x9E3779B97F4A7C15ull;
-
-	return &sc->syns[(h >> 32) % SOCKCONN_SOCKS];
+	/* which namespace: vigild's own (0), another, or not known */
+	ev->netns = !netns ? NETNS_UNKNOWN : netns == sc->own_ns ? 0 : netns;
+	if (!sc->all_ns && netns && netns != sc->watched_ns) {
+		(*sc->other_ns)++;
+		return;
+	}
+	if (!ev->sport || !ev->dport)
+		return;
+	if (!ev->exe)
+		(*sc->unnamed)++;
+	(*sc->connects)++;
+	if (ev->proto == IPPROTO_UDP)
+		(*sc->udp_connects)++;
+	engine_publish(sc->env->engine, EV_CONNECT, ev);
 }
 
-static void addr_of(struct net_addr *a, uint16_t family, const uint8_t *raw)
+/* The program the sample's task ran at its time; NULL: not known. */
+static const struct prog *caller(struct sockconn *sc, const struct sample *it,
+				 struct prog *tmp)
 {
-	struct net_addr m;
-
-	net_addr_set(&m, (uint8_t)family, raw);
-	/* a dual-stack socket to a v4 address: conntrack shows v4 */
-	net_addr_unmap(&m, a);
+	if (it->pid <= 0)
+		return NULL;
+	return progtrack_at(sc->progs, it->pid, it->time, sockbatch_view(it),
+			    tmp);
 }
 
 static void on_sock(struct sockconn *sc, const struct sample *it)
 {
 	const struct sock_sample *k = &it->u.sock;
-	struct syn *s = syn_slot(sc, k->skaddr);
-	const struct prog *p;
-	struct prog tmp;
 	struct connect_event ev;
+	struct prog tmp;
+	uint64_t netns;
 
 	/* an MPTCP or SCTP socket's own changes: its TCP subflows tell */
 	if (k->protocol != IPPROTO_TCP)
 		return;
-	if (k->newstate == TCP_SYN_SENT) {
-		/* in the task that called connect() */
-		syn_clear(s);
-		s->skaddr = k->skaddr;
-		s->pid = it->pid;
-		s->uid = (uid_t)-1;
-		p = it->pid > 0 ? progtrack_at(sc->progs, it->pid, it->time,
-					       sockbatch_view(it), &tmp) : NULL;
-		if (p) {
-			s->uid = p->uid;
-			s->netns = p->netns;
-			memcpy(s->comm, p->comm, sizeof(s->comm));
-			s->exe = p->exe ? strdup(p->exe) : NULL;
-		}
-		return;
-	}
-	if (k->oldstate != TCP_SYN_SENT || s->skaddr != k->skaddr)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.pid = s->pid;
-	ev.uid = ev.euid = s->uid;
-	ev.exe = s->exe;
-	ev.comm = s->comm;
-	ev.proto = IPPROTO_TCP;
-	ev.fd = -1;
-	ev.is_connect = true;
-	ev.sport = k->sport;
-	ev.dport = k->dport;
-	if (k->family == AF_INET6) {
-		addr_of(&ev.src, AF_INET6, k->saddr);
-		addr_of(&ev.dst, AF_INET6, k->daddr);
-	} else {
-		addr_of(&ev.src, AF_INET, k->saddr);
-		addr_of(&ev.dst, AF_INET, k->daddr);
-	}
-	/* which namespace: vigild's own (0), another, or not known */
-	ev.netns = !s->netns ? NETNS_UNKNOWN :
-		   s->netns == sc->own_ns ? 0 : s->netns;
-	if (!sc->all_ns && s->netns && s->netns != sc->watched_ns) {
-		(*sc->other_ns)++;
-	} else if (ev.sport && ev.dport) {
-		if (!s->exe)
-			(*sc->unnamed)++;
-		(*sc->connects)++;
-		engine_publish(sc->env->engine, EV_CONNECT, &ev);
-	}
-	syn_clear(s);
+	if (k->newstate == TCP_SYN_SENT)	/* in the task that connects */
+		syn_table_enter(sc->syns, k->skaddr, it->pid,
+				caller(sc, it, &tmp));
+	else if (syn_table_leave(sc->syns, k, &ev, &netns))
+		publish(sc, &ev, netns);
 }
 
-static uint16_t u16_at(const uint8_t *raw, size_t off)
+static void on_route(struct sockconn *sc, const struct sample *it)
 {
-	uint16_t v;
+	struct connect_event ev;
+	struct prog tmp;
+	uint64_t netns;
 
-	memcpy(&v, raw + off, 2);
-	return v;
+	if (route_connect(&it->u.route, it->pid, caller(sc, it, &tmp), &ev,
+			  &netns))
+		publish(sc, &ev, netns);
 }
 
-static int i32_at(const uint8_t *raw, size_t off)
+/* Does the sample name its caller's program (a view of it may be needed)? */
+static bool names_caller(const struct sample *it)
 {
-	int32_t v;
-
-	memcpy(&v, raw + off, 4);
-	return v;
+	return it->kind == SAMPLE_FORK || it->kind == SAMPLE_ROUTE ||
+	       (it->kind == SAMPLE_SOCK &&
+		it->u.sock.newstate == TCP_SYN_SENT &&
+		it->u.sock.protocol == IPPROTO_TCP);
 }
 
 /* A sample in: copied into the batch, checked against its size. */
@@ -199,56 +153,20 @@ static void take(const struct perftp_sample *s, void *data)
 {
 	struct sockconn *sc = data;
 	struct sample *it = sockbatch_next(&sc->batch);
-	const struct sock_fmt *f = &sc->f;
-	const char *name;
-	size_t len;
 
 	(*sc->samples)++;
 	sc->last_time = s->time;
-	if (!it)
+	if (!it || !tp_sample_parse(&sc->f, s, it))
 		return;	/* perftp_read() is given room left as its bound */
-	it->time = s->time;
-	it->pid = s->pid;
-	it->kind = (uint8_t)s->event;
-	if (s->event == SAMPLE_FORK) {
-		if (s->raw_size < sc->fork_child + 4)
-			return;
-		memcpy(&it->u.fork.child, s->raw + sc->fork_child, 4);
-	} else if (s->event == SAMPLE_EXEC) {
-		name = perftp_data_loc(s->raw, s->raw_size, sc->exec_name,
-				       &len);
-		if (name && len < sizeof(it->u.exec.name))
-			memcpy(it->u.exec.name, name, len + 1);
-		else
-			it->u.exec.name[0] = '\0';
-	} else {
-		if (s->raw_size < f->daddr_v6 + 16)
-			return;
-		memcpy(&it->u.sock.skaddr, s->raw + f->skaddr, 8);
-		it->u.sock.oldstate = i32_at(s->raw, f->oldstate);
-		it->u.sock.newstate = i32_at(s->raw, f->newstate);
-		it->u.sock.sport = u16_at(s->raw, f->sport);
-		it->u.sock.dport = u16_at(s->raw, f->dport);
-		it->u.sock.family = u16_at(s->raw, f->family);
-		it->u.sock.protocol = u16_at(s->raw, f->protocol);
-		if (it->u.sock.family == AF_INET6) {
-			memcpy(it->u.sock.saddr, s->raw + f->saddr_v6, 16);
-			memcpy(it->u.sock.daddr, s->raw + f->daddr_v6, 16);
-		} else {
-			memcpy(it->u.sock.saddr, s->raw + f->saddr, 4);
-			memcpy(it->u.sock.daddr, s->raw + f->daddr, 4);
-		}
-	}
 	sockbatch_push(&sc->batch);
 	/*
 	 * /proc as soon as the sample is read, the nearest to its time:
 	 * for an exec, its program; for a fork or a connect, the caller's,
 	 * when nothing is known of it yet.
 	 */
-	if (it->pid > 0 && (s->event == SAMPLE_EXEC ||
-	    ((s->event == SAMPLE_FORK || (it->u.sock.newstate == TCP_SYN_SENT &&
-	      it->u.sock.protocol == IPPROTO_TCP)) &&
-	     !progtrack_knows(sc->progs, it->pid))))
+	if (it->pid > 0 && (it->kind == SAMPLE_EXEC ||
+			    (names_caller(it) &&
+			     !progtrack_knows(sc->progs, it->pid))))
 		procview_read(it->pid, &it->pv);
 }
 
@@ -262,8 +180,10 @@ static void handle(struct sockconn *sc, struct sample *it)
 		(*sc->forks)++;
 		progtrack_fork(sc->progs, it->pid, it->u.fork.child, it->time,
 			       sockbatch_view(it));
-	} else {
+	} else if (it->kind == SAMPLE_SOCK) {
 		on_sock(sc, it);
+	} else {
+		on_route(sc, it);
 	}
 }
 
@@ -408,50 +328,6 @@ static void on_wanted(void *data, enum engine_event type, const void *p)
 	}
 }
 
-static int read_formats(struct sockconn *sc)
-{
-	static const char ev[] = "sock/inet_sock_set_state";
-	struct {
-		const char *name;
-		size_t *off;
-		size_t size;
-	} want[] = {
-		{ "skaddr", &sc->f.skaddr, 8 },
-		{ "oldstate", &sc->f.oldstate, 4 },
-		{ "newstate", &sc->f.newstate, 4 },
-		{ "sport", &sc->f.sport, 2 },
-		{ "dport", &sc->f.dport, 2 },
-		{ "family", &sc->f.family, 2 },
-		{ "protocol", &sc->f.protocol, 2 },
-		{ "saddr", &sc->f.saddr, 4 },
-		{ "daddr", &sc->f.daddr, 4 },
-		{ "saddr_v6", &sc->f.saddr_v6, 16 },
-		{ "daddr_v6", &sc->f.daddr_v6, 16 },
-	};
-	size_t i, size;
-	int off;
-
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		off = perftp_field(ev, want[i].name, &size);
-		if (off < 0)
-			return -1;
-		if (size != want[i].size) {
-			errno = EPROTO;
-			return -1;
-		}
-		*want[i].off = (size_t)off;
-	}
-	off = perftp_field("sched/sched_process_exec", "filename", &size);
-	if (off < 0)
-		return -1;
-	sc->exec_name = (size_t)off;
-	off = perftp_field("sched/sched_process_fork", "child_pid", &size);
-	if (off < 0 || size != 4)
-		return -1;
-	sc->fork_child = (size_t)off;
-	return 0;
-}
-
 static void sockconn_fini(void *priv)
 {
 	struct sockconn *sc = priv;
@@ -465,46 +341,91 @@ static void sockconn_fini(void *priv)
 	perftp_close(sc->tp);
 	loop_timer_free(sc->coalesce);
 	progtrack_free(sc->progs);
-	for (i = 0; i < SOCKCONN_SOCKS; i++)
-		syn_clear(&sc->syns[i]);
-	model_set_connect_trace(sc->env->model, false);
+	syn_table_free(sc->syns);
+	model_set_connect_trace(sc->env->model, false, false);
 	sockbatch_fini(&sc->batch);
 	free(sc);
 }
 
+/*
+ * The route tracepoints' filter: output lookups (iif is the loopback
+ * device's index then) of UDP to a client port of the catalog.  A busy
+ * UDP server's replies stay in the kernel.  Returns false when the
+ * catalog names no UDP client port.
+ */
+static bool route_filter(const struct proto_catalog *c, char *buf, size_t len)
+{
+	const struct proto_entry *pe;
+	size_t i, k, n = 0, at;
+	int w;
+
+	w = snprintf(buf, len, "proto == %d && iif == 1 && (", IPPROTO_UDP);
+	at = (size_t)w;
+	for (i = 0; i < proto_catalog_count(c); i++) {
+		pe = proto_catalog_at(c, i);
+		if (!(pe->transport & PROTO_UDP) ||
+		    !(pe->use & PROTO_USE_CLIENT))
+			continue;
+		for (k = 0; k < pe->nports && n < ROUTE_PORTS; k++, n++) {
+			w = snprintf(buf + at, len - at, "%sdport == %u",
+				     n ? " || " : "", pe->ports[k]);
+			if (w < 0 || (size_t)w >= len - at)
+				return false;
+			at += (size_t)w;
+		}
+	}
+	if (!n || at + 2 > len)
+		return false;
+	memcpy(buf + at, ")", 2);
+	return true;
+}
+
 static int open_tracepoints(struct sockconn *sc)
 {
-	const struct perftp_event evs[] = {
+	char filter[ROUTE_PORTS * 20 + 64];
+	struct perftp_event evs[] = {
 		[SAMPLE_EXEC] = { "sched/sched_process_exec", NULL },
 		[SAMPLE_FORK] = { "sched/sched_process_fork", NULL },
 		/* connects only: entering SYN_SENT, and leaving it */
 		[SAMPLE_SOCK] = { "sock/inet_sock_set_state",
-			      "newstate == 2 || oldstate == 2" },
+				  "newstate == 2 || oldstate == 2" },
+		[SAMPLE_ROUTE] = { "fib/fib_table_lookup", filter },
+		[SAMPLE_ROUTE6] = { "fib6/fib6_table_lookup", filter },
 	};
-	size_t i;
+	size_t i, n = sizeof(evs) / sizeof(evs[0]);
 
 	if (!perftp_tracefs()) {
 		log_warn("sockconn: no tracefs (%m), and it cannot be mounted; programs behind connections are named from audit and /proc only");
 		return 0;
 	}
-	if (read_formats(sc) < 0) {
+	if (tp_formats_read(&sc->f) < 0) {
 		log_warn("sockconn: the kernel has no usable sock:inet_sock_set_state tracepoint (%m); programs behind connections are named from audit and /proc only");
 		return 0;
 	}
-	sc->tp = perftp_open(evs, sizeof(evs) / sizeof(evs[0]),
-			     SOCKCONN_RING_PAGES);
+	if (!sc->f.routes ||
+	    !route_filter(sc->env->cfg->catalog, filter, sizeof(filter)))
+		n = SAMPLE_ROUTE;
+	sc->tp = perftp_open(evs, n, SOCKCONN_RING_PAGES);
+	if (!sc->tp && n > SAMPLE_ROUTE) {
+		/* TCP at least: UDP is then named from audit and /proc */
+		n = SAMPLE_ROUTE;
+		sc->tp = perftp_open(evs, n, SOCKCONN_RING_PAGES);
+	}
 	if (!sc->tp) {
 		log_warn("sockconn: tracepoints cannot be opened (%m%s); programs behind connections are named from audit and /proc only",
 			 errno == EACCES || errno == EPERM ?
 			 ": needs CAP_PERFMON or CAP_SYS_ADMIN" : "");
 		return 0;
 	}
+	sc->udp = n > SAMPLE_ROUTE;
 	for (i = 0; i < perftp_nfds(sc->tp); i++)
 		if (loop_add_fd(sc->env->loop, perftp_fd(sc->tp, i), EPOLLIN,
 				on_ring, sc) < 0)
 			return -1;
-	model_set_connect_trace(sc->env->model, true);
-	log_info("sockconn: TCP connects named from kernel tracepoints on %zu CPUs",
+	model_set_connect_trace(sc->env->model, true, sc->udp);
+	log_info("sockconn: %s named from kernel tracepoints on %zu CPUs",
+		 sc->udp ? "TCP connects and UDP sends to the catalog's ports" :
+		 "TCP connects (UDP from audit and /proc)",
 		 perftp_nfds(sc->tp));
 	return 0;
 }
@@ -531,11 +452,14 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->resets = engine_counter(e, "sockconn", "resets");
 	sc->coalesced = engine_counter(e, "sockconn", "coalesced_wakeups");
 	sc->pulled = engine_counter(e, "sockconn", "pulled");
+	sc->udp_connects = engine_counter(e, "sockconn", "udp_connects");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
 	sc->progs = progtrack_new();
+	sc->syns = syn_table_new();
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
 	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->pulled ||
+	    !sc->syns || !sc->udp_connects ||
 	    sockbatch_init(&sc->batch) < 0 ||
 	    engine_subscribe(e, EV_CONNECTS_WANTED, on_wanted, sc) < 0)
 		return -1;

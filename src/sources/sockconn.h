@@ -10,33 +10,31 @@
 #define SOCKCONN_SOCKS 4096
 
 /*
- * Who called connect(), from the kernel's tracepoints, read with
- * perf_event_open: sock:inet_sock_set_state,
- * sched:sched_process_exec and sched:sched_process_fork.  Nothing is written to the audit log, so
- * this works the same beside auditd, and a sample is written in the
- * kernel as the event happens: a client that lives a millisecond is
- * named as surely as a daemon.
+ * Who connected, from the kernel's tracepoints, read with
+ * perf_event_open: sock:inet_sock_set_state for TCP connects,
+ * fib:fib_table_lookup and fib6:fib6_table_lookup for UDP sends to a
+ * client port of the catalog (tpconnect.h says how each becomes a
+ * connect), and sched:sched_process_exec and sched:sched_process_fork
+ * to know which program each pid runs (progtrack.h).  Nothing is
+ * written to the audit log, so this works the same beside auditd, and
+ * a sample is written in the kernel as the event happens: a client
+ * that lives a millisecond is named as surely as a daemon.
  *
- * A TCP socket entering SYN_SENT is sampled in the connecting task
- * (its pid, and its address in the kernel, but no source port yet);
- * its next change (ESTABLISHED, or CLOSE when refused) carries the
- * whole tuple, maybe in softirq context: the two are joined by the
- * socket's address.  The program is the one the pid ran at the time
- * of the connect: the exec samples (sched:sched_process_exec) say when
- * each pid last exec'd, and /proc/PID/exe is read when an exec sample
- * is taken, so a process that connects and then execs another program
- * is named after the first; a forked child (sched:sched_process_fork)
- * runs its parent's program until it execs.  What it cannot know for
- * sure (a process that exec'd twice within one batch, one gone before
- * its exec was read and whose path was relative, anything after the
- * kernel dropped samples) it leaves unnamed: the owner stage then asks
- * /proc.
+ * The program is the one the pid ran at the sample's time: a process
+ * that connects and then execs another program is named after the
+ * first; a forked child runs its parent's program until it execs.
+ * Samples of every CPU are put in time order, and /proc is read as a
+ * sample is taken but believed only when no exec of the pid came in
+ * between (sockbatch.h).  What it cannot know for sure (an exec
+ * between a sample and its view, a process gone before its exec was
+ * read whose path was relative, anything after the kernel dropped
+ * samples) it leaves unnamed, never named wrongly.
  *
- * Each connect is published as EV_CONNECT with the whole tuple, only
- * for processes of the watched network namespace when that is known.
- * UDP has no such tracepoint: its flows still come from audit records
- * or /proc.  Needs CAP_PERFMON or CAP_SYS_ADMIN at start only.
- * network.tracepoints = false turns it off.
+ * Each connect is published as EV_CONNECT with its tuple, only for
+ * processes of the watched network namespace when that is known.  UDP
+ * to other ports is still named from audit records or /proc.  Needs
+ * CAP_PERFMON or CAP_SYS_ADMIN at start only.  network.tracepoints =
+ * false turns it off.
  */
 extern const struct vigil_module sockconn_module;
 

@@ -2,7 +2,8 @@
 # Who made each flow, as a hardened server's user would check it: real
 # one-shot clients (curl, wget, python3 urllib, busybox wget, telnet to
 # a port the catalog does not list, curl over IPv6, a double-forked
-# curl, and bash that connects and then execs sleep), a burst of them
+# curl, bash that connects and then execs sleep, and over UDP tftp,
+# snmpget and a python3 that sends one datagram), a burst of them
 # at once, in three situations: vigild as the only audit user, vigild
 # beside Debian's auditd (the default "connector" mode: no vigil line
 # in audit.log), and audit off.  Each kind talks to a server address of
@@ -11,15 +12,16 @@
 # wrongly (the kernel tracepoints name TCP connects in every mode).
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
-need jq curl wget busybox telnet socat bash auditd
+need jq curl wget busybox telnet socat bash auditd tftp snmpget
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
 setup_tmp
 need_audit_alone
 setup_netns
 R=${ROUNDS:-12}
+KINDS=11
 
 P=${S_ADDR%.*}
-for i in 11 12 13 14 15 16 17; do
+for i in 11 12 13 14 15 16 17 18 19 20; do
 	ip -n "$NS_S" addr add "$P.$i/24" dev "vs$$" || fail "addr $P.$i"
 done
 mkdir -p "$T/www"
@@ -31,7 +33,7 @@ wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':2323 '" ||
 
 cat > "$T/one" <<EOS
 #!/bin/sh
-case \$((\$1 % 8)) in
+case \$((\$1 % 11)) in
 0) curl -s -o /dev/null --max-time 5 http://$P.11/ ;;
 1) wget -q -O /dev/null -T 5 http://$P.12/ ;;
 2) /usr/bin/python3 -c 'import urllib.request as u; u.urlopen("http://$P.13/", timeout=5).read()' ;;
@@ -40,6 +42,9 @@ case \$((\$1 % 8)) in
 5) sh -c '(curl -s -o /dev/null --max-time 5 http://$P.16/ &)'; sleep 0.5 ;;
 6) curl -6 -s -o /dev/null --max-time 5 "http://[$S_ADDR6]/" ;;
 7) (sleep 0.3; echo quit) | timeout 5 telnet $P.17 2323 ;;
+8) timeout 1 tftp $P.18 -c get nothing ;;
+9) snmpget -v2c -c public -t 0.3 -r 0 $P.19 1.3.6.1.2.1.1.1.0 ;;
+10) /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("$P.20", 69))' ;;
 esac
 EOS
 chmod 755 "$T/one"
@@ -49,7 +54,9 @@ cat > "$T/expected.json" <<EOJ
 {
  "$CURL": ["$P.11:80", "$P.16:80", "[$S_ADDR6]:80"],
  "$(readlink -f "$(command -v wget)")": ["$P.12:80"],
- "$(readlink -f /usr/bin/python3)": ["$P.13:80"],
+ "$(readlink -f /usr/bin/python3)": ["$P.13:80", "$P.20:69"],
+ "$(readlink -f "$(command -v tftp)")": ["$P.18:69"],
+ "$(readlink -f "$(command -v snmpget)")": ["$P.19:161"],
  "$(readlink -f "$(command -v busybox)")": ["$P.14:80"],
  "$(readlink -f "$(command -v bash)")": ["$P.15:80"],
  "$TELNET": ["$P.17:2323"]
@@ -71,7 +78,7 @@ situation() {
 	[ "$(counter sockconn connects)" != null ] ||
 		fail "$1: no tracepoint source: $(grep sockconn "$T/vigild.log")"
 	L0=$(cat "$T/audit.log" 2>/dev/null | wc -l)
-	seq 0 $((8 * R - 1)) | ip netns exec "$NS_C" xargs -P 8 -n 1 "$T/one" \
+	seq 0 $((KINDS * R - 1)) | ip netns exec "$NS_C" xargs -P 8 -n 1 "$T/one" \
 		>/dev/null 2>&1
 	sleep 2		# the last flows' wait for their record is over
 	L1=$(cat "$T/audit.log" 2>/dev/null | wc -l)
@@ -94,8 +101,8 @@ situation() {
 	read -r all unknown wrong < "$T/verdict"
 	echo "$1: $all flows counted, $unknown unknown, $wrong wrong ($(jq -c '.counters.sockconn' "$T/status.json"))"
 	[ "$wrong" -eq 0 ] || fail "$1: $wrong flows named after the wrong program: $(jq -c '[.[] | .attributes | {program, remote_endpoints, connections}]' "$T/f.json")"
-	[ "$all" -eq $((8 * R)) ] ||
-		fail "$1: $all flows counted of $((8 * R)): $(jq -c '[.[] | .attributes | {program, remote_endpoints, connections}]' "$T/f.json")"
+	[ "$all" -eq $((KINDS * R)) ] ||
+		fail "$1: $all flows counted of $((KINDS * R)): $(jq -c '[.[] | .attributes | {program, remote_endpoints, connections}]' "$T/f.json")"
 	# at most 1% unnamed, on a machine as busy as CI's
 	[ $((unknown * 100)) -le "$all" ] ||
 		fail "$1: $unknown of $all flows unnamed: $(jq -c .counters.owner "$T/status.json")"
@@ -121,7 +128,7 @@ situation "beside auditd" auto '["audit-connector"]'
 # kernel's records; the burst itself must add none
 added=$(sed -n "$((L0 + 1)),${L1}p" "$T/audit.log" |
 	grep -c -E 'type=(SYSCALL|SOCKADDR|EXECVE)|key="vigil"' || true)
-echo "beside auditd: $added lines in audit.log for $((8 * R)) clients"
+echo "beside auditd: $added lines in audit.log for $((KINDS * R)) clients"
 [ "$added" -eq 0 ] || fail "$added records in audit.log for the clients"
 kill "$APID"
 wait "$APID" 2>/dev/null

@@ -433,6 +433,63 @@ START_TEST(exact_drops_audit_twin)
 END_TEST
 
 /*
+ * A UDP send's route lookup: its tuple but for the source address,
+ * which routing had not chosen.  Its audit record (a destination, no
+ * tuple) comes before or after it and must not swallow it; every send
+ * of the socket repeats it, and it is kept once.
+ */
+START_TEST(udp_route_tuple)
+{
+	struct conn_join *j = conn_join_new(NULL);
+	struct connect_event audit = conn(20, "/usr/bin/snmpget",
+					  "198.51.100.7", 161, false);
+	struct connect_event tp = conn(20, "/usr/bin/snmpget",
+				       "198.51.100.7", 161, false);
+	struct connect_event other = conn(21, "/usr/bin/python3",
+					  "198.51.100.7", 161, false);
+	struct flow_event fe = flow(IPPROTO_UDP, "198.51.100.7", 161);
+	struct flow_event fo = fe;
+	struct sock_owner o;
+	bool needs;
+	int i;
+
+	ck_assert_int_eq(net_addr_parse("0.0.0.0", &tp.src), 0);
+	tp.sport = 40000;
+	tp.proto = IPPROTO_UDP;
+	tp.fd = -1;
+	other.src = tp.src;
+	other.sport = 40001;
+	other.proto = IPPROTO_UDP;
+	fo.sport = 40001;
+	conn_join_add(j, &audit, 0, 1000);
+	for (i = 0; i < 50; i++)
+		conn_join_add(j, &tp, 0, 1000 + (uint64_t)i);
+	conn_join_add(j, &other, 0, 1001);
+	conn_join_add(j, &audit, 0, 1002);
+	/* the audit record once, the send once, the other program once */
+	ck_assert_uint_eq(conn_join_count(j), 3);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1002, 1002,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/snmpget");
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fo, NULL, true, 1002, 1002,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/python3");
+	/* a source address chosen and different: another socket's flow */
+	ck_assert_int_eq(net_addr_parse("192.0.2.9", &tp.src), 0);
+	conn_join_add(j, &tp, 0, 1003);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1003, 1003,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
  * One client making thousands of connections to one server, its
  * intents ahead of conntrack: each flow still finds its own, the
  * oldest as well as the newest.
@@ -598,6 +655,7 @@ int main(void)
 	tcase_add_test(tc, exact_tuple);
 	tcase_add_test(tc, exact_protocol);
 	tcase_add_test(tc, exact_drops_audit_twin);
+	tcase_add_test(tc, udp_route_tuple);
 	tcase_add_test(tc, exact_storm_one_server);
 	tcase_add_test(tc, other_uid_never_names);
 	tcase_add_test(tc, tuple_only_ignores_phantoms);
