@@ -272,9 +272,21 @@ static void use_connector(struct audit_src *as, bool on)
 			 on ? "now come from" : "no longer come from");
 }
 
+/*
+ * Whether connect() and the sends are worth auditing: not while the
+ * kernel's tracepoints name every TCP connect and every UDP send to a
+ * client port of the catalog (sockconn.c, initialised before this).
+ */
+static bool connects_wanted(const struct audit_src *as)
+{
+	return !model_connect_trace(as->env->model) ||
+	       !model_udp_trace(as->env->model);
+}
+
 static void rules_in(struct audit_src *as)
 {
-	int added = auditload_install(as->mgmt_fd, &as->connect_rules);
+	int added = auditload_install(as->mgmt_fd, connects_wanted(as),
+				      &as->connect_rules);
 
 	if (added < 0) {
 		if (as->rules_installed)
@@ -545,7 +557,9 @@ static int audit_init(const struct vigil_env *env, void **priv)
 		return -1;
 	}
 	reconcile(as);
-	if (as->rules_installed && !as->connect_rules)
+	if (as->rules_installed && !connects_wanted(as))
+		log_info("audit: connect() and sends are not audited: kernel tracepoints name every TCP connect and every UDP send to the catalog's client ports");
+	else if (as->rules_installed && !as->connect_rules)
 		log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
 	if (!as->rules_installed && !as->other_daemon)
 		log_warn("audit: no rule could be installed; execs come from the process events connector");

@@ -87,12 +87,14 @@ static bool rule_has(size_t i, const char *syscall)
 	return false;
 }
 
-int auditload_install(int fd, bool *connect_rules)
+int auditload_install(int fd, bool connects, bool *connect_rules)
 {
 	int added = 0, ok = 0, rc;
 	size_t i;
 
 	for (i = 0; i < audit_rule_count; i++) {
+		if (!connects && rule_has(i, "connect"))
+			continue;
 		rc = rule_op(fd, i, 1);
 		if (rc == 0)
 			added++;

@@ -6,13 +6,16 @@
 
 /*
  * Adds vigil's rules that are missing, over the audit netlink socket
- * fd.  Returns how many had to be added, or -1 if none could be (each
- * failure but an arch this kernel lacks is logged).  Sets
- * *connect_rules when connect() is audited (a kernel before 5.3 has no
- * saddr_fam filter, so no connect rule goes in).
+ * fd; the rules of connect() and the sends only with connects (the
+ * kernel's tracepoints may name every connect a rule judges, and each
+ * audited connect costs four records).  Returns how many had to be
+ * added, or -1 if none could be (each failure but an arch this kernel
+ * lacks is logged).  Sets *connect_rules when connect() is audited (a
+ * kernel before 5.3 has no saddr_fam filter, so no connect rule goes
+ * in).
  */
-int auditload_install(int fd, bool *connect_rules);
-/* Removes vigil's rules (those missing already are no error). */
+int auditload_install(int fd, bool connects, bool *connect_rules);
+/* Removes vigil's rules, all of them (those missing are no error). */
 void auditload_remove(int fd);
 
 #endif

@@ -162,11 +162,14 @@ stop_vigild
 # nobody tries to take root's logins: a UDP connect() to the telnet
 # server sends nothing but leaves an audit record with its destination,
 # repeated while root's telnet sessions run.  Each session must still
-# be named after telnet, none after nobody's program.
+# be named after telnet, none after nobody's program.  With the
+# tracepoints on, connect() is not audited at all; with them off, the
+# audit records are what names a flow.
 bg_in "$NS_S" socat TCP-LISTEN:23,fork,reuseaddr EXEC:/bin/cat
+for tp in true false; do
 rm -rf "$T/state"
 write_conf 'audit = { mode = "auto"; };' 'proc = { rescan = "1h"; };' \
-	"network = { netns = \"/run/netns/$NS_C\"; };"
+	"network = { netns = \"/run/netns/$NS_C\"; tracepoints = $tp; };"
 start_vigild
 phantom_connects "$NS_C" "$P.17" 23 20
 # and an exec storm of distinct programs, to keep the audit stream late
@@ -186,8 +189,18 @@ jq -e --arg t "$TELNET" '[.[] | select(.rule ==
 	<<EOF2 >/dev/null || fail "root's telnet logins not all named telnet beside nobody's phantom connects: $(ctl findings --json | jq -c '[.[] | .attributes | {program, uid, connections}]')"
 $(ctl findings --json)
 EOF2
-echo "phantoms: root's 6 telnet logins named telnet beside nobody's connects ($(ctl status --json | jq -c '.counters.audit | {connects, kernel_lost, serial_gaps}'))"
+c=$(ctl status --json | jq -c '.counters.audit | {connects, kernel_lost, serial_gaps}')
+echo "phantoms (tracepoints $tp): root's 6 telnet logins named telnet beside nobody's connects ($c)"
+# audited only where the tracepoints do not name connects
+if [ "$tp" = true ]; then
+	[ "$(echo "$c" | jq .connects)" -eq 0 ] ||
+		fail "connect() audited while the tracepoints name every connect: $c"
+else
+	[ "$(echo "$c" | jq .connects)" -gt 0 ] ||
+		fail "connect() not audited with the tracepoints off: $c"
+fi
 stop_vigild
+done
 
 # With the tracepoints off and no audit, /proc alone is what names a
 # flow: then a wrong name is still never given.
