@@ -297,8 +297,8 @@ const struct acceptance *findings_was_quiet(void)
 	return &was_quiet;
 }
 
-static void tell(struct findings *fs, struct finding *f,
-		 enum finding_event ev)
+void findings_tell(struct findings *fs, struct finding *f,
+		   enum finding_event ev)
 {
 	if (f->quiet && ev != FEV_ACCEPTED)
 		return;
@@ -307,7 +307,7 @@ static void tell(struct findings *fs, struct finding *f,
 		fs->ops->on_event(fs->data, f, ev);
 }
 
-static void changed(struct findings *fs, const struct finding *f)
+void findings_changed(struct findings *fs, const struct finding *f)
 {
 	if (fs->ops && fs->ops->on_change)
 		fs->ops->on_change(fs->data, f, false);
@@ -347,11 +347,11 @@ static void update_quiet(struct findings *fs, struct finding *f, int64_t now)
 
 	f->quiet = a;
 	if (!was && a && f->announced && f->status == FINDING_OPEN)
-		tell(fs, f, FEV_ACCEPTED);
+		findings_tell(fs, f, FEV_ACCEPTED);
 	else if (was && !a && f->status == FINDING_OPEN)
-		tell(fs, f, f->announced ? FEV_UNACCEPTED : FEV_NEW);
+		findings_tell(fs, f, f->announced ? FEV_UNACCEPTED : FEV_NEW);
 	if (was != (a != NULL))
-		changed(fs, f);
+		findings_changed(fs, f);
 }
 
 static int report(struct findings *fs, enum rule_id rule,
@@ -440,13 +440,14 @@ static int report(struct findings *fs, enum rule_id rule,
 			f->status = FINDING_OPEN;
 			f->changed = false;
 			f->quiet = acceptance_now(fs, f, now);
-			tell(fs, f, f->announced ? FEV_REOPENED : FEV_NEW);
+			findings_tell(fs, f, f->announced ? FEV_REOPENED :
+							     FEV_NEW);
 			news = true;
 		} else {
 			update_quiet(fs, f, now);
 		}
 		if (news || f->quiet != quiet || (f->changed && !was_changed))
-			changed(fs, f);
+			findings_changed(fs, f);
 		else
 			counted(fs, f);
 		r = 0;
@@ -475,8 +476,8 @@ static int report(struct findings *fs, enum rule_id rule,
 	if (r < 0)
 		goto out;
 	f->quiet = acceptance_now(fs, f, now);
-	tell(fs, f, FEV_NEW);
-	changed(fs, f);
+	findings_tell(fs, f, FEV_NEW);
+	findings_changed(fs, f);
 	r = 1;
 out:
 	sbuf_free(&key);
@@ -499,15 +500,15 @@ unsigned int findings_end_run(struct findings *fs, const char *run_id,
 			if (!f->changed)
 				continue;
 			f->changed = false;
-			tell(fs, f, FEV_UPDATED);
+			findings_tell(fs, f, FEV_UPDATED);
 		} else {
 			f->status = FINDING_RESOLVED;
 			f->resolved_at = now;
 			f->changed = false;
 			resolved++;
-			tell(fs, f, FEV_RESOLVED);
+			findings_tell(fs, f, FEV_RESOLVED);
 		}
-		changed(fs, f);
+		findings_changed(fs, f);
 	}
 	return resolved;
 }
@@ -564,7 +565,7 @@ int findings_accept(struct findings *fs, const char *id, const char *reason,
 	}
 	f->accepted = a;
 	update_quiet(fs, f, now);
-	changed(fs, f);
+	findings_changed(fs, f);
 out:
 	sbuf_free(&r);
 	sbuf_free(&b);
@@ -587,7 +588,7 @@ int findings_unaccept(struct findings *fs, const char *id, int64_t now)
 	if (quiet)
 		f->quiet = &was_quiet;
 	update_quiet(fs, f, now);
-	changed(fs, f);
+	findings_changed(fs, f);
 	return 0;
 }
 

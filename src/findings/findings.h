@@ -153,6 +153,23 @@ int findings_report_again(struct findings *fs, enum rule_id rule,
 			  const char *raw_key, json_object *attrs,
 			  int64_t now, const char *run_id);
 
+/* The count a finding's corrected uses go to (findings_correct()). */
+#define FINDING_NAMED_LATER "named_later"
+
+/*
+ * n uses counted in count_key (a count of the rule's evidence) of the
+ * finding of (rule, raw_key) were named later as another finding's:
+ * they move out of it, into its FINDING_NAMED_LATER count (the rule
+ * must declare both).  Its evidence changed (told as updated at the
+ * run's end); when none of count_key is left, none of its uses was its
+ * own: it is resolved at once.  Returns 1 when resolved, 0 when
+ * corrected, -ENOENT when there is no such finding or nothing of
+ * count_key to move, -EINVAL, -ENOMEM.
+ */
+int findings_correct(struct findings *fs, enum rule_id rule,
+		     const char *raw_key, const char *count_key, int64_t n,
+		     int64_t now);
+
 const struct finding *findings_lookup(const struct findings *fs,
 				      enum rule_id rule,
 				      const char *asset_key);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The store's insides, shared by the files that make it up (findings.c:
- * sightings and lifecycle; finding_json.c: the JSON form; evict.c: who
- * gives way when it is full).  Nothing outside src/findings includes it.
+ * sightings and lifecycle; correct.c: counts moved to another finding;
+ * finding_json.c: the JSON form; evict.c: who gives way when it is
+ * full).  Nothing outside src/findings includes it.
  */
 #ifndef VIGIL_FINDINGS_STORE_H
 #define VIGIL_FINDINGS_STORE_H
@@ -44,6 +45,11 @@ int findings_insert(struct findings *fs, struct finding *f);
 void findings_remove_at(struct findings *fs, size_t i);
 /* Returns whether run_id was new to f. */
 bool finding_add_run(struct finding *f, const char *run_id);
+/* Announce ev of f (nothing of a quiet finding but its acceptance). */
+void findings_tell(struct findings *fs, struct finding *f,
+		   enum finding_event ev);
+/* Something to save about f changed. */
+void findings_changed(struct findings *fs, const struct finding *f);
 /*
  * Stands in for an acceptance that was in force (taken back, or read
  * from the state file) until the finding is judged again.

@@ -158,6 +158,15 @@ int engine_report_again(struct engine *e, enum rule_id rule,
 	return report(e, rule, asset_key, attrs, true);
 }
 
+int engine_correct(struct engine *e, enum rule_id rule,
+		   const char *asset_key, const char *count_key, int64_t n)
+{
+	if (!engine_rule_enabled(e, rule))
+		return 0;
+	return findings_correct(e->fs, rule, asset_key, count_key, n,
+				(int64_t)time(NULL));
+}
+
 const struct finding *engine_lookup(const struct engine *e,
 				    enum rule_id rule, const char *asset_key)
 {

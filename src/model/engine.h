@@ -47,6 +47,13 @@ int engine_report(struct engine *e, enum rule_id rule,
 int engine_report_again(struct engine *e, enum rule_id rule,
 			const char *asset_key, json_object *attrs);
 /*
+ * findings_correct() now: n uses counted in count_key of the finding
+ * of (rule, asset_key) were another's.  Same returns; 0 without
+ * anything done when the rule is disabled.
+ */
+int engine_correct(struct engine *e, enum rule_id rule,
+		   const char *asset_key, const char *count_key, int64_t n);
+/*
  * Where a sighting happened: pid (0: none) and the namespace inode its
  * flow or socket was seen in (0: vigild's own).  Filled by the locator
  * the wiring set (sources/where.c); all zero without one.

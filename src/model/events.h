@@ -154,7 +154,9 @@ enum owner_state {
  * really answers after any DNAT.  Flows with neither end local
  * (forwarded) are not published.  EV_CONNTRACK carries it as read;
  * EV_FLOW with owner filled in for outbound flows worth a lookup, and
- * late when the owner was found only after its program's exec came in.
+ * late when the owner was found only after its program's exec came in;
+ * EV_FLOW again with was_unknown when a flow published without its
+ * owner is named later by its connect's record (owner.c).
  * An owner is OWNER_FOUND only with its program's path (exe): a
  * process is never named by its comm alone, which it sets itself.
  */
@@ -172,6 +174,7 @@ struct flow_event {
 	bool at_start;
 	bool closing;		/* TCP past ESTABLISHED (FIN_WAIT..CLOSE) */
 	bool late;
+	bool was_unknown;	/* told before as "unknown": now named */
 	/* the namespace it was seen in (nstable.h); 0, -1: vigild's own */
 	uint64_t netns;
 	int32_t nsid;

@@ -48,7 +48,7 @@ struct last_sighting {
 
 struct client_rule {
 	const struct vigil_env *env;
-	uint64_t *matched, *repeats;
+	uint64_t *matched, *repeats, *named_later;
 	struct last_sighting last[LAST_SIGHTINGS];
 	unsigned int next_last;		/* the oldest, replaced next */
 };
@@ -199,6 +199,25 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 	c->next_last = (c->next_last + 1) % LAST_SIGHTINGS;
 }
 
+/*
+ * A flow reported as "unknown" was named later: its connection moves
+ * out of the unknown finding of its protocol and place.
+ */
+static void correct_unknown(struct client_rule *c, const struct flow_event *fe,
+			    const struct proto_entry *pe)
+{
+	enum rule_id rule = pe->class == PROTO_LOGIN ? RULE_CLIENT_LOGIN :
+						       RULE_CLIENT_GENERAL;
+	char key[PROTO_MAX_STR + 160];
+	struct place pl;
+
+	engine_locate(c->env->engine, 0, fe->netns, &pl);
+	snprintf(key, sizeof(key), "%s|unknown", pe->name);
+	place_key(key, sizeof(key), &pl);
+	if (engine_correct(c->env->engine, rule, key, "connections", 1) >= 0)
+		(*c->named_later)++;
+}
+
 static void on_flow(void *data, enum engine_event type, const void *p)
 {
 	const struct flow_event *fe = p;
@@ -217,6 +236,8 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		pe = NULL;
 	if (fe->owner_state == OWNER_FOUND)
 		by_prog = client_proto(c, &fe->owner);
+	if (pe && fe->was_unknown)
+		correct_unknown(c, fe, pe);
 	if (pe)
 		report(c, fe, pe, by_prog == pe ? "port and program" : "port");
 	else if (by_prog)
@@ -247,7 +268,9 @@ static int client_init(const struct vigil_env *env, void **priv)
 	c->matched = engine_counter(env->engine, "client-protocols", "flows");
 	c->repeats = engine_counter(env->engine, "client-protocols",
 				    "repeats");
-	if (!c->matched || !c->repeats ||
+	c->named_later = engine_counter(env->engine, "client-protocols",
+					"named_later");
+	if (!c->matched || !c->repeats || !c->named_later ||
 	    engine_subscribe(env->engine, EV_FLOW, on_flow, c) < 0)
 		return -1;
 	return 0;

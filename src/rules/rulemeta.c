@@ -13,6 +13,7 @@
 static const struct rule_evidence client_evidence[] = {
 	{ "remote_endpoints", 10 },
 	{ "connections", 0 },
+	{ "named_later", 0 },	/* FINDING_NAMED_LATER */
 	{ NULL, 0 },
 };
 

@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "sources/connjoin.h"
 #include "sources/nssockfind.h"
 #include "sources/owner.h"
+#include "sources/ownerlate.h"
 #include "sources/procfd.h"
 #include "sources/sockfind.h"
 
@@ -49,7 +51,8 @@ struct owner_stage {
 	unsigned int budget_used;
 	struct recent_flow recent[OWNER_RECENT];	/* a ring */
 	size_t next_recent;
-	uint64_t *lookups, *unknown, *throttled, *late;
+	struct owner_late *gave_up;	/* told "unknown", kept a while */
+	uint64_t *lookups, *unknown, *throttled, *late, *named_later;
 	uint64_t *joined, *fallback, *ambiguous, *intents_lost, *wanted;
 	uint64_t pulled_ms;		/* last asked for the connects read */
 };
@@ -321,6 +324,11 @@ static void unpark(struct owner_stage *o, struct parked *p, bool joined)
 	if (!joined) {
 		(*o->fallback)++;
 		proc_owner(o, &p->fe);
+		/* reported "unknown": a record may still name it */
+		if (p->fe.owner_state != OWNER_FOUND &&
+		    catalog_client_port(o, &p->fe))
+			owner_late_gave_up(o->gave_up, &p->fe, p->sock.inode,
+					   loop_now_ms());
 	}
 	if (p->prev)
 		p->prev->next = p->next;
@@ -443,6 +451,30 @@ publish:
 	engine_publish(o->env->engine, EV_FLOW, &fe);
 }
 
+/*
+ * A connect whose flow was given up on and published as "unknown":
+ * published again with its program, once, for the rules to move the
+ * count (flow_event.was_unknown).
+ */
+static void name_late(struct owner_stage *o, const struct connect_event *ev,
+		      uint32_t inode)
+{
+	struct flow_event fe;
+
+	if (!owner_late_named(o->gave_up, ev, inode, loop_now_ms(), &fe))
+		return;
+	memset(&fe.owner, 0, sizeof(fe.owner));
+	fe.owner.pid = ev->pid;
+	fe.owner.uid = ev->uid;
+	snprintf(fe.owner.comm, sizeof(fe.owner.comm), "%s",
+		 ev->comm ? ev->comm : "");
+	snprintf(fe.owner.exe, sizeof(fe.owner.exe), "%s", ev->exe);
+	fe.owner_state = OWNER_FOUND;
+	fe.was_unknown = true;
+	(*o->named_later)++;
+	engine_publish(o->env->engine, EV_FLOW, &fe);
+}
+
 static void on_connect(void *data, enum engine_event type, const void *p)
 {
 	const struct connect_event *ev = p;
@@ -463,6 +495,7 @@ static void on_connect(void *data, enum engine_event type, const void *p)
 		(*o->intents_lost)++;
 	if (o->nparked)
 		settle(o, &ev->dst, ev->dport, ev->sport);
+	name_late(o, ev, inode);
 }
 
 static void on_exec(void *data, enum engine_event type, const void *p)
@@ -492,6 +525,7 @@ static void owner_fini(void *priv)
 	sockfind_close(o->sf);
 	loop_timer_free(o->tick);
 	conn_join_free(o->join);
+	owner_late_free(o->gave_up);
 	free(o->pool);
 	free(o);
 }
@@ -511,6 +545,8 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	o->unknown = engine_counter(e, "owner", "unknown_process");
 	o->throttled = engine_counter(e, "owner", "lookups_throttled");
 	o->late = engine_counter(e, "owner", "late");
+	o->named_later = engine_counter(e, "owner", "named_later");
+	o->gave_up = owner_late_new();
 	o->joined = engine_counter(e, "owner", "audit_joined");
 	o->fallback = engine_counter(e, "owner", "audit_fallback");
 	o->ambiguous = engine_counter(e, "owner", "audit_ambiguous");
@@ -524,6 +560,7 @@ static int owner_init(const struct vigil_env *env, void **priv)
 	}
 	o->tick = loop_timer_new(env->loop, on_tick, o);
 	if (!o->lookups || !o->unknown || !o->throttled || !o->late ||
+	    !o->named_later || !o->gave_up ||
 	    !o->joined || !o->fallback || !o->ambiguous ||
 	    !o->intents_lost || !o->wanted || !o->join || !o->pool || !o->tick ||
 	    engine_subscribe(e, EV_CONNTRACK, on_conntrack, o) < 0 ||

@@ -254,7 +254,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 /*
  * flow new|existing|destroy tcp|udp SRC SPORT DST DPORT
  *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
- *      comm= exe= inode=] [late] [at_start] [closing]
+ *      comm= exe= inode=] [late] [was_unknown] [at_start] [closing]
  * Local ends are judged against the model's addresses, as ct.c does.
  */
 static void do_flow(struct replay *r, char **tok, size_t n)
@@ -305,6 +305,7 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 		 opt(tok, n, 7, "comm"));
 	copy_str(fe.owner.exe, sizeof(fe.owner.exe), opt(tok, n, 7, "exe"));
 	fe.late = flag(tok, n, 7, "late");
+	fe.was_unknown = flag(tok, n, 7, "was_unknown");
 	fe.at_start = flag(tok, n, 7, "at_start");
 	fe.closing = flag(tok, n, 7, "closing");
 	if (fe.at_start && fe.kind != FLOW_EXISTING)
@@ -554,8 +555,8 @@ static void print_finding(const struct finding *f)
 
 /*
  * Each line of the expected file: RULE KEY [attr=value...], count= is
- * the number of sightings.  Every finding must be listed, and only
- * those; the attributes listed must match.
+ * the number of sightings, status= open or resolved.  Every finding
+ * must be listed, and only those; the attributes listed must match.
  */
 static int check_expected(struct replay *r, const char *path,
 			  struct findings *fs)
@@ -611,6 +612,8 @@ static int check_expected(struct replay *r, const char *path,
 				snprintf(got, sizeof(got), "%llu",
 					 (unsigned long long)fd->count);
 				have = got;
+			} else if (!strcmp(tok[i], "status")) {
+				have = finding_status_name(fd->status);
 			} else if (json_object_object_get_ex(fd->attrs,
 							     tok[i], &v)) {
 				have = attr_text(v);

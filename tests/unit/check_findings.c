@@ -397,6 +397,80 @@ START_TEST(counts_only_changes)
 END_TEST
 
 /* The line "systemctl status vigild" shows, from the store. */
+/* {connections: n}: a client sighting's count */
+static json_object *conns(int64_t n)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "connections", json_object_new_int64(n));
+	return o;
+}
+
+static int64_t count_attr(const struct finding *f, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(f->attrs, k, &v) ?
+	       json_object_get_int64(v) : -1;
+}
+
+/*
+ * Uses counted under "unknown" and named later move out: the finding
+ * says how many, is told as updated at the run's end, and is resolved
+ * at once when none of its uses was its own.
+ */
+START_TEST(correct_moves_counts)
+{
+	struct counts c = { 0 };
+	struct findings *fs = findings_new(100, &ops, &c);
+	const struct finding *f;
+	const char *key = "telnet|unknown";
+
+	ck_assert_ptr_nonnull(fs);
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, key, conns(1),
+					 100, "r1"), 1);
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, key, conns(1),
+					 101, "r1"), 0);
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, key, conns(1),
+					 102, "r1"), 0);
+	/* not a count of the rule's evidence, or no such finding */
+	ck_assert_int_eq(findings_correct(fs, RULE_CLIENT_LOGIN, key,
+					  "remote_endpoints", 1, 103), -EINVAL);
+	ck_assert_int_eq(findings_correct(fs, RULE_CLIENT_LOGIN, "x|unknown",
+					  "connections", 1, 103), -ENOENT);
+	ck_assert_int_eq(findings_correct(fs, RULE_CLIENT_LOGIN, key,
+					  "connections", 1, 103), 0);
+	f = findings_lookup(fs, RULE_CLIENT_LOGIN, key);
+	ck_assert_int_eq(count_attr(f, "connections"), 2);
+	ck_assert_int_eq(count_attr(f, FINDING_NAMED_LATER), 1);
+	ck_assert_int_eq(f->status, FINDING_OPEN);
+	/* told at the run's end, like any evidence that changed */
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 0);
+	findings_end_run(fs, "r1", 104);
+	ck_assert_int_eq(c.ev[FEV_UPDATED], 1);
+	/* more than it has: what it has moves, and it is resolved now */
+	ck_assert_int_eq(findings_correct(fs, RULE_CLIENT_LOGIN, key,
+					  "connections", 5, 105), 1);
+	f = findings_lookup(fs, RULE_CLIENT_LOGIN, key);
+	ck_assert_int_eq(count_attr(f, "connections"), 0);
+	ck_assert_int_eq(count_attr(f, FINDING_NAMED_LATER), 3);
+	ck_assert_int_eq(f->status, FINDING_RESOLVED);
+	ck_assert_int_eq(f->resolved_at, 105);
+	ck_assert_int_eq(c.ev[FEV_RESOLVED], 1);
+	/* nothing left to move */
+	ck_assert_int_eq(findings_correct(fs, RULE_CLIENT_LOGIN, key,
+					  "connections", 1, 106), -ENOENT);
+	/* seen again: reopened, and its count starts from there */
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, key, conns(1),
+					 107, "r2"), 0);
+	f = findings_lookup(fs, RULE_CLIENT_LOGIN, key);
+	ck_assert_int_eq(f->status, FINDING_OPEN);
+	ck_assert_int_eq(count_attr(f, "connections"), 1);
+	ck_assert_int_eq(c.ev[FEV_REOPENED], 1);
+	findings_free(fs);
+}
+END_TEST
+
 START_TEST(status_line)
 {
 	struct findings *fs = findings_new(100, NULL, NULL);
@@ -921,6 +995,7 @@ int main(void)
 	tcase_add_test(tc, report_again_same_as_anew);
 	tcase_add_test(tc, status_line);
 	tcase_add_test(tc, counts_only_changes);
+	tcase_add_test(tc, correct_moves_counts);
 	tcase_add_test(tc, eviction_refused_by_cause);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, fleet_ids);
