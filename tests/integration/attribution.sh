@@ -24,7 +24,7 @@ P=${S_ADDR%.*}
 for i in 11 12 13 14 15 16 17 18 19 20; do
 	ip -n "$NS_S" addr add "$P.$i/24" dev "vs$$" || fail "addr $P.$i"
 done
-mkdir -p "$T/www"
+mkdir -p "$T/www" "$T/tftp"	# tftp makes its local file in its cwd
 echo ok > "$T/www/index.html"
 bg_in "$NS_S" busybox httpd -f -p "[::]:80" -h "$T/www"
 bg_in "$NS_S" socat TCP-LISTEN:2323,fork,reuseaddr EXEC:/bin/cat
@@ -42,7 +42,7 @@ case \$((\$1 % 11)) in
 5) sh -c '(curl -s -o /dev/null --max-time 5 http://$P.16/ &)'; sleep 0.5 ;;
 6) curl -6 -s -o /dev/null --max-time 5 "http://[$S_ADDR6]/" ;;
 7) (sleep 0.3; echo quit) | timeout 5 telnet $P.17 2323 ;;
-8) timeout 1 tftp $P.18 -c get nothing ;;
+8) cd $T/tftp && timeout 1 tftp $P.18 -c get nothing ;;
 9) snmpget -v2c -c public -t 0.3 -r 0 $P.19 1.3.6.1.2.1.1.1.0 ;;
 10) /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("$P.20", 69))' ;;
 esac
