@@ -30,6 +30,7 @@ struct model {
 	bool connect_audit;
 	bool connect_trace;
 	bool udp_trace;
+	uint64_t trace_done_ns;
 	uint64_t connect_seen_ms;	/* last connect record, any rules' */
 };
 
@@ -344,4 +345,14 @@ bool model_connect_trace(const struct model *m)
 bool model_udp_trace(const struct model *m)
 {
 	return m->udp_trace;
+}
+
+void model_set_trace_done(struct model *m, uint64_t ns)
+{
+	m->trace_done_ns = ns;
+}
+
+uint64_t model_trace_done(const struct model *m)
+{
+	return m->trace_done_ns;
 }

@@ -108,5 +108,12 @@ bool model_connect_audit(const struct model *m);
 void model_set_connect_trace(struct model *m, bool tcp, bool udp);
 bool model_connect_trace(const struct model *m);
 bool model_udp_trace(const struct model *m);
+/*
+ * Every tracepoint sample taken up to ns (CLOCK_MONOTONIC) has been
+ * handled and its connect published: a flow that came before then has
+ * its intents in the join, the newest last.
+ */
+void model_set_trace_done(struct model *m, uint64_t ns);
+uint64_t model_trace_done(const struct model *m);
 
 #endif

@@ -39,7 +39,8 @@
  * its whole tuple (a tracepoint's: sport != 0) explains only the flow
  * with that very tuple, and is dropped once it has; a UDP send's may
  * lack its source address (routing had not chosen it), and then
- * matches on the rest.  An intent that knows its protocol never
+ * matches on the rest.  Of intents with one tuple the newest wins (a
+ * UDP port is used again once its socket is closed).  An intent that knows its protocol never
  * explains a flow of another.
  */
 struct conn_join;

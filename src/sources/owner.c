@@ -283,6 +283,22 @@ static bool told_whole(const struct owner_stage *o,
 	       catalog_client_port(o, fe);
 }
 
+/*
+ * A UDP socket's port is free again once it is closed, and a route
+ * lookup needs no datagram: an intent with a UDP flow's tuple may be
+ * an earlier socket's (a local user's connect() that sends nothing,
+ * over and over).  The flow's own socket looked its route up last
+ * before the flow's first datagram: its tuple is judged only once
+ * every sample up to the flow's arrival is in the join, and the
+ * newest intent wins (connjoin.h).
+ */
+static bool udp_intents_pending(const struct owner_stage *o,
+				const struct parked *p)
+{
+	return p->fe.proto == IPPROTO_UDP &&
+	       model_trace_done(o->env->model) < (p->arrived + 1) * 1000000;
+}
+
 static enum conn_join_result try_join(struct owner_stage *o,
 				      struct parked *p, uint64_t now)
 {
@@ -292,6 +308,8 @@ static enum conn_join_result try_join(struct owner_stage *o,
 	struct sock_owner so;
 	bool needs;
 
+	if (tuple_only && udp_intents_pending(o, p))
+		return CONNJOIN_WAIT;
 	memset(&so, 0, offsetof(struct sock_owner, exe));
 	r = conn_join_match(o->join, &p->fe, p->sock.inode ? &p->sock : NULL,
 			    tuple_only, p->arrived, now, name_matters, &rel,
@@ -363,9 +381,12 @@ static void settle(struct owner_stage *o, const struct net_addr *dst,
 			    p->fe.sport != sport) ||
 			    !net_addr_eq(&p->fe.dst, dst)))
 			continue;
-		/* only its own tuple's arrival can place it before then */
+		/*
+		 * only its own tuple's arrival can place it before then (a
+		 * UDP flow's: once the samples up to its arrival are in)
+		 */
 		if (!dst && now < p->arrived + OWNER_WAIT_MS &&
-		    told_whole(o, &p->fe))
+		    told_whole(o, &p->fe) && p->fe.proto != IPPROTO_UDP)
 			continue;
 		r = try_join(o, p, now);
 		if (r == CONNJOIN_FOUND) {

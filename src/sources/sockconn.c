@@ -239,6 +239,11 @@ static bool drain(struct sockconn *sc)
 		for (i = 0; i < n; i++)
 			handle(sc, &sc->batch.s[i]);
 		sockbatch_drop(&sc->batch, n);
+		/* what is handled: all up to upto, or to the first kept */
+		if (sc->batch.n && sc->batch.s[0].time <= upto)
+			upto = sc->batch.s[0].time - 1;
+		if (upto > model_trace_done(sc->env->model))
+			model_set_trace_done(sc->env->model, upto);
 		if (!more)
 			break;
 	}

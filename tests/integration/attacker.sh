@@ -292,9 +292,16 @@ stop_vigild
 # one-second timeout, so the flow's socket is found, and it is root's:
 # a record of another uid never names it.  (A UDP client whose socket
 # is gone before conntrack reports its flow cannot be checked so: see
-# the README, "Who made a connection".)
+# the README, "Who made a connection".)  With the tracepoints, each
+# phantom connect() is a route lookup with a tuple, and its port is
+# soon another socket's: root's own lookup, the newest, must win.  The
+# client namespace hands out four ports only, so that every one of
+# root's queries takes a port a phantom had just looked its route up
+# from.
+ip netns exec "$NS_C" sysctl -qw net.ipv4.ip_local_port_range="40000 40003"
+for tp in true false; do
 write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };' \
-	"network = { netns = \"/run/netns/$NS_C\"; };"
+	"network = { netns = \"/run/netns/$NS_C\"; tracepoints = $tp; };"
 rm -f "$T/state/state.json"
 start_vigild
 phantom_connects "$NS_C" "$S_ADDR" 161 12
@@ -320,8 +327,10 @@ jq -e --arg s "$SNMPGET" '[.[] | select(.rule |
 jq -e --arg s "$SNMPGET" '[.[] | select(.attributes.program == $s)] |
 	length == 1' "$T/f.json" >/dev/null ||
 	fail "root's SNMP queries not reported: $(jq -c '[.[] | select(.rule | startswith("insecure-client")) | .attributes | {program, uid, connections}]' "$T/f.json")"
-echo "snmp phantoms: $(jq -c '[.[] | select(.attributes.protocol == "snmp") | .attributes | {program, connections}]' "$T/f.json") ($(ctl status --json | jq -c '.counters.audit | {connects, kernel_lost}'))"
+echo "snmp phantoms (tracepoints $tp): $(jq -c '[.[] | select(.attributes.protocol == "snmp") | .attributes | {program, connections}]' "$T/f.json") ($(ctl status --json | jq -c '{audit: .counters.audit | {connects, kernel_lost}, sockconn: .counters.sockconn.udp_connects}'))"
 stop_vigild
+done
+ip netns exec "$NS_C" sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 
 # --- directories another user could change are refused at start -------
 mkdir -p "$T/theirs" "$T/open"

@@ -478,11 +478,25 @@ START_TEST(udp_route_tuple)
 					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_FOUND);
 	ck_assert_str_eq(o.exe, "/usr/bin/python3");
+	/*
+	 * A port used again: a local user's socket looked its route up
+	 * and closed, snmpget's then got the same port.  Its own lookup,
+	 * the newest, names the flow.
+	 */
+	other.sport = 40000;
+	conn_join_add(j, &other, 0, 1004);
+	conn_join_add(j, &tp, 0, 1005);
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1005, 1005,
+					 all_matter, NULL, &o, &needs),
+			 CONNJOIN_FOUND);
+	ck_assert_str_eq(o.exe, "/usr/bin/snmpget");
 	/* a source address chosen and different: another socket's flow */
 	ck_assert_int_eq(net_addr_parse("192.0.2.9", &tp.src), 0);
-	conn_join_add(j, &tp, 0, 1003);
+	tp.sport = fe.sport = 40002;
+	conn_join_add(j, &tp, 0, 1006);
 	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1003, 1003,
+	ck_assert_int_eq(conn_join_match(j, &fe, NULL, true, 1006, 1006,
 					 all_matter, NULL, &o, &needs),
 			 CONNJOIN_NONE);
 	conn_join_free(j);
