@@ -87,6 +87,19 @@ static void addr_of(struct net_addr *a, uint16_t family, const uint8_t *raw)
 	net_addr_unmap(&m, a);
 }
 
+/* Who, and over what: the tuple is the caller's to fill. */
+static void fill(struct connect_event *ev, uint8_t proto, pid_t pid,
+		 uid_t uid, const char *exe, const char *comm)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->pid = pid;
+	ev->uid = ev->euid = uid;
+	ev->exe = exe;
+	ev->comm = comm;
+	ev->proto = proto;
+	ev->fd = -1;
+}
+
 bool syn_table_leave(struct syn_table *t, const struct sock_sample *k,
 		     struct connect_event *ev, uint64_t *netns)
 {
@@ -98,13 +111,8 @@ bool syn_table_leave(struct syn_table *t, const struct sock_sample *k,
 	syn_clear(&t->last);
 	t->last = *s;
 	memset(s, 0, sizeof(*s));
-	memset(ev, 0, sizeof(*ev));
-	ev->pid = t->last.pid;
-	ev->uid = ev->euid = t->last.uid;
-	ev->exe = t->last.exe;
-	ev->comm = t->last.comm;
-	ev->proto = IPPROTO_TCP;
-	ev->fd = -1;
+	fill(ev, IPPROTO_TCP, t->last.pid, t->last.uid, t->last.exe,
+	     t->last.comm);
 	ev->is_connect = true;
 	ev->sport = k->sport;
 	ev->dport = k->dport;
@@ -120,13 +128,8 @@ bool route_connect(const struct route_sample *r, pid_t pid,
 {
 	if (r->proto != IPPROTO_UDP || !r->sport || !r->dport)
 		return false;
-	memset(ev, 0, sizeof(*ev));
-	ev->pid = pid;
-	ev->uid = ev->euid = p ? p->uid : (uid_t)-1;
-	ev->exe = p ? p->exe : NULL;
-	ev->comm = p ? p->comm : "";
-	ev->proto = IPPROTO_UDP;
-	ev->fd = -1;
+	fill(ev, IPPROTO_UDP, pid, p ? p->uid : (uid_t)-1, p ? p->exe : NULL,
+	     p ? p->comm : "");
 	/* a send's lookup as much as a connect()'s: it names its flow */
 	ev->is_connect = false;
 	ev->sport = r->sport;
