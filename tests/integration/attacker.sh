@@ -297,9 +297,10 @@ stop_vigild
 # soon another socket's: root's own lookup, the newest, must win.  The
 # client namespace hands out four ports only, so that every one of
 # root's queries takes a port a phantom had just looked its route up
-# from.
-ip netns exec "$NS_C" sysctl -qw net.ipv4.ip_local_port_range="40000 40003"
+# from; four others the second time, whose flows are new to conntrack.
 for tp in true false; do
+[ "$tp" = true ] && range="40000 40003" || range="40010 40013"
+ip netns exec "$NS_C" sysctl -qw net.ipv4.ip_local_port_range="$range"
 write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; tracepoints = $tp; };"
 rm -f "$T/state/state.json"
