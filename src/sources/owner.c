@@ -18,13 +18,9 @@
 #include "sources/nssockfind.h"
 #include "sources/owner.h"
 #include "sources/ownerlate.h"
+#include "sources/ownerstage.h"
 #include "sources/procfd.h"
 #include "sources/sockfind.h"
-
-struct recent_flow {
-	struct flow_event fe;
-	uint64_t ms;		/* 0: empty or already placed */
-};
 
 /* A flow waiting for the audit record of its connect(). */
 struct parked {
@@ -35,204 +31,12 @@ struct parked {
 	struct parked *prev, *next;
 };
 
-struct owner_stage {
-	const struct vigil_env *env;
-	struct conn_join *join;
-	struct parked *pool;		/* OWNER_PARKED of them */
-	struct parked *free_list;	/* through next */
-	struct parked *first, *last;	/* waiting, in arrival order */
-	size_t nparked;
-	struct loop_timer *tick;
-	struct sockfind *sf;		/* NULL: sock_diag unavailable */
-	struct ns_sockfinds *ns_sf;	/* other namespaces' */
-	pid_t pids[OWNER_MAX_PIDS];	/* running a client program */
-	size_t npids;
-	uint64_t budget_sec;
-	unsigned int budget_used;
-	struct recent_flow recent[OWNER_RECENT];	/* a ring */
-	size_t next_recent;
-	struct owner_late *gave_up;	/* told "unknown", kept a while */
-	uint64_t *lookups, *unknown, *throttled, *late, *named_later;
-	uint64_t *joined, *fallback, *ambiguous, *intents_lost, *wanted;
-	uint64_t pulled_ms;		/* last asked for the connects read */
-};
-
 static const int owner_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
-
-static bool is_client(const struct owner_stage *o, const char *comm,
-		      const char *exe)
-{
-	const struct proto_entry *pe = proto_by_client(o->env->cfg->catalog,
-						       comm, exe);
-
-	return pe && (pe->use & PROTO_USE_CLIENT);
-}
-
-static void pid_forget(struct owner_stage *o, pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < o->npids; i++) {
-		if (o->pids[i] == pid) {
-			o->pids[i] = o->pids[--o->npids];
-			return;
-		}
-	}
-}
-
-/* Returns true when pid runs a client program (and is now known). */
-static bool pid_note(struct owner_stage *o, pid_t pid, const char *comm,
-		     const char *exe)
-{
-	pid_forget(o, pid);
-	if (!is_client(o, comm, exe))
-		return false;
-	if (o->npids == OWNER_MAX_PIDS)
-		/* the oldest is the likeliest to be gone */
-		memmove(o->pids, o->pids + 1,
-			--o->npids * sizeof(o->pids[0]));
-	o->pids[o->npids++] = pid;
-	return true;
-}
-
-/* sock_diag where fe was seen; NULL when it cannot be asked there. */
-static struct sockfind *sf_of(struct owner_stage *o,
-			      const struct flow_event *fe)
-{
-	return fe->nsid < 0 ? o->sf : ns_sockfinds_get(o->ns_sf, fe->nsid);
-}
-
-/* May this flow do a full /proc search?  A few per second at most. */
-static bool budget_ok(struct owner_stage *o)
-{
-	uint64_t sec = loop_now_ms() / 1000;
-
-	if (sec != o->budget_sec) {
-		o->budget_sec = sec;
-		o->budget_used = 0;
-	}
-	if (o->budget_used >= OWNER_SCAN_BUDGET) {
-		(*o->throttled)++;
-		return false;
-	}
-	o->budget_used++;
-	return true;
-}
-
-/*
- * Who holds the local end of fe?  Its holder is searched among cand (n
- * pids) first and then, if scan_all, among all processes.  Returns 1
- * and fills out, 0 when the socket or its holder is gone (out->uid and
- * inode may still be set), -1 with errno.
- */
-static int find_owner(struct owner_stage *o, const struct flow_event *fe,
-		      const pid_t *cand, size_t n, bool scan_all,
-		      struct sock_owner *out)
-{
-	struct sockfind *sf = sf_of(o, fe);
-	pid_t pid = 0;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (!sf)
-		return 0;
-	(*o->lookups)++;
-	r = sockfind_socket(sf, fe, out);
-	if (r <= 0)
-		return r;
-	if (n)
-		pid = procfd_find_socket(out->inode, cand, n);
-	if (pid == 0 && scan_all)
-		pid = procfd_find_socket(out->inode, NULL, 0);
-	if (pid <= 0)
-		return pid < 0 ? -1 : 0;
-	out->pid = pid;
-	/* never a program named by its comm alone: that is unknown */
-	return procfd_names(model_proc_get(o->env->model, pid), pid,
-			    out->comm, sizeof(out->comm), out->exe,
-			    sizeof(out->exe)) ? 1 : 0;
-}
-
-static void remember(struct owner_stage *o, const struct flow_event *fe)
-{
-	struct recent_flow *rf = &o->recent[o->next_recent];
-
-	rf->fe = *fe;
-	rf->ms = loop_now_ms();
-	o->next_recent = (o->next_recent + 1) % OWNER_RECENT;
-}
-
-/* Flows made by a program vigild had not yet seen start, only seen. */
-static void recheck_recent(struct owner_stage *o, pid_t pid)
-{
-	uint64_t now = loop_now_ms();
-	struct flow_event fe;
-	size_t i;
-
-	for (i = 0; i < OWNER_RECENT; i++) {
-		struct recent_flow *rf = &o->recent[i];
-
-		if (!rf->ms || now - rf->ms > OWNER_RECENT_MS)
-			continue;
-		fe = rf->fe;
-		if (find_owner(o, &fe, &pid, 1, false, &fe.owner) <= 0 ||
-		    !is_client(o, fe.owner.comm, fe.owner.exe))
-			continue;
-		rf->ms = 0;
-		fe.owner_state = OWNER_FOUND;
-		fe.late = true;
-		(*o->late)++;
-		engine_publish(o->env->engine, EV_FLOW, &fe);
-	}
-}
 
 static bool owners_wanted(const struct owner_stage *o)
 {
 	return engine_rule_enabled(o->env->engine, RULE_CLIENT_LOGIN) ||
 	       engine_rule_enabled(o->env->engine, RULE_CLIENT_GENERAL);
-}
-
-static bool catalog_client_port(const struct owner_stage *o,
-				const struct flow_event *fe)
-{
-	const struct proto_entry *pe = proto_by_port(o->env->cfg->catalog,
-						     fe->proto, fe->dport);
-
-	return pe && (pe->use & PROTO_USE_CLIENT);
-}
-
-/* The /proc way (and the only one without audit). */
-static void proc_owner(struct owner_stage *o, struct flow_event *fe)
-{
-	int r;
-
-	if (catalog_client_port(o, fe)) {
-		bool scan = budget_ok(o);
-
-		/* known client pids first: cheap, and usually right */
-		r = scan || o->npids ? find_owner(o, fe, o->pids, o->npids,
-						  scan, &fe->owner) : 0;
-		fe->owner_state = r > 0 ? OWNER_FOUND : OWNER_UNKNOWN;
-		if (r <= 0)
-			(*o->unknown)++;
-		return;
-	}
-	/* Another port: only a known client program's flow is worth it. */
-	r = o->npids ? find_owner(o, fe, o->pids, o->npids, false,
-				  &fe->owner) : 0;
-	if (r > 0)
-		fe->owner_state = OWNER_FOUND;
-	if ((r <= 0 || !is_client(o, fe->owner.comm, fe->owner.exe)) &&
-	    fe->kind != FLOW_EXISTING && o->sf)
-		remember(o, fe);
-}
-
-/* Flows at start: state.  Known client pids only, no full scans. */
-static void existing_owner(struct owner_stage *o, struct flow_event *fe)
-{
-	if (o->npids && !fe->closing &&
-	    find_owner(o, fe, o->pids, o->npids, false, &fe->owner) > 0)
-		fe->owner_state = OWNER_FOUND;
 }
 
 struct relevance {
@@ -245,27 +49,7 @@ static bool name_matters(const char *exe, const char *comm, void *data)
 {
 	const struct relevance *r = data;
 
-	return r->catalog || is_client(r->o, comm, exe);
-}
-
-/*
- * A flow's local socket by sock_diag, its inode and uid; false when it
- * is gone (a UDP flow's costs a dump of the UDP sockets).
- */
-static bool flow_socket(struct owner_stage *o, const struct flow_event *fe,
-			struct conn_sock *cs)
-{
-	struct sockfind *sf = sf_of(o, fe);
-	struct sock_owner so;
-
-	if (!sf)
-		return false;
-	memset(&so, 0, offsetof(struct sock_owner, exe));
-	if (sockfind_socket(sf, fe, &so) <= 0 || !so.inode)
-		return false;
-	cs->inode = so.inode;
-	cs->uid = so.uid;
-	return true;
+	return r->catalog || owner_is_client(r->o, comm, exe);
 }
 
 /*
@@ -280,7 +64,7 @@ static bool told_whole(const struct owner_stage *o,
 	if (fe->proto == IPPROTO_TCP)
 		return model_connect_trace(o->env->model);
 	return fe->proto == IPPROTO_UDP && model_udp_trace(o->env->model) &&
-	       catalog_client_port(o, fe);
+	       owner_catalog_port(o, fe);
 }
 
 /*
@@ -302,7 +86,7 @@ static bool udp_intents_pending(const struct owner_stage *o,
 static enum conn_join_result try_join(struct owner_stage *o,
 				      struct parked *p, uint64_t now)
 {
-	struct relevance rel = { o, catalog_client_port(o, &p->fe) };
+	struct relevance rel = { o, owner_catalog_port(o, &p->fe) };
 	bool tuple_only = told_whole(o, &p->fe);
 	enum conn_join_result r;
 	struct sock_owner so;
@@ -317,7 +101,7 @@ static enum conn_join_result try_join(struct owner_stage *o,
 	/* candidates: whose socket is it?  Asked once, while it is open */
 	if (r != CONNJOIN_FOUND && needs && !p->sock_asked) {
 		p->sock_asked = true;
-		if (flow_socket(o, &p->fe, &p->sock))
+		if (owner_flow_socket(o, &p->fe, &p->sock))
 			r = conn_join_match(o->join, &p->fe, &p->sock,
 					    tuple_only, p->arrived, now,
 					    name_matters, &rel, &so, &needs);
@@ -341,10 +125,10 @@ static void unpark(struct owner_stage *o, struct parked *p, bool joined)
 {
 	if (!joined) {
 		(*o->fallback)++;
-		proc_owner(o, &p->fe);
+		owner_proc(o, &p->fe);
 		/* reported "unknown": a record may still name it */
 		if (p->fe.owner_state != OWNER_FOUND &&
-		    catalog_client_port(o, &p->fe))
+		    owner_catalog_port(o, &p->fe))
 			owner_late_gave_up(o->gave_up, &p->fe, p->sock.inode,
 					   loop_now_ms());
 	}
@@ -459,7 +243,7 @@ static void on_conntrack(void *data, enum engine_event type, const void *p)
 	if (fe.kind == FLOW_DESTROY || !fe.from_local || !owners_wanted(o))
 		goto publish;
 	if (fe.at_start) {
-		existing_owner(o, &fe);
+		owner_existing(o, &fe);
 		goto publish;
 	}
 	if (model_connect_audit(o->env->model) ||
@@ -467,7 +251,7 @@ static void on_conntrack(void *data, enum engine_event type, const void *p)
 		park(o, &fe);
 		return;
 	}
-	proc_owner(o, &fe);
+	owner_proc(o, &fe);
 publish:
 	engine_publish(o->env->engine, EV_FLOW, &fe);
 }
@@ -524,8 +308,8 @@ static void on_exec(void *data, enum engine_event type, const void *p)
 	const struct exec_event *ev = p;
 
 	(void)type;
-	if (pid_note(data, ev->pid, ev->comm, ev->exe))
-		recheck_recent(data, ev->pid);
+	if (owner_pid_note(data, ev->pid, ev->comm, ev->exe))
+		owner_recheck_recent(data, ev->pid);
 }
 
 static void on_scan(void *data, enum engine_event type, const void *p)
@@ -533,7 +317,7 @@ static void on_scan(void *data, enum engine_event type, const void *p)
 	const struct proc_info *pi = p;
 
 	(void)type;
-	pid_note(data, pi->pid, pi->comm, pi->exe);
+	owner_pid_note(data, pi->pid, pi->comm, pi->exe);
 }
 
 static void owner_fini(void *priv)
