@@ -37,9 +37,9 @@ struct binaries {
 	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
 };
 
-/* m of pi, named by db (the package database of pi's root, or NULL). */
+/* m of pi, named by db (the package databases of pi's root). */
 static void publish(struct binaries *b, const struct proc_info *pi,
-		    const struct proc_map *m, struct pkgdb *db)
+		    const struct proc_map *m, const struct pkgview *db)
 {
 	struct binary_event ev = {
 		.path = m->path, .dev = m->dev, .ino = m->ino,
@@ -50,7 +50,7 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 	int err, fd;
 
 	/* The name picks the package (a deleted file: where it was)... */
-	ev.package = db ? pkgdb_owner(db, m->path) : NULL;
+	ev.package = pkgview_owner(db, m->path);
 	if (ev.package && b->env->cfg->scope == SCOPE_THIRD_PARTY) {
 		(*b->packaged)++;
 		return;
@@ -76,7 +76,7 @@ static void on_proc(void *data, enum engine_event type, const void *payload)
 {
 	struct binaries *b = data;
 	const struct proc_info *pi = payload;
-	struct pkgdb *db;
+	const struct pkgview *db;
 	size_t i;
 
 	if (!engine_rule_enabled(b->env->engine, RULE_NO_DEP) &&

@@ -2,6 +2,7 @@
 /* The package database of the root a process sees (rootpkg.h). */
 #include "build.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,14 +20,23 @@ struct root_db {
 	dev_t dev;
 	ino_t ino;		/* of the root directory; 0: empty slot */
 	int fd;			/* O_PATH on it */
-	struct pkgdb *db;	/* NULL: that root has no dpkg database */
+	struct pkgview view;	/* none: that root has no database */
 	uint64_t used_ms;
 };
 
 struct rootpkg {
-	struct pkgdb *host;
+	struct pkgview host;
 	struct root_db slot[ROOTPKG_MAX];
 };
+
+const char *pkgview_owner(const struct pkgview *v, const char *path)
+{
+	if (!v)
+		return NULL;
+	if (v->dpkg)
+		return pkgdb_owner(v->dpkg, path);
+	return apkdb_owner(v->apk, path);
+}
 
 struct rootpkg *rootpkg_new(struct pkgdb *host)
 {
@@ -35,7 +45,7 @@ struct rootpkg *rootpkg_new(struct pkgdb *host)
 
 	if (!r)
 		return NULL;
-	r->host = host;
+	r->host.dpkg = host;
 	for (i = 0; i < ROOTPKG_MAX; i++)
 		r->slot[i].fd = -1;
 	return r;
@@ -43,7 +53,8 @@ struct rootpkg *rootpkg_new(struct pkgdb *host)
 
 static void slot_clear(struct root_db *s)
 {
-	pkgdb_free(s->db);
+	pkgdb_free(s->view.dpkg);
+	apkdb_free(s->view.apk);
 	if (s->fd >= 0)
 		close(s->fd);
 	memset(s, 0, sizeof(*s));
@@ -72,13 +83,18 @@ static void slot_open(struct root_db *s, int fd, const struct stat *st)
 	s->fd = fd;
 	snprintf(dir, sizeof(dir), "/proc/self/fd/%d/var/lib/dpkg", fd);
 	snprintf(info, sizeof(info), "%s/info", dir);
-	/* no dpkg there (busybox, Alpine, distroless): nothing packaged */
-	if (stat(info, &ist) < 0 || !S_ISDIR(ist.st_mode))
+	if (stat(info, &ist) == 0 && S_ISDIR(ist.st_mode)) {
+		s->view.dpkg = pkgdb_new(dir, NULL);
 		return;
-	s->db = pkgdb_new(dir, NULL);
+	}
+	/* Alpine's; none (busybox, distroless): nothing packaged */
+	s->view.apk = apkdb_load(fd);
+	if (!s->view.apk && errno != ENOENT)
+		log_warn("rootpkg: %s of a container's root cannot be read (%m): its files count as third-party",
+			 APKDB_FILE);
 }
 
-struct pkgdb *rootpkg_of(struct rootpkg *r, pid_t pid)
+const struct pkgview *rootpkg_of(struct rootpkg *r, pid_t pid)
 {
 	struct root_db *s, *victim = &r->slot[0];
 	struct stat st;
@@ -86,13 +102,13 @@ struct pkgdb *rootpkg_of(struct rootpkg *r, pid_t pid)
 	int fd = proc_other_root(pid, &st);
 
 	if (fd < 0)
-		return r->host;
+		return &r->host;
 	for (i = 0; i < ROOTPKG_MAX; i++) {
 		s = &r->slot[i];
 		if (s->ino == st.st_ino && s->dev == st.st_dev) {
 			close(fd);
 			s->used_ms = loop_now_ms();
-			return s->db;
+			return &s->view;
 		}
 		if (s->used_ms < victim->used_ms)
 			victim = s;
@@ -100,5 +116,5 @@ struct pkgdb *rootpkg_of(struct rootpkg *r, pid_t pid)
 	slot_clear(victim);
 	slot_open(victim, fd, &st);
 	victim->used_ms = loop_now_ms();
-	return victim->db;
+	return &victim->view;
 }

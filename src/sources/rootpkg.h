@@ -4,12 +4,14 @@
 
 #include <sys/types.h>
 
+#include "sources/apkdb.h"
 #include "sources/pkg.h"
 
 /*
  * Whose package database decides "third-party" for a process: the
  * one of the root it sees.  A process in a container (or a chroot)
- * sees another root, with its own /var/lib/dpkg or none: its files are
+ * sees another root, with its own /var/lib/dpkg, Alpine's
+ * /lib/apk/db/installed (apkdb.h), or none: its files are
  * packaged or not by that database, never by whether the host happens
  * to have a package file at the same path.  Databases of other roots
  * are read through an O_PATH fd on /proc/PID/root (kept while cached,
@@ -25,14 +27,24 @@
 
 struct rootpkg;
 
+/* What decides "packaged" in one root: one database, or none. */
+struct pkgview {
+	struct pkgdb *dpkg;
+	struct apkdb *apk;
+};
+
+/* The package owning path in v's root, or NULL (v may be NULL). */
+const char *pkgview_owner(const struct pkgview *v, const char *path);
+
 /* host: the database of vigild's own root (borrowed).  NULL on ENOMEM. */
 struct rootpkg *rootpkg_new(struct pkgdb *host);
 void rootpkg_free(struct rootpkg *r);
 
 /*
- * The database for what pid sees (the host's when pid is gone), or NULL
- * when its root has none: every file there is third-party.
+ * The databases of what pid sees (the host's when pid is gone); none
+ * in the view when its root has none: every file there is third-party.
+ * Valid until the next call.
  */
-struct pkgdb *rootpkg_of(struct rootpkg *r, pid_t pid);
+const struct pkgview *rootpkg_of(struct rootpkg *r, pid_t pid);
 
 #endif

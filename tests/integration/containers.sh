@@ -91,6 +91,18 @@ dpkg -S /bin/true >/dev/null 2>&1 ||
 tar -C "$R" -c . | podman import -q - "$IMG" >/dev/null ||
 	fail "podman import"
 on_exit "podman rmi -f $IMG >/dev/null"
+# An Alpine-like image: no dpkg; apk's database (lib/apk/db, where lib
+# is a link to usr/lib, as in this image) owns /opt/pkgd/noprot only.
+RA=$T/root-apk
+cp -a "$R" "$RA"
+rm -rf "$RA/var/lib/dpkg"
+mkdir -p "$RA/usr/lib/apk/db"
+printf 'C:Q1x=\nP:vigil-fake\nV:1.0-r0\nA:x86_64\nF:opt/pkgd\nR:noprot\n\n' \
+	>"$RA/usr/lib/apk/db/installed"
+IMG_APK=localhost/vigil-test-apk$$:1
+tar -C "$RA" -c . | podman import -q - "$IMG_APK" >/dev/null ||
+	fail "podman import (apk)"
+on_exit "podman rmi -f $IMG_APK >/dev/null"
 podman network create --internal --subnet "$SUBNET.0/24" "$NET" \
 	>/dev/null || fail "podman network create"
 on_exit "podman network rm -f $NET >/dev/null"
@@ -98,7 +110,7 @@ run_ctr() {	# run_ctr NAME CMD...: a container on the test's network
 	name=$1
 	shift
 	$PODMAN run -d -i --name "$name$$" --network "$NET" $LIMITS \
-		"$IMG" "$@" >/dev/null 2>"$T/podman.log" ||
+		"${CTR_IMG:-$IMG}" "$@" >/dev/null 2>"$T/podman.log" ||
 		fail "podman run $name: $(cat "$T/podman.log")"
 	on_exit "podman rm -f -t 0 $name$$ >/dev/null"
 }
@@ -116,6 +128,8 @@ run_ctr hard /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
 	/usr/bin/true <&3 & LD_PRELOAD=/ww/libprot.so /opt/third/prot <&3 &
 	/opt/third/execstack <&3 & exec /opt/third/noprot'
 run_ctr cli /bin/busybox sleep 600
+CTR_IMG=$IMG_APK run_ctr alp /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
+	exec /opt/third/noprot'
 TELNETD=$(ip_of telnetd)
 WEB=$(ip_of web)
 [ -n "$TELNETD" ] && [ -n "$WEB" ] || fail "no container addresses"
@@ -178,8 +192,8 @@ ctl findings --json | jq -e --arg n "web$$" '.[] | select(.rule ==
 		'.[] | select(.rule == "insecure-server-protocols")')"
 
 # Host rules decide "packaged" by the image's own dpkg database.
-hard() {	# hard PATH: the container's stack cookie finding of PATH
-	ctl findings --json | jq -e --arg p "$1" --arg n "hard$$" \
+hard() {	# hard PATH [CONTAINER]: its stack cookie finding of PATH
+	ctl findings --json | jq -e --arg p "$1" --arg n "${2:-hard$$}" \
 		'.[] | select(.rule == "software-without-stack-cookies"
 		 and .attributes.path == $p and .attributes.container_name == $n)'
 }
@@ -189,6 +203,11 @@ wait_until 10 hard /usr/bin/true >/dev/null ||
 	fail "a path the host's dpkg owns hid the container's program"
 hard /opt/pkgd/noprot >/dev/null &&
 	fail "the image's packaged program was reported"
+# ...and an Alpine image's by apk's
+wait_until 10 hard /opt/third/noprot "alp$$" >/dev/null ||
+	fail "the Alpine container's third-party program is not reported"
+hard /opt/pkgd/noprot "alp$$" >/dev/null &&
+	fail "the program apk's database owns was reported: $(hard /opt/pkgd/noprot "alp$$")"
 ctl findings --json | jq -e --arg n "hard$$" '.[] | select(.rule ==
 	"root-process-insecure-permissions" and .attributes.container_name == $n)
 	| select(.attributes.module == "/ww/libprot.so"
