@@ -28,6 +28,8 @@ struct ns_entry {
 	char name[64];			/* under /run/netns; "" */
 	pid_t member;			/* a process in it, last seen */
 	struct place place;		/* where it is: container, name */
+	uint64_t located_ms;		/* place last looked up (loop ms) */
+	pid_t located_pid;		/* ...through this member; 0: none */
 	struct net_addr addrs[NSTABLE_MAX_ADDRS];
 	size_t naddrs;
 	bool table_loaded;		/* vigild loaded its nft table */

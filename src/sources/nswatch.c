@@ -128,6 +128,8 @@ static void watch(struct nswatch *w, pid_t pid, const char *path,
 	}
 	read_addrs(w, e);
 	engine_locate(w->env->engine, pid, ino, &e->place);
+	e->located_ms = loop_now_ms();
+	e->located_pid = pid;
 	if (w->table && e->nsid >= 0 && nsnft_present(fd) == 0) {
 		if (nsnft_load(fd, msg, sizeof(msg)) == 0) {
 			e->table_loaded = true;
@@ -170,9 +172,17 @@ static void seen(struct nswatch *w, pid_t pid, const char *path,
 	e->seen_gen = w->gen;
 	if (pid)
 		e->member = pid;
-	/* found by its name first: which container holds it? */
-	if (pid && !e->place.runtime)
+	/*
+	 * found by its name first: which container holds it?  A member's
+	 * cgroup tells at once; no container then is asked again later.
+	 */
+	if (pid && !e->place.runtime &&
+	    (!e->located_pid ||
+	     loop_now_ms() - e->located_ms >= NSWATCH_LOCATE_MS)) {
 		engine_locate(w->env->engine, pid, ino, &e->place);
+		e->located_ms = loop_now_ms();
+		e->located_pid = pid;
+	}
 	if (name[0] && strcmp(e->name, name))
 		snprintf(e->name, sizeof(e->name), "%s", name);
 }

@@ -16,6 +16,12 @@
 #define NSWATCH_RESCAN_MS 5000
 /* A namespace's addresses are read again this often. */
 #define NSWATCH_ADDRS_MS 30000
+/*
+ * A namespace no container was found for is looked up again at most
+ * this often (a process may join it from one later): each look reads
+ * a member's cgroup, and a rescan sees every process.
+ */
+#define NSWATCH_LOCATE_MS 60000
 /* Namespaces watched at most; more are counted, not watched. */
 #define NSWATCH_MAX 4096
 
