@@ -361,14 +361,19 @@ static int update(struct pkgdb *db)
 	char path[PATH_MAX];
 	struct timespec t0, t1, stamp;
 	size_t j;
-	int r = -1, e;
+	int r = -1, e, dfd;
 	DIR *d;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	snprintf(path, sizeof(path), "%s/info", db->dir);
-	d = opendir(path);
-	if (!d)
+	/* a link there could lead anywhere (a container's database) */
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
 		goto fail;
+	}
 	{
 		struct stat st;
 
@@ -451,7 +456,7 @@ static int info_mtime(const struct pkgdb *db, struct timespec *ts)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/info", db->dir);
-	if (stat(path, &st) < 0)
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -1;
 	*ts = st.st_mtim;
 	return 0;

@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -20,6 +22,7 @@ struct root_db {
 	dev_t dev;
 	ino_t ino;		/* of the root directory; 0: empty slot */
 	int fd;			/* O_PATH on it */
+	int dpkg_fd;		/* O_PATH on its var/lib/dpkg; -1: none */
 	struct pkgview view;	/* none: that root has no database */
 	uint64_t used_ms;
 };
@@ -47,7 +50,7 @@ struct rootpkg *rootpkg_new(struct pkgdb *host)
 		return NULL;
 	r->host.dpkg = host;
 	for (i = 0; i < ROOTPKG_MAX; i++)
-		r->slot[i].fd = -1;
+		r->slot[i].fd = r->slot[i].dpkg_fd = -1;
 	return r;
 }
 
@@ -57,8 +60,11 @@ static void slot_clear(struct root_db *s)
 	apkdb_free(s->view.apk);
 	if (s->fd >= 0)
 		close(s->fd);
+	if (s->dpkg_fd >= 0)
+		close(s->dpkg_fd);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->dpkg_fd = -1;
 }
 
 void rootpkg_free(struct rootpkg *r)
@@ -75,15 +81,27 @@ void rootpkg_free(struct rootpkg *r)
 /* Open what the root at fd has, into s. */
 static void slot_open(struct root_db *s, int fd, const struct stat *st)
 {
-	char dir[64], info[80];
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
 	struct stat ist;
+	char dir[64];
 
 	s->dev = st->st_dev;
 	s->ino = st->st_ino;
 	s->fd = fd;
-	snprintf(dir, sizeof(dir), "/proc/self/fd/%d/var/lib/dpkg", fd);
-	snprintf(info, sizeof(info), "%s/info", dir);
-	if (stat(info, &ist) == 0 && S_ISDIR(ist.st_mode)) {
+	/*
+	 * var/lib/dpkg resolved in that root (its links and ".." never
+	 * lead out), then read through the fd: pkgdb opens info with
+	 * O_NOFOLLOW and each list relative to it, with O_NOFOLLOW too.
+	 */
+	s->dpkg_fd = (int)syscall(SYS_openat2, fd, "var/lib/dpkg", &how,
+				  sizeof(how));
+	if (s->dpkg_fd >= 0 &&
+	    fstatat(s->dpkg_fd, "info", &ist, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(ist.st_mode)) {
+		snprintf(dir, sizeof(dir), "/proc/self/fd/%d", s->dpkg_fd);
 		s->view.dpkg = pkgdb_new(dir, NULL);
 		return;
 	}

@@ -162,6 +162,28 @@ static void touch_dir(const char *path)
 	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
 
+/*
+ * A container's owner makes its database's info a link to another
+ * (here the host's): it is not followed, and nothing is packaged.
+ */
+START_TEST(info_link_not_followed)
+{
+	char dir[] = "/tmp/vigil-pkg-XXXXXX", p[PATH_MAX + 64];
+	struct pkgdb *db;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/info", dir);
+	ck_assert_int_eq(symlink("/var/lib/dpkg/info", p), 0);
+	db = pkgdb_new(dir, NULL);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_uint_eq(pkgdb_count(db), 0);
+	ck_assert_ptr_null(pkgdb_owner(db, "/usr/bin/dpkg"));
+	pkgdb_free(db);
+	unlink(p);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(made_up)
 {
 	char dir[] = "/tmp/vigil-pkg-XXXXXX", p[PATH_MAX + 64], *big;
@@ -404,6 +426,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, made_up);
+	tcase_add_test(tc, info_link_not_followed);
 	tcase_add_test(tc, damaged_file);
 	tcase_add_test(tc, this_machine);
 	suite_add_tcase(s, tc);
