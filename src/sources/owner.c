@@ -68,6 +68,19 @@ static bool told_whole(const struct owner_stage *o,
 }
 
 /*
+ * Ask the tracepoint source for what it read and has not told yet, at
+ * most once a millisecond unless it must be now.
+ */
+static void pull_connects(struct owner_stage *o, uint64_t now,
+			  bool now_or_never)
+{
+	if (now == o->pulled_ms && !now_or_never)
+		return;
+	o->pulled_ms = now;
+	engine_publish(o->env->engine, EV_CONNECTS_WANTED, NULL);
+}
+
+/*
  * A UDP socket's port is free again once it is closed, and a route
  * lookup needs no datagram: an intent with a UDP flow's tuple may be
  * an earlier socket's (a local user's connect() that sends nothing,
@@ -187,9 +200,17 @@ static void settle(struct owner_stage *o, const struct net_addr *dst,
 
 static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 {
+	struct owner_stage *o = data;
+
 	(void)loop;
 	(void)t;
-	settle(data, NULL, 0, 0);
+	/*
+	 * What the tracepoint source holds first (outside settle's walk:
+	 * the connects it tells settle flows themselves): on a quiet host
+	 * no sample may come to tell it that a UDP flow's time is past.
+	 */
+	pull_connects(o, loop_now_ms(), false);
+	settle(o, NULL, 0, 0);
 }
 
 static void park(struct owner_stage *o, const struct flow_event *fe)
@@ -204,12 +225,9 @@ static void park(struct owner_stage *o, const struct flow_event *fe)
 	 * parked, to be tried again at every later connect.  And when
 	 * there is no room, before giving the oldest up.
 	 */
-	if (now != o->pulled_ms || !o->free_list) {
-		o->pulled_ms = now;
-		engine_publish(o->env->engine, EV_CONNECTS_WANTED, NULL);
-		if (!o->free_list)
-			(*o->wanted)++;
-	}
+	if (!o->free_list)
+		(*o->wanted)++;
+	pull_connects(o, now, !o->free_list);
 	if (!o->free_list)
 		unpark(o, o->first, false);
 	p = o->free_list;
