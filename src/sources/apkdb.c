@@ -7,15 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <uthash.h>
 
 #include "sources/apkdb.h"
+#include "sources/proc.h"
 
 struct apk_path {
 	UT_hash_handle hh;
@@ -138,10 +137,6 @@ static int parse_line(struct apkdb *db, const char *line, struct record *r)
 
 struct apkdb *apkdb_load(int rootfd)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
 	struct record r;
 	char line[APKDB_MAX_LINE + 2];
 	struct apkdb *db = NULL;
@@ -151,7 +146,8 @@ struct apkdb *apkdb_load(int rootfd)
 	FILE *f;
 	int fd, err = 0;
 
-	fd = (int)syscall(SYS_openat2, rootfd, APKDB_FILE, &how, sizeof(how));
+	fd = proc_open_in_root(rootfd, APKDB_FILE,
+			       O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	/* a regular file of bounded size: never a FIFO or a device */

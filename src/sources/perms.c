@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,15 +31,12 @@ static void node_of(const struct stat *st, struct perm_node *n)
 static int stat_in(int rootfd, const char *path, bool follow,
 		   struct stat *st)
 {
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
 	int fd, r, saved;
 
 	if (rootfd < 0)
 		return follow ? stat(path, st) : lstat(path, st);
-	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	fd = proc_open_in_root(rootfd, path,
+			       O_PATH | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return -1;
 	r = fstat(fd, st);

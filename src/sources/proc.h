@@ -59,6 +59,14 @@ int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st);
  * cannot be looked at (gone): names it uses mean what they mean here.
  */
 int proc_other_root(pid_t pid, struct stat *st);
+/*
+ * Open path (relative) as seen from the root rootfd is open on (as
+ * proc_other_root() gives): openat2 with RESOLVE_IN_ROOT, so "..",
+ * absolute links and mounts stay in that root, and no magic link of
+ * /proc is followed.  flags as open(2)'s, O_CLOEXEC added.  The fd, or
+ * -1 with errno.
+ */
+int proc_open_in_root(int rootfd, const char *path, int flags);
 
 /*
  * Read one process: status, exe and executable mappings.  Returns 0

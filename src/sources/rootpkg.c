@@ -4,13 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -81,10 +79,6 @@ void rootpkg_free(struct rootpkg *r)
 /* Open what the root at fd has, into s. */
 static void slot_open(struct root_db *s, int fd, const struct stat *st)
 {
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
 	struct stat ist;
 	char dir[64];
 
@@ -96,8 +90,8 @@ static void slot_open(struct root_db *s, int fd, const struct stat *st)
 	 * lead out), then read through the fd: pkgdb opens info with
 	 * O_NOFOLLOW and each list relative to it, with O_NOFOLLOW too.
 	 */
-	s->dpkg_fd = (int)syscall(SYS_openat2, fd, "var/lib/dpkg", &how,
-				  sizeof(how));
+	s->dpkg_fd = proc_open_in_root(fd, "var/lib/dpkg",
+				       O_PATH | O_DIRECTORY);
 	if (s->dpkg_fd >= 0 &&
 	    fstatat(s->dpkg_fd, "info", &ist, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISDIR(ist.st_mode)) {
