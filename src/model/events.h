@@ -293,6 +293,11 @@ struct module_event {
 	const struct proc_info *pi;
 	const struct proc_map *map;
 	const struct perm_facts *facts;
+	/*
+	 * Whose root pi is: host root (0), or root of a user namespace,
+	 * this being the host uid its uid 0 maps to (sources/userns.h).
+	 */
+	uid_t root_uid;
 };
 
 #endif

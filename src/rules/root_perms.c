@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * root-process-insecure-permissions: a process with real or effective
- * uid 0 runs code from a file that a non-root user can change.  The
+ * uid 0 runs code from a file that a non-root user can change.  Root of
+ * a user namespace counts too, judged against its own uid 0 and told
+ * apart (its files are its root's; it is not the host's root).  The
  * owners and modes come with the event (sources/perms.c); this file
  * only decides.
  */
@@ -48,7 +50,7 @@ static void ancestor(const char *path, size_t level, char *out, size_t len)
 }
 
 int root_perms_judge(const struct perm_facts *f, const char *path,
-		     struct perm_verdict *v)
+		     uid_t root_uid, struct perm_verdict *v)
 {
 	char who[32];
 	size_t i;
@@ -57,7 +59,7 @@ int root_perms_judge(const struct perm_facts *f, const char *path,
 	v->mode = f->file.mode & 07777;
 	v->uid = f->file.uid;
 	v->gid = f->file.gid;
-	if (f->file.uid != 0) {
+	if (f->file.uid != 0 && f->file.uid != root_uid) {
 		v->insecure = true;
 		snprintf(v->reason, sizeof(v->reason),
 			 "file is owned by uid %u", (unsigned int)f->file.uid);
@@ -78,7 +80,7 @@ int root_perms_judge(const struct perm_facts *f, const char *path,
 	for (i = 0; i < f->ndirs; i++) {
 		const struct perm_node *d = &f->dirs[i];
 
-		if (d->uid != 0) {
+		if (d->uid != 0 && d->uid != root_uid) {
 			snprintf(v->reason, sizeof(v->reason),
 				 "directory is owned by uid %u",
 				 (unsigned int)d->uid);
@@ -103,17 +105,22 @@ struct root_perms {
 	uint64_t *insecure;
 };
 
-static void report(struct root_perms *rp, const struct proc_info *pi,
-		   const struct proc_map *m, const struct perm_verdict *pv)
+static void report(struct root_perms *rp, const struct module_event *me,
+		   const struct perm_verdict *pv)
 {
+	const struct proc_info *pi = me->pi;
+	const struct proc_map *m = me->map;
 	json_object *a = json_object_new_object();
 	json_object *pids = json_object_new_array();
-	char mode[8], *key = NULL, where[160] = "";
+	char mode[8], *key = NULL, where[192] = "";
 	struct place pl;
 
 	engine_locate(rp->env->engine, pi->pid, 0, &pl);
 	place_for_file(&pl);
 	place_key(where, sizeof(where), &pl);
+	if (me->root_uid)
+		snprintf(where + strlen(where), sizeof(where) - strlen(where),
+			 "|root=%u", (unsigned int)me->root_uid);
 	if (!a || !pids || asprintf(&key, "%s\n%s%s", pi->exe, m->path,
 				    where) < 0) {
 		json_object_put(a);
@@ -137,6 +144,12 @@ static void report(struct root_perms *rp, const struct proc_info *pi,
 	json_object_object_add(a, "comm", json_object_new_string(pi->comm));
 	json_object_object_add(a, "uid", json_object_new_int((int)pi->ruid));
 	json_object_object_add(a, "euid", json_object_new_int((int)pi->euid));
+	/* host root, or a user namespace's (root over its files only) */
+	json_object_object_add(a, "root", json_object_new_string(
+		me->root_uid ? "user-namespace" : "host"));
+	if (me->root_uid)
+		json_object_object_add(a, "root_uid", json_object_new_int64(
+			(int64_t)me->root_uid));
 	json_object_array_add(pids, json_object_new_int((int)pi->pid));
 	json_object_object_add(a, "pids", pids);
 	place_attrs(a, &pl);
@@ -152,11 +165,12 @@ static void on_module(void *data, enum engine_event ev, const void *payload)
 	struct perm_verdict pv;
 
 	(void)ev;
-	if (me->pi->ruid != 0 && me->pi->euid != 0)
+	if (me->pi->ruid != 0 && me->pi->euid != 0 && !me->root_uid)
 		return;
 	if (root_perms_judge(me->facts, me->map->deleted ? NULL :
-			     me->map->path, &pv) == 0 && pv.insecure)
-		report(rp, me->pi, me->map, &pv);
+			     me->map->path, me->root_uid, &pv) == 0 &&
+	    pv.insecure)
+		report(rp, me, &pv);
 }
 
 static void root_perms_fini(void *priv)

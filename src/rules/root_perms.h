@@ -24,12 +24,15 @@ struct perm_verdict {
  * world-writable file, or a directory above it that is not root's or is
  * group/world-writable without the sticky bit, nearest first.  path
  * names the directories in the verdict; it may be NULL when f has no
- * directories.
+ * directories.  root_uid is whose root the process is: 0, host root;
+ * else the host uid of a user namespace's root, whose own files are
+ * root's there (host root's stay trusted: nobody inside can change
+ * them).
  *
  * Returns 0 with *v filled in, or -1 with errno = f->dirs_err when the
  * file itself is fine but its directories could not be judged.
  */
 int root_perms_judge(const struct perm_facts *f, const char *path,
-		     struct perm_verdict *v);
+		     uid_t root_uid, struct perm_verdict *v);
 
 #endif

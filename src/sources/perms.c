@@ -15,6 +15,7 @@
 #include "model/engine.h"
 #include "sources/perms.h"
 #include "sources/proc.h"
+#include "sources/userns.h"
 
 static void node_of(const struct stat *st, struct perm_node *n)
 {
@@ -114,6 +115,7 @@ struct perms_src {
 	struct cache_entry cache[PERMS_CACHE_SIZE];
 	struct perm_facts out;	/* what cached() returns, expanded */
 	uint64_t *checked, *unreadable;
+	ino_t self_userns;	/* vigild's own user namespace */
 };
 
 static struct facts_kept *keep(const struct perm_facts *f)
@@ -215,10 +217,15 @@ static void on_proc(void *data, enum engine_event ev, const void *payload)
 	size_t i;
 
 	(void)ev;
-	/* the rule is about root processes: nobody else's files are read */
-	if (pi->ruid != 0 && pi->euid != 0)
-		return;
 	if (!engine_rule_enabled(ps->env->engine, RULE_ROOT_PERMS))
+		return;
+	/*
+	 * The rule is about root processes, host root or a user
+	 * namespace's: nobody else's files are read.
+	 */
+	if (pi->ruid != 0 && pi->euid != 0 &&
+	    !userns_root_of(pi->pid, ps->self_userns, pi->ruid, pi->euid,
+			    &me.root_uid))
 		return;
 	for (i = 0; i < pi->nmaps; i++) {
 		me.map = &pi->maps[i];
@@ -250,6 +257,7 @@ static int perms_init(const struct vigil_env *env, void **priv)
 		return -1;
 	*priv = ps;
 	ps->env = env;
+	ps->self_userns = userns_self();
 	ps->checked = engine_counter(env->engine, "root-perms", "checks");
 	ps->unreadable = engine_counter(env->engine, "root-perms",
 					"unreadable");

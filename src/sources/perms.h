@@ -26,8 +26,9 @@ int perms_gather(const struct stat *st, int rootfd, const char *path,
 
 /*
  * The module: for each mapping of a process running as root (real or
- * effective uid 0), from EV_PROC_SCAN and EV_MAPPING, gathers the facts
- * of the file really mapped and publishes EV_MODULE.
+ * effective uid 0, or the uid a user namespace's root maps to: see
+ * userns.h), from EV_PROC_SCAN and EV_MAPPING, gathers the facts of the
+ * file really mapped and publishes EV_MODULE.
  */
 extern const struct vigil_module perms_module;
 

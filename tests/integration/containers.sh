@@ -110,7 +110,7 @@ run_ctr() {	# run_ctr NAME CMD...: a container on the test's network
 	name=$1
 	shift
 	$PODMAN run -d -i --name "$name$$" --network "$NET" $LIMITS \
-		"${CTR_IMG:-$IMG}" "$@" >/dev/null 2>"$T/podman.log" ||
+		$CTR_OPTS "${CTR_IMG:-$IMG}" "$@" >/dev/null 2>"$T/podman.log" ||
 		fail "podman run $name: $(cat "$T/podman.log")"
 	on_exit "podman rm -f -t 0 $name$$ >/dev/null"
 }
@@ -130,6 +130,10 @@ run_ctr hard /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
 run_ctr cli /bin/busybox sleep 600
 CTR_IMG=$IMG_APK run_ctr alp /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
 	exec /opt/third/noprot'
+# Root of a user namespace (host uid 200000): its image is its root's,
+# and only the world-writable /ww is a finding, told apart from host root.
+CTR_OPTS="--uidmap 0:200000:65536 --gidmap 0:200000:65536" run_ctr uns \
+	/bin/sh -c 'LD_PRELOAD=/ww/libprot.so exec /opt/third/prot'
 TELNETD=$(ip_of telnetd)
 WEB=$(ip_of web)
 [ -n "$TELNETD" ] && [ -n "$WEB" ] || fail "no container addresses"
@@ -214,6 +218,21 @@ ctl findings --json | jq -e --arg n "hard$$" '.[] | select(.rule ==
 		 and .attributes.directory == "/ww")' >/dev/null ||
 	fail "root-perms finding fields: $(ctl findings --json | jq -c \
 		'.[] | select(.rule == "root-process-insecure-permissions")')"
+perms_of() {	# perms_of CONTAINER: its root-perms findings, compact
+	ctl findings --json | jq -c --arg n "$1" '[.[] | select(.rule ==
+		"root-process-insecure-permissions" and
+		.attributes.container_name == $n) | .attributes]'
+}
+wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \
+	--arg n uns$$ '.[] | select(.attributes.container_name == \$n and
+	.rule == \"root-process-insecure-permissions\")'" >/dev/null ||
+	fail "root of a user namespace not judged: $(perms_of "uns$$")"
+perms_of "uns$$" | jq -e 'length == 1 and (.[0] | .module == "/ww/libprot.so"
+	and .directory == "/ww" and .root == "user-namespace"
+	and .root_uid == 200000 and .euid == 200000)' >/dev/null ||
+	fail "user-namespace root findings: $(perms_of "uns$$")"
+perms_of "hard$$" | jq -e 'all(.[]; .root == "host")' >/dev/null ||
+	fail "host root not told as host: $(perms_of "hard$$")"
 
 # The plain namespace: named by its /run/netns name, no container.
 wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \

@@ -379,7 +379,8 @@ static void node_of(const struct replay *r, const char *s,
 /*
  * module pid= ruid= euid= exe= comm= path=P file=UID:GID:MODE
  *        [dirs=UID:GID:MODE,... parent first] [dirs_err=ESTALE|EACCES]
- *        [deleted]
+ *        [deleted] [root_uid=N: the process is root of a user namespace,
+ *        whose uid 0 is host uid N]
  */
 static void do_module(struct replay *r, char **tok, size_t n)
 {
@@ -393,6 +394,7 @@ static void do_module(struct replay *r, char **tok, size_t n)
 	pi.pid = (pid_t)num(r, opt(tok, n, 1, "pid"), "pid", 1);
 	pi.ruid = (uid_t)num(r, opt(tok, n, 1, "ruid"), "ruid", 0);
 	pi.euid = (uid_t)num(r, opt(tok, n, 1, "euid"), "euid", pi.ruid);
+	me.root_uid = (uid_t)num(r, opt(tok, n, 1, "root_uid"), "root_uid", 0);
 	copy_str(pi.exe, sizeof(pi.exe), opt(tok, n, 1, "exe"));
 	copy_str(pi.comm, sizeof(pi.comm), opt(tok, n, 1, "comm"));
 	m.path = opt(tok, n, 1, "path");

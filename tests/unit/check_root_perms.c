@@ -25,7 +25,7 @@ static int root_perms_check(const struct stat *st, const char *path,
 
 	if (perms_gather(st, -1, path, &f) < 0)
 		return -1;
-	return root_perms_judge(&f, path, v);
+	return root_perms_judge(&f, path, 0, v);
 }
 
 static char top[64];
@@ -184,7 +184,7 @@ START_TEST(names_in_a_container_root)
 	ck_assert_int_eq(perms_gather(&st, root, "/ww/lib.so", &f), 0);
 	ck_assert_uint_eq(f.ndirs, 2);
 	ck_assert_uint_eq(f.dirs[0].mode & 07777, 0777);
-	ck_assert_int_eq(root_perms_judge(&f, "/ww/lib.so", &v), 0);
+	ck_assert_int_eq(root_perms_judge(&f, "/ww/lib.so", 0, &v), 0);
 	ck_assert_int_eq(v.insecure, 1);
 	ck_assert_str_eq(v.directory, "/ww");
 	/* vigild's own root has no /ww: not this file, not judged */
