@@ -15,6 +15,8 @@
  */
 #include "build.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "findings/line.h"
@@ -105,6 +107,35 @@ static json_object *add_metadata(json_object *o, const struct line_event *e,
 static const char *attr_str(const struct line_event *e, const char *k);
 
 /*
+ * Its pod, as labels (OCSF's pod_uuid wants a UUID, and podman's and
+ * the CRI runtimes' sandbox ids are not); a Kubernetes namespace says
+ * who orchestrates it.
+ */
+static void add_pod(json_object *c, const struct line_event *e)
+{
+	static const char *const keys[] = { "pod_name", "pod_namespace",
+					    "pod_id" };
+	json_object *labels = NULL;
+	char *label;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!attr_str(e, keys[i]) ||
+		    asprintf(&label, "%s=%s", keys[i],
+			     attr_str(e, keys[i])) < 0)
+			continue;
+		if (!labels) {
+			labels = json_object_new_array();
+			json_object_object_add(c, "labels", labels);
+		}
+		json_object_array_add(labels, json_object_new_string(label));
+		free(label);
+	}
+	if (attr_str(e, "pod_namespace"))
+		json_add_str(c, "orchestrator", "Kubernetes");
+}
+
+/*
  * The container a finding happened in (the container profile, which
  * the device has as an endpoint): its id, name, runtime and image.
  * Returns whether there was one.
@@ -129,6 +160,7 @@ static bool add_container(json_object *d, const struct line_event *e)
 		if (attr_str(e, "container_image"))
 			json_add_str(i, "name", attr_str(e, "container_image"));
 	}
+	add_pod(c, e);
 	return true;
 }
 

@@ -125,10 +125,12 @@ static void send_finding(struct output *out, const char *line, int prio,
 		{ "container_name", "VIGIL_CONTAINER_NAME" },
 		{ "container_image", "VIGIL_CONTAINER_IMAGE" },
 		{ "container_runtime", "VIGIL_CONTAINER_RUNTIME" },
+		{ "pod_name", "VIGIL_POD_NAME" },
+		{ "pod_namespace", "VIGIL_POD_NAMESPACE" },
 		{ "netns", "VIGIL_NETNS" },
 	};
-	struct iovec iov[16];
-	char *fld[16];
+	struct iovec iov[20];
+	char *fld[20];
 	json_object *v;
 	size_t n = 0, i;
 

@@ -55,6 +55,10 @@ struct place {
 	char ctr_name[64];	/* "" when its runtime does not say */
 	char image[128];	/* "" likewise */
 	char image_id[72];	/* "" likewise */
+	/* the pod it belongs to, when its OCI bundle says; "" */
+	char pod_id[65];
+	char pod_name[64];
+	char pod_namespace[64];	/* Kubernetes' namespace */
 };
 
 /* EV_NETNS: a network namespace is watched now, or no longer. */

@@ -48,6 +48,9 @@ void place_attrs(json_object *a, const struct place *p)
 		add(a, "container_name", p->ctr_name);
 		add(a, "container_image", p->image);
 		add(a, "container_image_id", p->image_id);
+		add(a, "pod_id", p->pod_id);
+		add(a, "pod_name", p->pod_name);
+		add(a, "pod_namespace", p->pod_namespace);
 	}
 	if (p->netns) {
 		snprintf(ino, sizeof(ino), "%llu",

@@ -127,7 +127,7 @@ static int where_init(const struct vigil_env *env, void **priv)
 		return -1;
 	*priv = w;
 	w->env = env;
-	w->meta = ctrmeta_new(NULL);
+	w->meta = ctrmeta_new(NULL, NULL);
 	if (!w->meta)
 		return -1;
 	/* the namespace vigild watches as its own: network.netns's */

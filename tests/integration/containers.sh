@@ -134,6 +134,13 @@ CTR_IMG=$IMG_APK run_ctr alp /bin/sh -c 'exec 3<&0; /opt/pkgd/noprot <&3 &
 # and only the world-writable /ww is a finding, told apart from host root.
 CTR_OPTS="--uidmap 0:200000:65536 --gidmap 0:200000:65536" run_ctr uns \
 	/bin/sh -c 'LD_PRELOAD=/ww/libprot.so exec /opt/third/prot'
+# A container in a podman pod: its finding names the pod (the bundle's
+# io.kubernetes.cri-o.SandboxID; podman keeps the pod's name elsewhere).
+podman pod create --infra=false --name "pod$$" >/dev/null ||
+	fail "podman pod create"
+on_exit "podman pod rm -f pod$$ >/dev/null"
+CTR_OPTS="--pod pod$$" run_ctr inpod /opt/third/noprot
+POD_ID=$(podman pod inspect "pod$$" --format '{{.Id}}')
 TELNETD=$(ip_of telnetd)
 WEB=$(ip_of web)
 [ -n "$TELNETD" ] && [ -n "$WEB" ] || fail "no container addresses"
@@ -231,6 +238,13 @@ perms_of "uns$$" | jq -e 'length == 1 and (.[0] | .module == "/ww/libprot.so"
 	and .directory == "/ww" and .root == "user-namespace"
 	and .root_uid == 200000 and .euid == 200000)' >/dev/null ||
 	fail "user-namespace root findings: $(perms_of "uns$$")"
+wait_until 10 hard /opt/third/noprot "inpod$$" >/dev/null ||
+	fail "no finding in the pod's container"
+hard /opt/third/noprot "inpod$$" | jq -e --arg pod "$POD_ID" \
+	'.attributes.pod_id == $pod' >/dev/null ||
+	fail "the pod is not named: $(hard /opt/third/noprot "inpod$$")"
+hard /opt/third/noprot | jq -e '.attributes.pod_id == null' >/dev/null ||
+	fail "a container in no pod named one"
 perms_of "hard$$" | jq -e 'all(.[]; .root == "host")' >/dev/null ||
 	fail "host root not told as host: $(perms_of "hard$$")"
 

@@ -419,7 +419,8 @@ static void do_module(struct replay *r, char **tok, size_t n)
 
 /*
  * place pid=N|netns=N [runtime= id= name= image= image_id=
- *       netns_name=]: where that pid, or that namespace, is.
+ *       pod_id= pod_name= pod_namespace= netns_name=]: where that pid,
+ *       or that namespace, is.
  */
 static void do_place(struct replay *r, char **tok, size_t n)
 {
@@ -440,12 +441,18 @@ static void do_place(struct replay *r, char **tok, size_t n)
 	/* the locator's runtimes are static strings */
 	pl->runtime = !rt ? NULL : !strcmp(rt, "podman") ? "podman" :
 		      !strcmp(rt, "docker") ? "docker" :
-		      (die(r, "runtime: podman or docker"), NULL);
+		      !strcmp(rt, "containerd") ? "containerd" :
+		      (die(r, "runtime: podman, docker or containerd"), NULL);
 	copy_str(pl->ctr_id, sizeof(pl->ctr_id), opt(tok, n, 1, "id"));
 	copy_str(pl->ctr_name, sizeof(pl->ctr_name), opt(tok, n, 1, "name"));
 	copy_str(pl->image, sizeof(pl->image), opt(tok, n, 1, "image"));
 	copy_str(pl->image_id, sizeof(pl->image_id),
 		 opt(tok, n, 1, "image_id"));
+	copy_str(pl->pod_id, sizeof(pl->pod_id), opt(tok, n, 1, "pod_id"));
+	copy_str(pl->pod_name, sizeof(pl->pod_name),
+		 opt(tok, n, 1, "pod_name"));
+	copy_str(pl->pod_namespace, sizeof(pl->pod_namespace),
+		 opt(tok, n, 1, "pod_namespace"));
 	copy_str(pl->netns_name, sizeof(pl->netns_name),
 		 opt(tok, n, 1, "netns_name"));
 	r->nplaces++;
