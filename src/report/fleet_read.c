@@ -136,9 +136,14 @@ static bool hex_id(const char *s)
 	       strspn(s, "0123456789abcdef") == FINDING_ID_LEN;
 }
 
-/* The evidence report_asset() names an asset by. */
+/*
+ * The evidence kept: what report_asset() names an asset by, and where
+ * it happened (the fleet groups containers by image).
+ */
 static const char *const asset_keys[] = {
 	"path", "module", "program", "exe", "protocol", "port", "remote_port",
+	"container_image", "container_id", "container_name", "pod_name",
+	"pod_namespace",
 };
 
 /* Record one finding event; the newest (by time, then line order) wins. */
@@ -188,7 +193,7 @@ static int record(struct fleet *fl, const struct event *e)
 	if (e->attrs) {
 		json_object *a = json_object_new_object();
 
-		/* only what names the asset (report_asset()), escaped */
+		/* only what names the asset and its place, escaped */
 		for (k = 0; a && k < sizeof(asset_keys) / sizeof(*asset_keys);
 		     k++) {
 			json_object *v = json_object_object_get(e->attrs,

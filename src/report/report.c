@@ -238,6 +238,8 @@ int report_render(json_object *doc, enum report_format fmt, bool full,
 		sbuf_adds(out, "not a vigil report document");
 		return -1;
 	}
+	if (!fleet && report_add_places(doc) < 0)
+		return -1;
 	switch (fmt) {
 	case REPORT_JSON:
 		if (json_dump(doc, JSON_C_TO_STRING_PRETTY |

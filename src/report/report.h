@@ -71,6 +71,19 @@ json_object *report_coverage(json_object *doc, size_t *n);
 #define REPORT_COVERAGE_COMPLETE "complete: every source was available"
 
 /*
+ * A run's findings by where they happened (report_places.c): adds to
+ * doc an array "places", one entry per place with open (not accepted)
+ * findings: {kind: host|container|netns, name, id, runtime, image,
+ * pod_name, pod_namespace, pod_id, counts: {High...}}, the host first,
+ * then the worst off.  A doc that has it keeps it.  0, or -1 on ENOMEM.
+ */
+int report_add_places(json_object *doc);
+/* A place of that array in a few words: "container web (podman 3f2a…)". */
+void report_place_name(json_object *place, struct sbuf *out);
+/* Did anything happen anywhere but the host itself? */
+bool report_places_worth_showing(json_object *doc);
+
+/*
  * The fleet: finding lines (json or ocsf format, one per line, maybe
  * after a syslog header) from many hosts, the newest event of each
  * finding kept.

@@ -66,23 +66,97 @@ static void add_name(json_object *list, const char *name)
 	json_object_array_add(list, json_object_new_string(name));
 }
 
-static int by_hosts_then_severity(const void *a, const void *b)
+static int nhosts(json_object *o)
+{
+	return (int)json_object_array_length(json_object_object_get(o,
+								    "hosts"));
+}
+
+/* A High on one host comes before Mediums on many: severity, spread. */
+static int by_severity_then_hosts(const void *a, const void *b)
 {
 	json_object *pa = *(json_object *const *)a;
 	json_object *pb = *(json_object *const *)b;
 	const struct rule_meta *ma = rule_meta_by_name(json_get_str(pa, "rule"));
 	const struct rule_meta *mb = rule_meta_by_name(json_get_str(pb, "rule"));
-	int d = (int)json_object_array_length(json_object_object_get(pb,
-								"hosts")) -
-		(int)json_object_array_length(json_object_object_get(pa,
-								"hosts"));
+	int d = (int)mb->severity - (int)ma->severity;
 
 	if (d)
 		return d;
-	d = (int)mb->severity - (int)ma->severity;
+	d = nhosts(pb) - nhosts(pa);
 	if (d)
 		return d;
-	return strcmp(json_get_str(pa, "asset"), json_get_str(pb, "asset"));
+	d = strcmp(json_get_str(pa, "asset"), json_get_str(pb, "asset"));
+	return d ? d : strcmp(json_get_str(pa, "image") ?: "",
+			      json_get_str(pb, "image") ?: "");
+}
+
+/* Images: the worst off first (High counts, then Medium...), spread. */
+static int by_counts_then_hosts(const void *a, const void *b)
+{
+	json_object *ia = *(json_object *const *)a;
+	json_object *ib = *(json_object *const *)b;
+	int i, d;
+
+	for (i = 0; i < 4; i++) {
+		d = report_int(report_get(ib, "open"), report_severities[i]) -
+		    report_int(report_get(ia, "open"), report_severities[i]);
+		if (d)
+			return d;
+	}
+	d = nhosts(ib) - nhosts(ia);
+	return d ? d : strcmp(json_get_str(ia, "image"),
+			      json_get_str(ib, "image"));
+}
+
+/*
+ * Count an open finding of state st in its image's entry: findings by
+ * severity, the hosts, and each container once (by host and id).
+ * 0, or -1 on ENOMEM.
+ */
+static int count_image(json_object *images, json_object *st,
+		       const struct rule_meta *m)
+{
+	json_object *a = json_object_object_get(st, "attributes");
+	const char *cid = json_get_str(a, "container_id");
+	const char *img = json_get_str(a, "container_image");
+	json_object *e, *open, *seen;
+	char key[1200];
+	int i;
+
+	if (!cid)
+		return 0;	/* the host's own */
+	if (!img || !*img)
+		img = "(image not known)";
+	if (!json_object_object_get_ex(images, img, &e)) {
+		e = json_object_new_object();
+		open = json_object_new_object();
+		if (!e || !open) {
+			json_object_put(e);
+			json_object_put(open);
+			return -1;
+		}
+		json_add_str(e, "image", img);
+		for (i = 0; i < 4; i++)
+			json_object_object_add(open, report_severities[i],
+					       json_object_new_int(0));
+		json_object_object_add(e, "open", open);
+		json_object_object_add(e, "hosts", json_object_new_array());
+		json_object_object_add(e, "containers", json_object_new_int(0));
+		json_object_object_add(e, "seen", json_object_new_object());
+		json_object_object_add(images, img, e);
+	}
+	bump(json_object_object_get(e, "open"), severity_name(m->severity));
+	add_name(json_object_object_get(e, "hosts"),
+		 json_get_str(st, "hostname"));
+	snprintf(key, sizeof(key), "%s %s", json_get_str(st, "machine_id"),
+		 cid);
+	seen = json_object_object_get(e, "seen");
+	if (!json_object_object_get_ex(seen, key, NULL)) {
+		json_object_object_add(seen, key, NULL);
+		bump(e, "containers");
+	}
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -125,6 +199,7 @@ json_object *fleet_report(const struct fleet *fl)
 	json_object *doc = json_object_new_object();
 	json_object *hosts = json_object_new_object();
 	json_object *problems = json_object_new_object();
+	json_object *images = json_object_new_object();
 	json_object *rules = json_object_new_array(), *arr;
 	json_object *rule_hosts[RULE_COUNT] = { NULL };
 	static const enum vigil_severity sev_order[4] = {
@@ -133,7 +208,7 @@ json_object *fleet_report(const struct fleet *fl)
 	int rule_findings[RULE_COUNT] = { 0 }, i, k;
 	char t[32];
 
-	if (!doc || !hosts || !problems || !rules)
+	if (!doc || !hosts || !problems || !images || !rules)
 		goto err;
 	for (i = 0; i < RULE_COUNT; i++)
 		if (!(rule_hosts[i] = json_object_new_array()))
@@ -143,6 +218,8 @@ json_object *fleet_report(const struct fleet *fl)
 								"rule"));
 		const char *ev = json_get_str(st, "event");
 		json_object *h = host_entry(hosts, st), *p, *tv;
+		const char *img = json_get_str(json_object_object_get(st,
+						"attributes"), "container_image");
 		struct sbuf asset;
 		char pkey[2048];
 
@@ -166,9 +243,13 @@ json_object *fleet_report(const struct fleet *fl)
 		     severity_name(m->severity));
 		rule_findings[m->idx]++;
 		add_name(rule_hosts[m->idx], json_get_str(st, "hostname"));
+		if (count_image(images, st, m) < 0)
+			goto err;
 		sbuf_init(&asset);
 		report_asset(st, &asset);
-		snprintf(pkey, sizeof(pkey), "%s %s", m->id, sbuf_str(&asset));
+		/* the same file in two images is two problems */
+		snprintf(pkey, sizeof(pkey), "%s %s\n%s", m->id,
+			 sbuf_str(&asset), img ? img : "");
 		if (!json_object_object_get_ex(problems, pkey, &p)) {
 			p = json_object_new_object();
 			if (!p) {
@@ -179,6 +260,8 @@ json_object *fleet_report(const struct fleet *fl)
 			json_add_str(p, "severity",
 				     severity_name(m->severity));
 			json_add_str(p, "asset", sbuf_str(&asset));
+			if (img && *img)
+				json_add_str(p, "image", img);
 			json_add_str(p, "fingerprint",
 				     json_get_str(st, "fingerprint") ?
 				     json_get_str(st, "fingerprint") : "");
@@ -240,12 +323,20 @@ json_object *fleet_report(const struct fleet *fl)
 	}
 	json_object_object_add(doc, "rules", rules);
 	rules = NULL;
-	arr = sorted_values(problems, by_hosts_then_severity);
+	arr = sorted_values(problems, by_severity_then_hosts);
 	if (!arr)
 		goto err;
 	json_object_object_add(doc, "problems", arr);
+	arr = sorted_values(images, by_counts_then_hosts);
+	if (!arr)
+		goto err;
+	for (i = 0; i < (int)json_object_array_length(arr); i++)
+		json_object_object_del(json_object_array_get_idx(arr, i),
+				       "seen");
+	json_object_object_add(doc, "images", arr);
 	json_object_put(hosts);
 	json_object_put(problems);
+	json_object_put(images);
 	return doc;
 err:
 	for (i = 0; i < RULE_COUNT; i++)
@@ -253,6 +344,7 @@ err:
 	json_object_put(rules);
 	json_object_put(hosts);
 	json_object_put(problems);
+	json_object_put(images);
 	json_object_put(doc);
 	return NULL;
 }

@@ -193,6 +193,36 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 	}
 }
 
+/* Open findings by place, when anything happened off the host. */
+static void places(json_object *doc, struct sbuf *out)
+{
+	json_object *pl = report_get(doc, "places");
+	struct sbuf name;
+	size_t i;
+	int k;
+
+	if (!report_places_worth_showing(doc))
+		return;
+	sbuf_init(&name);
+	sbuf_adds(out, "<h2>By place</h2>\n<table class=\"places\"><thead><tr><th>Place</th><th>Image</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th></tr></thead><tbody>\n");
+	for (i = 0; i < json_object_array_length(pl); i++) {
+		json_object *g = json_object_array_get_idx(pl, i);
+
+		sbuf_reset(&name);
+		report_place_name(g, &name);
+		tag(out, "<tr class=\"place\"><td>", sbuf_str(&name), "</td>");
+		tag(out, "<td class=\"mono\">", report_str(g, "image"),
+		    "</td>");
+		for (k = 0; k < 4; k++)
+			sbuf_printf(out, "<td class=\"n\">%d</td>",
+				    report_int(report_get(g, "counts"),
+					       report_severities[k]));
+		sbuf_adds(out, "</tr>\n");
+	}
+	sbuf_adds(out, "</tbody></table>\n");
+	sbuf_free(&name);
+}
+
 static void meta(struct sbuf *out, const char *k, const char *v)
 {
 	tag(out, "<dt>", k, "</dt>");
@@ -278,6 +308,7 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	}
 	sbuf_adds(out, "</tr></table>\n");
 	svg_counts(out, n4, report_int(run, "accepted"));
+	places(doc, out);
 	v = report_sorted_findings(doc, false, &n);
 	if (!v)
 		goto oom;
@@ -337,6 +368,32 @@ static void host_list(struct sbuf *out, json_object *hl)
 			json_object_array_get_idx(hl, j)), "");
 }
 
+/* Open findings in containers, by image: what to rebuild first. */
+static void fleet_images(json_object *images, struct sbuf *out)
+{
+	size_t j;
+	int i;
+
+	if (!images || !json_object_array_length(images))
+		return;
+	sbuf_adds(out, "<h2>Images</h2>\n<table class=\"images\"><thead><tr><th>Image</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th><th>Containers</th><th>Hosts</th></tr></thead><tbody>\n");
+	for (j = 0; j < json_object_array_length(images); j++) {
+		json_object *e = json_object_array_get_idx(images, j);
+
+		tag(out, "<tr class=\"image\"><td class=\"mono\">",
+		    report_str(e, "image"), "</td>");
+		for (i = 0; i < 4; i++)
+			sbuf_printf(out, "<td class=\"n\">%d</td>",
+				    report_int(report_get(e, "open"),
+					       report_severities[i]));
+		sbuf_printf(out, "<td class=\"n\">%d</td><td>",
+			    report_int(e, "containers"));
+		host_list(out, report_get(e, "hosts"));
+		sbuf_adds(out, "</td></tr>\n");
+	}
+	sbuf_adds(out, "</tbody></table>\n");
+}
+
 int report_fleet_html(json_object *doc, struct sbuf *out)
 {
 	json_object *hosts = report_get(doc, "hosts");
@@ -390,7 +447,7 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 		host_list(out, report_get(r, "hosts"));
 		sbuf_adds(out, "</td></tr>\n");
 	}
-	sbuf_adds(out, "</tbody></table>\n<h2>Problems by number of hosts</h2>\n<table class=\"problems\"><thead><tr><th>Hosts</th><th>Severity</th><th>Rule</th><th>Asset</th><th>Which hosts</th></tr></thead><tbody>\n");
+	sbuf_adds(out, "</tbody></table>\n<h2>Problems by severity, then number of hosts</h2>\n<table class=\"problems\"><thead><tr><th>Hosts</th><th>Severity</th><th>Rule</th><th>Asset</th><th>Image</th><th>Which hosts</th></tr></thead><tbody>\n");
 	for (j = 0; problems && j < json_object_array_length(problems); j++) {
 		json_object *p = json_object_array_get_idx(problems, j);
 
@@ -400,10 +457,14 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 			    sev(report_str(p, "severity")));
 		tag(out, "<td><code>", report_str(p, "rule"), "</code></td>");
 		tag(out, "<td class=\"mono\">", report_str(p, "asset"),
+		    "</td>");
+		tag(out, "<td class=\"mono\">", report_str(p, "image"),
 		    "</td><td>");
 		host_list(out, report_get(p, "hosts"));
 		sbuf_adds(out, "</td></tr>\n");
 	}
-	sbuf_adds(out, "</tbody></table>\n</body>\n</html>\n");
+	sbuf_adds(out, "</tbody></table>\n");
+	fleet_images(report_get(doc, "images"), out);
+	sbuf_adds(out, "</body>\n</html>\n");
 	return sbuf_failed(out) ? -1 : 0;
 }

@@ -100,6 +100,36 @@ static void counts(json_object *doc, struct sbuf *out)
 	sbuf_addc(out, '\n');
 }
 
+/* Open findings by place, when anything happened off the host. */
+static void places(json_object *doc, struct sbuf *out)
+{
+	json_object *pl = report_get(doc, "places");
+	struct sbuf name;
+	size_t i;
+
+	if (!report_places_worth_showing(doc))
+		return;
+	sbuf_init(&name);
+	sbuf_adds(out, "\nBy place (open findings):\n"
+		  "  HIGH  MED  LOW INFO  PLACE\n");
+	for (i = 0; i < json_object_array_length(pl); i++) {
+		json_object *g = json_object_array_get_idx(pl, i);
+		json_object *c = report_get(g, "counts");
+
+		sbuf_reset(&name);
+		report_place_name(g, &name);
+		sbuf_printf(out, "  %4d %4d %4d %4d  %s", report_int(c,
+			    report_severities[0]), report_int(c,
+			    report_severities[1]), report_int(c,
+			    report_severities[2]), report_int(c,
+			    report_severities[3]), sbuf_str(&name));
+		if (*report_str(g, "image"))
+			sbuf_printf(out, ", image %s", report_str(g, "image"));
+		sbuf_addc(out, '\n');
+	}
+	sbuf_free(&name);
+}
+
 /* The run's coverage: complete, or each thing it could not assess. */
 static void coverage(json_object *doc, struct sbuf *out)
 {
@@ -166,6 +196,7 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 	sbuf_printf(out, "Generated: %s by vigil %s\n",
 		    report_str(doc, "generated"),
 		    report_str(report_get(doc, "product"), "version"));
+	places(doc, out);
 	v = report_sorted_findings(doc, false, &n);
 	if (!v)
 		goto oom;
@@ -204,6 +235,35 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 oom:
 	sbuf_free(&t);
 	return -1;
+}
+
+/* Open findings in containers, by image: what to rebuild first. */
+static void fleet_images_text(json_object *images, struct sbuf *out)
+{
+	size_t i, j;
+
+	if (!images || !json_object_array_length(images))
+		return;
+	sbuf_adds(out, "\nImages: open findings in containers\n"
+		  "  HIGH  MED  LOW INFO  CONTAINERS  IMAGE, HOSTS\n");
+	for (i = 0; i < json_object_array_length(images); i++) {
+		json_object *e = json_object_array_get_idx(images, i);
+		json_object *c = report_get(e, "open");
+		json_object *hl = report_get(e, "hosts");
+
+		sbuf_printf(out, "  %4d %4d %4d %4d  %10d  %s",
+			    report_int(c, report_severities[0]),
+			    report_int(c, report_severities[1]),
+			    report_int(c, report_severities[2]),
+			    report_int(c, report_severities[3]),
+			    report_int(e, "containers"),
+			    report_str(e, "image"));
+		for (j = 0; hl && j < json_object_array_length(hl); j++)
+			sbuf_printf(out, "%s%s", j ? ", " : ", on ",
+				    json_object_get_string(
+					json_object_array_get_idx(hl, j)));
+		sbuf_addc(out, '\n');
+	}
 }
 
 int report_fleet_text(json_object *doc, struct sbuf *out)
@@ -257,17 +317,20 @@ int report_fleet_text(json_object *doc, struct sbuf *out)
 					json_object_array_get_idx(hl, j)));
 		sbuf_addc(out, '\n');
 	}
-	sbuf_adds(out, "\nProblems (same rule and asset) by number of hosts:\n");
+	sbuf_adds(out, "\nProblems (same rule and asset) by severity, then number of hosts:\n");
 	for (i = 0; problems && i < json_object_array_length(problems); i++) {
 		json_object *p = json_object_array_get_idx(problems, i);
 		json_object *hl = report_get(p, "hosts");
 
-		sbuf_printf(out, "  %3zu host%s  %-8s %s  %s  [%s]\n",
+		sbuf_printf(out, "  %3zu host%s  %-8s %s  %s%s%s  [%s]\n",
 			    json_object_array_length(hl),
 			    json_object_array_length(hl) == 1 ? " " : "s",
 			    report_str(p, "severity"), report_str(p, "rule"),
 			    report_str(p, "asset"),
+			    *report_str(p, "image") ? " in image " : "",
+			    report_str(p, "image"),
 			    report_str(p, "fingerprint"));
 	}
+	fleet_images_text(report_get(doc, "images"), out);
 	return sbuf_failed(out) ? -1 : 0;
 }

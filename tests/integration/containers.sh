@@ -284,6 +284,16 @@ wait_until 10 find_rule insecure-client-protocols-login "cli2$$" \
 	"insecure-client-protocols-login" and .attributes.container_name != null)]
 	| length')" -eq 2 ] || fail "two containers, not two findings"
 
+# The fleet report, read from vigild's own finding lines, groups the
+# containers by image.
+"$VIGILCTL" report --from "$T/vigild.log" --format json > "$T/fleet.json" ||
+	fail "vigilctl report --from vigild.log"
+jq -e --arg img "$IMG" --arg apk "$IMG_APK" '(.images | map(.image)) as $i
+	| ($i | index($img)) != null and ($i | index($apk)) != null
+	and (.images[] | select(.image == $img) | .containers >= 5)' \
+	"$T/fleet.json" >/dev/null ||
+	fail "fleet report by image: $(jq -c .images "$T/fleet.json")"
+
 # A container removed: its namespace is let go.
 gone=$(counter netns gone)
 podman rm -f -t 0 "cli2$$" >/dev/null
@@ -303,6 +313,10 @@ unused() {
 wait_until 30 unused >/dev/null ||
 	fail "no unused-port finding naming container web$$: $(ctl findings)"
 
+# The run's report says which container has what.
+ctl report > "$T/report.txt" || fail "vigilctl report"
+grep -q "^ *[0-9]* *[0-9]* *[0-9]* *[0-9]*  container web$$ (podman [0-9a-f]*), image $IMG$" \
+	"$T/report.txt" || fail "run report by place: $(cat "$T/report.txt")"
 # vigild's table went into the namespaces, and goes when it stops.
 pid=$(podman inspect "cli$$" --format '{{.State.Pid}}')
 nsenter -t "$pid" -n nft list table inet vigild_ns >/dev/null 2>&1 ||

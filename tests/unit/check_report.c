@@ -19,6 +19,9 @@
 
 #define HOSTILE "/opt/<script>alert(1)</script>\xff\"x"
 
+/* A container to put the next add_line()'s finding in; NULL: none. */
+static const char *ctr_id, *ctr_image;
+
 /* One finding's event as a line in fmt, sent from host. */
 static void add_line(FILE *out, enum syslog_format fmt, const char *host,
 		     const char *mid, enum rule_id rule, const char *path,
@@ -37,7 +40,16 @@ static void add_line(FILE *out, enum syslog_format fmt, const char *host,
 	json_object_object_add(a, "program", json_object_new_string(path));
 	if (port)
 		json_object_object_add(a, "port", json_object_new_int(port));
-	ck_assert_int_eq(findings_report(fs, rule, path, a, t, "r"), 1);
+	if (ctr_id) {
+		json_object_object_add(a, "container_id",
+				       json_object_new_string(ctr_id));
+		json_object_object_add(a, "container_name",
+				       json_object_new_string("c"));
+		json_object_object_add(a, "container_image",
+				       json_object_new_string(ctr_image));
+	}
+	ck_assert_int_eq(findings_report(fs, rule, ctr_id ? ctr_id : path, a,
+					 t, "r"), 1);
 	lh.hostname = host;
 	lh.machine_id = mid;
 	sbuf_init(&line);
@@ -139,8 +151,13 @@ START_TEST(fleet_three_hosts_three_formats)
 	/* the accepted line came from an accepted event only: here, open */
 	h = host_row(doc, "h3");
 	ck_assert_int_eq(report_int(report_get(h, "open"), "Medium"), 1);
-	/* the problem shared by three hosts comes first */
+	/* most severe first, then spread: the Medium on one host leads */
 	p = json_object_array_get_idx(report_get(doc, "problems"), 0);
+	ck_assert_str_eq(report_str(p, "severity"), "Medium");
+	ck_assert_uint_eq(json_object_array_length(report_get(p, "hosts")),
+			  1);
+	p = json_object_array_get_idx(report_get(doc, "problems"),
+		json_object_array_length(report_get(doc, "problems")) - 1);
 	ck_assert_str_eq(report_str(p, "rule"), "unused-listening-tcp-ports");
 	ck_assert_uint_eq(json_object_array_length(report_get(p, "hosts")),
 			  3);
@@ -167,6 +184,144 @@ START_TEST(fleet_three_hosts_three_formats)
 	json_object_put(doc);
 	fleet_free(fl);
 	free(text);
+}
+END_TEST
+
+/*
+ * Containers in the fleet, by image: each image's open findings, its
+ * containers counted once per host, and the same file in two images is
+ * two problems.  In every line format.
+ */
+START_TEST(fleet_by_image)
+{
+	const char *m1 = "11111111111111111111111111111111";
+	const char *m2 = "22222222222222222222222222222222";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	json_object *doc, *im, *p;
+	struct sbuf txt, html;
+	struct fleet *fl;
+
+	/* app:1 in two containers on h1 and one on h2; legacy:3 on h2 */
+	ctr_image = "registry.example/app:1";
+	ctr_id = "c1";
+	add_line(out, SYSLOG_FORMAT_KV, "h1", m1, RULE_NO_STACK_COOKIES,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	add_line(out, SYSLOG_FORMAT_KV, "h1", m1, RULE_NO_DEP,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	ctr_id = "c2";
+	add_line(out, SYSLOG_FORMAT_JSON, "h1", m1, RULE_NO_STACK_COOKIES,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	ctr_id = "c1";	/* another host's container of the same id */
+	add_line(out, SYSLOG_FORMAT_OCSF, "h2", m2, RULE_NO_STACK_COOKIES,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	ctr_image = "registry.example/legacy:3";
+	ctr_id = "c3";
+	add_line(out, SYSLOG_FORMAT_JSON, "h2", m2, RULE_ROOT_PERMS,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	ctr_id = NULL;	/* the host's own: in no image */
+	add_line(out, SYSLOG_FORMAT_KV, "h2", m2, RULE_NO_DEP,
+		 "/opt/app/bin", 0, FEV_NEW, 100);
+	fclose(out);
+	doc = fleet_of(text, &fl);
+	ck_assert_int_eq(report_int(doc, "skipped"), 0);
+	ck_assert_uint_eq(json_object_array_length(report_get(doc, "images")),
+			  2);
+	/* the image with a High comes first, though on one host */
+	im = json_object_array_get_idx(report_get(doc, "images"), 0);
+	ck_assert_str_eq(report_str(im, "image"), "registry.example/legacy:3");
+	ck_assert_int_eq(report_int(report_get(im, "open"), "High"), 1);
+	im = json_object_array_get_idx(report_get(doc, "images"), 1);
+	ck_assert_str_eq(report_str(im, "image"), "registry.example/app:1");
+	ck_assert_int_eq(report_int(im, "containers"), 3);
+	ck_assert_int_eq(report_int(report_get(im, "open"), "Medium"), 4);
+	ck_assert_uint_eq(json_object_array_length(report_get(im, "hosts")),
+			  2);
+	/* High first; then the cookie problem of app:1 on two hosts */
+	p = json_object_array_get_idx(report_get(doc, "problems"), 0);
+	ck_assert_str_eq(report_str(p, "severity"), "High");
+	ck_assert_str_eq(report_str(p, "image"), "registry.example/legacy:3");
+	p = json_object_array_get_idx(report_get(doc, "problems"), 1);
+	ck_assert_str_eq(report_str(p, "rule"),
+			 "software-without-stack-cookies");
+	ck_assert_str_eq(report_str(p, "image"), "registry.example/app:1");
+	ck_assert_uint_eq(json_object_array_length(report_get(p, "hosts")),
+			  2);
+	/* the host's own DEP finding and app:1's are two problems */
+	ck_assert_uint_eq(json_object_array_length(report_get(doc,
+							      "problems")), 4);
+	sbuf_init(&txt);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, false, &txt), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"     0    4    0    0           3  registry.example/app:1, on h1, h2\n"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		" in image registry.example/app:1"));
+	sbuf_init(&html);
+	ck_assert_int_eq(report_render(doc, REPORT_HTML, false, &html), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&html),
+		"<tr class=\"image\"><td class=\"mono\">registry.example/legacy:3</td><td class=\"n\">1</td>"));
+	sbuf_free(&txt);
+	sbuf_free(&html);
+	json_object_put(doc);
+	fleet_free(fl);
+	free(text);
+}
+END_TEST
+
+/* A run's findings by place: the host, then the worst-off container. */
+START_TEST(run_report_by_place)
+{
+	json_object *doc = json_tokener_parse(
+		"{\"report\":\"run\",\"host\":{\"hostname\":\"h\"},"
+		"\"run\":{\"id\":\"R\",\"counts\":{}},\"findings\":["
+		"{\"id\":\"a1\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\","
+		"\"attributes\":{\"path\":\"/x\"},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"a2\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\","
+		"\"attributes\":{\"path\":\"/x\",\"container_id\":\"0123456789abcdef\","
+		"\"container_name\":\"web\",\"container_runtime\":\"cri-o\","
+		"\"container_image\":\"nginx:1\",\"pod_name\":\"web-7d\","
+		"\"pod_namespace\":\"shop\"},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"a3\",\"rule\":\"root-process-insecure-permissions\",\"severity\":\"High\","
+		"\"attributes\":{\"path\":\"/y\",\"container_id\":\"fedcba9876543210\","
+		"\"container_name\":\"<db>\",\"container_runtime\":\"podman\"},"
+		"\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"a4\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\","
+		"\"attributes\":{\"path\":\"/z\",\"netns\":\"4026532200\","
+		"\"netns_name\":\"blue\"},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"a5\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\","
+		"\"attributes\":{\"path\":\"/w\",\"container_id\":\"0123456789abcdef\"},"
+		"\"in_run\":{\"accepted\":true}}]}");
+	json_object *pl, *g;
+	struct sbuf txt, html;
+
+	ck_assert_ptr_nonnull(doc);
+	sbuf_init(&txt);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, false, &txt), 0);
+	pl = report_get(doc, "places");
+	ck_assert_uint_eq(json_object_array_length(pl), 4);
+	g = json_object_array_get_idx(pl, 0);
+	ck_assert_str_eq(report_str(g, "kind"), "host");
+	g = json_object_array_get_idx(pl, 1);
+	ck_assert_str_eq(report_str(g, "name"), "<db>");
+	ck_assert_int_eq(report_int(report_get(g, "counts"), "High"), 1);
+	/* equal counts: by name; the accepted one is not counted */
+	g = json_object_array_get_idx(pl, 2);
+	ck_assert_str_eq(report_str(g, "name"), "blue");
+	g = json_object_array_get_idx(pl, 3);
+	ck_assert_str_eq(report_str(g, "name"), "web");
+	ck_assert_int_eq(report_int(report_get(g, "counts"), "Medium"), 1);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"     0    1    0    0  container web (cri-o 0123456789ab), pod shop/web-7d, image nginx:1\n"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&txt),
+		"     0    1    0    0  network namespace blue\n"));
+	sbuf_init(&html);
+	ck_assert_int_eq(report_render(doc, REPORT_HTML, false, &html), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&html),
+		"<tr class=\"place\"><td>container &lt;db&gt; (podman fedcba987654)</td>"));
+	sbuf_free(&txt);
+	sbuf_free(&html);
+	json_object_put(doc);
 }
 END_TEST
 
@@ -269,6 +424,8 @@ int main(void)
 	TCase *tc = tcase_create("report");
 
 	tcase_add_test(tc, fleet_three_hosts_three_formats);
+	tcase_add_test(tc, fleet_by_image);
+	tcase_add_test(tc, run_report_by_place);
 	tcase_add_test(tc, run_report_html_and_text);
 	tcase_add_test(tc, csv_hostile_values);
 	suite_add_tcase(s, tc);
