@@ -82,13 +82,24 @@ static int rule_rank(const char *id)
 	return (SEV_HIGH - (int)m->severity) * RULE_COUNT + (int)m->idx;
 }
 
+/* Rules in their order; in one, what findings share; the newest first. */
 static int by_rule_then_recent(const void *a, const void *b)
 {
 	json_object *fa = *(json_object *const *)a;
 	json_object *fb = *(json_object *const *)b;
 	int d = rule_rank(report_str(fa, "rule")) -
 		rule_rank(report_str(fb, "rule"));
+	struct sbuf ga, gb;
 
+	if (d)
+		return d;
+	sbuf_init(&ga);
+	sbuf_init(&gb);
+	report_group_key(fa, &ga);
+	report_group_key(fb, &gb);
+	d = strcmp(sbuf_str(&ga), sbuf_str(&gb));
+	sbuf_free(&ga);
+	sbuf_free(&gb);
 	if (d)
 		return d;
 	d = strcmp(report_str(fb, "last_seen"), report_str(fa, "last_seen"));
@@ -238,7 +249,8 @@ int report_render(json_object *doc, enum report_format fmt, bool full,
 		sbuf_adds(out, "not a vigil report document");
 		return -1;
 	}
-	if (!fleet && report_add_places(doc) < 0)
+	if (!fleet && (report_add_places(doc) < 0 ||
+		       report_add_first(doc) < 0))
 		return -1;
 	switch (fmt) {
 	case REPORT_JSON:

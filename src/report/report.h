@@ -44,8 +44,8 @@ extern const char *const report_severities[4];
 
 /*
  * The findings of a run's report in the order they are shown: rules by
- * severity (then catalog order), findings by last sighting, newest
- * first.  accepted selects the accepted or the other findings.  The
+ * severity (then catalog order), findings by what they share
+ * (report_group_key()), then by last sighting, newest first.  accepted selects the accepted or the other findings.  The
  * array holds borrowed references; NULL on ENOMEM.
  */
 json_object **report_sorted_findings(json_object *doc, bool accepted,
@@ -82,6 +82,34 @@ int report_add_places(json_object *doc);
 void report_place_name(json_object *place, struct sbuf *out);
 /* Did anything happen anywhere but the host itself? */
 bool report_places_worth_showing(json_object *doc);
+
+/*
+ * What to look at first (report_focus.c).  The evidence fields that
+ * explain a finding of rule, in the order to show them (NULL-ended);
+ * the others are folded away.
+ */
+const char *const *report_key_fields(const char *rule);
+bool report_is_key_field(const char *rule, const char *key);
+/*
+ * An evidence value of finding f for a person: a list as "a, b", a uid
+ * or gid of a host finding with its name ("0 (root)"), the rest as
+ * report_value().
+ */
+void report_evidence_value(json_object *f, const char *key,
+			   json_object *val, struct sbuf *out);
+/*
+ * What near-identical findings of one rule share ("directory /ww",
+ * "package foo", "program /usr/bin/telnet", ", container web"): ""
+ * when nothing.
+ */
+void report_group_key(json_object *f, struct sbuf *out);
+/*
+ * Adds to a run's doc "fix_first": at most 5 groups of open findings
+ * (same rule and group key), the most severe first, then the largest:
+ * {severity, rule, title, group, findings, example (an id),
+ * recommendation}.  A doc that has it keeps it.  0, or -1 on ENOMEM.
+ */
+int report_add_first(json_object *doc);
 
 /*
  * The fleet: finding lines (json or ocsf format, one per line, maybe

@@ -82,6 +82,8 @@ static void head(struct sbuf *out, const char *title)
 		  ".High{background:#b3261e}.Medium{background:#c26a00}.Low{background:#2f6db5}.Informational{background:#6b6b6b}\n"
 		  ".rec{background:#f7f7f2;border-left:3px solid #999;padding:.3em .7em;margin:.3em 0}\n"
 		  ".accepted{color:#555}table.ev{width:auto;margin:.2em 0 0;font-size:.88em}table.ev th,table.ev td{background:none;border:0;padding:0 .9em 0 0;font-weight:normal}table.ev th{color:#555;font-family:ui-monospace,monospace;white-space:nowrap}\n"
+		  "tr.group td{background:#fafafa;font-weight:600;color:#333}ol.first li{margin:.35em 0}\n"
+		  "details{font-size:.88em;color:#555}details summary{cursor:pointer}\n"
 		  "footer{margin-top:2em;color:#666;font-size:.85em}\n"
 		  "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr{break-inside:avoid}}\n"
 		  "</style>\n</head>\n<body>\n");
@@ -113,18 +115,46 @@ static void svg_counts(struct sbuf *out, const int n[4], int accepted)
 			    accepted);
 }
 
+static void ev_row(json_object *f, const char *key, json_object *val,
+		   struct sbuf *out)
+{
+	struct sbuf v;
+
+	sbuf_init(&v);
+	report_evidence_value(f, key, val, &v);
+	tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
+	tag(out, "", sbuf_str(&v), "</td></tr>");
+	sbuf_free(&v);
+}
+
+/* The fields that explain the finding; the rest one click away. */
 static void evidence(json_object *f, struct sbuf *out)
 {
-	json_object *a = report_get(f, "attributes");
+	json_object *a = report_get(f, "attributes"), *v;
+	const char *rule = report_str(f, "rule");
+	const char *const *k;
+	int other = 0;
 
 	if (!a || !json_object_is_type(a, json_type_object))
 		return;
 	sbuf_adds(out, "<table class=\"ev\">");
-	json_object_object_foreach(a, key, val) {
-		tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
-		tag(out, "", report_value(val), "</td></tr>");
-	}
+	for (k = report_key_fields(rule); *k; k++)
+		if ((v = report_get(a, *k)))
+			ev_row(f, *k, v, out);
 	sbuf_adds(out, "</table>");
+	json_object_object_foreach(a, key, val) {
+		(void)val;
+		if (!report_is_key_field(rule, key))
+			other++;
+	}
+	if (!other)
+		return;
+	sbuf_printf(out, "<details><summary>%d more</summary><table class=\"ev\">",
+		    other);
+	json_object_object_foreach(a, k2, v2)
+		if (!report_is_key_field(rule, k2))
+			ev_row(f, k2, v2, out);
+	sbuf_adds(out, "</table></details>");
 }
 
 static void finding_row(json_object *f, struct sbuf *out)
@@ -135,7 +165,7 @@ static void finding_row(json_object *f, struct sbuf *out)
 
 	sbuf_init(&asset);
 	report_asset(f, &asset);
-	sbuf_adds(out, "<tr class=\"finding\">");
+	tag(out, "<tr class=\"finding\" id=\"f-", report_str(f, "id"), "\">");
 	tag(out, "<td class=\"mono\">", report_str(f, "id"), "</td>");
 	tag(out, "<td class=\"asset mono\">", sbuf_str(&asset), "");
 	sbuf_free(&asset);
@@ -159,11 +189,34 @@ static void finding_row(json_object *f, struct sbuf *out)
 		    report_int(f, "count"));
 }
 
+/* How many findings from i on share v[i]'s group key (in *key). */
+static size_t same_group(json_object **v, size_t n, size_t i,
+			 struct sbuf *key)
+{
+	struct sbuf k;
+	size_t j;
+
+	sbuf_reset(key);
+	report_group_key(v[i], key);
+	sbuf_init(&k);
+	for (j = i + 1; j < n && !strcmp(report_str(v[j], "rule"),
+					 report_str(v[i], "rule")); j++) {
+		sbuf_reset(&k);
+		report_group_key(v[j], &k);
+		if (strcmp(sbuf_str(&k), sbuf_str(key)))
+			break;
+	}
+	sbuf_free(&k);
+	return j - i;
+}
+
 static void findings(json_object **v, size_t n, struct sbuf *out)
 {
 	const char *rule = NULL;
-	size_t i, k;
+	size_t i, k, left = 0;
+	struct sbuf key;
 
+	sbuf_init(&key);
 	for (i = 0; i < n; i++) {
 		if (!rule || strcmp(rule, report_str(v[i], "rule"))) {
 			if (rule)
@@ -186,11 +239,50 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 				    report_str(v[i], "recommendation"),
 				    "</p>\n");
 			sbuf_adds(out, "<table><thead><tr><th>ID</th><th>Asset and evidence</th><th>First / last seen</th><th>Sightings in run</th></tr></thead><tbody>\n");
+			left = 0;
 		}
+		if (!left) {
+			left = same_group(v, n, i, &key);
+			if (left > 1 && key.len) {
+				sbuf_printf(out, "<tr class=\"group\"><td colspan=\"4\">%zu findings, ",
+					    left);
+				tag(out, "", sbuf_str(&key), "</td></tr>\n");
+			}
+		}
+		left--;
 		finding_row(v[i], out);
 		if (i + 1 == n)
 			sbuf_adds(out, "</tbody></table></section>\n");
 	}
+	sbuf_free(&key);
+}
+
+/* The few groups of findings to act on first, with what to do. */
+static void first(json_object *doc, struct sbuf *out)
+{
+	json_object *l = report_get(doc, "fix_first");
+	size_t i;
+
+	if (!l || !json_object_array_length(l))
+		return;
+	sbuf_adds(out, "<h2>Fix these first</h2>\n<ol class=\"first\">\n");
+	for (i = 0; i < json_object_array_length(l); i++) {
+		json_object *e = json_object_array_get_idx(l, i);
+
+		sbuf_printf(out, "<li><span class=\"sev %s\">%s</span> ",
+			    sev(report_str(e, "severity")),
+			    sev(report_str(e, "severity")));
+		tag(out, "<strong>", report_str(e, "title"), "</strong>");
+		sbuf_printf(out, ": %d finding%s", report_int(e, "findings"),
+			    report_int(e, "findings") == 1 ? "" : "s");
+		if (*report_str(e, "group"))
+			tag(out, ", ", report_str(e, "group"), "");
+		tag(out, " (e.g. <a href=\"#f-", report_str(e, "example"),
+		    "\">");
+		tag(out, "", report_str(e, "example"), "</a>)");
+		tag(out, "<br>", report_str(e, "recommendation"), "</li>\n");
+	}
+	sbuf_adds(out, "</ol>\n");
 }
 
 /* Open findings by place, when anything happened off the host. */
@@ -300,14 +392,12 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	sbuf_adds(out, "</dl>\n");
 	if (report_get(doc, "findings_dropped"))
 		sbuf_adds(out, "<p><strong>Note:</strong> this run's list of findings gave way to newer runs'; only its counts are kept.</p>\n");
-	sbuf_adds(out, "<h2>Summary</h2>\n<table class=\"counts\"><tr>");
-	for (i = 0; i < 4; i++) {
+	/* the counts once: the chart writes each beside its bar */
+	sbuf_adds(out, "<h2>Summary</h2>\n");
+	for (i = 0; i < 4; i++)
 		n4[i] = report_int(counts, report_severities[i]);
-		sbuf_printf(out, "<th>%s</th><td class=\"n count-%s\">%d</td>",
-			    report_severities[i], report_severities[i], n4[i]);
-	}
-	sbuf_adds(out, "</tr></table>\n");
 	svg_counts(out, n4, report_int(run, "accepted"));
+	first(doc, out);
 	places(doc, out);
 	v = report_sorted_findings(doc, false, &n);
 	if (!v)

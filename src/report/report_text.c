@@ -11,19 +11,45 @@
 
 #include "report/report.h"
 
-/* The evidence of a finding, one "key: value" per line. */
-static void evidence(json_object *f, struct sbuf *out)
+static void field(json_object *f, const char *key, json_object *val,
+		  struct sbuf *out)
 {
-	json_object *a = report_get(f, "attributes");
+	sbuf_printf(out, "      %-18s ", key);
+	report_evidence_value(f, key, val, out);
+	sbuf_addc(out, '\n');
+}
+
+/*
+ * The evidence of a finding, one "key: value" per line: the fields that
+ * explain it; the others with full, else only named.
+ */
+static void evidence(json_object *f, bool full, struct sbuf *out)
+{
+	json_object *a = report_get(f, "attributes"), *v;
+	const char *rule = report_str(f, "rule");
+	const char *const *k;
+	size_t other = 0;
 
 	if (!a || !json_object_is_type(a, json_type_object))
 		return;
+	for (k = report_key_fields(rule); *k; k++)
+		if ((v = report_get(a, *k)))
+			field(f, *k, v, out);
 	json_object_object_foreach(a, key, val) {
-		sbuf_printf(out, "      %-18s %s\n", key, report_value(val));
+		if (report_is_key_field(rule, key))
+			continue;
+		if (full) {
+			field(f, key, val, out);
+			continue;
+		}
+		sbuf_adds(out, other++ ? ", " : "      (also ");
+		sbuf_adds(out, key);
 	}
+	if (other)
+		sbuf_adds(out, ": --full shows them)\n");
 }
 
-static void finding(json_object *f, struct sbuf *out)
+static void finding(json_object *f, bool full, struct sbuf *out)
 {
 	json_object *in = report_get(f, "in_run");
 	json_object *acc = report_get(f, "acceptance");
@@ -54,15 +80,45 @@ static void finding(json_object *f, struct sbuf *out)
 			    *report_str(acc, "until") ? " until " : "",
 			    report_str(acc, "until"),
 			    report_str(acc, "reason"));
-	evidence(f, out);
+	evidence(f, full, out);
 }
 
-/* Findings grouped under their rule, with its recommendation once. */
-static void findings(json_object **v, size_t n, struct sbuf *out)
+/*
+ * The findings of one rule that share what v[i] has with it (its group
+ * key), from i on: how many, and the key in *key.
+ */
+static size_t same_group(json_object **v, size_t n, size_t i,
+			 struct sbuf *key)
+{
+	struct sbuf k;
+	size_t j;
+
+	sbuf_reset(key);
+	report_group_key(v[i], key);
+	sbuf_init(&k);
+	for (j = i + 1; j < n && !strcmp(report_str(v[j], "rule"),
+					 report_str(v[i], "rule")); j++) {
+		sbuf_reset(&k);
+		report_group_key(v[j], &k);
+		if (strcmp(sbuf_str(&k), sbuf_str(key)))
+			break;
+	}
+	sbuf_free(&k);
+	return j - i;
+}
+
+/*
+ * Findings grouped under their rule, with its recommendation once, and
+ * under what several of them share (a directory, a package).
+ */
+static void findings(json_object **v, size_t n, bool full,
+		     struct sbuf *out)
 {
 	const char *rule = NULL;
-	size_t i, k;
+	size_t i, k, left = 0;
+	struct sbuf key;
 
+	sbuf_init(&key);
 	for (i = 0; i < n; i++) {
 		if (!rule || strcmp(rule, report_str(v[i], "rule"))) {
 			rule = report_str(v[i], "rule");
@@ -76,8 +132,41 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 			if (*report_str(v[i], "recommendation"))
 				sbuf_printf(out, "  Recommendation: %s\n",
 					    report_str(v[i], "recommendation"));
+			left = 0;
 		}
-		finding(v[i], out);
+		if (!left) {
+			left = same_group(v, n, i, &key);
+			if (left > 1 && key.len)
+				sbuf_printf(out, "  %zu findings, %s:\n", left,
+					    sbuf_str(&key));
+		}
+		left--;
+		finding(v[i], full, out);
+	}
+	sbuf_free(&key);
+}
+
+/* The few groups of findings to act on first, with what to do. */
+static void first(json_object *doc, struct sbuf *out)
+{
+	json_object *l = report_get(doc, "fix_first");
+	size_t i;
+
+	if (!l || !json_object_array_length(l))
+		return;
+	sbuf_adds(out, "\nFix these first:\n");
+	for (i = 0; i < json_object_array_length(l); i++) {
+		json_object *e = json_object_array_get_idx(l, i);
+
+		sbuf_printf(out, "  %zu. [%s] %s: %d finding%s%s%s (e.g. %s)\n",
+			    i + 1, report_str(e, "severity"),
+			    report_str(e, "title"), report_int(e, "findings"),
+			    report_int(e, "findings") == 1 ? "" : "s",
+			    *report_str(e, "group") ? ", " : "",
+			    report_str(e, "group"), report_str(e, "example"));
+		if (*report_str(e, "recommendation"))
+			sbuf_printf(out, "     %s\n",
+				    report_str(e, "recommendation"));
 	}
 }
 
@@ -197,12 +286,13 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 		    report_str(doc, "generated"),
 		    report_str(report_get(doc, "product"), "version"));
 	places(doc, out);
+	first(doc, out);
 	v = report_sorted_findings(doc, false, &n);
 	if (!v)
 		goto oom;
 	if (!n)
 		sbuf_adds(out, "\nNo finding in this run.\n");
-	findings(v, n, out);
+	findings(v, n, full, out);
 	free(v);
 	v = report_sorted_findings(doc, true, &n);
 	if (!v)
@@ -210,7 +300,7 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 	if (n) {
 		sbuf_printf(out, "\nAccepted findings (known risks, not announced): %zu\n",
 			    n);
-		findings(v, n, out);
+		findings(v, n, full, out);
 	}
 	free(v);
 	if (full) {

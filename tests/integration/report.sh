@@ -117,16 +117,20 @@ timeout 90 $CHROME --no-pdf-header-footer --print-to-pdf="$T/report.pdf" \
 cp "$T/report.html" "$ART/run-report.html"
 [ "$(stat -c %s "$ART/run-report.png")" -gt 20000 ] ||
 	fail "the screenshot is empty"
-# the rendered page: one row per finding, the severity counts, and the
-# hostile name as text (no element made of it)
-rows=$(grep -o '<tr class="finding">' "$T/dom.html" | wc -l)
+# the rendered page: one row per finding, the severity counts (once,
+# in the chart), what to fix first, and the hostile name as text (no
+# element made of it)
+rows=$(grep -o '<tr class="finding" id="f-[0-9a-f]*">' "$T/dom.html" | wc -l)
 [ "$rows" -eq "$(jq '.findings | length' "$T/r1.json")" ] ||
 	fail "rendered page has $rows finding rows, the run $(jq '.findings | length' "$T/r1.json")"
-for s in High Medium Low Informational; do
-	n=$(jq ".run.counts.$s" "$T/r1.json")
-	grep -q "class=\"n count-$s\">$n</td>" "$T/dom.html" ||
-		fail "rendered page: $s count is not $n"
-done
+drawn=$(grep -o '<text class="count"[^>]*>[0-9]*<' "$T/dom.html" |
+	sed 's/.*>\([0-9]*\)<$/\1/' | tr '\n' ' ')
+want=$(jq -r '.run.counts | "\(.High) \(.Medium) \(.Low) \(.Informational) "' \
+	"$T/r1.json")
+[ "$drawn" = "$want" ] ||
+	fail "rendered page: counts drawn '$drawn', the run's '$want'"
+grep -q '<h2>Fix these first</h2>' "$T/dom.html" ||
+	fail "rendered page: no list of what to fix first"
 grep -q '<img' "$T/dom.html" && fail "the hostile name became an <img> element"
 grep -q '<script' "$T/dom.html" && fail "the hostile name became a <script> element"
 grep -qF '&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)' \

@@ -325,6 +325,84 @@ START_TEST(run_report_by_place)
 }
 END_TEST
 
+/*
+ * What a reader looks at first: the few fields that explain each
+ * finding (the rest folded), near-identical findings under what they
+ * share, uids named for the host's findings only, lists as lists, and
+ * the short list of what to fix first, the most severe on top.
+ */
+START_TEST(run_report_focus)
+{
+	json_object *doc = json_tokener_parse(
+		"{\"report\":\"run\",\"host\":{\"hostname\":\"h\"},"
+		"\"run\":{\"id\":\"R\",\"counts\":{\"High\":1,\"Medium\":3}},\"findings\":["
+		"{\"id\":\"d1\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\",\"title\":\"No DEP\","
+		"\"recommendation\":\"Rebuild it.\",\"last_seen\":\"2026-12-06T01:00:01Z\","
+		"\"attributes\":{\"path\":\"/opt/app/a\",\"package\":\"none\",\"inode\":11,\"uid\":0,"
+		"\"programs\":[\"/opt/app/a\",\"/opt/app/b\"]},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"d2\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\",\"title\":\"No DEP\","
+		"\"recommendation\":\"Rebuild it.\",\"last_seen\":\"2026-12-06T01:00:02Z\","
+		"\"attributes\":{\"path\":\"/opt/app/b\",\"package\":\"none\",\"inode\":12},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"d3\",\"rule\":\"software-without-dep\",\"severity\":\"Medium\",\"title\":\"No DEP\","
+		"\"recommendation\":\"Rebuild it.\",\"last_seen\":\"2026-12-06T01:00:03Z\","
+		"\"attributes\":{\"path\":\"/srv/x\",\"package\":\"none\",\"uid\":0,"
+		"\"container_id\":\"0123\",\"container_name\":\"web\"},\"in_run\":{\"accepted\":false}},"
+		"{\"id\":\"r1\",\"rule\":\"root-process-insecure-permissions\",\"severity\":\"High\","
+		"\"title\":\"Root runs changeable code\",\"recommendation\":\"chmod go-w\","
+		"\"attributes\":{\"module\":\"/ww/l.so\",\"exe\":\"/opt/p\",\"directory\":\"/ww\","
+		"\"reason\":\"directory is world-writable\",\"mode\":\"0755\",\"owner\":0},"
+		"\"in_run\":{\"accepted\":false}}]}");
+	struct sbuf txt, full, html;
+	const char *t, *h;
+	json_object *ff;
+
+	ck_assert_ptr_nonnull(doc);
+	sbuf_init(&txt);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, false, &txt), 0);
+	t = sbuf_str(&txt);
+	ff = report_get(doc, "fix_first");
+	ck_assert_uint_eq(json_object_array_length(ff), 3);
+	ck_assert_str_eq(report_str(json_object_array_get_idx(ff, 0),
+				    "severity"), "High");
+	ck_assert_str_eq(report_str(json_object_array_get_idx(ff, 1),
+				    "group"), "directory /opt/app");
+	ck_assert_int_eq(report_int(json_object_array_get_idx(ff, 1),
+				    "findings"), 2);
+	ck_assert_str_eq(report_str(json_object_array_get_idx(ff, 1),
+				    "example"), "d2");
+	ck_assert_ptr_nonnull(strstr(t, "Fix these first:\n  1. [High] Root runs changeable code: 1 finding, directory /ww (e.g. r1)\n     chmod go-w\n"));
+	ck_assert_ptr_nonnull(strstr(t, "  2 findings, directory /opt/app:\n"));
+	/* the two of /opt/app together, under their header */
+	ck_assert(strstr(t, "* d1") > strstr(t, "directory /opt/app:") &&
+		  strstr(t, "* d2") > strstr(t, "directory /opt/app:") &&
+		  strstr(t, "* d3") > strstr(t, "* d1"));
+	ck_assert_ptr_nonnull(strstr(t, "      programs           /opt/app/a, /opt/app/b\n"));
+	ck_assert_ptr_nonnull(strstr(t, "      (also inode, uid: --full shows them)\n"));
+	/* no mode beside a reason about the directory, unless asked */
+	ck_assert_ptr_null(strstr(t, "0755"));
+	sbuf_init(&full);
+	ck_assert_int_eq(report_render(doc, REPORT_TEXT, true, &full), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&full), "      uid                0 (root)\n"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&full), "      owner              0 (root)\n"));
+	/* a container's uid is not the host's user */
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&full), "      uid                0\n"));
+	sbuf_init(&html);
+	ck_assert_int_eq(report_render(doc, REPORT_HTML, false, &html), 0);
+	h = sbuf_str(&html);
+	ck_assert_ptr_nonnull(strstr(h, "<h2>Fix these first</h2>"));
+	ck_assert_ptr_nonnull(strstr(h, "<tr class=\"group\"><td colspan=\"4\">2 findings, directory /opt/app</td></tr>"));
+	ck_assert_ptr_nonnull(strstr(h, "<details><summary>2 more</summary>"));
+	ck_assert_ptr_nonnull(strstr(h, "<a href=\"#f-r1\">r1</a>"));
+	ck_assert_ptr_nonnull(strstr(h, "id=\"f-r1\""));
+	/* the counts are drawn once, in the chart */
+	ck_assert_ptr_null(strstr(h, "class=\"counts\""));
+	sbuf_free(&txt);
+	sbuf_free(&full);
+	sbuf_free(&html);
+	json_object_put(doc);
+}
+END_TEST
+
 /* A run's report: grouped by rule, accepted apart, values escaped. */
 START_TEST(run_report_html_and_text)
 {
@@ -426,6 +504,7 @@ int main(void)
 	tcase_add_test(tc, fleet_three_hosts_three_formats);
 	tcase_add_test(tc, fleet_by_image);
 	tcase_add_test(tc, run_report_by_place);
+	tcase_add_test(tc, run_report_focus);
 	tcase_add_test(tc, run_report_html_and_text);
 	tcase_add_test(tc, csv_hostile_values);
 	suite_add_tcase(s, tc);
