@@ -19,10 +19,15 @@ while [ $i -lt $N ]; do
 done
 write_conf 'audit = { mode = "off"; };'
 start_vigild
-all_found() { ctl status --json | jq -e ".findings.total == $N"; }
+# Only the test's own findings count: on a busy machine another
+# program may be found meanwhile.
+ours() {	# ours FILTER: how many of the test's findings FILTER lists
+	jq "[$1 | select((.attributes.exe // \"\") | startswith(\"$T/ww/\"))] | length"
+}
+all_found() { [ "$(ctl findings --json | ours '.[]')" -eq "$N" ]; }
 wait_until 20 all_found || fail "expected $N findings: $(ctl status -v)"
 ctl save >/dev/null || fail "save"
-jq -e ".findings | length == $N" "$T/state/state.json" >/dev/null ||
+[ "$(ours '.findings[]' < "$T/state/state.json")" -eq "$N" ] ||
 	fail "state file does not hold $N findings"
 kill -9 "$VIGILD_PID"
 wait "$VIGILD_PID" 2>/dev/null
@@ -39,14 +44,15 @@ while [ $r -lt $ROUNDS ]; do
 	wait "$VIGILD_PID" 2>/dev/null
 	VIGILD_PID=""
 	wait $SPAM 2>/dev/null
-	jq -e ".version == 1 and (.findings | length) == $N" "$T/state/state.json" \
-		>/dev/null || fail "round $r: state file damaged or incomplete"
+	jq -e ".version == 1" "$T/state/state.json" >/dev/null &&
+		[ "$(ours '.findings[]' < "$T/state/state.json")" -eq "$N" ] ||
+		fail "round $r: state file damaged or incomplete"
 	r=$((r + 1))
 done
 ls -a "$T/state" | grep -q corrupt && fail "a state file was found corrupt"
 start_vigild
 ls -a "$T/state" | grep -q '\.tmp\.' && fail "temporary files left after restart"
-ctl status --json | jq -e ".findings.total == $N" >/dev/null ||
+[ "$(ctl findings --json | ours '.[]')" -eq "$N" ] ||
 	fail "findings lost across kills"
 stop_vigild
 echo "ok"
