@@ -68,6 +68,29 @@ static void on_finding_event(void *data, const struct finding *f,
 	output_finding(v->output, f, ev);
 }
 
+/*
+ * What every finding says of this host: its name, machine-id and
+ * addresses, and the admin's tags (config "tags"), or NULL on ENOMEM.
+ */
+static json_object *host_new(const struct vigil_config *cfg)
+{
+	json_object *h = host_info_new(), *t;
+	size_t i;
+
+	if (!h || !cfg->ntags)
+		return h;
+	t = json_object_new_object();
+	if (!t) {
+		json_object_put(h);
+		return NULL;
+	}
+	for (i = 0; i < cfg->ntags; i++)
+		json_object_object_add(t, cfg->tags[i].key,
+			json_object_new_string(cfg->tags[i].value));
+	json_object_object_add(h, "tags", t);
+	return h;
+}
+
 static void on_run(void *data, const struct run *r)
 {
 	struct vigil *v = data;
@@ -362,7 +385,7 @@ static void reload(struct vigil *v)
 	expiry_check(v->expiry);
 	assess_configure(v->assess, cfg->assess_duration, cfg->assess_repeat);
 	json_object_put(v->host);
-	v->host = host_info_new();
+	v->host = host_new(cfg);
 	findings_set_host(v->findings, v->host);
 	output_set_host(v->output, v->host);
 	arm_remind(v);
@@ -446,7 +469,7 @@ static int setup(struct vigil *v)
 
 	v->started = (int64_t)time(NULL);
 	v->loop = loop_new();
-	v->host = host_info_new();
+	v->host = host_new(v->cfg);
 	v->findings = findings_new((size_t)v->cfg->max_findings, &finding_ops,
 				   v);
 	if (!v->loop || !v->host || !v->findings)

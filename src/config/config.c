@@ -20,6 +20,7 @@
 #include "config/confparse.h"
 #include "lib/duration.h"
 #include "lib/fileio.h"
+#include "lib/tag.h"
 
 /* What a key handler needs: where the error goes and where it is from. */
 struct parse_ctx {
@@ -394,6 +395,41 @@ static int apply_namespaces(struct parse_ctx *pc, const config_setting_t *s,
 	return 0;
 }
 
+/*
+ * tags.KEY = "value" (lib/tag.h): at most TAG_MAX, each bounded and
+ * plain, as they go into every finding line a SIEM parses.
+ */
+static int apply_tag(struct parse_ctx *pc, const config_setting_t *s,
+		     const struct key_spec *spec)
+{
+	const char *key = config_setting_name(s);
+	const char *v = config_setting_get_string(s);
+	struct vigil_config *cfg = pc->cfg;
+	size_t i;
+
+	(void)spec;
+	if (!tag_key_ok(key))
+		return cfg_error(pc, s, "tags.%s: a key is a letter, then at most %d letters, digits, '-' or '_'",
+				 key, TAG_KEY_MAX - 1);
+	if (!tag_value_ok(v))
+		return cfg_error(pc, s, "tags.%s: the value must be UTF-8 text of at most %d bytes, with no control character or backslash",
+				 key, TAG_VALUE_MAX);
+	for (i = 0; i < cfg->ntags; i++)
+		if (!strcmp(cfg->tags[i].key, key))
+			break;	/* the given file over the built-in */
+	if (i == TAG_MAX)
+		return cfg_error(pc, s, "tags: at most %d", TAG_MAX);
+	free(cfg->tags[i].value);
+	if (i == cfg->ntags) {
+		cfg->tags[i].key = strdup(key);
+		cfg->ntags++;
+	}
+	cfg->tags[i].value = strdup(v);
+	if (!cfg->tags[i].key || !cfg->tags[i].value)
+		return cfg_error(pc, s, "out of memory");
+	return 0;
+}
+
 /* Rule keys write into cfg->rules[rule]; the field offset is relative. */
 static int apply_rule_bool(struct parse_ctx *pc, const config_setting_t *s,
 			   const struct key_spec *spec)
@@ -448,6 +484,8 @@ static const struct key_spec keys[] = {
 	{ "network.namespace_table", BOOL, apply_bool, CF(namespace_table) },
 	{ "protocols", LIST, apply_protocols },
 	{ "exceptions", LIST, apply_exceptions },
+	{ "tags", GROUP },
+	{ "tags.*", STR, apply_tag },
 	{ "rules", GROUP },
 	{ "rules.*", GROUP },
 	{ "rules.*.enabled", BOOL, apply_rule_bool, RF(enabled) },
@@ -509,6 +547,8 @@ static int apply_setting(struct parse_ctx *pc, const config_setting_t *s,
 	} else if (!spec && !strncmp(prefix, "rules.", 6)) {
 		snprintf(pattern, sizeof(pattern), "rules.*.%s", name);
 		spec = find_key(pattern);
+	} else if (!spec && !strcmp(prefix, "tags")) {
+		spec = find_key("tags.*");
 	}
 	if (!spec)
 		return cfg_error(pc, s, "unknown key '%s'", path);
@@ -585,6 +625,8 @@ out:
 
 void config_free(struct vigil_config *cfg)
 {
+	size_t i;
+
 	if (!cfg)
 		return;
 	free(cfg->source);
@@ -594,6 +636,10 @@ void config_free(struct vigil_config *cfg)
 	free(cfg->netns);
 	proto_catalog_free(cfg->catalog);
 	exceptions_clear(&cfg->exceptions);
+	for (i = 0; i < cfg->ntags; i++) {
+		free(cfg->tags[i].key);
+		free(cfg->tags[i].value);
+	}
 	free(cfg);
 }
 

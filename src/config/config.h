@@ -8,8 +8,9 @@
 
 #include "config/protocols.h"
 #include "findings/exceptions.h"
-#include "rules/rulemeta.h"
 #include "lib/sbuf.h"
+#include "lib/tag.h"
+#include "rules/rulemeta.h"
 
 /* sysexits EX_CONFIG: what vigild exits with on a bad configuration. */
 #define VIGIL_EXIT_CONFIG 78
@@ -50,6 +51,12 @@ struct rule_config {
 	bool include_loopback;	/* unused-listening-tcp-ports only */
 };
 
+/* tags = { owner = "team-a"; }: on every finding of this host (lib/tag.h) */
+struct config_tag {
+	char *key;
+	char *value;
+};
+
 struct vigil_config {
 	char *source;		/* file path, or "<built-in>" */
 	char *state_file;
@@ -75,6 +82,8 @@ struct vigil_config {
 	struct proto_catalog *catalog; /* built-in + "protocols" entries */
 	struct rule_config rules[RULE_COUNT];
 	struct exceptions exceptions;	/* known risks, not announced */
+	struct config_tag tags[TAG_MAX];
+	size_t ntags;
 };
 
 /* The built-in default: the exact text of conf/vigil.conf. */

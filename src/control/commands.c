@@ -10,6 +10,7 @@
 #include "lib/caps.h"
 #include "lib/duration.h"
 #include "lib/log.h"
+#include "lib/tag.h"
 #include "control/replies.h"
 #include "vigil.h"
 
@@ -316,6 +317,47 @@ static json_object *cmd_accept(struct vigil *v, json_object *req,
 	return o;
 }
 
+/* {"id", "key", "value"}: set a tag of one finding; no value: take it. */
+static json_object *cmd_tag(struct vigil *v, json_object *req,
+			    const struct control_peer *peer,
+			    struct control_stream *stream)
+{
+	int bad = 0;
+	const char *id = opt_str(req, "id", &bad);
+	const char *key = opt_str(req, "key", &bad);
+	const char *value = opt_str(req, "value", &bad);
+	const struct finding *f;
+	json_object *o, *err;
+	char fid[FINDING_ID_LEN + 1];
+	int r;
+
+	(void)stream;
+	if (bad || !id || !key)
+		return control_error("findings-tag needs \"id\" and \"key\" strings");
+	f = finding_by_prefix(v, id, &err);
+	if (!f)
+		return err;
+	memcpy(fid, f->id, sizeof(fid));
+	r = findings_tag(v->findings, fid, key, value);
+	if (r == -EINVAL)
+		return control_error("a tag's key is a letter, then at most %d letters, digits, '-' or '_'; its value at most %d bytes of text with no control character or backslash",
+				     TAG_KEY_MAX - 1, TAG_VALUE_MAX);
+	if (r == -E2BIG)
+		return control_error("finding %s has %d tags already", fid,
+				     TAG_MAX);
+	if (r == -ENOENT)
+		return control_error("finding %s has no tag '%.32s'", fid, key);
+	if (r < 0)
+		return control_error("cannot tag %s: %s", fid, strerror(-r));
+	log_info("finding %s: tag %s %s by vigilctl (uid %u)", fid, key,
+		 value ? "set" : "taken away", (unsigned int)peer->uid);
+	o = ok_reply();
+	if (o)
+		json_object_object_add(o, "finding", finding_to_json(
+				findings_get(v->findings, fid)));
+	return o;
+}
+
 static json_object *cmd_unaccept(struct vigil *v, json_object *req,
 				 const struct control_peer *peer,
 				struct control_stream *stream)
@@ -386,6 +428,7 @@ static const struct {
 	{ "report", cmd_report, 0 },
 	{ "findings-accept", cmd_accept, 1 },
 	{ "findings-unaccept", cmd_unaccept, 1 },
+	{ "findings-tag", cmd_tag, 1 },
 	{ "run-start", cmd_run_start, 1 },
 	{ "run-stop", cmd_run_stop, 1 },
 	{ "save", cmd_save, 1 },

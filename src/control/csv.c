@@ -12,7 +12,7 @@
 static const char *const columns[] = {
 	"id", "severity", "rule", "title", "status", "asset", "program",
 	"uid", "container", "container_id", "image", "first_seen",
-	"last_seen", "count", "accepted", "hostname", "machine_id",
+	"last_seen", "count", "accepted", "hostname", "machine_id", "tags",
 	"recommendation",
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
@@ -26,7 +26,33 @@ static const char *get(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static const char *field(json_object *f, size_t col)
+/* "k=v;k=v": the host's tags, and the finding's own over them. */
+static const char *tags_of(json_object *f, struct sbuf *tmp)
+{
+	json_object *own = NULL, *host = NULL, *ht = NULL;
+
+	sbuf_reset(tmp);
+	json_object_object_get_ex(f, "tags", &own);
+	json_object_object_get_ex(f, "host", &host);
+	if (host)
+		json_object_object_get_ex(host, "tags", &ht);
+	if (ht && json_object_is_type(ht, json_type_object)) {
+		json_object_object_foreach(ht, k, v) {
+			if (own && json_object_object_get_ex(own, k, NULL))
+				continue;
+			sbuf_printf(tmp, "%s%s=%s", tmp->len ? ";" : "", k,
+				    json_object_get_string(v));
+		}
+	}
+	if (own && json_object_is_type(own, json_type_object)) {
+		json_object_object_foreach(own, k, v)
+			sbuf_printf(tmp, "%s%s=%s", tmp->len ? ";" : "", k,
+				    json_object_get_string(v));
+	}
+	return sbuf_str(tmp);
+}
+
+static const char *field(json_object *f, size_t col, struct sbuf *tmp)
 {
 	json_object *a = NULL, *host = NULL, *acc = NULL;
 	const char *c = columns[col];
@@ -51,6 +77,8 @@ static const char *field(json_object *f, size_t col)
 		       "yes" : "no";
 	if (!strcmp(c, "hostname") || !strcmp(c, "machine_id"))
 		return get(host, c);
+	if (!strcmp(c, "tags"))
+		return tags_of(f, tmp);
 	return get(f, c);
 }
 
@@ -76,11 +104,12 @@ static void put_field(struct sbuf *row, const char *s)
 
 int csv_findings(FILE *out, json_object *const *v, size_t n)
 {
-	struct sbuf row;
+	struct sbuf row, tmp;
 	size_t i, k;
 	int r = 0;
 
 	sbuf_init(&row);
+	sbuf_init(&tmp);
 	for (k = 0; k < NCOLS; k++)
 		sbuf_printf(&row, "%s%s", k ? "," : "", columns[k]);
 	sbuf_adds(&row, "\r\n");
@@ -88,7 +117,7 @@ int csv_findings(FILE *out, json_object *const *v, size_t n)
 		for (k = 0; k < NCOLS; k++) {
 			if (k)
 				sbuf_addc(&row, ',');
-			put_field(&row, field(v[i], k));
+			put_field(&row, field(v[i], k, &tmp));
 		}
 		sbuf_adds(&row, "\r\n");
 	}
@@ -97,5 +126,6 @@ int csv_findings(FILE *out, json_object *const *v, size_t n)
 	    fflush(out) != 0)
 		r = -1;
 	sbuf_free(&row);
+	sbuf_free(&tmp);
 	return r;
 }

@@ -52,6 +52,7 @@ int ctl_cmd_status(const struct ctl *c, json_object *reply);
 int ctl_cmd_findings(const struct ctl *c, json_object *reply);
 int ctl_cmd_findings_show(const struct ctl *c, json_object *reply);
 int ctl_cmd_accepted(const struct ctl *c, json_object *reply);
+int ctl_cmd_tagged(const struct ctl *c, json_object *reply);
 int ctl_cmd_runs(const struct ctl *c, json_object *reply);
 int ctl_cmd_run(const struct ctl *c, json_object *reply);
 int ctl_cmd_save(const struct ctl *c, json_object *reply);

@@ -390,6 +390,40 @@ int ctl_cmd_yield(const struct ctl *c, json_object *reply)
 	return 0;
 }
 
+/* The tags a finding now has: the host's and its own. */
+int ctl_cmd_tagged(const struct ctl *c, json_object *reply)
+{
+	json_object *f = NULL, *t = NULL, *h = NULL, *ht = NULL;
+	int n = 0;
+
+	json_object_object_get_ex(reply, "finding", &f);
+	if (c->json) {
+		ctl_print_json(f);
+		return 0;
+	}
+	json_object_object_get_ex(f, "tags", &t);
+	json_object_object_get_ex(f, "host", &h);
+	json_object_object_get_ex(h, "tags", &ht);
+	printf("finding %s tags:", ctl_str(f, "id"));
+	if (ht && json_object_is_type(ht, json_type_object)) {
+		json_object_object_foreach(ht, k, v) {
+			if (t && json_object_object_get_ex(t, k, NULL))
+				continue;	/* its own wins */
+			printf("%s %s=", n++ ? "," : "", k);
+			ctl_put_safe(json_object_get_string(v));
+			printf(" (host)");
+		}
+	}
+	if (t && json_object_is_type(t, json_type_object)) {
+		json_object_object_foreach(t, k, v) {
+			printf("%s %s=", n++ ? "," : "", k);
+			ctl_put_safe(json_object_get_string(v));
+		}
+	}
+	printf("%s\n", n ? "" : " none");
+	return 0;
+}
+
 int ctl_cmd_accepted(const struct ctl *c, json_object *reply)
 {
 	json_object *f = NULL, *a;

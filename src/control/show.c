@@ -127,6 +127,42 @@ static void cause(FILE *out, json_object *c)
 	fputc('\n', out);
 }
 
+static void tag_sep(FILE *out, int n)
+{
+	if (n)
+		fputs(", ", out);
+	else
+		fprintf(out, "%-12s ", "tags:");
+}
+
+/* "tags:  owner=team-a (host), cost-center=4711": its own win. */
+static void tags(FILE *out, json_object *host, json_object *own)
+{
+	int n = 0;
+
+	if (host && json_object_is_type(host, json_type_object)) {
+		json_object_object_foreach(host, k, v) {
+			if (own && json_object_object_get_ex(own, k, NULL))
+				continue;
+			tag_sep(out, n++);
+			put(out, k);
+			fputc('=', out);
+			put(out, json_object_get_string(v));
+			fputs(" (host)", out);
+		}
+	}
+	if (own && json_object_is_type(own, json_type_object)) {
+		json_object_object_foreach(own, k, v) {
+			tag_sep(out, n++);
+			put(out, k);
+			fputc('=', out);
+			put(out, json_object_get_string(v));
+		}
+	}
+	if (n)
+		fputc('\n', out);
+}
+
 void show_finding(FILE *out, json_object *f)
 {
 	json_object *attrs = get(f, "attributes"), *host = get(f, "host");
@@ -157,6 +193,7 @@ void show_finding(FILE *out, json_object *f)
 	fputs(")\n", out);
 	if (get(f, "caused_by"))
 		cause(out, get(f, "caused_by"));
+	tags(out, get(host, "tags"), get(f, "tags"));
 	if (runs && json_object_is_type(runs, json_type_array)) {
 		fprintf(out, "%-12s seen in %zu run%s", "runs:",
 			json_object_array_length(runs),

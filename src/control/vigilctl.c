@@ -51,6 +51,10 @@ static void usage(FILE *f)
 		"                                        counted, not announced (until\n"
 		"                                        DATE: 2027-03-01)\n"
 		"  findings unaccept ID                  take an acceptance back\n"
+		"  findings tag ID KEY=VALUE             a tag of your own on one\n"
+		"                                        finding (as config \"tags\" on\n"
+		"                                        all); in its lines from now on\n"
+		"  findings untag ID KEY                 take it away\n"
 		"  runs [--json] [-H]                    assessment runs\n"
 		"  report [RUN] [--format text|html|json] [--full] [-o FILE]\n"
 		"                                        a run's report (default: the\n"
@@ -90,7 +94,9 @@ static int short_usage(const char *cmd)
 		  " [--container C]\n"
 		  "       vigilctl findings show ID\n"
 		  "       vigilctl findings accept ID --reason TEXT [--until DATE]\n"
-		  "       vigilctl findings unaccept ID" },
+		  "       vigilctl findings unaccept ID\n"
+		  "       vigilctl findings tag ID KEY=VALUE\n"
+		  "       vigilctl findings untag ID KEY" },
 		{ "runs", "runs [--json] [-H]" },
 		{ "report", "report [RUN] [--format text|html|json] [--full] [-o FILE]\n"
 		  "       vigilctl report --from FILE... [--format F] [-o FILE]" },
@@ -444,6 +450,24 @@ int main(int argc, char **argv)
 		    json_object_object_get_ex(req, "reason", NULL) ? 0 : -1;
 		json_object_object_add(req, "id", json_object_new_string(
 					       argv[argc - 1]));
+	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
+		   (!strcmp(argv[1], "tag") || !strcmp(argv[1], "untag"))) {
+		bool set = !strcmp(argv[1], "tag");
+		const char *kv = argv[argc - 1], *eq = strchr(kv, '=');
+
+		cmd = "findings-tag";
+		show = ctl_cmd_tagged;
+		/* tag ID KEY=VALUE, untag ID KEY */
+		r = parse_sub(argc - 1, argv + 1, &c, req, 0) == 2 &&
+		    (set ? eq && eq > kv : !eq) ? 0 : -1;
+		json_object_object_add(req, "id", json_object_new_string(
+					       argv[argc - 2]));
+		json_object_object_add(req, "key", json_object_new_string_len(
+					       kv, eq ? (int)(eq - kv) :
+					       (int)strlen(kv)));
+		if (eq)
+			json_object_object_add(req, "value",
+				json_object_new_string(eq + 1));
 	} else if (!strcmp(argv[0], "findings") && argc >= 2 &&
 		   !strcmp(argv[1], "unaccept")) {
 		cmd = "findings-unaccept";

@@ -131,6 +131,9 @@ json_object *finding_to_json(const struct finding *f)
 	if (!f->announced)
 		json_object_object_add(o, "announced",
 				       json_object_new_boolean(0));
+	/* its own; the host's are in "host" */
+	if (f->tags)
+		json_object_object_add(o, "tags", json_object_get(f->tags));
 	return o;
 err:
 	json_object_put(runs);
@@ -287,6 +290,8 @@ static struct finding *finding_from_json(const struct findings *fs,
 	}
 	load_last_run(f, o);
 	load_cause(f, o);
+	if (json_object_object_get_ex(o, "tags", &v))
+		f->tags = finding_tags_load(v);
 	f->announced = true;
 	if (json_object_object_get_ex(o, "announced", &v))
 		f->announced = json_object_get_boolean(v);

@@ -58,6 +58,7 @@ void finding_free(struct finding *f)
 	json_object_put(f->attrs);
 	json_object_put(f->last_sighting);
 	json_object_put(f->host);
+	json_object_put(f->tags);
 	free(f);
 }
 

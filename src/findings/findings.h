@@ -73,6 +73,8 @@ struct finding {
 	int64_t run_first, run_last;
 	/* accepted with vigilctl (kept in the state file), or NULL */
 	struct acceptance *accepted;
+	/* tags given with vigilctl (lib/tag.h; in the state file), or NULL */
+	json_object *tags;
 	/*
 	 * The acceptance in force (accepted, or a configured exception's):
 	 * while set, nothing about the finding is announced.
@@ -175,6 +177,18 @@ const struct finding *findings_lookup(const struct findings *fs,
 				      const char *asset_key);
 const struct finding *findings_get(const struct findings *fs,
 				   const char *id);
+
+/*
+ * Tags of one finding (tags.c).  Set key to value, or take it away
+ * (value NULL); the change is saved, and told with the finding's next
+ * event.  Returns 0, or -EINVAL (a key or value lib/tag.h refuses),
+ * -ENOENT (no such finding, or no such tag to take), -E2BIG (TAG_MAX
+ * already), -ENOMEM.
+ */
+int findings_tag(struct findings *fs, const char *id, const char *key,
+		 const char *value);
+/* Keep from a state file's "tags" only what lib/tag.h allows. */
+json_object *finding_tags_load(json_object *tags);
 size_t findings_count(const struct findings *fs);
 /* Findings not accepted (quiet). */
 size_t findings_count_quiet(const struct findings *fs);

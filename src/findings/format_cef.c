@@ -58,10 +58,18 @@ static void ext_json(struct sbuf *sb, const char *key, json_object *o)
 
 static void common(struct sbuf *sb, const struct line_event *e)
 {
+	json_object *tags;
+
 	ext_int(sb, "rt", (long long)e->time_ms);
 	ext(sb, "dvchost", e->host->hostname);
 	ext(sb, "deviceExternalId", e->host->machine_id);
 	ext(sb, "act", e->event);
+	tags = line_tags(e);
+	if (tags) {
+		ext(sb, "cs6Label", "tags");
+		ext_json(sb, "cs6", tags);
+		json_object_put(tags);
+	}
 }
 
 void line_cef(struct sbuf *sb, const struct line_event *e)

@@ -17,7 +17,7 @@ static json_object *common(const struct line_event *e)
 {
 	json_object *o = json_object_new_object();
 	json_object *h = json_object_new_object();
-	json_object *p = json_object_new_object();
+	json_object *p = json_object_new_object(), *tags;
 	char t[40];
 
 	if (!o || !h || !p) {
@@ -31,6 +31,9 @@ static json_object *common(const struct line_event *e)
 	json_add_str(o, "time", t);
 	json_add_str(h, "hostname", e->host->hostname);
 	json_add_str(h, "machine_id", e->host->machine_id);
+	tags = line_tags(e);
+	if (tags)
+		json_object_object_add(o, "tags", tags);
 	json_object_object_add(o, "host", h);
 	json_add_str(p, "name", "vigil");
 	json_add_str(p, "version", VERSION);

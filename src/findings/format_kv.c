@@ -66,9 +66,22 @@ static void kv_prefixed(struct sbuf *sb, const char *prefix, json_object *o)
 
 static void kv_common(struct sbuf *sb, const struct line_event *e)
 {
+	json_object *tags = line_tags(e);
+
 	kv(sb, "event", e->event);
 	kv(sb, "host", e->host->hostname);
 	kv(sb, "machine_id", e->host->machine_id);
+	if (tags) {
+		json_object_object_foreach(tags, key, val) {
+			struct sbuf k;
+
+			sbuf_init(&k);
+			sbuf_printf(&k, "tag.%s", key);
+			kv(sb, sbuf_str(&k), json_object_get_string(val));
+			sbuf_free(&k);
+		}
+		json_object_put(tags);
+	}
 	kv(sb, "product", "vigil");
 	kv(sb, "version", VERSION);
 }

@@ -83,6 +83,32 @@ static void classify(json_object *o, int cls, int activity,
 	json_add_str(o, "type_name", type);
 }
 
+/* The admin's tags, as OCSF's key/value objects. */
+static void add_tags(json_object *m, const struct line_event *e)
+{
+	json_object *tags, *t = line_tags(e);
+
+	if (!t)
+		return;
+	tags = json_object_new_array();
+	if (!tags) {
+		json_object_put(t);
+		return;
+	}
+	json_object_object_foreach(t, key, val) {
+		json_object *kv = json_object_new_object();
+
+		if (!kv || json_object_array_add(tags, kv) < 0) {
+			json_object_put(kv);
+			break;
+		}
+		json_add_str(kv, "name", key);
+		json_add_str(kv, "value", json_object_get_string(val));
+	}
+	json_object_object_add(m, "tags", tags);
+	json_object_put(t);
+}
+
 /* Returns the metadata object, for what only some events add to it. */
 static json_object *add_metadata(json_object *o, const struct line_event *e,
 				 const char *uid)
@@ -101,6 +127,7 @@ static json_object *add_metadata(json_object *o, const struct line_event *e,
 	if (e->trimmed)
 		json_object_object_add(m, "is_truncated",
 				       json_object_new_boolean(1));
+	add_tags(m, e);
 	return m;
 }
 

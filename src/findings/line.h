@@ -35,6 +35,8 @@
 struct line_host {
 	const char *hostname;	/* escaped; "" if unknown */
 	const char *machine_id;	/* "" if unknown */
+	/* the admin's tags (config "tags"): an object of strings, or NULL */
+	json_object *tags;
 };
 
 /* What a formatter is given. */
@@ -65,6 +67,12 @@ typedef void (*line_format_fn)(struct sbuf *out, const struct line_event *e);
 json_object *line_acceptance_json(const struct finding *f, bool terse);
 const char *line_accept_reason(const struct finding *f,
 			       char buf[LINE_REASON_MAX + 1]);
+
+/*
+ * The tags a line carries: the host's (configuration) with a finding's
+ * own over them; a new object, or NULL when none (or on ENOMEM).
+ */
+json_object *line_tags(const struct line_event *e);
 
 void line_kv(struct sbuf *out, const struct line_event *e);
 void line_json(struct sbuf *out, const struct line_event *e);

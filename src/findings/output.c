@@ -26,6 +26,7 @@ struct output {
 	int journal;
 	char *hostname;			/* escaped */
 	char machine_id[40];
+	json_object *tags;		/* the host's "tags", or NULL */
 	unsigned long emitted, trimmed, failed;
 };
 
@@ -61,6 +62,7 @@ void output_free(struct output *out)
 	if (!out)
 		return;
 	free(out->hostname);
+	json_object_put(out->tags);
 	free(out);
 }
 
@@ -76,6 +78,7 @@ void output_set_host(struct output *out, json_object *host)
 {
 	const char *name = json_get_str(host, "hostname");
 	const char *mid = json_get_str(host, "machine_id");
+	json_object *tags;
 	struct sbuf sb;
 
 	sbuf_init(&sb);
@@ -90,6 +93,11 @@ void output_set_host(struct output *out, json_object *host)
 	sbuf_free(&sb);
 	snprintf(out->machine_id, sizeof(out->machine_id), "%s",
 		 mid ? mid : "");
+	json_object_put(out->tags);
+	out->tags = NULL;
+	if (json_object_object_get_ex(host, "tags", &tags) &&
+	    json_object_is_type(tags, json_type_object))
+		out->tags = json_object_get(tags);
 }
 
 unsigned long output_emitted(const struct output *out)
@@ -198,7 +206,7 @@ static void send_line(struct output *out, const char *line, int prio,
 
 static struct line_host host_of(const struct output *out)
 {
-	return (struct line_host){ out->hostname, out->machine_id };
+	return (struct line_host){ out->hostname, out->machine_id, out->tags };
 }
 
 void output_finding(struct output *out, const struct finding *f,

@@ -45,8 +45,9 @@ extern const char *const report_severities[4];
 /*
  * The findings of a run's report in the order they are shown: rules by
  * severity (then catalog order), findings by what they share
- * (report_group_key()), then by last sighting, newest first.  accepted selects the accepted or the other findings.  The
- * array holds borrowed references; NULL on ENOMEM.
+ * (report_group_key()), then by last sighting, newest first.  accepted
+ * selects the accepted or the other findings.  The array holds borrowed
+ * references; NULL on ENOMEM.
  */
 json_object **report_sorted_findings(json_object *doc, bool accepted,
 				     size_t *n);
@@ -110,6 +111,8 @@ void report_group_key(json_object *f, struct sbuf *out);
  * recommendation}.  A doc that has it keeps it.  0, or -1 on ENOMEM.
  */
 int report_add_first(json_object *doc);
+/* Tags as "k=v, k=v" (an object of strings; NULL or empty: nothing). */
+void report_tags(json_object *tags, struct sbuf *out);
 
 /*
  * The fleet: finding lines (json or ocsf format, one per line, maybe

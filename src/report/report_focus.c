@@ -158,6 +158,17 @@ void report_group_key(json_object *f, struct sbuf *out)
 			    ctr);
 }
 
+void report_tags(json_object *tags, struct sbuf *out)
+{
+	size_t start = out->len;
+
+	if (!tags || !json_object_is_type(tags, json_type_object))
+		return;
+	json_object_object_foreach(tags, k, v)
+		sbuf_printf(out, "%s%s=%s", out->len > start ? ", " : "", k,
+			    report_value(v));
+}
+
 struct first {
 	json_object *f;		/* the newest finding of the group */
 	char *group;

@@ -180,6 +180,11 @@ static void finding_row(json_object *f, struct sbuf *out)
 			tag(out, " until ", report_str(acc, "until"), "");
 		tag(out, ": ", report_str(acc, "reason"), "</p>");
 	}
+	sbuf_init(&asset);
+	report_tags(report_get(f, "tags"), &asset);
+	if (asset.len)
+		tag(out, "<p class=\"tags\">Tags: ", sbuf_str(&asset), "</p>");
+	sbuf_free(&asset);
 	evidence(f, out);
 	sbuf_adds(out, "</td>");
 	tag(out, "<td>", report_str(f, "first_seen"), "<br>");
@@ -359,6 +364,10 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	sbuf_adds(out, "<dl class=\"meta\">\n");
 	meta(out, "Host", report_str(host, "hostname"));
 	meta(out, "Machine-id", report_str(host, "machine_id"));
+	sbuf_reset(&t);
+	report_tags(report_get(host, "tags"), &t);
+	if (t.len)
+		meta(out, "Tags", sbuf_str(&t));
 	meta(out, "Run", report_str(run, "id"));
 	sbuf_reset(&t);
 	sbuf_printf(&t, "%s%s%s%s", report_str(run, "state"),

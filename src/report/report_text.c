@@ -80,6 +80,11 @@ static void finding(json_object *f, bool full, struct sbuf *out)
 			    *report_str(acc, "until") ? " until " : "",
 			    report_str(acc, "until"),
 			    report_str(acc, "reason"));
+	sbuf_init(&asset);
+	report_tags(report_get(f, "tags"), &asset);
+	if (asset.len)
+		sbuf_printf(out, "      %-18s %s\n", "tags", sbuf_str(&asset));
+	sbuf_free(&asset);
 	evidence(f, full, out);
 }
 
@@ -254,6 +259,10 @@ int report_run_text(json_object *doc, bool full, struct sbuf *out)
 		    report_str(host, "hostname"),
 		    *report_str(host, "machine_id") ?
 		    report_str(host, "machine_id") : "unknown");
+	report_tags(report_get(host, "tags"), &t);
+	if (t.len)
+		sbuf_printf(out, "Tags:      %s\n", sbuf_str(&t));
+	sbuf_reset(&t);
 	sbuf_printf(out, "Run:       %s, %s%s%s%s\n", report_str(run, "id"),
 		    report_str(run, "state"),
 		    *report_str(run, "reason") ? " (" : "",

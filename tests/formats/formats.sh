@@ -31,7 +31,9 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 mkdir "$tmp/all"
 n=0
+# with the admin's tags (config "tags") on every line
 for d in "$top"/tests/rules/cases/[0-9]*/; do
+	VIGIL_REPLAY_TAGS='{"owner": "team-a", "env": "prod \u00e9"}' \
 	VIGIL_REPLAY_LINES=$tmp/all "$replay" "$d" > "$tmp/out" 2>&1 ||
 		{ bad "replay $(basename "$d")"; cat "$tmp/out"; }
 	n=$((n + 1))
@@ -44,6 +46,31 @@ python3 "$here/ocsf_validate.py" "$schema" "$tmp/all/ocsf" > "$tmp/v" 2>&1
 st=$?
 cat "$tmp/v"
 [ $st -eq 0 ] && ok "OCSF events validate" || bad "OCSF events validate"
+
+# The host's tags on every finding line, in every format.
+python3 - "$tmp/all" <<'PY' && ok "tags on every finding line" || bad "tags on every finding line"
+import json, sys
+d = sys.argv[1]
+want = {'owner': 'team-a', 'env': 'prod \u00e9'}
+n = 0
+for l in open(d + '/json'):
+    e = json.loads(l)
+    if 'rule' in e:
+        assert e.get('tags') == want, e.get('tags')
+        n += 1
+for l in open(d + '/ocsf'):
+    e = json.loads(l)
+    if e['class_uid'] != 6007:
+        tags = {t['name']: t['value'] for t in e['metadata']['tags']}
+        assert tags == want, tags
+for l in open(d + '/kv', encoding='utf-8'):
+    if ' rule=' in l:
+        assert ' tag.owner=team-a tag.env="prod \u00e9" ' in l, l[:300]
+for l in open(d + '/cef', encoding='utf-8'):
+    if 'cs3Label=attributes' in l:
+        assert 'cs6Label=tags cs6={"owner":"team-a","env":"prod \u00e9"}' in l, l[:400]
+assert n > 0
+PY
 
 # Each rule's finding is created, updated and closed; runs start and end.
 python3 - "$tmp/all" <<'PY' && ok "every rule, every lifecycle event, every format" || bad "lifecycle coverage"

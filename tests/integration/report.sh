@@ -57,6 +57,7 @@ wait_until 10 listening || fail "the servers did not start"
 
 write_conf 'audit = { mode = "off"; };' \
 	'assessment = { duration = "20s"; repeat = true; };' \
+	'tags = { owner = "team-a"; env = "prod"; };' \
 	"network = { netns = \"/run/netns/$NS_S\"; };"
 start_vigild
 R1=$(ctl status --json | jq -r .run.id)
@@ -92,6 +93,27 @@ jq -e --arg h "$T/ww/$HOSTILE" '[.findings[] |
 	fail "no root-permissions finding for the hostile name"
 ctl report > "$T/r1.txt" || fail "report (text)"
 cp "$T/r1.txt" "$ART/run-report.txt"
+
+# --- tags: the config's on every finding, one's own with vigilctl ---
+grep -q '^Tags:      owner=team-a, env=prod$' "$T/r1.txt" ||
+	fail "the report does not give the host's tags"
+grep -q 'finding: event=new .* tag.owner=team-a tag.env=prod ' \
+	"$T/vigild.log" || fail "finding lines without the host's tags"
+# execstack's: accepted below, its "accepted" line then carries it
+TAGGED=$(jq -r --arg p "$B/execstack" '.findings[] | select(.rule ==
+	"software-without-dep" and .attributes.path == $p) | .id' "$T/r1.json")
+ctl findings tag "$TAGGED" cost-center=4711 > "$T/tag.out" ||
+	fail "findings tag: $(cat "$T/tag.out")"
+grep -q "tags: owner=team-a (host), env=prod (host), cost-center=4711" \
+	"$T/tag.out" || fail "findings tag said: $(cat "$T/tag.out")"
+ctl findings tag "$TAGGED" 'owner=a\b' > "$T/tag.out" 2>&1 &&
+	fail "a tag with a backslash was taken"
+grep -q "no control character or backslash" "$T/tag.out" ||
+	fail "bad tag: $(cat "$T/tag.out")"
+ctl findings tag "$TAGGED" env > "$T/tag.out" 2>&1 &&
+	fail "'tag ID KEY' (no value) was taken"
+ctl findings --csv | grep -q "owner=team-a;env=prod;cost-center=4711" ||
+	fail "CSV without the tags: $(ctl findings --csv | head -3)"
 for rule in $(jq -r '.rules[].id' "$T/r1.json"); do
 	grep -q "($rule): " "$T/r1.txt" || fail "text report lacks $rule"
 done
@@ -157,14 +179,18 @@ DEP=$(jq -r --arg p "$B/execstack" '.findings[] | select(.rule ==
 [ -n "$UNUSED" ] && [ -n "$DEP" ] || fail "findings to accept not found"
 write_conf 'audit = { mode = "off"; };' \
 	'assessment = { duration = "20s"; repeat = true; };' \
+	'tags = { owner = "team-a"; env = "prod"; };' \
 	"network = { netns = \"/run/netns/$NS_S\"; };" \
 	'exceptions = ( { rule = "software-without-dep";' \
 	'  match = { path = "*/bin/execstack"; };' \
 	'  reason = "built here on purpose"; } );'
 : > "$T/vigild.log"
 kill -HUP "$VIGILD_PID"
-wait_until 10 grep -q "event=accepted .* id=$DEP .*accepted_by=$T/vigil.conf:6" \
+wait_until 10 grep -q "event=accepted .* id=$DEP .*accepted_by=$T/vigil.conf:7" \
 	"$T/vigild.log" || fail "no accepted line for the configured exception"
+# the finding's own tag, given with vigilctl above, in its next line
+grep -q "event=accepted .* tag.cost-center=4711 .* id=$DEP " "$T/vigild.log" ||
+	fail "the accepted line lacks the finding's own tag"
 # the unused port is judged again at the end of every run: it stays open
 UNTIL=$(date -u -d "@$(( $(date +%s) + 45 ))" +%Y-%m-%dT%H:%M:%SZ)
 ctl findings accept "$(echo "$UNUSED" | cut -c1-8)" \
@@ -185,6 +211,14 @@ ctl findings --json | jq -e --arg d "$DEP" --arg u "$UNUSED" '
 	(.[] | select(.id == $u) | .acceptance.source == "vigilctl") and
 	(.[] | select(.id == $d) | .acceptance.source == "config")' >/dev/null ||
 	fail "acceptances lost in a restart: $(ctl findings --json | jq -c '[.[] | {id, acceptance}]')"
+ctl findings --json | jq -e --arg t "$TAGGED" '.[] | select(.id == $t)
+	| .tags == {"cost-center": "4711"} and .host.tags.owner == "team-a"' \
+	>/dev/null || fail "tags lost in a restart: $(ctl findings --json | jq -c '[.[] | {id, tags}]')"
+ctl findings untag "$TAGGED" cost-center > /dev/null || fail "findings untag"
+ctl findings untag "$TAGGED" cost-center > /dev/null 2>&1 &&
+	fail "untag of a tag not there succeeded"
+ctl findings --json | jq -e --arg t "$TAGGED" '.[] | select(.id == $t)
+	| .tags == null' >/dev/null || fail "untag left the tag"
 ctl report "$R1" --format json > "$T/r1-again.json" || fail "report $R1"
 same() {	# the run's own record, whatever happened since
 	jq -S '{run, observed, rules: [.rules[] | {id, enabled, findings}],

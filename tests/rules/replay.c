@@ -743,6 +743,18 @@ int main(int argc, char **argv)
 		       assess_new(r.env.loop, fs, NULL, NULL) : NULL;
 	if (lines.dir && r.env.assess) {
 		host = host_info_new();
+		/* the host's tags as a JSON object, as config "tags" gives */
+		if (getenv("VIGIL_REPLAY_TAGS") && host) {
+			json_object *t = json_tokener_parse(
+				getenv("VIGIL_REPLAY_TAGS"));
+
+			if (!t || !json_object_is_type(t, json_type_object)) {
+				fprintf(stderr, "VIGIL_REPLAY_TAGS: not a JSON object\n");
+				return 2;
+			}
+			json_object_object_add(host, "tags", t);
+			lines.host.tags = t;
+		}
 		findings_set_host(fs, host);
 		lines.host.hostname = json_get_str(host, "hostname");
 		lines.host.machine_id = json_get_str(host, "machine_id");

@@ -230,7 +230,44 @@ static const struct {
 	{ "exceptions = (\n { reason = \"x\"; match = {\n program = 5; }; }\n);\n",
 	  "t.conf:3: exceptions: 'program' must be a string" },
 	{ "exceptions = { };\n", "t.conf:1: 'exceptions' must be a list ( ... )" },
+	/* tags */
+	{ "tags = {\n owner = 5;\n};\n", "t.conf:2: 'tags.owner' must be a string" },
+	{ "tags = \"x\";\n", "t.conf:1: 'tags' must be a group { ... }" },
+	{ "tags = {\n a23456789012345678901234567890123 = \"x\"; };\n",
+	  "t.conf:2: tags.a23456789012345678901234567890123: a key is a letter, then at most 31 letters, digits, '-' or '_'" },
+	{ "tags = { owner = \"team\\ta\"; };\n",
+	  "t.conf:1: tags.owner: the value must be UTF-8 text of at most 64 bytes, with no control character or backslash" },
+	{ "tags = { owner = \"a\\\\b\"; };\n",
+	  "t.conf:1: tags.owner: the value must be UTF-8 text of at most 64 bytes, with no control character or backslash" },
+	{ "tags = { owner = \"\\xff\"; };\n",
+	  "t.conf:1: tags.owner: the value must be UTF-8 text of at most 64 bytes, with no control character or backslash" },
+	{ "tags = { owner = \"12345678901234567890123456789012345678901234567890123456789012345\"; };\n",
+	  "t.conf:1: tags.owner: the value must be UTF-8 text of at most 64 bytes, with no control character or backslash" },
+	{ "tags = { a = \"1\"; b = \"2\"; c = \"3\"; d = \"4\"; e = \"5\";\n"
+	  " f = \"6\"; g = \"7\"; h = \"8\";\n i = \"9\"; };\n",
+	  "t.conf:3: tags: at most 8" },
+	{ "tags = { group = { a = \"b\"; }; };\n",
+	  "t.conf:1: 'tags.group' must be a string" },
 };
+
+/* Tags parsed, in order; the same key again takes the later value. */
+START_TEST(tags_parsed)
+{
+	struct vigil_config *c = NULL;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(config_load_string(
+		"tags = { owner = \"team-a\"; env = \"prod \xc3\xa9t\xc3\xa9\"; };\n",
+		"t.conf", &c, &err), 0);
+	ck_assert_uint_eq(c->ntags, 2);
+	ck_assert_str_eq(c->tags[0].key, "owner");
+	ck_assert_str_eq(c->tags[0].value, "team-a");
+	ck_assert_str_eq(c->tags[1].value, "prod \xc3\xa9t\xc3\xa9");
+	config_free(c);
+	sbuf_free(&err);
+}
+END_TEST
 
 START_TEST(errors_have_file_line)
 {
@@ -399,6 +436,7 @@ int main(void)
 	tcase_add_test(tc, builtin_is_catalog_file);
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, overlay_keeps_defaults);
+	tcase_add_test(tc, tags_parsed);
 	tcase_add_loop_test(tc, errors_have_file_line, 0,
 			    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, exceptions_parsed);

@@ -166,7 +166,7 @@ END_TEST
 START_TEST(finding_line)
 {
 	struct findings *fs = findings_new(100, NULL, NULL);
-	static const struct line_host h = { "host", "0123456789abcdef0123456789abcdef" };
+	static const struct line_host h = { "host", "0123456789abcdef0123456789abcdef", NULL };
 	enum syslog_format fmt;
 	const struct finding *f;
 	json_object *a = json_object_new_object();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "findings/findings.h"
+#include "lib/tag.h"
 #include "sdstatus.h"
 
 struct counts {
@@ -658,6 +659,72 @@ START_TEST(json_round_trip)
 }
 END_TEST
 
+/*
+ * A finding's own tags: checked as the configuration's are, at most
+ * TAG_MAX, kept through the state file, and what a hand-edited state
+ * file says wrongly is dropped.
+ */
+START_TEST(tags_set_kept_checked)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	const struct finding *f;
+	json_object *arr, *t;
+	unsigned int skipped;
+	struct sbuf err;
+	char key[8], id[FINDING_ID_LEN + 1];
+	int i;
+
+	sbuf_init(&err);
+	findings_report(a, RULE_NO_DEP, "/opt/x", NULL, 1763800000, "r1");
+	f = findings_at(a, 0);
+	snprintf(id, sizeof(id), "%s", f->id);
+	ck_assert_int_eq(findings_tag(a, id, "owner", "team-b"), 0);
+	ck_assert_int_eq(findings_tag(a, id, "owner", "team-c"), 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		f->tags, "owner")), "team-c");
+	ck_assert_int_eq(findings_tag(a, id, "1st", "x"), -EINVAL);
+	ck_assert_int_eq(findings_tag(a, id, "k", "a\\b"), -EINVAL);
+	ck_assert_int_eq(findings_tag(a, id, "k", "a\nb"), -EINVAL);
+	ck_assert_int_eq(findings_tag(a, id, "k", "\xff"), -EINVAL);
+	ck_assert_int_eq(findings_tag(a, "0123456789abcdef", "k", "v"),
+			 -ENOENT);
+	ck_assert_int_eq(findings_tag(a, id, "nosuch", NULL), -ENOENT);
+	for (i = 1; i < TAG_MAX; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ck_assert_int_eq(findings_tag(a, id, key, "v"), 0);
+	}
+	ck_assert_int_eq(findings_tag(a, id, "one-more", "v"), -E2BIG);
+	ck_assert_int_eq(findings_tag(a, id, "owner", "team-d"), 0);
+	ck_assert_int_eq(findings_tag(a, id, "k1", NULL), 0);
+	arr = findings_to_json(a);
+	/* a hand-edited entry: bad keys and values are not loaded */
+	t = json_object_object_get(json_object_array_get_idx(arr, 0), "tags");
+	json_object_object_add(t, "bad key", json_object_new_string("v"));
+	json_object_object_add(t, "num", json_object_new_int(5));
+	json_object_object_add(t, "ctl", json_object_new_string("a\x01"));
+	ck_assert_int_eq(findings_load_json(b, arr, &skipped, &err), 0);
+	f = findings_at(b, 0);
+	ck_assert_int_eq(json_object_object_length(f->tags), TAG_MAX - 1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		f->tags, "owner")), "team-d");
+	ck_assert(!json_object_object_get_ex(f->tags, "k1", NULL));
+	ck_assert(!json_object_object_get_ex(f->tags, "num", NULL));
+	/* all taken away: no "tags" at all */
+	t = json_object_get(f->tags);
+	json_object_object_foreach(t, k, v) {
+		(void)v;
+		ck_assert_int_eq(findings_tag(b, f->id, k, NULL), 0);
+	}
+	json_object_put(t);
+	ck_assert_ptr_null(f->tags);
+	json_object_put(arr);
+	findings_free(a);
+	findings_free(b);
+	sbuf_free(&err);
+}
+END_TEST
+
 START_TEST(fields)
 {
 	struct findings *fs = findings_new(10, NULL, NULL);
@@ -1005,6 +1072,7 @@ int main(void)
 	tcase_add_test(tc, exception_from_birth);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
+	tcase_add_test(tc, tags_set_kept_checked);
 	tcase_add_test(tc, fields);
 	tcase_add_test(tc, severities);
 	tcase_add_test(tc, catalog_matches_rules);

@@ -29,7 +29,7 @@ static void add_line(FILE *out, enum syslog_format fmt, const char *host,
 {
 	struct findings *fs = findings_new(10, NULL, NULL);
 	json_object *h = json_object_new_object(), *a;
-	struct line_host lh;
+	struct line_host lh = { 0 };
 	struct sbuf line;
 
 	json_object_object_add(h, "hostname", json_object_new_string(host));
@@ -473,7 +473,9 @@ START_TEST(csv_hostile_values)
 		" \"attributes\": {\"program\": \"/tmp/a\\nb\\u00e9\", \"uid\": 1000,"
 		" \"container_name\": \"@evil\", \"container_id\": \"c0ffee\"},"
 		" \"first_seen\": \"2026-12-05T10:00:00Z\", \"count\": 3,"
-		" \"host\": {\"hostname\": \"-h\", \"machine_id\": \"m\"},"
+		" \"host\": {\"hostname\": \"-h\", \"machine_id\": \"m\","
+		" \"tags\": {\"owner\": \"team-a\", \"env\": \"prod\"}},"
+		" \"tags\": {\"owner\": \"team-b\"},"
 		" \"acceptance\": {\"reason\": \"x\"}}");
 	char *buf = NULL;
 	size_t len = 0;
@@ -486,11 +488,11 @@ START_TEST(csv_hostile_values)
 	ck_assert_str_eq(buf,
 		"id,severity,rule,title,status,asset,program,uid,container,"
 		"container_id,image,first_seen,"
-		"last_seen,count,accepted,hostname,machine_id,recommendation\r\n"
+		"last_seen,count,accepted,hostname,machine_id,tags,recommendation\r\n"
 		"\"a1\",\"High\",\"r\",\"T \"\"q\"\"\",\"open\","
 		"\"'=HYPERLINK(\"\"http://x\"\")\",\"/tmp/a\\x0ab\\xc3\\xa9\","
 		"\"1000\",\"'@evil\",\"c0ffee\",\"\",\"2026-12-05T10:00:00Z\",\"\",\"3\",\"yes\",\"'-h\","
-		"\"m\",\"\"\r\n");
+		"\"m\",\"env=prod;owner=team-b\",\"\"\r\n");
 	free(buf);
 	json_object_put(f);
 }
