@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "control/csv.h"
+#include "control/show.h"
 #include "lib/escape.h"
 #include "lib/sbuf.h"
 
@@ -29,26 +30,8 @@ static const char *get(json_object *o, const char *key)
 /* "k=v;k=v": the host's tags, and the finding's own over them. */
 static const char *tags_of(json_object *f, struct sbuf *tmp)
 {
-	json_object *own = NULL, *host = NULL, *ht = NULL;
-
 	sbuf_reset(tmp);
-	json_object_object_get_ex(f, "tags", &own);
-	json_object_object_get_ex(f, "host", &host);
-	if (host)
-		json_object_object_get_ex(host, "tags", &ht);
-	if (ht && json_object_is_type(ht, json_type_object)) {
-		json_object_object_foreach(ht, k, v) {
-			if (own && json_object_object_get_ex(own, k, NULL))
-				continue;
-			sbuf_printf(tmp, "%s%s=%s", tmp->len ? ";" : "", k,
-				    json_object_get_string(v));
-		}
-	}
-	if (own && json_object_is_type(own, json_type_object)) {
-		json_object_object_foreach(own, k, v)
-			sbuf_printf(tmp, "%s%s=%s", tmp->len ? ";" : "", k,
-				    json_object_get_string(v));
-	}
+	show_tags(f, ";", false, tmp);
 	return sbuf_str(tmp);
 }
 

@@ -393,34 +393,20 @@ int ctl_cmd_yield(const struct ctl *c, json_object *reply)
 /* The tags a finding now has: the host's and its own. */
 int ctl_cmd_tagged(const struct ctl *c, json_object *reply)
 {
-	json_object *f = NULL, *t = NULL, *h = NULL, *ht = NULL;
-	int n = 0;
+	json_object *f = NULL;
+	struct sbuf t;
 
 	json_object_object_get_ex(reply, "finding", &f);
 	if (c->json) {
 		ctl_print_json(f);
 		return 0;
 	}
-	json_object_object_get_ex(f, "tags", &t);
-	json_object_object_get_ex(f, "host", &h);
-	json_object_object_get_ex(h, "tags", &ht);
-	printf("finding %s tags:", ctl_str(f, "id"));
-	if (ht && json_object_is_type(ht, json_type_object)) {
-		json_object_object_foreach(ht, k, v) {
-			if (t && json_object_object_get_ex(t, k, NULL))
-				continue;	/* its own wins */
-			printf("%s %s=", n++ ? "," : "", k);
-			ctl_put_safe(json_object_get_string(v));
-			printf(" (host)");
-		}
-	}
-	if (t && json_object_is_type(t, json_type_object)) {
-		json_object_object_foreach(t, k, v) {
-			printf("%s %s=", n++ ? "," : "", k);
-			ctl_put_safe(json_object_get_string(v));
-		}
-	}
-	printf("%s\n", n ? "" : " none");
+	sbuf_init(&t);
+	show_tags(f, ", ", true, &t);
+	printf("finding %s tags: ", ctl_str(f, "id"));
+	ctl_put_safe(t.len ? sbuf_str(&t) : "none");
+	printf("\n");
+	sbuf_free(&t);
 	return 0;
 }
 

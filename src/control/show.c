@@ -127,40 +127,28 @@ static void cause(FILE *out, json_object *c)
 	fputc('\n', out);
 }
 
-static void tag_sep(FILE *out, int n)
+void show_tags(json_object *f, const char *sep, bool mark_host,
+	       struct sbuf *out)
 {
-	if (n)
-		fputs(", ", out);
-	else
-		fprintf(out, "%-12s ", "tags:");
-}
-
-/* "tags:  owner=team-a (host), cost-center=4711": its own win. */
-static void tags(FILE *out, json_object *host, json_object *own)
-{
-	int n = 0;
+	json_object *own = get(f, "tags"), *host = get(get(f, "host"), "tags");
+	size_t start = out->len;
 
 	if (host && json_object_is_type(host, json_type_object)) {
 		json_object_object_foreach(host, k, v) {
 			if (own && json_object_object_get_ex(own, k, NULL))
-				continue;
-			tag_sep(out, n++);
-			put(out, k);
-			fputc('=', out);
-			put(out, json_object_get_string(v));
-			fputs(" (host)", out);
+				continue;	/* its own wins */
+			sbuf_printf(out, "%s%s=%s%s",
+				    out->len > start ? sep : "", k,
+				    json_object_get_string(v),
+				    mark_host ? " (host)" : "");
 		}
 	}
 	if (own && json_object_is_type(own, json_type_object)) {
-		json_object_object_foreach(own, k, v) {
-			tag_sep(out, n++);
-			put(out, k);
-			fputc('=', out);
-			put(out, json_object_get_string(v));
-		}
+		json_object_object_foreach(own, k, v)
+			sbuf_printf(out, "%s%s=%s",
+				    out->len > start ? sep : "", k,
+				    json_object_get_string(v));
 	}
-	if (n)
-		fputc('\n', out);
 }
 
 void show_finding(FILE *out, json_object *f)
@@ -168,7 +156,9 @@ void show_finding(FILE *out, json_object *f)
 	json_object *attrs = get(f, "attributes"), *host = get(f, "host");
 	json_object *acc = get(f, "acceptance"), *lr = get(f, "last_run");
 	json_object *runs = get(f, "runs");
+	struct sbuf tags;
 
+	sbuf_init(&tags);
 	put(out, str(f, "id"));
 	fprintf(out, "  %s  ", str(f, "severity"));
 	put(out, str(f, "rule"));
@@ -193,7 +183,13 @@ void show_finding(FILE *out, json_object *f)
 	fputs(")\n", out);
 	if (get(f, "caused_by"))
 		cause(out, get(f, "caused_by"));
-	tags(out, get(host, "tags"), get(f, "tags"));
+	show_tags(f, ", ", true, &tags);
+	if (tags.len) {
+		fprintf(out, "%-12s ", "tags:");
+		put(out, sbuf_str(&tags));
+		fputc('\n', out);
+	}
+	sbuf_free(&tags);
 	if (runs && json_object_is_type(runs, json_type_array)) {
 		fprintf(out, "%-12s seen in %zu run%s", "runs:",
 			json_object_array_length(runs),

@@ -105,6 +105,12 @@ void report_evidence_value(json_object *f, const char *key,
  */
 void report_group_key(json_object *f, struct sbuf *out);
 /*
+ * Of the sorted findings v (n of them), how many from i on are of v[i]'s
+ * rule and share its group key (put in *key).
+ */
+size_t report_same_group(json_object **v, size_t n, size_t i,
+			 struct sbuf *key);
+/*
  * Adds to a run's doc "fix_first": at most 5 groups of open findings
  * (same rule and group key), the most severe first, then the largest:
  * {severity, rule, title, group, findings, example (an id),

@@ -169,6 +169,26 @@ void report_tags(json_object *tags, struct sbuf *out)
 			    report_value(v));
 }
 
+size_t report_same_group(json_object **v, size_t n, size_t i,
+			 struct sbuf *key)
+{
+	struct sbuf k;
+	size_t j;
+
+	sbuf_reset(key);
+	report_group_key(v[i], key);
+	sbuf_init(&k);
+	for (j = i + 1; j < n && !strcmp(report_str(v[j], "rule"),
+					 report_str(v[i], "rule")); j++) {
+		sbuf_reset(&k);
+		report_group_key(v[j], &k);
+		if (strcmp(sbuf_str(&k), sbuf_str(key)))
+			break;
+	}
+	sbuf_free(&k);
+	return j - i;
+}
+
 struct first {
 	json_object *f;		/* the newest finding of the group */
 	char *group;

@@ -194,27 +194,6 @@ static void finding_row(json_object *f, struct sbuf *out)
 		    report_int(f, "count"));
 }
 
-/* How many findings from i on share v[i]'s group key (in *key). */
-static size_t same_group(json_object **v, size_t n, size_t i,
-			 struct sbuf *key)
-{
-	struct sbuf k;
-	size_t j;
-
-	sbuf_reset(key);
-	report_group_key(v[i], key);
-	sbuf_init(&k);
-	for (j = i + 1; j < n && !strcmp(report_str(v[j], "rule"),
-					 report_str(v[i], "rule")); j++) {
-		sbuf_reset(&k);
-		report_group_key(v[j], &k);
-		if (strcmp(sbuf_str(&k), sbuf_str(key)))
-			break;
-	}
-	sbuf_free(&k);
-	return j - i;
-}
-
 static void findings(json_object **v, size_t n, struct sbuf *out)
 {
 	const char *rule = NULL;
@@ -247,7 +226,7 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 			left = 0;
 		}
 		if (!left) {
-			left = same_group(v, n, i, &key);
+			left = report_same_group(v, n, i, &key);
 			if (left > 1 && key.len) {
 				sbuf_printf(out, "<tr class=\"group\"><td colspan=\"4\">%zu findings, ",
 					    left);

@@ -89,30 +89,6 @@ static void finding(json_object *f, bool full, struct sbuf *out)
 }
 
 /*
- * The findings of one rule that share what v[i] has with it (its group
- * key), from i on: how many, and the key in *key.
- */
-static size_t same_group(json_object **v, size_t n, size_t i,
-			 struct sbuf *key)
-{
-	struct sbuf k;
-	size_t j;
-
-	sbuf_reset(key);
-	report_group_key(v[i], key);
-	sbuf_init(&k);
-	for (j = i + 1; j < n && !strcmp(report_str(v[j], "rule"),
-					 report_str(v[i], "rule")); j++) {
-		sbuf_reset(&k);
-		report_group_key(v[j], &k);
-		if (strcmp(sbuf_str(&k), sbuf_str(key)))
-			break;
-	}
-	sbuf_free(&k);
-	return j - i;
-}
-
-/*
  * Findings grouped under their rule, with its recommendation once, and
  * under what several of them share (a directory, a package).
  */
@@ -140,7 +116,7 @@ static void findings(json_object **v, size_t n, bool full,
 			left = 0;
 		}
 		if (!left) {
-			left = same_group(v, n, i, &key);
+			left = report_same_group(v, n, i, &key);
 			if (left > 1 && key.len)
 				sbuf_printf(out, "  %zu findings, %s:\n", left,
 					    sbuf_str(&key));
