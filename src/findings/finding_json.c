@@ -331,5 +331,7 @@ int findings_load_json(struct findings *fs, json_object *arr,
 			(*skipped)++;
 		}
 	}
+	/* the state file's hosts carry the tags of their time */
+	findings_sync_host_tags(fs);
 	return 0;
 }

@@ -90,6 +90,7 @@ void findings_set_host(struct findings *fs, json_object *host)
 	fs->host = json_object_get(host);
 	snprintf(fs->machine_id, sizeof(fs->machine_id), "%s",
 		 mid ? mid : "");
+	findings_sync_host_tags(fs);
 }
 
 const struct finding *findings_get(const struct findings *fs, const char *id)

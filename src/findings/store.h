@@ -48,6 +48,12 @@ bool finding_add_run(struct finding *f, const char *run_id);
 /* Announce ev of f (nothing of a quiet finding but its acceptance). */
 void findings_tell(struct findings *fs, struct finding *f,
 		   enum finding_event ev);
+/*
+ * Give every finding's host the tags of the store's host (the
+ * configuration's now): a finding keeps the host name it was made
+ * under, but the admin's tags are those in force (tags.c).
+ */
+void findings_sync_host_tags(struct findings *fs);
 /* Something to save about f changed. */
 void findings_changed(struct findings *fs, const struct finding *f);
 /*

@@ -48,6 +48,25 @@ changed:
 	return 0;
 }
 
+void findings_sync_host_tags(struct findings *fs)
+{
+	json_object *tags = NULL, *h;
+	size_t i;
+
+	if (fs->host)
+		json_object_object_get_ex(fs->host, "tags", &tags);
+	for (i = 0; i < fs->n; i++) {
+		h = fs->all[i]->host;
+		if (!h || h == fs->host ||
+		    !json_object_is_type(h, json_type_object))
+			continue;
+		if (tags)
+			json_object_object_add(h, "tags", json_object_get(tags));
+		else
+			json_object_object_del(h, "tags");
+	}
+}
+
 json_object *finding_tags_load(json_object *tags)
 {
 	json_object *t;

@@ -718,6 +718,21 @@ START_TEST(tags_set_kept_checked)
 	}
 	json_object_put(t);
 	ck_assert_ptr_null(f->tags);
+	/*
+	 * The host's tags are the configuration's now: a finding read back
+	 * from a state file written under other tags shows the new ones.
+	 */
+	t = json_object_new_object();
+	json_object_object_add(t, "hostname", json_object_new_string("h"));
+	json_object_object_add(t, "tags", json_tokener_parse(
+				       "{\"owner\": \"team-new\"}"));
+	findings_set_host(b, t);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		json_object_object_get(f->host, "tags"), "owner")), "team-new");
+	json_object_object_del(t, "tags");
+	findings_set_host(b, t);
+	ck_assert(!json_object_object_get_ex(f->host, "tags", NULL));
+	json_object_put(t);
 	json_object_put(arr);
 	findings_free(a);
 	findings_free(b);
