@@ -3,8 +3,9 @@
  * The findings store: one finding per (rule, asset), kept in a hash
  * table and in first-seen order.  A sighting creates or updates one;
  * runs resolve what they no longer see; acceptances (vigilctl's, or the
- * configured exceptions) keep one quiet.  The JSON form is in
- * finding_json.c, who gives way when the store is full in evict.c.
+ * configured exceptions) keep one quiet (accept.c).  The JSON form is in
+ * finding_json.c, who gives way when the store is full in evict.c, tags
+ * in tags.c.
  */
 #include "build.h"
 
@@ -292,13 +293,6 @@ struct finding *finding_alloc(const struct findings *fs,
 	return f;
 }
 
-static const struct acceptance was_quiet;
-
-const struct acceptance *findings_was_quiet(void)
-{
-	return &was_quiet;
-}
-
 void findings_tell(struct findings *fs, struct finding *f,
 		   enum finding_event ev)
 {
@@ -323,37 +317,6 @@ static void counted(struct findings *fs, const struct finding *f)
 {
 	if (fs->ops && fs->ops->on_change)
 		fs->ops->on_change(fs->data, f, true);
-}
-
-static const struct acceptance *acceptance_now(const struct findings *fs,
-					       const struct finding *f,
-					       int64_t now)
-{
-	const struct exception *x;
-
-	if (f->accepted && (!f->accepted->until || now < f->accepted->until))
-		return f->accepted;
-	x = exceptions_match(fs->exceptions, f->rule, f->attrs, now);
-	return x ? &x->acc : NULL;
-}
-
-/*
- * Work out f's acceptance again.  Becoming quiet is told (when it was
- * told of before and is open); becoming loud while open is told as
- * unaccepted, or as new when nothing was ever told of it.
- */
-static void update_quiet(struct findings *fs, struct finding *f, int64_t now)
-{
-	const struct acceptance *a = acceptance_now(fs, f, now);
-	bool was = f->quiet != NULL;
-
-	f->quiet = a;
-	if (!was && a && f->announced && f->status == FINDING_OPEN)
-		findings_tell(fs, f, FEV_ACCEPTED);
-	else if (was && !a && f->status == FINDING_OPEN)
-		findings_tell(fs, f, f->announced ? FEV_UNACCEPTED : FEV_NEW);
-	if (was != (a != NULL))
-		findings_changed(fs, f);
 }
 
 static int report(struct findings *fs, enum rule_id rule,
@@ -441,12 +404,12 @@ static int report(struct findings *fs, enum rule_id rule,
 		if (f->status == FINDING_RESOLVED) {
 			f->status = FINDING_OPEN;
 			f->changed = false;
-			f->quiet = acceptance_now(fs, f, now);
+			f->quiet = findings_acceptance_now(fs, f, now);
 			findings_tell(fs, f, f->announced ? FEV_REOPENED :
 							     FEV_NEW);
 			news = true;
 		} else {
-			update_quiet(fs, f, now);
+			findings_update_quiet(fs, f, now);
 		}
 		if (news || f->quiet != quiet || (f->changed && !was_changed))
 			findings_changed(fs, f);
@@ -477,7 +440,7 @@ static int report(struct findings *fs, enum rule_id rule,
 	r = findings_insert(fs, f);
 	if (r < 0)
 		goto out;
-	f->quiet = acceptance_now(fs, f, now);
+	f->quiet = findings_acceptance_now(fs, f, now);
 	findings_tell(fs, f, FEV_NEW);
 	findings_changed(fs, f);
 	r = 1;
@@ -514,105 +477,3 @@ unsigned int findings_end_run(struct findings *fs, const char *run_id,
 	}
 	return resolved;
 }
-
-void findings_set_exceptions(struct findings *fs,
-			     const struct exceptions *ex, int64_t now)
-{
-	size_t i;
-
-	fs->exceptions = ex;
-	for (i = 0; i < fs->n; i++)
-		update_quiet(fs, fs->all[i], now);
-}
-
-static struct finding *find_mut(const struct findings *fs, const char *id)
-{
-	return (struct finding *)findings_get(fs, id);
-}
-
-int findings_accept(struct findings *fs, const char *id, const char *reason,
-		    int64_t until, const char *by, int64_t now)
-{
-	struct finding *f = find_mut(fs, id);
-	struct acceptance *a;
-	struct sbuf r, b;
-	int ret = 0;
-
-	if (!f)
-		return -ENOENT;
-	if (until && until <= now)
-		return -EINVAL;
-	a = calloc(1, sizeof(*a));
-	sbuf_init(&r);
-	sbuf_init(&b);
-	utf8_escape(&r, reason, strlen(reason));
-	utf8_escape(&b, by, strlen(by));
-	if (!a || sbuf_failed(&r) || sbuf_failed(&b) ||
-	    !(a->reason = strdup(sbuf_str(&r))) ||
-	    !(a->by = strdup(sbuf_str(&b)))) {
-		if (a)
-			acceptance_free(a);
-		free(a);
-		ret = -ENOMEM;
-		goto out;
-	}
-	a->until = until;
-	a->at = now;
-	if (f->accepted) {
-		/* the old one may be the one in force: swap, then re-judge */
-		if (f->quiet == f->accepted)
-			f->quiet = a;
-		acceptance_free(f->accepted);
-		free(f->accepted);
-	}
-	f->accepted = a;
-	update_quiet(fs, f, now);
-	findings_changed(fs, f);
-out:
-	sbuf_free(&r);
-	sbuf_free(&b);
-	return ret;
-}
-
-int findings_unaccept(struct findings *fs, const char *id, int64_t now)
-{
-	struct finding *f = find_mut(fs, id);
-	bool quiet;
-
-	if (!f)
-		return -ENOENT;
-	if (!f->accepted)
-		return -EALREADY;
-	quiet = f->quiet == f->accepted;
-	acceptance_free(f->accepted);
-	free(f->accepted);
-	f->accepted = NULL;
-	if (quiet)
-		f->quiet = &was_quiet;
-	update_quiet(fs, f, now);
-	findings_changed(fs, f);
-	return 0;
-}
-
-int64_t findings_check_acceptance(struct findings *fs, int64_t now)
-{
-	int64_t next = 0;
-	size_t i, j;
-
-	for (i = 0; i < fs->n; i++) {
-		struct finding *f = fs->all[i];
-
-		update_quiet(fs, f, now);
-		if (f->accepted && f->accepted->until > now &&
-		    (!next || f->accepted->until < next))
-			next = f->accepted->until;
-	}
-	for (j = 0; fs->exceptions && j < fs->exceptions->n; j++) {
-		int64_t u = fs->exceptions->v[j].acc.until;
-
-		if (u > now && (!next || u < next))
-			next = u;
-	}
-	return next;
-}
-

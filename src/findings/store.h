@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The store's insides, shared by the files that make it up (findings.c:
- * sightings and lifecycle; correct.c: counts moved to another finding;
+ * sightings and lifecycle; accept.c: acceptances; tags.c: tags;
+ * correct.c: counts moved to another finding;
  * finding_json.c: the JSON form; evict.c: who gives way when it is
  * full).  Nothing outside src/findings includes it.
  */
@@ -61,5 +62,15 @@ void findings_changed(struct findings *fs, const struct finding *f);
  * from the state file) until the finding is judged again.
  */
 const struct acceptance *findings_was_quiet(void);
+/* The acceptance in force on f now (its own, else an exception's). */
+const struct acceptance *findings_acceptance_now(const struct findings *fs,
+						const struct finding *f,
+						int64_t now);
+/*
+ * Work f's acceptance out again; becoming quiet or loud is told
+ * (accept.c).
+ */
+void findings_update_quiet(struct findings *fs, struct finding *f,
+			   int64_t now);
 
 #endif
