@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/perftp.h"
+#include "sources/proc.h"
 #include "sources/progtrack.h"
 
 struct progtrack {
@@ -80,6 +81,41 @@ bool procview_read(pid_t pid, struct procview *v)
 	/* taken after the read: an exec up to here may show in it */
 	v->at = perftp_now();
 	return true;
+}
+
+static const char *base(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+bool procview_is_exec_of(pid_t pid, const char *filename,
+			 const struct procview *v)
+{
+	struct stat a, b;
+	char path[64];
+	int rootfd, fd;
+	bool same;
+
+	if (!v->exe || !filename[0] || !strcmp(base(v->exe), base(filename)))
+		return true;
+	if (filename[0] != '/')
+		return true;	/* relative to a cwd: cannot tell */
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return true;	/* gone: the view stands */
+	/* the name inside the process's own root, its links followed */
+	fd = proc_open_in_root(rootfd, filename, O_PATH);
+	close(rootfd);
+	if (fd < 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	same = fstat(fd, &a) < 0 || stat(path, &b) < 0 ||
+	       (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	close(fd);
+	return same;
 }
 
 void procview_clear(struct procview *v)

@@ -9,6 +9,23 @@
 /* Pids remembered at once (direct-mapped: a newer pid takes the slot). */
 #define PROGTRACK_SLOTS 4096
 
+/* forward: what /proc said of a pid (below) */
+struct procview;
+
+/*
+ * Is the program view v (read just after an exec sample of pid, for
+ * filename) the one that exec started?  A view read after a later exec
+ * of the pid names that one instead (bash connects, then execs sleep),
+ * and a sample of the later exec may come after the settle window on a
+ * loaded machine.  The same base name (the common case): yes, no I/O.
+ * Else the file filename names inside the process's own root (a link
+ * such as python3, a busybox applet in a container) must be the file
+ * /proc/PID/exe is now.  When that cannot be told (gone, a relative
+ * name): yes, the view stands.
+ */
+bool procview_is_exec_of(pid_t pid, const char *filename,
+			 const struct procview *v);
+
 /*
  * Which program each pid runs, and since when, as the exec and fork
  * tracepoints tell it (sockconn.c feeds it samples in time order).

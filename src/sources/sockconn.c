@@ -62,6 +62,7 @@ struct sockconn {
 	struct sockbatch batch;
 	uint64_t last_time;	/* of the last sample taken */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
+	uint64_t *views_refused;	/* /proc views of a later exec */
 	uint64_t *forks, *resets, *coalesced, *pulled, *udp_connects;
 	bool draining;			/* drain() is on the stack */
 };
@@ -168,6 +169,12 @@ static void take(const struct perftp_sample *s, void *data)
 			    (names_caller(it) &&
 			     !progtrack_knows(sc->progs, it->pid))))
 		procview_read(it->pid, &it->pv);
+	/* a view of a later exec is not this exec's program */
+	if (it->kind == SAMPLE_EXEC && it->pv.exe &&
+	    !procview_is_exec_of(it->pid, it->u.exec.name, &it->pv)) {
+		(*sc->views_refused)++;
+		procview_clear(&it->pv);
+	}
 }
 
 static void handle(struct sockconn *sc, struct sample *it)
@@ -451,6 +458,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->lost = engine_counter(e, "sockconn", "lost");
 	sc->connects = engine_counter(e, "sockconn", "connects");
 	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
+	sc->views_refused = engine_counter(e, "sockconn", "views_refused");
 	sc->other_ns = engine_counter(e, "sockconn", "other_netns");
 	sc->execs = engine_counter(e, "sockconn", "execs");
 	sc->forks = engine_counter(e, "sockconn", "forks");
@@ -464,7 +472,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
 	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->pulled ||
-	    !sc->syns || !sc->udp_connects ||
+	    !sc->syns || !sc->udp_connects || !sc->views_refused ||
 	    sockbatch_init(&sc->batch) < 0 ||
 	    engine_subscribe(e, EV_CONNECTS_WANTED, on_wanted, sc) < 0)
 		return -1;

@@ -12,6 +12,10 @@
 #include <check.h>
 #include "unit.h"
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -125,6 +129,72 @@ START_TEST(views_of_proc)
 }
 END_TEST
 
+/* A child that execs path (argv0 as given) and waits; its pid. */
+static pid_t run_waiting(const char *path, int *release)
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[1]);
+		dup2(p[0], 0);
+		/* sleep 1000: until the test kills it */
+		execl(path, path, "1000", (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	*release = p[1];
+	return pid;
+}
+
+static void stop(pid_t pid, int release)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(release);
+}
+
+/* The view must be the exec's own program, not that of a later exec. */
+START_TEST(view_of_a_later_exec_refused)
+{
+	char dir[] = "/tmp/vigil-pt-XXXXXX", link[64];
+	struct procview v;
+	int fd, tries;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/nap", dir);
+	ck_assert_int_eq(symlink("/usr/bin/sleep", link), 0);
+	pid = run_waiting("/usr/bin/sleep", &fd);
+	/* until the child has exec'd */
+	for (tries = 0; tries < 200; tries++) {
+		ck_assert(procview_read(pid, &v));
+		if (!strcmp(v.exe, "/usr/bin/sleep"))
+			break;
+		procview_clear(&v);
+		usleep(10000);
+	}
+	ck_assert_str_eq(v.exe, "/usr/bin/sleep");
+	/* its own exec: the same name, or a link to the same file */
+	ck_assert(procview_is_exec_of(pid, "/bin/sleep", &v));
+	ck_assert(procview_is_exec_of(pid, link, &v));
+	/* bash connected, then exec'd sleep: a view of sleep is not bash */
+	ck_assert(!procview_is_exec_of(pid, "/bin/bash", &v));
+	ck_assert(!procview_is_exec_of(pid, "/usr/bin/bash", &v));
+	/* what cannot be told leaves the view alone */
+	ck_assert(procview_is_exec_of(pid, "bash", &v));
+	ck_assert(procview_is_exec_of(pid, "/no/such/file", &v));
+	stop(pid, fd);
+	ck_assert(procview_is_exec_of(pid, "/bin/bash", &v));
+	procview_clear(&v);
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("progtrack");
@@ -134,6 +204,7 @@ int main(void)
 	tcase_add_test(tc, unknown_pid_needs_a_view);
 	tcase_add_test(tc, connect_then_exec);
 	tcase_add_test(tc, views_of_proc);
+	tcase_add_test(tc, view_of_a_later_exec_refused);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
