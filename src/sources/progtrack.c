@@ -100,8 +100,14 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
 
 	if (!v->exe || !filename[0] || !strcmp(base(v->exe), base(filename)))
 		return true;
-	if (filename[0] != '/')
-		return true;	/* relative to a cwd: cannot tell */
+	/*
+	 * Relative to a cwd, or the caller's own file (busybox runs its
+	 * applets by /proc/self/exe, runc by /proc/self/exe): cannot be
+	 * resolved here, the view stands.
+	 */
+	if (filename[0] != '/' || !strncmp(filename, "/proc/", 6) ||
+	    !strncmp(filename, "/dev/fd/", 8))
+		return true;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

@@ -21,7 +21,7 @@ struct procview;
  * Else the file filename names inside the process's own root (a link
  * such as python3, a busybox applet in a container) must be the file
  * /proc/PID/exe is now.  When that cannot be told (gone, a relative
- * name): yes, the view stands.
+ * name, a name under /proc or /dev/fd): yes, the view stands.
  */
 bool procview_is_exec_of(pid_t pid, const char *filename,
 			 const struct procview *v);

@@ -186,6 +186,8 @@ START_TEST(view_of_a_later_exec_refused)
 	ck_assert(!procview_is_exec_of(pid, "/usr/bin/bash", &v));
 	/* what cannot be told leaves the view alone */
 	ck_assert(procview_is_exec_of(pid, "bash", &v));
+	ck_assert(procview_is_exec_of(pid, "/proc/self/exe", &v));
+	ck_assert(procview_is_exec_of(pid, "/dev/fd/3", &v));
 	ck_assert(procview_is_exec_of(pid, "/no/such/file", &v));
 	stop(pid, fd);
 	ck_assert(procview_is_exec_of(pid, "/bin/bash", &v));
