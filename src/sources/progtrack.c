@@ -90,12 +90,50 @@ static const char *base(const char *path)
 	return b ? b + 1 : path;
 }
 
+/* Is the file fd is open on the file st describes? */
+static bool same_file(int fd, const struct stat *st)
+{
+	struct stat a;
+
+	return fstat(fd, &a) == 0 && a.st_dev == st->st_dev &&
+	       a.st_ino == st->st_ino;
+}
+
+/*
+ * The file filename names in the root rootfd is open on is a script
+ * ("#!"): is its interpreter the file exe is?  An interpreter found
+ * through env, or that cannot be read: yes.
+ */
+static bool script_runs(int rootfd, int fd, const struct stat *exe)
+{
+	char line[256], *p, *end;
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	int ifd;
+	bool same;
+
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return false;	/* not a script: the exec's own file */
+	line[n] = '\0';
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	end = p + strcspn(p, " \t\n");
+	*end = '\0';
+	if (*p != '/' || !strcmp(base(p), "env"))
+		return true;
+	ifd = proc_open_in_root(rootfd, p, O_PATH);
+	if (ifd < 0)
+		return true;
+	same = same_file(ifd, exe);
+	close(ifd);
+	return same;
+}
+
 bool procview_is_exec_of(pid_t pid, const char *filename,
 			 const struct procview *v)
 {
-	struct stat a, b;
+	struct stat exe, st;
 	char path[64];
-	int rootfd, fd;
+	int rootfd, fd, rfd;
 	bool same;
 
 	if (!v->exe || !filename[0] || !strcmp(base(v->exe), base(filename)))
@@ -108,19 +146,33 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
 	if (filename[0] != '/' || !strncmp(filename, "/proc/", 6) ||
 	    !strncmp(filename, "/dev/fd/", 8))
 		return true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (stat(path, &exe) < 0)
+		return true;	/* gone: the view stands */
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return true;	/* gone: the view stands */
+		return true;
 	/* the name inside the process's own root, its links followed */
 	fd = proc_open_in_root(rootfd, filename, O_PATH);
-	close(rootfd);
-	if (fd < 0)
+	if (fd < 0) {
+		close(rootfd);
 		return true;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	same = fstat(fd, &a) < 0 || stat(path, &b) < 0 ||
-	       (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	}
+	same = same_file(fd, &exe);
+	/*
+	 * Only a regular file is read, through the descriptor that was
+	 * checked: never a device or FIFO a user put at that name since.
+	 */
+	if (!same && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		same = rfd < 0 || script_runs(rootfd, rfd, &exe);
+		if (rfd >= 0)
+			close(rfd);
+	}
 	close(fd);
+	close(rootfd);
 	return same;
 }
 

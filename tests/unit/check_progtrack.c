@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -160,8 +161,9 @@ static void stop(pid_t pid, int release)
 /* The view must be the exec's own program, not that of a later exec. */
 START_TEST(view_of_a_later_exec_refused)
 {
-	char dir[] = "/tmp/vigil-pt-XXXXXX", link[64];
+	char dir[] = "/tmp/vigil-pt-XXXXXX", link[64], script[64];
 	struct procview v;
+	FILE *f;
 	int fd, tries;
 	pid_t pid;
 
@@ -189,9 +191,32 @@ START_TEST(view_of_a_later_exec_refused)
 	ck_assert(procview_is_exec_of(pid, "/proc/self/exe", &v));
 	ck_assert(procview_is_exec_of(pid, "/dev/fd/3", &v));
 	ck_assert(procview_is_exec_of(pid, "/no/such/file", &v));
+	/* a script runs its interpreter: sleep's view is not a sh script's */
+	snprintf(script, sizeof(script), "%s/run", dir);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\nsleep 1000\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	ck_assert(!procview_is_exec_of(pid, script, &v));
+	/* ...and a script of sleep itself (the kernel would run sleep) is */
+	f = fopen(script, "w");
+	fputs("#! /usr/bin/sleep -x\n", f);
+	fclose(f);
+	ck_assert(procview_is_exec_of(pid, script, &v));
+	/* env finds the interpreter on a PATH: cannot tell */
+	f = fopen(script, "w");
+	fputs("#!/usr/bin/env python3\n", f);
+	fclose(f);
+	ck_assert(procview_is_exec_of(pid, script, &v));
+	/* a FIFO at the name is not read, nor waited on */
+	unlink(script);
+	ck_assert_int_eq(mkfifo(script, 0600), 0);
+	ck_assert(!procview_is_exec_of(pid, script, &v));
 	stop(pid, fd);
 	ck_assert(procview_is_exec_of(pid, "/bin/bash", &v));
 	procview_clear(&v);
+	unlink(script);
 	unlink(link);
 	rmdir(dir);
 }
