@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "lib/perftp.h"
@@ -132,6 +134,7 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
 			 const struct procview *v)
 {
 	struct stat exe, st;
+	struct statfs fs;
 	char path[64];
 	int rootfd, fd, rfd;
 	bool same;
@@ -162,14 +165,20 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
 	same = same_file(fd, &exe);
 	/*
 	 * Only a regular file is read, through the descriptor that was
-	 * checked: never a device or FIFO a user put at that name since.
+	 * checked: never a device or FIFO a user put at that name since,
+	 * nor a file of a user's FUSE mount, whose reads its owner can
+	 * hold (this is vigild's loop): there the view stands.
 	 */
 	if (!same && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		same = rfd < 0 || script_runs(rootfd, rfd, &exe);
-		if (rfd >= 0)
-			close(rfd);
+		if (fstatfs(fd, &fs) < 0 || fs.f_type == FUSE_SUPER_MAGIC) {
+			same = true;
+		} else {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+			rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+			same = rfd < 0 || script_runs(rootfd, rfd, &exe);
+			if (rfd >= 0)
+				close(rfd);
+		}
 	}
 	close(fd);
 	close(rootfd);
