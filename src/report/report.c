@@ -15,6 +15,16 @@ const char *const report_severities[4] = {
 	"High", "Medium", "Low", "Informational",
 };
 
+int report_severity_rank(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, report_severities[i]))
+			return i;
+	return 4;
+}
+
 int report_format_parse(const char *s, enum report_format *fmt)
 {
 	if (!strcmp(s, "text"))

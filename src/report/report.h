@@ -41,6 +41,8 @@ int report_fleet_html(json_object *doc, struct sbuf *out);
 
 /* The four severities, most severe first. */
 extern const char *const report_severities[4];
+/* The index of severity name s in report_severities; 4: none of them. */
+int report_severity_rank(const char *s);
 
 /*
  * The findings of a run's report in the order they are shown: rules by

@@ -196,16 +196,6 @@ struct first {
 	int count;
 };
 
-static int sev_rank(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, report_severities[i]))
-			return i;
-	return 4;
-}
-
 static int by_rank_then_count(const void *pa, const void *pb)
 {
 	const struct first *a = pa, *b = pb;
@@ -257,7 +247,7 @@ int report_add_first(json_object *doc)
 			if (!v[n].group)
 				goto out;
 			v[n].f = f;
-			v[n].rank = sev_rank(report_str(f, "severity"));
+			v[n].rank = report_severity_rank(report_str(f, "severity"));
 			n++;
 		} else if (strcmp(report_str(f, "last_seen"),
 				  report_str(v[j].f, "last_seen")) > 0) {

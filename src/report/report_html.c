@@ -19,12 +19,9 @@ static const char *const colours[4] = {
 /* A severity as a class name: one of the four, never host text. */
 static const char *sev(const char *s)
 {
-	int i;
+	int i = report_severity_rank(s);
 
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, report_severities[i]))
-			return report_severities[i];
-	return "Unknown";
+	return i < 4 ? report_severities[i] : "Unknown";
 }
 
 /* Text into HTML element content or a quoted attribute value. */

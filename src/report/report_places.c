@@ -14,16 +14,6 @@
 #include "lib/jsonutil.h"
 #include "report/report.h"
 
-static int sev_index(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, report_severities[i]))
-			return i;
-	return 3;
-}
-
 /* The group of finding f in places (made on first use); NULL: ENOMEM. */
 static json_object *group_of(json_object *places, json_object *f)
 {
@@ -118,7 +108,9 @@ int report_add_places(json_object *doc)
 		if (!g)
 			goto oom;
 		c = report_get(g, "counts");
-		k = sev_index(report_str(f, "severity"));
+		k = report_severity_rank(report_str(f, "severity"));
+		if (k > 3)
+			k = 3;	/* a name no vigil writes: the lowest */
 		json_object_object_add(c, report_severities[k],
 			json_object_new_int(report_int(c,
 						report_severities[k]) + 1));

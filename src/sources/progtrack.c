@@ -209,9 +209,7 @@ bool progtrack_knows(const struct progtrack *pt, pid_t pid)
 /* The kernel names a new program's task after the file's base name. */
 static void comm_of(const char *filename, char *comm, size_t len)
 {
-	const char *b = strrchr(filename, '/');
-
-	snprintf(comm, len, "%.15s", b ? b + 1 : filename);
+	snprintf(comm, len, "%.15s", base(filename));
 }
 
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
