@@ -218,10 +218,39 @@ static int ensure_state_dir(const char *path)
 	return r;
 }
 
+struct loading {
+	struct findings *fs;
+	unsigned int skipped;
+};
+
+static int load_finding(void *data, json_object *f, struct sbuf *err)
+{
+	struct loading *l = data;
+
+	findings_load_one(l->fs, f, &l->skipped);
+	return 0;
+}
+
+static void load_abandon(void *data)
+{
+	struct loading *l = data;
+
+	findings_forget_all(l->fs);
+	l->skipped = 0;
+}
+
+/*
+ * The findings of the state file, read one at a time (state_load), so
+ * ten thousand never stand as one parsed document beside the store.
+ */
 static void load_state(struct vigil *v)
 {
-	json_object *doc = NULL, *arr;
-	unsigned int skipped = 0;
+	static const struct state_reader rd = {
+		.finding = load_finding,
+		.abandon = load_abandon,
+	};
+	struct loading l = { .fs = v->findings };
+	json_object *head = NULL, *o;
 	int64_t written = 0;
 	struct sbuf err;
 
@@ -229,7 +258,7 @@ static void load_state(struct vigil *v)
 	if (ensure_state_dir(v->cfg->state_file) < 0)
 		log_warn("%s: cannot create its directory: %s",
 			 v->cfg->state_file, strerror(errno));
-	switch (state_load(v->cfg->state_file, &doc, &err)) {
+	switch (state_load(v->cfg->state_file, &rd, &l, &head, &err)) {
 	case STATE_ABSENT:
 		log_info("%s: no state yet, starting empty",
 			 v->cfg->state_file);
@@ -239,27 +268,26 @@ static void load_state(struct vigil *v)
 		log_err("state: %s", sbuf_str(&err));
 		break;
 	case STATE_LOADED:
-		if (json_object_object_get_ex(doc, "findings", &arr) &&
-		    findings_load_json(v->findings, arr, &skipped, &err) < 0)
-			log_err("%s: %s, ignoring it", v->cfg->state_file,
-				sbuf_str(&err));
-		if (json_object_object_get_ex(doc, "written", &arr) &&
-		    parse_utc(json_object_get_string(arr), &written) < 0)
+		findings_load_done(v->findings);
+		if (json_object_object_get_ex(head, "written", &o) &&
+		    parse_utc(json_object_get_string(o), &written) < 0)
 			written = 0;
-		if (json_object_object_get_ex(doc, "runs", &arr) &&
-		    assess_load_json(v->assess, arr, written, &err) < 0)
+		if (json_object_object_get_ex(head, "runs", &o) &&
+		    assess_load_json(v->assess, o, written, &err) < 0)
 			log_err("%s: %s, ignoring it", v->cfg->state_file,
 				sbuf_str(&err));
-		if (skipped)
+		if (l.skipped)
 			log_warn("%s: %u findings not loaded (malformed, of a rule this version does not know, or over max_findings); they are kept in the file as they are",
-				 v->cfg->state_file, skipped);
+				 v->cfg->state_file, l.skipped);
 		log_info("%s: loaded %zu findings and %zu runs",
 			 v->cfg->state_file, findings_count(v->findings),
 			 assess_count(v->assess));
 		break;
 	}
-	json_object_put(doc);
+	json_object_put(head);
 	sbuf_free(&err);
+	/* what parsing freed goes back to the system, not kept for later */
+	malloc_trim(0);
 }
 
 static int load_config(const char *path, struct vigil_config **cfg)

@@ -305,6 +305,70 @@ err:
 	return NULL;
 }
 
+/* A loaded finding's host: the same object as an equal one before it. */
+static void share_host(struct findings *fs, struct finding *f)
+{
+	json_object *same = NULL;
+
+	if (!f->host)
+		return;
+	if (fs->host && json_object_equal(f->host, fs->host))
+		same = fs->host;
+	else if (fs->loaded_host &&
+		 json_object_equal(f->host, fs->loaded_host))
+		same = fs->loaded_host;
+	if (same) {
+		json_object_put(f->host);
+		f->host = json_object_get(same);
+		return;
+	}
+	json_object_put(fs->loaded_host);
+	fs->loaded_host = json_object_get(f->host);
+}
+
+void findings_load_one(struct findings *fs, json_object *o,
+		       unsigned int *skipped)
+{
+	struct finding *f = finding_from_json(fs, o);
+
+	if (f && findings_find(fs, f->rule, f->asset_key, f->id)) {
+		finding_free(f);	/* a duplicate: nothing lost */
+		(*skipped)++;
+		return;
+	}
+	if (f)
+		share_host(fs, f);
+	if (!f || fs->n >= fs->max) {
+		finding_free(f);
+		keep(fs, o);
+		(*skipped)++;
+		return;
+	}
+	/* findings_insert() frees f when it fails */
+	if (findings_insert(fs, f) < 0) {
+		keep(fs, o);
+		(*skipped)++;
+	}
+}
+
+void findings_load_done(struct findings *fs)
+{
+	json_object_put(fs->loaded_host);
+	fs->loaded_host = NULL;
+	/* the state file's hosts carry the tags of their time */
+	findings_sync_host_tags(fs);
+}
+
+void findings_forget_all(struct findings *fs)
+{
+	while (fs->n)
+		findings_remove_at(fs, fs->n - 1);
+	json_object_put(fs->kept);
+	fs->kept = NULL;
+	json_object_put(fs->loaded_host);
+	fs->loaded_host = NULL;
+}
+
 int findings_load_json(struct findings *fs, json_object *arr,
 		       unsigned int *skipped, struct sbuf *err)
 {
@@ -316,22 +380,9 @@ int findings_load_json(struct findings *fs, json_object *arr,
 		return -1;
 	}
 	n = json_object_array_length(arr);
-	for (i = 0; i < n; i++) {
-		struct finding *f = finding_from_json(fs,
-			json_object_array_get_idx(arr, i));
-
-		if (f && findings_find(fs, f->rule, f->asset_key, f->id)) {
-			finding_free(f);	/* a duplicate: nothing lost */
-			(*skipped)++;
-			continue;
-		}
-		if (!f || fs->n >= fs->max || findings_insert(fs, f) < 0) {
-			finding_free(f);
-			keep(fs, json_object_array_get_idx(arr, i));
-			(*skipped)++;
-		}
-	}
-	/* the state file's hosts carry the tags of their time */
-	findings_sync_host_tags(fs);
+	for (i = 0; i < n; i++)
+		findings_load_one(fs, json_object_array_get_idx(arr, i),
+				  skipped);
+	findings_load_done(fs);
 	return 0;
 }

@@ -74,6 +74,7 @@ void findings_free(struct findings *fs)
 	free(fs->all);
 	json_object_put(fs->host);
 	json_object_put(fs->kept);
+	json_object_put(fs->loaded_host);
 	evict_free(fs->evict);
 	free(fs);
 }

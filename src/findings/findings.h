@@ -256,21 +256,26 @@ json_object *finding_to_json(const struct finding *f);
 json_object *findings_to_json(const struct findings *fs);
 
 /*
- * Restore findings from the JSON array of a state file.  Entries that
- * are malformed, name a rule this version does not know (a newer
- * vigil's), or do not fit under max are not loaded but kept as they
- * are, and written back by findings_append_kept(): nothing in a state file
- * is dropped for good.  Exact duplicates are dropped.  *skipped counts
- * the entries not loaded.  Returns 0, or -1 with a message in err when
- * arr is not an array.
+ * Restore findings from a state file, one entry at a time
+ * (findings_load_one), then findings_load_done().  Entries that are
+ * malformed, name a rule this version does not know (a newer vigil's),
+ * or do not fit under max are not loaded but kept as they are, and
+ * written back by findings_append_kept(): nothing in a state file is
+ * dropped for good.  Exact duplicates are dropped.  *skipped counts the
+ * entries not loaded.
  */
-/*
- * Append the entries findings_load_json() kept without loading to arr
- * (the state file's findings).  Returns 0, or -1 on ENOMEM.
- */
-int findings_append_kept(const struct findings *fs, json_object *arr);
+void findings_load_one(struct findings *fs, json_object *o,
+		       unsigned int *skipped);
+void findings_load_done(struct findings *fs);
+/* The same over a whole array: 0, or -1 (err) when arr is not one. */
 int findings_load_json(struct findings *fs, json_object *arr,
 		       unsigned int *skipped, struct sbuf *err);
-
+/* Drop every finding and kept entry: a state file proved unusable. */
+void findings_forget_all(struct findings *fs);
+/*
+ * Append the entries the loading kept without loading to arr (the
+ * state file's findings).  Returns 0, or -1 on ENOMEM.
+ */
+int findings_append_kept(const struct findings *fs, json_object *arr);
 
 #endif

@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "lib/fileio.h"
+#include "lib/jsonstream.h"
 #include "lib/jsonutil.h"
 #include "lib/log.h"
 #include "findings/state.h"
@@ -184,18 +186,105 @@ static enum state_load_result move_aside(const char *path, const char *why,
 	return STATE_MOVED_ASIDE;
 }
 
-enum state_load_result state_load(const char *path, json_object **out,
-				  struct sbuf *err)
+struct loading {
+	const struct state_reader *rd;
+	void *data;
+	json_object *pending;	/* findings read before "version" */
+	bool handed;		/* some went to rd->finding */
+	bool bad_version;
+};
+
+static bool version_ok(json_object *head)
 {
+	json_object *v;
+
+	return json_object_object_get_ex(head, "version", &v) &&
+	       json_object_is_type(v, json_type_int) &&
+	       json_object_get_int(v) == STATE_VERSION;
+}
+
+static int hand_over(struct loading *l, json_object *f, struct sbuf *err)
+{
+	l->handed = true;
+	return l->rd->finding(l->data, f, err);
+}
+
+static int hand_pending(struct loading *l, struct sbuf *err)
+{
+	size_t i, n = l->pending ? json_object_array_length(l->pending) : 0;
+
+	for (i = 0; i < n; i++)
+		if (hand_over(l, json_object_array_get_idx(l->pending, i),
+			      err) < 0)
+			return -1;
+	json_object_put(l->pending);
+	l->pending = NULL;
+	return 0;
+}
+
+/*
+ * vigild writes "version" first; a file edited by hand may not, and its
+ * findings wait until the version is known.
+ */
+static int each_finding(void *data, json_object *head, json_object *f,
+			struct sbuf *err)
+{
+	struct loading *l = data;
+
+	if (!json_object_object_get_ex(head, "version", NULL)) {
+		if (!l->pending)
+			l->pending = json_object_new_array();
+		if (!l->pending ||
+		    json_object_array_add(l->pending, json_object_get(f))) {
+			json_object_put(f);
+			sbuf_printf(err, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if (!version_ok(head)) {
+		l->bad_version = true;
+		return -1;
+	}
+	if (hand_pending(l, err) < 0)
+		return -1;
+	return hand_over(l, f, err);
+}
+
+/* What a usable document must hold besides its findings. */
+static const char *head_problem(json_object *head)
+{
+	json_object *v;
+
+	if (!version_ok(head))
+		return "not a vigil state file of version 1";
+	/* Loading it anyway would overwrite what it holds at the next save. */
+	if (json_object_object_get_ex(head, "runs", &v) &&
+	    !json_object_is_type(v, json_type_array))
+		return "\"runs\" is not an array";
+	return NULL;
+}
+
+enum state_load_result state_load(const char *path,
+				  const struct state_reader *rd, void *data,
+				  json_object **head, struct sbuf *err)
+{
+	static const struct jsonstream_ops ops = {
+		.stream_key = "findings",
+		.each = each_finding,
+	};
+	struct loading l = { .rd = rd, .data = data };
 	enum state_load_result r = STATE_FAILED;
-	struct json_tokener *tok = NULL;
-	char *dir = NULL, *base = NULL, *buf = NULL, why[160];
-	json_object *doc = NULL, *v;
+	enum jsonstream_error jerr;
+	char *dir = NULL, *base = NULL, why[160];
+	json_object *h = NULL;
+	const char *problem;
+	struct sbuf jwhy;
 	struct stat st;
-	size_t got;
 	int fd;
 
-	*out = NULL;
+	*head = NULL;
+	sbuf_init(&jwhy);
 	if (split_path(path, &dir, &base) < 0) {
 		sbuf_printf(err, "%s: %s", path, strerror(errno));
 		return STATE_FAILED;
@@ -223,55 +312,38 @@ enum state_load_result state_load(const char *path, json_object **out,
 		r = move_aside(path, "larger than the 256 MiB limit", err);
 		goto out;
 	}
-	buf = fileio_read(fd, (size_t)st.st_size, &got);
+	if (jsonstream_read(fd, &ops, &l, 64, &h, &jerr, &jwhy) < 0) {
+		close(fd);
+		if (l.handed)
+			rd->abandon(data);
+		if (jerr == JSONSTREAM_INVALID || l.bad_version)
+			r = move_aside(path, l.bad_version ?
+				       "not a vigil state file of version 1" :
+				       sbuf_str(&jwhy), err);
+		else
+			sbuf_printf(err, "%s: %s", path, sbuf_str(&jwhy));
+		goto out;
+	}
 	close(fd);
-	if (buf && got != (size_t)st.st_size) {
-		free(buf);
-		buf = NULL;
-		errno = EIO;
-	}
-	if (!buf) {
-		sbuf_printf(err, "%s: read: %s", path, strerror(errno));
+	problem = head_problem(h);
+	if (problem) {
+		if (l.handed)
+			rd->abandon(data);
+		r = move_aside(path, problem, err);
 		goto out;
 	}
-	tok = json_tokener_new_ex(64);
-	if (!tok) {
-		sbuf_printf(err, "%s: out of memory", path);
+	if (hand_pending(&l, &jwhy) < 0) {
+		rd->abandon(data);
+		sbuf_printf(err, "%s: %s", path, sbuf_str(&jwhy));
 		goto out;
 	}
-	doc = json_tokener_parse_ex(tok, buf, (int)st.st_size);
-	if (!doc || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != (size_t)st.st_size) {
-		snprintf(why, sizeof(why), "not valid JSON (%s)",
-			 doc ? "trailing data" :
-			 json_tokener_error_desc(json_tokener_get_error(tok)));
-		r = move_aside(path, why, err);
-		goto out;
-	}
-	if (!json_object_is_type(doc, json_type_object) ||
-	    !json_object_object_get_ex(doc, "version", &v) ||
-	    json_object_get_int(v) != STATE_VERSION) {
-		r = move_aside(path, "not a vigil state file of version 1",
-			       err);
-		goto out;
-	}
-	/* Loading it anyway would overwrite what it holds at the next save. */
-	if ((json_object_object_get_ex(doc, "findings", &v) &&
-	     !json_object_is_type(v, json_type_array)) ||
-	    (json_object_object_get_ex(doc, "runs", &v) &&
-	     !json_object_is_type(v, json_type_array))) {
-		r = move_aside(path, "\"findings\" or \"runs\" is not an array",
-			       err);
-		goto out;
-	}
-	*out = doc;
-	doc = NULL;
+	*head = h;
+	h = NULL;
 	r = STATE_LOADED;
 out:
-	json_object_put(doc);
-	if (tok)
-		json_tokener_free(tok);
-	free(buf);
+	json_object_put(h);
+	json_object_put(l.pending);
+	sbuf_free(&jwhy);
 	free(dir);
 	free(base);
 	return r;

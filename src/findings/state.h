@@ -23,20 +23,35 @@ int state_write_atomic(const char *path, const char *data, size_t len,
 		       mode_t mode, struct sbuf *err);
 
 enum state_load_result {
-	STATE_LOADED,		/* *out holds the document */
+	STATE_LOADED,		/* *head holds the other members */
 	STATE_ABSENT,		/* no file yet */
 	STATE_MOVED_ASIDE,	/* corrupt: renamed, message in err */
 	STATE_FAILED,		/* could not read or move it: err */
 };
 
 /*
+ * Where state_load() hands what it reads.  finding(): one element of
+ * "findings", in file order, as it is parsed (the document is never
+ * whole in memory); it returns 0, or -1 to give up (ENOMEM, its reason
+ * in err).  abandon(): the file proved unusable after findings were
+ * handed over; drop them, as if none had been.
+ */
+struct state_reader {
+	int (*finding)(void *data, json_object *f, struct sbuf *err);
+	void (*abandon)(void *data);
+};
+
+/*
  * Read the state document at path.  A file that is not valid JSON, not
  * an object, has the wrong version or is too large is renamed to
  * "<path>.corrupt-<UTC time>" so nothing is silently lost.  Leftover
- * temporary files of an interrupted write are removed.
+ * temporary files of an interrupted write are removed.  On
+ * STATE_LOADED, *head holds every member but "findings" ("version",
+ * "written", "runs": an array if present, ...); the caller puts it.
  */
-enum state_load_result state_load(const char *path, json_object **out,
-				  struct sbuf *err);
+enum state_load_result state_load(const char *path,
+				  const struct state_reader *rd, void *data,
+				  json_object **head, struct sbuf *err);
 
 /*
  * Debounced persistence (statesave.c): state_dirty() schedules a write

@@ -27,6 +27,8 @@ struct findings {
 	json_object *host;
 	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
+	/* the last host loaded: equal ones share it, not a copy each */
+	json_object *loaded_host;
 	const struct exceptions *exceptions;
 	const struct findings_ops *ops;
 	void *data;

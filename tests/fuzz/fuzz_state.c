@@ -10,28 +10,52 @@
 #include "lib/loop.h"
 #include "findings/state.h"
 
+struct loading {
+	struct findings *fs;
+	unsigned int skipped;
+};
+
+static int one(void *data, json_object *f, struct sbuf *err)
+{
+	struct loading *l = data;
+
+	findings_load_one(l->fs, f, &l->skipped);
+	return 0;
+}
+
+static void abandon(void *data)
+{
+	struct loading *l = data;
+
+	findings_forget_all(l->fs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct state_reader rd = {
+		.finding = one,
+		.abandon = abandon,
+	};
 	const char *path = fuzz_file(data, size);
 	struct findings *fs = NULL;
 	struct assess *as = NULL;
 	struct loop *loop = NULL;
 	json_object *doc = NULL, *arr, *again = NULL;
-	unsigned int skipped;
+	struct loading l = { 0 };
 	struct sbuf err;
 
 	if (!path)
 		return 0;
 	sbuf_init(&err);
-	if (state_load(path, &doc, &err) != STATE_LOADED)
-		goto out;
 	loop = loop_new();
 	fs = findings_new(1000, NULL, NULL);
 	as = loop && fs ? assess_new(loop, fs, NULL, NULL) : NULL;
 	if (!as)
 		goto out;
-	if (json_object_object_get_ex(doc, "findings", &arr))
-		findings_load_json(fs, arr, &skipped, &err);
+	l.fs = fs;
+	if (state_load(path, &rd, &l, &doc, &err) != STATE_LOADED)
+		goto out;
+	findings_load_done(fs);
 	if (json_object_object_get_ex(doc, "runs", &arr))
 		assess_load_json(as, arr, 0, &err);
 	/* What was loaded must serialise again. */

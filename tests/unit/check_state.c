@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,43 @@ static void teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* A reader that gathers the findings handed over, as vigild stores them. */
+struct got {
+	json_object *arr;
+	int abandoned;
+};
+
+static int got_finding(void *data, json_object *f, struct sbuf *err)
+{
+	struct got *g = data;
+
+	json_object_array_add(g->arr, json_object_get(f));
+	return 0;
+}
+
+static void got_abandon(void *data)
+{
+	struct got *g = data;
+
+	json_object_put(g->arr);
+	g->arr = json_object_new_array();
+	g->abandoned++;
+}
+
+static const struct state_reader reader = {
+	.finding = got_finding,
+	.abandon = got_abandon,
+};
+static struct got got;
+
+static enum state_load_result load(json_object **head, struct sbuf *err)
+{
+	json_object_put(got.arr);
+	got.arr = json_object_new_array();
+	got.abandoned = 0;
+	return state_load(path, &reader, &got, head, err);
+}
+
 static void put(const char *text)
 {
 	FILE *f = fopen(path, "we");
@@ -63,13 +101,16 @@ START_TEST(round_trip)
 	struct stat st;
 
 	sbuf_init(&err);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_ABSENT);
+	ck_assert_int_eq(load(&o, &err), STATE_ABSENT);
 	ck_assert_int_eq(state_write_atomic(path, doc, strlen(doc), 0640,
 					    &err), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0640);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_LOADED);
-	ck_assert(json_object_object_get_ex(o, "findings", &v));
+	ck_assert_int_eq(load(&o, &err), STATE_LOADED);
+	/* the findings went to the reader, the rest stays in head */
+	ck_assert(!json_object_object_get_ex(o, "findings", &v));
+	ck_assert(json_object_object_get_ex(o, "runs", &v));
+	ck_assert_uint_eq(json_object_array_length(got.arr), 0);
 	json_object_put(o);
 	/* No temporary file is left behind. */
 	ck_assert_int_eq(count_entries(".state.json.tmp."), 0);
@@ -96,14 +137,14 @@ START_TEST(corrupt_moved_aside)
 
 	sbuf_init(&err);
 	put(corrupt[_i]);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_MOVED_ASIDE);
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_int_eq(count_entries("state.json.corrupt-"), 1);
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&err), "moved it to"));
 	/* The next start finds no file and begins empty. */
 	sbuf_reset(&err);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_ABSENT);
+	ck_assert_int_eq(load(&o, &err), STATE_ABSENT);
 	sbuf_free(&err);
 }
 END_TEST
@@ -115,10 +156,10 @@ START_TEST(symlink_and_dir_refused)
 
 	sbuf_init(&err);
 	ck_assert_int_eq(symlink("/etc/passwd", path), 0);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_MOVED_ASIDE);
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	sbuf_reset(&err);
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_MOVED_ASIDE);
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
 	/* Two in the same second still get names of their own. */
 	ck_assert_int_eq(count_entries("state.json.corrupt-"), 2);
 	sbuf_free(&err);
@@ -136,7 +177,7 @@ START_TEST(stale_temp_removed)
 	close(creat(tmp, 0600));
 	snprintf(tmp, sizeof(tmp), "%s/.other.tmp.AbC123", dir);
 	close(creat(tmp, 0600));
-	ck_assert_int_eq(state_load(path, &o, &err), STATE_ABSENT);
+	ck_assert_int_eq(load(&o, &err), STATE_ABSENT);
 	ck_assert_int_eq(count_entries(".state.json.tmp."), 0);
 	ck_assert_int_eq(count_entries(".other.tmp."), 1);
 	sbuf_free(&err);
@@ -202,7 +243,7 @@ START_TEST(kill_during_writes)
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		ck_assert_int_eq(state_load(path, &o, &err), STATE_LOADED);
+		ck_assert_int_eq(load(&o, &err), STATE_LOADED);
 		ck_assert(json_object_object_get_ex(o, "fill", &v));
 		fill = json_object_get_string(v);
 		ck_assert_uint_eq(strlen(fill), n);
@@ -215,6 +256,101 @@ START_TEST(kill_during_writes)
 	ck_assert_int_eq(count_entries(".state.json.tmp."), 0);
 	free(a);
 	free(b);
+	sbuf_free(&err);
+}
+END_TEST
+
+/*
+ * A document of n findings, each padded by its index so that values,
+ * strings, numbers and punctuation fall across every point of the
+ * reader's 64 KiB chunks; "version" first, or last (a hand edit).
+ */
+static void put_many(int n, bool version_last, bool truncate)
+{
+	FILE *f = fopen(path, "we");
+	int i;
+
+	fputs(version_last ? "{ \"findings\" : [\n" :
+	      "{\"version\":1,\"written\":\"x\",\"findings\":[", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s {\"i\": %d, \"pad\": \"%*s\", \"a\": "
+			"[1, 2.5, null, true, {\"k\": \"\\u00e9\\\"\"}]}",
+			i ? ",\n" : "", i, i % 97, "");
+	if (truncate) {
+		fputs(", {\"i\": 12", f);
+	} else {
+		fputs("\n] , \"runs\": [ ]", f);
+		fputs(version_last ? ", \"version\" :1 }\n" : "}", f);
+	}
+	fclose(f);
+}
+
+static void check_many(int n)
+{
+	json_object *f, *v;
+	int i;
+
+	ck_assert_uint_eq(json_object_array_length(got.arr), (size_t)n);
+	for (i = 0; i < n; i++) {
+		f = json_object_array_get_idx(got.arr, i);
+		ck_assert(json_object_object_get_ex(f, "i", &v));
+		ck_assert_int_eq(json_object_get_int(v), i);
+		ck_assert(json_object_object_get_ex(f, "pad", &v));
+		ck_assert_int_eq(json_object_get_string_len(v), i % 97);
+		ck_assert(json_object_object_get_ex(f, "a", &v));
+		v = json_object_array_get_idx(v, 4);
+		ck_assert(json_object_object_get_ex(v, "k", &v));
+		ck_assert_str_eq(json_object_get_string(v), "\xc3\xa9\"");
+	}
+}
+
+START_TEST(streamed_across_chunks)
+{
+	json_object *o = NULL, *v;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	put_many(5000, false, false);
+	ck_assert_int_eq(load(&o, &err), STATE_LOADED);
+	check_many(5000);
+	ck_assert_int_eq(got.abandoned, 0);
+	ck_assert(json_object_object_get_ex(o, "written", &v));
+	ck_assert(json_object_object_get_ex(o, "runs", &v));
+	json_object_put(o);
+	/* the version after the findings: they wait for it */
+	put_many(3000, true, false);
+	ck_assert_int_eq(load(&o, &err), STATE_LOADED);
+	check_many(3000);
+	json_object_put(o);
+	sbuf_free(&err);
+}
+END_TEST
+
+/* Unusable after findings were handed over: all are taken back. */
+START_TEST(late_corruption_abandons)
+{
+	json_object *o = (void *)1;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	put_many(4000, false, true);
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(got.abandoned, 1);
+	ck_assert_uint_eq(json_object_array_length(got.arr), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&err), "not valid JSON"));
+	sbuf_reset(&err);
+	/* a wrong version after findings: none is ever handed over */
+	put("{\"findings\":[{\"i\":1},{\"i\":2}],\"version\":2}");
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
+	ck_assert_uint_eq(json_object_array_length(got.arr), 0);
+	ck_assert_int_eq(got.abandoned, 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&err), "version 1"));
+	sbuf_reset(&err);
+	put("{\"version\":1,\"findings\":[{\"i\":1}],\"runs\":{}}");
+	ck_assert_int_eq(load(&o, &err), STATE_MOVED_ASIDE);
+	ck_assert_int_eq(got.abandoned, 1);
+	ck_assert_uint_eq(json_object_array_length(got.arr), 0);
 	sbuf_free(&err);
 }
 END_TEST
@@ -233,6 +369,8 @@ int main(void)
 	tcase_add_test(tc, stale_temp_removed);
 	tcase_add_test(tc, write_errors);
 	tcase_add_test(tc, kill_during_writes);
+	tcase_add_test(tc, streamed_across_chunks);
+	tcase_add_test(tc, late_corruption_abandons);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

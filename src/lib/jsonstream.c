@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A large JSON document read a piece at a time (jsonstream.h).  json-c
+ * parses every value; this file only steps over the punctuation of the
+ * top-level object and of the one array streamed, which json-c's
+ * tokener, made to parse whole values, cannot hand out one by one.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/jsonstream.h"
+
+#define JSONSTREAM_CHUNK (64 * 1024)
+
+struct reader {
+	int fd;
+	struct json_tokener *tok;
+	size_t pos, len;
+	bool eof;
+	enum jsonstream_error why;
+	struct sbuf *err;
+	char buf[JSONSTREAM_CHUNK];
+};
+
+static int fail(struct reader *r, enum jsonstream_error why,
+		const char *what)
+{
+	if (!r->why) {
+		r->why = why;
+		if (what)
+			sbuf_printf(r->err, "%s", what);
+		else if (why == JSONSTREAM_IO)
+			sbuf_printf(r->err, "read: %s", strerror(errno));
+	}
+	return -1;
+}
+
+/* More input once the buffer is used up.  0, or -1 on a read error. */
+static int fill(struct reader *r)
+{
+	ssize_t n;
+
+	if (r->pos < r->len || r->eof)
+		return 0;
+	do
+		n = read(r->fd, r->buf, sizeof(r->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail(r, JSONSTREAM_IO, NULL);
+	r->pos = 0;
+	r->len = (size_t)n;
+	r->eof = n == 0;
+	return 0;
+}
+
+/* The next character that is not white space, left unread; -1 at EOF. */
+static int peek(struct reader *r)
+{
+	for (;;) {
+		char c;
+
+		if (fill(r) < 0)
+			return -2;
+		if (r->pos == r->len)
+			return -1;
+		c = r->buf[r->pos];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			return (unsigned char)c;
+		r->pos++;
+	}
+}
+
+/* Step over the character c.  0, or -1 when another comes. */
+static int expect(struct reader *r, int c, const char *what)
+{
+	int got = peek(r);
+
+	if (got == -2)
+		return -1;
+	if (got != c)
+		return fail(r, JSONSTREAM_INVALID, what);
+	r->pos++;
+	return 0;
+}
+
+/* One value, parsed by json-c across chunks.  0 (*out NULL: null), -1. */
+static int value(struct reader *r, json_object **out)
+{
+	enum json_tokener_error e;
+	json_object *o;
+	char what[96];
+
+	*out = NULL;
+	json_tokener_reset(r->tok);
+	if (peek(r) < -1)
+		return -1;
+	for (;;) {
+		if (fill(r) < 0)
+			return -1;
+		if (r->pos == r->len)
+			return fail(r, JSONSTREAM_INVALID,
+				    "not valid JSON (unexpected end of file)");
+		o = json_tokener_parse_ex(r->tok, r->buf + r->pos,
+					  (int)(r->len - r->pos));
+		e = json_tokener_get_error(r->tok);
+		if (e == json_tokener_continue) {
+			r->pos = r->len;
+			continue;
+		}
+		if (e != json_tokener_success) {
+			json_object_put(o);
+			snprintf(what, sizeof(what), "not valid JSON (%s)",
+				 json_tokener_error_desc(e));
+			return fail(r, JSONSTREAM_INVALID, what);
+		}
+		r->pos += json_tokener_get_parse_end(r->tok);
+		*out = o;
+		return 0;
+	}
+}
+
+/* The elements of the streamed array, after its '['. */
+static int stream(struct reader *r, const struct jsonstream_ops *ops,
+		  void *data, json_object *head)
+{
+	json_object *elem;
+	int c = peek(r);
+
+	if (c == ']') {
+		r->pos++;
+		return 0;
+	}
+	for (;;) {
+		if (value(r, &elem) < 0)
+			return -1;
+		if (ops->each(data, head, elem, r->err) < 0) {
+			json_object_put(elem);
+			return fail(r, JSONSTREAM_STOPPED, NULL);
+		}
+		json_object_put(elem);
+		c = peek(r);
+		if (c == ',') {
+			r->pos++;
+			continue;
+		}
+		if (c == ']') {
+			r->pos++;
+			return 0;
+		}
+		return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID,
+			"not valid JSON (expected ',' or ']')");
+	}
+}
+
+/* One "key": value member of the top level. */
+static int member(struct reader *r, const struct jsonstream_ops *ops,
+		  void *data, json_object *head)
+{
+	json_object *key = NULL, *v = NULL;
+	char what[96];
+	int ret = -1;
+
+	if (value(r, &key) < 0)
+		goto out;
+	if (!json_object_is_type(key, json_type_string)) {
+		fail(r, JSONSTREAM_INVALID, "not valid JSON (expected a key)");
+		goto out;
+	}
+	if (expect(r, ':', "not valid JSON (expected ':')") < 0)
+		goto out;
+	if (!strcmp(json_object_get_string(key), ops->stream_key)) {
+		snprintf(what, sizeof(what), "\"%s\" is not an array",
+			 ops->stream_key);
+		if (expect(r, '[', what) == 0)
+			ret = stream(r, ops, data, head);
+		goto out;
+	}
+	if (value(r, &v) < 0)
+		goto out;
+	if (json_object_object_add(head, json_object_get_string(key), v)) {
+		json_object_put(v);
+		errno = ENOMEM;
+		fail(r, JSONSTREAM_IO, "out of memory");
+		goto out;
+	}
+	ret = 0;
+out:
+	json_object_put(key);
+	return ret;
+}
+
+static int walk(struct reader *r, const struct jsonstream_ops *ops,
+		void *data, json_object *head)
+{
+	int c;
+
+	if (expect(r, '{', "not a JSON object") < 0)
+		return -1;
+	c = peek(r);
+	if (c == '}') {
+		r->pos++;
+	} else {
+		for (;;) {
+			if (member(r, ops, data, head) < 0)
+				return -1;
+			c = peek(r);
+			if (c == ',') {
+				r->pos++;
+				continue;
+			}
+			if (c == '}') {
+				r->pos++;
+				break;
+			}
+			return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID,
+				"not valid JSON (expected ',' or '}')");
+		}
+	}
+	c = peek(r);
+	if (c == -2)
+		return -1;
+	if (c != -1)
+		return fail(r, JSONSTREAM_INVALID,
+			    "not valid JSON (trailing data)");
+	return 0;
+}
+
+int jsonstream_read(int fd, const struct jsonstream_ops *ops, void *data,
+		    int depth, json_object **head, enum jsonstream_error *why,
+		    struct sbuf *err)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+	json_object *h = json_object_new_object();
+	int ret = -1;
+
+	*head = NULL;
+	*why = 0;
+	if (r) {
+		r->fd = fd;
+		r->err = err;
+		r->tok = json_tokener_new_ex(depth);
+	}
+	if (!r || !r->tok || !h) {
+		errno = ENOMEM;
+		sbuf_printf(err, "out of memory");
+		*why = JSONSTREAM_IO;
+		goto out;
+	}
+	if (walk(r, ops, data, h) < 0) {
+		*why = r->why;
+		goto out;
+	}
+	*head = h;
+	h = NULL;
+	ret = 0;
+out:
+	json_object_put(h);
+	if (r && r->tok)
+		json_tokener_free(r->tok);
+	free(r);
+	return ret;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_JSONSTREAM_H
+#define VIGIL_JSONSTREAM_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+#include "lib/sbuf.h"
+
+/*
+ * A JSON document whose top level is an object, read from a file in
+ * chunks: the elements of one array member (stream_key) are handed to
+ * each() one at a time, as json-c parses them, and dropped after; every
+ * other member is gathered into *head.  A document of ten thousand
+ * findings thus never stands whole in memory.
+ *
+ * each() is given the members read so far (head) and the element (NULL
+ * for a JSON null); it returns 0 to go on, or -1 to stop (its reason
+ * in err).  It may take its own reference to the element.  depth bounds
+ * the nesting of each member and element.
+ *
+ * Returns 0 with *head set (members other than stream_key; the caller
+ * puts it), or -1 with a message in err and *head NULL:
+ *   JSONSTREAM_IO      the file could not be read (errno)
+ *   JSONSTREAM_INVALID not JSON, not an object, stream_key not an
+ *                      array, trailing data, nesting deeper than depth
+ *   JSONSTREAM_STOPPED each() stopped
+ * Elements already handed over stay handed over: a caller that must
+ * not keep half a document drops them itself on -1.
+ */
+enum jsonstream_error {
+	JSONSTREAM_IO = 1,
+	JSONSTREAM_INVALID,
+	JSONSTREAM_STOPPED,
+};
+
+struct jsonstream_ops {
+	const char *stream_key;
+	int (*each)(void *data, json_object *head, json_object *elem,
+		    struct sbuf *err);
+};
+
+int jsonstream_read(int fd, const struct jsonstream_ops *ops, void *data,
+		    int depth, json_object **head, enum jsonstream_error *why,
+		    struct sbuf *err);
+
+#endif
