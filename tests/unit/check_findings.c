@@ -596,7 +596,7 @@ START_TEST(json_round_trip)
 	struct findings *a = findings_new(100, NULL, NULL);
 	struct findings *b = findings_new(100, NULL, NULL);
 	const struct finding *fa, *fb;
-	json_object *arr, *bogus;
+	json_object *arr, *bogus, *one;
 	unsigned int skipped;
 	struct sbuf err;
 	const char *s1;
@@ -649,8 +649,9 @@ START_TEST(json_round_trip)
 	/* A reloaded finding keeps deduplicating. */
 	ck_assert_int_eq(findings_report(b, RULE_UNUSED_PORTS,
 					 "tcp/0.0.0.0/8080", NULL, 1, NULL), 0);
-	ck_assert_int_eq(findings_load_json(b, json_object_new_int(1),
-					    &skipped, &err), -1);
+	one = json_object_new_int(1);
+	ck_assert_int_eq(findings_load_json(b, one, &skipped, &err), -1);
+	json_object_put(one);
 	free(s1copy);
 	json_object_put(arr);
 	findings_free(a);
