@@ -230,7 +230,7 @@ struct run_finding *assess_gather_seen(const struct assess *a,
 		memcpy(e->id, f->id, sizeof(e->id));
 		e->rule = f->rule->idx;
 		e->accepted = f->quiet != NULL;
-		if (!strcmp(f->runs[f->nruns - 1], r->id)) {
+		if (!strcmp(finding_run(f, f->nruns - 1), r->id)) {
 			e->count = f->run_count;
 			e->first = f->run_first;
 			e->last = f->run_last;

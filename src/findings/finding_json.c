@@ -105,7 +105,7 @@ json_object *finding_to_json(const struct finding *f)
 		json_object_object_add(o, "changed",
 				       json_object_new_boolean(1));
 	for (i = 0; i < f->nruns; i++)
-		json_object_array_add(runs, json_object_new_string(f->runs[i]));
+		json_object_array_add(runs, json_object_get(f->runs[i]));
 	json_object_object_add(o, "runs", runs);
 	runs = NULL;
 	if (f->nruns && f->run_count) {
@@ -232,7 +232,7 @@ out:
 	return ret;
 }
 
-static struct finding *finding_from_json(const struct findings *fs,
+static struct finding *finding_from_json(struct findings *fs,
 					 json_object *o)
 {
 	const char *rule = json_get_str(o, "rule"), *key = json_get_str(o, "asset_key");
@@ -285,7 +285,8 @@ static struct finding *finding_from_json(const struct findings *fs,
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(runs, i);
 			if (json_object_is_type(v, json_type_string))
-				finding_add_run(f, json_object_get_string(v));
+				finding_add_run(fs, f,
+						json_object_get_string(v));
 		}
 	}
 	load_last_run(f, o);

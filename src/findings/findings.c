@@ -60,6 +60,8 @@ void finding_free(struct finding *f)
 	json_object_put(f->last_sighting);
 	json_object_put(f->host);
 	json_object_put(f->tags);
+	while (f->nruns)
+		json_object_put(f->runs[--f->nruns]);
 	free(f);
 }
 
@@ -75,6 +77,8 @@ void findings_free(struct findings *fs)
 	json_object_put(fs->host);
 	json_object_put(fs->kept);
 	json_object_put(fs->loaded_host);
+	for (i = 0; i < sizeof(fs->run_ids) / sizeof(fs->run_ids[0]); i++)
+		json_object_put(fs->run_ids[i]);
 	evict_free(fs->evict);
 	free(fs);
 }
@@ -191,42 +195,79 @@ uint64_t findings_dropped(const struct findings *fs)
 	return fs->dropped;
 }
 
+const char *finding_run(const struct finding *f, unsigned int i)
+{
+	return json_object_get_string(f->runs[i]);
+}
+
 int finding_seen_in(const struct finding *f, const char *run_id)
 {
 	unsigned int i;
 
 	for (i = 0; i < f->nruns; i++)
-		if (!strcmp(f->runs[i], run_id))
+		if (!strcmp(finding_run(f, i), run_id))
 			return 1;
 	return 0;
 }
 
-/* Returns whether run_id was new to f. */
-bool finding_add_run(struct finding *f, const char *run_id)
+/*
+ * run_id as a json string shared with the findings given it before:
+ * ten thousand findings of one run hold one copy.  NULL on ENOMEM.
+ */
+static json_object *shared_run_id(struct findings *fs, const char *run_id)
 {
+	const size_t n = sizeof(fs->run_ids) / sizeof(fs->run_ids[0]);
+	json_object *s;
+	size_t i;
+
+	for (i = 0; i < n && fs->run_ids[i]; i++)
+		if (!strcmp(json_object_get_string(fs->run_ids[i]), run_id))
+			return json_object_get(fs->run_ids[i]);
+	s = json_object_new_string(run_id);
+	if (!s)
+		return NULL;
+	json_object_put(fs->run_ids[n - 1]);
+	memmove(&fs->run_ids[1], &fs->run_ids[0],
+		(n - 1) * sizeof(fs->run_ids[0]));
+	fs->run_ids[0] = json_object_get(s);
+	return s;
+}
+
+/* Returns whether run_id was new to f. */
+bool finding_add_run(struct findings *fs, struct finding *f,
+		     const char *run_id)
+{
+	json_object *s;
+
 	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
 	    finding_seen_in(f, run_id))
 		return false;
+	s = shared_run_id(fs, run_id);
+	if (!s)
+		return false;
 	if (f->nruns == FINDING_MAX_RUNS) {
-		memmove(f->runs[0], f->runs[1],
+		json_object_put(f->runs[0]);
+		memmove(&f->runs[0], &f->runs[1],
 			sizeof(f->runs[0]) * (FINDING_MAX_RUNS - 1));
 		f->nruns--;
 	}
-	snprintf(f->runs[f->nruns++], RUN_ID_MAX, "%s", run_id);
+	f->runs[f->nruns++] = s;
 	return true;
 }
 
 /* One sighting in run_id, counted for that run's record. */
 /* Returns true when f joins a run it was not seen in yet. */
-static bool count_in_run(struct finding *f, const char *run_id, int64_t now)
+static bool count_in_run(struct findings *fs, struct finding *f,
+			 const char *run_id, int64_t now)
 {
-	bool joined = finding_add_run(f, run_id);
+	bool joined = finding_add_run(fs, f, run_id);
 
 	if (joined) {
 		f->run_count = 0;
 		f->run_first = now;
 	}
-	if (!f->nruns || strcmp(f->runs[f->nruns - 1], run_id ? run_id : ""))
+	if (!f->nruns || strcmp(finding_run(f, f->nruns - 1),
+				run_id ? run_id : ""))
 		return joined;
 	f->run_count++;
 	f->run_last = now;
@@ -398,7 +439,7 @@ static int report(struct findings *fs, enum rule_id rule,
 		f->count++;
 		if (now > f->last_seen)
 			f->last_seen = now;
-		if (count_in_run(f, run_id, now))
+		if (count_in_run(fs, f, run_id, now))
 			news = true;
 		if (attrs)
 			merge(f, m, attrs, escaped);
@@ -434,7 +475,7 @@ static int report(struct findings *fs, enum rule_id rule,
 	f->last_seen = now;
 	f->count = 1;
 	f->cause = cause;
-	count_in_run(f, run_id, now);
+	count_in_run(fs, f, run_id, now);
 	if (attrs)
 		merge(f, m, attrs, escaped);
 	f->changed = false;

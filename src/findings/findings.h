@@ -66,7 +66,8 @@ struct finding {
 	enum finding_status status;
 	int64_t resolved_at;		/* when last resolved, 0 if never */
 	bool changed;			/* evidence grew since last told */
-	char runs[FINDING_MAX_RUNS][RUN_ID_MAX];	/* oldest first */
+	/* run ids, oldest first: json strings, one shared by many */
+	json_object *runs[FINDING_MAX_RUNS];
 	unsigned int nruns;
 	/* sightings in the newest of runs, for that run's record */
 	uint64_t run_count;
@@ -206,6 +207,8 @@ uint64_t findings_evicted(const struct findings *fs);
 /* Evictions and refusals by cause: see evict_stats_json(). */
 json_object *findings_evict_stats(const struct findings *fs);
 int finding_seen_in(const struct finding *f, const char *run_id);
+/* The id of f's i-th remembered run (0: the oldest), i < f->nruns. */
+const char *finding_run(const struct finding *f, unsigned int i);
 
 /*
  * A run completed (its end hooks have reported): each open finding

@@ -27,6 +27,8 @@ struct findings {
 	json_object *host;
 	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
+	/* the run ids given to findings last: later ones share them */
+	json_object *run_ids[4];
 	/* the last host loaded: equal ones share it, not a copy each */
 	json_object *loaded_host;
 	const struct exceptions *exceptions;
@@ -47,7 +49,8 @@ int findings_insert(struct findings *fs, struct finding *f);
 /* Drop and free the finding at i (first-seen order). */
 void findings_remove_at(struct findings *fs, size_t i);
 /* Returns whether run_id was new to f. */
-bool finding_add_run(struct finding *f, const char *run_id);
+bool finding_add_run(struct findings *fs, struct finding *f,
+		     const char *run_id);
 /* Announce ev of f (nothing of a quiet finding but its acceptance). */
 void findings_tell(struct findings *fs, struct finding *f,
 		   enum finding_event ev);

@@ -574,8 +574,8 @@ START_TEST(bounded)
 	}
 	f = findings_lookup(fs, RULE_ROOT_PERMS, "/k1");
 	ck_assert_uint_eq(f->nruns, FINDING_MAX_RUNS);
-	ck_assert_str_eq(f->runs[FINDING_MAX_RUNS - 1], "run-39");
-	ck_assert_str_eq(f->runs[0], "run-24");
+	ck_assert_str_eq(finding_run(f, FINDING_MAX_RUNS - 1), "run-39");
+	ck_assert_str_eq(finding_run(f, 0), "run-24");
 	/* Same severity: the least recently seen (/k2, seen at 1) gives way. */
 	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/k3", NULL, 4,
 					 NULL), 1);
