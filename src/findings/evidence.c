@@ -66,7 +66,8 @@ static json_object *merge_list(json_object *old, json_object *add,
 	}
 	n = json_object_array_length(all);
 	skip = n > max ? n - max : 0;
-	out = json_object_new_array();
+	/* sized to fit: a full store holds many such lists */
+	out = json_object_new_array_ext((int)(n - skip));
 	for (i = skip; out && i < n; i++)
 		json_object_array_add(out, json_object_get(
 				json_object_array_get_idx(all, i)));
