@@ -38,7 +38,7 @@ static int add_item(struct sbuf *out, json_object *o, size_t *sent)
 }
 
 /* Does f name program (a path, or a base name) as what it is about? */
-static bool is_program(const struct finding *f, const char *program)
+static bool is_program(json_object *attrs, const char *program)
 {
 	static const char *const keys[] = { "program", "exe", "path",
 					    "module" };
@@ -47,7 +47,7 @@ static bool is_program(const struct finding *f, const char *program)
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (!json_object_object_get_ex(f->attrs, keys[i], &v) ||
+		if (!json_object_object_get_ex(attrs, keys[i], &v) ||
 		    !json_object_is_type(v, json_type_string))
 			continue;
 		p = json_object_get_string(v);
@@ -61,15 +61,15 @@ static bool is_program(const struct finding *f, const char *program)
 }
 
 /* Did f happen in container c (its name, or its id or a prefix)? */
-static bool in_container(const struct finding *f, const char *c)
+static bool in_container(json_object *attrs, const char *c)
 {
 	json_object *v;
 
-	if (json_object_object_get_ex(f->attrs, "container_name", &v) &&
+	if (json_object_object_get_ex(attrs, "container_name", &v) &&
 	    json_object_is_type(v, json_type_string) &&
 	    !strcmp(json_object_get_string(v), c))
 		return true;
-	return json_object_object_get_ex(f->attrs, "container_id", &v) &&
+	return json_object_object_get_ex(attrs, "container_id", &v) &&
 	       json_object_is_type(v, json_type_string) &&
 	       !strncmp(json_object_get_string(v), c, strlen(c));
 }
@@ -77,12 +77,22 @@ static bool in_container(const struct finding *f, const char *c)
 static bool wanted(const struct findings_filter *flt,
 		   const struct finding *f)
 {
-	return (!flt->rule || f->rule == flt->rule) &&
-	       (!flt->by_severity || f->rule->severity == flt->severity) &&
-	       (!flt->since || f->last_seen >= flt->since) &&
-	       (!flt->until || f->first_seen <= flt->until) &&
-	       (!flt->program || is_program(f, flt->program)) &&
-	       (!flt->container || in_container(f, flt->container));
+	json_object *attrs;
+	bool ok;
+
+	if ((flt->rule && f->rule != flt->rule) ||
+	    (flt->by_severity && f->rule->severity != flt->severity) ||
+	    (flt->since && f->last_seen < flt->since) ||
+	    (flt->until && f->first_seen > flt->until))
+		return false;
+	if (!flt->program && !flt->container)
+		return true;
+	/* a cold finding's attributes are parsed only for these */
+	attrs = finding_attrs(f);
+	ok = (!flt->program || is_program(attrs, flt->program)) &&
+	     (!flt->container || in_container(attrs, flt->container));
+	json_object_put(attrs);
+	return ok;
 }
 
 static void findings_done(void *ctx)

@@ -25,10 +25,16 @@ const struct acceptance *findings_acceptance_now(const struct findings *fs,
 						int64_t now)
 {
 	const struct exception *x;
+	json_object *attrs;
 
 	if (f->accepted && (!f->accepted->until || now < f->accepted->until))
 		return f->accepted;
-	x = exceptions_match(fs->exceptions, f->rule, f->attrs, now);
+	/* a cold finding is parsed only when there is something to match */
+	if (!fs->exceptions || !fs->exceptions->n)
+		return NULL;
+	attrs = finding_attrs(f);
+	x = exceptions_match(fs->exceptions, f->rule, attrs, now);
+	json_object_put(attrs);
 	return x ? &x->acc : NULL;
 }
 

@@ -56,6 +56,10 @@ int findings_correct(struct findings *fs, enum rule_id rule,
 	}
 	finding_make_id(fs->machine_id, m->id, sbuf_str(&key), id);
 	f = findings_find(fs, m, sbuf_str(&key), id);
+	if (f && finding_thaw(f) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
 	have = f ? count_of(f->attrs, count_key) : 0;
 	if (have <= 0) {
 		r = -ENOENT;

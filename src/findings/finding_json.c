@@ -65,7 +65,7 @@ static void load_cause(struct finding *f, json_object *o)
 json_object *finding_to_json(const struct finding *f)
 {
 	json_object *o = json_object_new_object();
-	json_object *runs = json_object_new_array();
+	json_object *runs = json_object_new_array(), *attrs;
 	char t1[32], t2[32];
 	unsigned int i;
 
@@ -85,7 +85,11 @@ json_object *finding_to_json(const struct finding *f)
 	    json_add_str(o, "recommendation", f->rule->recommendation) ||
 	    json_add_str(o, "asset_key", f->asset_key))
 		goto err;
-	json_object_object_add(o, "attributes", json_object_get(f->attrs));
+	attrs = finding_attrs(f);
+	if (!attrs || json_object_object_add(o, "attributes", attrs)) {
+		json_object_put(attrs);
+		goto err;
+	}
 	json_object_object_add(o, "host", f->host ? json_object_get(f->host) :
 				json_object_new_object());
 	if (json_add_str(o, "first_seen", t1) || json_add_str(o, "last_seen", t2))
@@ -300,6 +304,8 @@ static struct finding *finding_from_json(struct findings *fs,
 	    json_object_is_type(v, json_type_object) &&
 	    load_acceptance(f, v) < 0)
 		goto err;
+	/* cold until it is seen again; left a tree if there is no memory */
+	finding_freeze(f);
 	return f;
 err:
 	finding_free(f);

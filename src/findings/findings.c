@@ -57,6 +57,7 @@ void finding_free(struct finding *f)
 		acceptance_free(f->accepted);
 	free(f->accepted);
 	json_object_put(f->attrs);
+	free(f->frozen);
 	json_object_put(f->last_sighting);
 	json_object_put(f->host);
 	json_object_put(f->tags);
@@ -387,6 +388,9 @@ int findings_report_again(struct findings *fs, enum rule_id rule,
 static void merge(struct finding *f, const struct rule_meta *m,
 		  json_object *attrs, bool again)
 {
+	/* ENOMEM: the sighting is counted, its evidence not kept */
+	if (finding_thaw(f) < 0)
+		return;
 	if (again && attrs == f->last_sighting) {
 		evidence_merge_again(m, f->attrs, attrs);
 		return;
@@ -517,5 +521,6 @@ unsigned int findings_end_run(struct findings *fs, const char *run_id,
 		}
 		findings_changed(fs, f);
 	}
+	findings_freeze(fs, now - FINDING_HOT_SECONDS);
 	return resolved;
 }

@@ -54,7 +54,13 @@ struct finding {
 	char fingerprint[FINDING_ID_LEN + 1];
 	const struct rule_meta *rule;
 	char *asset_key;
-	json_object *attrs;		/* owned; a JSON object */
+	/*
+	 * The attributes: a tree while the finding is hot (attrs), the
+	 * same as JSON text once cold (frozen, attrs NULL: frozen.c).
+	 * Read them with finding_attrs().
+	 */
+	json_object *attrs;
+	char *frozen;
 	/* the sighting merged into attrs last (a reference), or NULL */
 	json_object *last_sighting;
 	json_object *host;		/* shared reference */
@@ -207,6 +213,15 @@ uint64_t findings_evicted(const struct findings *fs);
 /* Evictions and refusals by cause: see evict_stats_json(). */
 json_object *findings_evict_stats(const struct findings *fs);
 int finding_seen_in(const struct finding *f, const char *run_id);
+/*
+ * f's attributes, hot or cold: a reference the caller puts (a tree of
+ * its own when f is cold: changing it changes nothing), or NULL on
+ * ENOMEM.
+ */
+json_object *finding_attrs(const struct finding *f);
+/* Seconds without a sighting after which a finding's attributes are
+ * kept as text (findings_end_run; a loaded finding is cold at once). */
+#define FINDING_HOT_SECONDS 600
 /* The id of f's i-th remembered run (0: the oldest), i < f->nruns. */
 const char *finding_run(const struct finding *f, unsigned int i);
 

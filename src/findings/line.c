@@ -120,10 +120,11 @@ int line_finding(struct sbuf *out, enum syslog_format fmt, size_t max,
 		.event = finding_event_name(ev), .time_ms = now_ms,
 		.host = host, .f = f, .fev = ev,
 	};
-	json_object *attrs = NULL, *trimmed = NULL;
+	json_object *own = finding_attrs(f), *attrs = NULL, *trimmed = NULL;
 	int r = -1;
 
-	if (json_object_deep_copy(f->attrs, &attrs, NULL) < 0)
+	/* trimming changes the copy, never the finding */
+	if (!own || json_object_deep_copy(own, &attrs, NULL) < 0)
 		goto out;
 	trimmed = json_object_new_object();
 	if (!trimmed)
@@ -149,6 +150,7 @@ int line_finding(struct sbuf *out, enum syslog_format fmt, size_t max,
 		note_trim(trimmed, "rule_texts", 1);
 	}
 out:
+	json_object_put(own);
 	json_object_put(attrs);
 	json_object_put(trimmed);
 	return r;

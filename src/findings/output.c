@@ -137,9 +137,9 @@ static void send_finding(struct output *out, const char *line, int prio,
 		{ "pod_namespace", "VIGIL_POD_NAMESPACE" },
 		{ "netns", "VIGIL_NETNS" },
 	};
+	json_object *attrs = finding_attrs(f), *v;
 	struct iovec iov[20];
 	char *fld[20];
-	json_object *v;
 	size_t n = 0, i;
 
 	if (asprintf(&fld[n++], "MESSAGE=%s", line) < 0 ||
@@ -159,7 +159,7 @@ static void send_finding(struct output *out, const char *line, int prio,
 		goto out;
 	}
 	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
-		if (!json_object_object_get_ex(f->attrs, where[i][0], &v) ||
+		if (!json_object_object_get_ex(attrs, where[i][0], &v) ||
 		    !json_object_is_type(v, json_type_string))
 			continue;
 		if (asprintf(&fld[n], "%s=%s", where[i][1],
@@ -175,6 +175,7 @@ static void send_finding(struct output *out, const char *line, int prio,
 out:
 	for (i = 0; i < n; i++)
 		free(fld[i]);
+	json_object_put(attrs);
 }
 #endif
 

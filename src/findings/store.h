@@ -28,7 +28,7 @@ struct findings {
 	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
 	/* the run ids given to findings last: later ones share them */
-	json_object *run_ids[4];
+	json_object *run_ids[FINDING_MAX_RUNS];
 	/* the last host loaded: equal ones share it, not a copy each */
 	json_object *loaded_host;
 	const struct exceptions *exceptions;
@@ -40,6 +40,12 @@ struct findings {
 struct finding *finding_alloc(const struct findings *fs,
 			      const struct rule_meta *m, const char *asset_key);
 void finding_free(struct finding *f);
+/* Make f's attributes a tree again (frozen.c): 0, or -ENOMEM. */
+int finding_thaw(struct finding *f);
+/* Keep f's attributes as text: 0, or -ENOMEM (f unchanged). */
+int finding_freeze(struct finding *f);
+/* Freeze every finding last seen before before; returns how many. */
+size_t findings_freeze(struct findings *fs, int64_t before);
 /* By its full key (an id collision never merges findings), or NULL. */
 struct finding *findings_find(const struct findings *fs,
 			      const struct rule_meta *rule,

@@ -550,15 +550,19 @@ static void print_escaped(const char *s)
 
 static void print_finding(const struct finding *f)
 {
+	json_object *a;
+
 	fputs("  ", stdout);
 	fputs(f->rule->id, stdout);
 	putchar(' ');
 	print_escaped(f->asset_key);
 	printf(" count=%llu", (unsigned long long)f->count);
-	json_object_object_foreach(f->attrs, k, v) {
+	a = finding_attrs(f);
+	json_object_object_foreach(a, k, v) {
 		printf(" %s=", k);
 		print_escaped(attr_text(v));
 	}
+	json_object_put(a);
 	putchar('\n');
 }
 
@@ -586,6 +590,7 @@ static int check_expected(struct replay *r, const char *path,
 	while (fgets(line, sizeof(line), f)) {
 		const struct rule_meta *m;
 		const struct finding *fd;
+		json_object *fa;
 
 		r->line++;
 		n = split(line, tok);
@@ -607,6 +612,7 @@ static int check_expected(struct replay *r, const char *path,
 		for (i = 0; i < findings_count(fs); i++)
 			if (findings_at(fs, i) == fd)
 				seen[i] = true;
+		fa = finding_attrs(fd);
 		for (i = 2; i < n; i++) {
 			char *eq = strchr(tok[i], '=');
 			json_object *v;
@@ -623,8 +629,7 @@ static int check_expected(struct replay *r, const char *path,
 				have = got;
 			} else if (!strcmp(tok[i], "status")) {
 				have = finding_status_name(fd->status);
-			} else if (json_object_object_get_ex(fd->attrs,
-							     tok[i], &v)) {
+			} else if (json_object_object_get_ex(fa, tok[i], &v)) {
 				have = attr_text(v);
 			} else {
 				have = "(absent)";
@@ -636,6 +641,7 @@ static int check_expected(struct replay *r, const char *path,
 				bad = 1;
 			}
 		}
+		json_object_put(fa);
 	}
 	fclose(f);
 	for (i = 0; i < findings_count(fs); i++) {

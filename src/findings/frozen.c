@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A finding not seen for a while keeps its attributes as compact JSON
+ * text, not as a json-c tree: a tree of twenty values costs about ten
+ * times its text (a hash table of 16 or 32 slots per object, an
+ * allocation per value and per key), and a full store holds ten
+ * thousand findings, most of them quiet for days.  The next sighting
+ * thaws the tree; a reader is handed a tree of its own.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/store.h"
+
+/* The text back into a tree; NULL on ENOMEM (or a text never made). */
+static json_object *parse(const char *text)
+{
+	struct json_tokener *tok;
+	json_object *o;
+
+	tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+		  !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+json_object *finding_attrs(const struct finding *f)
+{
+	if (f->attrs)
+		return json_object_get(f->attrs);
+	return f->frozen ? parse(f->frozen) : json_object_new_object();
+}
+
+int finding_thaw(struct finding *f)
+{
+	json_object *o;
+
+	if (f->attrs)
+		return 0;
+	o = f->frozen ? parse(f->frozen) : json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	free(f->frozen);
+	f->frozen = NULL;
+	f->attrs = o;
+	return 0;
+}
+
+int finding_freeze(struct finding *f)
+{
+	const char *text;
+	char *copy;
+
+	if (!f->attrs)
+		return 0;
+	text = json_object_to_json_string_ext(f->attrs,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	copy = text ? strdup(text) : NULL;
+	if (!copy)
+		return -ENOMEM;
+	json_object_put(f->attrs);
+	f->attrs = NULL;
+	f->frozen = copy;
+	/* what a repeated sighting is compared with goes too */
+	json_object_put(f->last_sighting);
+	f->last_sighting = NULL;
+	return 0;
+}
+
+size_t findings_freeze(struct findings *fs, int64_t before)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fs->n; i++) {
+		struct finding *f = fs->all[i];
+
+		if (f->attrs && f->last_seen < before && !finding_freeze(f))
+			n++;
+	}
+	return n;
+}
