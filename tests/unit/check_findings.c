@@ -333,6 +333,66 @@ static json_object *sighting(int pid, const char *remote)
 }
 
 /*
+ * A finding gone cold (not seen for FINDING_HOT_SECONDS at a run's end)
+ * reads as it did, comes back whole at its next sighting, and writes
+ * the same state entry; a finding never cold beside it agrees.
+ */
+START_TEST(cold_finding_reads_and_thaws)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	struct findings *hot = findings_new(100, NULL, NULL);
+	const int64_t t0 = 1000, later = t0 + FINDING_HOT_SECONDS + 1;
+	const struct finding *f, *g;
+	json_object *before, *after, *x, *y, *v;
+
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+					 sighting(1, "10.0.0.1:23"), t0, "r1"),
+			 1);
+	ck_assert_int_eq(findings_report(hot, RULE_CLIENT_LOGIN, "telnet|/c",
+					 sighting(1, "10.0.0.1:23"), t0, "r1"),
+			 1);
+	f = findings_lookup(fs, RULE_CLIENT_LOGIN, "telnet|/c");
+	g = findings_lookup(hot, RULE_CLIENT_LOGIN, "telnet|/c");
+	before = finding_attrs(f);
+	/* the same run's end, later (cold) and at once (still hot) */
+	findings_end_run(fs, "r1", later);
+	findings_end_run(hot, "r1", t0 + 1);
+	ck_assert_ptr_null(f->attrs);
+	ck_assert_ptr_nonnull(f->frozen);
+	ck_assert_ptr_nonnull(g->attrs);
+	after = finding_attrs(f);
+	ck_assert(json_object_equal(before, after));
+	/* a reader's tree is its own: changing it leaves f cold and as is */
+	json_object_object_add(after, "pid", json_object_new_int(99));
+	json_object_put(after);
+	ck_assert_ptr_null(f->attrs);
+	x = finding_to_json(f);
+	y = finding_to_json(g);
+	ck_assert(json_object_equal(x, y));
+	json_object_put(x);
+	json_object_put(y);
+	/* seen again: thawed, and the evidence adds up as if never cold */
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, "telnet|/c",
+					 sighting(2, "10.0.0.2:23"), later,
+					 "r2"), 0);
+	ck_assert_int_eq(findings_report(hot, RULE_CLIENT_LOGIN, "telnet|/c",
+					 sighting(2, "10.0.0.2:23"), later,
+					 "r2"), 0);
+	ck_assert_ptr_nonnull(f->attrs);
+	ck_assert_ptr_null(f->frozen);
+	ck_assert(json_object_equal(f->attrs, g->attrs));
+	ck_assert(json_object_object_get_ex(f->attrs, "connections", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 2);
+	ck_assert(json_object_object_get_ex(f->attrs, "remote_endpoints",
+					    &v));
+	ck_assert_uint_eq(json_object_array_length(v), 2);
+	json_object_put(before);
+	findings_free(fs);
+	findings_free(hot);
+}
+END_TEST
+
+/*
  * The same sightings, handed in again or built anew each time, make
  * the same evidence, whatever came between the repeats.
  */
@@ -1107,6 +1167,7 @@ int main(void)
 	tcase_add_test(tc, fields);
 	tcase_add_test(tc, severities);
 	tcase_add_test(tc, catalog_matches_rules);
+	tcase_add_test(tc, cold_finding_reads_and_thaws);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
