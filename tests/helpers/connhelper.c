@@ -14,6 +14,9 @@
  *       not at the kernel's next garbage collection.
  *   connhelper serve PORT
  *       accept and close connections on PORT (v4 and v6) until SIGTERM.
+ *   connhelper listen FIRSTPORT COUNT
+ *       COUNT listeners (v4 and v6) on FIRSTPORT and the ports after
+ *       it, accepting nothing, until SIGTERM; prints "listening=N".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -150,6 +154,43 @@ static int do_serve(const char *port)
 	return 0;
 }
 
+static int do_listen(long first, long count)
+{
+	struct rlimit rl = { .rlim_cur = (rlim_t)count + 64,
+			     .rlim_max = (rlim_t)count + 64 };
+	struct sigaction act = { .sa_handler = on_term };
+	int one = 1, zero = 0;
+	long i;
+
+	sigaction(SIGTERM, &act, NULL);
+	sigaction(SIGINT, &act, NULL);
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		perror("connhelper: listen: RLIMIT_NOFILE");
+		return 2;
+	}
+	for (i = 0; i < count; i++) {
+		struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+		int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+		sa.sin6_port = htons((unsigned short)(first + i));
+		if (fd < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+			       sizeof(one)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
+			       sizeof(zero)) < 0 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    listen(fd, 16) < 0) {
+			perror("connhelper: listen");
+			return 2;
+		}
+	}
+	printf("listening=%ld\n", count);
+	fflush(stdout);
+	while (!stop)
+		pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "connect")) {
@@ -166,7 +207,18 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "serve"))
 		return do_serve(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "listen")) {
+		long first = atol(argv[2]), count = atol(argv[3]);
+
+		if (first < 1 || count < 1 || count > 60000 ||
+		    first + count > 65536) {
+			fprintf(stderr, "connhelper: bad ports\n");
+			return 2;
+		}
+		return do_listen(first, count);
+	}
 	fprintf(stderr, "usage: connhelper connect ADDR PORT COUNT [WORKERS [SECONDS]]\n"
-			"       connhelper serve PORT\n");
+			"       connhelper serve PORT\n"
+			"       connhelper listen FIRSTPORT COUNT\n");
 	return 2;
 }
