@@ -188,21 +188,9 @@ static void set_rcvbuf(struct ct_src *s, int size)
 
 static void on_overrun(struct ct_src *s)
 {
-	uint64_t max = (uint64_t)s->env->cfg->ct_rcvbuf_max;
-
 	(*s->overruns)++;
-	if ((uint64_t)s->rcvbuf < max) {
-		uint64_t next = (uint64_t)s->rcvbuf * 2;
-
-		if (next > max)
-			next = max;
-		log_warn("conntrack: events lost (socket buffer full); buffer %d -> %llu bytes, re-reading the table",
-			 s->rcvbuf, (unsigned long long)next);
-		set_rcvbuf(s, (int)next);
-	} else {
-		log_warn("conntrack: events lost (socket buffer full at network.conntrack_buffer_max %d bytes); re-reading the table",
-			 s->rcvbuf);
-	}
+	log_warn("conntrack: events lost (socket buffer full at network.conntrack_buffer_max %d bytes); re-reading the table",
+		 s->rcvbuf);
 	(*s->resyncs)++;
 	ct_dump(s);
 }
@@ -351,7 +339,6 @@ static int ct_init(const struct vigil_env *env, void **priv)
 {
 	struct ct_src *s = calloc(1, sizeof(*s));
 	const char *ns = env->cfg->netns;
-	uint64_t start;
 	int fd;
 
 	if (!s)
@@ -393,10 +380,13 @@ static int ct_init(const struct vigil_env *env, void **priv)
 		listen_all(s);
 	if (engine_subscribe(env->engine, EV_NETNS, ct_on_netns, s) < 0)
 		return -1;
-	start = (uint64_t)env->cfg->ct_rcvbuf_max / 4;
-	if (start > CT_RCVBUF_START)
-		start = CT_RCVBUF_START;
-	set_rcvbuf(s, (int)start);
+	/*
+	 * The whole cap from the start, as conntrack -E -b takes it: the
+	 * kernel charges only what is queued, so it costs nothing while
+	 * vigild keeps up, and a storm's first burst, one that began and
+	 * ended inside a gap a re-read cannot show, is not lost.
+	 */
+	set_rcvbuf(s, (int)env->cfg->ct_rcvbuf_max);
 	s->reader = coalesce_new(env->loop, mnl_socket_get_fd(s->events),
 				 CT_COALESCE_MS, drain, s, s->deferred);
 	if (!s->reader ||
@@ -429,7 +419,7 @@ static void ct_reload(void *priv)
 
 	if (!s->events)
 		return;
-	if (s->rcvbuf > s->env->cfg->ct_rcvbuf_max)
+	if (s->rcvbuf != s->env->cfg->ct_rcvbuf_max)
 		set_rcvbuf(s, (int)s->env->cfg->ct_rcvbuf_max);
 	check_table(s);
 }

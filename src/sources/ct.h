@@ -9,13 +9,6 @@
 #include "modules.h"
 
 /*
- * The event socket's receive buffer starts at a quarter of the cap
- * (network.conntrack_buffer_max), at most this.  The kernel charges
- * only what is queued, so a roomy start costs nothing while vigild
- * keeps up and absorbs the moments it does not.
- */
-#define CT_RCVBUF_START (4 * 1024 * 1024)
-/*
  * Under load, wakeups closer than this are merged: the socket is read
  * again after this long instead of on the next event.  Saves a context
  * switch per event at the price of at most this much latency (and
