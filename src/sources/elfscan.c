@@ -25,26 +25,6 @@
 #include "lib/fileio.h"
 #include "sources/elfscan.h"
 
-/* Symbols a stack-protected object imports (or, for libc, defines). */
-static const char *const cookie_syms[] = {
-	"__stack_chk_fail", "__stack_chk_guard", "__stack_chk_fail_local",
-	"__intel_security_cookie",
-};
-
-/*
- * Imports that write into a caller's buffer: code that uses none of
- * them most likely has no buffer for a cookie to protect, and
- * -fstack-protector-strong then emits no check at all.
- */
-static const char *const buffer_writers[] = {
-	"memcpy", "memmove", "strcpy", "strncpy", "strcat", "strncat",
-	"sprintf", "snprintf", "vsprintf", "vsnprintf", "gets", "fgets",
-	"read", "pread", "recv", "recvfrom", "fread", "scanf", "sscanf",
-	"fscanf", "getline", "realpath", "__memcpy_chk", "__strcpy_chk",
-	"__sprintf_chk", "__snprintf_chk", "__read_chk", "__fgets_chk",
-	"stpcpy", "wcscpy", "memset",
-};
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *elf_tri_name(enum elf_tri t, const char *yes, const char *no)
@@ -64,16 +44,6 @@ const char *elf_relro_name(enum elf_relro r)
 	static const char *const n[] = { "unknown", "none", "partial", "full" };
 
 	return n[r];
-}
-
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, list[i]))
-			return 1;
-	return 0;
 }
 
 /* Does this architecture run code without PT_GNU_STACK non-executable? */
@@ -145,9 +115,28 @@ static void scan_dynamic(Elf_Data *d, GElf_Shdr *sh, struct scan *s)
 	}
 }
 
+/*
+ * The string table of a symbol table, to read names from directly:
+ * elf_strptr() checks the section anew for every name.  NULL unless it
+ * ends in a NUL (then no name read from it can run past its end).
+ */
+static const char *strtab_of(Elf *e, GElf_Shdr *sh, size_t *size)
+{
+	Elf_Scn *scn = elf_getscn(e, sh->sh_link);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+
+	if (!d || !d->d_buf || !d->d_size ||
+	    ((const char *)d->d_buf)[d->d_size - 1] != '\0')
+		return NULL;
+	*size = d->d_size;
+	return d->d_buf;
+}
+
 static void scan_symbols(Elf *e, Elf_Data *d, GElf_Shdr *sh, struct scan *s)
 {
 	size_t i, n = sh->sh_entsize ? d->d_size / sh->sh_entsize : 0;
+	size_t strsize = 0;
+	const char *strtab = strtab_of(e, sh, &strsize);
 
 	if (sh->sh_type == SHT_SYMTAB)
 		s->symtab = 1;
@@ -157,22 +146,35 @@ static void scan_symbols(Elf *e, Elf_Data *d, GElf_Shdr *sh, struct scan *s)
 
 		if (!gelf_getsym(d, (int)i, &sym))
 			break;
-		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		if (!sym.st_name)
+			continue;
+		if (strtab)
+			name = sym.st_name < strsize ? strtab + sym.st_name :
+						       NULL;
+		else
+			name = elf_strptr(e, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		if (in_list(name, cookie_syms, N(cookie_syms))) {
+		switch (elf_sym_class(name)) {
+		case ELF_SYM_COOKIE:
 			if (sym.st_shndx == SHN_UNDEF)
 				s->cookie_import = 1;
 			else
 				s->cookie_defined = 1;
 			snprintf(s->cookie, sizeof(s->cookie), "%s", name);
-		} else if (sym.st_shndx == SHN_UNDEF && !s->writer_import &&
-			   in_list(name, buffer_writers, N(buffer_writers))) {
-			s->writer_import = 1;
-			snprintf(s->writer, sizeof(s->writer), "%s", name);
-		} else if (!strcmp(name, "runtime.main") ||
-			   !strcmp(name, "runtime.morestack")) {
+			break;
+		case ELF_SYM_WRITER:
+			if (sym.st_shndx == SHN_UNDEF && !s->writer_import) {
+				s->writer_import = 1;
+				snprintf(s->writer, sizeof(s->writer), "%s",
+					 name);
+			}
+			break;
+		case ELF_SYM_GO:
 			s->go = 1;
+			break;
+		case ELF_SYM_NONE:
+			break;
 		}
 	}
 }
@@ -221,11 +223,13 @@ static void scan_sections(Elf *e, uint64_t fsize, int is_static,
 			continue;
 		}
 		name = shstrndx ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
-		if (name && !strcmp(name, ".text") && sh.sh_type == SHT_NOBITS)
+		if (name && sh.sh_type == SHT_NOBITS && !strcmp(name, ".text"))
 			s->debug_only = 1;
-		if (name && (!strcmp(name, ".go.buildinfo") ||
-			     !strcmp(name, ".note.go.buildid") ||
-			     !strcmp(name, ".gopclntab")))
+		/* a Go toolchain's sections: ".go...", ".note.go..." */
+		if (name && name[0] == '.' && (name[1] == 'g' || name[1] == 'n') &&
+		    (!strcmp(name, ".go.buildinfo") ||
+		     !strcmp(name, ".note.go.buildid") ||
+		     !strcmp(name, ".gopclntab")))
 			s->go = 1;
 		if (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB &&
 		    sh.sh_type != SHT_DYNAMIC)

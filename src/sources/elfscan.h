@@ -33,6 +33,16 @@ int elf_analyze_fd(int fd, struct elf_verdict *v);
  */
 int elf_analyze_path(const char *path, struct elf_verdict *v);
 
+/*
+ * What a symbol's name tells of how its object was built: a stack
+ * cookie's, an import that writes into a caller's buffer, the Go
+ * runtime's, or nothing (ELF_SYM_NONE).
+ */
+enum elf_sym_class {
+	ELF_SYM_NONE, ELF_SYM_COOKIE, ELF_SYM_WRITER, ELF_SYM_GO,
+};
+enum elf_sym_class elf_sym_class(const char *name);
+
 const char *elf_tri_name(enum elf_tri t, const char *yes, const char *no);
 const char *elf_pie_name(enum elf_pie p);
 const char *elf_relro_name(enum elf_relro r);

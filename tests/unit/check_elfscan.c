@@ -253,6 +253,46 @@ START_TEST(not_regular)
 }
 END_TEST
 
+/*
+ * Every name vigil judges by is found (the table stays sorted and the
+ * first-byte test lets each through); names near them are not.
+ */
+START_TEST(symbol_classes)
+{
+	static const char *const cookies[] = {
+		"__stack_chk_fail", "__stack_chk_guard",
+		"__stack_chk_fail_local", "__intel_security_cookie",
+	};
+	static const char *const writers[] = {
+		"memcpy", "memmove", "strcpy", "strncpy", "strcat", "strncat",
+		"sprintf", "snprintf", "vsprintf", "vsnprintf", "gets",
+		"fgets", "read", "pread", "recv", "recvfrom", "fread", "scanf",
+		"sscanf", "fscanf", "getline", "realpath", "__memcpy_chk",
+		"__strcpy_chk", "__sprintf_chk", "__snprintf_chk",
+		"__read_chk", "__fgets_chk", "stpcpy", "wcscpy", "memset",
+	};
+	static const char *const none[] = {
+		"", "m", "mem", "memcpyx", "Memcpy", "_memcpy", "_Z6memcpyPv",
+		"__stack_chk_fai", "__stack_chk_fail_locals", "runtime.mainx",
+		"__intel_security_cookie_and_more_than_that", "main", "printf",
+		"\xff\xfe", "read\xff",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cookies) / sizeof(cookies[0]); i++)
+		ck_assert_msg(elf_sym_class(cookies[i]) == ELF_SYM_COOKIE,
+			      "%s", cookies[i]);
+	for (i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		ck_assert_msg(elf_sym_class(writers[i]) == ELF_SYM_WRITER,
+			      "%s", writers[i]);
+	ck_assert(elf_sym_class("runtime.main") == ELF_SYM_GO);
+	ck_assert(elf_sym_class("runtime.morestack") == ELF_SYM_GO);
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		ck_assert_msg(elf_sym_class(none[i]) == ELF_SYM_NONE,
+			      "%s", none[i]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("elfscan");
@@ -268,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, shoff_wrap);
 	tcase_add_test(tc, short_elf64);
 	tcase_add_test(tc, not_regular);
+	tcase_add_test(tc, symbol_classes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
