@@ -498,6 +498,9 @@ struct pkgdb *pkgdb_new(const char *dir, const char *cache)
 		log_info("pkg: %zu files of %zu packages read from %s (index %zu KiB)",
 			 db->idx.npaths, db->idx.npkgs, cache,
 			 pkgidx_bytes(&db->idx) / 1024);
+	else if (cache && errno == EPROTONOSUPPORT)
+		log_info("pkg: %s: of another vigild version; reading the lists again",
+			 cache);
 	else if (cache && errno != ENOENT)
 		log_warn("pkg: %s: %s; reading the lists again", cache,
 			 errno == EBADMSG ? "damaged or not vigild's own" :

@@ -355,28 +355,86 @@ const char *pkgidx_lookup(const struct pkgidx *x, const char *path)
 	return NULL;
 }
 
-#define FNV_BASIS 1469598103934665603ULL
+/*
+ * The file's sum: FNV-1a's step over 8-byte words (the bytes in file
+ * order, a short last word padded with zeros), then a final mix.  It
+ * catches a damaged file, not a forged one (the file is vigild's own,
+ * in a directory that is its own); eight bytes a step, it costs a
+ * start a millisecond, not the tens that a byte a step did.  Streamed:
+ * the same whatever the pieces it is fed in.
+ */
+struct wsum {
+	uint64_t h;
+	unsigned char tail[8];
+	size_t ntail;
+};
 
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
+#define WSUM_BASIS 1469598103934665603ULL
+#define WSUM_PRIME 1099511628211ULL
+
+static void wsum_word(struct wsum *w, const unsigned char *p)
 {
-	while (n--) {
-		h ^= *p++;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	w->h = (w->h ^ v) * WSUM_PRIME;
 }
 
-/* FNV-1a of the file with its sum field taken as 0. */
-static uint64_t file_sum(const unsigned char *p, size_t n)
+static void wsum_add(struct wsum *w, const unsigned char *p, size_t n)
+{
+	if (w->ntail) {
+		size_t k = sizeof(w->tail) - w->ntail;
+
+		if (k > n)
+			k = n;
+		memcpy(w->tail + w->ntail, p, k);
+		w->ntail += k;
+		p += k;
+		n -= k;
+		if (w->ntail < sizeof(w->tail))
+			return;
+		wsum_word(w, w->tail);
+		w->ntail = 0;
+	}
+	for (; n >= 8; p += 8, n -= 8)
+		wsum_word(w, p);
+	memcpy(w->tail, p, n);
+	w->ntail = n;
+}
+
+static uint64_t wsum_end(struct wsum *w, uint64_t total)
+{
+	if (w->ntail) {
+		memset(w->tail + w->ntail, 0, sizeof(w->tail) - w->ntail);
+		wsum_word(w, w->tail);
+	}
+	w->h = (w->h ^ total) * WSUM_PRIME;
+	return w->h ^ (w->h >> 29);
+}
+
+/* The sum of the file's first n bytes as a start, its field taken as 0. */
+static void wsum_head(struct wsum *w, const unsigned char *p, size_t n)
 {
 	struct pkgidx_head h;
 
-	if (n < sizeof(h))
-		return fnv(FNV_BASIS, p, n);
+	w->h = WSUM_BASIS;
+	w->ntail = 0;
+	if (n < sizeof(h)) {
+		wsum_add(w, p, n);
+		return;
+	}
 	memcpy(&h, p, sizeof(h));
 	h.sum = 0;
-	return fnv(fnv(FNV_BASIS, (const unsigned char *)&h, sizeof(h)),
-		   p + sizeof(h), n - sizeof(h));
+	wsum_add(w, (const unsigned char *)&h, sizeof(h));
+	wsum_add(w, p + sizeof(h), n - sizeof(h));
+}
+
+static uint64_t file_sum(const unsigned char *p, size_t n)
+{
+	struct wsum w;
+
+	wsum_head(&w, p, n);
+	return wsum_end(&w, n);
 }
 
 void pkgidx_seal(unsigned char *file, size_t len)
@@ -417,6 +475,7 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 	struct pkgidx_head h = { .version = PKGIDX_VERSION,
 				 .endian = PKGIDX_ENDIAN };
 	char tmp[PATH_MAX];
+	struct wsum w;
 	size_t i, mark;
 	int fd = -1, r = -1, e;
 
@@ -448,7 +507,9 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 	h.stamp_sec = x->stamp.tv_sec;
 	h.stamp_nsec = x->stamp.tv_nsec;
 	memcpy(f.p, &h, sizeof(h));
-	h.sum = fnv(file_sum(f.p, f.len), x->index, x->index_len);
+	wsum_head(&w, f.p, f.len);
+	wsum_add(&w, x->index, x->index_len);
+	h.sum = wsum_end(&w, f.len + x->index_len);
 	memcpy(f.p, &h, sizeof(h));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
@@ -589,8 +650,13 @@ int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 	memcpy(&h, data, sizeof(h));
 	p = data + sizeof(h);
 	end = data + got;
+	if (!memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) &&
+	    h.version != PKGIDX_VERSION) {
+		errno = EPROTONOSUPPORT;	/* another vigild's: routine */
+		goto bad;
+	}
 	if (memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) ||
-	    h.version != PKGIDX_VERSION || h.endian != PKGIDX_ENDIAN ||
+	    h.endian != PKGIDX_ENDIAN ||
 	    h.dir_len != strlen(dir) ||
 	    h.dir_len > (uint64_t)(end - p) ||
 	    h.pkgs_len > (uint64_t)(end - p) - h.dir_len ||

@@ -76,7 +76,8 @@ void pkgidx_clear(struct pkgidx *x);
  * varints mtime seconds, nanoseconds, size, inode) and the index.
  */
 #define PKGIDX_MAGIC "VIGILPKG"
-#define PKGIDX_VERSION 1u
+/* 2: the sum is taken a word at a time */
+#define PKGIDX_VERSION 2u
 /* read on another byte order: refused */
 #define PKGIDX_ENDIAN 0x01020304u
 struct pkgidx_head {
@@ -102,6 +103,7 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file);
  * all of it: a file that is not a regular one owned by vigild's user
  * and writable by it alone, of another directory or format, or
  * damaged in any byte, is refused.  -1: errno (ENOENT: none yet;
+ * EPROTONOSUPPORT: written by a vigild of another index version;
  * EBADMSG: refused).
  */
 int pkgidx_load(struct pkgidx *x, const char *dir, const char *file);
