@@ -20,23 +20,11 @@
 #include <string.h>
 
 #include "findings/line.h"
+#include "findings/ocsf_priv.h"
 #include "lib/jsonutil.h"
 
 enum { CLS_VULN = 2002, CLS_COMPLIANCE = 2003, CLS_DETECTION = 2004,
        CLS_SCAN = 6007 };
-
-static void add_int(json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
-}
-
-static json_object *obj(json_object *parent, const char *k)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(parent, k, o);
-	return o;
-}
 
 static int cls_of(enum rule_id r)
 {
@@ -71,14 +59,14 @@ static void classify(json_object *o, int cls, int activity,
 {
 	char type[64];
 
-	add_int(o, "category_uid", cls / 1000);
+	ocsf_int(o, "category_uid", cls / 1000);
 	json_add_str(o, "category_name", cls / 1000 == 2 ? "Findings" :
 		"Application Activity");
-	add_int(o, "class_uid", cls);
+	ocsf_int(o, "class_uid", cls);
 	json_add_str(o, "class_name", cls_name(cls));
-	add_int(o, "activity_id", activity);
+	ocsf_int(o, "activity_id", activity);
 	json_add_str(o, "activity_name", activity_name);
-	add_int(o, "type_uid", (int64_t)cls * 100 + activity);
+	ocsf_int(o, "type_uid", (int64_t)cls * 100 + activity);
 	snprintf(type, sizeof(type), "%s: %s", cls_name(cls), activity_name);
 	json_add_str(o, "type_name", type);
 }
@@ -113,12 +101,12 @@ static void add_tags(json_object *m, const struct line_event *e)
 static json_object *add_metadata(json_object *o, const struct line_event *e,
 				 const char *uid)
 {
-	json_object *m = obj(o, "metadata"), *p;
+	json_object *m = ocsf_obj(o, "metadata"), *p;
 
 	json_add_str(m, "version", LINE_OCSF_VERSION);
 	json_add_str(m, "uid", uid);
 	json_add_str(m, "log_name", "vigild");
-	p = obj(m, "product");
+	p = ocsf_obj(m, "product");
 	json_add_str(p, "name", "vigil");
 	json_add_str(p, "vendor_name", "vigil");
 	json_add_str(p, "version", VERSION);
@@ -131,92 +119,6 @@ static json_object *add_metadata(json_object *o, const struct line_event *e,
 	return m;
 }
 
-static const char *attr_str(const struct line_event *e, const char *k);
-
-/*
- * Its pod, as labels (OCSF's pod_uuid wants a UUID, and podman's and
- * the CRI runtimes' sandbox ids are not); a Kubernetes namespace says
- * who orchestrates it.
- */
-static void add_pod(json_object *c, const struct line_event *e)
-{
-	static const char *const keys[] = { "pod_name", "pod_namespace",
-					    "pod_id" };
-	json_object *labels = NULL;
-	char *label;
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (!attr_str(e, keys[i]) ||
-		    asprintf(&label, "%s=%s", keys[i],
-			     attr_str(e, keys[i])) < 0)
-			continue;
-		if (!labels) {
-			labels = json_object_new_array();
-			json_object_object_add(c, "labels", labels);
-		}
-		json_object_array_add(labels, json_object_new_string(label));
-		free(label);
-	}
-	if (attr_str(e, "pod_namespace"))
-		json_add_str(c, "orchestrator", "Kubernetes");
-}
-
-/*
- * The container a finding happened in (the container profile, which
- * the device has as an endpoint): its id, name, runtime and image.
- * Returns whether there was one.
- */
-static bool add_container(json_object *d, const struct line_event *e)
-{
-	const char *id = attr_str(e, "container_id");
-	const char *img = attr_str(e, "container_image_id");
-	json_object *c, *i;
-
-	if (!id)
-		return false;
-	c = obj(d, "container");
-	json_add_str(c, "uid", id);
-	if (attr_str(e, "container_name"))
-		json_add_str(c, "name", attr_str(e, "container_name"));
-	if (attr_str(e, "container_runtime"))
-		json_add_str(c, "runtime", attr_str(e, "container_runtime"));
-	if (img) {
-		i = obj(c, "image");
-		json_add_str(i, "uid", img);
-		if (attr_str(e, "container_image"))
-			json_add_str(i, "name", attr_str(e, "container_image"));
-	}
-	add_pod(c, e);
-	return true;
-}
-
-static void add_device(json_object *o, const struct line_event *e)
-{
-	json_object *d = obj(o, "device");
-
-	if (e->host->hostname[0])
-		json_add_str(d, "hostname", e->host->hostname);
-	if (e->host->machine_id[0])
-		json_add_str(d, "uid", e->host->machine_id);
-	if (!e->host->hostname[0] && !e->host->machine_id[0])
-		json_add_str(d, "name", "unknown");
-	add_int(d, "type_id", 0);
-	json_add_str(d, "type", "Unknown");
-	if (e->f && add_container(d, e)) {
-		json_object *m, *profiles;
-
-		if (!json_object_object_get_ex(o, "metadata", &m))
-			m = obj(o, "metadata");
-		if (!json_object_object_get_ex(m, "profiles", &profiles)) {
-			profiles = json_object_new_array();
-			json_object_object_add(m, "profiles", profiles);
-		}
-		json_object_array_add(profiles,
-				      json_object_new_string("container"));
-	}
-}
-
 /* Severity: Informational 1, Low 2, Medium 3, High 4. */
 static void add_severity(json_object *o, enum vigil_severity s)
 {
@@ -224,24 +126,8 @@ static void add_severity(json_object *o, enum vigil_severity s)
 	static const char *const names[] = { "", "Informational", "Low",
 					     "Medium", "High" };
 
-	add_int(o, "severity_id", id);
+	ocsf_int(o, "severity_id", id);
 	json_add_str(o, "severity", names[id]);
-}
-
-static const char *attr_str(const struct line_event *e, const char *k)
-{
-	return json_get_str(e->attrs, k);
-}
-
-static int attr_int(const struct line_event *e, const char *k, int64_t *v)
-{
-	json_object *x;
-
-	if (!json_object_object_get_ex(e->attrs, k, &x) ||
-	    !json_object_is_type(x, json_type_int))
-		return -1;
-	*v = json_object_get_int64(x);
-	return 0;
 }
 
 static const char *base_name(const char *path)
@@ -257,7 +143,7 @@ static json_object *file_obj(const char *path)
 
 	json_add_str(f, "name", base_name(path));
 	json_add_str(f, "path", path);
-	add_int(f, "type_id", 1);
+	ocsf_int(f, "type_id", 1);
 	json_add_str(f, "type", "Regular File");
 	return f;
 }
@@ -266,20 +152,20 @@ static json_object *file_obj(const char *path)
 static json_object *process_obj(const struct line_event *e,
 				const char *exe_key)
 {
-	const char *exe = attr_str(e, exe_key), *comm = attr_str(e, "comm");
+	const char *exe = ocsf_attr_str(e, exe_key), *comm = ocsf_attr_str(e, "comm");
 	json_object *p;
 	int64_t pid, uid;
 
-	if (attr_int(e, "pid", &pid) < 0)
+	if (ocsf_attr_int(e, "pid", &pid) < 0)
 		return NULL;
 	p = json_object_new_object();
-	add_int(p, "pid", pid);
+	ocsf_int(p, "pid", pid);
 	if (comm)
 		json_add_str(p, "name", comm);
 	if (exe && strcmp(exe, "unknown"))
 		json_object_object_add(p, "file", file_obj(exe));
-	if (attr_int(e, "uid", &uid) == 0) {
-		json_object *u = obj(p, "user");
+	if (ocsf_attr_int(e, "uid", &uid) == 0) {
+		json_object *u = ocsf_obj(p, "user");
 		char num[24];
 
 		snprintf(num, sizeof(num), "%lld", (long long)uid);
@@ -306,29 +192,18 @@ static void detection(json_object *o, const struct line_event *e)
 	const struct finding *f = e->f;
 	json_object *ev = json_object_new_object(), *arr, *ep, *ci;
 	json_object *proc = process_obj(e, "program");
-	const char *transport = attr_str(e, "transport");
+	const char *transport = ocsf_attr_str(e, "transport");
 	int64_t port;
 	char name[96];
 
 	json_object_object_add(o, "is_alert", json_object_new_boolean(1));
 	if (proc)
 		json_object_object_add(ev, "process", proc);
-	ep = json_object_new_object();
-	if (attr_int(e, f->rule->idx == RULE_SERVER_PROTOCOLS ? "port" :
-		     "remote_port", &port) == 0)
-		add_int(ep, "port", port);
-	if (f->rule->idx == RULE_SERVER_PROTOCOLS)
-		json_add_str(ep, "svc_name", attr_str(e, "protocol"));
-	else
-		json_add_str(ep, "name", attr_str(e, "remote"));
-	/* OCSF wants a name or an address beside a bare port. */
-	if (json_object_object_get_ex(ep, "name", NULL) ||
-	    json_object_object_get_ex(ep, "svc_name", NULL))
+	ep = ocsf_endpoint(e, f->rule->idx == RULE_SERVER_PROTOCOLS);
+	if (ep)
 		json_object_object_add(ev, "dst_endpoint", ep);
-	else
-		json_object_put(ep);
-	ci = obj(ev, "connection_info");
-	add_int(ci, "direction_id",
+	ci = ocsf_obj(ev, "connection_info");
+	ocsf_int(ci, "direction_id",
 		f->rule->idx == RULE_SERVER_PROTOCOLS ? 1 : 2);
 	json_add_str(ci, "direction", f->rule->idx == RULE_SERVER_PROTOCOLS ?
 		"Inbound" : "Outbound");
@@ -338,20 +213,21 @@ static void detection(json_object *o, const struct line_event *e)
 	json_object_array_add(arr, ev);
 	json_object_object_add(o, "evidences", arr);
 	if (f->rule->idx == RULE_SERVER_PROTOCOLS) {
+		const char *proto = ocsf_attr_str(e, "protocol");
+
 		snprintf(name, sizeof(name), "%s on %s/%lld",
-			 attr_str(e, "protocol") ? attr_str(e, "protocol") : "?",
-			 transport ? transport : "?",
-			 attr_int(e, "port", &port) ? -1LL : (long long)port);
+			 proto ? proto : "?", transport ? transport : "?",
+			 ocsf_attr_int(e, "port", &port) ? -1LL : (long long)port);
 		add_resource(o, "Service", name);
 	} else {
-		add_resource(o, "Program", attr_str(e, "program"));
+		add_resource(o, "Program", ocsf_attr_str(e, "program"));
 	}
 }
 
 static void compliance(json_object *o, const struct line_event *e)
 {
 	const struct finding *f = e->f;
-	json_object *c = obj(o, "compliance"), *std;
+	json_object *c = ocsf_obj(o, "compliance"), *std;
 	bool pass = f->status == FINDING_RESOLVED;
 	int64_t port;
 	char name[64];
@@ -363,9 +239,9 @@ static void compliance(json_object *o, const struct line_event *e)
 	json_object_array_add(std, json_object_new_string(
 		"Amazon Inspector Classic Runtime Behavior Analysis"));
 	json_object_object_add(c, "standards", std);
-	add_int(c, "status_id", pass ? 1 : 3);
+	ocsf_int(c, "status_id", pass ? 1 : 3);
 	json_add_str(c, "status", pass ? "Pass" : "Fail");
-	if (attr_int(e, "port", &port) == 0) {
+	if (ocsf_attr_int(e, "port", &port) == 0) {
 		snprintf(name, sizeof(name), "tcp/%lld", (long long)port);
 		add_resource(o, "Listening port", name);
 	}
@@ -377,9 +253,9 @@ static void vulnerability(json_object *o, const struct line_event *e)
 	bool perms = f->rule->idx == RULE_ROOT_PERMS;
 	json_object *arr = json_object_new_array();
 	json_object *v = json_object_new_object(), *cwe, *rem;
-	const char *path = attr_str(e, perms ? "module" : "path");
+	const char *path = ocsf_attr_str(e, perms ? "module" : "path");
 
-	cwe = obj(v, "cwe");
+	cwe = ocsf_obj(v, "cwe");
 	json_add_str(cwe, "uid", perms ? "732" : "693");
 	json_add_str(cwe, "caption", perms ?
 		"Incorrect Permission Assignment for Critical Resource" :
@@ -391,7 +267,7 @@ static void vulnerability(json_object *o, const struct line_event *e)
 	json_add_str(v, "severity", severity_name(f->rule->severity));
 	if (!e->terse) {
 		json_add_str(v, "desc", f->rule->description);
-		rem = obj(v, "remediation");
+		rem = ocsf_obj(v, "remediation");
 		json_add_str(rem, "desc", f->rule->recommendation);
 	}
 	json_object_array_add(arr, v);
@@ -412,17 +288,17 @@ static void finding_event(json_object *o, const struct line_event *e)
 	classify(o, cls, activity,
 		 activity == 1 ? "Create" : activity == 3 ? "Close" : "Update");
 	add_severity(o, f->rule->severity);
-	add_int(o, "status_id", resolved ? 4 : accepted ? 3 : 1);
+	ocsf_int(o, "status_id", resolved ? 4 : accepted ? 3 : 1);
 	json_add_str(o, "status", resolved ? "Resolved" :
 		     accepted ? "Suppressed" : "New");
 	json_add_str(o, "message", f->rule->title);
-	add_int(o, "count", (int64_t)f->count);
-	add_int(o, "start_time", f->first_seen * 1000);
-	add_int(o, "end_time", f->last_seen * 1000);
+	ocsf_int(o, "count", (int64_t)f->count);
+	ocsf_int(o, "start_time", f->first_seen * 1000);
+	ocsf_int(o, "end_time", f->last_seen * 1000);
 	snprintf(uid, sizeof(uid), "%s-%s-%lld", f->id, e->event,
 		 (long long)e->time_ms);
 	add_metadata(o, e, uid);
-	fi = obj(o, "finding_info");
+	fi = ocsf_obj(o, "finding_info");
 	json_add_str(fi, "uid", f->id);
 	json_add_str(fi, "uid_alt", f->fingerprint);
 	json_add_str(fi, "title", f->rule->title);
@@ -431,16 +307,16 @@ static void finding_event(json_object *o, const struct line_event *e)
 	types = json_object_new_array();
 	json_object_array_add(types, json_object_new_string(f->rule->id));
 	json_object_object_add(fi, "types", types);
-	add_int(fi, "first_seen_time", f->first_seen * 1000);
-	add_int(fi, "last_seen_time", f->last_seen * 1000);
-	add_int(fi, "created_time", f->first_seen * 1000);
-	add_int(fi, "modified_time", f->last_seen * 1000);
-	an = obj(fi, "analytic");
+	ocsf_int(fi, "first_seen_time", f->first_seen * 1000);
+	ocsf_int(fi, "last_seen_time", f->last_seen * 1000);
+	ocsf_int(fi, "created_time", f->first_seen * 1000);
+	ocsf_int(fi, "modified_time", f->last_seen * 1000);
+	an = ocsf_obj(fi, "analytic");
 	json_add_str(an, "uid", f->rule->id);
 	json_add_str(an, "name", f->rule->title);
-	add_int(an, "type_id", 1);
+	ocsf_int(an, "type_id", 1);
 	json_add_str(an, "type", "Rule");
-	add_device(o, e);
+	ocsf_device(o, e);
 	if (cls == CLS_DETECTION)
 		detection(o, e);
 	else if (cls == CLS_COMPLIANCE)
@@ -448,14 +324,14 @@ static void finding_event(json_object *o, const struct line_event *e)
 	else
 		vulnerability(o, e);
 	if (cls != CLS_VULN && !e->terse) {
-		rem = obj(o, "remediation");
+		rem = ocsf_obj(o, "remediation");
 		json_add_str(rem, "desc", f->rule->recommendation);
 	}
 	/* an accepted finding is no alert (where the class has is_alert) */
 	if (accepted && json_object_object_get_ex(o, "is_alert", NULL))
 		json_object_object_add(o, "is_alert",
 				       json_object_new_boolean(0));
-	u = obj(obj(o, "unmapped"), "vigil");
+	u = ocsf_obj(ocsf_obj(o, "unmapped"), "vigil");
 	json_add_str(u, "event", e->event);
 	json_add_str(u, "rule", f->rule->id);
 	json_add_str(u, "status", finding_status_name(f->status));
@@ -484,41 +360,41 @@ static void run_event(json_object *o, const struct line_event *e)
 	profiles = json_object_new_array();
 	json_object_array_add(profiles, json_object_new_string("host"));
 	json_object_object_add(add_metadata(o, e, uid), "profiles", profiles);
-	scan = obj(o, "scan");
+	scan = ocsf_obj(o, "scan");
 	json_add_str(scan, "uid", r->id);
 	json_add_str(scan, "name", "vigil assessment run");
-	add_int(scan, "type_id", 99);
+	ocsf_int(scan, "type_id", 99);
 	json_add_str(scan, "type", "Assessment run");
-	add_int(o, "start_time", r->start * 1000);
+	ocsf_int(o, "start_time", r->start * 1000);
 	if (r->end) {
-		add_int(o, "end_time", r->end * 1000);
-		add_int(o, "duration", (r->end - r->start) * 1000);
+		ocsf_int(o, "end_time", r->end * 1000);
+		ocsf_int(o, "duration", (r->end - r->start) * 1000);
 	}
 	if (activity == 1) {
 		snprintf(msg, sizeof(msg), "run %s started", r->id);
 	} else {
-		add_int(o, "num_detections",
+		ocsf_int(o, "num_detections",
 			(int64_t)r->high + r->medium + r->low + r->info);
 		snprintf(msg, sizeof(msg),
 			 "run %s %s: %u high, %u medium, %u low, %u informational",
 			 r->id, run_state_name(r->state), r->high, r->medium,
 			 r->low, r->info);
-		add_int(o, "status_id", activity == 2 ? 1 : 2);
+		ocsf_int(o, "status_id", activity == 2 ? 1 : 2);
 		json_add_str(o, "status", activity == 2 ? "Success" : "Failure");
 		if (r->reason[0])
 			json_add_str(o, "status_detail", r->reason);
 	}
 	json_add_str(o, "message", msg);
-	add_device(o, e);
-	u = obj(obj(o, "unmapped"), "vigil");
+	ocsf_device(o, e);
+	u = ocsf_obj(ocsf_obj(o, "unmapped"), "vigil");
 	json_add_str(u, "event", e->event);
-	add_int(u, "duration_asked", (int64_t)r->duration);
-	c = obj(u, "counts");
-	add_int(c, "High", r->high);
-	add_int(c, "Medium", r->medium);
-	add_int(c, "Low", r->low);
-	add_int(c, "Informational", r->info);
-	add_int(u, "resolved", r->resolved);
+	ocsf_int(u, "duration_asked", (int64_t)r->duration);
+	c = ocsf_obj(u, "counts");
+	ocsf_int(c, "High", r->high);
+	ocsf_int(c, "Medium", r->medium);
+	ocsf_int(c, "Low", r->low);
+	ocsf_int(c, "Informational", r->info);
+	ocsf_int(u, "resolved", r->resolved);
 }
 
 void line_ocsf(struct sbuf *sb, const struct line_event *e)
@@ -529,7 +405,7 @@ void line_ocsf(struct sbuf *sb, const struct line_event *e)
 		sb->failed = 1;
 		return;
 	}
-	add_int(o, "time", e->time_ms);
+	ocsf_int(o, "time", e->time_ms);
 	if (e->run)
 		run_event(o, e);
 	else

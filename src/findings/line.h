@@ -37,6 +37,8 @@ struct line_host {
 	const char *machine_id;	/* "" if unknown */
 	/* the admin's tags (config "tags"): an object of strings, or NULL */
 	json_object *tags;
+	/* the host's addresses: an array of strings, or NULL */
+	json_object *addresses;
 };
 
 /* What a formatter is given. */

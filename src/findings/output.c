@@ -27,6 +27,7 @@ struct output {
 	char *hostname;			/* escaped */
 	char machine_id[40];
 	json_object *tags;		/* the host's "tags", or NULL */
+	json_object *addresses;		/* the host's "addresses", or NULL */
 	unsigned long emitted, trimmed, failed;
 };
 
@@ -63,6 +64,7 @@ void output_free(struct output *out)
 		return;
 	free(out->hostname);
 	json_object_put(out->tags);
+	json_object_put(out->addresses);
 	free(out);
 }
 
@@ -98,6 +100,11 @@ void output_set_host(struct output *out, json_object *host)
 	if (json_object_object_get_ex(host, "tags", &tags) &&
 	    json_object_is_type(tags, json_type_object))
 		out->tags = json_object_get(tags);
+	json_object_put(out->addresses);
+	out->addresses = NULL;
+	if (json_object_object_get_ex(host, "addresses", &tags) &&
+	    json_object_is_type(tags, json_type_array))
+		out->addresses = json_object_get(tags);
 }
 
 unsigned long output_emitted(const struct output *out)
@@ -207,7 +214,8 @@ static void send_line(struct output *out, const char *line, int prio,
 
 static struct line_host host_of(const struct output *out)
 {
-	return (struct line_host){ out->hostname, out->machine_id, out->tags };
+	return (struct line_host){ out->hostname, out->machine_id, out->tags,
+				   out->addresses };
 }
 
 void output_finding(struct output *out, const struct finding *f,

@@ -72,6 +72,42 @@ for l in open(d + '/cef', encoding='utf-8'):
 assert n > 0
 PY
 
+# OCSF endpoints a SIEM can query: dst_endpoint.ip and .port apart from
+# the text, the device's addresses (this host's, as vigild finds them).
+python3 - "$tmp/all" <<'PY' && ok "OCSF endpoints and device addresses" || bad "OCSF endpoints and device addresses"
+import ipaddress, json, sys
+d = sys.argv[1]
+clients = servers = 0
+for l in open(d + '/ocsf'):
+    e = json.loads(l)
+    dev = e['device']
+    ifs = [i['ip'] for i in dev.get('network_interfaces', [])]
+    assert ifs, dev
+    routable = [a for a in ifs if not ipaddress.ip_address(a).is_loopback
+                and not ipaddress.ip_address(a).is_link_local]
+    if routable:
+        assert dev['ip'] == routable[0], dev
+    if e['class_uid'] != 2004:
+        continue
+    attrs = e['unmapped']['vigil']['attributes']
+    ep = e['evidences'][0].get('dst_endpoint')
+    if 'remote' in attrs:
+        host, _, port = attrs['remote'].rpartition(':')
+        assert ep['name'] == attrs['remote'], ep
+        assert ep['ip'] == host.strip('[]') and ep['port'] == int(port), ep
+        ipaddress.ip_address(ep['ip'])
+        clients += 1
+    elif 'bind_addresses' in attrs:
+        assert ep['port'] == attrs['port'] and ep['svc_name'], ep
+        b = attrs['bind_addresses']
+        if len(b) == 1 and not ipaddress.ip_address(b[0]).is_unspecified:
+            assert ep['ip'] == b[0], ep
+            servers += 1
+        else:
+            assert 'ip' not in ep, ep
+assert clients > 0 and servers > 0, (clients, servers)
+PY
+
 # Each rule's finding is created, updated and closed; runs start and end.
 python3 - "$tmp/all" <<'PY' && ok "every rule, every lifecycle event, every format" || bad "lifecycle coverage"
 import json, sys

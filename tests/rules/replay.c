@@ -764,6 +764,8 @@ int main(int argc, char **argv)
 		findings_set_host(fs, host);
 		lines.host.hostname = json_get_str(host, "hostname");
 		lines.host.machine_id = json_get_str(host, "machine_id");
+		lines.host.addresses = json_object_object_get(host,
+							      "addresses");
 		if (!lines.host.hostname)
 			lines.host.hostname = "";
 		if (!lines.host.machine_id)
