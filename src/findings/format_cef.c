@@ -60,7 +60,8 @@ static void common(struct sbuf *sb, const struct line_event *e)
 {
 	json_object *tags;
 
-	ext_int(sb, "rt", (long long)e->time_ms);
+	/* the first extension: no space after the header's last '|' */
+	sbuf_printf(sb, "rt=%lld", (long long)e->time_ms);
 	ext(sb, "dvchost", e->host->hostname);
 	ext(sb, "deviceExternalId", e->host->machine_id);
 	ext(sb, "act", e->event);

@@ -19,4 +19,11 @@ struct fleet {
 	unsigned long lines, finding_events, run_events, skipped;
 };
 
+/*
+ * A "cef" line (from its "CEF:0|" on) as the object the "json" format
+ * writes of the same event (fleet_cef.c), or NULL: not vigil's CEF,
+ * or ENOMEM.
+ */
+json_object *fleet_cef_to_json(const char *line);
+
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The fleet's lines read back: what many hosts forwarded, from the
- * files a collector wrote (kv, json or ocsf lines, maybe after a syslog
- * header).  The newest event of each finding (by its id, unique per
+ * files a collector wrote (kv, json, ocsf or cef lines: fleet_cef.c,
+ * maybe after a syslog header).  The newest event of each finding (by its id, unique per
  * host) says where it stands: open, accepted or resolved.  Lines are
  * untrusted: bounded, parsed with json-c, strings kept in the text form.
  * report_fleet.c makes the report of what is kept here.
@@ -313,12 +313,15 @@ static int read_line(struct fleet *fl, const char *line)
 {
 	const char *brace = strchr(line, '{');
 	const char *kv = strstr(line, "event=");
+	const char *cef = strstr(line, "CEF:0|");
 	struct event e = { 0 };
 	json_object *o;
 	int r;
 
-	/* a kv line may hold braces in a value: whichever comes first */
-	if (kv && (!brace || kv < brace))
+	/* each may hold the others' marks in a value: the first one counts */
+	if (cef && (!kv || cef < kv) && (!brace || cef < brace))
+		o = fleet_cef_to_json(cef);
+	else if (kv && (!brace || kv < brace))
 		o = kv_line(kv);
 	else if (brace)
 		o = json_tokener_parse(brace);

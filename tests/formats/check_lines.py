@@ -116,6 +116,8 @@ def parse_cef(line):
         i += 1
     if rest is None:
         raise ValueError('fewer than 7 header fields')
+    if rest.startswith(' '):
+        raise ValueError('a space between the header and the extension')
     ext = {}
     keys = list(re.finditer(r'(?:^| )([A-Za-z0-9]+)=', rest))
     for k, m in enumerate(keys):

@@ -108,6 +108,44 @@ for l in open(d + '/ocsf'):
 assert clients > 0 and servers > 0, (clients, servers)
 PY
 
+# The fleet report reads every format alike: the same hosts, rules and
+# problems from the kv, ocsf and cef lines as from the json ones, every
+# line understood (a kv line has no time of its own: its host's last
+# event is when it was read).
+vigilctl=$build/src/vigilctl
+for f in json kv ocsf cef; do
+	"$vigilctl" report --from "$tmp/all/$f" --json > "$tmp/fleet-$f.json" ||
+		bad "fleet report from $f lines"
+done
+python3 - "$tmp" <<'PY' && ok "the fleet report reads kv, json, ocsf and cef alike" || bad "the fleet report reads kv, json, ocsf and cef alike"
+import json, sys
+d = sys.argv[1]
+rep = {}
+for f in ('json', 'kv', 'ocsf', 'cef'):
+    r = json.load(open('%s/fleet-%s.json' % (d, f)))
+    src = r.pop('sources')
+    assert all(s.endswith(', 0 not understood') for s in src), (f, src)
+    r.pop('generated', None)
+    rep[f] = r
+assert rep['json']['hosts'], rep['json']
+for h in rep['kv']['hosts']:
+    h.pop('last_event')
+for h in rep['json']['hosts']:
+    h['last_event_json'] = h.pop('last_event')
+for f in ('ocsf', 'cef'):
+    for h in rep[f]['hosts']:
+        h['last_event_json'] = h.pop('last_event')
+for h in rep['kv']['hosts']:
+    h['last_event_json'] = [x for x in rep['json']['hosts']
+        if x['machine_id'] == h['machine_id']][0]['last_event_json']
+for f in ('kv', 'ocsf', 'cef'):
+    for part in ('hosts', 'rules', 'problems'):
+        if rep[f].get(part) != rep['json'].get(part):
+            print(f, part, json.dumps(rep[f].get(part))[:300],
+                  json.dumps(rep['json'].get(part))[:300])
+            sys.exit(1)
+PY
+
 # Each rule's finding is created, updated and closed; runs start and end.
 python3 - "$tmp/all" <<'PY' && ok "every rule, every lifecycle event, every format" || bad "lifecycle coverage"
 import json, sys
