@@ -85,21 +85,24 @@ static bool add_container(json_object *d, const struct line_event *e)
 {
 	const char *id = ocsf_attr_str(e, "container_id");
 	const char *img = ocsf_attr_str(e, "container_image_id");
+	const char *name = ocsf_attr_str(e, "container_name");
+	const char *runtime = ocsf_attr_str(e, "container_runtime");
+	const char *image = ocsf_attr_str(e, "container_image");
 	json_object *c, *i;
 
 	if (!id)
 		return false;
 	c = ocsf_obj(d, "container");
 	json_add_str(c, "uid", id);
-	if (ocsf_attr_str(e, "container_name"))
-		json_add_str(c, "name", ocsf_attr_str(e, "container_name"));
-	if (ocsf_attr_str(e, "container_runtime"))
-		json_add_str(c, "runtime", ocsf_attr_str(e, "container_runtime"));
+	if (name)
+		json_add_str(c, "name", name);
+	if (runtime)
+		json_add_str(c, "runtime", runtime);
 	if (img) {
 		i = ocsf_obj(c, "image");
 		json_add_str(i, "uid", img);
-		if (ocsf_attr_str(e, "container_image"))
-			json_add_str(i, "name", ocsf_attr_str(e, "container_image"));
+		if (image)
+			json_add_str(i, "name", image);
 	}
 	add_pod(c, e);
 	return true;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Conntrack source: NEW and DESTROY events of TCP and UDP flows, from
- * libnetfilter_conntrack over libmnl, published as EV_FLOW.
+ * ctnetlink over libmnl (ctparse.c reads each message), published as
+ * EV_FLOW.
  */
 #include "build.h"
 
 #include <errno.h>
-#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <linux/capability.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_compat.h>
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sources/ct.h"
+#include "sources/ctparse.h"
 #include "sources/ctsrc.h"
 #include "sources/flowset.h"
 #include "lib/coalesce.h"
@@ -45,31 +46,14 @@
  */
 #define CT_TURN_MS 4
 
-
 static const int ct_caps[] = { CAP_NET_ADMIN, CAP_NET_BROADCAST };
-
-static void get_addr(const struct nf_conntrack *ct, uint8_t family,
-		     int a4, int a6, struct net_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	if (family == AF_INET) {
-		uint32_t v = nfct_get_attr_u32(ct, (enum nf_conntrack_attr)a4);
-
-		memcpy(out->a, &v, 4);
-	} else {
-		const void *p = nfct_get_attr(ct, (enum nf_conntrack_attr)a6);
-
-		if (p)
-			memcpy(out->a, p, 16);
-	}
-}
 
 int ct_on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct ct_src *s = data;
 	const struct ns_entry *ns = NULL;
 	struct flow_event fe;
+	struct ct_msg m;
 	uint8_t family;
 	int type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 
@@ -96,38 +80,30 @@ int ct_on_msg(const struct nlmsghdr *nlh, void *data)
 		fe.netns = ns->inode;
 		(*s->other_ns)++;
 	}
-	/* Reused object: start each message from a blank one. */
-	nfct_copy(s->ct, s->blank, NFCT_CP_OVERRIDE);
-	if (nfct_nlmsg_parse(nlh, s->ct) < 0 ||
-	    !nfct_attr_is_set(s->ct, ATTR_ORIG_L3PROTO) ||
-	    !nfct_attr_is_set(s->ct, ATTR_ORIG_L4PROTO)) {
+	if (ct_parse(nlh, &m) < 0) {
 		(*s->other)++;
 		return MNL_CB_OK;
 	}
 	(*s->events_ctr)++;
-	family = nfct_get_attr_u8(s->ct, ATTR_ORIG_L3PROTO);
-	fe.proto = nfct_get_attr_u8(s->ct, ATTR_ORIG_L4PROTO);
-	if ((family != AF_INET && family != AF_INET6) ||
-	    (fe.proto != IPPROTO_TCP && fe.proto != IPPROTO_UDP)) {
+	family = m.family;
+	fe.proto = m.proto;
+	if (fe.proto != IPPROTO_TCP && fe.proto != IPPROTO_UDP) {
 		(*s->other)++;
 		return MNL_CB_OK;
 	}
-	get_addr(s->ct, family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC,
-		 &fe.src);
-	get_addr(s->ct, family, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST,
-		 &fe.dst);
-	get_addr(s->ct, family, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC,
-		 &fe.server);
-	fe.sport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_SRC));
-	fe.dport = ntohs(nfct_get_attr_u16(s->ct, ATTR_ORIG_PORT_DST));
-	fe.server_port = ntohs(nfct_get_attr_u16(s->ct, ATTR_REPL_PORT_SRC));
+	fe.src = m.src;
+	fe.dst = m.dst;
+	fe.server = m.reply_src;
+	fe.sport = m.sport;
+	fe.dport = m.dport;
+	fe.server_port = m.reply_sport;
 	/*
 	 * Publish each flow once: a dump repeats flows whose events were
 	 * read (or, at start, are still queued) and only adds the missed.
 	 */
-	if (nfct_attr_is_set(s->ct, ATTR_ID)) {
+	if (m.has_id) {
 		struct flow_key k = {
-			.id = nfct_get_attr_u32(s->ct, ATTR_ID),
+			.id = m.id,
 			.tuple = flow_key_tuple(fe.proto, fe.src.a, fe.dst.a,
 						family == AF_INET6 ? 16 : 4,
 						fe.sport, fe.dport),
@@ -146,10 +122,8 @@ int ct_on_msg(const struct nlmsghdr *nlh, void *data)
 		*s->tracked = flowset_count(s->seen);
 	}
 	fe.at_start = fe.kind == FLOW_EXISTING && s->starting;
-	fe.closing = fe.proto == IPPROTO_TCP &&
-		     nfct_attr_is_set(s->ct, ATTR_TCP_STATE) &&
-		     nfct_get_attr_u8(s->ct, ATTR_TCP_STATE) >=
-			     TCP_CONNTRACK_FIN_WAIT;
+	fe.closing = fe.proto == IPPROTO_TCP && m.has_tcp_state &&
+		     m.tcp_state >= TCP_CONNTRACK_FIN_WAIT;
 	fe.from_local = ns ? nstable_addr_is_local(ns, &fe.src) :
 			     model_addr_is_local(s->env->model, &fe.src);
 	fe.to_local = ns ? nstable_addr_is_local(ns, &fe.server) :
@@ -294,10 +268,6 @@ static void ct_fini(void *priv)
 		return;
 	close_sockets(s);
 	loop_timer_free(s->check_timer);
-	if (s->ct)
-		nfct_destroy(s->ct);
-	if (s->blank)
-		nfct_destroy(s->blank);
 	flowset_free(s->seen);
 	recvbatch_free(s->batch);
 	free(s);
@@ -348,11 +318,9 @@ static int ct_init(const struct vigil_env *env, void **priv)
 	s->table_state = -1;
 	s->cur_nsid = -1;
 	s->batch = recvbatch_new(CT_BATCH, CT_MSG_SIZE);
-	s->ct = nfct_new();
-	s->blank = nfct_new();
 	s->seen = flowset_new();
 	s->check_timer = loop_timer_new(env->loop, on_check, s);
-	if (!s->batch || !s->ct || !s->blank || !s->seen || !s->check_timer ||
+	if (!s->batch || !s->seen || !s->check_timer ||
 	    counters(s, env->engine) < 0) {
 		log_err("conntrack: out of memory");
 		return -1;

@@ -15,7 +15,7 @@
  */
 struct ct_msg {
 	uint8_t family;			/* AF_INET, AF_INET6 */
-	uint8_t proto;			/* IPPROTO_* of the original tuple */
+	uint8_t proto;			/* IPPROTO_*, the original tuple's */
 	struct net_addr src, dst, reply_src;
 	uint16_t sport, dport, reply_sport;
 	bool has_id, has_tcp_state;

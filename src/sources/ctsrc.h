@@ -8,7 +8,6 @@
  * else includes this.
  */
 #include <libmnl/libmnl.h>
-#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,7 +22,6 @@ struct ct_src {
 	struct nldump *nft;		/* the table check */
 	struct loop_timer *check_timer;
 	struct coalesce *reader;	/* of events */
-	struct nf_conntrack *ct, *blank;
 	struct flowset *seen;		/* ids published and still alive */
 	struct recvbatch *batch;
 	int rcvbuf;
