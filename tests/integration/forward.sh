@@ -12,7 +12,7 @@
 # format and naming its host.
 . "$(dirname "$0")/lib.sh"
 need_root
-need ip nft jq python3 curl wget busybox unshare rsyslogd
+need ip nft jq python3 curl wget busybox unshare rsyslogd logger logrotate
 [ -e /usr/lib/x86_64-linux-gnu/rsyslog/imrelp.so ] ||
 	ls /usr/lib/*/rsyslog/imrelp.so >/dev/null 2>&1 ||
 	skip "needs rsyslog-relp"
@@ -159,6 +159,24 @@ for i in 1 2 3; do
 done
 start_collector
 
+# --- vigild's other messages: beside the findings, never among them ---
+# What vigild says of itself reaches syslog with the findings (under
+# systemd, through the journal); each host's forwarder sends it too.
+for i in 1 2 3; do
+	logger -u "$T/h$i/dev/log" -t vigild \
+		"conntrack: table inet vigil is not loaded (a test of h$i)" ||
+		fail "logger to h$i"
+done
+wait_until 30 sh -c "[ \$(grep -c 'a test of h' '$T/col/log/vigild-messages.log' 2>/dev/null || echo 0) -ge 3 ]" ||
+	fail "vigild's own messages did not reach vigild-messages.log"
+for i in 1 2 3; do
+	grep -q "^vigil-test-h$i conntrack: table inet vigil is not loaded (a test of h$i)$" \
+		"$T/col/log/vigild-messages.log" ||
+		fail "h$i's message without its host: $(cat "$T/col/log/vigild-messages.log")"
+done
+! grep -q "a test of h" "$T/col/log/all.log" "$T"/col/log/vigil-test-h*.log ||
+	fail "a message of vigild's own among the findings"
+
 # --- every finding of every host, exactly once ----------------------
 for i in 1 2 3; do
 	hctl $i findings > "$T/h$i/findings.json"
@@ -248,4 +266,19 @@ jq -e '[.problems[] | select(.hosts | length == 3)] | length >= 1' \
 	"$T/fleet.json" > /dev/null ||
 	fail "fleet report: no problem shared by the three hosts: $(jq -c .problems "$T/fleet.json")"
 grep -q "^Hosts: 3" "$ART/fleet-report.txt" || fail "fleet text report"
+
+# --- the shipped logrotate configuration, run for real ----------------
+# rotated, and rsyslog (told as Debian's rotation tells it) writes to
+# new files at once
+sed -e "s|/var/log/vigil|$T/col/log|" \
+    -e "s|/usr/lib/rsyslog/rsyslog-rotate|kill -HUP \$(cat $T/col/rsyslog.pid)|" \
+	"$abs_top_srcdir/examples/logrotate/vigil-collector" > "$T/logrotate.conf"
+logrotate -f -s "$T/logrotate.state" "$T/logrotate.conf" ||
+	fail "logrotate with examples/logrotate/vigil-collector"
+[ -s "$T/col/log/all.log.1" ] && [ -s "$T/col/log/vigild-messages.log.1" ] ||
+	fail "not rotated: $(ls "$T/col/log")"
+logger -u "$T/h1/dev/log" -t vigild "pkg: after the rotation" ||
+	fail "logger to h1"
+wait_until 30 grep -q "after the rotation" "$T/col/log/vigild-messages.log" ||
+	fail "rsyslog did not write to the new file after the rotation: $(ls -l "$T/col/log")"
 echo "PASS: three hosts, collector down 30 s, every finding exactly once, fleet report agrees"
