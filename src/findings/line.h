@@ -39,6 +39,8 @@ struct line_host {
 	json_object *tags;
 	/* the host's addresses: an array of strings, or NULL */
 	json_object *addresses;
+	/* lib/host.h's device_type, or NULL */
+	const char *device_type;
 };
 
 /* What a formatter is given. */

@@ -163,6 +163,24 @@ static void add_addresses(json_object *d, json_object *addrs, bool terse)
 		json_add_str(d, "ip", ip);
 }
 
+/* OCSF's device type_id of lib/host.h's device_type; 0: Unknown. */
+static void add_type(json_object *d, const char *type)
+{
+	static const char *const names[] = {
+		"Unknown", "Server", "Desktop", "Laptop", "Tablet", "Mobile",
+		"Virtual",
+	};
+	size_t i;
+
+	for (i = 1; type && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(type, names[i]))
+			break;
+	if (!type || i == sizeof(names) / sizeof(names[0]))
+		i = 0;
+	ocsf_int(d, "type_id", (int64_t)i);
+	json_add_str(d, "type", names[i]);
+}
+
 void ocsf_device(json_object *o, const struct line_event *e)
 {
 	json_object *d = ocsf_obj(o, "device");
@@ -176,8 +194,7 @@ void ocsf_device(json_object *o, const struct line_event *e)
 		json_add_str(d, "uid", e->host->machine_id);
 	if (!e->host->hostname[0] && !e->host->machine_id[0])
 		json_add_str(d, "name", "unknown");
-	ocsf_int(d, "type_id", 0);
-	json_add_str(d, "type", "Unknown");
+	add_type(d, e->host->device_type);
 	add_addresses(d, e->host->addresses, e->terse);
 	if (e->f && add_container(d, e)) {
 		json_object *m, *profiles;

@@ -28,6 +28,7 @@ struct output {
 	char machine_id[40];
 	json_object *tags;		/* the host's "tags", or NULL */
 	json_object *addresses;		/* the host's "addresses", or NULL */
+	char device_type[16];		/* the host's "device_type", or "" */
 	unsigned long emitted, trimmed, failed;
 };
 
@@ -102,6 +103,9 @@ void output_set_host(struct output *out, json_object *host)
 		out->tags = json_object_get(tags);
 	json_object_put(out->addresses);
 	out->addresses = NULL;
+	snprintf(out->device_type, sizeof(out->device_type), "%s",
+		 json_get_str(host, "device_type") ?
+		 json_get_str(host, "device_type") : "");
 	if (json_object_object_get_ex(host, "addresses", &tags) &&
 	    json_object_is_type(tags, json_type_array))
 		out->addresses = json_object_get(tags);
@@ -215,7 +219,9 @@ static void send_line(struct output *out, const char *line, int prio,
 static struct line_host host_of(const struct output *out)
 {
 	return (struct line_host){ out->hostname, out->machine_id, out->tags,
-				   out->addresses };
+				   out->addresses,
+				   out->device_type[0] ? out->device_type :
+							 NULL };
 }
 
 void output_finding(struct output *out, const struct finding *f,

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The host every finding names (host.h): its name, machine-id,
+ * addresses and what kind of machine it is, read once at start and at
+ * each reload.
+ */
 #include "build.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -70,6 +76,59 @@ static void add_addresses(json_object *o)
 	json_object_object_add(o, "addresses", arr);
 }
 
+/* Does the CPU say it runs under a hypervisor (x86 "hypervisor" flag)? */
+static bool under_hypervisor(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[4096];
+	bool yes = false;
+
+	if (!f)
+		return false;
+	/* the first CPU's flags say it for all */
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		yes = strstr(line, " hypervisor") != NULL;
+		break;
+	}
+	fclose(f);
+	return yes;
+}
+
+/*
+ * What kind of machine this is, in OCSF's device types: a virtual one,
+ * else what its SMBIOS chassis type says (a server's rack or blade, a
+ * desktop, a laptop, a tablet), else nothing.
+ */
+static const char *device_type(void)
+{
+	FILE *f;
+	int t = 0;
+
+	if (under_hypervisor())
+		return "Virtual";
+	f = fopen("/sys/class/dmi/id/chassis_type", "re");
+	if (!f)
+		return NULL;
+	if (fscanf(f, "%d", &t) != 1)
+		t = 0;
+	fclose(f);
+	switch (t) {
+	case 17: case 23: case 25: case 28: case 29:
+		return "Server";
+	case 3: case 4: case 5: case 6: case 7: case 13: case 15: case 16:
+	case 24: case 35: case 36:
+		return "Desktop";
+	case 8: case 9: case 10: case 14: case 31: case 32:
+		return "Laptop";
+	case 30:
+		return "Tablet";
+	default:
+		return NULL;
+	}
+}
+
 json_object *host_info_new(void)
 {
 	json_object *o = json_object_new_object();
@@ -90,5 +149,8 @@ json_object *host_info_new(void)
 	}
 	add_machine_id(o);
 	add_addresses(o);
+	if (device_type())
+		json_object_object_add(o, "device_type",
+				       json_object_new_string(device_type()));
 	return o;
 }

@@ -87,6 +87,12 @@ for l in open(d + '/ocsf'):
                 and not ipaddress.ip_address(a).is_link_local]
     if routable:
         assert dev['ip'] == routable[0], dev
+    # this machine's kind, as /proc/cpuinfo tells it
+    virt = ' hypervisor' in [l for l in open('/proc/cpuinfo')
+                             if l.startswith('flags')][0]
+    if virt:
+        assert (dev['type_id'], dev['type']) == (6, 'Virtual'), dev
+    assert dev['type_id'] in (0, 1, 2, 3, 4, 6), dev
     if e['class_uid'] != 2004:
         continue
     attrs = e['unmapped']['vigil']['attributes']

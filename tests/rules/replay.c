@@ -766,6 +766,7 @@ int main(int argc, char **argv)
 		lines.host.machine_id = json_get_str(host, "machine_id");
 		lines.host.addresses = json_object_object_get(host,
 							      "addresses");
+		lines.host.device_type = json_get_str(host, "device_type");
 		if (!lines.host.hostname)
 			lines.host.hostname = "";
 		if (!lines.host.machine_id)
