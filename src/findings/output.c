@@ -26,9 +26,10 @@ struct output {
 	int journal;
 	char *hostname;			/* escaped */
 	char machine_id[40];
-	json_object *tags;		/* the host's "tags", or NULL */
-	json_object *addresses;		/* the host's "addresses", or NULL */
-	char device_type[16];		/* the host's "device_type", or "" */
+	/* the host's "tags", "addresses" (or NULL), "device_type" (or "") */
+	json_object *tags;
+	json_object *addresses;
+	char device_type[16];
 	unsigned long emitted, trimmed, failed;
 };
 
