@@ -15,22 +15,15 @@
 
 #include "findings/store.h"
 
-/* The text back into a tree; NULL on ENOMEM (or a text never made). */
+/* The text back into a tree (vigild's own text); NULL on ENOMEM. */
 static json_object *parse(const char *text)
 {
-	struct json_tokener *tok;
-	json_object *o;
+	json_object *o = json_tokener_parse(text);
 
-	tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-	if (!tok)
-		return NULL;
-	o = json_tokener_parse_ex(tok, text, (int)strlen(text));
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  !json_object_is_type(o, json_type_object))) {
+	if (o && !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		o = NULL;
 	}
-	json_tokener_free(tok);
 	return o;
 }
 
