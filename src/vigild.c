@@ -218,38 +218,13 @@ static int ensure_state_dir(const char *path)
 	return r;
 }
 
-struct loading {
-	struct findings *fs;
-	unsigned int skipped;
-};
-
-static int load_finding(void *data, json_object *f, struct sbuf *err)
-{
-	struct loading *l = data;
-
-	findings_load_one(l->fs, f, &l->skipped);
-	return 0;
-}
-
-static void load_abandon(void *data)
-{
-	struct loading *l = data;
-
-	findings_forget_all(l->fs);
-	l->skipped = 0;
-}
-
 /*
  * The findings of the state file, read one at a time (state_load), so
  * ten thousand never stand as one parsed document beside the store.
  */
 static void load_state(struct vigil *v)
 {
-	static const struct state_reader rd = {
-		.finding = load_finding,
-		.abandon = load_abandon,
-	};
-	struct loading l = { .fs = v->findings };
+	struct findings_loading l = { .fs = v->findings };
 	json_object *head = NULL, *o;
 	int64_t written = 0;
 	struct sbuf err;
@@ -258,7 +233,8 @@ static void load_state(struct vigil *v)
 	if (ensure_state_dir(v->cfg->state_file) < 0)
 		log_warn("%s: cannot create its directory: %s",
 			 v->cfg->state_file, strerror(errno));
-	switch (state_load(v->cfg->state_file, &rd, &l, &head, &err)) {
+	switch (state_load(v->cfg->state_file, &findings_state_reader, &l,
+			   &head, &err)) {
 	case STATE_ABSENT:
 		log_info("%s: no state yet, starting empty",
 			 v->cfg->state_file);

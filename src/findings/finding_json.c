@@ -12,6 +12,7 @@
 
 #include "findings/evict.h"
 #include "findings/evidence.h"
+#include "findings/state.h"
 #include "findings/store.h"
 #include "lib/jsonutil.h"
 #include "lib/utf8.h"
@@ -375,6 +376,27 @@ void findings_forget_all(struct findings *fs)
 	json_object_put(fs->loaded_host);
 	fs->loaded_host = NULL;
 }
+
+static int reader_finding(void *data, json_object *f, struct sbuf *err)
+{
+	struct findings_loading *l = data;
+
+	findings_load_one(l->fs, f, &l->skipped);
+	return 0;
+}
+
+static void reader_abandon(void *data)
+{
+	struct findings_loading *l = data;
+
+	findings_forget_all(l->fs);
+	l->skipped = 0;
+}
+
+const struct state_reader findings_state_reader = {
+	.finding = reader_finding,
+	.abandon = reader_abandon,
+};
 
 int findings_load_json(struct findings *fs, json_object *arr,
 		       unsigned int *skipped, struct sbuf *err)

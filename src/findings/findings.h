@@ -291,6 +291,17 @@ int findings_load_json(struct findings *fs, json_object *arr,
 /* Drop every finding and kept entry: a state file proved unusable. */
 void findings_forget_all(struct findings *fs);
 /*
+ * state_load()'s reader (state.h) that does the above: its data is a
+ * struct findings_loading; findings_load_done() is the caller's once
+ * the file is loaded.
+ */
+struct findings_loading {
+	struct findings *fs;
+	unsigned int skipped;
+};
+struct state_reader;
+extern const struct state_reader findings_state_reader;
+/*
  * Append the entries the loading kept without loading to arr (the
  * state file's findings).  Returns 0, or -1 on ENOMEM.
  */

@@ -10,38 +10,14 @@
 #include "lib/loop.h"
 #include "findings/state.h"
 
-struct loading {
-	struct findings *fs;
-	unsigned int skipped;
-};
-
-static int one(void *data, json_object *f, struct sbuf *err)
-{
-	struct loading *l = data;
-
-	findings_load_one(l->fs, f, &l->skipped);
-	return 0;
-}
-
-static void abandon(void *data)
-{
-	struct loading *l = data;
-
-	findings_forget_all(l->fs);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct state_reader rd = {
-		.finding = one,
-		.abandon = abandon,
-	};
 	const char *path = fuzz_file(data, size);
 	struct findings *fs = NULL;
 	struct assess *as = NULL;
 	struct loop *loop = NULL;
 	json_object *doc = NULL, *arr, *again = NULL;
-	struct loading l = { 0 };
+	struct findings_loading l = { 0 };
 	struct sbuf err;
 
 	if (!path)
@@ -53,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!as)
 		goto out;
 	l.fs = fs;
-	if (state_load(path, &rd, &l, &doc, &err) != STATE_LOADED)
+	if (state_load(path, &findings_state_reader, &l, &doc, &err) !=
+	    STATE_LOADED)
 		goto out;
 	findings_load_done(fs);
 	if (json_object_object_get_ex(doc, "runs", &arr))
