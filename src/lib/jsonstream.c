@@ -125,18 +125,33 @@ static int value(struct reader *r, json_object **out)
 	}
 }
 
+/*
+ * After an element of an array or a member of an object: 1 when ','
+ * (another follows), 0 when close (the end), -1 otherwise.
+ */
+static int next_or_end(struct reader *r, int close, const char *what)
+{
+	int c = peek(r);
+
+	if (c == ',' || c == close) {
+		r->pos++;
+		return c == ',';
+	}
+	return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID, what);
+}
+
 /* The elements of the streamed array, after its '['. */
 static int stream(struct reader *r, const struct jsonstream_ops *ops,
 		  void *data, json_object *head)
 {
 	json_object *elem;
-	int c = peek(r);
+	int more;
 
-	if (c == ']') {
+	if (peek(r) == ']') {
 		r->pos++;
 		return 0;
 	}
-	for (;;) {
+	do {
 		if (value(r, &elem) < 0)
 			return -1;
 		if (ops->each(data, head, elem, r->err) < 0) {
@@ -144,18 +159,10 @@ static int stream(struct reader *r, const struct jsonstream_ops *ops,
 			return fail(r, JSONSTREAM_STOPPED, NULL);
 		}
 		json_object_put(elem);
-		c = peek(r);
-		if (c == ',') {
-			r->pos++;
-			continue;
-		}
-		if (c == ']') {
-			r->pos++;
-			return 0;
-		}
-		return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID,
-			"not valid JSON (expected ',' or ']')");
-	}
+		more = next_or_end(r, ']',
+				   "not valid JSON (expected ',' or ']')");
+	} while (more > 0);
+	return more;
 }
 
 /* One "key": value member of the top level. */
@@ -198,29 +205,21 @@ out:
 static int walk(struct reader *r, const struct jsonstream_ops *ops,
 		void *data, json_object *head)
 {
-	int c;
+	int c, more;
 
 	if (expect(r, '{', "not a JSON object") < 0)
 		return -1;
-	c = peek(r);
-	if (c == '}') {
+	if (peek(r) == '}') {
 		r->pos++;
 	} else {
-		for (;;) {
+		do {
 			if (member(r, ops, data, head) < 0)
 				return -1;
-			c = peek(r);
-			if (c == ',') {
-				r->pos++;
-				continue;
-			}
-			if (c == '}') {
-				r->pos++;
-				break;
-			}
-			return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID,
+			more = next_or_end(r, '}',
 				"not valid JSON (expected ',' or '}')");
-		}
+		} while (more > 0);
+		if (more < 0)
+			return -1;
 	}
 	c = peek(r);
 	if (c == -2)
