@@ -104,6 +104,15 @@ int line_run(struct sbuf *out, enum syslog_format fmt,
 	     const struct run *r, const struct line_host *host,
 	     int64_t now_ms);
 
+/*
+ * The journal's MESSAGE (format_human.c): a sentence for people, the
+ * title or the run first, then the finding's key fields, bounded.  Not
+ * a format for machines: they read VIGIL_LINE.  0, or -1 on ENOMEM.
+ */
+int line_human_finding(struct sbuf *out, const struct finding *f,
+		       enum finding_event ev);
+int line_human_run(struct sbuf *out, const struct run *r);
+
 /* "run_started", "run_completed" or "run_canceled". */
 const char *line_run_event(const struct run *r);
 

@@ -136,9 +136,13 @@ static int64_t now_ms(void)
 }
 
 #ifdef HAVE_SYSTEMD
-/* A finding's journal entry: its fields, and where it happened. */
-static void send_finding(struct output *out, const char *line, int prio,
-			 const struct finding *f, const char *event)
+/*
+ * A finding's journal entry: a sentence for people as MESSAGE, the line
+ * in syslog.format as VIGIL_LINE (what a forwarder sends on), its
+ * fields, and where it happened.  True if the journal took it.
+ */
+static bool send_finding(struct output *out, const char *line, int prio,
+			 const struct finding *f, enum finding_event ev)
 {
 	static const char *const where[][2] = {
 		{ "container_id", "VIGIL_CONTAINER_ID" },
@@ -150,11 +154,17 @@ static void send_finding(struct output *out, const char *line, int prio,
 		{ "netns", "VIGIL_NETNS" },
 	};
 	json_object *attrs = finding_attrs(f), *v;
-	struct iovec iov[20];
-	char *fld[20];
+	struct iovec iov[21];
+	char *fld[21];
 	size_t n = 0, i;
+	struct sbuf human;
+	bool sent = false;
 
-	if (asprintf(&fld[n++], "MESSAGE=%s", line) < 0 ||
+	sbuf_init(&human);
+	if (line_human_finding(&human, f, ev) < 0 || !attrs)
+		goto out;
+	if (asprintf(&fld[n++], "MESSAGE=%s", sbuf_str(&human)) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_LINE=%s", line) < 0 ||
 	    asprintf(&fld[n++], "PRIORITY=%d", prio) < 0 ||
 	    asprintf(&fld[n++], "SYSLOG_FACILITY=%d", out->facility >> 3) < 0 ||
 	    asprintf(&fld[n++], "SYSLOG_IDENTIFIER=vigild") < 0 ||
@@ -166,7 +176,8 @@ static void send_finding(struct output *out, const char *line, int prio,
 	    asprintf(&fld[n++], "VIGIL_FINGERPRINT=%s", f->fingerprint) < 0 ||
 	    asprintf(&fld[n++], "VIGIL_STATUS=%s",
 		     finding_status_name(f->status)) < 0 ||
-	    asprintf(&fld[n++], "VIGIL_EVENT=%s", event) < 0) {
+	    asprintf(&fld[n++], "VIGIL_EVENT=%s",
+		     finding_event_name(ev)) < 0) {
 		n--;	/* the failed one holds nothing */
 		goto out;
 	}
@@ -183,16 +194,46 @@ static void send_finding(struct output *out, const char *line, int prio,
 		iov[i].iov_base = fld[i];
 		iov[i].iov_len = strlen(fld[i]);
 	}
-	sd_journal_sendv(iov, (int)n);
+	if (sd_journal_sendv(iov, (int)n) < 0)
+		goto out;
+	sent = true;
 out:
 	for (i = 0; i < n; i++)
 		free(fld[i]);
 	json_object_put(attrs);
+	sbuf_free(&human);
+	return sent;
+}
+
+/* A run's journal entry: the sentence, and the line for machines. */
+static bool send_run(struct output *out, const char *line, int prio,
+		     const struct run *r)
+{
+	struct sbuf human;
+	int rc = -1;
+
+	sbuf_init(&human);
+	if (line_human_run(&human, r) == 0)
+		rc = sd_journal_send("MESSAGE=%s", sbuf_str(&human),
+				     "VIGIL_LINE=%s", line,
+				     "PRIORITY=%d", prio,
+				     "SYSLOG_FACILITY=%d", out->facility >> 3,
+				     "SYSLOG_IDENTIFIER=vigild",
+				     "VIGIL_EVENT=%s", line_run_event(r),
+				     "VIGIL_RUN_ID=%s", r->id,
+				     NULL);
+	sbuf_free(&human);
+	return rc >= 0;
 }
 #endif
 
+/*
+ * One event to the journal (when there is one) or to syslog: r is the
+ * run of a run event, f the finding of a finding event.
+ */
 static void send_line(struct output *out, const char *line, int prio,
-		      const struct finding *f, const char *event)
+		      const struct finding *f, enum finding_event ev,
+		      const struct run *r)
 {
 	/* On a terminal, not where the journal already has the entry. */
 	if (out->foreground && !log_to_journal())
@@ -200,18 +241,17 @@ static void send_line(struct output *out, const char *line, int prio,
 			line);
 #ifdef HAVE_SYSTEMD
 	if (out->journal) {
-		if (f)
-			send_finding(out, line, prio, f, event);
-		else
-			sd_journal_send("MESSAGE=%s", line,
-					"PRIORITY=%d", prio,
-					"SYSLOG_FACILITY=%d", out->facility >> 3,
-					"SYSLOG_IDENTIFIER=vigild",
-					"VIGIL_EVENT=%s", event,
-					NULL);
-		out->emitted++;
+		if (f ? send_finding(out, line, prio, f, ev) :
+			send_run(out, line, prio, r))
+			out->emitted++;
+		else if (!out->failed++)
+			log_err("the journal did not take a %s event; counted in output.failed",
+				f ? "finding" : "run");
 		return;
 	}
+#else
+	(void)ev;
+	(void)r;
 #endif
 	syslog(LOG_MAKEPRI(out->facility, prio), "%s", line);
 	out->emitted++;
@@ -245,7 +285,7 @@ void output_finding(struct output *out, const struct finding *f,
 	}
 	if (r > 0)
 		out->trimmed++;
-	send_line(out, sbuf_str(&line), prio, f, finding_event_name(ev));
+	send_line(out, sbuf_str(&line), prio, f, ev, NULL);
 out:
 	sbuf_free(&line);
 }
@@ -260,7 +300,7 @@ void output_run(struct output *out, const struct run *r)
 		out->failed++;
 		goto out;
 	}
-	send_line(out, sbuf_str(&line), LOG_INFO, NULL, line_run_event(r));
+	send_line(out, sbuf_str(&line), LOG_INFO, NULL, FEV_NEW, r);
 out:
 	sbuf_free(&line);
 }

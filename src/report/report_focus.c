@@ -15,45 +15,17 @@
 
 #include "lib/jsonutil.h"
 #include "report/report.h"
+#include "rules/rulemeta.h"
 
 /* Fix-first entries at most: a list to act on, not a second report. */
 #define FIRST_MAX 5
 
-static const struct {
-	const char *rule;
-	const char *const fields[8];
-} key_fields[] = {
-	{ "insecure-client-protocols-login",
-	  { "program", "protocol", "remote_endpoints", "connections", "uid",
-	    "container_name", NULL } },
-	{ "insecure-client-protocols-general",
-	  { "program", "protocol", "remote_endpoints", "connections", "uid",
-	    "container_name", NULL } },
-	{ "insecure-server-protocols",
-	  { "program", "protocol", "port", "bind_addresses", "evidence",
-	    "container_name", NULL } },
-	{ "unused-listening-tcp-ports",
-	  { "program", "port", "bind_addresses", "container_name", NULL } },
-	{ "software-without-dep",
-	  { "path", "package", "reason", "programs", "container_name",
-	    NULL } },
-	{ "software-without-stack-cookies",
-	  { "path", "package", "reason", "programs", "container_name",
-	    NULL } },
-	{ "root-process-insecure-permissions",
-	  { "module", "exe", "reason", "directory", "root",
-	    "container_name", NULL } },
-};
-
 const char *const *report_key_fields(const char *rule)
 {
 	static const char *const none[] = { NULL };
-	size_t i;
+	const struct rule_meta *m = rule_meta_by_name(rule);
 
-	for (i = 0; i < sizeof(key_fields) / sizeof(key_fields[0]); i++)
-		if (!strcmp(rule, key_fields[i].rule))
-			return key_fields[i].fields;
-	return none;
+	return m && m->key_fields ? m->key_fields : none;
 }
 
 bool report_is_key_field(const char *rule, const char *key)

@@ -40,6 +40,26 @@ static const struct rule_evidence root_perms_evidence[] = {
 	{ NULL, 0 },
 };
 
+/* What explains a finding of each rule, first things first. */
+static const char *const client_keys[] = {
+	"program", "protocol", "remote_endpoints", "connections", "uid",
+	"container_name", NULL
+};
+static const char *const server_keys[] = {
+	"program", "protocol", "port", "bind_addresses", "evidence",
+	"container_name", NULL
+};
+static const char *const unused_keys[] = {
+	"program", "port", "bind_addresses", "container_name", NULL
+};
+static const char *const binary_keys[] = {
+	"path", "package", "reason", "programs", "container_name", NULL
+};
+static const char *const root_perms_keys[] = {
+	"module", "exe", "reason", "directory", "root", "container_name",
+	NULL
+};
+
 static const struct rule_meta rules[RULE_COUNT] = {
 	[RULE_CLIENT_LOGIN] = {
 		.idx = RULE_CLIENT_LOGIN,
@@ -57,6 +77,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "37ee68585d9ba1a9e5be1ddd8f99d0d9",
 		.evidence = client_evidence,
 		.cause = "uid",
+		.key_fields = client_keys,
 	},
 	[RULE_CLIENT_GENERAL] = {
 		.idx = RULE_CLIENT_GENERAL,
@@ -75,6 +96,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "4ccca0d4cea3a89c8c280f8acda64740",
 		.evidence = client_evidence,
 		.cause = "uid",
+		.key_fields = client_keys,
 	},
 	[RULE_UNUSED_PORTS] = {
 		.idx = RULE_UNUSED_PORTS,
@@ -91,6 +113,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "a808a20468f860b715e85988bcc23b2c",
 		.evidence = unused_evidence,
 		.cause = "uid",
+		.key_fields = unused_keys,
 	},
 	[RULE_SERVER_PROTOCOLS] = {
 		.idx = RULE_SERVER_PROTOCOLS,
@@ -110,6 +133,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "df377836bbf33c416e076f0a0d36a8de",
 		.evidence = server_evidence,
 		.cause = "uid",
+		.key_fields = server_keys,
 	},
 	[RULE_NO_DEP] = {
 		.idx = RULE_NO_DEP,
@@ -128,6 +152,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "4414b6323c1c5ca77642ea619c9ac336",
 		.evidence = binary_evidence,
 		.cause = "uid",
+		.key_fields = binary_keys,
 	},
 	[RULE_NO_STACK_COOKIES] = {
 		.idx = RULE_NO_STACK_COOKIES,
@@ -146,6 +171,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "70904824a1705e1b3842db41d80bb645",
 		.evidence = binary_evidence,
 		.cause = "uid",
+		.key_fields = binary_keys,
 	},
 	[RULE_ROOT_PERMS] = {
 		.idx = RULE_ROOT_PERMS,
@@ -166,6 +192,7 @@ static const struct rule_meta rules[RULE_COUNT] = {
 		.message_id = "6f64aa74528d369aabb5c4b10d33f663",
 		.evidence = root_perms_evidence,
 		.cause = "euid",
+		.key_fields = root_perms_keys,
 	},
 };
 

@@ -49,6 +49,11 @@ struct rule_meta {
 	 * sighting: whose doing a finding is, when the store is full.
 	 */
 	const char *cause;
+	/*
+	 * The few attributes that explain a finding, in the order a
+	 * reader wants them (journal messages, reports); NULL-ended.
+	 */
+	const char *const *key_fields;
 };
 
 const struct rule_meta *rule_meta(enum rule_id idx);

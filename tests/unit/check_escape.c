@@ -210,6 +210,102 @@ START_TEST(finding_line)
 }
 END_TEST
 
+/*
+ * The journal's sentence: the title first, then the rule's key fields,
+ * one line whatever the evidence holds, bounded however long it is.
+ */
+START_TEST(human_line)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	const struct finding *f;
+	json_object *a = json_object_new_object(), *ep;
+	struct sbuf h;
+	char longpath[4096];
+	int i;
+
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	ep = json_object_new_array();
+	for (i = 0; i < 40; i++) {
+		char e[32];
+
+		snprintf(e, sizeof(e), "10.77.0.%d:23", i);
+		json_object_array_add(ep, json_object_new_string(e));
+	}
+	json_object_object_add(a, "program",
+		json_object_new_string("/tmp/t\nvigild[1]: event=new\xff"));
+	json_object_object_add(a, "protocol", json_object_new_string("telnet"));
+	json_object_object_add(a, "remote_endpoints", ep);
+	json_object_object_add(a, "uid", json_object_new_int(1000));
+	json_object_object_add(a, "inode", json_object_new_int(77));
+	ck_assert_int_eq(findings_report(fs, RULE_CLIENT_LOGIN, "telnet|23",
+					 a, 0, NULL), 1);
+	f = findings_at(fs, 0);
+	sbuf_init(&h);
+	ck_assert_int_eq(line_human_finding(&h, f, FEV_NEW), 0);
+	assert_clean(sbuf_str(&h));
+	/* the title is what a reader meets first */
+	ck_assert_msg(!strncmp(sbuf_str(&h), f->rule->title,
+			       strlen(f->rule->title)), "%s", sbuf_str(&h));
+	ck_assert_msg(strstr(sbuf_str(&h), " [Medium, new]: "), "%s", sbuf_str(&h));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h),
+		" program=\"/tmp/t\\x0avigild[1]: event=new\\xff\""));
+	/* the newest endpoints, and how many more */
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h),
+		" remote_endpoints=10.77.0.37:23,10.77.0.38:23,10.77.0.39:23 (+7 more)"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h), " uid=1000"));
+	/* noise stays in the fields and VIGIL_LINE */
+	ck_assert_ptr_null(strstr(sbuf_str(&h), "inode"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h), f->id));
+
+	/* a path of 4 KiB is cut at 160 bytes, not the line */
+	a = json_object_new_object();
+	json_object_object_add(a, "path", json_object_new_string(longpath));
+	json_object_object_add(a, "reason", json_object_new_string("no NX"));
+	ck_assert_int_eq(findings_report(fs, RULE_NO_DEP, longpath, a, 0,
+					 NULL), 1);
+	f = findings_at(fs, 1);
+	ck_assert_int_eq(line_human_finding(&h, f, FEV_RESOLVED), 0);
+	assert_clean(sbuf_str(&h));
+	ck_assert_msg(h.len < 400, "%zu bytes: %s", h.len, sbuf_str(&h));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h), "aaa... reason=\"no NX\""));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&h), ", resolved]: path=/aaa"));
+
+	/* the module that is its own exe is named once */
+	a = json_object_new_object();
+	json_object_object_add(a, "module", json_object_new_string("/opt/x"));
+	json_object_object_add(a, "exe", json_object_new_string("/opt/x"));
+	ck_assert_int_eq(findings_report(fs, RULE_ROOT_PERMS, "/opt/x", a, 0,
+					 NULL), 1);
+	ck_assert_int_eq(line_human_finding(&h, findings_at(fs, 2), FEV_NEW),
+			 0);
+	ck_assert_msg(strstr(sbuf_str(&h), "[High, new]: module=/opt/x (finding "),
+		      "%s", sbuf_str(&h));
+
+	/* a run says what it found and what it could not assess */
+	{
+		struct run r = { .state = RUN_COMPLETED, .high = 2,
+				 .resolved = 1, .observed_known = true };
+
+		strcpy(r.id, "r1\n");
+		r.observed.limits = RUN_LIMIT_AUDIT_UNAVAILABLE |
+				    RUN_LIMIT_TRACEPOINTS_OFF;
+		ck_assert_int_eq(line_human_run(&h, &r), 0);
+		assert_clean(sbuf_str(&h));
+		ck_assert_str_eq(sbuf_str(&h),
+			"Assessment run completed: 2 High, 0 Medium, 0 Low, 0 Informational, 1 resolved; coverage limited by audit-unavailable, tracepoints-off (run r1\\x0a)");
+		r.observed.limits = 0;
+		strcpy(r.id, "r2");
+		ck_assert_int_eq(line_human_run(&h, &r), 0);
+		ck_assert_msg(strstr(sbuf_str(&h), "; coverage complete (run r2)"),
+			      "%s", sbuf_str(&h));
+	}
+	sbuf_free(&h);
+	findings_free(fs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("escape");
@@ -219,6 +315,7 @@ int main(void)
 	tcase_add_test(tc, every_byte);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, finding_line);
+	tcase_add_test(tc, human_line);
 	tcase_add_test(tc, utf8_round_trip);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
