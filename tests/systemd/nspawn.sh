@@ -8,7 +8,9 @@
 # but findings; journalctl -x explains the finding; a reload with a
 # broken config fails and keeps the daemon; control_group works under
 # the unit's capabilities; stop leaves no nft table; purge leaves
-# nothing.  Audit is not available inside nspawn (the qemu script,
+# nothing.  The journal's MESSAGE is a sentence for people; the shipped
+# rsyslog examples (forwarder and collector, in the same root) send the
+# line for machines, each finding once, and not the sentence.  Audit is not available inside nspawn (the qemu script,
 # tests/systemd/qemu.sh, covers auditd).
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
@@ -35,6 +37,16 @@ cp "$DEB" "$T/root/var/tmp/vigil.deb"
 systemd-nspawn -q -D "$T/root" --register=no --keep-unit \
 	dpkg -i /var/tmp/vigil.deb > "$T/dpkg.log" 2>&1 ||
 	fail "dpkg -i: $(cat "$T/dpkg.log")"
+# The shipped rsyslog examples: the system's rsyslog forwards to a
+# collector (a second rsyslogd, as on another host) on 127.0.0.1.
+sed "s|collector.example.org|127.0.0.1|" "$src/examples/rsyslog/vigil-forward-relp.conf" \
+	> "$T/root/etc/rsyslog.d/60-vigil-forward.conf" || fail "copy the forwarder"
+mkdir -p "$T/root/etc/collector" "$T/root/var/spool/collector"
+cp "$src/examples/rsyslog/vigil-collector.conf" "$T/root/etc/collector/" ||
+	fail "copy the collector"
+printf '%s\n' 'global(workDirectory="/var/spool/collector")' \
+	'include(file="/etc/collector/vigil-collector.conf")' \
+	> "$T/root/etc/collector/rsyslog.conf"
 # The /proc rescan finds the test's finding quickly (no audit in here).
 sed -i 's/rescan = "60s"/rescan = "10s"/' "$T/root/etc/vigil/vigil.conf"
 grep -q 'rescan = "10s"' "$T/root/etc/vigil/vigil.conf" || fail "config edit"
@@ -57,6 +69,8 @@ in_ct systemctl is-system-running > /dev/null 2>&1 ||
 	in_ct systemctl --failed --no-legend > "$T/failed"
 wait_until 30 sh -c "nsenter -t $L -m -u -i -n -p -- systemctl is-active -q vigild" ||
 	fail "vigild not active: $(in_ct journalctl -u vigild --no-pager -o cat 2>&1 | tail -n 20)"
+in_ct systemd-run -q --unit=collector rsyslogd -n -f /etc/collector/rsyslog.conf \
+	-i /run/collector.pid || fail "collector: systemd-run"
 PID0=$(in_ct systemctl show -p MainPID --value vigild)
 WD0=$(in_ct systemctl show -p WatchdogTimestampMonotonic --value vigild)
 
@@ -116,9 +130,13 @@ grep -q '^Coverage:  not complete' "$T/report.txt" &&
 jq -e -s '[.[] | select(.VIGIL_EVENT == "new")] | group_by(.VIGIL_FINDING_ID) |
 	all(length == 1)' "$T/journal.json" > /dev/null || fail "a finding entered twice"
 jq -e -s '[.[] | select(.VIGIL_RULE == "root-process-insecure-permissions")][0] |
-	.PRIORITY == "3" and .VIGIL_SEVERITY == "High" and (.MESSAGE_ID | length == 32)
-	and (.MESSAGE | test("event=new"))' "$T/journal.json" > /dev/null ||
+	. as $e | .PRIORITY == "3" and .VIGIL_SEVERITY == "High" and (.MESSAGE_ID | length == 32)
+	and (.MESSAGE | startswith("Root process runs code that non-root users can change [High, new]: "))
+	and (.MESSAGE | endswith(" (finding " + $e.VIGIL_FINDING_ID + ")"))
+	and (.VIGIL_LINE | startswith("event=new "))' "$T/journal.json" > /dev/null ||
 	fail "finding entry fields: $(jq -s -c '[.[] | select(.VIGIL_RULE)][0]' "$T/journal.json")"
+echo "journalctl -u vigild (a finding):"
+in_ct journalctl -u vigild --no-pager VIGIL_EVENT=new | tail -n 2
 jq -e -s 'all(.[]; .MESSAGE | test("finding: ") | not)' "$T/journal.json" > /dev/null ||
 	fail "a finding echoed on stdout/stderr"
 # vigild's own messages at their priority: the warning that audit is
@@ -141,6 +159,19 @@ in_ct journalctl -x -u vigild --no-pager VIGIL_EVENT=new > "$T/x.txt"
 grep -q 'Subject: vigil finding: Root process' "$T/x.txt" &&
 	grep -q 'What to do:' "$T/x.txt" ||
 	fail "journalctl -x: no catalog text: $(cat "$T/x.txt")"
+
+# The forwarder sent the line for machines, once per finding event,
+# never the sentence; vigild's other messages went too (via journald).
+ID=$(jq -r -s '[.[] | select(.VIGIL_RULE == "root-process-insecure-permissions")][0].VIGIL_FINDING_ID' "$T/journal.json")
+forwarded() {
+	[ "$(grep -c "^event=new .* id=$ID " "$T/root/var/log/vigil/all.log" 2>/dev/null)" = 1 ]
+}
+wait_until 30 forwarded ||
+	fail "finding $ID not in the collector's all.log once: $(cat "$T/root/var/log/vigil/all.log" 2>&1 | cut -c1-200) $(in_ct journalctl -u rsyslog --no-pager | tail -n 5)"
+grep -q -E '[(](finding|run) [^()]+[)]$' "$T/root/var/log/vigil/"*.log &&
+	fail "a journal sentence was forwarded: $(grep -h -E '[(](finding|run) ' "$T/root/var/log/vigil/"*.log | head -n 3)"
+grep -q ' audit: ' "$T/root/var/log/vigil/vigild-messages.log" ||
+	fail "vigild's own messages not forwarded: $(cat "$T/root/var/log/vigil/vigild-messages.log" 2>&1 | head -n 5)"
 
 # A broken config: reload fails visibly, the daemon keeps running.
 cp "$T/root/etc/vigil/vigil.conf" "$T/good.conf"
@@ -181,10 +212,17 @@ for p in /var/lib/vigil /etc/vigil /run/vigil /usr/sbin/vigild; do
 done
 in_ct pgrep -x vigild > /dev/null && fail "vigild still running after purge"
 
+# rsyslog with imjournal and the forwarder stops promptly.
+t0=$(date +%s)
+in_ct systemctl stop rsyslog || fail "systemctl stop rsyslog"
+[ $(($(date +%s) - t0)) -le 15 ] ||
+	fail "rsyslog took $(($(date +%s) - t0)) s to stop"
 in_ct systemctl poweroff > /dev/null 2>&1
 i=0
-while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 100 ]; do
+while kill -0 "$NSPAWN" 2>/dev/null && [ $i -lt 300 ]; do
 	sleep 0.2; i=$((i + 1))
 done
-kill -0 "$NSPAWN" 2>/dev/null && fail "the container did not power off"
+kill -0 "$NSPAWN" 2>/dev/null &&
+	fail "the container did not power off in 60 s: $(tail -n 15 "$T/console.log")"
+echo "powered off in $((i / 5)) s"
 echo "ok"
