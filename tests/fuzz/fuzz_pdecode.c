@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A flow's packets through the payload decoders.  The input is a run
+ * of packets, each a header byte (bit 0: from the server, bit 1: UDP,
+ * taken from the first packet for the whole flow), a length byte and
+ * that many bytes; a verdict once given must never change.
+ */
+#include "build.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+
+#include "fuzz.h"
+#include "sources/pdecode.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	enum pd_verdict v, first = PD_PENDING;
+	struct pd_flow f;
+	uint8_t proto;
+	size_t n;
+
+	if (size < 2)
+		return 0;
+	proto = data[0] & 2 ? IPPROTO_UDP : IPPROTO_TCP;
+	pdecode_init(&f, proto);
+	while (size >= 2) {
+		enum pd_dir dir = data[0] & 1 ? PD_FROM_SERVER :
+						PD_FROM_CLIENT;
+
+		n = data[1];
+		data += 2;
+		size -= 2;
+		if (n > size)
+			n = size;
+		v = pdecode_packet(&f, proto, dir, data, n);
+		if (first != PD_PENDING && v != first)
+			abort();
+		first = v;
+		data += n;
+		size -= n;
+	}
+	v = pdecode_end(&f);
+	if (first != PD_PENDING && v != first)
+		abort();
+	return 0;
+}
