@@ -12,6 +12,7 @@
 #include "sources/listen.h"
 #include "sources/nswatch.h"
 #include "sources/owner.h"
+#include "sources/payload.h"
 #include "sources/perms.h"
 #include "sources/proc.h"
 #include "sources/sockconn.h"
@@ -33,6 +34,7 @@ const struct vigil_module *const vigil_modules[] = {
 	&server_protocols_module,
 	&unused_ports_module,
 	/* stages */
+	&payload_module,
 	&binaries_module,
 	&perms_module,
 	&owner_module,

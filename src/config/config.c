@@ -62,6 +62,7 @@ static const struct key_spec keys[] = {
 	{ "network.listen_refresh", STR, confval_duration, CF(listen_refresh),
 	  1, 3600 },
 	{ "network.tracepoints", BOOL, confval_bool, CF(tracepoints) },
+	{ "network.payload", BOOL, confval_bool, CF(payload) },
 	{ "network.namespaces", STR, confval_namespaces },
 	{ "network.namespace_table", BOOL, confval_bool, CF(namespace_table) },
 	{ "protocols", LIST, confval_protocols },

@@ -77,6 +77,7 @@ struct vigil_config {
 	long ct_rcvbuf_max;	/* bytes: conntrack socket buffer cap */
 	uint64_t listen_refresh; /* seconds */
 	bool tracepoints;	/* connect()s named by kernel tracepoints */
+	bool payload;		/* flows judged by their first packets */
 	bool all_namespaces;	/* network.namespaces = "all" */
 	bool namespace_table;	/* load inet vigild_ns where watched */
 	struct proto_catalog *catalog; /* built-in + "protocols" entries */

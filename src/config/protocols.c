@@ -346,6 +346,17 @@ const struct proto_entry *proto_by_port(const struct proto_catalog *c,
 	return i ? c->e[i - 1] : NULL;
 }
 
+const struct proto_entry *proto_by_name(const struct proto_catalog *c,
+					const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < c->n; i++)
+		if (!strcmp(c->e[i]->name, name))
+			return c->e[i];
+	return NULL;
+}
+
 /* comm is cut at 15 characters: a 15-character prog matches longer names. */
 static int prog_match(const char *name, const char *prog)
 {

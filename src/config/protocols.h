@@ -72,6 +72,9 @@ const struct proto_entry *proto_catalog_at(const struct proto_catalog *c,
 /* The entry for a port; ipproto is IPPROTO_TCP or IPPROTO_UDP.  NULL: none. */
 const struct proto_entry *proto_by_port(const struct proto_catalog *c,
 					int ipproto, uint16_t port);
+/* The entry of that name (what a flow's payload was found to speak). */
+const struct proto_entry *proto_by_name(const struct proto_catalog *c,
+					const char *name);
 /*
  * The entry naming a process's program as a client / server: the
  * basename of exe (may be NULL or "") first, then comm.  NULL: none.

@@ -20,6 +20,8 @@
 enum engine_event {
 	EV_CONNTRACK,		/* struct flow_event, owner not looked up (ct.c) */
 	EV_FLOW,		/* struct flow_event with its owner (owner.c) */
+	/* struct flow_event with what its payload said (payload.c) */
+	EV_FLOW_PAYLOAD,
 	EV_LISTEN,		/* struct listen_change (model.c) */
 	EV_EXEC,		/* struct exec_event (audit.c) */
 	EV_PROC_SCAN,		/* struct proc_info, one per process scanned */
@@ -146,6 +148,16 @@ enum flow_kind {
 	FLOW_EXISTING,		/* found by a table dump */
 };
 
+/* What a flow's first packets said (sources/payload.c, pdecode.h). */
+enum flow_payload {
+	FLOW_PAY_NONE,		/* not looked at (no NFLOG, at start) */
+	FLOW_PAY_NOT_SEEN,	/* looked at: no payload came in time */
+	FLOW_PAY_CLEAR,		/* spoke pay_app in clear text */
+	FLOW_PAY_UPGRADED,	/* pay_app upgraded to TLS before credentials */
+	FLOW_PAY_ENCRYPTED,	/* TLS, SSH or SNMPv3 with privacy */
+	FLOW_PAY_UNKNOWN,	/* payload seen, not recognized */
+};
+
 enum owner_state {
 	OWNER_NOT_ASKED,	/* no lookup was worth its cost */
 	OWNER_UNKNOWN,		/* looked up, not found (or throttled) */
@@ -182,6 +194,9 @@ struct flow_event {
 	/* the namespace it was seen in (nstable.h); 0, -1: vigild's own */
 	uint64_t netns;
 	int32_t nsid;
+	enum flow_payload pay;
+	const char *pay_app;	/* "http", "smtp"...: static; NULL: none */
+	uint8_t snmp_version;	/* 1, 2 (v2c) or 3 when pay_app is snmp */
 	enum owner_state owner_state;
 	struct sock_owner owner;
 };

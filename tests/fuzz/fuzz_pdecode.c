@@ -3,7 +3,8 @@
  * A flow's packets through the payload decoders.  The input is a run
  * of packets, each a header byte (bit 0: from the server, bit 1: UDP,
  * taken from the first packet for the whole flow), a length byte and
- * that many bytes; a verdict once given must never change.
+ * that many bytes; a verdict once given must never change.  The input
+ * is also read whole as an IP packet (pkt_parse).
  */
 #include "build.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
+#include "sources/nflog.h"
 #include "sources/pdecode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,6 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t proto;
 	size_t n;
 
+	struct pkt_view pv;
+
+	/* the same bytes as a whole packet, as NFLOG would copy it */
+	if (pkt_parse(data, size, &pv) == 0 && pv.len > size)
+		abort();
 	if (size < 2)
 		return 0;
 	proto = data[0] & 2 ? IPPROTO_UDP : IPPROTO_TCP;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "sources/nflog.h"
 #include "sources/pdecode.h"
 
 #define C PD_FROM_CLIENT
@@ -314,6 +315,58 @@ START_TEST(bounded)
 }
 END_TEST
 
+/* IPv4 and IPv6 packets as NFLOG copies them, down to the payload. */
+START_TEST(packets)
+{
+	/* IPv4, TCP with 12 bytes of options, "GET " */
+	static const uint8_t v4[] = {
+		0x45, 0, 0, 0x3c, 0, 0, 0x40, 0, 64, 6, 0, 0,
+		127, 0, 0, 1, 10, 0, 0, 2,
+		0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 1,
+		0x80, 0x18, 0xff, 0xff, 0, 0, 0, 0,
+		1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0,
+		'G', 'E', 'T', ' ',
+	};
+	/* IPv6, a destination options header, then UDP to 161 */
+	static const uint8_t v6[] = {
+		0x60, 0, 0, 0, 0, 20, 60, 64,
+		0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		17, 0, 1, 4, 0, 0, 0, 0,
+		0xc0, 0x01, 0x00, 0xa1, 0, 12, 0, 0,
+		0x30, 0x02, 0x02, 0x00,
+	};
+	uint8_t frag[sizeof(v4)];
+	struct pkt_view pv;
+	size_t n;
+
+	ck_assert_int_eq(pkt_parse(v4, sizeof(v4), &pv), 0);
+	ck_assert_int_eq(pv.proto, IPPROTO_TCP);
+	ck_assert_int_eq(pv.sport, 40000);
+	ck_assert_int_eq(pv.dport, 80);
+	ck_assert_int_eq(pv.len, 4);
+	ck_assert(!memcmp(pv.payload, "GET ", 4));
+	ck_assert_int_eq(pkt_parse(v6, sizeof(v6), &pv), 0);
+	ck_assert_int_eq(pv.proto, IPPROTO_UDP);
+	ck_assert_int_eq(pv.dport, 161);
+	ck_assert_int_eq(pv.len, 4);
+	ck_assert_int_eq(pv.dst.family, AF_INET6);
+	/* a later fragment carries no transport header */
+	memcpy(frag, v4, sizeof(v4));
+	frag[7] = 0x10;
+	ck_assert_int_eq(pkt_parse(frag, sizeof(frag), &pv), -1);
+	/* every cut short of the headers is refused, none read past */
+	for (n = 0; n < 52; n++)
+		ck_assert_int_eq(pkt_parse(v4, n, &pv), -1);
+	for (n = 0; n < 56; n++)
+		ck_assert_int_eq(pkt_parse(v6, n, &pv), -1);
+	/* a header length pointing past the packet */
+	memcpy(frag, v4, sizeof(v4));
+	frag[0] = 0x4f;
+	ck_assert_int_eq(pkt_parse(frag, 40, &pv), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pdecode");
@@ -323,6 +376,7 @@ int main(void)
 	tcase_add_loop_test(tc, conversations, 0, n);
 	tcase_add_loop_test(tc, truncated, 0, n);
 	tcase_add_test(tc, bounded);
+	tcase_add_test(tc, packets);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

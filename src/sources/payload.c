@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The payload stage: EV_FLOW in, EV_FLOW_PAYLOAD out, with what the
+ * flow's first packets said.  A new flow of the watched namespace is
+ * held (its event, not its packets) until the decoders (pdecode.h)
+ * decide, the flow ends, or PAY_WAIT_MS pass; every other flow event
+ * goes on at once.  Packets come from NFLOG (nflog.h) and are read in
+ * place, never kept.
+ *
+ * Where NFLOG cannot be had (the group taken) flows go on unheld; where
+ * no packet comes (a vigil.nft without its log rules) they are let go
+ * unseen after PAY_WAIT_MS.  Either way the rules judge them by port,
+ * as the evidence then says.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uthash.h>
+#include <utlist.h>
+
+#include "config/config.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/netns.h"
+#include "model/engine.h"
+#include "sources/nflog.h"
+#include "sources/payload.h"
+#include "sources/pdecode.h"
+
+/* How long a new flow waits for its payload, and the check's period. */
+#define PAY_WAIT_MS 5000
+#define PAY_TICK_MS 250
+/* Flows held at once; beyond, they go on unheld (counted). */
+#define PAY_HELD_MAX 16384
+/* Flows released unseen, no packet ever logged: the log rule is missing. */
+#define PAY_SILENT_MAX 20
+
+#define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
+
+/* A flow as its client sees it: the hash key (memset whole). */
+struct pay_key {
+	struct net_addr client, server;
+	uint16_t cport, sport;
+	uint8_t proto;
+};
+
+struct held {
+	struct pay_key key;
+	struct pd_flow st;
+	uint64_t since_ms;
+	struct flow_event *fe;	/* all but owner.exe, which is exe */
+	char *exe;
+	struct held *prev, *next;	/* in arrival order */
+	UT_hash_handle hh;
+};
+
+struct payload {
+	const struct vigil_env *env;
+	struct nflogsrc *log;
+	struct loop_timer *tick;
+	struct held *by_key;		/* hash */
+	struct held *queue;		/* oldest first */
+	size_t nheld;
+	bool silent_warned;
+	struct flow_event out;		/* what is published */
+	uint64_t *held_ctr, *unheld, *clear, *upgraded, *encrypted;
+	uint64_t *unknown, *not_seen, *unmatched, *packets, *overruns;
+	uint64_t *active;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void make_key(struct pay_key *k, uint8_t proto,
+		     const struct net_addr *c, uint16_t cport,
+		     const struct net_addr *s, uint16_t sport)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->client = *c;
+	k->server = *s;
+	k->cport = cport;
+	k->sport = sport;
+}
+
+static enum flow_payload pay_of(enum pd_verdict v)
+{
+	switch (v) {
+	case PD_CLEAR:
+		return FLOW_PAY_CLEAR;
+	case PD_UPGRADED:
+		return FLOW_PAY_UPGRADED;
+	case PD_ENCRYPTED:
+		return FLOW_PAY_ENCRYPTED;
+	case PD_UNKNOWN:
+		return FLOW_PAY_UNKNOWN;
+	default:
+		return FLOW_PAY_NOT_SEEN;
+	}
+}
+
+static uint64_t *verdict_ctr(struct payload *p, enum flow_payload v)
+{
+	switch (v) {
+	case FLOW_PAY_CLEAR:
+		return p->clear;
+	case FLOW_PAY_UPGRADED:
+		return p->upgraded;
+	case FLOW_PAY_ENCRYPTED:
+		return p->encrypted;
+	case FLOW_PAY_UNKNOWN:
+		return p->unknown;
+	default:
+		return p->not_seen;
+	}
+}
+
+/* Publish h's flow with verdict v and forget h. */
+static void release(struct payload *p, struct held *h, enum pd_verdict v)
+{
+	struct flow_event *out = &p->out;
+	enum flow_payload pay = pay_of(v);
+
+	memcpy(out, h->fe, offsetof(struct flow_event, owner.exe));
+	snprintf(out->owner.exe, sizeof(out->owner.exe), "%s", h->exe);
+	out->pay = pay;
+	out->pay_app = h->st.app ? pdecode_app_name(h->st.app) : NULL;
+	out->snmp_version = h->st.snmp_version;
+	(*verdict_ctr(p, pay))++;
+	HASH_DEL(p->by_key, h);
+	DL_DELETE(p->queue, h);
+	p->nheld--;
+	free(h->fe);
+	free(h->exe);
+	explicit_bzero(&h->st, sizeof(h->st));
+	free(h);
+	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, out);
+}
+
+/* The flows a payload can change the verdict of. */
+static bool worth_holding(const struct payload *p, const struct flow_event *fe)
+{
+	if (!p->log || fe->kind != FLOW_NEW || fe->netns != 0 ||
+	    (!fe->from_local && !fe->to_local))
+		return false;
+	if (fe->proto == IPPROTO_UDP)
+		/* vigil.nft logs no DNS: its volume, and no verdict in it */
+		return fe->dport != 53 && fe->sport != 53;
+	return fe->proto == IPPROTO_TCP;
+}
+
+static void hold(struct payload *p, const struct flow_event *fe)
+{
+	size_t head = offsetof(struct flow_event, owner.exe);
+	struct held *h, *dup;
+
+	if (p->nheld >= PAY_HELD_MAX)
+		goto unheld;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		goto unheld;
+	h->fe = malloc(head);
+	h->exe = strdup(fe->owner.exe);
+	if (!h->fe || !h->exe) {
+		free(h->fe);
+		free(h->exe);
+		free(h);
+		goto unheld;
+	}
+	memcpy(h->fe, fe, head);
+	make_key(&h->key, fe->proto, &fe->src, fe->sport, &fe->dst,
+		 fe->dport);
+	HASH_FIND(hh, p->by_key, &h->key, sizeof(h->key), dup);
+	if (dup)
+		/* the same tuple again: the first is over */
+		release(p, dup, pdecode_end(&dup->st));
+	pdecode_init(&h->st, fe->proto);
+	h->since_ms = now_ms();
+	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
+	DL_APPEND(p->queue, h);
+	p->nheld++;
+	(*p->held_ctr)++;
+	return;
+unheld:
+	(*p->unheld)++;
+	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
+}
+
+static void on_flow(void *data, enum engine_event type, const void *ev)
+{
+	const struct flow_event *fe = ev;
+	struct payload *p = data;
+	struct pay_key k;
+	struct held *h;
+
+	(void)type;
+	if (worth_holding(p, fe)) {
+		hold(p, fe);
+		return;
+	}
+	if (fe->kind == FLOW_DESTROY && p->nheld) {
+		make_key(&k, fe->proto, &fe->src, fe->sport, &fe->dst,
+			 fe->dport);
+		HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
+		if (h)
+			release(p, h, pdecode_end(&h->st));
+	}
+	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
+}
+
+static void on_packet(void *data, const struct pkt_view *pv)
+{
+	struct payload *p = data;
+	enum pd_dir dir = PD_FROM_CLIENT;
+	struct pay_key k;
+	struct held *h;
+	enum pd_verdict v;
+
+	(*p->packets)++;
+	if (!pv->len)
+		return;
+	make_key(&k, pv->proto, &pv->src, pv->sport, &pv->dst, pv->dport);
+	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
+	if (!h) {
+		make_key(&k, pv->proto, &pv->dst, pv->dport, &pv->src,
+			 pv->sport);
+		HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
+		dir = PD_FROM_SERVER;
+	}
+	if (!h) {
+		/* decided already, older than vigild, or its NEW was lost */
+		(*p->unmatched)++;
+		return;
+	}
+	v = pdecode_packet(&h->st, pv->proto, dir, pv->payload, pv->len);
+	if (v != PD_PENDING)
+		release(p, h, v);
+}
+
+static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct payload *p = data;
+	uint64_t now = now_ms();
+
+	(void)loop;
+	(void)t;
+	*p->overruns = nflogsrc_overruns(p->log);
+	while (p->queue && p->queue->since_ms + PAY_WAIT_MS <= now)
+		release(p, p->queue, pdecode_end(&p->queue->st));
+	/* many flows and not one packet: vigil.nft lacks its log rules */
+	if (!*p->packets && *p->not_seen >= PAY_SILENT_MAX &&
+	    !p->silent_warned) {
+		log_warn("payload: no packet of %llu flows was logged: is rules/nft/vigil.nft's table loaded with its log rules? Flows are judged by port meanwhile",
+			 (unsigned long long)*p->not_seen);
+		p->silent_warned = true;
+	}
+}
+
+/* Runs inside the watched namespace: is conntrack accounting on? */
+static int acct_read(void *data)
+{
+	char v = '0';
+	int fd = open(ACCT_PATH, O_RDONLY | O_CLOEXEC);
+
+	(void)data;
+	if (fd < 0)
+		return -1;
+	if (read(fd, &v, 1) != 1)
+		v = '0';
+	close(fd);
+	return v == '1';
+}
+
+/*
+ * "ct packets" counts only with conntrack accounting on, and loading a
+ * rule that uses it turns it on in that namespace: off means vigil.nft
+ * is not loaded there (yet).  1, 0, or -1 when it cannot be read.
+ */
+static int acct_on(const char *ns)
+{
+	int nsfd, r;
+
+	if (!ns)
+		return acct_read(NULL);
+	nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return -1;
+	r = netns_run(nsfd, acct_read, NULL);
+	close(nsfd);
+	return r;
+}
+
+static int counters(struct payload *p, struct engine *e)
+{
+	p->held_ctr = engine_counter(e, "payload", "held");
+	p->unheld = engine_counter(e, "payload", "unheld");
+	p->clear = engine_counter(e, "payload", "clear");
+	p->upgraded = engine_counter(e, "payload", "upgraded");
+	p->encrypted = engine_counter(e, "payload", "encrypted");
+	p->unknown = engine_counter(e, "payload", "unknown");
+	p->not_seen = engine_counter(e, "payload", "not_seen");
+	p->unmatched = engine_counter(e, "payload", "unmatched");
+	p->packets = engine_counter(e, "payload", "packets");
+	p->overruns = engine_counter(e, "payload", "overruns");
+	p->active = engine_counter(e, "payload", "active");
+	return p->held_ctr && p->unheld && p->clear && p->upgraded &&
+	       p->encrypted && p->unknown && p->not_seen && p->unmatched &&
+	       p->packets && p->overruns && p->active ? 0 : -1;
+}
+
+static int pay_init(const struct vigil_env *env, void **priv)
+{
+	struct payload *p = calloc(1, sizeof(*p));
+	const char *ns = env->cfg->netns;
+
+	if (!p)
+		return -1;
+	*priv = p;
+	p->env = env;
+	if (counters(p, env->engine) < 0 ||
+	    engine_subscribe(env->engine, EV_FLOW, on_flow, p) < 0) {
+		log_err("payload: out of memory");
+		return -1;
+	}
+	if (!env->cfg->payload)
+		return 0;
+	if (acct_on(ns) == 0)
+		log_info("payload: conntrack accounting is off: vigil.nft's log rules are not loaded; until they are, flows are judged by port");
+	p->log = nflogsrc_open(env->loop, ns, on_packet, p);
+	if (!p->log) {
+		log_warn("payload: NFLOG group %d%s: %m: flows are judged by port",
+			 NFLOG_GROUP, errno == EBUSY ?
+			 " is held by another program" : "");
+		return 0;
+	}
+	p->tick = loop_timer_new(env->loop, on_tick, p);
+	if (!p->tick || loop_timer_arm(p->tick, PAY_TICK_MS, PAY_TICK_MS) < 0) {
+		log_err("payload: %m");
+		return -1;
+	}
+	*p->active = 1;
+	return 0;
+}
+
+static void pay_fini(void *priv)
+{
+	struct payload *p = priv;
+	struct held *h, *tmp;
+
+	if (!p)
+		return;
+	HASH_ITER(hh, p->by_key, h, tmp) {
+		HASH_DEL(p->by_key, h);
+		free(h->fe);
+		free(h->exe);
+		free(h);
+	}
+	loop_timer_free(p->tick);
+	nflogsrc_close(p->log);
+	free(p);
+}
+
+const struct vigil_module payload_module = {
+	.name = "payload",
+	.init = pay_init,
+	.fini = pay_fini,
+};
