@@ -48,7 +48,7 @@ struct last_sighting {
 
 struct client_rule {
 	const struct vigil_env *env;
-	uint64_t *matched, *repeats, *named_later;
+	uint64_t *matched, *repeats, *named_later, *secure;
 	struct last_sighting last[LAST_SIGHTINGS];
 	unsigned int next_last;		/* the oldest, replaced next */
 };
@@ -162,6 +162,10 @@ static void report(struct client_rule *c, const struct flow_event *fe,
 			fe->proto == IPPROTO_TCP ? "tcp" : "udp"));
 	json_object_object_add(a, "program", json_object_new_string(prog));
 	json_object_object_add(a, "matched_by", json_object_new_string(how));
+	if (fe->pay == FLOW_PAY_CLEAR && fe->snmp_version)
+		json_object_object_add(a, "snmp_version", json_object_new_string(
+			fe->snmp_version == 1 ? "v1" : fe->snmp_version == 2 ?
+			"v2c" : "v3 without privacy"));
 	if (found && o->pid) {
 		json_object_object_add(a, "pid", json_object_new_int(o->pid));
 		json_object_object_add(a, "comm",
@@ -218,6 +222,19 @@ static void correct_unknown(struct client_rule *c, const struct flow_event *fe,
 		(*c->named_later)++;
 }
 
+/* How a flow's protocol was decided when its payload did not. */
+static const char *by_port(const struct flow_event *fe)
+{
+	switch (fe->pay) {
+	case FLOW_PAY_NOT_SEEN:
+		return "port (no payload seen)";
+	case FLOW_PAY_UNKNOWN:
+		return "port (payload not recognized)";
+	default:
+		return "port";
+	}
+}
+
 static void on_flow(void *data, enum engine_event type, const void *p)
 {
 	const struct flow_event *fe = p;
@@ -231,15 +248,29 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 	if (fe->at_start && (fe->closing || fe->owner_state != OWNER_FOUND ||
 			     !fe->owner.exe[0]))
 		return;
+	if (fe->owner_state == OWNER_FOUND)
+		by_prog = client_proto(c, &fe->owner);
+	/* what it said outweighs its port and its program */
+	if (fe->pay == FLOW_PAY_UPGRADED || fe->pay == FLOW_PAY_ENCRYPTED) {
+		(*c->secure)++;
+		return;
+	}
+	if (fe->pay == FLOW_PAY_CLEAR) {
+		pe = proto_by_name(c->env->cfg->catalog, fe->pay_app);
+		if (pe && (pe->use & PROTO_USE_CLIENT)) {
+			report(c, fe, pe, by_prog == pe ? "payload and program" :
+							  "payload");
+			return;
+		}
+	}
 	pe = proto_by_port(c->env->cfg->catalog, fe->proto, fe->dport);
 	if (pe && !(pe->use & PROTO_USE_CLIENT))
 		pe = NULL;
-	if (fe->owner_state == OWNER_FOUND)
-		by_prog = client_proto(c, &fe->owner);
 	if (pe && fe->was_unknown)
 		correct_unknown(c, fe, pe);
 	if (pe)
-		report(c, fe, pe, by_prog == pe ? "port and program" : "port");
+		report(c, fe, pe, by_prog == pe ? "port and program" :
+						  by_port(fe));
 	else if (by_prog)
 		/* another port: only a known client program makes it count */
 		report(c, fe, by_prog, "program");
@@ -270,8 +301,10 @@ static int client_init(const struct vigil_env *env, void **priv)
 				    "repeats");
 	c->named_later = engine_counter(env->engine, "client-protocols",
 					"named_later");
-	if (!c->matched || !c->repeats || !c->named_later ||
-	    engine_subscribe(env->engine, EV_FLOW, on_flow, c) < 0)
+	c->secure = engine_counter(env->engine, "client-protocols",
+				   "secure_by_payload");
+	if (!c->matched || !c->repeats || !c->named_later || !c->secure ||
+	    engine_subscribe(env->engine, EV_FLOW_PAYLOAD, on_flow, c) < 0)
 		return -1;
 	return 0;
 }

@@ -7,7 +7,11 @@
  * snmpd's SMUX on tcp/199) as an extra port; a program with no catalog
  * listener is its own service on its own port.  snmpd's v1/v2c
  * community lines (read by the listener source once per new snmpd
- * socket) are added as evidence, masked.
+ * socket) are added as evidence, masked.  A flow whose payload spoke a
+ * catalog protocol in clear to a local listener off that protocol's
+ * ports makes that listener a service too (http on 8888, telnet on
+ * 2323), and a known server's service off its ports (vsftpd on 2121)
+ * takes in its program's extra listeners as well.
  */
 #include "build.h"
 
@@ -24,6 +28,25 @@
 #include "rules/rules.h"
 
 #define SERVER_MAX_EVIDENCE 16
+/* Services off their catalog ports remembered, for folding. */
+#define SERVER_SERVICES 64
+
+/* A listener that is a service of its own away from pe's ports. */
+struct service {
+	uint64_t netns;
+	uint32_t inode;
+	uint8_t proto;
+	uint16_t port;
+	char name[PROTO_MAX_STR];	/* the catalog entry's */
+	char *exe;
+};
+
+struct server_rule {
+	const struct vigil_env *env;
+	struct service svc[SERVER_SERVICES];	/* a ring */
+	size_t next;
+	uint64_t *by_payload;
+};
 
 static void add_evidence(json_object *ev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -52,27 +75,73 @@ static bool entry_has(const struct proto_entry *pe, const struct listener *l)
 	return false;
 }
 
+static const struct service *service_of(const struct server_rule *r,
+					const struct listener *l)
+{
+	size_t i;
+
+	for (i = 0; i < SERVER_SERVICES; i++)
+		if (r->svc[i].exe && r->svc[i].inode == l->inode &&
+		    r->svc[i].netns == l->netns && r->svc[i].proto == l->proto)
+			return &r->svc[i];
+	return NULL;
+}
+
+static void service_add(struct server_rule *r, const struct listener *l,
+			const struct proto_entry *pe)
+{
+	struct service *s = &r->svc[r->next];
+
+	if (!l->exe || service_of(r, l))
+		return;
+	free(s->exe);
+	s->exe = strdup(l->exe);
+	s->netns = l->netns;
+	s->inode = l->inode;
+	s->proto = l->proto;
+	s->port = l->port;
+	snprintf(s->name, sizeof(s->name), "%s", pe->name);
+	r->next = (r->next + 1) % SERVER_SERVICES;
+}
+
+static void service_forget(struct server_rule *r, const struct listener *l)
+{
+	struct service *s = (struct service *)service_of(r, l);
+
+	if (!s)
+		return;
+	free(s->exe);
+	s->exe = NULL;
+}
+
 /*
- * The listener of the same program on one of pe's own ports: the
- * service that an extra listener belongs to.  NULL when none.
+ * The listener of the same program that an extra listener belongs to:
+ * one on pe's own ports, else one that is pe's service elsewhere (by
+ * its program or its payload).  NULL when none.
  */
-static const struct listener *home_of(const struct vigil_env *env,
+static const struct listener *home_of(const struct server_rule *r,
 				      const struct proto_entry *pe,
 				      const struct listener *l)
 {
-	size_t i, n = model_listener_count(env->model);
+	size_t i, n = model_listener_count(r->env->model);
+	const struct listener *elsewhere = NULL;
+	const struct service *s;
 
 	if (!l->exe)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		const struct listener *h = model_listener_at(env->model, i);
+		const struct listener *h = model_listener_at(r->env->model, i);
 
-		if (h != l && h->exe && !strcmp(h->exe, l->exe) &&
-		    h->netns == l->netns &&
-		    entry_has(pe, h))
+		if (h == l || !h->exe || strcmp(h->exe, l->exe) ||
+		    h->netns != l->netns)
+			continue;
+		if (entry_has(pe, h))
 			return h;
+		s = service_of(r, h);
+		if (!elsewhere && s && !strcmp(s->name, pe->name))
+			elsewhere = h;
 	}
-	return NULL;
+	return elsewhere;
 }
 
 static const char *tr_name(uint8_t proto)
@@ -80,57 +149,24 @@ static const char *tr_name(uint8_t proto)
 	return proto == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-static void on_listen(void *data, enum engine_event type, const void *p)
+/*
+ * Report l as pe's service (home: the listener it is an extra port of,
+ * or NULL), with ev (consumed) as its evidence.
+ */
+static void report(const struct vigil_env *env, const struct listener *l,
+		   const struct proto_entry *pe, const struct listener *home,
+		   json_object *ev)
 {
-	const struct listen_change *ch = p;
-	const struct listener *l = ch->l, *home = NULL;
-	const struct vigil_env *env = data;
-	const struct proto_entry *pe, *by_prog;
-	json_object *a, *ev, *addrs, *snmp = l->snmp_communities;
 	char key[PROTO_MAX_STR + 192], addr[NET_ADDR_STRLEN];
+	json_object *a = json_object_new_object();
+	json_object *addrs = json_object_new_array();
 	struct place pl;
-	const char *prog;
-	size_t i;
 
-	(void)type;
-	if (!ch->added || !engine_rule_enabled(env->engine,
-					       RULE_SERVER_PROTOCOLS))
-		return;
-	pe = proto_by_port(env->cfg->catalog, l->proto, l->port);
-	if (pe && !(pe->use & PROTO_USE_SERVER))
-		pe = NULL;
-	by_prog = proto_by_server(env->cfg->catalog, l->comm, l->exe);
-	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
-		by_prog = NULL;
-	if (!pe && !by_prog)
-		return;
-	prog = proto_prog_name(l->comm, l->exe);
-	if (!pe) {
-		pe = by_prog;
-		home = home_of(env, pe, l);
-	}
-	ev = json_object_new_array();
-	a = json_object_new_object();
-	addrs = json_object_new_array();
 	if (!ev || !a || !addrs) {
 		json_object_put(a);
 		json_object_put(addrs);
 		json_object_put(ev);
 		return;
-	}
-	if (pe != by_prog || entry_has(pe, l))
-		add_evidence(ev, "port %u/%s is in the catalog", l->port,
-			     tr_name(l->proto));
-	else if (home)
-		add_evidence(ev, "port %u/%s is in the catalog", home->port,
-			     tr_name(home->proto));
-	if (by_prog)
-		add_evidence(ev, "program %s is a known server", prog);
-	if (snmp && json_object_array_length(snmp) > 0) {
-		for (i = 0; i < json_object_array_length(snmp); i++)
-			json_object_array_add(ev, json_object_get(
-				json_object_array_get_idx(snmp, i)));
-		add_evidence(ev, "snmpd enables v1/v2c communities");
 	}
 	if (home) {
 		/* one more port of a service already found */
@@ -168,14 +204,127 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	engine_report(env->engine, RULE_SERVER_PROTOCOLS, key, a);
 }
 
+static void on_listen(void *data, enum engine_event type, const void *p)
+{
+	const struct listen_change *ch = p;
+	const struct listener *l = ch->l, *home = NULL;
+	struct server_rule *r = data;
+	const struct vigil_env *env = r->env;
+	const struct proto_entry *pe, *by_prog;
+	json_object *ev, *snmp = l->snmp_communities;
+	const char *prog;
+	size_t i;
+
+	(void)type;
+	if (!ch->added) {
+		service_forget(r, l);
+		return;
+	}
+	if (!engine_rule_enabled(env->engine, RULE_SERVER_PROTOCOLS))
+		return;
+	pe = proto_by_port(env->cfg->catalog, l->proto, l->port);
+	if (pe && !(pe->use & PROTO_USE_SERVER))
+		pe = NULL;
+	by_prog = proto_by_server(env->cfg->catalog, l->comm, l->exe);
+	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
+		by_prog = NULL;
+	if (!pe && !by_prog)
+		return;
+	prog = proto_prog_name(l->comm, l->exe);
+	if (!pe) {
+		pe = by_prog;
+		home = home_of(r, pe, l);
+		if (!home)
+			/* its own service, away from pe's ports */
+			service_add(r, l, pe);
+	}
+	ev = json_object_new_array();
+	if (!ev)
+		return;
+	if (pe != by_prog || entry_has(pe, l))
+		add_evidence(ev, "port %u/%s is in the catalog", l->port,
+			     tr_name(l->proto));
+	else if (home && entry_has(pe, home))
+		add_evidence(ev, "port %u/%s is in the catalog", home->port,
+			     tr_name(home->proto));
+	if (by_prog)
+		add_evidence(ev, "program %s is a known server", prog);
+	if (snmp && json_object_array_length(snmp) > 0) {
+		for (i = 0; i < json_object_array_length(snmp); i++)
+			json_object_array_add(ev, json_object_get(
+				json_object_array_get_idx(snmp, i)));
+		add_evidence(ev, "snmpd enables v1/v2c communities");
+	}
+	report(env, l, pe, home, ev);
+}
+
+/*
+ * A client spoke a catalog protocol in clear to a local listener that
+ * is not on that protocol's ports: that listener serves it.  Once per
+ * listener.
+ */
+static void on_flow(void *data, enum engine_event type, const void *p)
+{
+	const struct flow_event *fe = p;
+	struct server_rule *r = data;
+	const struct vigil_env *env = r->env;
+	const struct proto_entry *pe;
+	const struct listener *l;
+	json_object *ev;
+
+	(void)type;
+	if (fe->kind != FLOW_NEW || !fe->to_local ||
+	    fe->pay != FLOW_PAY_CLEAR ||
+	    !engine_rule_enabled(env->engine, RULE_SERVER_PROTOCOLS))
+		return;
+	pe = proto_by_name(env->cfg->catalog, fe->pay_app);
+	if (!pe || !(pe->use & PROTO_USE_SERVER))
+		return;
+	l = model_listener_find(env->model, fe->netns, fe->proto,
+				&fe->server, fe->server_port);
+	if (!l || entry_has(pe, l) || service_of(r, l))
+		return;
+	service_add(r, l, pe);
+	ev = json_object_new_array();
+	if (!ev)
+		return;
+	add_evidence(ev, "payload: a client spoke %s in clear on port %u/%s",
+		     pe->name, l->port, tr_name(l->proto));
+	(*r->by_payload)++;
+	report(env, l, pe, NULL, ev);
+}
+
 static int server_init(const struct vigil_env *env, void **priv)
 {
-	*priv = (void *)env;
-	return engine_subscribe(env->engine, EV_LISTEN, on_listen,
-				(void *)env);
+	struct server_rule *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -1;
+	*priv = r;
+	r->env = env;
+	r->by_payload = engine_counter(env->engine, "server-protocols",
+				       "by_payload");
+	if (!r->by_payload ||
+	    engine_subscribe(env->engine, EV_LISTEN, on_listen, r) < 0 ||
+	    engine_subscribe(env->engine, EV_FLOW_PAYLOAD, on_flow, r) < 0)
+		return -1;
+	return 0;
+}
+
+static void server_fini(void *priv)
+{
+	struct server_rule *r = priv;
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < SERVER_SERVICES; i++)
+		free(r->svc[i].exe);
+	free(r);
 }
 
 const struct vigil_module server_protocols_module = {
 	.name = "insecure-server-protocols",
 	.init = server_init,
+	.fini = server_fini,
 };

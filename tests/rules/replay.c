@@ -255,6 +255,8 @@ static void do_listen(struct replay *r, char **tok, size_t n)
  * flow new|existing|destroy tcp|udp SRC SPORT DST DPORT
  *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
  *      comm= exe= inode=] [late] [was_unknown] [at_start] [closing]
+ *      [pay=none|not_seen|clear|upgraded|encrypted|unknown app=NAME
+ *      snmp=1|2|3]
  * Local ends are judged against the model's addresses, as ct.c does.
  */
 static void do_flow(struct replay *r, char **tok, size_t n)
@@ -311,6 +313,19 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 	if (fe.at_start && fe.kind != FLOW_EXISTING)
 		die(r, "at_start: only an existing flow");
 	engine_publish(r->env.engine, EV_FLOW, &fe);
+	/* what the payload stage (sources/payload.c) made of it */
+	s = opt(tok, n, 7, "pay");
+	fe.pay = !s || !strcmp(s, "none") ? FLOW_PAY_NONE :
+		 !strcmp(s, "not_seen") ? FLOW_PAY_NOT_SEEN :
+		 !strcmp(s, "clear") ? FLOW_PAY_CLEAR :
+		 !strcmp(s, "upgraded") ? FLOW_PAY_UPGRADED :
+		 !strcmp(s, "encrypted") ? FLOW_PAY_ENCRYPTED :
+		 !strcmp(s, "unknown") ? FLOW_PAY_UNKNOWN :
+		 (die(r, "pay: none, not_seen, clear, upgraded, encrypted or unknown"),
+		  FLOW_PAY_NONE);
+	fe.pay_app = opt(tok, n, 7, "app");
+	fe.snmp_version = (uint8_t)num(r, opt(tok, n, 7, "snmp"), "snmp", 0);
+	engine_publish(r->env.engine, EV_FLOW_PAYLOAD, &fe);
 }
 
 static enum elf_tri tri_of(const struct replay *r, const char *s)
