@@ -218,6 +218,8 @@ struct listener {
 	 * when none or not snmpd.  A JSON array of strings.
 	 */
 	struct json_object *snmp_communities;
+	/* snmpd only: its configuration was read and enables none (v3) */
+	bool snmp_v3_only;
 };
 
 /* EV_LISTEN: a listener appeared or went away. */

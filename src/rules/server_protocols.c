@@ -7,7 +7,8 @@
  * snmpd's SMUX on tcp/199) as an extra port; a program with no catalog
  * listener is its own service on its own port.  snmpd's v1/v2c
  * community lines (read by the listener source once per new snmpd
- * socket) are added as evidence, masked.  A flow whose payload spoke a
+ * socket) are added as evidence, masked; an snmpd whose configuration
+ * enables none serves SNMPv3 only and is no finding.  A flow whose payload spoke a
  * catalog protocol in clear to a local listener off that protocol's
  * ports makes that listener a service too (http on 8888, telnet on
  * 2323), and a known server's service off its ports (vsftpd on 2121)
@@ -45,7 +46,7 @@ struct server_rule {
 	const struct vigil_env *env;
 	struct service svc[SERVER_SERVICES];	/* a ring */
 	size_t next;
-	uint64_t *by_payload;
+	uint64_t *by_payload, *v3_only;
 };
 
 static void add_evidence(json_object *ev, const char *fmt, ...)
@@ -132,8 +133,9 @@ static const struct listener *home_of(const struct server_rule *r,
 	for (i = 0; i < n; i++) {
 		const struct listener *h = model_listener_at(r->env->model, i);
 
+		/* a v3-only snmpd is no service to fold into */
 		if (h == l || !h->exe || strcmp(h->exe, l->exe) ||
-		    h->netns != l->netns)
+		    h->netns != l->netns || h->snmp_v3_only)
 			continue;
 		if (entry_has(pe, h))
 			return h;
@@ -230,6 +232,12 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 		by_prog = NULL;
 	if (!pe && !by_prog)
 		return;
+	/* an snmpd whose configuration enables no v1/v2c community */
+	if (l->snmp_v3_only && ((pe && !strcmp(pe->name, "snmp")) ||
+				(by_prog && !strcmp(by_prog->name, "snmp")))) {
+		(*r->v3_only)++;
+		return;
+	}
 	prog = proto_prog_name(l->comm, l->exe);
 	if (!pe) {
 		pe = by_prog;
@@ -304,7 +312,9 @@ static int server_init(const struct vigil_env *env, void **priv)
 	r->env = env;
 	r->by_payload = engine_counter(env->engine, "server-protocols",
 				       "by_payload");
-	if (!r->by_payload ||
+	r->v3_only = engine_counter(env->engine, "server-protocols",
+				    "snmpd_v3_only");
+	if (!r->by_payload || !r->v3_only ||
 	    engine_subscribe(env->engine, EV_LISTEN, on_listen, r) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW_PAYLOAD, on_flow, r) < 0)
 		return -1;

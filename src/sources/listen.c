@@ -214,14 +214,19 @@ static bool is_snmpd(const struct listener *l)
 static void read_snmp(struct listener *l)
 {
 	json_object *arr;
+	int n;
 
 	if (!l->pid || !is_snmpd(l))
 		return;
 	arr = json_object_new_array();
-	if (arr && snmpconf_communities(l->pid, arr) > 0)
+	n = arr ? snmpconf_communities(l->pid, arr) : -1;
+	if (n > 0) {
 		l->snmp_communities = arr;
-	else
-		json_object_put(arr);
+		return;
+	}
+	json_object_put(arr);
+	/* its files were read: v1/v2c is off, only SNMPv3 is served */
+	l->snmp_v3_only = n == 0;
 }
 
 /*
@@ -272,6 +277,7 @@ static int refresh(struct listen_src *t, bool on_demand, bool one,
 		memcpy(l->comm, old->comm, sizeof(l->comm));
 		l->exe = old->exe ? strdup(old->exe) : NULL;
 		l->snmp_communities = json_object_get(old->snmp_communities);
+		l->snmp_v3_only = old->snmp_v3_only;
 	}
 	resolve_new(t);
 	/* new sockets only: one without communities is not read again */

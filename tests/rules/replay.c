@@ -194,7 +194,10 @@ static void do_addr(struct replay *r, char **tok, size_t n)
 	model_addr_add(r->env.model, &a);
 }
 
-/* listen add|del tcp|udp ADDR PORT [inode= pid= uid= comm= exe= snmp=] */
+/*
+ * listen add|del tcp|udp ADDR PORT [inode= pid= uid= comm= exe= snmp=]
+ *        [snmp_v3_only]
+ */
 static void do_listen(struct replay *r, char **tok, size_t n)
 {
 	struct listener l = { 0 }, *arr;
@@ -220,6 +223,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 		json_object_array_add(l.snmp_communities,
 				      json_object_new_string(s));
 	}
+	l.snmp_v3_only = flag(tok, n, 5, "snmp_v3_only");
 	for (i = 0; i < r->ncur; i++)
 		if (r->cur[i].inode == l.inode && r->cur[i].proto == l.proto &&
 		    r->cur[i].port == l.port &&
