@@ -2,10 +2,13 @@
 /*
  * The payload stage: EV_FLOW in, EV_FLOW_PAYLOAD out, with what the
  * flow's first packets said.  A new flow of the watched namespace is
- * held (its event, not its packets) until the decoders (pdecode.h)
- * decide, the flow ends, or PAY_WAIT_MS pass; every other flow event
- * goes on at once.  Packets come from NFLOG (nflog.h) and are read in
- * place, never kept.
+ * followed from conntrack's event (EV_CONNTRACK), before the owner
+ * stage names its program, so that no packet comes before its flow;
+ * when the named flow (EV_FLOW) arrives it goes on with the verdict,
+ * or is held (its event, not its packets) until the decoders
+ * (pdecode.h) decide, the flow ends, or PAY_WAIT_MS pass from its
+ * start.  Every other flow event goes on at once.  Packets come from
+ * NFLOG (nflog.h) and are read in place, never kept.
  *
  * Where NFLOG cannot be had (the group taken) flows go on unheld; where
  * no packet comes (a vigil.nft without its log rules) they are let go
@@ -41,6 +44,8 @@
 #define PAY_HELD_MAX 16384
 /* Flows released unseen, no packet ever logged: the log rule is missing. */
 #define PAY_SILENT_MAX 20
+/* A flow followed whose named event never came is dropped after this. */
+#define PAY_FORGET_MS 30000
 
 #define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
 
@@ -51,11 +56,13 @@ struct pay_key {
 	uint8_t proto;
 };
 
+/* A new flow followed: its decoder state, and its event once named. */
 struct held {
 	struct pay_key key;
 	struct pd_flow st;
-	uint64_t since_ms;
-	struct flow_event *fe;	/* all but owner.exe, which is exe */
+	uint64_t since_ms;	/* conntrack's NEW */
+	enum pd_verdict verdict;	/* PD_PENDING until decided */
+	struct flow_event *fe;	/* NULL until EV_FLOW; all but owner.exe */
 	char *exe;
 	struct held *prev, *next;	/* in arrival order */
 	UT_hash_handle hh;
@@ -72,7 +79,7 @@ struct payload {
 	struct flow_event out;		/* what is published */
 	uint64_t *held_ctr, *unheld, *clear, *upgraded, *encrypted;
 	uint64_t *unknown, *not_seen, *unmatched, *packets, *overruns;
-	uint64_t *active;
+	uint64_t *active, *forgotten;
 };
 
 static uint64_t now_ms(void)
@@ -127,7 +134,18 @@ static uint64_t *verdict_ctr(struct payload *p, enum flow_payload v)
 	}
 }
 
-/* Publish h's flow with verdict v and forget h. */
+static void forget(struct payload *p, struct held *h)
+{
+	HASH_DEL(p->by_key, h);
+	DL_DELETE(p->queue, h);
+	p->nheld--;
+	free(h->fe);
+	free(h->exe);
+	explicit_bzero(&h->st, sizeof(h->st));
+	free(h);
+}
+
+/* Publish h's held flow with verdict v and forget h. */
 static void release(struct payload *p, struct held *h, enum pd_verdict v)
 {
 	struct flow_event *out = &p->out;
@@ -139,14 +157,16 @@ static void release(struct payload *p, struct held *h, enum pd_verdict v)
 	out->pay_app = h->st.app ? pdecode_app_name(h->st.app) : NULL;
 	out->snmp_version = h->st.snmp_version;
 	(*verdict_ctr(p, pay))++;
-	HASH_DEL(p->by_key, h);
-	DL_DELETE(p->queue, h);
-	p->nheld--;
-	free(h->fe);
-	free(h->exe);
-	explicit_bzero(&h->st, sizeof(h->st));
-	free(h);
+	forget(p, h);
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, out);
+}
+
+/* h is decided (v), or out of time: on with its flow, if named yet. */
+static void decided(struct payload *p, struct held *h, enum pd_verdict v)
+{
+	h->verdict = v;
+	if (h->fe)
+		release(p, h, v);
 }
 
 /* The flows a payload can change the verdict of. */
@@ -161,62 +181,86 @@ static bool worth_holding(const struct payload *p, const struct flow_event *fe)
 	return fe->proto == IPPROTO_TCP;
 }
 
-static void hold(struct payload *p, const struct flow_event *fe)
+static struct held *find(struct payload *p, const struct flow_event *fe)
 {
-	size_t head = offsetof(struct flow_event, owner.exe);
-	struct held *h, *dup;
+	struct pay_key k;
+	struct held *h;
 
-	if (p->nheld >= PAY_HELD_MAX)
-		goto unheld;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		goto unheld;
-	h->fe = malloc(head);
-	h->exe = strdup(fe->owner.exe);
-	if (!h->fe || !h->exe) {
-		free(h->fe);
-		free(h->exe);
-		free(h);
-		goto unheld;
+	make_key(&k, fe->proto, &fe->src, fe->sport, &fe->dst, fe->dport);
+	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
+	return h;
+}
+
+/* EV_CONNTRACK: a new flow, before its program is looked for. */
+static void on_conntrack(void *data, enum engine_event type, const void *ev)
+{
+	const struct flow_event *fe = ev;
+	struct payload *p = data;
+	struct held *h;
+
+	(void)type;
+	if (!worth_holding(p, fe))
+		return;
+	h = find(p, fe);
+	if (h)
+		/* the same tuple again: the first is over */
+		forget(p, h);
+	if (p->nheld >= PAY_HELD_MAX) {
+		(*p->unheld)++;
+		return;
 	}
-	memcpy(h->fe, fe, head);
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		(*p->unheld)++;
+		return;
+	}
 	make_key(&h->key, fe->proto, &fe->src, fe->sport, &fe->dst,
 		 fe->dport);
-	HASH_FIND(hh, p->by_key, &h->key, sizeof(h->key), dup);
-	if (dup)
-		/* the same tuple again: the first is over */
-		release(p, dup, pdecode_end(&dup->st));
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = now_ms();
 	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
 	DL_APPEND(p->queue, h);
 	p->nheld++;
 	(*p->held_ctr)++;
-	return;
-unheld:
-	(*p->unheld)++;
-	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
+}
+
+/* EV_FLOW, the flow named: on with its verdict, or held for it. */
+static void attach(struct payload *p, struct held *h,
+		   const struct flow_event *fe)
+{
+	size_t head = offsetof(struct flow_event, owner.exe);
+
+	h->fe = malloc(head);
+	h->exe = strdup(fe->owner.exe);
+	if (!h->fe || !h->exe) {
+		free(h->fe);
+		free(h->exe);
+		h->fe = NULL;
+		h->exe = NULL;
+		forget(p, h);
+		(*p->unheld)++;
+		engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
+		return;
+	}
+	memcpy(h->fe, fe, head);
+	if (h->verdict != PD_PENDING)
+		release(p, h, h->verdict);
 }
 
 static void on_flow(void *data, enum engine_event type, const void *ev)
 {
 	const struct flow_event *fe = ev;
 	struct payload *p = data;
-	struct pay_key k;
-	struct held *h;
+	struct held *h = p->nheld ? find(p, fe) : NULL;
 
 	(void)type;
-	if (worth_holding(p, fe)) {
-		hold(p, fe);
+	if (h && fe->kind == FLOW_NEW && !fe->was_unknown && !h->fe) {
+		attach(p, h, fe);
 		return;
 	}
-	if (fe->kind == FLOW_DESTROY && p->nheld) {
-		make_key(&k, fe->proto, &fe->src, fe->sport, &fe->dst,
-			 fe->dport);
-		HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
-		if (h)
-			release(p, h, pdecode_end(&h->st));
-	}
+	/* ended: decided now, on at once or when its name comes */
+	if (h && fe->kind == FLOW_DESTROY && h->verdict == PD_PENDING)
+		decided(p, h, pdecode_end(&h->st));
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
 }
 
@@ -244,9 +288,11 @@ static void on_packet(void *data, const struct pkt_view *pv)
 		(*p->unmatched)++;
 		return;
 	}
+	if (h->verdict != PD_PENDING)
+		return;
 	v = pdecode_packet(&h->st, pv->proto, dir, pv->payload, pv->len);
 	if (v != PD_PENDING)
-		release(p, h, v);
+		decided(p, h, v);
 }
 
 static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
@@ -256,9 +302,23 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 
 	(void)loop;
 	(void)t;
+	struct held *h, *tmp;
+
 	*p->overruns = nflogsrc_overruns(p->log);
-	while (p->queue && p->queue->since_ms + PAY_WAIT_MS <= now)
-		release(p, p->queue, pdecode_end(&p->queue->st));
+	/* in arrival order: stop at the first still in its time */
+	DL_FOREACH_SAFE(p->queue, h, tmp) {
+		if (h->since_ms + PAY_WAIT_MS > now)
+			break;
+		if (h->verdict == PD_PENDING) {
+			decided(p, h, pdecode_end(&h->st));
+			continue;
+		}
+		/* decided, its named flow never came (or was dropped) */
+		if (!h->fe && h->since_ms + PAY_FORGET_MS <= now) {
+			(*p->forgotten)++;
+			forget(p, h);
+		}
+	}
 	/* many flows and not one packet: vigil.nft lacks its log rules */
 	if (!*p->packets && *p->not_seen >= PAY_SILENT_MAX &&
 	    !p->silent_warned) {
@@ -315,9 +375,11 @@ static int counters(struct payload *p, struct engine *e)
 	p->packets = engine_counter(e, "payload", "packets");
 	p->overruns = engine_counter(e, "payload", "overruns");
 	p->active = engine_counter(e, "payload", "active");
+	p->forgotten = engine_counter(e, "payload", "forgotten");
 	return p->held_ctr && p->unheld && p->clear && p->upgraded &&
 	       p->encrypted && p->unknown && p->not_seen && p->unmatched &&
-	       p->packets && p->overruns && p->active ? 0 : -1;
+	       p->packets && p->overruns && p->active && p->forgotten ?
+	       0 : -1;
 }
 
 static int pay_init(const struct vigil_env *env, void **priv)
@@ -330,6 +392,7 @@ static int pay_init(const struct vigil_env *env, void **priv)
 	*priv = p;
 	p->env = env;
 	if (counters(p, env->engine) < 0 ||
+	    engine_subscribe(env->engine, EV_CONNTRACK, on_conntrack, p) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW, on_flow, p) < 0) {
 		log_err("payload: out of memory");
 		return -1;

@@ -4,14 +4,22 @@
 # finding is checked: its rule, program, port and count, and that
 # secure protocols (ssh, https) and nothing else make one.
 #
-# Servers: nginx (http, https, an idle dual-stack port), sshd, postfix,
-# dovecot (imap, pop3), vsftpd in passive mode, tftpd-hpa, slapd,
-# inetd with telnetd, rshd and rlogind, snmpd (with its SMUX port).
-# Clients: curl (http, IPv6, https, imap, pop3), wget (also exec'd by a
-# shell in its own pid), python3 urllib, swaks, tftp, ldapsearch, rsh,
-# rlogin, telnet, tnftp (passive), snmpwalk, ssh.  The client side
-# names programs through audited connect() calls, so it needs the
-# kernel audit to itself.
+# Servers: nginx (http, https, an idle dual-stack port), sshd, postfix
+# (STARTTLS offered), dovecot (imap, pop3, STARTTLS/STLS offered),
+# vsftpd in passive mode (on 21, and on 2121), tftpd-hpa, slapd (with
+# StartTLS), inetd with telnetd (on 23 and 2323), rshd and rlogind,
+# snmpd (v2c and v3, with its SMUX port), a v3-only snmpd, python's
+# http.server on 8888.
+# Clients: curl (http, IPv6, https, imap, pop3, both also upgraded to
+# TLS, http on 8888 with basic auth), wget (also exec'd by a shell in
+# its own pid), python3 urllib, swaks (also with STARTTLS), tftp,
+# ldapsearch (also -ZZ), rsh, rlogin, telnet (also to 2323), tnftp
+# (passive), snmpwalk (v2c, and v3 authPriv), ssh.  Flows are judged by
+# what they said (vigil.nft's NFLOG rules): upgraded and v3 flows make
+# no finding, clear ones on other ports do, and a password sent in
+# clear over telnet, ftp and http is found nowhere vigil wrote, nor in
+# the memory of either vigild.  The client side names programs through
+# audited connect() calls, so it needs the kernel audit to itself.
 . "$(dirname "$0")/lib.sh"
 need_root
 need jq curl wget telnet ftp snmpwalk ssh ssh-keygen openssl swaks tftp \
@@ -22,22 +30,24 @@ for f in /usr/sbin/sshd /usr/sbin/telnetd /usr/sbin/in.rshd \
 	[ -x "$f" ] || skip "needs $f"
 done
 need_audit_alone
-# postfix runs from /etc/postfix and its spool: not beside a live one
+# postfix from a copy of /etc/postfix with its own spool, so beside a
+# live one too; "postfix stop" returns before the master has gone
 postfix_master() {
-	pf=$(tr -dc 0-9 < /var/spool/postfix/pid/master.pid 2>/dev/null ||
-	     true)
+	pf=$(tr -dc 0-9 < "$T/pfspool/pid/master.pid" 2>/dev/null || true)
 	[ -n "$pf" ] && [ "$(cat "/proc/$pf/comm" 2>/dev/null)" = master ]
 }
-postfix_master && skip "a postfix already runs on this host"
-# "postfix stop" returns before the master has gone
 stop_postfix() {
-	ip netns exec "$NS_S" postfix stop
+	ip netns exec "$NS_S" postfix -c "$T/postfix" stop
 	i=0
 	while postfix_master && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
+# sent in clear by telnet, ftp and http basic auth; looked for at the
+# end.  Never on a command line: the audited argv of a program run
+# here (grep, python) would put it in vigild's memory by another way.
+SECRET=Vigil-Pw-$$-4711
 setup_tmp
 setup_netns
 PY=$(readlink -f /usr/bin/python3)
@@ -46,7 +56,8 @@ cin() { ip netns exec "$NS_C" "$@"; }
 
 # --- servers --------------------------------------------------------
 mkdir -p "$T/www" "$T/nginx" "$T/ftp" "$T/empty" "$T/tftp" "$T/ldapdb" \
-	"$T/dovecot" "$T/mail" /run/sshd
+	"$T/dovecot" "$T/mail" /run/sshd "$T/snmp" "$T/snmp3" "$T/pfspool" \
+	"$T/pfdata"
 echo ok > "$T/www/index.html"
 echo hello > "$T/tftp/file"
 echo data > "$T/ftp/file"
@@ -90,13 +101,26 @@ PidFile $T/sshd.pid
 UsePAM no
 EOC
 bg_in "$NS_S" /usr/sbin/sshd -D -e -f "$T/sshd_config"
-sin postfix start >>"$T/servers.log" 2>&1 || fail "postfix start"
+cp -a /etc/postfix "$T/postfix"
+cat >> "$T/postfix/main.cf" <<EOC
+queue_directory = $T/pfspool
+data_directory = $T/pfdata
+inet_interfaces = all
+smtpd_tls_cert_file = $T/tls.crt
+smtpd_tls_key_file = $T/tls.key
+smtpd_tls_security_level = may
+EOC
+chown postfix "$T/pfdata"
+sin postfix -c "$T/postfix" start >>"$T/servers.log" 2>&1 ||
+	fail "postfix start: $(tail -3 "$T/servers.log")"
 on_exit stop_postfix
 cat > "$T/dovecot.conf" <<EOC
 protocols = imap pop3
 listen = *, ::
 base_dir = $T/dovecot
-ssl = no
+ssl = yes
+ssl_cert = <$T/tls.crt
+ssl_key = <$T/tls.key
 disable_plaintext_auth = no
 log_path = $T/dovecot.log
 passdb {
@@ -108,6 +132,17 @@ userdb {
   args = uid=nobody gid=nogroup home=$T/mail/%u
 }
 mail_location = maildir:$T/mail/%u
+# STARTTLS and STLS on 143 and 110 only: no idle 993 and 995
+service imap-login {
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3s {
+    port = 0
+  }
+}
 EOC
 bg_in "$NS_S" dovecot -F -c "$T/dovecot.conf"
 # Debian's vsftpd in passive mode, with its default open port range
@@ -123,6 +158,11 @@ seccomp_sandbox=NO
 background=NO
 EOC
 bg_in "$NS_S" vsftpd "$T/vsftpd.conf"
+# a second one on 2121 that asks anonymous for a password
+sed -e 's/^no_anon_password=YES/no_anon_password=NO/' "$T/vsftpd.conf" \
+	> "$T/vsftpd2121.conf"
+echo listen_port=2121 >> "$T/vsftpd2121.conf"
+bg_in "$NS_S" vsftpd "$T/vsftpd2121.conf"
 bg_in "$NS_S" in.tftpd -L -a :69 -s "$T/tftp" -u nobody
 cat > "$T/slapd.conf" <<EOC
 modulepath /usr/lib/ldap
@@ -132,10 +172,13 @@ pidfile $T/slapd.pid
 database mdb
 suffix "dc=example,dc=org"
 directory $T/ldapdb
+TLSCertificateFile $T/tls.crt
+TLSCertificateKeyFile $T/tls.key
 EOC
 bg_in "$NS_S" slapd -d 0 -h ldap:/// -f "$T/slapd.conf"
 cat > "$T/inetd.conf" <<EOC
 telnet stream tcp nowait root /usr/sbin/telnetd telnetd
+2323 stream tcp nowait root /usr/sbin/telnetd telnetd
 shell stream tcp nowait root /usr/sbin/in.rshd in.rshd
 login stream tcp nowait root /usr/sbin/in.rlogind in.rlogind
 EOC
@@ -143,12 +186,25 @@ bg_in "$NS_S" inetutils-inetd -d -p "$T/inetd.pid" "$T/inetd.conf"
 cat > "$T/snmpd.conf" <<EOC
 agentaddress udp:161
 rocommunity vigil-test-secret default
+createUser vigilv3 SHA "vigil-auth-4711" AES "vigil-priv-4711"
+rouser vigilv3 priv
 EOC
-bg_in "$NS_S" snmpd -f -Lo -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" \
-	-M /nonexistent -m ""
+bg_in "$NS_S" env SNMP_PERSISTENT_DIR="$T/snmp" snmpd -f -Lo -C \
+	-c "$T/snmpd.conf" -p "$T/snmpd.pid" -M /nonexistent -m ""
+# v3 only, as vigil recommends: no community at all
+cat > "$T/snmpd3.conf" <<EOC
+agentaddress udp:1161
+smuxsocket 127.0.0.1:1199
+createUser vigilv3 SHA "vigil-auth-4711" AES "vigil-priv-4711"
+rouser vigilv3 priv
+EOC
+bg_in "$NS_S" env SNMP_PERSISTENT_DIR="$T/snmp3" snmpd -f -Lo -C \
+	-c "$T/snmpd3.conf" -p "$T/snmpd3.pid" -M /nonexistent -m ""
+bg_in "$NS_S" "$PY" -m http.server 8888 --directory "$T/www"
 listening() {
 	ss=$(sin ss -ltnu)
-	for p in 21 22 23 25 69 80 110 143 161 199 389 443 513 514 8081; do
+	for p in 21 22 23 25 69 80 110 143 161 199 389 443 513 514 1161 \
+		 2121 2323 8081 8888; do
 		echo "$ss" | grep -q ":$p " || return 1
 	done
 }
@@ -196,6 +252,31 @@ cin $C -u a:test "imap://$S_ADDR/" || true
 cin $C -u a:test "pop3://$S_ADDR/" || true
 cin swaks --server "$S_ADDR" --to root@example.org --quit-after HELO \
 	>"$T/swaks.out" 2>&1 || fail "swaks: $(tail -3 "$T/swaks.out")"
+# the same clients upgraded to TLS before any credentials: no finding
+cin swaks -tls --server "$S_ADDR" --to root@example.org --quit-after TLS \
+	>"$T/swaks-tls.out" 2>&1 || fail "swaks -tls: $(tail -3 "$T/swaks-tls.out")"
+grep -q "TLS started" "$T/swaks-tls.out" || fail "swaks -tls: no TLS"
+cin $C --ssl-reqd -k -u a:test "imap://$S_ADDR/" || true
+cin $C --ssl-reqd -k -u a:test "pop3://$S_ADDR/" || true
+cin env LDAPTLS_REQCERT=never ldapsearch -ZZ -x -H "ldap://$S_ADDR" -s base \
+	-b "" namingContexts >/dev/null || fail "ldapsearch -ZZ"
+for port in 161 1161; do
+	cin timeout 30 snmpwalk -v3 -l authPriv -u vigilv3 -a SHA \
+		-A vigil-auth-4711 -x AES -X vigil-priv-4711 -t 2 -r 1 \
+		-M /nonexistent -m "" "$S_ADDR:$port" 1.3.6.1.2.1.1 \
+		>"$T/snmp3.out" 2>&1 || fail "snmpwalk -v3 to $port: $(tail -2 "$T/snmp3.out")"
+done
+# clear text off its ports, and a password in clear three ways
+printf 'machine %s login vigil password %s\n' "$S_ADDR" "$SECRET" > "$T/netrc"
+cin $C "http://$S_ADDR:8888/" || fail "curl http on 8888"
+cin $C --netrc-file "$T/netrc" "http://$S_ADDR:8888/" || fail "curl basic auth"
+(sleep 1; echo quit) | cin timeout 10 telnet "$S_ADDR" 2323 >"$T/telnet2323.out" 2>&1
+grep -q "Connected to" "$T/telnet2323.out" || fail "telnet to 2323 did not connect"
+(sleep 1; echo root; sleep 1; echo "$SECRET"; sleep 2) |
+	cin timeout 10 telnet "$S_ADDR" 23 >"$T/telnet-pw.out" 2>&1
+printf 'user anonymous %s\nquit\n' "$SECRET" |
+	cin timeout 20 ftp -p -n -v "$S_ADDR" 2121 >"$T/ftp2121.out" 2>&1
+grep -q "230" "$T/ftp2121.out" || fail "ftp to 2121: $(cat "$T/ftp2121.out")"
 for i in 1 2; do
 	echo "get file $T/got$i" | cin tftp "$S_ADDR" >/dev/null 2>&1
 	[ -s "$T/got$i" ] || fail "tftp get"
@@ -221,8 +302,8 @@ cin timeout 10 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
 # --- client side: exactly these findings ----------------------------
 # RULE KEY CONNECTIONS, sorted
 cat > "$T/want-client" <<EOW
-insecure-client-protocols-general ftp|/usr/bin/tnftp 3
-insecure-client-protocols-general http|/usr/bin/curl 4
+insecure-client-protocols-general ftp|/usr/bin/tnftp 4
+insecure-client-protocols-general http|/usr/bin/curl 6
 insecure-client-protocols-general http|/usr/bin/wget 3
 insecure-client-protocols-general http|$PY 2
 insecure-client-protocols-general imap|/usr/bin/curl 1
@@ -233,7 +314,7 @@ insecure-client-protocols-general snmp|/usr/bin/snmpwalk 1
 insecure-client-protocols-general tftp|/usr/bin/tftp 2
 insecure-client-protocols-login rlogin|/usr/bin/rsh-redone-rlogin 1
 insecure-client-protocols-login rsh|/usr/bin/rsh-redone-rsh 1
-insecure-client-protocols-login telnet|/usr/bin/inetutils-telnet 1
+insecure-client-protocols-login telnet|/usr/bin/inetutils-telnet 3
 EOW
 got_client() {
 	ctl findings --json | jq -r '.[] | select(.rule |
@@ -248,8 +329,16 @@ wait_until 10 got_client || {
 	fail "client-side findings differ"
 }
 jqf '[.[] | select(.rule | startswith("insecure-client")) |
-	.attributes.remote_endpoints[] | select(test(":(22|443)$"))] |
-	length == 0' >/dev/null || fail "ssh or https traffic was reported"
+	.attributes.remote_endpoints[] | select(test(":(22|443|1161)$"))] |
+	length == 0' >/dev/null || fail "ssh, https or snmp v3 traffic was reported"
+jqf '[.[] | select(.asset_key == "http|/usr/bin/curl" or
+	.asset_key == "telnet|/usr/bin/inetutils-telnet") |
+	.attributes.remote_endpoints[] | select(test(":(8888|2323)$"))] |
+	length == 2' >/dev/null ||
+	fail "http on 8888 or telnet on 2323 not reported: $(ctl findings --json | jq -c '.[].attributes.remote_endpoints')"
+[ "$(counter payload upgraded)" -ge 4 ] && [ "$(counter payload encrypted)" -ge 5 ] ||
+	fail "upgrades and encrypted flows not seen: $(ctl status --json | jq -c .counters.payload)"
+PAY=$(ctl status --json | jq -c .counters.payload)
 
 # --- flows present at a restart are state, not new uses -------------
 (sleep 15; echo quit) | cin timeout 20 telnet "$S_ADDR" 23 >/dev/null 2>&1 &
@@ -257,7 +346,7 @@ TEL=$!
 on_exit "kill $TEL"
 tel2() {
 	ctl findings --json | jq -e '.[] | select(.asset_key ==
-		"telnet|/usr/bin/inetutils-telnet") | .attributes.connections == 2'
+		"telnet|/usr/bin/inetutils-telnet") | .attributes.connections == 4'
 }
 wait_until 10 tel2 || fail "the second telnet session was not counted"
 ctl findings --json > "$T/before.json"
@@ -280,7 +369,9 @@ kill "$TEL" 2>/dev/null
 # --- server side: one finding per service ---------------------------
 cat > "$T/want-server" <<EOW
 ftp|21|tcp /usr/sbin/vsftpd
+ftp|2121|tcp /usr/sbin/vsftpd
 http|80|tcp /usr/sbin/nginx
+http|8888|tcp $PY
 imap|143|tcp /usr/sbin/dovecot
 ldap|389|tcp /usr/sbin/slapd
 pop3|110|tcp /usr/sbin/dovecot
@@ -289,6 +380,7 @@ rsh|514|tcp /usr/sbin/inetutils-inetd
 smtp|25|tcp /usr/lib/postfix/sbin/master
 snmp|161|udp /usr/sbin/snmpd
 telnet|23|tcp /usr/sbin/inetutils-inetd
+telnet|2323|tcp /usr/sbin/inetutils-inetd
 tftp|69|udp /usr/sbin/in.tftpd
 EOW
 sctl findings --json | jq -r '.[] | select(.rule ==
@@ -322,5 +414,44 @@ printf '%s\n' "tcp|199|/usr/sbin/snmpd 0.0.0.0" \
 	cat "$T/got-unused" >&2
 	fail "unused ports differ"
 }
+
+# --- the password: nowhere vigil wrote, nor in either vigild's memory
+ctl findings --json > "$T/all-client.json"
+sctl findings --json > "$T/all-server.json"
+R=$(ctl status --json | jq -r .run.id)
+ctl report "$R" --format text -o "$T/report-client.txt" ||
+	fail "vigilctl report $R"
+ctl report "$R" --format html -o "$T/report-client.html" ||
+	fail "vigilctl report --format html"
+ctl save >/dev/null || fail "vigilctl save"
+sctl save >/dev/null || fail "vigilctl save (server side)"
+printf '%s\n' "$SECRET" > "$T/secret"
+if grep -r -l -a -F -f "$T/secret" "$T/state" "$TS/state.json" "$T/vigild.log" \
+	"$TS/vigild.log" "$T/all-client.json" "$T/all-server.json" \
+	"$T/report-client.txt" "$T/report-client.html"; then
+	fail "the password sent in clear is in what vigil wrote (above)"
+fi
+for pid in "$VIGILD_PID" "$SRV_PID"; do
+	"$PY" - "$pid" "$T/secret" <<'EOP' || fail "the password is in vigild $pid's memory"
+import re, sys
+pid = sys.argv[1]
+secret = open(sys.argv[2], "rb").read().strip()
+hits = 0
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
+        if not m or not m.group(3).startswith("r"):
+            continue
+        lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+        try:
+            mem.seek(lo)
+            if secret in mem.read(hi - lo):
+                hits += 1
+                print("found in", line.strip(), file=sys.stderr)
+        except (OSError, ValueError, OverflowError):
+            pass
+sys.exit(1 if hits else 0)
+EOP
+done
 stop_vigild
-echo "scenario: ok"
+echo "scenario: ok (client side, first vigild: payload $PAY; the password nowhere)"
