@@ -158,6 +158,7 @@ static void observe(void *data, struct run_observed *o, uint32_t *rules)
 		{ "conntrack", "enobufs" }, { "addr", "socket_overruns" },
 		{ "owner", "intents_lost" }, { "listen", "dropped" },
 		{ "unused-ports", "dropped" }, { "proc", "table_full" },
+		{ "payload", "overruns" },
 	};
 	struct vigil *v = data;
 	struct engine *e = v->engine;
@@ -191,6 +192,10 @@ static void observe(void *data, struct run_observed *o, uint32_t *rules)
 		o->limits |= RUN_LIMIT_TRACEPOINTS_OFF;
 	else if (!model_connect_trace(v->model))
 		o->limits |= RUN_LIMIT_TRACEPOINTS_UNAVAILABLE;
+	if (!v->cfg->payload)
+		o->limits |= RUN_LIMIT_PAYLOAD_OFF;
+	else if (!VAL("payload", "active") || VAL("payload", "silent"))
+		o->limits |= RUN_LIMIT_PAYLOAD_UNAVAILABLE;
 #undef VAL
 	*rules = 0;
 	for (r = 0; r < RULE_COUNT; r++)

@@ -277,6 +277,8 @@ static const struct {
 	{ "conntrack-table-missing", "vigil's nft table was not loaded: unless another ruleset uses conntrack, connections were not tracked" },
 	{ "tracepoints-off", "the connect tracepoints are off (network.tracepoints): programs behind connections were named from audit and /proc, and a short-lived client may be \"unknown\"" },
 	{ "tracepoints-unavailable", "the connect tracepoints could not be opened (no tracefs or no permission): programs behind connections were named from audit and /proc, and a short-lived client may be \"unknown\"" },
+	{ "payload-off", "flows are not judged by their payload (network.payload): a clear-text protocol off its port was not seen, and an upgrade to TLS on its port was reported as clear text" },
+	{ "payload-unavailable", "no flow's payload could be read (NFLOG group 7411 taken, or vigil.nft's log rules not loaded): a clear-text protocol off its port was not seen, and an upgrade to TLS on its port was reported as clear text" },
 };
 
 const char *run_limit_name(unsigned int i)

@@ -50,8 +50,10 @@ enum run_limit {
 	RUN_LIMIT_CT_TABLE_MISSING = 1 << 4,
 	RUN_LIMIT_TRACEPOINTS_OFF = 1 << 5,
 	RUN_LIMIT_TRACEPOINTS_UNAVAILABLE = 1 << 6,
+	RUN_LIMIT_PAYLOAD_OFF = 1 << 7,
+	RUN_LIMIT_PAYLOAD_UNAVAILABLE = 1 << 8,
 };
-#define RUN_LIMIT_COUNT 7
+#define RUN_LIMIT_COUNT 9
 
 /* "audit-off", ... for bit i (0 .. RUN_LIMIT_COUNT - 1); what it costs. */
 const char *run_limit_name(unsigned int i);

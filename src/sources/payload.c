@@ -79,7 +79,7 @@ struct payload {
 	struct flow_event out;		/* what is published */
 	uint64_t *held_ctr, *unheld, *clear, *upgraded, *encrypted;
 	uint64_t *unknown, *not_seen, *unmatched, *packets, *overruns;
-	uint64_t *active, *forgotten;
+	uint64_t *active, *forgotten, *silent;
 };
 
 static uint64_t now_ms(void)
@@ -325,7 +325,10 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 		log_warn("payload: no packet of %llu flows was logged: is rules/nft/vigil.nft's table loaded with its log rules? Flows are judged by port meanwhile",
 			 (unsigned long long)*p->not_seen);
 		p->silent_warned = true;
+		*p->silent = 1;
 	}
+	if (*p->silent && *p->packets)
+		*p->silent = 0;	/* the rules came */
 }
 
 /* Runs inside the watched namespace: is conntrack accounting on? */
@@ -376,9 +379,11 @@ static int counters(struct payload *p, struct engine *e)
 	p->overruns = engine_counter(e, "payload", "overruns");
 	p->active = engine_counter(e, "payload", "active");
 	p->forgotten = engine_counter(e, "payload", "forgotten");
+	p->silent = engine_counter(e, "payload", "silent");
 	return p->held_ctr && p->unheld && p->clear && p->upgraded &&
 	       p->encrypted && p->unknown && p->not_seen && p->unmatched &&
-	       p->packets && p->overruns && p->active && p->forgotten ?
+	       p->packets && p->overruns && p->active && p->forgotten &&
+	       p->silent ?
 	       0 : -1;
 }
 
