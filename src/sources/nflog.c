@@ -27,8 +27,8 @@
 
 /* What the kernel may batch in one datagram (NFULA_CFG_NLBUFSIZ). */
 #define NFLOG_NLBUFSIZ 65536
-/* Flush a batch after 0.2 s even when not full: verdicts come soon. */
-#define NFLOG_FLUSH_CS 20
+/* Flush a batch after 0.1 s even when not full: verdicts come soon. */
+#define NFLOG_FLUSH_CS 10
 /* Datagrams read per turn of the loop. */
 #define NFLOG_ROUNDS 16
 
@@ -93,6 +93,7 @@ int pkt_parse(const uint8_t *p, size_t len, struct pkt_view *pv)
 		th = (size_t)(p[hl + 12] >> 4) * 4;
 		if (th < 20 || len < hl + th)
 			return -1;
+		pv->end = (p[hl + 13] & 0x05) != 0;	/* FIN, RST */
 	} else if (proto == IPPROTO_UDP) {
 		th = 8;
 		if (len < hl + th)
@@ -182,10 +183,10 @@ static int configure(struct nflogsrc *n, uint8_t cmd, bool mode)
 }
 
 struct nflogsrc *nflogsrc_open(struct loop *loop, const char *ns,
-			       nflogsrc_packet_fn fn, void *data)
+			       int rcvbuf, nflogsrc_packet_fn fn, void *data)
 {
 	struct nflogsrc *n = calloc(1, sizeof(*n));
-	int rcvbuf = 4 << 20, saved, fd;
+	int saved, fd;
 
 	if (!n)
 		return NULL;

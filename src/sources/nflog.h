@@ -2,6 +2,7 @@
 #ifndef VIGIL_SOURCES_NFLOG_H
 #define VIGIL_SOURCES_NFLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@ struct pkt_view {
 	uint16_t sport, dport;
 	const uint8_t *payload;		/* valid during the callback only */
 	size_t len;			/* captured bytes of it; may be 0 */
+	bool end;			/* TCP FIN or RST: the flow ends */
 };
 
 /*
@@ -42,11 +44,12 @@ typedef void (*nflogsrc_packet_fn)(void *data, const struct pkt_view *pv);
 
 /*
  * Bind NFLOG_GROUP in the network namespace at ns (NULL: vigild's own)
- * and call fn for each packet.  NULL with errno: EBUSY when another
+ * with a socket buffer of rcvbuf bytes (the kernel charges only what
+ * waits in it), and call fn for each packet.  NULL with errno: EBUSY when another
  * program holds the group, else socket(2)'s or the kernel's.
  */
 struct nflogsrc *nflogsrc_open(struct loop *loop, const char *ns,
-			       nflogsrc_packet_fn fn, void *data);
+			       int rcvbuf, nflogsrc_packet_fn fn, void *data);
 void nflogsrc_close(struct nflogsrc *n);
 /* Packets handed over, and datagrams lost to a full socket buffer. */
 uint64_t nflogsrc_packets(const struct nflogsrc *n);

@@ -38,7 +38,7 @@
 #include "sources/pdecode.h"
 
 /* How long a new flow waits for its payload, and the check's period. */
-#define PAY_WAIT_MS 5000
+#define PAY_WAIT_MS 2000
 #define PAY_TICK_MS 250
 /* Flows held at once; beyond, they go on unheld (counted). */
 #define PAY_HELD_MAX 16384
@@ -202,9 +202,13 @@ static void on_conntrack(void *data, enum engine_event type, const void *ev)
 	if (!worth_holding(p, fe))
 		return;
 	h = find(p, fe);
-	if (h)
+	if (h) {
 		/* the same tuple again: the first is over */
-		forget(p, h);
+		if (h->fe)
+			release(p, h, pdecode_end(&h->st));
+		else
+			forget(p, h);
+	}
 	if (p->nheld >= PAY_HELD_MAX) {
 		(*p->unheld)++;
 		return;
@@ -273,7 +277,7 @@ static void on_packet(void *data, const struct pkt_view *pv)
 	enum pd_verdict v;
 
 	(*p->packets)++;
-	if (!pv->len)
+	if (!pv->len && !pv->end)
 		return;
 	make_key(&k, pv->proto, &pv->src, pv->sport, &pv->dst, pv->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
@@ -290,7 +294,11 @@ static void on_packet(void *data, const struct pkt_view *pv)
 	}
 	if (h->verdict != PD_PENDING)
 		return;
-	v = pdecode_packet(&h->st, pv->proto, dir, pv->payload, pv->len);
+	v = pv->len ? pdecode_packet(&h->st, pv->proto, dir, pv->payload,
+				     pv->len) : PD_PENDING;
+	/* a FIN or RST: what it said is all it will say */
+	if (v == PD_PENDING && pv->end)
+		v = pdecode_end(&h->st);
 	if (v != PD_PENDING)
 		decided(p, h, v);
 }
@@ -406,7 +414,9 @@ static int pay_init(const struct vigil_env *env, void **priv)
 		return 0;
 	if (acct_on(ns) == 0)
 		log_info("payload: conntrack accounting is off: vigil.nft's log rules are not loaded; until they are, flows are judged by port");
-	p->log = nflogsrc_open(env->loop, ns, on_packet, p);
+	/* bursts as big as conntrack's: its cap, charged only when used */
+	p->log = nflogsrc_open(env->loop, ns, (int)env->cfg->ct_rcvbuf_max,
+			       on_packet, p);
 	if (!p->log) {
 		log_warn("payload: NFLOG group %d%s: %m: flows are judged by port",
 			 NFLOG_GROUP, errno == EBUSY ?

@@ -359,6 +359,15 @@ enum pd_verdict pdecode_packet(struct pd_flow *f, uint8_t ipproto,
 				     tcp_packet(f, dir, p, len);
 	if (v != PD_PENDING)
 		return v;
+	/*
+	 * Every protocol here names itself in the client's first packet
+	 * or answers a server's greeting: a first one that did neither
+	 * is something else.
+	 */
+	if (dir == PD_FROM_CLIENT && f->client_packets == 1 &&
+	    f->app == PD_APP_NONE && f->upgrade == PD_UP_NONE &&
+	    (f->greeting == GR_NONE || f->greeting == GR_OTHER))
+		return pd_decide(f, PD_APP_NONE, PD_UNKNOWN);
 	if (f->client_packets >= PD_PACKETS_MAX &&
 	    f->server_packets >= PD_PACKETS_MAX)
 		return pdecode_end(f);

@@ -150,7 +150,11 @@ write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "1h"; };' \
 start_vigild
 ip netns exec "$NS_C" "$CONN" connect "$P.11" 8080 4000 2 60 >/dev/null ||
 	fail "connhelper connect failed"
-sleep 2
+# (flows without payload go on at their RST, or 2 s after they began)
+all_named() {
+	ctl findings --json | jq -e '[.[] | .attributes.connections] | add == 4000' >/dev/null
+}
+wait_until 10 all_named || true
 ctl findings --json > "$T/f.json"
 jq -e --arg c "$CONN" '[.[] | select(.rule ==
 	"insecure-client-protocols-general") | .attributes] |

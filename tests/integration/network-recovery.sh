@@ -86,7 +86,8 @@ grep -q "conntrack: events lost" "$T/vigild.log" ||
 # rescan (10 s): start telnet idle, and open the session after that.
 (sleep 12; echo "open $S_ADDR 2323"; sleep 2; echo quit) |
 	ip netns exec "$NS_C" timeout 30 telnet >/dev/null 2>&1
-jqf '[.[] | select(.rule == "insecure-client-protocols-login" and
+# (a flow goes on once its first packets are judged: a moment after)
+wait_until 5 jqf '[.[] | select(.rule == "insecure-client-protocols-login" and
 	.attributes.protocol == "telnet" and .attributes.remote_port == 2323
 	and .attributes.matched_by == "program")] | length == 1' \
 	>/dev/null || fail "telnet to 2323 not reported: $(ctl findings --json)"
