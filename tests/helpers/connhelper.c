@@ -11,7 +11,10 @@
  *       (a bench starts its clients before it measures); with
  *       CONNHELPER_FLUSH set, it then flushes the namespace's
  *       conntrack table, so the entries' DESTROY events come now and
- *       not at the kernel's next garbage collection.
+ *       not at the kernel's next garbage collection.  With
+ *       CONNHELPER_SEND=http or tls, each connection first sends an
+ *       http request, or the start of a TLS ClientHello (a flow with a
+ *       payload to judge).
  *   connhelper serve PORT
  *       accept and close connections on PORT (v4 and v6) until SIGTERM.
  *   connhelper listen FIRSTPORT COUNT
@@ -55,9 +58,30 @@ static int flush_conntrack(void)
 	return r;
 }
 
+/* What CONNHELPER_SEND asks each connection to send first. */
+static const char *send_bytes(size_t *len)
+{
+	static const char http[] = "GET / HTTP/1.0\r\nHost: bench\r\n\r\n";
+	static const char tls[64] = "\x16\x03\x01\x00\x3b\x01\x00\x00\x37\x03\x03";
+	const char *what = getenv("CONNHELPER_SEND");
+
+	if (what && !strcmp(what, "http")) {
+		*len = sizeof(http) - 1;
+		return http;
+	}
+	if (what && !strcmp(what, "tls")) {
+		*len = sizeof(tls);
+		return tls;
+	}
+	*len = 0;
+	return NULL;
+}
+
 static int do_connect(const char *host, const char *port, long count,
 		      long workers, double limit)
 {
+	size_t slen;
+	const char *sbytes = send_bytes(&slen);
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	long *counts, w;
 	double start, t;
@@ -94,8 +118,12 @@ static int do_connect(const char *host, const char *port, long count,
 			if (fd < 0)
 				_exit(3);
 			counts[w * 2]++;
-			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
 				counts[w * 2 + 1]++;
+				if (sbytes &&
+				    send(fd, sbytes, slen, MSG_NOSIGNAL) < 0)
+					_exit(3);
+			}
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 			close(fd);
 		}
