@@ -93,7 +93,8 @@ int pkt_parse(const uint8_t *p, size_t len, struct pkt_view *pv)
 		th = (size_t)(p[hl + 12] >> 4) * 4;
 		if (th < 20 || len < hl + th)
 			return -1;
-		pv->end = (p[hl + 13] & 0x05) != 0;	/* FIN, RST */
+		pv->fin = (p[hl + 13] & 0x01) != 0;
+		pv->rst = (p[hl + 13] & 0x04) != 0;
 	} else if (proto == IPPROTO_UDP) {
 		th = 8;
 		if (len < hl + th)

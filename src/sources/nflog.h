@@ -28,7 +28,7 @@ struct pkt_view {
 	uint16_t sport, dport;
 	const uint8_t *payload;		/* valid during the callback only */
 	size_t len;			/* captured bytes of it; may be 0 */
-	bool end;			/* TCP FIN or RST: the flow ends */
+	bool fin, rst;			/* TCP flags */
 };
 
 /*

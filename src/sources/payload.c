@@ -49,10 +49,13 @@
 
 #define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
 
-/* A flow as its client sees it: the hash key (memset whole). */
+/*
+ * A flow's two ends, the lower first, whichever sent: the hash key
+ * (memset whole), so that a packet of either side is one lookup.
+ */
 struct pay_key {
-	struct net_addr client, server;
-	uint16_t cport, sport;
+	struct net_addr lo, hi;
+	uint16_t lo_port, hi_port;
 	uint8_t proto;
 };
 
@@ -61,7 +64,10 @@ struct held {
 	struct pay_key key;
 	struct pd_flow st;
 	uint64_t since_ms;	/* conntrack's NEW */
-	enum pd_verdict verdict;	/* PD_PENDING until decided */
+	enum pd_verdict verdict;	/* what it said, once done */
+	bool done;		/* decided, or ended, or out of time */
+	bool client_lo;		/* the client is the key's lower end */
+	uint8_t fins;		/* 1: the client's FIN seen, 2: the server's */
 	struct flow_event *fe;	/* NULL until EV_FLOW; all but owner.exe */
 	char *exe;
 	struct held *prev, *next;	/* in arrival order */
@@ -90,16 +96,21 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void make_key(struct pay_key *k, uint8_t proto,
-		     const struct net_addr *c, uint16_t cport,
-		     const struct net_addr *s, uint16_t sport)
+/* The key of a packet or flow from a to b; true if a is its lower end. */
+static bool make_key(struct pay_key *k, uint8_t proto,
+		     const struct net_addr *a, uint16_t aport,
+		     const struct net_addr *b, uint16_t bport)
 {
+	int c = memcmp(a, b, sizeof(*a));
+	bool a_lo = c < 0 || (c == 0 && aport <= bport);
+
 	memset(k, 0, sizeof(*k));
 	k->proto = proto;
-	k->client = *c;
-	k->server = *s;
-	k->cport = cport;
-	k->sport = sport;
+	k->lo = a_lo ? *a : *b;
+	k->hi = a_lo ? *b : *a;
+	k->lo_port = a_lo ? aport : bport;
+	k->hi_port = a_lo ? bport : aport;
+	return a_lo;
 }
 
 static enum flow_payload pay_of(enum pd_verdict v)
@@ -165,6 +176,7 @@ static void release(struct payload *p, struct held *h, enum pd_verdict v)
 static void decided(struct payload *p, struct held *h, enum pd_verdict v)
 {
 	h->verdict = v;
+	h->done = true;
 	if (h->fe)
 		release(p, h, v);
 }
@@ -218,8 +230,8 @@ static void on_conntrack(void *data, enum engine_event type, const void *ev)
 		(*p->unheld)++;
 		return;
 	}
-	make_key(&h->key, fe->proto, &fe->src, fe->sport, &fe->dst,
-		 fe->dport);
+	h->client_lo = make_key(&h->key, fe->proto, &fe->src, fe->sport,
+				&fe->dst, fe->dport);
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = now_ms();
 	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
@@ -247,7 +259,7 @@ static void attach(struct payload *p, struct held *h,
 		return;
 	}
 	memcpy(h->fe, fe, head);
-	if (h->verdict != PD_PENDING)
+	if (h->done)
 		release(p, h, h->verdict);
 }
 
@@ -263,7 +275,7 @@ static void on_flow(void *data, enum engine_event type, const void *ev)
 		return;
 	}
 	/* ended: decided now, on at once or when its name comes */
-	if (h && fe->kind == FLOW_DESTROY && h->verdict == PD_PENDING)
+	if (h && fe->kind == FLOW_DESTROY && !h->done)
 		decided(p, h, pdecode_end(&h->st));
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
 }
@@ -271,35 +283,34 @@ static void on_flow(void *data, enum engine_event type, const void *ev)
 static void on_packet(void *data, const struct pkt_view *pv)
 {
 	struct payload *p = data;
-	enum pd_dir dir = PD_FROM_CLIENT;
+	enum pd_dir dir;
 	struct pay_key k;
+	bool src_lo;
 	struct held *h;
 	enum pd_verdict v;
 
 	(*p->packets)++;
-	if (!pv->len && !pv->end)
+	if (!pv->len && !pv->fin && !pv->rst)
 		return;
-	make_key(&k, pv->proto, &pv->src, pv->sport, &pv->dst, pv->dport);
+	src_lo = make_key(&k, pv->proto, &pv->src, pv->sport, &pv->dst,
+			  pv->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
-	if (!h) {
-		make_key(&k, pv->proto, &pv->dst, pv->dport, &pv->src,
-			 pv->sport);
-		HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
-		dir = PD_FROM_SERVER;
-	}
 	if (!h) {
 		/* decided already, older than vigild, or its NEW was lost */
 		(*p->unmatched)++;
 		return;
 	}
-	if (h->verdict != PD_PENDING)
+	if (h->done)
 		return;
+	dir = src_lo == h->client_lo ? PD_FROM_CLIENT : PD_FROM_SERVER;
 	v = pv->len ? pdecode_packet(&h->st, pv->proto, dir, pv->payload,
 				     pv->len) : PD_PENDING;
-	/* a FIN or RST: what it said is all it will say */
-	if (v == PD_PENDING && pv->end)
+	if (pv->fin)
+		h->fins |= dir == PD_FROM_CLIENT ? 1 : 2;
+	/* a reset, or both sides done: what it said is all it will say */
+	if (v == PD_PENDING && (pv->rst || h->fins == 3))
 		v = pdecode_end(&h->st);
-	if (v != PD_PENDING)
+	if (v != PD_PENDING || pv->rst || h->fins == 3)
 		decided(p, h, v);
 }
 
@@ -317,7 +328,7 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 	DL_FOREACH_SAFE(p->queue, h, tmp) {
 		if (h->since_ms + PAY_WAIT_MS > now)
 			break;
-		if (h->verdict == PD_PENDING) {
+		if (!h->done) {
 			decided(p, h, pdecode_end(&h->st));
 			continue;
 		}
