@@ -8,11 +8,11 @@
  * listener is its own service on its own port.  snmpd's v1/v2c
  * community lines (read by the listener source once per new snmpd
  * socket) are added as evidence, masked; an snmpd whose configuration
- * enables none serves SNMPv3 only and is no finding.  A flow whose payload spoke a
- * catalog protocol in clear to a local listener off that protocol's
- * ports makes that listener a service too (http on 8888, telnet on
- * 2323), and a known server's service off its ports (vsftpd on 2121)
- * takes in its program's extra listeners as well.
+ * enables none serves SNMPv3 only and is no finding.  A flow whose
+ * payload spoke a catalog protocol in clear to a local listener off
+ * that protocol's ports makes that listener a service too (http on
+ * 8888, telnet on 2323), and a known server's service off its ports
+ * (vsftpd on 2121) takes in its program's extra listeners as well.
  */
 #include "build.h"
 
