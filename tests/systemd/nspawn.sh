@@ -122,6 +122,11 @@ grep -q '^Coverage:  not complete' "$T/report.txt" &&
 	grep -q 'kernel audit was not available' "$T/report.txt" ||
 	fail "the run's report does not say audit is missing: $(cat "$T/report.txt")"
 
+# Under the unit's sandbox vigild reads each flow's first packets
+# (NFLOG, vigil.nft's log rules loaded by ExecStartPre).
+[ "$(in_ct vigilctl status --json | jq -r .counters.payload.active)" = 1 ] ||
+	fail "payload not active under the unit: $(in_ct journalctl -u vigild --no-pager -o cat | grep -i payload)"
+
 # Up, the same process, never restarted.
 [ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "vigild restarted"
 [ "$(in_ct systemctl show -p MainPID --value vigild)" = "$PID0" ] || fail "vigild's pid changed"
