@@ -11,19 +11,26 @@
 #include "sources/nsnft.h"
 
 /* One transaction: replaced whole, never doubled. */
-static const char table_text[] =
-	"table inet " NSNFT_TABLE "\n"
-	"delete table inet " NSNFT_TABLE "\n"
+#define TABLE_HEAD \
+	"table inet " NSNFT_TABLE "\n" \
+	"delete table inet " NSNFT_TABLE "\n" \
 	"table inet " NSNFT_TABLE " {\n"
-	"	chain input {\n"
-	"		type filter hook input priority 0; policy accept;\n"
+#define CHAIN(hook) \
+	"	chain " hook " {\n" \
+	"		type filter hook " hook " priority 0; policy accept;\n" \
 	"		ct state new counter\n"
-	"	}\n"
-	"	chain output {\n"
-	"		type filter hook output priority 0; policy accept;\n"
-	"		ct state new counter\n"
-	"	}\n"
-	"}\n";
+/* vigil.nft's log rules: a flow's first packets for the payload stage */
+#define LOG(pre) \
+	"		" pre "ct packets < 24 tcp flags & (fin | rst | psh) != 0 " \
+	"log group 7411 snaplen 320 queue-threshold 32\n" \
+	"		" pre "ct packets < 24 udp sport != 53 udp dport != 53 " \
+	"log group 7411 snaplen 320 queue-threshold 32\n"
+
+static const char table_text[] =
+	TABLE_HEAD CHAIN("input") "	}\n" CHAIN("output") "	}\n" "}\n";
+static const char table_text_log[] =
+	TABLE_HEAD CHAIN("input") LOG("iifname != \"lo\" ") "	}\n"
+	CHAIN("output") LOG("") "	}\n" "}\n";
 
 struct job {
 	const char *cmd;
@@ -66,9 +73,9 @@ int nsnft_present(int nsfd)
 	return netns_run(nsfd, run, &j) == 0 ? 1 : 0;
 }
 
-int nsnft_load(int nsfd, char *msg, size_t size)
+int nsnft_load(int nsfd, bool log, char *msg, size_t size)
 {
-	struct job j = { table_text, msg, size };
+	struct job j = { log ? table_text_log : table_text, msg, size };
 
 	return netns_run(nsfd, run, &j);
 }

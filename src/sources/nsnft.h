@@ -8,7 +8,8 @@
  * The table vigild loads into a namespace it watches so that
  * connections there are tracked (since Linux 4.10 a namespace tracks
  * nothing until a rule uses conntrack): inet vigild_ns, chains on input
- * and output that count new connections and accept everything, as
+ * and output that count new connections and accept everything, and
+ * log each flow's first packets for the payload stage, as
  * rules/nft/vigil.nft does for the host.  A name of its own, so a
  * vigil inside the container keeps its own table.  Through libnftables,
  * inside the namespace (CAP_SYS_ADMIN, CAP_NET_ADMIN).
@@ -21,8 +22,13 @@
  * reason not to load it again.
  */
 int nsnft_present(int nsfd);
-/* Load (or replace) it.  0, or -1 with errno; msg gets nft's words. */
-int nsnft_load(int nsfd, char *msg, size_t size);
+/*
+ * Load (or replace) it; with log, also vigil.nft's rules that log each
+ * flow's first packets to NFLOG for the payload stage (they turn
+ * conntrack accounting on there).  0, or -1 with errno; msg gets nft's
+ * words.
+ */
+int nsnft_load(int nsfd, bool log, char *msg, size_t size);
 /* Remove it.  0, or -1 with errno. */
 int nsnft_unload(int nsfd);
 

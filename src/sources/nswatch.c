@@ -131,7 +131,8 @@ static void watch(struct nswatch *w, pid_t pid, const char *path,
 	e->located_ms = loop_now_ms();
 	e->located_pid = pid;
 	if (w->table && e->nsid >= 0 && nsnft_present(fd) == 0) {
-		if (nsnft_load(fd, msg, sizeof(msg)) == 0) {
+		if (nsnft_load(fd, w->env->cfg->payload, msg,
+			       sizeof(msg)) == 0) {
 			e->table_loaded = true;
 			(*w->tables)++;
 		} else {

@@ -33,6 +33,7 @@
 #include "lib/loop.h"
 #include "lib/netns.h"
 #include "model/engine.h"
+#include "model/nstable.h"
 #include "sources/nflog.h"
 #include "sources/payload.h"
 #include "sources/pdecode.h"
@@ -54,9 +55,18 @@
  * (memset whole), so that a packet of either side is one lookup.
  */
 struct pay_key {
+	uint64_t netns;		/* 0: the watched namespace */
 	struct net_addr lo, hi;
 	uint16_t lo_port, hi_port;
 	uint8_t proto;
+};
+
+/* A namespace whose packets are read: the watched one, and others. */
+struct pay_ns {
+	uint64_t netns;
+	struct payload *p;
+	struct nflogsrc *log;
+	UT_hash_handle hh;
 };
 
 /* A new flow followed: its decoder state, and its event once named. */
@@ -76,7 +86,7 @@ struct held {
 
 struct payload {
 	const struct vigil_env *env;
-	struct nflogsrc *log;
+	struct pay_ns *readers;		/* by netns */
 	struct loop_timer *tick;
 	struct held *by_key;		/* hash */
 	struct held *queue;		/* oldest first */
@@ -97,7 +107,7 @@ static uint64_t now_ms(void)
 }
 
 /* The key of a packet or flow from a to b; true if a is its lower end. */
-static bool make_key(struct pay_key *k, uint8_t proto,
+static bool make_key(struct pay_key *k, uint64_t netns, uint8_t proto,
 		     const struct net_addr *a, uint16_t aport,
 		     const struct net_addr *b, uint16_t bport)
 {
@@ -105,6 +115,7 @@ static bool make_key(struct pay_key *k, uint8_t proto,
 	bool a_lo = c < 0 || (c == 0 && aport <= bport);
 
 	memset(k, 0, sizeof(*k));
+	k->netns = netns;
 	k->proto = proto;
 	k->lo = a_lo ? *a : *b;
 	k->hi = a_lo ? *b : *a;
@@ -181,11 +192,19 @@ static void decided(struct payload *p, struct held *h, enum pd_verdict v)
 		release(p, h, v);
 }
 
-/* The flows a payload can change the verdict of. */
+static struct pay_ns *reader_of(const struct payload *p, uint64_t netns)
+{
+	struct pay_ns *r;
+
+	HASH_FIND(hh, p->readers, &netns, sizeof(netns), r);
+	return r;
+}
+
+/* The flows a payload can change the verdict of, where it is read. */
 static bool worth_holding(const struct payload *p, const struct flow_event *fe)
 {
-	if (!p->log || fe->kind != FLOW_NEW || fe->netns != 0 ||
-	    (!fe->from_local && !fe->to_local))
+	if (fe->kind != FLOW_NEW || (!fe->from_local && !fe->to_local) ||
+	    !reader_of(p, fe->netns))
 		return false;
 	if (fe->proto == IPPROTO_UDP)
 		/* vigil.nft logs no DNS: its volume, and no verdict in it */
@@ -198,7 +217,7 @@ static struct held *find(struct payload *p, const struct flow_event *fe)
 	struct pay_key k;
 	struct held *h;
 
-	make_key(&k, fe->proto, &fe->src, fe->sport, &fe->dst, fe->dport);
+	make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport, &fe->dst, fe->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
 	return h;
 }
@@ -230,7 +249,7 @@ static void on_conntrack(void *data, enum engine_event type, const void *ev)
 		(*p->unheld)++;
 		return;
 	}
-	h->client_lo = make_key(&h->key, fe->proto, &fe->src, fe->sport,
+	h->client_lo = make_key(&h->key, fe->netns, fe->proto, &fe->src, fe->sport,
 				&fe->dst, fe->dport);
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = now_ms();
@@ -282,7 +301,8 @@ static void on_flow(void *data, enum engine_event type, const void *ev)
 
 static void on_packet(void *data, const struct pkt_view *pv)
 {
-	struct payload *p = data;
+	struct pay_ns *r = data;
+	struct payload *p = r->p;
 	enum pd_dir dir;
 	struct pay_key k;
 	bool src_lo;
@@ -292,7 +312,7 @@ static void on_packet(void *data, const struct pkt_view *pv)
 	(*p->packets)++;
 	if (!pv->len && !pv->fin && !pv->rst)
 		return;
-	src_lo = make_key(&k, pv->proto, &pv->src, pv->sport, &pv->dst,
+	src_lo = make_key(&k, r->netns, pv->proto, &pv->src, pv->sport, &pv->dst,
 			  pv->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
 	if (!h) {
@@ -318,12 +338,14 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 {
 	struct payload *p = data;
 	uint64_t now = now_ms();
+	struct pay_ns *r, *rtmp;
+	struct held *h, *tmp;
 
 	(void)loop;
 	(void)t;
-	struct held *h, *tmp;
-
-	*p->overruns = nflogsrc_overruns(p->log);
+	*p->overruns = 0;
+	HASH_ITER(hh, p->readers, r, rtmp)
+		*p->overruns += nflogsrc_overruns(r->log);
 	/* in arrival order: stop at the first still in its time */
 	DL_FOREACH_SAFE(p->queue, h, tmp) {
 		if (h->since_ms + PAY_WAIT_MS > now)
@@ -384,6 +406,63 @@ static int acct_on(const char *ns)
 	return r;
 }
 
+/*
+ * Read NFLOG in a namespace: netns 0 and path NULL for the watched one.
+ * 0, or -1 with errno (EBUSY: another program holds the group there).
+ */
+static int reader_open(struct payload *p, uint64_t netns, const char *path)
+{
+	struct pay_ns *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -1;
+	r->netns = netns;
+	r->p = p;
+	/* bursts as big as conntrack's: its cap, charged only when used */
+	r->log = nflogsrc_open(p->env->loop, path,
+			       (int)p->env->cfg->ct_rcvbuf_max, on_packet, r);
+	if (!r->log) {
+		free(r);
+		return -1;
+	}
+	HASH_ADD(hh, p->readers, netns, sizeof(r->netns), r);
+	*p->active = HASH_COUNT(p->readers);
+	return 0;
+}
+
+static void reader_close(struct payload *p, struct pay_ns *r)
+{
+	HASH_DEL(p->readers, r);
+	nflogsrc_close(r->log);
+	free(r);
+	*p->active = HASH_COUNT(p->readers);
+}
+
+/*
+ * Another namespace watched (network.namespaces = "all"): read its
+ * packets too, as its vigild_ns table logs them.  A namespace whose
+ * own vigil holds the group is judged by port.
+ */
+static void on_netns(void *data, enum engine_event type, const void *ev)
+{
+	const struct netns_change *ch = ev;
+	struct payload *p = data;
+	struct pay_ns *r = reader_of(p, ch->ns->inode);
+
+	(void)type;
+	if (!ch->added) {
+		if (r)
+			reader_close(p, r);
+		return;
+	}
+	if (r || !p->env->cfg->payload || ch->ns->nsid < 0)
+		return;
+	if (reader_open(p, ch->ns->inode, ch->ns->path) < 0)
+		log_info("payload: network namespace %llu: NFLOG group %d%s (%m): its flows are judged by port",
+			 (unsigned long long)ch->ns->inode, NFLOG_GROUP,
+			 errno == EBUSY ? " is held there" : "");
+}
+
 static int counters(struct payload *p, struct engine *e)
 {
 	p->held_ctr = engine_counter(e, "payload", "held");
@@ -425,31 +504,29 @@ static int pay_init(const struct vigil_env *env, void **priv)
 		return 0;
 	if (acct_on(ns) == 0)
 		log_info("payload: conntrack accounting is off: vigil.nft's log rules are not loaded; until they are, flows are judged by port");
-	/* bursts as big as conntrack's: its cap, charged only when used */
-	p->log = nflogsrc_open(env->loop, ns, (int)env->cfg->ct_rcvbuf_max,
-			       on_packet, p);
-	if (!p->log) {
+	if (reader_open(p, 0, ns) < 0)
 		log_warn("payload: NFLOG group %d%s: %m: flows are judged by port",
 			 NFLOG_GROUP, errno == EBUSY ?
 			 " is held by another program" : "");
-		return 0;
-	}
 	p->tick = loop_timer_new(env->loop, on_tick, p);
-	if (!p->tick || loop_timer_arm(p->tick, PAY_TICK_MS, PAY_TICK_MS) < 0) {
+	if (!p->tick || loop_timer_arm(p->tick, PAY_TICK_MS, PAY_TICK_MS) < 0 ||
+	    engine_subscribe(env->engine, EV_NETNS, on_netns, p) < 0) {
 		log_err("payload: %m");
 		return -1;
 	}
-	*p->active = 1;
 	return 0;
 }
 
 static void pay_fini(void *priv)
 {
 	struct payload *p = priv;
+	struct pay_ns *r, *rtmp;
 	struct held *h, *tmp;
 
 	if (!p)
 		return;
+	HASH_ITER(hh, p->readers, r, rtmp)
+		reader_close(p, r);
 	HASH_ITER(hh, p->by_key, h, tmp) {
 		HASH_DEL(p->by_key, h);
 		free(h->fe);
@@ -457,7 +534,6 @@ static void pay_fini(void *priv)
 		free(h);
 	}
 	loop_timer_free(p->tick);
-	nflogsrc_close(p->log);
 	free(p);
 }
 

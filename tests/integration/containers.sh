@@ -8,7 +8,8 @@
 # world-writable directory,
 # a dpkg database in the image deciding what is packaged there (not the
 # host's), a container started and one removed during the run, and a
-# plain "ip netns" namespace beside them.  See ../shared/CONTAINERS.md
+# plain "ip netns" namespace beside them, whose http on 8888 is judged
+# by its payload.  See ../shared/CONTAINERS.md
 # for why runc and the --ulimit values.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
@@ -253,6 +254,19 @@ wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \
 	--arg ns $NS '.[] | select(.rule == \"insecure-client-protocols-login\"
 	and .attributes.netns_name == \$ns and .attributes.container_id == null)'" ||
 	fail "no telnet finding naming namespace $NS: $(ctl findings)"
+# ...and its flows judged by what they say, as in vigild's own: http
+# on 8888 is no catalog port, its request names it (vigild_ns logs the
+# first packets there, read over that namespace's NFLOG).
+bg_in "$NS" python3 -m http.server 8888 --bind 127.0.0.1 --directory "$T"
+wait_until 10 sh -c "ip netns exec $NS ss -ltn | grep -q ':8888 '" ||
+	fail "http.server in $NS did not start"
+ip netns exec "$NS" curl -s -o /dev/null --max-time 5 http://127.0.0.1:8888/ ||
+	fail "curl in $NS"
+wait_until 10 sh -c "$VIGILCTL -s $T/run/control findings --json | jq -e \
+	--arg ns $NS '.[] | select(.attributes.netns_name == \$ns and
+	.attributes.protocol == \"http\" and .attributes.remote_port == 8888
+	and .attributes.matched_by == \"payload\")'" >/dev/null ||
+	fail "http on 8888 in $NS not judged by its payload: $(ctl findings --json | jq -c '[.[] | .attributes | {protocol, remote_endpoints, matched_by, netns_name}]') $(ctl status --json | jq -c .counters.payload)"
 
 # An admin asks for one container's findings, by name or by id prefix,
 # and gets them in a spreadsheet with the container named.
