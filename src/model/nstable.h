@@ -33,6 +33,7 @@ struct ns_entry {
 	struct net_addr addrs[NSTABLE_MAX_ADDRS];
 	size_t naddrs;
 	bool table_loaded;		/* vigild loaded its nft table */
+	bool acct_set;			/* ...and so turned accounting on */
 	unsigned int seen_gen;		/* rescan that last saw it */
 	UT_hash_handle hh_ino, hh_id;
 };

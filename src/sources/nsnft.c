@@ -3,6 +3,8 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +80,45 @@ int nsnft_load(int nsfd, bool log, char *msg, size_t size)
 	struct job j = { log ? table_text_log : table_text, msg, size };
 
 	return netns_run(nsfd, run, &j);
+}
+
+#define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
+
+/* Run inside the namespace: /proc/sys/net is the opener's. */
+static int acct_read(void *data)
+{
+	char v = '0';
+	int fd = open(ACCT_PATH, O_RDONLY | O_CLOEXEC);
+
+	(void)data;
+	if (fd < 0)
+		return -1;
+	if (read(fd, &v, 1) != 1)
+		v = '0';
+	close(fd);
+	return v == '1';
+}
+
+static int acct_write_off(void *data)
+{
+	int fd = open(ACCT_PATH, O_WRONLY | O_CLOEXEC), r;
+
+	(void)data;
+	if (fd < 0)
+		return -1;
+	r = write(fd, "0\n", 2) == 2 ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+int nsnft_acct(int nsfd)
+{
+	return netns_run(nsfd, acct_read, NULL);
+}
+
+int nsnft_acct_off(int nsfd)
+{
+	return netns_run(nsfd, acct_write_off, NULL);
 }
 
 int nsnft_unload(int nsfd)

@@ -32,4 +32,13 @@ int nsnft_load(int nsfd, bool log, char *msg, size_t size);
 /* Remove it.  0, or -1 with errno. */
 int nsnft_unload(int nsfd);
 
+/*
+ * Conntrack accounting there (net.netfilter.nf_conntrack_acct), which
+ * loading the log rules turns on: 1, 0, or -1 with errno.  And turning
+ * it off again (a table vigild loaded goes, and so does what it
+ * changed): 0, or -1 with errno (EROFS under ProtectKernelTunables).
+ */
+int nsnft_acct(int nsfd);
+int nsnft_acct_off(int nsfd);
+
 #endif

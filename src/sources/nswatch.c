@@ -131,9 +131,12 @@ static void watch(struct nswatch *w, pid_t pid, const char *path,
 	e->located_ms = loop_now_ms();
 	e->located_pid = pid;
 	if (w->table && e->nsid >= 0 && nsnft_present(fd) == 0) {
+		bool acct_off = nsnft_acct(fd) == 0;
+
 		if (nsnft_load(fd, w->env->cfg->payload, msg,
 			       sizeof(msg)) == 0) {
 			e->table_loaded = true;
+			e->acct_set = acct_off && w->env->cfg->payload;
 			(*w->tables)++;
 		} else {
 			(*w->table_failed)++;
@@ -290,10 +293,15 @@ static void nswatch_fini(void *priv)
 		return;
 	/* leave the namespaces as they were: our table goes */
 	for (e = w->env ? nstable_first(model_namespaces(w->env->model)) :
-			  NULL; e; e = nstable_next(e))
+			  NULL; e; e = nstable_next(e)) {
 		if (e->table_loaded && nsnft_unload(e->fd) < 0)
 			log_warn("nswatch: cannot remove table inet %s from network namespace %llu: %m",
 				 NSNFT_TABLE, (unsigned long long)e->inode);
+		/* its log rules turned conntrack accounting on there */
+		if (e->table_loaded && e->acct_set && nsnft_acct_off(e->fd) < 0)
+			log_info("nswatch: conntrack accounting stays on in network namespace %llu (%m)",
+				 (unsigned long long)e->inode);
+	}
 	nldump_close(w->rt);
 	loop_timer_free(w->timer);
 	free(w);
