@@ -31,10 +31,10 @@
 #include "config/config.h"
 #include "lib/log.h"
 #include "lib/loop.h"
-#include "lib/netns.h"
 #include "model/engine.h"
 #include "model/nstable.h"
 #include "sources/nflog.h"
+#include "sources/nsnft.h"
 #include "sources/payload.h"
 #include "sources/pdecode.h"
 
@@ -47,8 +47,6 @@
 #define PAY_SILENT_MAX 20
 /* A flow followed whose named event never came is dropped after this. */
 #define PAY_FORGET_MS 30000
-
-#define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
 
 /*
  * A flow's two ends, the lower first, whichever sent: the hash key
@@ -372,21 +370,6 @@ static void on_tick(struct loop *loop, struct loop_timer *t, void *data)
 		*p->silent = 0;	/* the rules came */
 }
 
-/* Runs inside the watched namespace: is conntrack accounting on? */
-static int acct_read(void *data)
-{
-	char v = '0';
-	int fd = open(ACCT_PATH, O_RDONLY | O_CLOEXEC);
-
-	(void)data;
-	if (fd < 0)
-		return -1;
-	if (read(fd, &v, 1) != 1)
-		v = '0';
-	close(fd);
-	return v == '1';
-}
-
 /*
  * "ct packets" counts only with conntrack accounting on, and loading a
  * rule that uses it turns it on in that namespace: off means vigil.nft
@@ -394,14 +377,12 @@ static int acct_read(void *data)
  */
 static int acct_on(const char *ns)
 {
-	int nsfd, r;
+	int nsfd = open(ns ? ns : "/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r;
 
-	if (!ns)
-		return acct_read(NULL);
-	nsfd = open(ns, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return -1;
-	r = netns_run(nsfd, acct_read, NULL);
+	r = nsnft_acct(nsfd);
 	close(nsfd);
 	return r;
 }
