@@ -165,20 +165,28 @@ static void forget(struct payload *p, struct held *h)
 	free(h);
 }
 
-/* Publish h's held flow with verdict v and forget h. */
-static void release(struct payload *p, struct held *h, enum pd_verdict v)
+/* Publish fe (its program exe) with h's verdict v, and forget h. */
+static void publish(struct payload *p, struct held *h,
+		    const struct flow_event *fe, const char *exe,
+		    enum pd_verdict v)
 {
 	struct flow_event *out = &p->out;
 	enum flow_payload pay = pay_of(v);
 
-	memcpy(out, h->fe, offsetof(struct flow_event, owner.exe));
-	snprintf(out->owner.exe, sizeof(out->owner.exe), "%s", h->exe);
+	memcpy(out, fe, offsetof(struct flow_event, owner.exe));
+	snprintf(out->owner.exe, sizeof(out->owner.exe), "%s", exe);
 	out->pay = pay;
 	out->pay_app = h->st.app ? pdecode_app_name(h->st.app) : NULL;
 	out->snmp_version = h->st.snmp_version;
 	(*verdict_ctr(p, pay))++;
 	forget(p, h);
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, out);
+}
+
+/* Publish h's held flow with verdict v and forget h. */
+static void release(struct payload *p, struct held *h, enum pd_verdict v)
+{
+	publish(p, h, h->fe, h->exe, v);
 }
 
 /* h is decided (v), or out of time: on with its flow, if named yet. */
@@ -215,7 +223,8 @@ static struct held *find(struct payload *p, const struct flow_event *fe)
 	struct pay_key k;
 	struct held *h;
 
-	make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport, &fe->dst, fe->dport);
+	make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport, &fe->dst,
+		 fe->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
 	return h;
 }
@@ -247,8 +256,8 @@ static void on_conntrack(void *data, enum engine_event type, const void *ev)
 		(*p->unheld)++;
 		return;
 	}
-	h->client_lo = make_key(&h->key, fe->netns, fe->proto, &fe->src, fe->sport,
-				&fe->dst, fe->dport);
+	h->client_lo = make_key(&h->key, fe->netns, fe->proto, &fe->src,
+				fe->sport, &fe->dst, fe->dport);
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = now_ms();
 	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
@@ -263,6 +272,11 @@ static void attach(struct payload *p, struct held *h,
 {
 	size_t head = offsetof(struct flow_event, owner.exe);
 
+	/* decided already: on at once, nothing to keep */
+	if (h->done) {
+		publish(p, h, fe, fe->owner.exe, h->verdict);
+		return;
+	}
 	h->fe = malloc(head);
 	h->exe = strdup(fe->owner.exe);
 	if (!h->fe || !h->exe) {
@@ -276,8 +290,6 @@ static void attach(struct payload *p, struct held *h,
 		return;
 	}
 	memcpy(h->fe, fe, head);
-	if (h->done)
-		release(p, h, h->verdict);
 }
 
 static void on_flow(void *data, enum engine_event type, const void *ev)
