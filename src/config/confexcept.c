@@ -10,7 +10,7 @@
 
 #include "config/confexcept.h"
 #include "config/confparse.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 struct except_ctx {
 	struct exceptions *x;

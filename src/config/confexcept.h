@@ -4,7 +4,7 @@
 
 #include <libconfig.h>
 
-#include "findings/exceptions.h"
+#include "core/exceptions.h"
 #include "lib/sbuf.h"
 
 /*

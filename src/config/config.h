@@ -7,10 +7,10 @@
 #include <stdio.h>
 
 #include "config/protocols.h"
-#include "findings/exceptions.h"
+#include "core/exceptions.h"
 #include "lib/sbuf.h"
 #include "lib/tag.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 /* sysexits EX_CONFIG: what vigild exits with on a bad configuration. */
 #define VIGIL_EXIT_CONFIG 78

@@ -21,12 +21,12 @@
 
 #include "control/checkelf.h"
 #include "control/ctl.h"
-#include "findings/exceptions.h"
+#include "core/exceptions.h"
 #include "lib/duration.h"
 #include "lib/escape.h"
 #include "lib/sbuf.h"
 #include "report/report.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 #define DEFAULT_SOCKET "/run/vigil/control"
 /* Replies can hold every finding; bound them all the same. */

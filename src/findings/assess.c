@@ -358,7 +358,7 @@ static void finish(struct assess *a, enum run_state state,
 	if (state == RUN_COMPLETED) {
 		r->state = RUN_EVALUATING;
 		for (i = 0; i < a->nhooks; i++)
-			a->hooks[i].fn(a->hooks[i].data, r);
+			a->hooks[i].fn(a->hooks[i].data, r->id);
 	}
 	r->end = (int64_t)time(NULL);
 	if (state == RUN_COMPLETED)

@@ -100,7 +100,7 @@ struct run {
 };
 
 /* End-of-run rules: called while the run is evaluating. */
-typedef void (*assess_end_fn)(void *data, const struct run *run);
+typedef void (*assess_end_fn)(void *data, const char *run_id);
 /* Told whenever a run starts, ends or its summary changes. */
 typedef void (*assess_changed_fn)(void *data);
 /* Told once when a run starts and once when it ends (any end state). */
@@ -121,6 +121,13 @@ void assess_set_observer(struct assess *a, assess_observe_fn fn, void *data);
 
 /* Returns 0, or -1 with errno set (ENOMEM, ENOSPC: too many hooks). */
 int assess_add_end_hook(struct assess *a, assess_end_fn fn, void *data);
+
+/*
+ * What the engine records into (model/engine.h): a's findings store,
+ * stamped with a's current run (assess_store.c).
+ */
+struct engine_store;
+void assess_engine_store(struct assess *a, struct engine_store *out);
 
 /*
  * Start a run of duration seconds (0: the configured one).  A run that

@@ -5,7 +5,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 /* Every key of src into dst, as it is (a finding read back). */
 void evidence_copy(json_object *dst, json_object *src);

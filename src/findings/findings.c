@@ -3,9 +3,9 @@
  * The findings store: one finding per (rule, asset), kept in a hash
  * table and in first-seen order.  A sighting creates or updates one;
  * runs resolve what they no longer see; acceptances (vigilctl's, or the
- * configured exceptions) keep one quiet (accept.c).  The JSON form is in
- * finding_json.c, who gives way when the store is full in evict.c, tags
- * in tags.c.
+ * configured exceptions) keep one quiet (accept.c).  The table itself
+ * is in table.c, the JSON form in finding_json.c, who gives way when the
+ * store is full in evict.c, tags in tags.c.
  */
 #include "build.h"
 
@@ -23,12 +23,6 @@
 #include "lib/jsonutil.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
-
-/* A chain per bucket, by the id's low digits (ids are hashes). */
-static size_t bucket_of(const char *id)
-{
-	return strtoull(id + FINDING_ID_LEN - 6, NULL, 16) % N_BUCKETS;
-}
 
 struct findings *findings_new(size_t max, const struct findings_ops *ops,
 			      void *data)
@@ -48,30 +42,13 @@ struct findings *findings_new(size_t max, const struct findings_ops *ops,
 	return fs;
 }
 
-void finding_free(struct finding *f)
-{
-	if (!f)
-		return;
-	free(f->asset_key);
-	if (f->accepted)
-		acceptance_free(f->accepted);
-	free(f->accepted);
-	json_object_put(f->attrs);
-	free(f->frozen);
-	json_object_put(f->last_sighting);
-	json_object_put(f->host);
-	json_object_put(f->tags);
-	while (f->nruns)
-		json_object_put(f->runs[--f->nruns]);
-	free(f);
-}
-
 void findings_free(struct findings *fs)
 {
 	size_t i;
 
 	if (!fs)
 		return;
+	HASH_CLEAR(hh, fs->by_id);
 	for (i = 0; i < fs->n; i++)
 		finding_free(fs->all[i]);
 	free(fs->all);
@@ -100,160 +77,9 @@ void findings_set_host(struct findings *fs, json_object *host)
 	findings_sync_host_tags(fs);
 }
 
-const struct finding *findings_get(const struct findings *fs, const char *id)
-{
-	const struct finding *f;
-
-	if (strlen(id) != FINDING_ID_LEN ||
-	    strspn(id, "0123456789abcdef") != FINDING_ID_LEN)
-		return NULL;
-	for (f = fs->buckets[bucket_of(id)]; f; f = f->hnext)
-		if (!strcmp(f->id, id))
-			return f;
-	return NULL;
-}
-
-struct finding *findings_find(const struct findings *fs,
-			      const struct rule_meta *rule,
-			      const char *asset_key, const char *id)
-{
-	struct finding *f;
-
-	/* Match on the full key: an id collision never merges findings. */
-	for (f = fs->buckets[bucket_of(id)]; f; f = f->hnext)
-		if (f->rule == rule && !strcmp(f->asset_key, asset_key))
-			return f;
-	return NULL;
-}
-
-const struct finding *findings_lookup(const struct findings *fs,
-				      enum rule_id rule,
-				      const char *asset_key)
-{
-	const struct rule_meta *m = rule_meta(rule);
-	char id[FINDING_ID_LEN + 1];
-	const struct finding *f = NULL;
-	struct sbuf key;
-
-	if (!m || !asset_key)
-		return NULL;
-	sbuf_init(&key);
-	utf8_escape(&key, asset_key, strlen(asset_key));
-	if (!sbuf_failed(&key)) {
-		finding_make_id(fs->machine_id, m->id, sbuf_str(&key), id);
-		f = findings_find(fs, m, sbuf_str(&key), id);
-	}
-	sbuf_free(&key);
-	return f;
-}
-
-size_t findings_count(const struct findings *fs)
-{
-	return fs->n;
-}
-
-size_t findings_count_quiet(const struct findings *fs)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < fs->n; i++)
-		n += fs->all[i]->quiet != NULL;
-	return n;
-}
-
-const struct finding *findings_at(const struct findings *fs, size_t i)
-{
-	return i < fs->n ? fs->all[i] : NULL;
-}
-
-size_t findings_after(const struct findings *fs, uint64_t seq)
-{
-	size_t lo = 0, hi = fs->n, mid;
-
-	/* all[] keeps insertion order: seq rises along it */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (fs->all[mid]->seq <= seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-uint64_t findings_evicted(const struct findings *fs)
-{
-	return fs->evicted;
-}
-
 json_object *findings_evict_stats(const struct findings *fs)
 {
 	return evict_stats_json(fs);
-}
-
-uint64_t findings_dropped(const struct findings *fs)
-{
-	return fs->dropped;
-}
-
-const char *finding_run(const struct finding *f, unsigned int i)
-{
-	return json_object_get_string(f->runs[i]);
-}
-
-int finding_seen_in(const struct finding *f, const char *run_id)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->nruns; i++)
-		if (!strcmp(finding_run(f, i), run_id))
-			return 1;
-	return 0;
-}
-
-/*
- * run_id as a json string shared with the findings given it before:
- * ten thousand findings of one run hold one copy.  NULL on ENOMEM.
- */
-static json_object *shared_run_id(struct findings *fs, const char *run_id)
-{
-	const size_t n = sizeof(fs->run_ids) / sizeof(fs->run_ids[0]);
-	json_object *s;
-	size_t i;
-
-	for (i = 0; i < n && fs->run_ids[i]; i++)
-		if (!strcmp(json_object_get_string(fs->run_ids[i]), run_id))
-			return json_object_get(fs->run_ids[i]);
-	s = json_object_new_string(run_id);
-	if (!s)
-		return NULL;
-	json_object_put(fs->run_ids[n - 1]);
-	memmove(&fs->run_ids[1], &fs->run_ids[0],
-		(n - 1) * sizeof(fs->run_ids[0]));
-	fs->run_ids[0] = json_object_get(s);
-	return s;
-}
-
-/* Returns whether run_id was new to f. */
-bool finding_add_run(struct findings *fs, struct finding *f,
-		     const char *run_id)
-{
-	json_object *s;
-
-	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
-	    finding_seen_in(f, run_id))
-		return false;
-	s = shared_run_id(fs, run_id);
-	if (!s)
-		return false;
-	if (f->nruns == FINDING_MAX_RUNS) {
-		json_object_put(f->runs[0]);
-		memmove(&f->runs[0], &f->runs[1],
-			sizeof(f->runs[0]) * (FINDING_MAX_RUNS - 1));
-		f->nruns--;
-	}
-	f->runs[f->nruns++] = s;
-	return true;
 }
 
 /* One sighting in run_id, counted for that run's record. */
@@ -273,83 +99,6 @@ static bool count_in_run(struct findings *fs, struct finding *f,
 	f->run_count++;
 	f->run_last = now;
 	return joined;
-}
-
-/* Takes ownership of f: frees it on failure. */
-int findings_insert(struct findings *fs, struct finding *f)
-{
-	size_t b;
-
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 64;
-		struct finding **p = realloc(fs->all, cap * sizeof(*p));
-
-		if (!p) {
-			finding_free(f);
-			return -ENOMEM;
-		}
-		fs->all = p;
-		fs->cap = cap;
-	}
-	f->seq = ++fs->seq;
-	fs->gen++;
-	b = bucket_of(f->id);
-	f->hnext = fs->buckets[b];
-	fs->buckets[b] = f;
-	fs->all[fs->n++] = f;
-	return 0;
-}
-
-void findings_remove_at(struct findings *fs, size_t i)
-{
-	struct finding *f = fs->all[i], **pp;
-
-	for (pp = &fs->buckets[bucket_of(f->id)]; *pp; pp = &(*pp)->hnext) {
-		if (*pp == f) {
-			*pp = f->hnext;
-			break;
-		}
-	}
-	memmove(&fs->all[i], &fs->all[i + 1],
-		(fs->n - i - 1) * sizeof(fs->all[0]));
-	fs->n--;
-	fs->gen++;
-	finding_free(f);
-}
-
-struct finding *finding_alloc(const struct findings *fs,
-			      const struct rule_meta *m, const char *asset_key)
-{
-	struct finding *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return NULL;
-	f->rule = m;
-	f->asset_key = strdup(asset_key);
-	f->attrs = json_object_new_object();
-	if (!f->asset_key || !f->attrs) {
-		finding_free(f);
-		return NULL;
-	}
-	finding_make_id(fs->machine_id, m->id, asset_key, f->id);
-	finding_make_fingerprint(m->id, asset_key, f->fingerprint);
-	return f;
-}
-
-void findings_tell(struct findings *fs, struct finding *f,
-		   enum finding_event ev)
-{
-	if (f->quiet && ev != FEV_ACCEPTED)
-		return;
-	f->announced = true;
-	if (fs->ops && fs->ops->on_event)
-		fs->ops->on_event(fs->data, f, ev);
-}
-
-void findings_changed(struct findings *fs, const struct finding *f)
-{
-	if (fs->ops && fs->ops->on_change)
-		fs->ops->on_change(fs->data, f, false);
 }
 
 /*

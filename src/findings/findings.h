@@ -8,15 +8,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "findings/exceptions.h"
-#include "rules/rulemeta.h"
+#include "core/exceptions.h"
+#include "core/rulemeta.h"
+#include "core/run.h"
+#include "lib/hash.h"
 #include "lib/sbuf.h"
 #include "lib/utc.h"
 
 /* A finding remembers the ids of at most this many recent runs. */
 #define FINDING_MAX_RUNS 16
 #define FINDING_ID_LEN 16
-#define RUN_ID_MAX 40
 
 enum finding_status {
 	FINDING_OPEN,
@@ -88,7 +89,7 @@ struct finding {
 	 */
 	const struct acceptance *quiet;
 	bool announced;			/* a line told of it */
-	struct finding *hnext;		/* hash chain */
+	UT_hash_handle hh;		/* by id (table.c) */
 };
 
 /*
@@ -145,8 +146,9 @@ void findings_set_host(struct findings *fs, json_object *host);
  * gives way to a new one as evict.h says (counted in
  * findings_evicted()); pointers to findings are only valid until the
  * next call.  Returns 1 for a new finding, 0 for an update, -ENOSPC
- * when the new one is refused (counted in findings_dropped()), -EINVAL
- * for a bad argument, -ENOMEM.
+ * when the new one is refused (counted in findings_dropped()), -EEXIST
+ * when another key has its id (a 64-bit collision: never merged),
+ * -EINVAL for a bad argument, -ENOMEM.
  */
 int findings_report(struct findings *fs, enum rule_id rule,
 		    const char *asset_key, json_object *attrs, int64_t now,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The store's insides, shared by the files that make it up (findings.c:
- * sightings and lifecycle; accept.c: acceptances; tags.c: tags;
+ * The store's insides, shared by the files that make it up (table.c:
+ * findings by id and in order; findings.c: sightings and lifecycle; accept.c: acceptances; tags.c: tags;
  * correct.c: counts moved to another finding;
  * finding_json.c: the JSON form; evict.c: who gives way when it is
  * full).  Nothing outside src/findings includes it.
@@ -11,14 +11,12 @@
 
 #include "findings/findings.h"
 
-#define N_BUCKETS 4096
-
 struct evict;
 
 struct findings {
 	struct finding **all;		/* first-seen order */
 	size_t n, cap, max;
-	struct finding *buckets[N_BUCKETS];
+	struct finding *by_id;		/* hash head (table.c) */
 	uint64_t dropped;		/* refused: every kept one outranks it */
 	uint64_t evicted;		/* old ones made room for a new one */
 	uint64_t seq;			/* the last finding's */
@@ -50,7 +48,10 @@ size_t findings_freeze(struct findings *fs, int64_t before);
 struct finding *findings_find(const struct findings *fs,
 			      const struct rule_meta *rule,
 			      const char *asset_key, const char *id);
-/* Takes f: frees it on failure.  Returns 0 or -ENOMEM. */
+/*
+ * Takes f: frees it on failure.  Returns 0, -ENOMEM, or -EEXIST when
+ * another key has f's id (two keys, one 64-bit hash: never merged).
+ */
 int findings_insert(struct findings *fs, struct finding *f);
 /* Drop and free the finding at i (first-seen order). */
 void findings_remove_at(struct findings *fs, size_t i);

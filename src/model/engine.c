@@ -24,8 +24,7 @@ struct counter {
 
 struct engine {
 	const struct vigil_config *cfg;
-	struct findings *fs;
-	struct assess *assess;
+	struct engine_store store;
 	struct sub *subs[EV__COUNT];
 	struct counter *counters;	/* registration order, reversed */
 	uint64_t *reported, *dropped;
@@ -34,15 +33,14 @@ struct engine {
 };
 
 struct engine *engine_new(const struct vigil_config *cfg,
-			  struct findings *fs, struct assess *a)
+			  const struct engine_store *store)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return NULL;
 	e->cfg = cfg;
-	e->fs = fs;
-	e->assess = a;
+	e->store = *store;
 	e->reported = engine_counter(e, "findings", "reports");
 	e->dropped = engine_counter(e, "findings", "dropped");
 	if (!e->reported || !e->dropped) {
@@ -122,7 +120,6 @@ int engine_rule_enabled(const struct engine *e, enum rule_id rule)
 static int report(struct engine *e, enum rule_id rule,
 		  const char *asset_key, json_object *attrs, bool again)
 {
-	const struct run *run = assess_current(e->assess);
 	int r;
 
 	if (!engine_rule_enabled(e, rule)) {
@@ -130,8 +127,8 @@ static int report(struct engine *e, enum rule_id rule,
 		return 0;
 	}
 	(*e->reported)++;
-	r = (again ? findings_report_again : findings_report)(e->fs, rule,
-		asset_key, attrs, (int64_t)time(NULL), run ? run->id : NULL);
+	r = e->store.report(e->store.data, rule, asset_key, attrs, again,
+			    (int64_t)time(NULL), e->store.run_id(e->store.data));
 	if (r == -ENOSPC) {
 		/* Say it once per power of two, not once per event. */
 		(*e->dropped)++;
@@ -163,14 +160,18 @@ int engine_correct(struct engine *e, enum rule_id rule,
 {
 	if (!engine_rule_enabled(e, rule))
 		return 0;
-	return findings_correct(e->fs, rule, asset_key, count_key, n,
+	return e->store.correct(e->store.data, rule, asset_key, count_key, n,
 				(int64_t)time(NULL));
 }
 
-const struct finding *engine_lookup(const struct engine *e,
-				    enum rule_id rule, const char *asset_key)
+const char *engine_run_id(const struct engine *e)
 {
-	return findings_lookup(e->fs, rule, asset_key);
+	return e->store.run_id(e->store.data);
+}
+
+int engine_on_run_end(struct engine *e, engine_run_end_fn fn, void *data)
+{
+	return e->store.on_run_end(e->store.data, fn, data);
 }
 
 uint64_t *engine_counter(struct engine *e, const char *source,

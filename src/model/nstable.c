@@ -66,8 +66,17 @@ int nstable_add(struct nstable *t, struct ns_entry *e)
 		return -1;
 	}
 	HASH_ADD(hh_ino, t->by_ino, inode, sizeof(e->inode), e);
+	if (!hash_added(e, hh_ino))
+		goto oom;
 	HASH_ADD(hh_id, t->by_id, nsid, sizeof(e->nsid), e);
+	if (!hash_added(e, hh_id)) {
+		HASH_DELETE(hh_ino, t->by_ino, e);
+		goto oom;
+	}
 	return 0;
+oom:
+	errno = ENOMEM;
+	return -1;
 }
 
 void nstable_remove(struct nstable *t, struct ns_entry *e)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <uthash.h>
 
+#include "lib/hash.h"
 #include "model/events.h"
 
 /*
@@ -46,7 +46,7 @@ void nstable_free(struct nstable *t);
 
 /*
  * Take e (malloc'ed, fd owned, inode and nsid unique): 0, or -1 with
- * errno EEXIST and e untouched when its inode or nsid is there.
+ * errno EEXIST and e untouched when its inode or nsid is there, ENOMEM.
  */
 int nstable_add(struct nstable *t, struct ns_entry *e);
 /* Unlink e; the caller frees it with nstable_entry_free(). */

@@ -19,7 +19,7 @@
 #include "lib/utf8.h"
 #include "report/fleet.h"
 #include "report/report.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 #define FLEET_LINE_MAX (1024 * 1024)
 /* Findings and hosts kept; past these, lines are counted as skipped. */

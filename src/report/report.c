@@ -9,7 +9,7 @@
 #include "findings/findings.h"
 #include "lib/jsonutil.h"
 #include "report/report.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 const char *const report_severities[4] = {
 	"High", "Medium", "Low", "Informational",

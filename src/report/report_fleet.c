@@ -14,7 +14,7 @@
 #include "lib/jsonutil.h"
 #include "report/fleet.h"
 #include "report/report.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 static json_object *host_entry(json_object *hosts, json_object *st)
 {

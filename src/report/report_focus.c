@@ -15,7 +15,7 @@
 
 #include "lib/jsonutil.h"
 #include "report/report.h"
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 /* Fix-first entries at most: a list to act on, not a second report. */
 #define FIRST_MAX 5

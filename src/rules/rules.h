@@ -2,7 +2,7 @@
 #ifndef VIGIL_RULES_RULES_H
 #define VIGIL_RULES_RULES_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * One module per rule file.  A rule reads only its events

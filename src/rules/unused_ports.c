@@ -14,10 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 #include "config/config.h"
-#include "findings/assess.h"
+#include "lib/hash.h"
 #include "model/model.h"
 #include "rules/place.h"
 #include "rules/rules.h"
@@ -130,6 +129,11 @@ static void add(struct unused_rule *u, const struct listener *l)
 		ps->k.port = l->port;
 		ps->first = -1;
 		HASH_ADD(hh, u->ports, k, sizeof(ps->k), ps);
+		if (!hash_added(ps, hh)) {
+			free(ps);
+			(*u->dropped)++;
+			return;
+		}
 	}
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : UNUSED_START;
@@ -178,11 +182,11 @@ static void follow(struct unused_rule *u, const char *run_id)
 
 static bool follow_current(struct unused_rule *u)
 {
-	const struct run *r = assess_current(u->env->assess);
+	const char *run_id = engine_run_id(u->env->engine);
 
-	if (!r)
+	if (!run_id)
 		return false;
-	follow(u, r->id);
+	follow(u, run_id);
 	return true;
 }
 
@@ -269,7 +273,7 @@ static json_object *service_addrs(struct unused_rule *u, size_t i, bool lo)
 	return addrs;
 }
 
-static void on_run_end(void *data, const struct run *run)
+static void on_run_end(void *data, const char *run_id)
 {
 	struct unused_rule *u = data;
 	const struct vigil_env *env = u->env;
@@ -278,7 +282,7 @@ static void on_run_end(void *data, const struct run *run)
 	struct place pl;
 	size_t i;
 
-	follow(u, run->id);
+	follow(u, run_id);
 	for (i = 0; i < u->n; i++) {
 		const struct cand *c = &u->c[i];
 		json_object *a, *addrs;
@@ -306,7 +310,7 @@ static void on_run_end(void *data, const struct run *run)
 			json_object_object_add(a, "pid",
 					       json_object_new_int(c->pid));
 		json_object_object_add(a, "uid", json_object_new_int64(c->uid));
-		json_object_object_add(a, "run", json_object_new_string(run->id));
+		json_object_object_add(a, "run", json_object_new_string(run_id));
 		place_attrs(a, &pl);
 		engine_report(env->engine, RULE_UNUSED_PORTS, key, a);
 	}
@@ -338,7 +342,7 @@ static int unused_init(const struct vigil_env *env, void **priv)
 	if (!u->dropped || !u->followed ||
 	    engine_subscribe(env->engine, EV_LISTEN, on_listen, u) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW, on_flow, u) < 0 ||
-	    assess_add_end_hook(env->assess, on_run_end, u) < 0)
+	    engine_on_run_end(env->engine, on_run_end, u) < 0)
 		return -1;
 	return 0;
 }

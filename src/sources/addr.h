@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "lib/netaddr.h"
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * The local addresses of the watched namespace, from an rtnetlink dump,

@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <uthash.h>
 
+#include "lib/hash.h"
 #include "sources/apkdb.h"
 #include "sources/proc.h"
 
@@ -92,6 +92,11 @@ static int add_path(struct apkdb *db, const char *dir, const char *file,
 	}
 	p->pkg = pkg;
 	HASH_ADD_STR(db->paths, path, p);
+	if (!hash_added(p, hh)) {
+		free(p);
+		errno = ENOMEM;
+		return -1;
+	}
 	db->npaths++;
 	return 0;
 }

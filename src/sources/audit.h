@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "modules.h"
+#include "core/module.h"
 
 /* Pending (incomplete) events kept at most, and how long. */
 #define AUDIT_MAX_PENDING 1024

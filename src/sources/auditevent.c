@@ -9,10 +9,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-/* Out of memory is an event lost, not vigild gone (uthash exits). */
-#define HASH_NONFATAL_OOM 1
-#include <uthash.h>
-
+#include "lib/hash.h"
 #include "sources/audit.h"
 #include "sources/auditevent.h"
 #include "sources/auditrec.h"
@@ -128,8 +125,7 @@ static struct open_event *new_event(struct auditevent_asm *a,
 	o->ev.serial = serial;
 	o->born_ms = now;
 	HASH_ADD(hh, a->by_serial, ev.serial, sizeof(o->ev.serial), o);
-	/* only a first event's table can fail to be made: the rest grow */
-	if (!a->by_serial) {
+	if (!hash_added(o, hh)) {
 		free(o);
 		return NULL;
 	}

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * The binaries inventory: takes the executable mappings of every

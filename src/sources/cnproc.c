@@ -14,7 +14,7 @@
 
 #include "lib/loop.h"
 #include "model/engine.h"
-#include "modules.h"
+#include "core/module.h"
 #include "sources/cnproc.h"
 #include "sources/proc.h"
 

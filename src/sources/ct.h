@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "model/events.h"
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * Under load, wakeups closer than this are merged: the socket is read

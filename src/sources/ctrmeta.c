@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <uthash.h>
 
+#include "lib/hash.h"
 #include "lib/fileio.h"
 #include "lib/jsonutil.h"
 #include "lib/loop.h"
@@ -255,6 +255,10 @@ void ctrmeta_fill(struct ctrmeta *c, struct place *p)
 			return;
 		snprintf(m->id, sizeof(m->id), "%s", p->ctr_id);
 		HASH_ADD_STR(c->ids, id, m);
+		if (!hash_added(m, hh)) {
+			free(m);
+			return;
+		}
 	}
 	if (!m->found && (!m->looked_ms || now - m->looked_ms >=
 			  META_RETRY_MS)) {

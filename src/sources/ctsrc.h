@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "lib/nldump.h"
-#include "modules.h"
+#include "core/module.h"
 #include "model/events.h"
 
 struct ct_src {

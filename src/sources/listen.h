@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "modules.h"
+#include "core/module.h"
 
 /* On-demand refreshes are at most this often. */
 #define LISTEN_MIN_INTERVAL_MS 200

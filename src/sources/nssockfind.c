@@ -3,8 +3,8 @@
 #include "build.h"
 
 #include <stdlib.h>
-#include <uthash.h>
 
+#include "lib/hash.h"
 #include "sources/nssockfind.h"
 
 struct ns_sf {
@@ -78,5 +78,10 @@ struct sockfind *ns_sockfinds_get(struct ns_sockfinds *s, int32_t nsid)
 	n->nsid = nsid;
 	n->sf = sockfind_open(ns->path);
 	HASH_ADD(hh, s->by_id, nsid, sizeof(n->nsid), n);
+	if (!hash_added(n, hh)) {
+		sockfind_close(n->sf);
+		free(n);
+		return NULL;
+	}
 	return n->sf;
 }

@@ -2,7 +2,7 @@
 #ifndef VIGIL_SOURCES_NSWATCH_H
 #define VIGIL_SOURCES_NSWATCH_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * Every network namespace on the host besides vigild's own (with

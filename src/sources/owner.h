@@ -2,7 +2,7 @@
 #ifndef VIGIL_SOURCES_OWNER_H
 #define VIGIL_SOURCES_OWNER_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /* Pids known to run a catalog client program, at most this many. */
 #define OWNER_MAX_PIDS 256

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "model/events.h"
-#include "modules.h"
+#include "core/module.h"
 #include "sources/connjoin.h"
 #include "sources/owner.h"
 

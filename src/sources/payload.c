@@ -25,10 +25,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <uthash.h>
 #include <utlist.h>
 
 #include "config/config.h"
+#include "lib/hash.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "model/engine.h"
@@ -261,6 +261,11 @@ static void on_conntrack(void *data, enum engine_event type, const void *ev)
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = now_ms();
 	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
+	if (!hash_added(h, hh)) {
+		free(h);
+		(*p->unheld)++;
+		return;
+	}
 	DL_APPEND(p->queue, h);
 	p->nheld++;
 	(*p->held_ctr)++;
@@ -419,6 +424,11 @@ static int reader_open(struct payload *p, uint64_t netns, const char *path)
 		return -1;
 	}
 	HASH_ADD(hh, p->readers, netns, sizeof(r->netns), r);
+	if (!hash_added(r, hh)) {
+		nflogsrc_close(r->log);
+		free(r);
+		return -1;
+	}
 	*p->active = HASH_COUNT(p->readers);
 	return 0;
 }

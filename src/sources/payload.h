@@ -2,7 +2,7 @@
 #ifndef VIGIL_SOURCES_PAYLOAD_H
 #define VIGIL_SOURCES_PAYLOAD_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * The payload stage: EV_FLOW in, EV_FLOW_PAYLOAD out, each flow with

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "model/events.h"
-#include "modules.h"
+#include "core/module.h"
 
 /* Facts are reused for a few seconds: a scan sees libc hundreds of times. */
 #define PERMS_CACHE_SIZE 4096

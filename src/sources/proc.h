@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "model/events.h"
-#include "modules.h"
+#include "core/module.h"
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>

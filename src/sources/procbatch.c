@@ -7,12 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/hash.h"
 #include "lib/loop.h"
 #include "sources/proc.h"
 #include "sources/procbatch.h"
 
-#define HASH_NONFATAL_OOM 1
-#include <uthash.h>
 
 struct dirty {
 	pid_t pid;

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "modules.h"
+#include "core/module.h"
 #include "sources/auditevent.h"
 
 /* Processes gathered at most, and how long, before their maps are read. */

@@ -2,7 +2,7 @@
 #ifndef VIGIL_SOURCES_SOCKCONN_H
 #define VIGIL_SOURCES_SOCKCONN_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /* Ring pages per CPU (a power of two): 64 pages hold ~3,000 samples. */
 #define SOCKCONN_RING_PAGES 64

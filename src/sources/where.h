@@ -2,7 +2,7 @@
 #ifndef VIGIL_SOURCES_WHERE_H
 #define VIGIL_SOURCES_WHERE_H
 
-#include "modules.h"
+#include "core/module.h"
 
 /*
  * The engine's locator (engine_locate()): where a process or a

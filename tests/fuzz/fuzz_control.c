@@ -13,7 +13,7 @@
 
 #include "control/control.h"
 #include "fuzz.h"
-#include "vigil.h"
+#include "daemon/vigil.h"
 
 /* vigild's own state document lives in vigild.c: the findings do. */
 static json_object *dump(void *data)
@@ -27,6 +27,7 @@ static struct vigil *make_vigil(void)
 {
 	static struct vigil v;
 	static char state[64];
+	struct engine_store store;
 	struct sbuf err;
 
 	if (v.engine)
@@ -41,7 +42,9 @@ static struct vigil *make_vigil(void)
 	v.host = json_object_new_object();
 	v.findings = findings_new(100, NULL, NULL);
 	v.assess = assess_new(v.loop, v.findings, NULL, NULL);
-	v.engine = engine_new(v.cfg, v.findings, v.assess);
+	if (v.assess)
+		assess_engine_store(v.assess, &store);
+	v.engine = v.assess ? engine_new(v.cfg, &store) : NULL;
 	v.output = output_new(v.cfg, true);
 	v.reloads = v.engine ? engine_counter(v.engine, "vigild", "reloads") :
 			       NULL;

@@ -49,6 +49,7 @@ struct replay {
 	const char *file;
 	unsigned int line;
 	struct vigil_env env;
+	struct assess *assess;
 	struct listener *cur;	/* what the model was given (MAX_LISTENERS) */
 	size_t ncur;
 	/* where pids and namespaces are, as the locator would say */
@@ -502,8 +503,8 @@ static void do_run(struct replay *r, char **tok, size_t n)
 {
 	if (n != 2 || strcmp(tok[1], "end"))
 		die(r, "usage: run end");
-	if (assess_complete(r->env.assess) < 0 ||
-	    assess_start(r->env.assess, 0) < 0)
+	if (assess_complete(r->assess) < 0 ||
+	    assess_start(r->assess, 0) < 0)
 		die(r, "run: %s", strerror(errno));
 }
 
@@ -740,6 +741,7 @@ int main(int argc, char **argv)
 	struct replay r = { .file = "replay" };
 	struct vigil_config *cfg = NULL;
 	void *priv[N_RULES] = { 0 };
+	struct engine_store store;
 	struct findings *fs;
 	struct sbuf err;
 	char path[4096];
@@ -764,9 +766,9 @@ int main(int argc, char **argv)
 	r.env.loop = loop_new();
 	fs = findings_new((size_t)cfg->max_findings,
 			  lines.dir ? &lines_ops : NULL, &lines);
-	r.env.assess = fs && r.env.loop ?
+	r.assess = fs && r.env.loop ?
 		       assess_new(r.env.loop, fs, NULL, NULL) : NULL;
-	if (lines.dir && r.env.assess) {
+	if (lines.dir && r.assess) {
 		host = host_info_new();
 		/* the host's tags as a JSON object, as config "tags" gives */
 		if (getenv("VIGIL_REPLAY_TAGS") && host) {
@@ -791,14 +793,15 @@ int main(int argc, char **argv)
 		if (!lines.host.machine_id)
 			lines.host.machine_id = "";
 		lines.max = (size_t)cfg->syslog_max_line - LINE_HEADER_ROOM;
-		assess_set_run_hook(r.env.assess, lines_run, &lines);
+		assess_set_run_hook(r.assess, lines_run, &lines);
 	}
-	r.env.engine = r.env.assess ? engine_new(cfg, fs, r.env.assess) :
-				      NULL;
+	if (r.assess)
+		assess_engine_store(r.assess, &store);
+	r.env.engine = r.assess ? engine_new(cfg, &store) : NULL;
 	r.env.model = r.env.engine ? model_new(r.env.engine) : NULL;
 	if (r.env.engine)
 		engine_set_locator(r.env.engine, locate, &r);
-	if (!r.env.model || assess_start(r.env.assess, 0) < 0) {
+	if (!r.env.model || assess_start(r.assess, 0) < 0) {
 		printf("cannot set up: %s\n", strerror(errno));
 		return 2;
 	}
@@ -831,8 +834,8 @@ int main(int argc, char **argv)
 					"vendor fix due \"soon\" <b>\n\xff",
 					now + 100, "vigilctl (uid 0)", now);
 		findings_check_acceptance(fs, now + 100);
-		assess_complete(r.env.assess);
-		assess_complete(r.env.assess);
+		assess_complete(r.assess);
+		assess_complete(r.assess);
 	}
 	if (bad) {
 		printf("%s: the findings were:\n", argv[1]);
@@ -849,7 +852,7 @@ int main(int argc, char **argv)
 	free(r.cur);
 	model_free(r.env.model);
 	engine_free(r.env.engine);
-	assess_free(r.env.assess);
+	assess_free(r.assess);
 	findings_free(fs);
 	json_object_put(host);
 	loop_free(r.env.loop);

@@ -10,7 +10,7 @@
 
 #include "findings/findings.h"
 #include "lib/tag.h"
-#include "sdstatus.h"
+#include "daemon/sdstatus.h"
 
 struct counts {
 	int news, changes, counts_only;

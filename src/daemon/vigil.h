@@ -14,7 +14,7 @@
 #include "findings/findings.h"
 #include "lib/loop.h"
 #include "model/model.h"
-#include "modules.h"
+#include "daemon/modules.h"
 #include "findings/output.h"
 #include "findings/state.h"
 

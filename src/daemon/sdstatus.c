@@ -11,8 +11,8 @@
 #endif
 
 #include "lib/log.h"
-#include "rules/rulemeta.h"
-#include "sdstatus.h"
+#include "core/rulemeta.h"
+#include "daemon/sdstatus.h"
 
 struct sdstatus {
 	const struct findings *fs;

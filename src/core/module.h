@@ -1,40 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef VIGIL_MODULES_H
-#define VIGIL_MODULES_H
+#ifndef VIGIL_MODULE_H
+#define VIGIL_MODULE_H
+
+/*
+ * The module interface: what a source, stage or rule is given and how
+ * it plugs into vigild.  Below every module, so none of them needs the
+ * wiring (daemon/modules.c holds the table) to know its own shape.
+ */
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VIGIL_MAX_MODULES 32
-
 struct loop;
 struct engine;
 struct model;
-struct assess;
 struct vigil_config;
 
 /*
  * What a module gets to work with, and nothing more: the event loop,
- * the engine (events, findings, counters), the world model, the runs,
- * and the configuration.  cfg is replaced before reload() is called;
+ * the engine (events, findings, runs, counters), the world model and
+ * the configuration.  cfg is replaced before reload() is called;
  * modules read it through this pointer, never keep a copy.
  */
 struct vigil_env {
 	struct loop *loop;
 	struct engine *engine;
 	struct model *model;
-	struct assess *assess;
 	const struct vigil_config *cfg;
 };
 
 /*
  * A source or rule plugs into vigild by adding one of these to the
- * table in modules.c: nothing else in the core changes.  init() opens
- * what it needs (with full privileges), registers fds and timers on
- * env->loop, subscribes to engine events and may add end-of-run hooks;
- * it returns 0 or -1 after logging why.  caps lists the capabilities
- * the module needs afterwards: vigild keeps exactly the union of them.
- * env stays valid until fini().
+ * table in daemon/modules.c: nothing else in the core changes.  init()
+ * opens what it needs (with full privileges), registers fds and timers
+ * on env->loop, subscribes to engine events and may add end-of-run
+ * hooks; it returns 0 or -1 after logging why.  caps lists the
+ * capabilities the module needs afterwards: vigild keeps exactly the
+ * union of them.  env stays valid until fini().
  */
 struct vigil_module {
 	const char *name;
@@ -49,8 +51,5 @@ struct vigil_module {
 	void (*reload)(void *priv);
 	void (*fini)(void *priv);
 };
-
-/* NULL-terminated. */
-extern const struct vigil_module *const vigil_modules[];
 
 #endif

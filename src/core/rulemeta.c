@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <syslog.h>
 
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 /* Bounded evidence the store keeps across sightings. */
 static const struct rule_evidence client_evidence[] = {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "findings/exceptions.h"
+#include "core/exceptions.h"
 #include "lib/jsonutil.h"
 #include "lib/sbuf.h"
 #include "lib/utc.h"

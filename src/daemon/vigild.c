@@ -23,8 +23,8 @@
 #include "lib/host.h"
 #include "lib/log.h"
 #include "lib/safedir.h"
-#include "sdstatus.h"
-#include "vigil.h"
+#include "daemon/sdstatus.h"
+#include "daemon/vigil.h"
 
 /* Allocations this large and up are mapped, and unmapped when freed. */
 #define VIGILD_MMAP_THRESHOLD (128 * 1024)
@@ -475,6 +475,7 @@ static void fini_modules(struct vigil *v)
 static int setup(struct vigil *v)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct engine_store store;
 
 	v->started = (int64_t)time(NULL);
 	v->loop = loop_new();
@@ -492,7 +493,8 @@ static int setup(struct vigil *v)
 	assess_configure(v->assess, v->cfg->assess_duration,
 			 v->cfg->assess_repeat);
 	assess_set_run_hook(v->assess, on_run, v);
-	v->engine = engine_new(v->cfg, v->findings, v->assess);
+	assess_engine_store(v->assess, &store);
+	v->engine = engine_new(v->cfg, &store);
 	v->model = v->engine ? model_new(v->engine) : NULL;
 	v->output = output_new(v->cfg, v->foreground);
 	if (v->output)
@@ -507,7 +509,7 @@ static int setup(struct vigil *v)
 	assess_set_observer(v->assess, observe, v);
 	v->env = (struct vigil_env){
 		.loop = v->loop, .engine = v->engine, .model = v->model,
-		.assess = v->assess, .cfg = v->cfg,
+		.cfg = v->cfg,
 	};
 	v->reloads = engine_counter(v->engine, "vigild", "reloads");
 	if (!v->reloads)

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "lib/jsonutil.h"
-#include "vigil.h"
+#include "daemon/vigil.h"
 
 /* A finding as the report shows it: the store's view and the run's. */
 json_object *vigil_report_finding(struct vigil *v,

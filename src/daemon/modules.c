@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "modules.h"
+#include "daemon/modules.h"
 #include "rules/rules.h"
 #include "sources/addr.h"
 #include "sources/audit.h"

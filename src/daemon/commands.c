@@ -11,8 +11,8 @@
 #include "lib/duration.h"
 #include "lib/log.h"
 #include "lib/tag.h"
-#include "control/replies.h"
-#include "vigil.h"
+#include "daemon/replies.h"
+#include "daemon/vigil.h"
 
 typedef json_object *(*command_fn)(struct vigil *v, json_object *req,
 				   const struct control_peer *peer,

@@ -2,7 +2,7 @@
 #ifndef VIGIL_CONTROL_REPLIES_H
 #define VIGIL_CONTROL_REPLIES_H
 
-#include "vigil.h"
+#include "daemon/vigil.h"
 
 /* Which findings a reply holds (each NULL or 0: any). */
 struct findings_filter {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/rulemeta.h"
+#include "core/rulemeta.h"
 
 /* At most this many exceptions in a configuration. */
 #define EXCEPTIONS_MAX 1000
