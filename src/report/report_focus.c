@@ -89,47 +89,6 @@ void report_evidence_value(json_object *f, const char *key, json_object *val,
 	sbuf_adds(out, report_value(val));
 }
 
-/* The directory of a path: "/opt/app" of "/opt/app/bin/x"'s parent. */
-static void dir_of(const char *path, struct sbuf *out)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return;
-	sbuf_addn(out, path, slash == path ? 1 : (size_t)(slash - path));
-}
-
-void report_group_key(json_object *f, struct sbuf *out)
-{
-	json_object *a = report_get(f, "attributes");
-	const char *rule = report_str(f, "rule");
-	const char *pkg = report_str(a, "package");
-	const char *ctr = report_str(a, "container_name");
-	size_t start = out->len;
-
-	if (!strcmp(rule, "root-process-insecure-permissions")) {
-		if (*report_str(a, "directory"))
-			sbuf_printf(out, "directory %s",
-				    report_str(a, "directory"));
-		else if (*report_str(a, "module")) {
-			sbuf_adds(out, "directory ");
-			dir_of(report_str(a, "module"), out);
-		}
-	} else if (!strncmp(rule, "software-without-", 17)) {
-		if (*pkg && strcmp(pkg, "none") && strcmp(pkg, "unknown")) {
-			sbuf_printf(out, "package %s", pkg);
-		} else if (*report_str(a, "path")) {
-			sbuf_adds(out, "directory ");
-			dir_of(report_str(a, "path"), out);
-		}
-	} else if (*report_str(a, "program")) {
-		sbuf_printf(out, "program %s", report_str(a, "program"));
-	}
-	if (*ctr)
-		sbuf_printf(out, "%scontainer %s", out->len > start ? ", " : "",
-			    ctr);
-}
-
 void report_tags(json_object *tags, struct sbuf *out)
 {
 	size_t start = out->len;

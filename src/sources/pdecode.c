@@ -60,15 +60,6 @@ void pdecode_init(struct pd_flow *f, uint8_t ipproto)
 	memset(f, 0, sizeof(*f));
 }
 
-enum pd_verdict pd_decide(struct pd_flow *f, enum pd_app app,
-			  enum pd_verdict v)
-{
-	if (app != PD_APP_NONE)
-		f->app = (uint8_t)app;
-	f->verdict = (uint8_t)v;
-	return v;
-}
-
 /* Does the line start with word (ASCII, any case), then end or space? */
 static bool word(const uint8_t *p, size_t len, const char *w)
 {

@@ -9,8 +9,14 @@
 #include "sources/pdecode.h"
 
 /* Set the flow's verdict (and its app, unless PD_APP_NONE); returns v. */
-enum pd_verdict pd_decide(struct pd_flow *f, enum pd_app app,
-			  enum pd_verdict v);
+static inline enum pd_verdict pd_decide(struct pd_flow *f, enum pd_app app,
+					enum pd_verdict v)
+{
+	if (app != PD_APP_NONE)
+		f->app = (uint8_t)app;
+	f->verdict = (uint8_t)v;
+	return v;
+}
 
 /* Does a TCP payload start like an LDAPMessage (RFC 4511)? */
 bool pd_ldap_message(const uint8_t *p, size_t len);
