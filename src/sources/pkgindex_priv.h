@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VIGIL_PKGINDEX_PRIV_H
+#define VIGIL_PKGINDEX_PRIV_H
+
+/*
+ * The index's encoding, shared by pkgindex.c (building, lookups) and
+ * pkgidxfile.c (the file, checked entry by entry on load).  Nothing
+ * else includes it.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Paths per block: the first whole, the others front-coded. */
+#define PKG_BLOCK 16
+/* Larger than any real database's index, with room. */
+#define FILE_MAX (256u * 1024 * 1024)
+
+struct pkgidx_buf;
+/* Append v as a varint: 0, or -1 as pkgidx_buf_add(). */
+int pkgidx_buf_varint(struct pkgidx_buf *b, uint64_t v);
+/* A varint of at most 64 bits before end.  -1: runs past end or over. */
+int pkgidx_get_varint(const unsigned char **p, const unsigned char *end,
+		      uint64_t *v);
+
+/* One entry at a time, every field checked against what can be. */
+struct dec {
+	const unsigned char *p, *end;
+	size_t npkgs;
+	char path[PATH_MAX];
+	size_t len;
+	uint64_t shared;	/* bytes kept from the path before */
+	uint64_t n;
+	uint32_t first;		/* the first owner */
+	const unsigned char *owners;	/* the steps after it */
+};
+
+/* 1: an entry decoded; 0: the end; -1: malformed. */
+int pkgidx_dec_next(struct dec *d);
+
+#endif
