@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The audit source: which audit daemon runs, and so whether vigil's
- * rules go in (auditload.c) and whether vigild holds the registration
- * (auditreg.c); the records read in batches and gathered into events
- * (auditevent.c); what the events tell published: execs, connects,
- * listens, and processes whose maps to read (procbatch.c).  Settings
+ * The audit source: the records read in batches and gathered into
+ * events (auditevent.c); what the events tell published: execs,
+ * connects, listens, and processes whose maps to read (procbatch.c).
+ * Which audit daemon runs, and so whether vigil's rules go in and
+ * whether vigild holds the registration, is auditwho.c's.  Settings
  * vigild changed are put back at exit, or by the next vigild after a
  * crash (auditmarker.c).
  */
@@ -14,8 +14,6 @@
 #include <libaudit.h>
 #include <libmnl/libmnl.h>
 #include <linux/capability.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,6 +26,7 @@
 #include "lib/recvbatch.h"
 #include "model/model.h"
 #include "sources/audit.h"
+#include "sources/auditsrc.h"
 #include "sources/auditevent.h"
 #include "sources/auditload.h"
 #include "sources/auditrec.h"
@@ -36,45 +35,6 @@
 #include "sources/cnproc.h"
 #include "sources/procbatch.h"
 
-#define RCVBUF_BYTES (8 * 1024 * 1024)
-/*
- * Records read with one recvmmsg, each into 16 KB: a PATH record of a
- * name of PATH_MAX bytes, in hex, is over 8 KB.
- */
-#define AUDIT_BATCH 32
-#define AUDIT_REC_SIZE 16384
-/* Read turns: at most this many batches, and this long (as ct.c). */
-#define AUDIT_ROUNDS 8
-#define AUDIT_TURN_MS 4
-/* Under load, reads at most this often (as CT_COALESCE_MS). */
-#define AUDIT_COALESCE_MS 5
-
-struct audit_src {
-	const struct vigil_env *env;
-	enum audit_mode mode;	/* audit.mode in effect */
-	struct procbatch *procs;	/* execs and mmaps: maps to read */
-	int rec_fd;		/* records: the multicast group */
-	int mgmt_fd;		/* rules and status */
-	struct auditreg *reg;	/* the courtesy registration, or NULL */
-	struct cnproc *cn;	/* execs beside another audit daemon */
-	bool other_daemon;	/* another audit daemon is registered */
-	int enabled_by_us;
-	uint32_t old_backlog;	/* restored at exit when non-zero */
-	int rules_installed;
-	bool connect_rules;	/* connect() is audited */
-	struct mnl_socket *mc;
-	struct auditevent_asm *asm_;	/* records into events */
-	uint32_t lost_base;
-	int lost_known;
-	struct loop_timer *flush_timer, *check_timer, *readd_timer;
-	struct loop_timer *reg_timer;	/* is vigild still registered? */
-	struct auditevent_counters ec;	/* the assembly's */
-	uint64_t *execs, *mmaps, *lost, *enobufs, *readded, *registered,
-		 *yields, *table_full, *connects, *rules_active, *unavailable;
-	struct recvbatch *batch;
-	struct coalesce *reader;	/* of rec_fd */
-	uint64_t *deferred;
-};
 
 
 static bool is_connect_call(const char *sc)
@@ -208,238 +168,6 @@ static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
 	auditevent_expire(as->asm_, loop_now_ms(), AUDIT_EVENT_TIMEOUT_MS);
 }
 
-/* The kernel's audit status; 0 or -1 (no reply, no permission). */
-static int get_status(int fd, struct audit_status *st)
-{
-	struct audit_reply rep;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int tries;
-
-	if (audit_request_status(fd) <= 0)
-		return -1;
-	for (tries = 0; tries < 10; tries++) {
-		if (poll(&pfd, 1, 200) <= 0)
-			return -1;
-		if (audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0) <= 0)
-			continue;
-		if (rep.type == AUDIT_GET) {
-			*st = *rep.status;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static void marker_write(const struct audit_src *as)
-{
-	auditmarker_write(as->env->cfg->control_socket, as->enabled_by_us,
-			  as->old_backlog);
-}
-
-/* As the registered daemon, the kernel queue must take an exec burst. */
-static void raise_backlog(struct audit_src *as, const struct audit_status *st)
-{
-	if (st->backlog_limit >= AUDIT_BACKLOG ||
-	    audit_set_backlog_limit(as->mgmt_fd, AUDIT_BACKLOG) <= 0)
-		return;
-	if (!as->old_backlog)
-		as->old_backlog = st->backlog_limit;
-	marker_write(as);
-}
-
-static void account_lost(struct audit_src *as, const struct audit_status *st)
-{
-	if (!as->lost_known) {
-		as->lost_base = st->lost;
-		as->lost_known = 1;
-	}
-	*as->lost = st->lost - as->lost_base;
-}
-
-/* The connector is the exec source while vigil's rules are not in. */
-static void use_connector(struct audit_src *as, bool on)
-{
-	int rc;
-
-	if (!as->cn || cnproc_listening(as->cn) == on)
-		return;
-	rc = cnproc_listen(as->cn, on);
-	if (rc < 0)
-		log_warn("audit: process events connector: %s; new programs are seen at the next /proc rescan",
-			 strerror(-rc));
-	else
-		log_info("audit: execs %s the process events connector",
-			 on ? "now come from" : "no longer come from");
-}
-
-/*
- * Whether connect() and the sends are worth auditing: not while the
- * kernel's tracepoints name every TCP connect and every UDP send to a
- * client port of the catalog (sockconn.c, initialised before this).
- */
-static bool connects_wanted(const struct audit_src *as)
-{
-	return !model_connect_trace(as->env->model) ||
-	       !model_udp_trace(as->env->model);
-}
-
-static void rules_in(struct audit_src *as)
-{
-	int added = auditload_install(as->mgmt_fd, connects_wanted(as),
-				      &as->connect_rules);
-
-	if (added < 0) {
-		if (as->rules_installed)
-			log_warn("audit: vigil's audit rules cannot be put back");
-		as->rules_installed = 0;
-	} else {
-		if (as->rules_installed && added > 0) {
-			(*as->readded)++;
-			log_warn("audit: %d vigil audit rules were missing (auditctl -D?); added them again",
-				 added);
-		}
-		as->rules_installed = 1;
-	}
-	model_set_connect_audit(as->env->model,
-				as->rules_installed && as->connect_rules);
-}
-
-static void rules_out(struct audit_src *as, uint32_t daemon)
-{
-	if (!as->rules_installed)
-		return;
-	auditload_remove(as->mgmt_fd);
-	as->rules_installed = 0;
-	model_set_connect_audit(as->env->model, false);
-	log_notice("audit: audit daemon pid %u runs: vigil's audit rules are out, so its log gets no line for vigil (audit.beside_auditd = \"connector\")",
-		   daemon);
-}
-
-/*
- * One decision, from the kernel's status: who is the audit daemon, and
- * so where execs come from.  vigil's rules stay in unless another audit
- * daemon runs and audit.beside_auditd is "connector"; the connector is
- * on whenever the rules are not (also while vigild has just let go and
- * the new daemon is expected to clear the rules), so no exec falls in
- * between.  Called at start, every check, and when the registration
- * may have changed.
- */
-static void reconcile(struct audit_src *as)
-{
-	struct audit_status st;
-	bool rules;
-
-	if (get_status(as->mgmt_fd, &st) < 0)
-		return;
-	account_lost(as, &st);
-	/*
-	 * A daemon killed while registered (SIGKILL) stays the kernel's
-	 * until a send to it fails; registering tests that and clears it.
-	 */
-	if (st.pid && st.pid != (uint32_t)getpid() &&
-	    kill((pid_t)st.pid, 0) < 0 && errno == ESRCH)
-		st.pid = 0;
-	if (as->reg) {
-		bool was = auditreg_registered(as->reg);
-
-		if (auditreg_update(as->reg, st.pid)) {
-			st.pid = (uint32_t)getpid();
-			if (!was)
-				raise_backlog(as, &st);
-		}
-	}
-	as->other_daemon = st.pid != 0 && st.pid != (uint32_t)getpid();
-	rules = !as->other_daemon ||
-		as->env->cfg->audit_beside == AUDIT_BESIDE_RULES;
-	if (rules) {
-		rules_in(as);
-		use_connector(as, !as->rules_installed ||
-				  (as->reg && auditreg_held(as->reg)));
-	} else {
-		use_connector(as, true);
-		rules_out(as, st.pid);
-	}
-	*as->rules_active = (uint64_t)as->rules_installed;
-}
-
-/* The periodic check, and soon after the rules or the daemon changed. */
-static void on_reconcile(struct loop *loop, struct loop_timer *t, void *data)
-{
-	reconcile(data);
-}
-
-/*
- * While registered, records come on vigild's socket only: one taken
- * away behind vigild's back (auditctl --pid) would leave it reading
- * nothing until the next check, so this one comes every second.
- */
-static void on_reg_check(struct loop *loop, struct loop_timer *t,
-			 void *data)
-{
-	struct audit_src *as = data;
-	struct audit_status st;
-
-	if (auditreg_registered(as->reg) &&
-	    get_status(as->mgmt_fd, &st) == 0 &&
-	    st.pid != (uint32_t)getpid())
-		reconcile(as);
-}
-
-/*
- * The registered daemon gets every record on its own socket: the
- * multicast group would tell each again, and is left meanwhile.
- */
-static void multicast(struct audit_src *as, bool join)
-{
-	int group = AUDIT_NLGRP_READLOG;
-
-	if (setsockopt(as->rec_fd, SOL_NETLINK, join ? NETLINK_ADD_MEMBERSHIP :
-		       NETLINK_DROP_MEMBERSHIP, &group, sizeof(group)) < 0)
-		log_warn("audit: cannot %s the multicast group: %m%s",
-			 join ? "join" : "leave",
-			 join ? "; records are lost until vigild is the audit daemon again" :
-			 "; records come twice, and are read once");
-}
-
-/* The counters, and the records' way, follow the registration. */
-static void on_registration(void *data, bool registered)
-{
-	struct audit_src *as = data;
-
-	multicast(as, !registered);
-	*as->registered = registered;
-	*as->yields = auditreg_yields(as->reg);
-}
-
-/* vigilctl audit yield: an audit daemon is about to start. */
-static void on_yield(void *data, enum engine_event ev, const void *payload)
-{
-	struct audit_src *as = data;
-
-	if (as->env->cfg->audit_beside == AUDIT_BESIDE_CONNECTOR)
-		use_connector(as, true);
-	if (as->reg)
-		auditreg_yield(as->reg, AUDITREG_HOLD_MS);
-}
-
-static int open_multicast(struct audit_src *as)
-{
-	int size = RCVBUF_BYTES;
-
-	as->mc = mnl_socket_open(NETLINK_AUDIT);
-	if (!as->mc)
-		return -1;
-	if (mnl_socket_bind(as->mc, 1 << (AUDIT_NLGRP_READLOG - 1),
-			    MNL_SOCKET_AUTOPID) < 0)
-		return -1;
-	as->rec_fd = mnl_socket_get_fd(as->mc);
-	if (setsockopt(as->rec_fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
-		       sizeof(size)) < 0)
-		setsockopt(as->rec_fd, SOL_SOCKET, SO_RCVBUF, &size,
-			   sizeof(size));
-	return 0;
-}
-
 static void audit_fini(void *priv);
 
 static int audit_init(const struct vigil_env *env, void **priv)
@@ -474,9 +202,9 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->connects = engine_counter(e, "audit", "connects");
 	as->unavailable = engine_counter(e, "audit", "unavailable");
 	as->flush_timer = loop_timer_new(env->loop, on_flush, as);
-	as->check_timer = loop_timer_new(env->loop, on_reconcile, as);
-	as->readd_timer = loop_timer_new(env->loop, on_reconcile, as);
-	as->reg_timer = loop_timer_new(env->loop, on_reg_check, as);
+	as->check_timer = loop_timer_new(env->loop, auditsrc_on_reconcile, as);
+	as->readd_timer = loop_timer_new(env->loop, auditsrc_on_reconcile, as);
+	as->reg_timer = loop_timer_new(env->loop, auditsrc_on_reg_check, as);
 	if (as->table_full)
 		as->procs = procbatch_new(env, as->table_full);
 	if (as->ec.records && as->ec.events && as->ec.gaps &&
@@ -500,7 +228,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	}
 	set_aumessage_mode(MSG_QUIET, DBG_NO);
 	as->mgmt_fd = audit_open();
-	if (as->mgmt_fd < 0 || get_status(as->mgmt_fd, &st) < 0) {
+	if (as->mgmt_fd < 0 || auditsrc_status(as->mgmt_fd, &st) < 0) {
 		/* Not fatal: the /proc rescans still see every program. */
 		log_warn("audit: unavailable (%s); execs come from the process events connector",
 			 strerror(errno));
@@ -528,15 +256,15 @@ static int audit_init(const struct vigil_env *env, void **priv)
 			log_notice("audit: kernel auditing was off; enabled it (restored at exit)");
 		}
 	}
-	marker_write(as);
-	if (open_multicast(as) < 0) {
+	auditsrc_marker_write(as);
+	if (auditsrc_open_multicast(as) < 0) {
 		log_warn("audit: cannot join the audit multicast group (%s); new programs are seen at the next /proc rescan only",
 			 strerror(errno));
 		*as->unavailable = 1;
 		return 0;
 	}
 	if (as->mode != AUDIT_MODE_MULTICAST) {
-		as->reg = auditreg_new(env->loop, on_registration,
+		as->reg = auditreg_new(env->loop, auditsrc_on_registration,
 				       on_datagram, as);
 		if (!as->reg || loop_timer_arm(as->reg_timer, 1000, 1000) < 0)
 			return -1;
@@ -549,15 +277,15 @@ static int audit_init(const struct vigil_env *env, void **priv)
 	as->reader = coalesce_new(env->loop, as->rec_fd, AUDIT_COALESCE_MS,
 				  on_readable, as, as->deferred);
 	if (!as->reader ||
-	    engine_subscribe(env->engine, EV_AUDIT_YIELD, on_yield, as) < 0 ||
+	    engine_subscribe(env->engine, EV_AUDIT_YIELD, auditsrc_on_yield, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
 	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
 			   AUDIT_RULE_CHECK_MS) < 0) {
 		log_err("audit: %s", strerror(errno));
 		return -1;
 	}
-	reconcile(as);
-	if (as->rules_installed && !connects_wanted(as))
+	auditsrc_reconcile(as);
+	if (as->rules_installed && !auditsrc_connects_wanted(as))
 		log_info("audit: connect() and sends are not audited: kernel tracepoints name every TCP connect and every UDP send to the catalog's client ports");
 	else if (as->rules_installed && !as->connect_rules)
 		log_warn("audit: connect() cannot be audited here (a kernel before 5.3?); flows are attributed through /proc only");
@@ -584,7 +312,7 @@ static void audit_fini(void *priv)
 		if (as->rules_installed)
 			auditload_remove(as->mgmt_fd);
 		/* Auditing and its queue are that daemon's now. */
-		if (get_status(as->mgmt_fd, &st) == 0 && st.pid != 0 &&
+		if (auditsrc_status(as->mgmt_fd, &st) == 0 && st.pid != 0 &&
 		    st.pid != (uint32_t)getpid() &&
 		    (as->enabled_by_us || as->old_backlog)) {
 			log_notice("audit: leaving auditing as it is for audit daemon pid %u",
@@ -597,7 +325,7 @@ static void audit_fini(void *priv)
 			as->old_backlog = 0;
 		if (as->enabled_by_us && audit_set_enabled(as->mgmt_fd, 0) > 0)
 			as->enabled_by_us = 0;
-		marker_write(as);
+		auditsrc_marker_write(as);
 	}
 	coalesce_free(as->reader);
 	auditreg_free(as->reg);
@@ -627,7 +355,7 @@ static void audit_reload(void *priv)
 			 config_audit_mode_name(as->mode));
 	/* audit.beside_auditd takes effect now. */
 	if (as->mgmt_fd >= 0 && as->rec_fd >= 0)
-		reconcile(as);
+		auditsrc_reconcile(as);
 }
 
 /* With audit off, neither audit capability is kept. */
