@@ -35,6 +35,24 @@ struct ctl {
 	bool csv;		/* findings --csv */
 };
 
+/* What a subcommand accepts besides --json, -H and -l. */
+enum sub_opts {
+	/* --rule, --severity, --since, --until, --program, --container, --csv */
+	SUB_FILTERS = 1,
+	SUB_DURATION = 2,	/* --duration, --restart */
+	SUB_REPORT = 4,		/* --format, -o, --from */
+	SUB_ACCEPT = 8,		/* --reason, --until */
+	SUB_VERBOSE = 16,	/* -v */
+};
+
+/*
+ * Parse the options of a subcommand into the request (ctl_parse.c).
+ * Returns how many arguments are left (moved to the end of argv), or -1
+ * on misuse.
+ */
+int ctl_parse_sub(int argc, char **argv, struct ctl *c, json_object *req,
+		  unsigned int allow);
+
 /* A reply's value as text ("" when missing). */
 const char *ctl_str(json_object *o, const char *key);
 /*
