@@ -10,107 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html.h"
 #include "report/report.h"
-
-static const char *const colours[4] = {
-	"#b3261e", "#c26a00", "#2f6db5", "#6b6b6b",
-};
-
-/* A severity as a class name: one of the four, never host text. */
-static const char *sev(const char *s)
-{
-	int i = report_severity_rank(s);
-
-	return i < 4 ? report_severities[i] : "Unknown";
-}
-
-/* Text into HTML element content or a quoted attribute value. */
-static void esc(struct sbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			sbuf_adds(out, "&amp;");
-			break;
-		case '<':
-			sbuf_adds(out, "&lt;");
-			break;
-		case '>':
-			sbuf_adds(out, "&gt;");
-			break;
-		case '"':
-			sbuf_adds(out, "&quot;");
-			break;
-		case '\'':
-			sbuf_adds(out, "&#39;");
-			break;
-		default:
-			sbuf_addc(out, *s);
-		}
-	}
-}
-
-static void tag(struct sbuf *out, const char *open, const char *text,
-		const char *close)
-{
-	sbuf_adds(out, open);
-	esc(out, text);
-	sbuf_adds(out, close);
-}
-
-static void head(struct sbuf *out, const char *title)
-{
-	sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		  "<meta charset=\"utf-8\">\n"
-		  "<meta name=\"viewport\" content=\"width=device-width\">\n"
-		  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
-	tag(out, "<title>", title, "</title>\n");
-	sbuf_adds(out, "<style>\n"
-		  "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:78em;padding:0 1em;color:#1b1b1b}\n"
-		  "h1{font-size:1.6em;margin:0 0 .4em}h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:1px solid #ccc}\n"
-		  "h3{font-size:1.05em;margin:1.2em 0 .3em}\n"
-		  "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
-		  "th,td{text-align:left;vertical-align:top;padding:.3em .5em;border-bottom:1px solid #e3e3e3}\n"
-		  "th{background:#f4f4f4}td.n{text-align:right}\n"
-		  "code,.mono{font-family:ui-monospace,monospace;font-size:.92em;overflow-wrap:anywhere}\n"
-		  "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:0}\n"
-		  "dl.meta dt{font-weight:600}dl.meta dd{margin:0}\n"
-		  ".sev{display:inline-block;padding:0 .45em;border-radius:3px;color:#fff;font-size:.85em}\n"
-		  ".High{background:#b3261e}.Medium{background:#c26a00}.Low{background:#2f6db5}.Informational{background:#6b6b6b}\n"
-		  ".rec{background:#f7f7f2;border-left:3px solid #999;padding:.3em .7em;margin:.3em 0}\n"
-		  ".accepted{color:#555}table.ev{width:auto;margin:.2em 0 0;font-size:.88em}table.ev th,table.ev td{background:none;border:0;padding:0 .9em 0 0;font-weight:normal}table.ev th{color:#555;font-family:ui-monospace,monospace;white-space:nowrap}\n"
-		  "tr.group td{background:#fafafa;font-weight:600;color:#333}ol.first li{margin:.35em 0}\n"
-		  "details{font-size:.88em;color:#555}details summary{cursor:pointer}\n"
-		  "footer{margin-top:2em;color:#666;font-size:.85em}\n"
-		  "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr{break-inside:avoid}}\n"
-		  "</style>\n</head>\n<body>\n");
-}
-
-/* The severity counts as a horizontal bar chart, drawn inline. */
-static void svg_counts(struct sbuf *out, const int n[4], int accepted)
-{
-	int i, max = 1;
-
-	for (i = 0; i < 4; i++)
-		if (n[i] > max)
-			max = n[i];
-	sbuf_adds(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"420\" height=\"112\" viewBox=\"0 0 420 112\" aria-labelledby=\"sevtitle\">\n"
-		  "<title id=\"sevtitle\">Findings by severity</title>\n");
-	for (i = 0; i < 4; i++) {
-		int w = n[i] * 260 / max;
-
-		sbuf_printf(out, "<text x=\"0\" y=\"%d\" font-size=\"13\" font-family=\"sans-serif\">%s</text>\n",
-			    18 + i * 26, report_severities[i]);
-		sbuf_printf(out, "<rect x=\"110\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>\n",
-			    5 + i * 26, w ? w : 1, colours[i]);
-		sbuf_printf(out, "<text class=\"count\" x=\"%d\" y=\"%d\" font-size=\"13\" font-family=\"sans-serif\">%d</text>\n",
-			    116 + w, 18 + i * 26, n[i]);
-	}
-	sbuf_adds(out, "</svg>\n");
-	if (accepted)
-		sbuf_printf(out, "<p class=\"accepted\">%d of these accepted (known risks, not announced).</p>\n",
-			    accepted);
-}
 
 static void ev_row(json_object *f, const char *key, json_object *val,
 		   struct sbuf *out)
@@ -119,8 +20,8 @@ static void ev_row(json_object *f, const char *key, json_object *val,
 
 	sbuf_init(&v);
 	report_evidence_value(f, key, val, &v);
-	tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
-	tag(out, "", sbuf_str(&v), "</td></tr>");
+	html_tag(out, "<tr><th>", key, "</th><td class=\"mono\">");
+	html_tag(out, "", sbuf_str(&v), "</td></tr>");
 	sbuf_free(&v);
 }
 
@@ -162,9 +63,9 @@ static void finding_row(json_object *f, struct sbuf *out)
 
 	sbuf_init(&asset);
 	report_asset(f, &asset);
-	tag(out, "<tr class=\"finding\" id=\"f-", report_str(f, "id"), "\">");
-	tag(out, "<td class=\"mono\">", report_str(f, "id"), "</td>");
-	tag(out, "<td class=\"asset mono\">", sbuf_str(&asset), "");
+	html_tag(out, "<tr class=\"finding\" id=\"f-", report_str(f, "id"), "\">");
+	html_tag(out, "<td class=\"mono\">", report_str(f, "id"), "</td>");
+	html_tag(out, "<td class=\"asset mono\">", sbuf_str(&asset), "");
 	sbuf_free(&asset);
 	if (report_get(f, "no_longer_kept")) {
 		sbuf_adds(out, "<br><em>no longer kept: given way to newer findings</em></td><td></td><td></td></tr>\n");
@@ -172,20 +73,20 @@ static void finding_row(json_object *f, struct sbuf *out)
 	}
 	if (acc) {
 		sbuf_adds(out, "<p class=\"accepted\">Accepted by ");
-		esc(out, report_str(acc, "by"));
+		html_esc(out, report_str(acc, "by"));
 		if (*report_str(acc, "until"))
-			tag(out, " until ", report_str(acc, "until"), "");
-		tag(out, ": ", report_str(acc, "reason"), "</p>");
+			html_tag(out, " until ", report_str(acc, "until"), "");
+		html_tag(out, ": ", report_str(acc, "reason"), "</p>");
 	}
 	sbuf_init(&asset);
 	report_tags(report_get(f, "tags"), &asset);
 	if (asset.len)
-		tag(out, "<p class=\"tags\">Tags: ", sbuf_str(&asset), "</p>");
+		html_tag(out, "<p class=\"tags\">Tags: ", sbuf_str(&asset), "</p>");
 	sbuf_free(&asset);
 	evidence(f, out);
 	sbuf_adds(out, "</td>");
-	tag(out, "<td>", report_str(f, "first_seen"), "<br>");
-	tag(out, "", report_str(f, "last_seen"), "</td>");
+	html_tag(out, "<td>", report_str(f, "first_seen"), "<br>");
+	html_tag(out, "", report_str(f, "last_seen"), "</td>");
 	sbuf_printf(out, "<td class=\"n\">%d", report_int(in, "count"));
 	sbuf_printf(out, " <span class=\"accepted\">(%d in all)</span></td></tr>\n",
 		    report_int(f, "count"));
@@ -207,16 +108,16 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 					report_str(v[k], "rule")); k++)
 				;
 			sbuf_printf(out, "<section class=\"rule\" id=\"rule-");
-			esc(out, rule);
+			html_esc(out, rule);
 			sbuf_printf(out, "\">\n<h3><span class=\"sev %s\">",
-				    sev(report_str(v[i], "severity")));
-			esc(out, report_str(v[i], "severity"));
-			tag(out, "</span> ", report_str(v[i], "title"), "");
-			tag(out, " <code>", rule, "</code>");
+				    html_sev(report_str(v[i], "severity")));
+			html_esc(out, report_str(v[i], "severity"));
+			html_tag(out, "</span> ", report_str(v[i], "title"), "");
+			html_tag(out, " <code>", rule, "</code>");
 			sbuf_printf(out, " &mdash; %zu finding%s</h3>\n", k - i,
 				    k - i == 1 ? "" : "s");
 			if (*report_str(v[i], "recommendation"))
-				tag(out, "<p class=\"rec\"><strong>Recommendation:</strong> ",
+				html_tag(out, "<p class=\"rec\"><strong>Recommendation:</strong> ",
 				    report_str(v[i], "recommendation"),
 				    "</p>\n");
 			sbuf_adds(out, "<table><thead><tr><th>ID</th><th>Asset and evidence</th><th>First / last seen</th><th>Sightings in run</th></tr></thead><tbody>\n");
@@ -227,7 +128,7 @@ static void findings(json_object **v, size_t n, struct sbuf *out)
 			if (left > 1 && key.len) {
 				sbuf_printf(out, "<tr class=\"group\"><td colspan=\"4\">%zu findings, ",
 					    left);
-				tag(out, "", sbuf_str(&key), "</td></tr>\n");
+				html_tag(out, "", sbuf_str(&key), "</td></tr>\n");
 			}
 		}
 		left--;
@@ -251,17 +152,17 @@ static void first(json_object *doc, struct sbuf *out)
 		json_object *e = json_object_array_get_idx(l, i);
 
 		sbuf_printf(out, "<li><span class=\"sev %s\">%s</span> ",
-			    sev(report_str(e, "severity")),
-			    sev(report_str(e, "severity")));
-		tag(out, "<strong>", report_str(e, "title"), "</strong>");
+			    html_sev(report_str(e, "severity")),
+			    html_sev(report_str(e, "severity")));
+		html_tag(out, "<strong>", report_str(e, "title"), "</strong>");
 		sbuf_printf(out, ": %d finding%s", report_int(e, "findings"),
 			    report_int(e, "findings") == 1 ? "" : "s");
 		if (*report_str(e, "group"))
-			tag(out, ", ", report_str(e, "group"), "");
-		tag(out, " (e.g. <a href=\"#f-", report_str(e, "example"),
+			html_tag(out, ", ", report_str(e, "group"), "");
+		html_tag(out, " (e.g. <a href=\"#f-", report_str(e, "example"),
 		    "\">");
-		tag(out, "", report_str(e, "example"), "</a>)");
-		tag(out, "<br>", report_str(e, "recommendation"), "</li>\n");
+		html_tag(out, "", report_str(e, "example"), "</a>)");
+		html_tag(out, "<br>", report_str(e, "recommendation"), "</li>\n");
 	}
 	sbuf_adds(out, "</ol>\n");
 }
@@ -283,8 +184,8 @@ static void places(json_object *doc, struct sbuf *out)
 
 		sbuf_reset(&name);
 		report_place_name(g, &name);
-		tag(out, "<tr class=\"place\"><td>", sbuf_str(&name), "</td>");
-		tag(out, "<td class=\"mono\">", report_str(g, "image"),
+		html_tag(out, "<tr class=\"place\"><td>", sbuf_str(&name), "</td>");
+		html_tag(out, "<td class=\"mono\">", report_str(g, "image"),
 		    "</td>");
 		for (k = 0; k < 4; k++)
 			sbuf_printf(out, "<td class=\"n\">%d</td>",
@@ -298,8 +199,8 @@ static void places(json_object *doc, struct sbuf *out)
 
 static void meta(struct sbuf *out, const char *k, const char *v)
 {
-	tag(out, "<dt>", k, "</dt>");
-	tag(out, "<dd>", v, "</dd>\n");
+	html_tag(out, "<dt>", k, "</dt>");
+	html_tag(out, "<dd>", v, "</dd>\n");
 }
 
 /* The run's coverage: complete, or each thing it could not assess. */
@@ -316,7 +217,7 @@ static void coverage(json_object *doc, struct sbuf *out)
 	}
 	sbuf_adds(out, "<dt>Coverage</dt><dd class=\"coverage\">not complete:<ul>\n");
 	for (i = 0; i < n; i++)
-		tag(out, "<li>", report_str(json_object_array_get_idx(cov, i),
+		html_tag(out, "<li>", report_str(json_object_array_get_idx(cov, i),
 					    "what"), "</li>\n");
 	sbuf_adds(out, "</ul></dd>\n");
 }
@@ -335,8 +236,8 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	sbuf_init(&t);
 	sbuf_printf(&t, "vigil report: %s, run %s",
 		    report_str(host, "hostname"), report_str(run, "id"));
-	head(out, sbuf_str(&t));
-	tag(out, "<h1>", sbuf_str(&t), "</h1>\n");
+	html_head(out, sbuf_str(&t));
+	html_tag(out, "<h1>", sbuf_str(&t), "</h1>\n");
 	sbuf_adds(out, "<dl class=\"meta\">\n");
 	meta(out, "Host", report_str(host, "hostname"));
 	meta(out, "Machine-id", report_str(host, "machine_id"));
@@ -381,7 +282,7 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 	sbuf_adds(out, "<h2>Summary</h2>\n");
 	for (i = 0; i < 4; i++)
 		n4[i] = report_int(counts, report_severities[i]);
-	svg_counts(out, n4, report_int(run, "accepted"));
+	html_svg_counts(out, n4, report_int(run, "accepted"));
 	first(doc, out);
 	places(doc, out);
 	v = report_sorted_findings(doc, false, &n);
@@ -410,21 +311,21 @@ int report_run_html(json_object *doc, bool full, struct sbuf *out)
 
 			sbuf_reset(&t);
 			report_looked_at(doc, report_str(r, "id"), &t);
-			tag(out, "<tr><td><code>", report_str(r, "id"),
+			html_tag(out, "<tr><td><code>", report_str(r, "id"),
 			    "</code><br>");
-			esc(out, report_str(r, "title"));
-			tag(out, "</td><td>", report_str(r, "severity"),
+			html_esc(out, report_str(r, "title"));
+			html_tag(out, "</td><td>", report_str(r, "severity"),
 			    "</td>");
 			sbuf_printf(out, "<td>%s</td><td class=\"n\">%d</td>",
 				    json_object_get_boolean(report_get(r,
 					"enabled")) ? "yes" : "no",
 				    report_int(r, "findings"));
-			tag(out, "<td>", sbuf_str(&t), "</td></tr>\n");
+			html_tag(out, "<td>", sbuf_str(&t), "</td></tr>\n");
 		}
 		sbuf_adds(out, "</tbody></table>\n");
 	}
-	tag(out, "<footer>Generated ", report_str(doc, "generated"), "");
-	tag(out, " by vigil ", report_str(report_get(doc, "product"),
+	html_tag(out, "<footer>Generated ", report_str(doc, "generated"), "");
+	html_tag(out, " by vigil ", report_str(report_get(doc, "product"),
 					 "version"), ".</footer>\n");
 	sbuf_adds(out, "</body>\n</html>\n");
 	sbuf_free(&t);
@@ -439,7 +340,7 @@ static void host_list(struct sbuf *out, json_object *hl)
 	size_t j;
 
 	for (j = 0; hl && j < json_object_array_length(hl); j++)
-		tag(out, j ? ", " : "", json_object_get_string(
+		html_tag(out, j ? ", " : "", json_object_get_string(
 			json_object_array_get_idx(hl, j)), "");
 }
 
@@ -455,7 +356,7 @@ static void fleet_images(json_object *images, struct sbuf *out)
 	for (j = 0; j < json_object_array_length(images); j++) {
 		json_object *e = json_object_array_get_idx(images, j);
 
-		tag(out, "<tr class=\"image\"><td class=\"mono\">",
+		html_tag(out, "<tr class=\"image\"><td class=\"mono\">",
 		    report_str(e, "image"), "</td>");
 		for (i = 0; i < 4; i++)
 			sbuf_printf(out, "<td class=\"n\">%d</td>",
@@ -477,14 +378,14 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 	int tot[4] = { 0 }, i;
 	size_t j;
 
-	head(out, "vigil fleet report");
+	html_head(out, "vigil fleet report");
 	sbuf_adds(out, "<h1>vigil fleet report</h1>\n");
 	sbuf_printf(out, "<p>%zu hosts, from %d lines: %d finding events, %d run events, %d not understood. Generated ",
 		    hosts ? json_object_array_length(hosts) : 0,
 		    report_int(doc, "lines"),
 		    report_int(doc, "finding_events"),
 		    report_int(doc, "run_events"), report_int(doc, "skipped"));
-	esc(out, report_str(doc, "generated"));
+	html_esc(out, report_str(doc, "generated"));
 	sbuf_adds(out, ".</p>\n");
 	for (j = 0; hosts && j < json_object_array_length(hosts); j++)
 		for (i = 0; i < 4; i++)
@@ -492,15 +393,15 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 				json_object_array_get_idx(hosts, j), "open"),
 				report_severities[i]);
 	sbuf_adds(out, "<h2>Open findings by severity, all hosts</h2>\n");
-	svg_counts(out, tot, 0);
+	html_svg_counts(out, tot, 0);
 	sbuf_adds(out, "<h2>Hosts</h2>\n<table class=\"hosts\"><thead><tr><th>Host</th><th>Machine-id</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th><th>Accepted</th><th>Resolved</th><th>Last event</th></tr></thead><tbody>\n");
 	for (j = 0; hosts && j < json_object_array_length(hosts); j++) {
 		json_object *h = json_object_array_get_idx(hosts, j);
 		json_object *c = report_get(h, "open");
 
-		tag(out, "<tr class=\"host\"><td>", report_str(h, "hostname"),
+		html_tag(out, "<tr class=\"host\"><td>", report_str(h, "hostname"),
 		    "</td>");
-		tag(out, "<td class=\"mono\">", report_str(h, "machine_id"),
+		html_tag(out, "<td class=\"mono\">", report_str(h, "machine_id"),
 		    "</td>");
 		for (i = 0; i < 4; i++)
 			sbuf_printf(out, "<td class=\"n\">%d</td>",
@@ -508,16 +409,16 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 		sbuf_printf(out, "<td class=\"n\">%d</td><td class=\"n\">%d</td>",
 			    report_int(h, "accepted"),
 			    report_int(h, "resolved"));
-		tag(out, "<td>", report_str(h, "last_event"), "</td></tr>\n");
+		html_tag(out, "<td>", report_str(h, "last_event"), "</td></tr>\n");
 	}
 	sbuf_adds(out, "</tbody></table>\n<h2>Rules</h2>\n<table class=\"rules\"><thead><tr><th>Rule</th><th>Severity</th><th>Open findings</th><th>Hosts</th></tr></thead><tbody>\n");
 	for (j = 0; rules && j < json_object_array_length(rules); j++) {
 		json_object *r = json_object_array_get_idx(rules, j);
 
-		tag(out, "<tr><td><code>", report_str(r, "id"), "</code></td>");
+		html_tag(out, "<tr><td><code>", report_str(r, "id"), "</code></td>");
 		sbuf_printf(out, "<td><span class=\"sev %s\">%s</span></td><td class=\"n\">%d</td><td>",
-			    sev(report_str(r, "severity")),
-			    sev(report_str(r, "severity")),
+			    html_sev(report_str(r, "severity")),
+			    html_sev(report_str(r, "severity")),
 			    report_int(r, "findings"));
 		host_list(out, report_get(r, "hosts"));
 		sbuf_adds(out, "</td></tr>\n");
@@ -528,12 +429,12 @@ int report_fleet_html(json_object *doc, struct sbuf *out)
 
 		sbuf_printf(out, "<tr class=\"problem\"><td class=\"n\">%zu</td><td><span class=\"sev %s\">%s</span></td>",
 			    json_object_array_length(report_get(p, "hosts")),
-			    sev(report_str(p, "severity")),
-			    sev(report_str(p, "severity")));
-		tag(out, "<td><code>", report_str(p, "rule"), "</code></td>");
-		tag(out, "<td class=\"mono\">", report_str(p, "asset"),
+			    html_sev(report_str(p, "severity")),
+			    html_sev(report_str(p, "severity")));
+		html_tag(out, "<td><code>", report_str(p, "rule"), "</code></td>");
+		html_tag(out, "<td class=\"mono\">", report_str(p, "asset"),
 		    "</td>");
-		tag(out, "<td class=\"mono\">", report_str(p, "image"),
+		html_tag(out, "<td class=\"mono\">", report_str(p, "image"),
 		    "</td><td>");
 		host_list(out, report_get(p, "hosts"));
 		sbuf_adds(out, "</td></tr>\n");
