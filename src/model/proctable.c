@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The process table: a hash of live processes by pid (model.c owns it). */
+/* The process table: live processes by pid (model.c owns it). */
 #include "build.h"
 
 #include <errno.h>
@@ -8,11 +8,8 @@
 
 #include "model/proctable.h"
 
-#define TABLE_BUCKETS 4096
-
 struct proc_table {
-	struct proc_entry *buckets[TABLE_BUCKETS];
-	size_t n;
+	struct proc_entry *by_pid;	/* hash head */
 	unsigned int gen;
 };
 
@@ -29,17 +26,13 @@ static void entry_free(struct proc_entry *e)
 
 void proc_table_free(struct proc_table *t)
 {
-	size_t i;
+	struct proc_entry *e, *tmp;
 
 	if (!t)
 		return;
-	for (i = 0; i < TABLE_BUCKETS; i++) {
-		while (t->buckets[i]) {
-			struct proc_entry *e = t->buckets[i];
-
-			t->buckets[i] = e->next;
-			entry_free(e);
-		}
+	HASH_ITER(hh, t->by_pid, e, tmp) {
+		HASH_DEL(t->by_pid, e);
+		entry_free(e);
 	}
 	free(t);
 }
@@ -47,23 +40,19 @@ void proc_table_free(struct proc_table *t)
 const struct proc_entry *proc_table_get(const struct proc_table *t,
 					pid_t pid)
 {
-	const struct proc_entry *e;
+	struct proc_entry *e;
 
-	for (e = t->buckets[(unsigned int)pid % TABLE_BUCKETS]; e; e = e->next)
-		if (e->pid == pid)
-			return e;
-	return NULL;
+	HASH_FIND(hh, t->by_pid, &pid, sizeof(pid), e);
+	return e;
 }
 
 int proc_table_update(struct proc_table *t, const struct proc_info *pi)
 {
-	struct proc_entry **head = &t->buckets[(unsigned int)pi->pid %
-					       TABLE_BUCKETS];
 	struct proc_entry *e = (struct proc_entry *)proc_table_get(t, pi->pid);
 	char *exe;
 
 	if (!e) {
-		if (t->n >= PROC_MAX_PIDS) {
+		if (HASH_COUNT(t->by_pid) >= PROC_MAX_PIDS) {
 			errno = ENOSPC;
 			return -1;
 		}
@@ -71,9 +60,12 @@ int proc_table_update(struct proc_table *t, const struct proc_info *pi)
 		if (!e)
 			return -1;
 		e->pid = pi->pid;
-		e->next = *head;
-		*head = e;
-		t->n++;
+		HASH_ADD(hh, t->by_pid, pid, sizeof(e->pid), e);
+		if (!hash_added(e, hh)) {
+			free(e);
+			errno = ENOMEM;
+			return -1;
+		}
 	}
 	if (!e->exe || strcmp(e->exe, pi->exe)) {
 		exe = strdup(pi->exe);
@@ -91,7 +83,7 @@ int proc_table_update(struct proc_table *t, const struct proc_info *pi)
 
 size_t proc_table_count(const struct proc_table *t)
 {
-	return t->n;
+	return HASH_COUNT(t->by_pid);
 }
 
 void proc_table_scan_begin(struct proc_table *t)
@@ -101,21 +93,15 @@ void proc_table_scan_begin(struct proc_table *t)
 
 size_t proc_table_scan_end(struct proc_table *t)
 {
-	size_t i, dropped = 0;
+	struct proc_entry *e, *tmp;
+	size_t dropped = 0;
 
-	for (i = 0; i < TABLE_BUCKETS; i++) {
-		struct proc_entry **pp = &t->buckets[i], *e;
-
-		while ((e = *pp)) {
-			if (e->gen == t->gen) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			entry_free(e);
-			t->n--;
-			dropped++;
-		}
+	HASH_ITER(hh, t->by_pid, e, tmp) {
+		if (e->gen == t->gen)
+			continue;
+		HASH_DEL(t->by_pid, e);
+		entry_free(e);
+		dropped++;
 	}
 	return dropped;
 }

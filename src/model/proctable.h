@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lib/hash.h"
 #include "model/events.h"
 
 /* Processes kept at most. */
@@ -22,7 +23,7 @@ struct proc_entry {
 	char comm[17];
 	char *exe;
 	unsigned int gen;	/* scan that last saw it */
-	struct proc_entry *next;
+	UT_hash_handle hh;	/* by pid */
 };
 
 struct proc_table;

@@ -8,23 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hash.h"
 #include "sources/connjoin.h"
 
 /*
- * Intents by destination and source port: a chain per bucket, through
- * the ring.  An intent without its tuple (sport 0) sits in its
- * destination's chain; one with it in a chain of its own tuple, so
- * that thousands of connections to one server do not lengthen the
- * walk of either.
+ * Intents by destination and source port (lib/hash.h): a chain per key,
+ * newest first, through the ring.  An intent without its tuple (sport
+ * 0) sits in its destination's chain; one with it in a chain of its own
+ * tuple, so that thousands of connections to one server do not lengthen
+ * the walk of either.  A chain exists while it holds an intent, one per
+ * ring slot at most: they come from a pool, never from malloc.
  */
-#define NBUCKETS 1024
 #define NONE (-1)
+
+struct chain_key {
+	uint8_t a[16];		/* net_addr.a: the family is in the bytes */
+	uint16_t dport, sport;
+};
+
+struct chain {
+	struct chain_key k;	/* the hash key: no padding */
+	int head;		/* newest slot */
+	UT_hash_handle hh;
+	struct chain *free_next;
+};
 
 struct conn_join {
 	conn_join_sock_fn sock_of;
 	struct conn_intent ring[CONNJOIN_MAX];
 	int hprev[CONNJOIN_MAX], hnext[CONNJOIN_MAX];
-	int head[NBUCKETS];
+	struct chain *chain_of[CONNJOIN_MAX];	/* NULL: not linked */
+	struct chain pool[CONNJOIN_MAX];
+	struct chain *free;
+	struct chain *by_key;	/* hash head */
 	size_t next;
 };
 
@@ -36,45 +52,83 @@ struct conn_join *conn_join_new(conn_join_sock_fn sock_of)
 	if (!j)
 		return NULL;
 	j->sock_of = sock_of;
-	for (i = 0; i < NBUCKETS; i++)
-		j->head[i] = NONE;
+	for (i = 0; i < CONNJOIN_MAX; i++) {
+		j->pool[i].free_next = j->free;
+		j->free = &j->pool[i];
+	}
 	return j;
 }
 
-static unsigned int bucket_of(const struct net_addr *a, uint16_t port,
-			      uint16_t sport)
+static struct chain_key key_of(const struct net_addr *a, uint16_t port,
+			       uint16_t sport)
 {
-	unsigned int h = port * 2654435761u ^ sport * 2246822519u;
-	size_t i;
+	struct chain_key k;
 
-	for (i = 0; i < sizeof(a->a); i++)
-		h = (h ^ a->a[i]) * 16777619u;
-	return (h ^ h >> 16) % NBUCKETS;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.a, a->a, sizeof(k.a));
+	k.dport = port;
+	k.sport = sport;
+	return k;
+}
+
+/* The newest slot of the chain of (a, port, sport), or NONE. */
+static int head_of(const struct conn_join *j, const struct net_addr *a,
+		   uint16_t port, uint16_t sport)
+{
+	struct chain_key k = key_of(a, port, sport);
+	struct chain *c;
+
+	HASH_FIND(hh, j->by_key, &k, sizeof(k), c);
+	return c ? c->head : NONE;
 }
 
 static void unlink_slot(struct conn_join *j, int i)
 {
-	const struct conn_intent *in = &j->ring[i];
+	struct chain *c = j->chain_of[i];
 
+	if (!c)
+		return;
 	if (j->hprev[i] != NONE)
 		j->hnext[j->hprev[i]] = j->hnext[i];
 	else
-		j->head[bucket_of(&in->dst, in->dport, in->sport)] =
-			j->hnext[i];
+		c->head = j->hnext[i];
 	if (j->hnext[i] != NONE)
 		j->hprev[j->hnext[i]] = j->hprev[i];
+	j->chain_of[i] = NULL;
+	if (c->head == NONE) {
+		HASH_DEL(j->by_key, c);
+		c->free_next = j->free;
+		j->free = c;
+	}
 }
 
+/* Out of memory for the table: the intent stays unfound, never wrong. */
 static void link_slot(struct conn_join *j, int i)
 {
 	const struct conn_intent *in = &j->ring[i];
-	unsigned int b = bucket_of(&in->dst, in->dport, in->sport);
+	struct chain_key k = key_of(&in->dst, in->dport, in->sport);
+	struct chain *c;
 
+	HASH_FIND(hh, j->by_key, &k, sizeof(k), c);
+	if (!c) {
+		c = j->free;	/* never empty: a chain per linked slot */
+		j->free = c->free_next;
+		memset(c, 0, sizeof(*c));
+		c->k = k;
+		c->head = NONE;
+		HASH_ADD(hh, j->by_key, k, sizeof(c->k), c);
+		if (!hash_added(c, hh)) {
+			c->free_next = j->free;
+			j->free = c;
+			return;
+		}
+	}
 	j->hprev[i] = NONE;
-	j->hnext[i] = j->head[b];
-	if (j->head[b] != NONE)
-		j->hprev[j->head[b]] = i;
-	j->head[b] = i;
+	j->hnext[i] = c->head;
+	if (c->head != NONE)
+		j->hprev[c->head] = i;
+	c->head = i;
+	j->chain_of[i] = c;
 }
 
 void conn_join_free(struct conn_join *j)
@@ -83,6 +137,7 @@ void conn_join_free(struct conn_join *j)
 
 	if (!j)
 		return;
+	HASH_CLEAR(hh, j->by_key);
 	for (i = 0; i < CONNJOIN_MAX; i++)
 		free(j->ring[i].exe);
 	free(j);
@@ -135,7 +190,7 @@ static void drop_audit_twin(struct conn_join *j,
 	struct conn_intent *in;
 	int i, steps = 0;
 
-	for (i = j->head[bucket_of(&ev->dst, ev->dport, 0)];
+	for (i = head_of(j, &ev->dst, ev->dport, 0);
 	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (live(in, now) && in->is_connect && !in->used &&
@@ -154,7 +209,7 @@ static bool renew_tuple(struct conn_join *j, const struct connect_event *ev,
 	struct conn_intent *in;
 	int i, steps = 0;
 
-	for (i = j->head[bucket_of(&ev->dst, ev->dport, ev->sport)];
+	for (i = head_of(j, &ev->dst, ev->dport, ev->sport);
 	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (live(in, now) && !in->is_connect &&
@@ -179,7 +234,7 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 
 	/* an addressed send told again (audit: no tuple) */
 	if (!ev->is_connect && !ev->sport) {
-		for (i = j->head[bucket_of(&ev->dst, ev->dport, 0)], steps = 0;
+		for (i = head_of(j, &ev->dst, ev->dport, 0), steps = 0;
 		     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 			in = &j->ring[i];
 			if (live(in, now) && !in->is_connect && !in->sport &&
@@ -255,7 +310,7 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 
 	*needs_sock = false;
 	/* the whole tuple: this flow's own intent, certain at once */
-	for (i = j->head[bucket_of(&fe->dst, fe->dport, fe->sport)];
+	for (i = head_of(j, &fe->dst, fe->dport, fe->sport);
 	     fe->sport && i != NONE && steps++ < CONNJOIN_WALK;
 	     i = j->hnext[i]) {
 		in = &j->ring[i];
@@ -272,7 +327,7 @@ enum conn_join_result conn_join_match(struct conn_join *j,
 	if (tuple_only)
 		return CONNJOIN_NONE;
 	steps = 0;
-	for (i = j->head[bucket_of(&fe->dst, fe->dport, 0)];
+	for (i = head_of(j, &fe->dst, fe->dport, 0);
 	     i != NONE && steps++ < CONNJOIN_WALK; i = j->hnext[i]) {
 		in = &j->ring[i];
 		if (!live(in, now) || in->ms + CONNJOIN_KEEP_MS < arrived ||

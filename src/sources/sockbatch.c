@@ -8,14 +8,12 @@
 
 #include "sources/sockbatch.h"
 
-#define SEEN_CAP (2 * SOCKBATCH_MAX)
-
 int sockbatch_init(struct sockbatch *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->s = calloc(SOCKBATCH_MAX, sizeof(*b->s));
-	b->seen = calloc(SEEN_CAP, sizeof(*b->seen));
-	if (!b->s || !b->seen) {
+	b->pool = calloc(SOCKBATCH_MAX, sizeof(*b->pool));
+	if (!b->s || !b->pool) {
 		sockbatch_fini(b);
 		errno = ENOMEM;
 		return -1;
@@ -30,7 +28,8 @@ void sockbatch_fini(struct sockbatch *b)
 	for (i = 0; b->s && i < b->n; i++)
 		procview_clear(&b->s[i].pv);
 	free(b->s);
-	free(b->seen);
+	HASH_CLEAR(hh, b->seen);
+	free(b->pool);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -64,27 +63,34 @@ static int by_time(const void *a, const void *b)
  */
 void sockbatch_order(struct sockbatch *b)
 {
+	struct next_exec *e;
 	struct sample *s;
-	size_t i, h;
+	size_t i, used = 0;
 
 	qsort(b->s, b->n, sizeof(*b->s), by_time);
-	memset(b->seen, 0, SEEN_CAP * sizeof(b->seen[0]));
+	HASH_CLEAR(hh, b->seen);
 	for (i = b->n; i-- > 0;) {
 		s = &b->s[i];
 		if (s->pid <= 0) {
 			s->view_ok = false;
 			continue;
 		}
-		for (h = (unsigned int)s->pid * 2654435761u % SEEN_CAP;
-		     b->seen[h].pid && b->seen[h].pid != s->pid;
-		     h = (h + 1) % SEEN_CAP)
-			;
-		s->view_ok = s->pv.at && (b->seen[h].pid != s->pid ||
-					  b->seen[h].time > s->pv.at);
-		if (s->kind == SAMPLE_EXEC) {
-			b->seen[h].pid = s->pid;
-			b->seen[h].time = s->time;
+		HASH_FIND(hh, b->seen, &s->pid, sizeof(s->pid), e);
+		s->view_ok = s->pv.at && (!e || e->time > s->pv.at);
+		if (s->kind != SAMPLE_EXEC)
+			continue;
+		if (!e) {
+			/* one entry per sample at most: the pool holds them */
+			e = &b->pool[used++];
+			e->pid = s->pid;
+			HASH_ADD(hh, b->seen, pid, sizeof(e->pid), e);
+			if (!hash_added(e, hh)) {
+				/* unknown: no view of this pid holds */
+				s->view_ok = false;
+				continue;
+			}
 		}
+		e->time = s->time;
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/hash.h"
 #include "sources/progtrack.h"
 
 /* Samples taken into one ordered batch at most. */
@@ -58,8 +59,9 @@ struct sample {
 
 /* Walking a batch back: a pid's next exec. */
 struct next_exec {
-	pid_t pid;		/* 0: empty */
+	pid_t pid;
 	uint64_t time;
+	UT_hash_handle hh;
 };
 
 /*
@@ -75,7 +77,8 @@ struct sockbatch {
 	struct sample *s;
 	size_t n;		/* samples held */
 	size_t kept;		/* of them, kept from the last round */
-	struct next_exec *seen;	/* sockbatch_order()'s hash table */
+	struct next_exec *pool;	/* sockbatch_order()'s entries */
+	struct next_exec *seen;	/* ...by pid (hash head) */
 };
 
 /* Returns 0, or -1 (ENOMEM). */
