@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* vigilctl check-elf: offline verdicts for files and trees (checkelf.h). */
 #include "build.h"
 
 #define _XOPEN_SOURCE_EXTENDED 1

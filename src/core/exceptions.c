@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Configured exceptions and acceptances, and their matching (exceptions.h). */
 #include "build.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The control socket's requests, answered from vigild's state (vigil.h). */
 #include "build.h"
 
 #include <errno.h>

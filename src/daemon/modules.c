@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The sources, stages and rules vigild runs, in start order. */
 #include "build.h"
 
 #include <stddef.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Findings and runs announced to syslog or the journal (output.h). */
 #include "build.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Durations such as "1h30m" parsed and printed (duration.h). */
 #include "build.h"
 
 #include <errno.h>

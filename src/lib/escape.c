@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Untrusted strings escaped for line outputs (escape.h). */
 #include "build.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Bounded reads and safe opens of files (fileio.h). */
 #include "build.h"
 
 #include <errno.h>

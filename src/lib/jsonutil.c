@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Small json-c helpers: members added and read (jsonutil.h). */
 #include "build.h"
 
 #include <string.h>

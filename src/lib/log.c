@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The daemon's own diagnostics, to stderr or syslog (log.h). */
 #include "build.h"
 
 #include <stdarg.h>

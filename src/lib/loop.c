@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The event loop: epoll, a timerfd per timer, signalfd (loop.h). */
 #include "build.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* A growable string with sticky allocation failure (sbuf.h). */
 #include "build.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The reversible text form of untrusted byte strings (utf8.h). */
 #include "build.h"
 
 #include "lib/utf8.h"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* The hub between sources and rules: events, reports, counters (engine.h). */
 #include "build.h"
 
 #include <errno.h>

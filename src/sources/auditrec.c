@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Audit record text parsed, bounded by its length (auditrec.h). */
 #include "build.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Holding the audit registration as a courtesy daemon (auditreg.h). */
 #include "build.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Execs from the kernel's process events connector (cnproc.h). */
 #include "build.h"
 
 #include <errno.h>

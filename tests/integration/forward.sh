@@ -249,19 +249,29 @@ ART=$abs_top_builddir/tests/artifacts
 mkdir -p "$ART"
 "$VIGILCTL" report --from "$T/col/log/all.log" --format json > "$T/fleet.json" ||
 	fail "vigilctl report --from failed"
+# Each host's findings, as the fleet report counts them.  A host may
+# find something new meanwhile (vigild also scans the machine's
+# processes): both sides are read again until the new lines arrived.
+fleet_agrees() {
+	"$VIGILCTL" report --from "$T/col/log/all.log" --format json \
+		> "$T/fleet.json" || return 1
+	for i in 1 2 3; do
+		hctl $i findings > "$T/h$i/findings.json" || return 1
+		want=$(jq length "$T/h$i/findings.json")
+		got=$(jq --arg h "vigil-test-h$i" '.hosts[] |
+			select(.hostname == $h) |
+			(.open | add) + .accepted + .resolved' "$T/fleet.json")
+		[ "$got" = "$want" ] || return 1
+	done
+}
 "$VIGILCTL" report --from "$T/col/log/all.log" > "$ART/fleet-report.txt" ||
 	fail "fleet report as text"
 "$VIGILCTL" report --from "$T/col/log/all.log" --format html \
 	-o "$ART/fleet-report.html" || fail "fleet report as html"
 jq -e '.skipped == 0 and (.hosts | length == 3)' "$T/fleet.json" > /dev/null ||
 	fail "fleet report: lines not understood or hosts missing: $(jq -c '{skipped, hosts: [.hosts[].hostname]}' "$T/fleet.json")"
-for i in 1 2 3; do
-	want=$(jq length "$T/h$i/findings.json")
-	got=$(jq --arg h "vigil-test-h$i" '.hosts[] | select(.hostname == $h) |
-		(.open | add) + .accepted + .resolved' "$T/fleet.json")
-	[ "$got" = "$want" ] ||
-		fail "fleet report: h$i has $want findings, the report counts ${got:-none}"
-done
+wait_until 30 fleet_agrees ||
+	fail "fleet report: h$i has $want findings, the report counts ${got:-none}"
 jq -e '[.problems[] | select(.hosts | length == 3)] | length >= 1' \
 	"$T/fleet.json" > /dev/null ||
 	fail "fleet report: no problem shared by the three hosts: $(jq -c .problems "$T/fleet.json")"

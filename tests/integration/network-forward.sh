@@ -52,7 +52,10 @@ echo x | ip netns exec "$NS_C" socat -t1 - "TCP:$S:23" >/dev/null
 wait_until 5 sh -c "[ \"\$($VIGILCTL -s $T/run/control status --json |
 	jq -r .counters.conntrack.forwarded)\" -ge 2 ]" ||
 	fail "forwarded flows not counted"
-jqf 'length == 0' >/dev/null ||
+# Only findings about the test's own flows count: vigild also scans
+# the host's processes, which may have findings of their own.
+jqf '[.[] | select(tojson | contains("10.232.'"$n"'.") or
+	contains("10.233.'"$n"'."))] | length == 0' >/dev/null ||
 	fail "findings for forwarded flows: $(ctl findings --json)"
 # the router itself as a client is still seen
 echo x | ip netns exec "$NS_R" socat -t1 - "TCP:$S:80" >/dev/null
