@@ -1,50 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * A set of flows (id and tuple hash) in lib/hash.h's table.  A flow
- * forgotten keeps its entry on a free list for the next one: a storm of
- * short flows reuses a few thousand entries instead of a malloc and a
- * free per flow.
- */
+/* A set of flows (id and tuple hash): open addressing, linear probing. */
 #include "build.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/hash.h"
 #include "sources/flowset.h"
 
-struct flow_entry {
-	struct flow_key k;	/* the hash key: two uint32, no padding */
-	uint8_t gen;		/* the resync that last saw it */
-	UT_hash_handle hh;
-	struct flow_entry *free_next;
-};
+enum { SLOT_EMPTY, SLOT_USED, SLOT_GONE };
 
-struct flowset {
-	struct flow_entry *by_key;	/* hash head */
-	struct flow_entry *free;	/* entries to reuse */
+struct slot {
+	struct flow_key k;
+	uint8_t state;
 	uint8_t gen;
 };
 
+struct flowset {
+	struct slot *s;
+	size_t cap;		/* power of two */
+	size_t used;		/* SLOT_USED */
+	size_t gone;		/* SLOT_GONE (tombstones) */
+	uint8_t gen;
+};
+
+#define FLOWSET_START 1024
+
 struct flowset *flowset_new(void)
 {
-	return calloc(1, sizeof(struct flowset));
+	struct flowset *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->cap = FLOWSET_START;
+	fs->s = calloc(fs->cap, sizeof(*fs->s));
+	if (!fs->s) {
+		free(fs);
+		return NULL;
+	}
+	return fs;
 }
 
 void flowset_free(struct flowset *fs)
 {
-	struct flow_entry *e, *tmp;
-
 	if (!fs)
 		return;
-	HASH_ITER(hh, fs->by_key, e, tmp) {
-		HASH_DEL(fs->by_key, e);
-		free(e);
-	}
-	while ((e = fs->free)) {
-		fs->free = e->free_next;
-		free(e);
-	}
+	free(fs->s);
 	free(fs);
 }
 
@@ -74,42 +74,83 @@ uint32_t flow_key_tuple(uint8_t proto, const uint8_t *src,
 	return h;
 }
 
-static struct flow_entry *find(const struct flowset *fs, struct flow_key k)
+static bool key_eq(struct flow_key a, struct flow_key b)
 {
-	struct flow_entry *e;
-
-	HASH_FIND(hh, fs->by_key, &k, sizeof(k), e);
-	return e;
+	return a.id == b.id && a.tuple == b.tuple;
 }
 
-static void forget(struct flowset *fs, struct flow_entry *e)
+/* ids are sequential: mix both halves so they do not cluster */
+static size_t slot_of(const struct flowset *fs, struct flow_key k)
 {
-	HASH_DEL(fs->by_key, e);
-	e->free_next = fs->free;
-	fs->free = e;
+	return (size_t)(((k.id ^ (k.tuple * 0x9e3779b1u)) * 2654435761u) &
+			(fs->cap - 1));
+}
+
+static struct slot *find(const struct flowset *fs, struct flow_key k)
+{
+	size_t i = slot_of(fs, k), n;
+
+	for (n = 0; n < fs->cap; n++, i = (i + 1) & (fs->cap - 1)) {
+		struct slot *sl = &fs->s[i];
+
+		if (sl->state == SLOT_EMPTY)
+			return NULL;
+		if (sl->state == SLOT_USED && key_eq(sl->k, k))
+			return sl;
+	}
+	return NULL;
+}
+
+static void put(struct flowset *fs, struct flow_key k, uint8_t gen)
+{
+	size_t i = slot_of(fs, k);
+
+	while (fs->s[i].state == SLOT_USED)
+		i = (i + 1) & (fs->cap - 1);
+	if (fs->s[i].state == SLOT_GONE)
+		fs->gone--;
+	fs->s[i].k = k;
+	fs->s[i].state = SLOT_USED;
+	fs->s[i].gen = gen;
+	fs->used++;
+}
+
+/* Rehash into cap slots; drops tombstones.  -1 on ENOMEM. */
+static int rehash(struct flowset *fs, size_t cap)
+{
+	struct slot *old = fs->s;
+	size_t i, oldcap = fs->cap;
+
+	fs->s = calloc(cap, sizeof(*fs->s));
+	if (!fs->s) {
+		fs->s = old;
+		return -1;
+	}
+	fs->cap = cap;
+	fs->used = fs->gone = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].state == SLOT_USED)
+			put(fs, old[i].k, old[i].gen);
+	free(old);
+	return 0;
 }
 
 static bool insert(struct flowset *fs, struct flow_key k)
 {
-	struct flow_entry *e = find(fs, k);
+	struct slot *sl = find(fs, k);
 
-	if (e) {
-		e->gen = fs->gen;
+	if (sl) {
+		sl->gen = fs->gen;
 		return false;
 	}
-	if (HASH_COUNT(fs->by_key) >= FLOWSET_MAX)
-		return true;	/* not remembered, but new */
-	e = fs->free;
-	if (e)
-		fs->free = e->free_next;
-	else if (!(e = malloc(sizeof(*e))))
-		return true;
-	memset(e, 0, sizeof(*e));
-	e->k = k;
-	e->gen = fs->gen;
-	HASH_ADD(hh, fs->by_key, k, sizeof(e->k), e);
-	if (!hash_added(e, hh))
-		free(e);
+	/* keep the table at most 3/4 full, counting tombstones */
+	if ((fs->used + fs->gone + 1) * 4 > fs->cap * 3) {
+		size_t cap = fs->used * 2 + 2 > fs->cap ? fs->cap * 2 : fs->cap;
+
+		if (fs->used >= FLOWSET_MAX || rehash(fs, cap) < 0)
+			return true;	/* not remembered, but new */
+	}
+	put(fs, k, fs->gen);
 	return true;
 }
 
@@ -120,15 +161,18 @@ bool flowset_add(struct flowset *fs, struct flow_key k)
 
 void flowset_del(struct flowset *fs, struct flow_key k)
 {
-	struct flow_entry *e = find(fs, k);
+	struct slot *sl = find(fs, k);
 
-	if (e)
-		forget(fs, e);
+	if (!sl)
+		return;
+	sl->state = SLOT_GONE;
+	fs->used--;
+	fs->gone++;
 }
 
 size_t flowset_count(const struct flowset *fs)
 {
-	return HASH_COUNT(fs->by_key);
+	return fs->used;
 }
 
 void flowset_begin(struct flowset *fs)
@@ -143,12 +187,13 @@ bool flowset_mark(struct flowset *fs, struct flow_key k)
 
 size_t flowset_sweep(struct flowset *fs)
 {
-	struct flow_entry *e, *tmp;
-	size_t n = 0;
+	size_t i, n = 0;
 
-	HASH_ITER(hh, fs->by_key, e, tmp) {
-		if (e->gen != fs->gen) {
-			forget(fs, e);
+	for (i = 0; i < fs->cap; i++) {
+		if (fs->s[i].state == SLOT_USED && fs->s[i].gen != fs->gen) {
+			fs->s[i].state = SLOT_GONE;
+			fs->used--;
+			fs->gone++;
 			n++;
 		}
 	}

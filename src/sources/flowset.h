@@ -11,7 +11,7 @@
  * lost events publishes only the flows it missed.  A flow is its
  * conntrack id and a hash of its original tuple: the kernel may give
  * two live flows the same 32-bit id, and neither may hide the other.
- * A set in lib/hash.h's table, at most FLOWSET_MAX; past that, flows are
+ * An open-addressing hash set, at most FLOWSET_MAX; past that, flows are
  * not remembered (a resync may then repeat them).
  */
 #define FLOWSET_MAX (1u << 21)
