@@ -39,6 +39,7 @@ struct conn_join {
 	int hprev[CONNJOIN_MAX], hnext[CONNJOIN_MAX];
 	struct chain *chain_of[CONNJOIN_MAX];	/* NULL: not linked */
 	struct chain pool[CONNJOIN_MAX];
+	size_t pool_used;	/* pool[] past it never touched yet */
 	struct chain *free;
 	struct chain *by_key;	/* hash head */
 	size_t next;
@@ -47,15 +48,10 @@ struct conn_join {
 struct conn_join *conn_join_new(conn_join_sock_fn sock_of)
 {
 	struct conn_join *j = calloc(1, sizeof(*j));
-	size_t i;
 
 	if (!j)
 		return NULL;
 	j->sock_of = sock_of;
-	for (i = 0; i < CONNJOIN_MAX; i++) {
-		j->pool[i].free_next = j->free;
-		j->free = &j->pool[i];
-	}
 	return j;
 }
 
@@ -111,8 +107,13 @@ static void link_slot(struct conn_join *j, int i)
 
 	HASH_FIND(hh, j->by_key, &k, sizeof(k), c);
 	if (!c) {
-		c = j->free;	/* never empty: a chain per linked slot */
-		j->free = c->free_next;
+		/* a chain per linked slot at most: the pool never runs out */
+		if (j->free) {
+			c = j->free;
+			j->free = c->free_next;
+		} else {
+			c = &j->pool[j->pool_used++];
+		}
 		memset(c, 0, sizeof(*c));
 		c->k = k;
 		c->head = NONE;
