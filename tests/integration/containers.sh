@@ -195,7 +195,9 @@ ctl findings --json | jq -e --arg id "$CLI_ID" --arg img "$IMG" \
 		 and (.attributes.netns | test("^[0-9]+$"))
 		 and (.asset_key | endswith("|ctr=podman:" + $id[0:12])))' \
 	>/dev/null || fail "client finding fields: $(ctl findings --json |
-		jq -c '.[] | select(.rule == "insecure-client-protocols-login")')"
+		jq -c '.[] | select(.rule == "insecure-client-protocols-login")')
+counters: $(ctl status --json | jq -c '.counters | {owner, payload,
+		sockconn, conntrack}')"
 ctl findings --json | jq -e --arg n "web$$" '.[] | select(.rule ==
 	"insecure-server-protocols" and .attributes.container_name == $n)
 	| select(.attributes.program == "/usr/sbin/nginx"
