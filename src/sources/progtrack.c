@@ -246,19 +246,8 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 	free(p->exe);
 	p->exe = NULL;
 	/*
-	 * /proc/self/exe is the file the pid ran until now (busybox runs
-	 * its applets so, runc itself): the program before this exec,
-	 * when known.  A short-lived applet is often gone before its
-	 * sample is read, and its name would be lost.
-	 */
-	if (!strcmp(filename, "/proc/self/exe") && p->pid == pid &&
-	    p->prev_exe) {
-		p->exe = strdup(p->prev_exe);
-		return;
-	}
-	/*
-	 * Another name under /proc or /dev/fd means the caller's own file
-	 * (or one it holds): resolved here it would be vigild's.
+	 * A name under /proc or /dev/fd means the caller's own file
+	 * (runc execs /proc/self/exe): resolved here it would be vigild's.
 	 */
 	if (filename[0] == '/' && strncmp(filename, "/proc/", 6) &&
 	    strncmp(filename, "/dev/fd/", 8) && realpath(filename, real))

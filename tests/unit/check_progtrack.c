@@ -49,19 +49,6 @@ START_TEST(gone_magic_names)
 	p = progtrack_at(pt, GONE, 600, NULL, &tmp);
 	ck_assert_ptr_nonnull(p->exe);
 	ck_assert_str_eq(p->exe, real);
-	/*
-	 * /proc/self/exe once the program is known: the same file again
-	 * (a busybox applet run by busybox, gone before it was read).
-	 */
-	progtrack_exec(pt, GONE, 700, "/proc/self/exe", NULL);
-	p = progtrack_at(pt, GONE, 800, NULL, &tmp);
-	ck_assert_ptr_nonnull(p->exe);
-	ck_assert_str_eq(p->exe, real);
-	ck_assert_str_eq(p->comm, "exe");
-	/* what it ran before the exec is still told for a connect before */
-	p = progtrack_at(pt, GONE, 650, NULL, &tmp);
-	ck_assert_ptr_nonnull(p->exe);
-	ck_assert_str_eq(p->exe, real);
 	progtrack_free(pt);
 }
 END_TEST
