@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/netns.h"
+#include "sources/nflog.h"
 #include "sources/nsnft.h"
 
 /* One transaction: replaced whole, never doubled. */
@@ -22,11 +23,15 @@
 	"		type filter hook " hook " priority 0; policy accept;\n" \
 	"		ct state new counter\n"
 /* vigil.nft's log rules: a flow's first packets for the payload stage */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define LOG_TO \
+	"log group " STR(NFLOG_GROUP) " snaplen 320 queue-threshold 32\n"
 #define LOG(pre) \
 	"		" pre "ct packets < 24 tcp flags & (fin | rst | psh) != 0 " \
-	"log group 7411 snaplen 320 queue-threshold 32\n" \
+	LOG_TO \
 	"		" pre "ct packets < 24 udp sport != 53 udp dport != 53 " \
-	"log group 7411 snaplen 320 queue-threshold 32\n"
+	LOG_TO
 
 static const char table_text[] =
 	TABLE_HEAD CHAIN("input") "	}\n" CHAIN("output") "	}\n" "}\n";

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <utlist.h>
 
 #include "config/config.h"
@@ -18,14 +17,6 @@
 #include "lib/loop.h"
 #include "model/engine.h"
 #include "sources/payload_priv.h"
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The key of a packet or flow from a to b; true if a is its lower end. */
 static bool make_key(struct pay_key *k, uint64_t netns, uint8_t proto,
@@ -182,7 +173,7 @@ void payload_on_conntrack(void *data, enum engine_event type, const void *ev)
 	h->client_lo = make_key(&h->key, fe->netns, fe->proto, &fe->src,
 				fe->sport, &fe->dst, fe->dport);
 	pdecode_init(&h->st, fe->proto);
-	h->since_ms = now_ms();
+	h->since_ms = loop_now_ms();
 	HASH_ADD(hh, p->by_key, key, sizeof(h->key), h);
 	if (!hash_added(h, hh)) {
 		free(h);
@@ -275,7 +266,7 @@ void payload_on_packet(void *data, const struct pkt_view *pv)
 void payload_on_tick(struct loop *loop, struct loop_timer *t, void *data)
 {
 	struct payload *p = data;
-	uint64_t now = now_ms();
+	uint64_t now = loop_now_ms();
 	struct pay_ns *r, *rtmp;
 	struct held *h, *tmp;
 
