@@ -46,6 +46,7 @@ struct perftp {
 	int *extra_fds;		/* the redirected events, to close */
 	size_t nextra;
 	uint8_t *scratch;	/* a record that wraps, put together */
+	bool cgroup;		/* samples carry the task's cgroup id */
 };
 
 /* Read up to len bytes of fd (a small kernel file). */
@@ -237,7 +238,8 @@ bad:
 	return -1;
 }
 
-static int open_one(uint16_t id, int cpu, const char *filter)
+static int open_one(const struct perftp *p, uint16_t id, int cpu,
+		    const char *filter)
 {
 	struct perf_event_attr attr;
 	int fd;
@@ -249,6 +251,8 @@ static int open_one(uint16_t id, int cpu, const char *filter)
 	attr.sample_period = 1;
 	attr.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			   PERF_SAMPLE_RAW;
+	if (p->cgroup)
+		attr.sample_type |= PERF_SAMPLE_CGROUP;
 	/* one clock for every CPU, so rings merge in order */
 	attr.use_clockid = 1;
 	attr.clockid = CLOCK_MONOTONIC;
@@ -292,7 +296,13 @@ static int open_ring(struct perftp *p, struct perftp_ring *r, int cpu,
 	int fd;
 
 	r->cpu = cpu;
-	r->fd = open_one(p->ids[0], cpu, evs[0].filter);
+	r->fd = open_one(p, p->ids[0], cpu, evs[0].filter);
+	/* PERF_SAMPLE_CGROUP is Linux 5.7's: without, samples say none */
+	if (r->fd < 0 && errno == EINVAL && p->cgroup && !p->nextra &&
+	    r == p->rings) {
+		p->cgroup = false;
+		r->fd = open_one(p, p->ids[0], cpu, evs[0].filter);
+	}
 	if (r->fd < 0)
 		return -1;
 	r->map_len = (pages + 1) * (size_t)psz;
@@ -305,7 +315,7 @@ static int open_ring(struct perftp *p, struct perftp_ring *r, int cpu,
 	r->data = (uint8_t *)r->meta + psz;
 	r->size = pages * (size_t)psz;
 	for (i = 1; i < p->nevents; i++) {
-		fd = open_one(p->ids[i], cpu, evs[i].filter);
+		fd = open_one(p, p->ids[i], cpu, evs[i].filter);
 		if (fd < 0)
 			return -1;
 		p->extra_fds[p->nextra++] = fd;
@@ -333,6 +343,7 @@ struct perftp *perftp_open(const struct perftp_event *evs, size_t n,
 	if (!p)
 		return NULL;
 	p->nevents = n;
+	p->cgroup = true;
 	p->rings = calloc((size_t)ncpu, sizeof(*p->rings));
 	p->extra_fds = calloc((size_t)ncpu * n, sizeof(int));
 	p->scratch = malloc(PERFTP_REC_MAX);
@@ -389,6 +400,10 @@ static void deliver(struct perftp *p, const uint8_t *rec, size_t len,
 	s.tid = (pid_t)tid;
 	s.raw = rec + 20;
 	s.raw_size = size;
+	/* the cgroup id follows the raw record (its size keeps u64 order) */
+	s.cgroup = 0;
+	if (p->cgroup && len - 20 - size >= 8)
+		memcpy(&s.cgroup, rec + 20 + size, 8);
 	memcpy(&type, s.raw, 2);
 	for (i = 0; i < p->nevents; i++) {
 		if (p->ids[i] == type) {

@@ -32,6 +32,8 @@ struct perftp_sample {
 	uint64_t time;		/* perf clock, ns */
 	const uint8_t *raw;	/* the tracepoint's record, common header on */
 	uint32_t raw_size;
+	/* the task's cgroup (v2) id, its directory's inode; 0: not known */
+	uint64_t cgroup;
 };
 
 /*

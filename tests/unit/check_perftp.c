@@ -7,8 +7,13 @@
 #include "build.h"
 
 #include <check.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -188,6 +193,80 @@ START_TEST(paused_ring_sleeps)
 }
 END_TEST
 
+/* This process's cgroup v2 id (its directory's inode); 0: none. */
+static uint64_t own_cgroup(void)
+{
+	static const char *const mnts[] = {
+		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+	};
+	char line[PATH_MAX], dir[PATH_MAX + 64];
+	struct statfs fs;
+	struct stat st;
+	FILE *f;
+	size_t i;
+
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3))
+		;
+	fclose(f);
+	if (strncmp(line, "0::", 3))
+		return 0;
+	line[strcspn(line, "\n")] = '\0';
+	for (i = 0; i < 2; i++) {
+		if (statfs(mnts[i], &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
+			continue;
+		snprintf(dir, sizeof(dir), "%s%s", mnts[i], line + 3);
+		return stat(dir, &st) == 0 ? (uint64_t)st.st_ino : 0;
+	}
+	return 0;
+}
+
+struct cg_seen {
+	pid_t pid;
+	uint64_t cgroup;
+	unsigned int n;
+};
+
+static void on_fork(const struct perftp_sample *s, void *data)
+{
+	struct cg_seen *c = data;
+
+	if (s->pid == c->pid) {
+		c->cgroup = s->cgroup;
+		c->n++;
+	}
+}
+
+/*
+ * Each sample carries the cgroup of the task that hit the tracepoint
+ * (execroot.c names a gone process's exec through it), after a raw
+ * record that is still whole.
+ */
+START_TEST(samples_carry_the_cgroup)
+{
+	const struct perftp_event ev = { "sched/sched_process_fork", NULL };
+	struct cg_seen c = { 0 };
+	uint64_t want = own_cgroup(), lost = 0;
+	struct perftp *p;
+	size_t i;
+
+	if (!want || !perftp_tracefs())
+		return;	/* no cgroup v2, not root, or no tracefs */
+	p = perftp_open(&ev, 1, 8);
+	if (!p)
+		return;	/* not privileged, or no such tracepoint */
+	c.pid = forker(3);
+	ck_assert_int_eq(waitpid(c.pid, NULL, 0), c.pid);
+	for (i = 0; i < perftp_nfds(p); i++)
+		perftp_read(p, i, 1000, on_fork, &c, &lost);
+	ck_assert_uint_eq(c.n, 3);
+	ck_assert_uint_eq(c.cgroup, want);
+	perftp_close(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("perftp");
@@ -196,6 +275,7 @@ int main(void)
 	tcase_add_test(tc, data_loc_bounds);
 	tcase_add_test(tc, fields_of_this_kernel);
 	tcase_add_test(tc, paused_ring_sleeps);
+	tcase_add_test(tc, samples_carry_the_cgroup);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
