@@ -213,10 +213,10 @@ static void comm_of(const char *filename, char *comm, size_t len)
 }
 
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
-		    const char *filename, const struct procview *v)
+		    const char *filename, const struct procview *v,
+		    const char *named)
 {
 	struct prog *p = slot(pt, pid);
-	char real[PATH_MAX];
 
 	if (p->pid == pid && p->exec_ns > t)
 		return;	/* a later exec (or fork) of it is known already */
@@ -236,8 +236,7 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 	/*
 	 * The view is this exec's program when the pid did not exec again
 	 * before it was read; else (or a process already gone) the name
-	 * it was run by, when that needs no working directory to mean
-	 * something.
+	 * the caller resolved in the process's own root.
 	 */
 	if (v && v->exe) {
 		from_view(p, v);
@@ -246,12 +245,17 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 	free(p->exe);
 	p->exe = NULL;
 	/*
-	 * A name under /proc or /dev/fd means the caller's own file
-	 * (runc execs /proc/self/exe): resolved here it would be vigild's.
+	 * /proc/self/exe is the file the pid ran until now (busybox runs
+	 * its applets so, runc itself): the program before this exec,
+	 * when known.  A short-lived applet is often gone before its
+	 * sample is read, and its name would be lost.
 	 */
-	if (filename[0] == '/' && strncmp(filename, "/proc/", 6) &&
-	    strncmp(filename, "/dev/fd/", 8) && realpath(filename, real))
-		p->exe = strdup(real);
+	if (!strcmp(filename, "/proc/self/exe") && p->prev_exe) {
+		p->exe = strdup(p->prev_exe);
+		return;
+	}
+	if (named)
+		p->exe = strdup(named);
 }
 
 const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,

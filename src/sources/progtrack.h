@@ -31,10 +31,11 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
  * tracepoints tell it (sockconn.c feeds it samples in time order).
  * Times are the samples' (CLOCK_MONOTONIC ns).  An exec's program is
  * what /proc/PID/exe said once the sample was read, or, for a process
- * already gone, the absolute path it was run by; a forked child runs
- * its parent's program until it execs.  A fork or exec older than what
- * is known of a pid is ignored, so samples handled late cannot name a
- * pid after a program it no longer runs.
+ * already gone, the name it was run by as the caller resolved it in
+ * that process's root (or the program before, for /proc/self/exe); a
+ * forked child runs its parent's program until it execs.  A fork or
+ * exec older than what is known of a pid is ignored, so samples
+ * handled late cannot name a pid after a program it no longer runs.
  *
  * progtrack never reads /proc itself: /proc tells what a pid runs now,
  * not at the sample's time.  The caller reads it (procview_read) as it
@@ -83,10 +84,13 @@ void progtrack_reset(struct progtrack *pt);
 bool progtrack_knows(const struct progtrack *pt, pid_t pid);
 /*
  * pid exec'd filename at t; v: /proc's view of pid, valid for this
- * exec (no later exec before v->at), or NULL.
+ * exec (no later exec before v->at), or NULL; named: without a view,
+ * filename as resolved in the process's own root (execroot.h), or
+ * NULL.  An exec of /proc/self/exe runs the program before it.
  */
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
-		    const char *filename, const struct procview *v);
+		    const char *filename, const struct procview *v,
+		    const char *named);
 /*
  * parent forked child at t; parent_v: the parent's view, valid at t,
  * or NULL.  A new thread takes a slot as well: the sample does not

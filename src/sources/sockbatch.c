@@ -8,6 +8,14 @@
 
 #include "sources/sockbatch.h"
 
+/* What a sample owns. */
+static void sample_clear(struct sample *s)
+{
+	procview_clear(&s->pv);
+	free(s->named);
+	s->named = NULL;
+}
+
 int sockbatch_init(struct sockbatch *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -26,7 +34,7 @@ void sockbatch_fini(struct sockbatch *b)
 	size_t i;
 
 	for (i = 0; b->s && i < b->n; i++)
-		procview_clear(&b->s[i].pv);
+		sample_clear(&b->s[i]);
 	free(b->s);
 	HASH_CLEAR(hh, b->seen);
 	free(b->pool);
@@ -109,7 +117,7 @@ void sockbatch_drop(struct sockbatch *b, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		procview_clear(&b->s[i].pv);
+		sample_clear(&b->s[i]);
 	b->kept = b->n - n;
 	memmove(b->s, b->s + n, b->kept * sizeof(*b->s));
 	b->n = b->kept;

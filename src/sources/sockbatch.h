@@ -42,9 +42,11 @@ struct route_sample {
 struct sample {
 	uint64_t time;		/* CLOCK_MONOTONIC ns */
 	pid_t pid;		/* the task it was taken in */
+	uint64_t cgroup;	/* its cgroup v2 id; 0: not known */
 	uint8_t kind;		/* enum sample_kind */
 	bool view_ok;		/* set by sockbatch_order() */
 	struct procview pv;	/* /proc of pid, read as the sample was */
+	char *named;		/* an exec's name in its root (execroot.h) */
 	union {
 		struct {
 			char name[256];	/* "" when longer */

@@ -22,15 +22,15 @@
 #include "lib/perftp.h"
 #include "model/engine.h"
 #include "model/model.h"
+#include "sources/execroot.h"
 #include "sources/progtrack.h"
 #include "sources/sockbatch.h"
 #include "sources/sockconn.h"
+#include "sources/sockconn_priv.h"
 #include "sources/tpconnect.h"
 #include "sources/tpformat.h"
 
 #define TCP_SYN_SENT 2
-/* UDP client ports the route tracepoints' filter names at most. */
-#define ROUTE_PORTS 64
 /* Batches read in one wakeup at most: then the loop serves others. */
 #define ROUNDS 4
 /* ...and time spent on them (as conntrack's CT_TURN_MS). */
@@ -48,24 +48,6 @@
  */
 #define SETTLE_NS 2000000ull
 
-struct sockconn {
-	const struct vigil_env *env;
-	struct perftp *tp;
-	struct tp_formats f;
-	bool udp;		/* the route tracepoints are open */
-	struct loop_timer *coalesce;
-	uint64_t watched_ns;	/* inode of the watched netns; 0: any */
-	uint64_t own_ns;	/* vigild's own */
-	bool all_ns;		/* network.namespaces = "all": every one */
-	struct progtrack *progs;
-	struct syn_table *syns;
-	struct sockbatch batch;
-	uint64_t last_time;	/* of the last sample taken */
-	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
-	uint64_t *views_refused;	/* /proc views of a later exec */
-	uint64_t *forks, *resets, *coalesced, *pulled, *udp_connects;
-	bool draining;			/* drain() is on the stack */
-};
 
 static uint64_t ns_inode(const char *path)
 {
@@ -149,6 +131,22 @@ static bool names_caller(const struct sample *it)
 		it->u.sock.protocol == IPPROTO_TCP);
 }
 
+/* An exec's file, named for a process /proc can no longer tell of. */
+static char *exec_name(struct sockconn *sc, const struct sample *it)
+{
+	enum execroot_how how;
+	char *name = execroot_name(sc->roots, it->cgroup, it->u.exec.name,
+				   &how);
+
+	if (how == EXECROOT_MEMBER)
+		(*sc->named_member)++;
+	else if (how == EXECROOT_OWN)
+		(*sc->named_own)++;
+	else if (how == EXECROOT_REFUSED)
+		(*sc->names_refused)++;
+	return name;
+}
+
 /* A sample in: copied into the batch, checked against its size. */
 static void take(const struct perftp_sample *s, void *data)
 {
@@ -175,14 +173,20 @@ static void take(const struct perftp_sample *s, void *data)
 		(*sc->views_refused)++;
 		procview_clear(&it->pv);
 	}
+	/* gone already: the name it ran, in its own root, while it lasts */
+	if (it->kind == SAMPLE_EXEC && !it->pv.exe)
+		it->named = exec_name(sc, it);
 }
 
 static void handle(struct sockconn *sc, struct sample *it)
 {
 	if (it->kind == SAMPLE_EXEC) {
 		(*sc->execs)++;
+		/* a view of it, but after a later exec: named now */
+		if (!sockbatch_view(it) && !it->named)
+			it->named = exec_name(sc, it);
 		progtrack_exec(sc->progs, it->pid, it->time,
-			       it->u.exec.name, sockbatch_view(it));
+			       it->u.exec.name, sockbatch_view(it), it->named);
 	} else if (it->kind == SAMPLE_FORK) {
 		(*sc->forks)++;
 		progtrack_fork(sc->progs, it->pid, it->u.fork.child, it->time,
@@ -353,93 +357,11 @@ static void sockconn_fini(void *priv)
 	perftp_close(sc->tp);
 	loop_timer_free(sc->coalesce);
 	progtrack_free(sc->progs);
+	execroot_free(sc->roots);
 	syn_table_free(sc->syns);
 	model_set_connect_trace(sc->env->model, false, false);
 	sockbatch_fini(&sc->batch);
 	free(sc);
-}
-
-/*
- * The route tracepoints' filter: output lookups (iif is the loopback
- * device's index then) of UDP to a client port of the catalog.  A busy
- * UDP server's replies stay in the kernel.  Returns false when the
- * catalog names no UDP client port.
- */
-static bool route_filter(const struct proto_catalog *c, char *buf, size_t len)
-{
-	const struct proto_entry *pe;
-	size_t i, k, n = 0, at;
-	int w;
-
-	w = snprintf(buf, len, "proto == %d && iif == 1 && (", IPPROTO_UDP);
-	at = (size_t)w;
-	for (i = 0; i < proto_catalog_count(c); i++) {
-		pe = proto_catalog_at(c, i);
-		if (!(pe->transport & PROTO_UDP) ||
-		    !(pe->use & PROTO_USE_CLIENT))
-			continue;
-		for (k = 0; k < pe->nports && n < ROUTE_PORTS; k++, n++) {
-			w = snprintf(buf + at, len - at, "%sdport == %u",
-				     n ? " || " : "", pe->ports[k]);
-			if (w < 0 || (size_t)w >= len - at)
-				return false;
-			at += (size_t)w;
-		}
-	}
-	if (!n || at + 2 > len)
-		return false;
-	memcpy(buf + at, ")", 2);
-	return true;
-}
-
-static int open_tracepoints(struct sockconn *sc)
-{
-	char filter[ROUTE_PORTS * 20 + 64];
-	struct perftp_event evs[] = {
-		[SAMPLE_EXEC] = { "sched/sched_process_exec", NULL },
-		[SAMPLE_FORK] = { "sched/sched_process_fork", NULL },
-		/* connects only: entering SYN_SENT, and leaving it */
-		[SAMPLE_SOCK] = { "sock/inet_sock_set_state",
-				  "newstate == 2 || oldstate == 2" },
-		[SAMPLE_ROUTE] = { "fib/fib_table_lookup", filter },
-		[SAMPLE_ROUTE6] = { "fib6/fib6_table_lookup", filter },
-	};
-	size_t i, n = sizeof(evs) / sizeof(evs[0]);
-
-	if (!perftp_tracefs()) {
-		log_warn("sockconn: no tracefs (%m), and it cannot be mounted; programs behind connections are named from audit and /proc only");
-		return 0;
-	}
-	if (tp_formats_read(&sc->f) < 0) {
-		log_warn("sockconn: the kernel has no usable sock:inet_sock_set_state tracepoint (%m); programs behind connections are named from audit and /proc only");
-		return 0;
-	}
-	if (!sc->f.routes ||
-	    !route_filter(sc->env->cfg->catalog, filter, sizeof(filter)))
-		n = SAMPLE_ROUTE;
-	sc->tp = perftp_open(evs, n, SOCKCONN_RING_PAGES);
-	if (!sc->tp && n > SAMPLE_ROUTE) {
-		/* TCP at least: UDP is then named from audit and /proc */
-		n = SAMPLE_ROUTE;
-		sc->tp = perftp_open(evs, n, SOCKCONN_RING_PAGES);
-	}
-	if (!sc->tp) {
-		log_warn("sockconn: tracepoints cannot be opened (%m%s); programs behind connections are named from audit and /proc only",
-			 errno == EACCES || errno == EPERM ?
-			 ": needs CAP_PERFMON or CAP_SYS_ADMIN" : "");
-		return 0;
-	}
-	sc->udp = n > SAMPLE_ROUTE;
-	for (i = 0; i < perftp_nfds(sc->tp); i++)
-		if (loop_add_fd(sc->env->loop, perftp_fd(sc->tp, i), EPOLLIN,
-				on_ring, sc) < 0)
-			return -1;
-	model_set_connect_trace(sc->env->model, true, sc->udp);
-	log_info("sockconn: %s named from kernel tracepoints on %zu CPUs",
-		 sc->udp ? "TCP connects and UDP sends to the catalog's ports" :
-		 "TCP connects (UDP from audit and /proc)",
-		 perftp_nfds(sc->tp));
-	return 0;
 }
 
 static int sockconn_init(const struct vigil_env *env, void **priv)
@@ -459,6 +381,9 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->connects = engine_counter(e, "sockconn", "connects");
 	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
 	sc->views_refused = engine_counter(e, "sockconn", "views_refused");
+	sc->named_member = engine_counter(e, "sockconn", "gone_named_in_ctr");
+	sc->named_own = engine_counter(e, "sockconn", "gone_named_on_host");
+	sc->names_refused = engine_counter(e, "sockconn", "gone_not_named");
 	sc->other_ns = engine_counter(e, "sockconn", "other_netns");
 	sc->execs = engine_counter(e, "sockconn", "execs");
 	sc->forks = engine_counter(e, "sockconn", "forks");
@@ -468,11 +393,14 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->udp_connects = engine_counter(e, "sockconn", "udp_connects");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
 	sc->progs = progtrack_new();
+	sc->roots = execroot_new();
 	sc->syns = syn_table_new();
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
 	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->pulled ||
 	    !sc->syns || !sc->udp_connects || !sc->views_refused ||
+	    !sc->roots || !sc->named_member || !sc->named_own ||
+	    !sc->names_refused ||
 	    sockbatch_init(&sc->batch) < 0 ||
 	    engine_subscribe(e, EV_CONNECTS_WANTED, on_wanted, sc) < 0)
 		return -1;
@@ -480,7 +408,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 				  "/proc/self/ns/net");
 	sc->own_ns = sc->watched_ns;
 	sc->all_ns = env->cfg->all_namespaces && !env->cfg->netns;
-	return open_tracepoints(sc);
+	return sockconn_open(sc, on_ring);
 }
 
 const struct vigil_module sockconn_module = {

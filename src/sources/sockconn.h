@@ -25,10 +25,13 @@
  * first; a forked child runs its parent's program until it execs.
  * Samples of every CPU are put in time order, and /proc is read as a
  * sample is taken but believed only when no exec of the pid came in
- * between (sockbatch.h).  What it cannot know for sure (an exec
- * between a sample and its view, a process gone before its exec was
- * read whose path was relative, anything after the kernel dropped
- * samples) it leaves unnamed, never named wrongly.
+ * between (sockbatch.h).  A process gone before its exec was read is
+ * named by the path it was run by, resolved in its own root through a
+ * live process of its cgroup (execroot.h).  What it cannot know for
+ * sure (an exec between a sample and its view, a gone process whose
+ * path was relative or whose container has no process left, anything
+ * after the kernel dropped samples) it leaves unnamed, never named
+ * wrongly.
  *
  * Each connect is published as EV_CONNECT with its tuple, only for
  * processes of the watched network namespace when that is known.  UDP

@@ -156,6 +156,7 @@ bool tp_sample_parse(const struct tp_formats *f, const struct perftp_sample *s,
 
 	out->time = s->time;
 	out->pid = s->pid;
+	out->cgroup = s->cgroup;
 	out->kind = (uint8_t)s->event;
 	switch (s->event) {
 	case SAMPLE_FORK:

@@ -35,18 +35,35 @@ START_TEST(gone_magic_names)
 	char real[PATH_MAX];
 
 	ck_assert_ptr_nonnull(pt);
-	progtrack_exec(pt, GONE, 100, "/proc/self/exe", NULL);
+	progtrack_exec(pt, GONE, 100, "/proc/self/exe", NULL, NULL);
 	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_null(p->exe);
 	ck_assert_str_eq(p->comm, "exe");
-	progtrack_exec(pt, GONE, 300, "/dev/fd/3", NULL);
+	progtrack_exec(pt, GONE, 300, "/dev/fd/3", NULL, NULL);
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_ptr_null(p->exe);
-	/* an ordinary name: resolved, as the kernel would have */
+	/* an ordinary name, unresolved by the caller: not known */
+	progtrack_exec(pt, GONE, 450, "/bin/sh", NULL, NULL);
+	p = progtrack_at(pt, GONE, 460, NULL, &tmp);
+	ck_assert_ptr_null(p->exe);
+	/* ...resolved in its root by the caller: that name */
 	ck_assert_ptr_nonnull(realpath("/bin/sh", real));
-	progtrack_exec(pt, GONE, 500, "/bin/sh", NULL);
+	progtrack_exec(pt, GONE, 500, "/bin/sh", NULL, real);
 	p = progtrack_at(pt, GONE, 600, NULL, &tmp);
+	ck_assert_ptr_nonnull(p->exe);
+	ck_assert_str_eq(p->exe, real);
+	/*
+	 * /proc/self/exe once the program is known: the same file again
+	 * (a busybox applet run by busybox, gone before it was read).
+	 */
+	progtrack_exec(pt, GONE, 700, "/proc/self/exe", NULL, NULL);
+	p = progtrack_at(pt, GONE, 800, NULL, &tmp);
+	ck_assert_ptr_nonnull(p->exe);
+	ck_assert_str_eq(p->exe, real);
+	ck_assert_str_eq(p->comm, "exe");
+	/* what it ran before the exec is still told for a connect before */
+	p = progtrack_at(pt, GONE, 650, NULL, &tmp);
 	ck_assert_ptr_nonnull(p->exe);
 	ck_assert_str_eq(p->exe, real);
 	progtrack_free(pt);
@@ -93,15 +110,15 @@ START_TEST(connect_then_exec)
 	const struct prog *p;
 	struct prog tmp;
 
-	progtrack_exec(pt, GONE, 100, "/bin/bash", &bash);
-	progtrack_exec(pt, GONE, 300, "/bin/sleep", &sleep);
+	progtrack_exec(pt, GONE, 100, "/bin/bash", &bash, NULL);
+	progtrack_exec(pt, GONE, 300, "/bin/sleep", &sleep, NULL);
 	/* connected at 200, exec'd at 300: the program before */
 	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/bash");
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/sleep");
 	/* an exec older than the one known is ignored */
-	progtrack_exec(pt, GONE, 250, "/bin/true", NULL);
+	progtrack_exec(pt, GONE, 250, "/bin/true", NULL, NULL);
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/sleep");
 	/* a child runs its parent's program until it execs */
