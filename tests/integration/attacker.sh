@@ -305,7 +305,7 @@ write_conf "audit = { mode = \"$MODE\"; };" 'proc = { rescan = "1h"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; tracepoints = $tp; };"
 rm -f "$T/state/state.json"
 start_vigild
-phantom_connects "$NS_C" "$S_ADDR" 161 12
+phantom_connects "$NS_C" "$S_ADDR" 161 60
 exec_storm 12
 sleep 1
 i=0
@@ -317,7 +317,7 @@ while [ $i -lt 6 ]; do
 done
 sleep 2
 kill "$STORM" 2>/dev/null
-kill "$PHANTOM" 2>/dev/null || fail "the phantom connects did not run"
+phantoms_ran || fail "the phantom connects did not run: $(cat "$T/phantom.out")"
 SNMPGET=$(readlink -f "$(command -v snmpget)")
 ctl findings --json > "$T/f.json"
 jq -e --arg s "$SNMPGET" '[.[] | select(.rule |

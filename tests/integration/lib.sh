@@ -208,21 +208,34 @@ setup_netns() {
 # phantom_connects NS ADDR PORT SECONDS: nobody, in namespace NS, makes
 # a UDP connect() to ADDR:PORT every 2 ms and closes it: nothing is
 # sent, no flow is made, but each leaves an audit record naming the
-# destination.  Its pid in PHANTOM (killed at exit).  The program is
-# given inline: nobody may not reach a file under $T.
+# destination.  Its pid in PHANTOM (killed at exit); it stops by itself
+# after SECONDS, which on a loaded machine can come before the test is
+# done: phantoms_ran tells whether it did its connects.  The program is
+# given inline: nobody may not reach a file under $T (its output goes
+# to a file the shell opens).
 phantom_connects() {
 	ip netns exec "$1" setpriv --reuid=nobody --regid=nogroup \
 		--clear-groups --inh-caps=-all /usr/bin/python3 -c "
 import socket, sys, time
 end = time.time() + float(sys.argv[3])
+n = 0
 while time.time() < end:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.connect((sys.argv[1], int(sys.argv[2])))
     s.close()
+    n += 1
+    if n == 100:
+        print('100 connects', flush=True)
     time.sleep(0.002)
-" "$2" "$3" "$4" >/dev/null 2>&1 &
+" "$2" "$3" "$4" >"$T/phantom.out" 2>&1 &
 	PHANTOM=$!
 	on_exit "kill $PHANTOM"
+}
+
+# phantoms_ran: the phantom connects made their first hundred.
+phantoms_ran() {
+	kill "$PHANTOM" 2>/dev/null
+	grep -q '^100 connects' "$T/phantom.out"
 }
 
 # exec_storm SECONDS: 200 distinct programs run one after another, over
