@@ -197,8 +197,32 @@ struct flow_event {
 	enum flow_payload pay;
 	const char *pay_app;	/* "http", "smtp"...: static; NULL: none */
 	uint8_t snmp_version;	/* 1, 2 (v2c) or 3 when pay_app is snmp */
+	/*
+	 * An active-mode ftp data connection, published as the control
+	 * connection that asked for it (sources/payftp.h).
+	 */
+	bool ftp_data;
 	enum owner_state owner_state;
 	struct sock_owner owner;
+};
+
+/* What a server's configuration asks of its clients (sources/srvconf.h). */
+enum conf_tls {
+	CONF_TLS_UNKNOWN,	/* not said, or not read */
+	CONF_TLS_OFF,		/* clear text only */
+	CONF_TLS_OPTIONAL,	/* TLS offered, clear text allowed */
+	CONF_TLS_REQUIRED,	/* nothing in clear before TLS */
+};
+
+#define SERVER_CONF_EVIDENCE 240
+
+/* A server's configuration, as far as it concerns one listener. */
+struct server_conf {
+	enum conf_tls tls;
+	/* inetd: the program its entry for the port runs ("telnetd") */
+	char inetd_prog[32];
+	/* "file:line: directive (meaning)"; "" when it says nothing */
+	char evidence[SERVER_CONF_EVIDENCE];
 };
 
 /* A TCP socket in LISTEN, or an unconnected bound UDP socket. */
@@ -220,6 +244,8 @@ struct listener {
 	struct json_object *snmp_communities;
 	/* snmpd only: its configuration was read and enables none (v3) */
 	bool snmp_v3_only;
+	/* postfix, dovecot, slapd, inetd: their files, read once; NULL */
+	struct server_conf *conf;
 };
 
 /* EV_LISTEN: a listener appeared or went away. */

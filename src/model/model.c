@@ -173,6 +173,7 @@ void model_listeners_free(struct listener *arr, size_t n)
 	for (i = 0; arr && i < n; i++) {
 		free(arr[i].exe);
 		json_object_put(arr[i].snmp_communities);
+		free(arr[i].conf);
 	}
 	free(arr);
 }

@@ -47,6 +47,7 @@ struct server_rule {
 	struct service svc[SERVER_SERVICES];	/* a ring */
 	size_t next;
 	uint64_t *by_payload, *v3_only;
+	uint64_t *conf_secure;	/* no finding: its files say no clear text */
 };
 
 static void add_evidence(json_object *ev, const char *fmt, ...)
@@ -210,9 +211,10 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 {
 	const struct listen_change *ch = p;
 	const struct listener *l = ch->l, *home = NULL;
+	const struct server_conf *sc = l->conf;
 	struct server_rule *r = data;
 	const struct vigil_env *env = r->env;
-	const struct proto_entry *pe, *by_prog;
+	const struct proto_entry *pe, *by_prog, *by_conf = NULL;
 	json_object *ev, *snmp = l->snmp_communities;
 	const char *prog;
 	size_t i;
@@ -230,8 +232,23 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	by_prog = proto_by_server(env->cfg->catalog, l->comm, l->exe);
 	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
 		by_prog = NULL;
+	/* inetd's entry for the port: the program it runs decides */
+	if (sc && sc->inetd_prog[0]) {
+		by_conf = proto_by_server(env->cfg->catalog, sc->inetd_prog,
+					  NULL);
+		if (!by_conf || !(by_conf->use & PROTO_USE_SERVER)) {
+			(*r->conf_secure)++;	/* no clear-text server */
+			return;
+		}
+		pe = by_conf;
+	}
 	if (!pe && !by_prog)
 		return;
+	/* its own files ask for TLS before anything crosses */
+	if (sc && sc->tls == CONF_TLS_REQUIRED) {
+		(*r->conf_secure)++;
+		return;
+	}
 	/* an snmpd whose configuration enables no v1/v2c community */
 	if (l->snmp_v3_only && ((pe && !strcmp(pe->name, "snmp")) ||
 				(by_prog && !strcmp(by_prog->name, "snmp")))) {
@@ -239,7 +256,10 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 		return;
 	}
 	prog = proto_prog_name(l->comm, l->exe);
-	if (!pe) {
+	if (by_conf && !entry_has(pe, l)) {
+		/* its own service, away from pe's ports, by inetd.conf */
+		service_add(r, l, pe);
+	} else if (!pe) {
 		pe = by_prog;
 		home = home_of(r, pe, l);
 		if (!home)
@@ -249,7 +269,7 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	ev = json_object_new_array();
 	if (!ev)
 		return;
-	if (pe != by_prog || entry_has(pe, l))
+	if (entry_has(pe, l) || (pe != by_prog && !by_conf))
 		add_evidence(ev, "port %u/%s is in the catalog", l->port,
 			     tr_name(l->proto));
 	else if (home && entry_has(pe, home))
@@ -257,6 +277,8 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 			     tr_name(home->proto));
 	if (by_prog)
 		add_evidence(ev, "program %s is a known server", prog);
+	if (sc && sc->evidence[0])
+		add_evidence(ev, "config: %s", sc->evidence);
 	if (snmp && json_object_array_length(snmp) > 0) {
 		for (i = 0; i < json_object_array_length(snmp); i++)
 			json_object_array_add(ev, json_object_get(
@@ -314,7 +336,9 @@ static int server_init(const struct vigil_env *env, void **priv)
 				       "by_payload");
 	r->v3_only = engine_counter(env->engine, "server-protocols",
 				    "snmpd_v3_only");
-	if (!r->by_payload || !r->v3_only ||
+	r->conf_secure = engine_counter(env->engine, "server-protocols",
+					"secure_by_config");
+	if (!r->by_payload || !r->v3_only || !r->conf_secure ||
 	    engine_subscribe(env->engine, EV_LISTEN, on_listen, r) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW_PAYLOAD, on_flow, r) < 0)
 		return -1;

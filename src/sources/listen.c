@@ -29,6 +29,7 @@
 #include "sources/listen.h"
 #include "sources/procfd.h"
 #include "sources/snmpconf.h"
+#include "sources/srvconf.h"
 
 struct listen_src {
 	const struct vigil_env *env;
@@ -41,6 +42,7 @@ struct listen_src {
 	uint64_t dump_netns;		/* whose sockets: 0 vigild's own */
 	uint64_t last_ms;
 	uint64_t *refreshes, *dropped, *unresolved, *on_flow, *ns_failed;
+	uint64_t *conf_unread;	/* a server's files could not be read */
 };
 
 static const int listen_caps[] = { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
@@ -150,6 +152,7 @@ static void keep_old(struct listen_src *t, uint64_t netns, bool others)
 		*l = *old;
 		l->exe = NULL;
 		l->snmp_communities = NULL;
+		l->conf = NULL;
 		l->pid = 0;	/* taken from the old one below */
 	}
 }
@@ -229,6 +232,26 @@ static void read_snmp(struct listener *l)
 	l->snmp_v3_only = n == 0;
 }
 
+/* A server's own files on clear text, for its new socket (srvconf.h). */
+static void read_conf(struct listen_src *t, struct listener *l)
+{
+	enum srvconf_kind k;
+
+	if (!l->pid)
+		return;
+	k = srvconf_kind_of(l->comm, l->exe);
+	if (k == SRVCONF_NONE)
+		return;
+	l->conf = malloc(sizeof(*l->conf));
+	if (!l->conf)
+		return;
+	if (srvconf_read(l->pid, k, l->port, l->proto, l->conf) < 0) {
+		(*t->conf_unread)++;
+		free(l->conf);
+		l->conf = NULL;
+	}
+}
+
 /*
  * listen_refresh(), of one namespace only when one (netns: its inode,
  * 0 vigild's): a flow to a port no known listener holds, in one of a
@@ -278,12 +301,19 @@ static int refresh(struct listen_src *t, bool on_demand, bool one,
 		l->exe = old->exe ? strdup(old->exe) : NULL;
 		l->snmp_communities = json_object_get(old->snmp_communities);
 		l->snmp_v3_only = old->snmp_v3_only;
+		if (old->conf) {
+			l->conf = malloc(sizeof(*l->conf));
+			if (l->conf)
+				*l->conf = *old->conf;
+		}
 	}
 	resolve_new(t);
 	/* new sockets only: one without communities is not read again */
 	for (i = 0; i < t->nnext; i++)
-		if (!model_listener_same(t->env->model, &t->next[i]))
+		if (!model_listener_same(t->env->model, &t->next[i])) {
 			read_snmp(&t->next[i]);
+			read_conf(t, &t->next[i]);
+		}
 	/* The model takes the array; the next refresh starts a new one. */
 	model_listeners_set(t->env->model, t->next, t->nnext);
 	t->next = NULL;
@@ -375,8 +405,9 @@ static int listen_init(const struct vigil_env *env, void **priv)
 	t->unresolved = engine_counter(e, "listen", "unresolved");
 	t->on_flow = engine_counter(e, "listen", "unknown_port_refreshes");
 	t->ns_failed = engine_counter(e, "listen", "namespace_failures");
+	t->conf_unread = engine_counter(e, "listen", "server_conf_unread");
 	if (!t->ns_failed || !t->timer || !t->soon || !t->refreshes ||
-	    !t->dropped ||
+	    !t->dropped || !t->conf_unread ||
 	    !t->unresolved || !t->on_flow) {
 		log_err("listen: out of memory");
 		return -1;

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "model/engine.h"
+#include "sources/payftp.h"
 #include "sources/payload_priv.h"
 
 /* The key of a packet or flow from a to b; true if a is its lower end. */
@@ -92,7 +93,9 @@ static void publish(struct payload *p, struct held *h,
 	out->pay = pay;
 	out->pay_app = h->st.app ? pdecode_app_name(h->st.app) : NULL;
 	out->snmp_version = h->st.snmp_version;
+	out->ftp_data = false;
 	(*verdict_ctr(p, pay))++;
+	payftp_named(p->ftp, &h->key, fe, exe);
 	forget(p, h);
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, out);
 }
@@ -108,6 +111,10 @@ static void decided(struct payload *p, struct held *h, enum pd_verdict v)
 {
 	h->verdict = v;
 	h->done = true;
+	/* an ftp login in clear: its PORT lines are followed on */
+	if (v == PD_CLEAR && h->st.app == PD_APP_FTP &&
+	    h->key.proto == IPPROTO_TCP)
+		payftp_follow(p->ftp, &h->key, h->client_lo);
 	if (h->fe)
 		release(p, h, v);
 }
@@ -149,8 +156,17 @@ void payload_on_conntrack(void *data, enum engine_event type, const void *ev)
 	const struct flow_event *fe = ev;
 	struct payload *p = data;
 	struct held *h;
+	bool unnamed = false;
 
 	(void)type;
+	/* a data connection an ftp client asked for by PORT */
+	if (fe->kind == FLOW_NEW &&
+	    payftp_data(p->ftp, fe, &p->out, &unnamed)) {
+		(*p->ftp_data)++;
+		engine_publish(p->env->engine, EV_FLOW_PAYLOAD, &p->out);
+	} else if (unnamed) {
+		(*p->ftp_unnamed)++;
+	}
 	if (!worth_holding(p, fe))
 		return;
 	h = find(p, fe);
@@ -216,6 +232,7 @@ void payload_on_flow(void *data, enum engine_event type, const void *ev)
 	const struct flow_event *fe = ev;
 	struct payload *p = data;
 	struct held *h = p->nheld ? find(p, fe) : NULL;
+	struct pay_key k;
 
 	(void)type;
 	if (h && fe->kind == FLOW_NEW && !fe->was_unknown && !h->fe) {
@@ -225,6 +242,11 @@ void payload_on_flow(void *data, enum engine_event type, const void *ev)
 	/* ended: decided now, on at once or when its name comes */
 	if (h && fe->kind == FLOW_DESTROY && !h->done)
 		decided(p, h, pdecode_end(&h->st));
+	if (fe->kind == FLOW_DESTROY) {
+		make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport,
+			 &fe->dst, fe->dport);
+		payftp_ended(p->ftp, &k);
+	}
 	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
 }
 
@@ -244,13 +266,16 @@ void payload_on_packet(void *data, const struct pkt_view *pv)
 	src_lo = make_key(&k, r->netns, pv->proto, &pv->src, pv->sport, &pv->dst,
 			  pv->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
-	if (!h) {
+	if (!h || h->done) {
+		/* an ftp control in clear, after its verdict: PORT lines */
+		if (pv->len && payftp_packet(p->ftp, &k, src_lo, pv,
+					     loop_now_ms()))
+			return;
 		/* decided already, older than vigild, or its NEW was lost */
-		(*p->unmatched)++;
+		if (!h)
+			(*p->unmatched)++;
 		return;
 	}
-	if (h->done)
-		return;
 	dir = src_lo == h->client_lo ? PD_FROM_CLIENT : PD_FROM_SERVER;
 	v = pv->len ? pdecode_packet(&h->st, pv->proto, dir, pv->payload,
 				     pv->len) : PD_PENDING;
@@ -272,6 +297,7 @@ void payload_on_tick(struct loop *loop, struct loop_timer *t, void *data)
 
 	(void)loop;
 	(void)t;
+	payftp_expire(p->ftp, now);
 	*p->overruns = 0;
 	HASH_ITER(hh, p->readers, r, rtmp)
 		*p->overruns += nflogsrc_overruns(r->log);

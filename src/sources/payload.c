@@ -29,6 +29,7 @@
 #include "model/nstable.h"
 #include "sources/nsnft.h"
 #include "sources/payload.h"
+#include "sources/payftp.h"
 #include "sources/payload_priv.h"
 
 /*
@@ -125,10 +126,12 @@ static int counters(struct payload *p, struct engine *e)
 	p->active = engine_counter(e, "payload", "active");
 	p->forgotten = engine_counter(e, "payload", "forgotten");
 	p->silent = engine_counter(e, "payload", "silent");
+	p->ftp_data = engine_counter(e, "payload", "ftp_active_data");
+	p->ftp_unnamed = engine_counter(e, "payload", "ftp_data_unnamed");
 	return p->held_ctr && p->unheld && p->clear && p->upgraded &&
 	       p->encrypted && p->unknown && p->not_seen && p->unmatched &&
 	       p->packets && p->overruns && p->active && p->forgotten &&
-	       p->silent ?
+	       p->silent && p->ftp_data && p->ftp_unnamed ?
 	       0 : -1;
 }
 
@@ -141,7 +144,8 @@ static int pay_init(const struct vigil_env *env, void **priv)
 		return -1;
 	*priv = p;
 	p->env = env;
-	if (counters(p, env->engine) < 0 ||
+	p->ftp = payftp_new();
+	if (!p->ftp || counters(p, env->engine) < 0 ||
 	    engine_subscribe(env->engine, EV_CONNTRACK, payload_on_conntrack, p) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW, payload_on_flow, p) < 0) {
 		log_err("payload: out of memory");
@@ -181,6 +185,7 @@ static void pay_fini(void *priv)
 		free(h);
 	}
 	loop_timer_free(p->tick);
+	payftp_free(p->ftp);
 	free(p);
 }
 

@@ -37,6 +37,8 @@ struct pay_key {
 	uint8_t proto;
 };
 
+struct payftp;
+
 /* A namespace whose packets are read: the watched one, and others. */
 struct pay_ns {
 	uint64_t netns;
@@ -69,9 +71,11 @@ struct payload {
 	size_t nheld;
 	bool silent_warned;
 	struct flow_event out;		/* what is published */
+	struct payftp *ftp;		/* active-mode ftp (payftp.h) */
 	uint64_t *held_ctr, *unheld, *clear, *upgraded, *encrypted;
 	uint64_t *unknown, *not_seen, *unmatched, *packets, *overruns;
 	uint64_t *active, *forgotten, *silent;
+	uint64_t *ftp_data, *ftp_unnamed;
 };
 
 struct pay_ns *payload_reader_of(const struct payload *p, uint64_t netns);

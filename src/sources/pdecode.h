@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/netaddr.h"
+
 /*
  * What the first packets of a flow say about the protocol it speaks:
  * small decoders for the clear-text protocols vigil judges, TLS, and
@@ -92,6 +94,15 @@ enum pd_verdict pdecode_packet(struct pd_flow *f, uint8_t ipproto,
  * payload was seen, else PENDING (no payload: nothing to say).
  */
 enum pd_verdict pdecode_end(struct pd_flow *f);
+
+/*
+ * One line of an FTP client (p, len: from the line's start): a PORT or
+ * EPRT command, the address and port the server is to connect to for
+ * active-mode data (pdecode_ftp.c).  False when it is neither, or the
+ * line is malformed or not whole.  Read in place, nothing kept.
+ */
+bool pdecode_ftp_port(const uint8_t *p, size_t len, struct net_addr *addr,
+		      uint16_t *port);
 
 /* "http", "telnet", ..., "tls", "ssh"; "" for PD_APP_NONE. */
 const char *pdecode_app_name(enum pd_app app);

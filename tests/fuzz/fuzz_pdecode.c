@@ -4,7 +4,8 @@
  * of packets, each a header byte (bit 0: from the server, bit 1: UDP,
  * taken from the first packet for the whole flow), a length byte and
  * that many bytes; a verdict once given must never change.  The input
- * is also read whole as an IP packet (pkt_parse).
+ * is also read whole as an IP packet (pkt_parse), and each packet as
+ * an FTP client's PORT or EPRT line (a port, when taken, is never 0).
  */
 #include "build.h"
 
@@ -23,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 
 	struct pkt_view pv;
+	struct net_addr addr;
+	uint16_t port;
 
 	/* the same bytes as a whole packet, as NFLOG would copy it */
 	if (pkt_parse(data, size, &pv) == 0 && pv.len > size)
@@ -40,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 2;
 		if (n > size)
 			n = size;
+		if (pdecode_ftp_port(data, n, &addr, &port) && !port)
+			abort();
 		v = pdecode_packet(&f, proto, dir, data, n);
 		if (first != PD_PENDING && v != first)
 			abort();

@@ -6,20 +6,21 @@
 #
 # Servers: nginx (http, https, an idle dual-stack port), sshd, postfix
 # (STARTTLS offered), dovecot (imap, pop3, STARTTLS/STLS offered),
-# vsftpd in passive mode (on 21, and on 2121), tftpd-hpa, slapd (with
-# StartTLS), inetd with telnetd (on 23 and 2323), rshd and rlogind,
-# snmpd (v2c and v3, with its SMUX port), a v3-only snmpd, python's
-# http.server on 8888.
+# vsftpd in passive and active mode (on 21, and on 2121), tftpd-hpa,
+# slapd (with StartTLS), inetd with telnetd (on 23 and 2323), rshd and
+# rlogind, snmpd (v2c and v3, with its SMUX port), a v3-only snmpd,
+# python's http.server on 8888.
 # Clients: curl (http, IPv6, https, imap, pop3, both also upgraded to
 # TLS, http on 8888 with basic auth), wget (also exec'd by a shell in
 # its own pid), python3 urllib, swaks (also with STARTTLS), tftp,
 # ldapsearch (also -ZZ), rsh, rlogin, telnet (also to 2323), tnftp
-# (passive), snmpwalk (v2c, and v3 authPriv), ssh.  Flows are judged by
-# what they said (vigil.nft's NFLOG rules): upgraded and v3 flows make
-# no finding, clear ones on other ports do, and a password sent in
-# clear over telnet, ftp and http is found nowhere vigil wrote, nor in
-# the memory of either vigild.  The client side names programs through
-# audited connect() calls, so it needs the kernel audit to itself.
+# (passive, and active: its data connections come in), snmpwalk (v2c,
+# and v3 authPriv), ssh.  Flows are judged by what they said
+# (vigil.nft's NFLOG rules): upgraded and v3 flows make no finding,
+# clear ones on other ports do, and a password sent in clear over
+# telnet, ftp and http is found nowhere vigil wrote, nor in the memory
+# of either vigild.  The client side names programs through audited
+# connect() calls, so it needs the kernel audit to itself.
 . "$(dirname "$0")/lib.sh"
 need_root
 need jq curl wget telnet ftp snmpwalk ssh ssh-keygen openssl swaks tftp \
@@ -294,6 +295,14 @@ printf 'user anonymous x\nls\nls\nquit\n' |
 	cin timeout 20 ftp -p -n "$S_ADDR" >"$T/ftp.out" 2>&1
 [ "$(grep -c '^-.*file$' "$T/ftp.out")" = 2 ] ||
 	fail "ftp: two listings expected: $(cat "$T/ftp.out")"
+# active FTP: the server connects back for each listing (PORT), inbound
+# to the client: two more connections of the client's finding
+printf 'user anonymous x\nls\nls\nquit\n' |
+	cin timeout 20 ftp -A -n "$S_ADDR" >"$T/ftp-active.out" 2>&1
+[ "$(grep -c '^-.*file$' "$T/ftp-active.out")" = 2 ] ||
+	fail "active ftp: two listings expected: $(cat "$T/ftp-active.out")"
+grep -q '^200 PORT' "$T/ftp-active.out" ||
+	fail "active ftp did not use PORT: $(cat "$T/ftp-active.out")"
 cin timeout 30 snmpwalk -v2c -c vigil-test-secret -t 2 -r 1 -M /nonexistent \
 	-m "" "$S_ADDR" 1.3.6.1.2.1.1 >"$T/snmp.out" 2>&1 || fail "snmpwalk"
 cin timeout 10 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
@@ -302,7 +311,7 @@ cin timeout 10 ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
 # --- client side: exactly these findings ----------------------------
 # RULE KEY CONNECTIONS, sorted
 cat > "$T/want-client" <<EOW
-insecure-client-protocols-general ftp|/usr/bin/tnftp 4
+insecure-client-protocols-general ftp|/usr/bin/tnftp 7
 insecure-client-protocols-general http|/usr/bin/curl 6
 insecure-client-protocols-general http|/usr/bin/wget 3
 insecure-client-protocols-general http|$PY 2

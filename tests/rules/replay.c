@@ -197,7 +197,8 @@ static void do_addr(struct replay *r, char **tok, size_t n)
 
 /*
  * listen add|del tcp|udp ADDR PORT [inode= pid= uid= comm= exe= snmp=]
- *        [snmp_v3_only]
+ *        [snmp_v3_only] [conf_tls=off|optional|required|unknown
+ *        conf=EVIDENCE inetd_prog=NAME]
  */
 static void do_listen(struct replay *r, char **tok, size_t n)
 {
@@ -225,6 +226,23 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 				      json_object_new_string(s));
 	}
 	l.snmp_v3_only = flag(tok, n, 5, "snmp_v3_only");
+	/* what the listener source read of the server's own files */
+	s = opt(tok, n, 5, "conf_tls");
+	if (s || opt(tok, n, 5, "inetd_prog")) {
+		l.conf = calloc(1, sizeof(*l.conf));
+		if (!l.conf)
+			die(r, "out of memory");
+		l.conf->tls = !s || !strcmp(s, "unknown") ? CONF_TLS_UNKNOWN :
+			!strcmp(s, "off") ? CONF_TLS_OFF :
+			!strcmp(s, "optional") ? CONF_TLS_OPTIONAL :
+			!strcmp(s, "required") ? CONF_TLS_REQUIRED :
+			(die(r, "conf_tls: off, optional, required or unknown"),
+			 CONF_TLS_UNKNOWN);
+		copy_str(l.conf->evidence, sizeof(l.conf->evidence),
+			 opt(tok, n, 5, "conf"));
+		copy_str(l.conf->inetd_prog, sizeof(l.conf->inetd_prog),
+			 opt(tok, n, 5, "inetd_prog"));
+	}
 	for (i = 0; i < r->ncur; i++)
 		if (r->cur[i].inode == l.inode && r->cur[i].proto == l.proto &&
 		    r->cur[i].port == l.port &&
@@ -235,9 +253,11 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 			die(r, "no such listener");
 		free(r->cur[i].exe);
 		json_object_put(r->cur[i].snmp_communities);
+		free(r->cur[i].conf);
 		r->cur[i] = r->cur[--r->ncur];
 		free(l.exe);
 		json_object_put(l.snmp_communities);
+		free(l.conf);
 	} else {
 		if (i < r->ncur || r->ncur == MAX_LISTENERS)
 			die(r, "listener already there, or too many");
@@ -252,6 +272,13 @@ static void do_listen(struct replay *r, char **tok, size_t n)
 		arr[i].exe = r->cur[i].exe ? strdup(r->cur[i].exe) : NULL;
 		arr[i].snmp_communities =
 			json_object_get(r->cur[i].snmp_communities);
+		arr[i].conf = NULL;
+		if (r->cur[i].conf) {
+			arr[i].conf = malloc(sizeof(*arr[i].conf));
+			if (!arr[i].conf)
+				die(r, "out of memory");
+			*arr[i].conf = *r->cur[i].conf;
+		}
 	}
 	model_listeners_set(r->env.model, arr, r->ncur);
 }
@@ -261,7 +288,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
  *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
  *      comm= exe= inode=] [late] [was_unknown] [at_start] [closing]
  *      [pay=none|not_seen|clear|upgraded|encrypted|unknown app=NAME
- *      snmp=1|2|3]
+ *      snmp=1|2|3] [ftp_data]
  * Local ends are judged against the model's addresses, as ct.c does.
  */
 static void do_flow(struct replay *r, char **tok, size_t n)
@@ -330,6 +357,8 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 		  FLOW_PAY_NONE);
 	fe.pay_app = opt(tok, n, 7, "app");
 	fe.snmp_version = (uint8_t)num(r, opt(tok, n, 7, "snmp"), "snmp", 0);
+	/* a control connection's flow again, for its active data (payftp.h) */
+	fe.ftp_data = flag(tok, n, 7, "ftp_data");
 	engine_publish(r->env.engine, EV_FLOW_PAYLOAD, &fe);
 }
 
@@ -848,6 +877,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < r.ncur; i++) {
 		free(r.cur[i].exe);
 		json_object_put(r.cur[i].snmp_communities);
+		free(r.cur[i].conf);
 	}
 	free(r.cur);
 	model_free(r.env.model);

@@ -372,6 +372,60 @@ START_TEST(packets)
 }
 END_TEST
 
+/* Active-mode FTP: where the server is to connect, from whole lines. */
+START_TEST(ftp_port)
+{
+	static const struct {
+		const char *line;
+		const char *addr;	/* NULL: refused */
+		uint16_t port;
+	} cases[] = {
+		{ "PORT 10,77,0,2,200,21\r\n", "10.77.0.2", 200 * 256 + 21 },
+		{ "port 127,0,0,1,4,1\n", "127.0.0.1", 1025 },
+		{ "EPRT |1|10.77.0.2|6446|\r\n", "10.77.0.2", 6446 },
+		{ "EPRT |2|fd00::2|40000|\r\n", "fd00::2", 40000 },
+		{ "eprt !2!::1!21!\r\n", "::1", 21 },
+		/* cut by the snaplen: the port could be longer */
+		{ "PORT 10,77,0,2,200,2", NULL, 0 },
+		{ "EPRT |1|10.77.0.2|644", NULL, 0 },
+		{ "PORT 10,77,0,2,200\r\n", NULL, 0 },
+		{ "PORT 10,77,0,2,200,21,9\r\n", NULL, 0 },
+		{ "PORT 10,77,0,256,1,1\r\n", NULL, 0 },
+		{ "PORT 10,77,0,2,0,0\r\n", NULL, 0 },
+		{ "PORT 0010,77,0,2,1,1\r\n", NULL, 0 },
+		{ "PORT 10,77,0,2,1,1 \r\n", NULL, 0 },
+		{ "PORTS 10,77,0,2,1,1\r\n", NULL, 0 },
+		{ "EPRT |3|10.77.0.2|21|\r\n", NULL, 0 },
+		{ "EPRT |1|fd00::2|21|\r\n", NULL, 0 },
+		{ "EPRT |2|fd00::2|65536|\r\n", NULL, 0 },
+		{ "EPRT |1|10.77.0.2|0|\r\n", NULL, 0 },
+		{ "EPRT |1||21|\r\n", NULL, 0 },
+		{ "EPRT  1 10.77.0.2 21 \r\n", NULL, 0 },
+		{ "EPRT |1|10.77.0.2|21\r\n", NULL, 0 },
+		{ "EPRT |1|10.77.0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
+		  ".0.0.0.0.0.0|21|\r\n", NULL, 0 },
+		{ "USER anonymous\r\n", NULL, 0 },
+		{ "", NULL, 0 },
+	};
+	struct net_addr a, want;
+	uint16_t port;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *l = cases[i].line;
+		bool got = pdecode_ftp_port((const uint8_t *)l, strlen(l),
+					    &a, &port);
+
+		ck_assert_msg(got == (cases[i].addr != NULL), "%s", l);
+		if (!got)
+			continue;
+		ck_assert_int_eq(net_addr_parse(cases[i].addr, &want), 0);
+		ck_assert_msg(net_addr_eq(&a, &want), "%s", l);
+		ck_assert_uint_eq(port, cases[i].port);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pdecode");
@@ -382,6 +436,7 @@ int main(void)
 	tcase_add_loop_test(tc, truncated, 0, n);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, packets);
+	tcase_add_test(tc, ftp_port);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

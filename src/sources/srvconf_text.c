@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the readers of servers' files share (srvconf_priv.h): a file
+ * read in a server's own root, lines and words, the evidence line, a
+ * service name looked up in that root's /etc/services.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/fileio.h"
+#include "sources/proc.h"
+#include "sources/srvconf_priv.h"
+
+char *srvconf_load(int rootfd, const char *path, size_t *len)
+{
+	char link[64], *text;
+	struct stat st;
+	int pfd, fd, saved;
+
+	/* checked through O_PATH: a FIFO or a device is never opened */
+	pfd = proc_open_in_root(rootfd, path, O_PATH);
+	if (pfd < 0)
+		return NULL;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(pfd);
+		errno = EINVAL;
+		return NULL;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	fd = open(link, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(pfd);
+	if (fd < 0)
+		return NULL;
+	text = fileio_read(fd, SRVCONF_MAX_SIZE, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
+char *srvconf_line(char **cur, unsigned int *lineno)
+{
+	char *line = *cur, *nl;
+
+	if (!line)
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*cur = nl + 1;
+	} else {
+		*cur = NULL;
+		if (!*line)
+			return NULL;
+	}
+	(*lineno)++;
+	return line;
+}
+
+char *srvconf_skip(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	return s;
+}
+
+char *srvconf_word_end(char *s)
+{
+	while (*s && *s != ' ' && *s != '\t' && *s != '=' && *s != '\r')
+		s++;
+	return s;
+}
+
+bool srvconf_plain(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		      (s[n] >= 'A' && s[n] <= 'Z') ||
+		      (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+		      s[n] == '-' || s[n] == '.'))
+			return false;
+	return n >= 1 && n <= 32;
+}
+
+void srvconf_say(struct server_conf *out, enum conf_tls tls,
+		 const char *file, unsigned int line, const char *fmt, ...)
+{
+	const char *base = strrchr(file, '/');
+	char what[SERVER_CONF_EVIDENCE - 80];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	out->tls = tls;
+	/* the base name: paths in a container's root are its to choose */
+	if (line)
+		snprintf(out->evidence, sizeof(out->evidence), "%.64s:%u: %s",
+			 base ? base + 1 : file, line, what);
+	else
+		snprintf(out->evidence, sizeof(out->evidence), "%.64s: %s",
+			 base ? base + 1 : file, what);
+}
+
+uint16_t srvconf_service_port(int rootfd, const char *name,
+			      const char *proto)
+{
+	char *text, *cur, *line, *tok[8], *save, *w, *slash;
+	unsigned int lineno = 0;
+	uint16_t port = 0;
+	size_t len, n, i;
+	long v;
+
+	v = strtol(name, &slash, 10);
+	if (slash != name && !*slash)
+		return v > 0 && v < 65536 ? (uint16_t)v : 0;
+	cur = text = srvconf_load(rootfd, "/etc/services", &len);
+	/* "name port/proto aliases... # comment" */
+	while (!port && (line = srvconf_line(&cur, &lineno))) {
+		line[strcspn(line, "#")] = '\0';
+		n = 0;
+		save = NULL;
+		for (w = strtok_r(line, " \t\r", &save); w && n < 8;
+		     w = strtok_r(NULL, " \t\r", &save))
+			tok[n++] = w;
+		if (n < 2)
+			continue;
+		v = strtol(tok[1], &slash, 10);
+		if (slash == tok[1] || *slash != '/' || v <= 0 || v > 65535 ||
+		    strcmp(slash + 1, proto))
+			continue;
+		for (i = 0; i < n; i++)
+			if (i != 1 && !strcmp(tok[i], name))
+				port = (uint16_t)v;
+	}
+	free(text);
+	return port;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Active-mode FTP data joined to its control connection: a PORT line
+ * of a followed control expects one connection from that server to
+ * that address and port, and only that one; the server's own lines,
+ * another server, a second connection, a control that ended or was
+ * never named, and an expectation out of time all count nothing.
+ */
+#include "build.h"
+
+#include <check.h>
+#include "unit.h"
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sources/payftp.h"
+
+#define CLI "10.77.0.1"
+#define SRV "10.77.0.2"
+
+/* The payload stage's key of a flow: both ends, the lower first. */
+static bool key_of(struct pay_key *k, const struct net_addr *a, uint16_t ap,
+		   const struct net_addr *b, uint16_t bp)
+{
+	bool a_lo = memcmp(a, b, sizeof(*a)) < 0;
+
+	memset(k, 0, sizeof(*k));
+	k->proto = IPPROTO_TCP;
+	k->lo = a_lo ? *a : *b;
+	k->hi = a_lo ? *b : *a;
+	k->lo_port = a_lo ? ap : bp;
+	k->hi_port = a_lo ? bp : ap;
+	return a_lo;
+}
+
+struct ctl {
+	struct net_addr cli, srv;
+	struct pay_key key;
+	bool cli_lo;
+	struct flow_event fe;
+};
+
+static void ctl_init(struct ctl *c)
+{
+	ck_assert_int_eq(net_addr_parse(CLI, &c->cli), 0);
+	ck_assert_int_eq(net_addr_parse(SRV, &c->srv), 0);
+	c->cli_lo = key_of(&c->key, &c->cli, 40000, &c->srv, 21);
+	memset(&c->fe, 0, sizeof(c->fe));
+	c->fe.kind = FLOW_NEW;
+	c->fe.proto = IPPROTO_TCP;
+	c->fe.src = c->cli;
+	c->fe.dst = c->srv;
+	c->fe.server = c->srv;
+	c->fe.sport = 40000;
+	c->fe.dport = 21;
+	c->fe.server_port = 21;
+	c->fe.from_local = true;
+	c->fe.owner_state = OWNER_FOUND;
+	c->fe.owner.pid = 900;
+	snprintf(c->fe.owner.comm, sizeof(c->fe.owner.comm), "tnftp");
+}
+
+/* A packet of the control, from the client (or the server). */
+static bool line(struct payftp *f, const struct ctl *c, bool from_client,
+		 const char *text, uint64_t now)
+{
+	struct pkt_view pv;
+
+	memset(&pv, 0, sizeof(pv));
+	pv.proto = IPPROTO_TCP;
+	pv.payload = (const uint8_t *)text;
+	pv.len = strlen(text);
+	return payftp_packet(f, &c->key, from_client == c->cli_lo, &pv,
+			     now);
+}
+
+/* A new inbound flow from addr:sport to the client's port dport. */
+static bool data(struct payftp *f, const char *from, uint16_t sport,
+		 uint16_t dport, struct flow_event *out, bool *unnamed)
+{
+	struct flow_event fe;
+
+	memset(&fe, 0, sizeof(fe));
+	fe.kind = FLOW_NEW;
+	fe.proto = IPPROTO_TCP;
+	ck_assert_int_eq(net_addr_parse(from, &fe.src), 0);
+	ck_assert_int_eq(net_addr_parse(CLI, &fe.dst), 0);
+	fe.sport = sport;
+	fe.dport = dport;
+	fe.to_local = true;
+	return payftp_data(f, &fe, out, unnamed);
+}
+
+START_TEST(port_then_data)
+{
+	struct payftp *f = payftp_new();
+	struct flow_event out;
+	struct ctl c;
+	bool unnamed;
+
+	ck_assert_ptr_nonnull(f);
+	ctl_init(&c);
+	payftp_follow(f, &c.key, c.cli_lo);
+	payftp_named(f, &c.key, &c.fe, "/usr/bin/tnftp");
+	/* 200*256+21 = 51221; the server's lines say nothing */
+	ck_assert(line(f, &c, false, "PORT 10,77,0,1,200,21\r\n", 1000));
+	ck_assert(!data(f, SRV, 20, 51221, &out, &unnamed));
+	ck_assert(line(f, &c, true, "TYPE A\r\nPORT 10,77,0,1,200,21\r\n",
+		       1000));
+	/* from another host: not the data connection asked for */
+	ck_assert(!data(f, "10.77.0.3", 20, 51221, &out, &unnamed));
+	ck_assert(data(f, SRV, 20, 51221, &out, &unnamed));
+	ck_assert(out.ftp_data && out.from_local && !out.to_local);
+	ck_assert_int_eq(out.dport, 21);
+	ck_assert_str_eq(out.owner.exe, "/usr/bin/tnftp");
+	ck_assert_str_eq(out.owner.comm, "tnftp");
+	/* one PORT, one connection */
+	ck_assert(!data(f, SRV, 20, 51221, &out, &unnamed));
+	/* EPRT, and a port not asked for */
+	ck_assert(line(f, &c, true, "EPRT |1|10.77.0.1|6446|\r\n", 2000));
+	ck_assert(!data(f, SRV, 20, 6447, &out, &unnamed));
+	ck_assert(data(f, SRV, 20, 6446, &out, &unnamed));
+	/* out of time */
+	ck_assert(line(f, &c, true, "PORT 10,77,0,1,1,1\r\n", 3000));
+	payftp_expire(f, 3000 + PAYFTP_EXPECT_MS);
+	ck_assert(!data(f, SRV, 20, 257, &out, &unnamed));
+	/* the control ended: what it asked for goes with it */
+	ck_assert(line(f, &c, true, "PORT 10,77,0,1,1,2\r\n", 4000));
+	payftp_ended(f, &c.key);
+	ck_assert(!data(f, SRV, 20, 258, &out, &unnamed));
+	ck_assert(!line(f, &c, true, "PORT 10,77,0,1,1,3\r\n", 4000));
+	payftp_free(f);
+}
+END_TEST
+
+START_TEST(unnamed_and_served)
+{
+	struct payftp *f = payftp_new();
+	struct flow_event out;
+	struct ctl c;
+	bool unnamed;
+
+	ctl_init(&c);
+	/* its program never known: counted as such, not published */
+	payftp_follow(f, &c.key, c.cli_lo);
+	ck_assert(line(f, &c, true, "PORT 10,77,0,1,4,1\r\n", 1000));
+	ck_assert(!data(f, SRV, 20, 1025, &out, &unnamed));
+	ck_assert(unnamed);
+	/* a control this host serves: its client's data is not ours */
+	c.fe.from_local = false;
+	c.fe.to_local = true;
+	payftp_follow(f, &c.key, c.cli_lo);
+	payftp_named(f, &c.key, &c.fe, "/usr/sbin/vsftpd");
+	ck_assert(!line(f, &c, true, "PORT 10,77,0,1,4,2\r\n", 1000));
+	ck_assert(!data(f, SRV, 20, 1026, &out, &unnamed));
+	ck_assert(!unnamed);
+	payftp_free(f);
+}
+END_TEST
+
+/* Bounded: the oldest controls and expectations make room. */
+START_TEST(bounded)
+{
+	struct payftp *f = payftp_new();
+	struct flow_event out;
+	struct ctl c;
+	char buf[64];
+	bool unnamed;
+	int i;
+
+	ctl_init(&c);
+	payftp_follow(f, &c.key, c.cli_lo);
+	payftp_named(f, &c.key, &c.fe, "/usr/bin/tnftp");
+	for (i = 0; i < PAYFTP_EXPECTS + 10; i++) {
+		snprintf(buf, sizeof(buf), "PORT 10,77,0,1,%d,%d\r\n",
+			 100 + i / 256, i % 256);
+		ck_assert(line(f, &c, true, buf, 1000));
+	}
+	/* the first ten were let go, the last is there */
+	ck_assert(!data(f, SRV, 20, 100 * 256, &out, &unnamed));
+	i = PAYFTP_EXPECTS + 9;
+	ck_assert(data(f, SRV, 20, (uint16_t)((100 + i / 256) * 256 + i % 256),
+		       &out, &unnamed));
+	payftp_free(f);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("payftp");
+	TCase *tc = tcase_create("payftp");
+
+	tcase_add_test(tc, port_then_data);
+	tcase_add_test(tc, unnamed_and_served);
+	tcase_add_test(tc, bounded);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
