@@ -381,8 +381,9 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->connects = engine_counter(e, "sockconn", "connects");
 	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
 	sc->views_refused = engine_counter(e, "sockconn", "views_refused");
-	sc->named_member = engine_counter(e, "sockconn", "gone_named_in_ctr");
-	sc->named_own = engine_counter(e, "sockconn", "gone_named_on_host");
+	sc->named_member = engine_counter(e, "sockconn",
+					  "gone_named_by_cgroup");
+	sc->named_own = engine_counter(e, "sockconn", "gone_named_by_vigild");
 	sc->names_refused = engine_counter(e, "sockconn", "gone_not_named");
 	sc->other_ns = engine_counter(e, "sockconn", "other_netns");
 	sc->execs = engine_counter(e, "sockconn", "execs");
