@@ -35,9 +35,13 @@
 
 static const char table_text[] =
 	TABLE_HEAD CHAIN("input") "	}\n" CHAIN("output") "	}\n" "}\n";
+/* an ftp client's commands, on: its PORT lines (payftp.h) */
+#define LOG_FTP \
+	"		ct packets >= 24 ct packets < 512 tcp dport 21 " \
+	"tcp flags & psh != 0 " LOG_TO
 static const char table_text_log[] =
 	TABLE_HEAD CHAIN("input") LOG("iifname != \"lo\" ") "	}\n"
-	CHAIN("output") LOG("") "	}\n" "}\n";
+	CHAIN("output") LOG("") LOG_FTP "	}\n" "}\n";
 
 struct job {
 	const char *cmd;

@@ -156,17 +156,10 @@ void payload_on_conntrack(void *data, enum engine_event type, const void *ev)
 	const struct flow_event *fe = ev;
 	struct payload *p = data;
 	struct held *h;
-	bool unnamed = false;
 
 	(void)type;
 	/* a data connection an ftp client asked for by PORT */
-	if (fe->kind == FLOW_NEW &&
-	    payftp_data(p->ftp, fe, &p->out, &unnamed)) {
-		(*p->ftp_data)++;
-		engine_publish(p->env->engine, EV_FLOW_PAYLOAD, &p->out);
-	} else if (unnamed) {
-		(*p->ftp_unnamed)++;
-	}
+	payftp_data(p->ftp, fe, loop_now_ms());
 	if (!worth_holding(p, fe))
 		return;
 	h = find(p, fe);
@@ -298,6 +291,8 @@ void payload_on_tick(struct loop *loop, struct loop_timer *t, void *data)
 	(void)loop;
 	(void)t;
 	payftp_expire(p->ftp, now);
+	*p->ftp_data = payftp_met(p->ftp);
+	*p->ftp_unnamed = payftp_unnamed(p->ftp);
 	*p->overruns = 0;
 	HASH_ITER(hh, p->readers, r, rtmp)
 		*p->overruns += nflogsrc_overruns(r->log);

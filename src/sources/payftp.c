@@ -42,15 +42,66 @@ struct ftp_expect {
 	UT_hash_handle hh;
 };
 
+/* An inbound connection of late, for a PORT line read after it. */
+struct recent {
+	struct expect_key key;	/* its local end */
+	struct net_addr from;
+	uint64_t ms;		/* 0: free, or met */
+};
+
 struct payftp {
 	struct ftp_ctl *ctls, *ctl_queue;
 	struct ftp_expect *expects, *expect_queue;
 	size_t nctls, nexpects;
+	struct recent recent[PAYFTP_RECENT];	/* a ring */
+	size_t next_recent;
+	payftp_met_fn met;
+	void *data;
+	uint64_t nmet, nunnamed;
+	struct flow_event out;	/* what met() is handed */
 };
 
-struct payftp *payftp_new(void)
+struct payftp *payftp_new(payftp_met_fn met, void *data)
 {
-	return calloc(1, sizeof(struct payftp));
+	struct payftp *f = calloc(1, sizeof(struct payftp));
+
+	if (f) {
+		f->met = met;
+		f->data = data;
+	}
+	return f;
+}
+
+uint64_t payftp_met(const struct payftp *f)
+{
+	return f->nmet;
+}
+
+uint64_t payftp_unnamed(const struct payftp *f)
+{
+	return f->nunnamed;
+}
+
+/* A data connection of c's client: c's flow once more. */
+static void meet(struct payftp *f, const struct ftp_ctl *c)
+{
+	size_t head = offsetof(struct flow_event, owner.exe);
+	struct flow_event *out = &f->out;
+
+	if (!c->fe) {
+		f->nunnamed++;
+		return;
+	}
+	memcpy(out, c->fe, head);
+	snprintf(out->owner.exe, sizeof(out->owner.exe), "%s", c->exe);
+	/* the control's sighting once more; its server's rule not again */
+	out->ftp_data = true;
+	out->to_local = false;
+	out->closing = false;
+	out->late = false;
+	out->was_unknown = false;
+	f->nmet++;
+	f->met(f->data, out);
 }
 
 static void expect_free(struct payftp *f, struct ftp_expect *e)
@@ -146,10 +197,24 @@ static void expect(struct payftp *f, struct ftp_ctl *c,
 	struct ftp_expect *e;
 	struct expect_key k;
 
+	size_t i;
+
 	memset(&k, 0, sizeof(k));
 	k.netns = c->key.netns;
 	k.addr = *addr;
 	k.port = port;
+	/* the connection came first (NFLOG hands lines over in batches) */
+	for (i = 0; i < PAYFTP_RECENT; i++) {
+		struct recent *r = &f->recent[i];
+
+		if (r->ms && r->ms + PAYFTP_RECENT_MS > now &&
+		    !memcmp(&r->key, &k, sizeof(k)) &&
+		    net_addr_eq(&r->from, server)) {
+			r->ms = 0;
+			meet(f, c);
+			return;
+		}
+	}
 	HASH_FIND(hh, f->expects, &k, sizeof(k), e);
 	if (e)
 		expect_free(f, e);	/* asked again: one connection */
@@ -195,40 +260,36 @@ bool payftp_packet(struct payftp *f, const struct pay_key *k, bool src_lo,
 	return true;
 }
 
-bool payftp_data(struct payftp *f, const struct flow_event *fe,
-		 struct flow_event *out, bool *unnamed)
+void payftp_data(struct payftp *f, const struct flow_event *fe,
+		 uint64_t now_ms)
 {
-	size_t head = offsetof(struct flow_event, owner.exe);
 	struct ftp_expect *e;
 	struct expect_key k;
+	struct recent *r;
 	struct ftp_ctl *c;
 
-	*unnamed = false;
-	if (!f->nexpects || fe->proto != IPPROTO_TCP || !fe->to_local)
-		return false;
+	if (fe->kind != FLOW_NEW || fe->proto != IPPROTO_TCP || !fe->to_local)
+		return;
 	memset(&k, 0, sizeof(k));
 	k.netns = fe->netns;
 	net_addr_unmap(&fe->dst, &k.addr);
 	k.port = fe->dport;
-	HASH_FIND(hh, f->expects, &k, sizeof(k), e);
+	e = NULL;
+	if (f->nexpects)
+		HASH_FIND(hh, f->expects, &k, sizeof(k), e);
 	/* from the server the control connection goes to, and no other */
-	if (!e || !net_addr_eq(&e->server, &fe->src))
-		return false;
-	c = e->ctl;
-	expect_free(f, e);
-	if (!c->fe) {
-		*unnamed = true;
-		return false;
+	if (e && net_addr_eq(&e->server, &fe->src)) {
+		c = e->ctl;
+		expect_free(f, e);
+		meet(f, c);
+		return;
 	}
-	memcpy(out, c->fe, head);
-	snprintf(out->owner.exe, sizeof(out->owner.exe), "%s", c->exe);
-	/* the control's sighting once more; its server's rule not again */
-	out->ftp_data = true;
-	out->to_local = false;
-	out->closing = false;
-	out->late = false;
-	out->was_unknown = false;
-	return true;
+	/* perhaps its line is still on its way: kept a moment */
+	r = &f->recent[f->next_recent];
+	f->next_recent = (f->next_recent + 1) % PAYFTP_RECENT;
+	r->key = k;
+	r->from = fe->src;
+	r->ms = now_ms ? now_ms : 1;
 }
 
 void payftp_ended(struct payftp *f, const struct pay_key *k)

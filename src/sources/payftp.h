@@ -11,9 +11,13 @@
  * clear is followed after its verdict for its PORT and EPRT lines (as
  * far as vigil.nft logs its packets), each line expects one connection
  * from the server to that address and port, and a new flow that meets
- * it is published again as the control's flow (program, endpoints),
- * flagged ftp_data.  Nothing of the line is kept but the address and
- * port; bounded in count and time.
+ * it is handed to the stage again as the control's flow (program,
+ * endpoints), flagged ftp_data.  The connection may come first:
+ * conntrack tells of it at once, where NFLOG hands the PORT line over
+ * in batches (queue-threshold), up to a second later; so the inbound
+ * flows of the last PAYFTP_RECENT_MS are kept (their ends only) and
+ * met by a later line.  Nothing of the line is kept but the address
+ * and port; bounded in count and time.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,11 +31,20 @@
 #define PAYFTP_EXPECTS 1024
 /* An expectation is met within this long, or let go. */
 #define PAYFTP_EXPECT_MS 60000
+/* Inbound connections kept for a PORT line read after them. */
+#define PAYFTP_RECENT 256
+#define PAYFTP_RECENT_MS 3000
 
 struct payftp;
 
+/*
+ * A data connection met its PORT line: fe is its control's flow again
+ * (program in fe->owner.exe, ftp_data set), valid during the call.
+ */
+typedef void (*payftp_met_fn)(void *data, const struct flow_event *fe);
+
 /* NULL on ENOMEM. */
-struct payftp *payftp_new(void);
+struct payftp *payftp_new(payftp_met_fn met, void *data);
 void payftp_free(struct payftp *f);
 
 /*
@@ -48,19 +61,21 @@ void payftp_named(struct payftp *f, const struct pay_key *k,
 		  const struct flow_event *fe, const char *exe);
 /*
  * A packet of flow k (src_lo: sent by its lower end) after its verdict:
- * a followed control's client lines are read for PORT and EPRT.
- * Returns false when k is not followed.
+ * a followed control's client lines are read for PORT and EPRT (each
+ * met at once by an inbound connection already seen).  Returns false
+ * when k is not followed.
  */
 bool payftp_packet(struct payftp *f, const struct pay_key *k, bool src_lo,
 		   const struct pkt_view *pv, uint64_t now_ms);
 /*
- * A new flow fe: the data connection an expectation waits for?  Then
- * the expectation is met, *out is the control's named flow again (its
- * program in out->owner.exe, ftp_data set) and true is returned.
- * *unnamed is set when it was one, but its control was never named.
+ * A new flow fe at now_ms: the data connection an expectation waits
+ * for (then met), or an inbound one kept for a line read later.
  */
-bool payftp_data(struct payftp *f, const struct flow_event *fe,
-		 struct flow_event *out, bool *unnamed);
+void payftp_data(struct payftp *f, const struct flow_event *fe,
+		 uint64_t now_ms);
+/* Data connections met, and met while their control had no name. */
+uint64_t payftp_met(const struct payftp *f);
+uint64_t payftp_unnamed(const struct payftp *f);
 /* Flow k ended: a followed control is let go, with what it expects. */
 void payftp_ended(struct payftp *f, const struct pay_key *k);
 /* Expectations out of time let go. */

@@ -111,6 +111,14 @@ static void on_netns(void *data, enum engine_event type, const void *ev)
 			 errno == EBUSY ? " is held there" : "");
 }
 
+/* An active-mode ftp data connection: its control's flow, once more. */
+static void ftp_met(void *data, const struct flow_event *fe)
+{
+	struct payload *p = data;
+
+	engine_publish(p->env->engine, EV_FLOW_PAYLOAD, fe);
+}
+
 static int counters(struct payload *p, struct engine *e)
 {
 	p->held_ctr = engine_counter(e, "payload", "held");
@@ -144,7 +152,7 @@ static int pay_init(const struct vigil_env *env, void **priv)
 		return -1;
 	*priv = p;
 	p->env = env;
-	p->ftp = payftp_new();
+	p->ftp = payftp_new(ftp_met, p);
 	if (!p->ftp || counters(p, env->engine) < 0 ||
 	    engine_subscribe(env->engine, EV_CONNTRACK, payload_on_conntrack, p) < 0 ||
 	    engine_subscribe(env->engine, EV_FLOW, payload_on_flow, p) < 0) {
