@@ -19,6 +19,8 @@ static const struct rule_evidence client_evidence[] = {
 
 static const struct rule_evidence server_evidence[] = {
 	{ "bind_addresses", 16 },
+	/* each reason once: its port, its program, its files, its flows */
+	{ "evidence", 16 },
 	{ "extra_ports", 16 },
 	{ "extra_listeners", 0 },
 	{ NULL, 0 },

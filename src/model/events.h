@@ -202,6 +202,8 @@ struct flow_event {
 	 * connection that asked for it (sources/payftp.h).
 	 */
 	bool ftp_data;
+	/* the server offered TLS in it (STARTTLS, STLS, AUTH TLS) */
+	bool tls_offered;
 	enum owner_state owner_state;
 	struct sock_owner owner;
 };

@@ -31,6 +31,8 @@
 #define SERVER_MAX_EVIDENCE 16
 /* Services off their catalog ports remembered, for folding. */
 #define SERVER_SERVICES 64
+/* Listeners whose clear-text use was told already (a ring). */
+#define SERVER_TOLD 64
 
 /* A listener that is a service of its own away from pe's ports. */
 struct service {
@@ -42,10 +44,19 @@ struct service {
 	char *exe;
 };
 
+/* A listener a client spoke in clear to. */
+struct told {
+	uint64_t netns;
+	uint32_t inode;
+	uint8_t proto;
+};
+
 struct server_rule {
 	const struct vigil_env *env;
 	struct service svc[SERVER_SERVICES];	/* a ring */
 	size_t next;
+	struct told told[SERVER_TOLD];		/* a ring */
+	size_t next_told;
 	uint64_t *by_payload, *v3_only;
 	uint64_t *conf_secure;	/* no finding: its files say no clear text */
 };
@@ -288,6 +299,51 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	report(env, l, pe, home, ev);
 }
 
+/* Was l's clear-text use told already?  If not, it is now. */
+static bool told_once(struct server_rule *r, const struct listener *l)
+{
+	struct told *t;
+	size_t i;
+
+	for (i = 0; i < SERVER_TOLD; i++) {
+		t = &r->told[i];
+		if (t->inode == l->inode && t->netns == l->netns &&
+		    t->proto == l->proto)
+			return true;
+	}
+	t = &r->told[r->next_told];
+	r->next_told = (r->next_told + 1) % SERVER_TOLD;
+	t->inode = l->inode;
+	t->netns = l->netns;
+	t->proto = l->proto;
+	return false;
+}
+
+/*
+ * A client spoke a catalog protocol in clear to a local listener on
+ * that protocol's ports: what it did is evidence of the service (the
+ * server took clear text, with TLS on offer or not).  Once per
+ * listener.
+ */
+static void clear_on_port(struct server_rule *r, const struct listener *l,
+			  const struct proto_entry *pe,
+			  const struct flow_event *fe)
+{
+	json_object *ev;
+
+	if ((l->conf && l->conf->tls == CONF_TLS_REQUIRED) ||
+	    told_once(r, l))
+		return;
+	ev = json_object_new_array();
+	if (!ev)
+		return;
+	add_evidence(ev, "payload: a client spoke %s in clear here%s",
+		     pe->name, fe->tls_offered ?
+		     "; TLS was on offer, not required" : "");
+	(*r->by_payload)++;
+	report(r->env, l, pe, NULL, ev);
+}
+
 /*
  * A client spoke a catalog protocol in clear to a local listener that
  * is not on that protocol's ports: that listener serves it.  Once per
@@ -312,7 +368,11 @@ static void on_flow(void *data, enum engine_event type, const void *p)
 		return;
 	l = model_listener_find(env->model, fe->netns, fe->proto,
 				&fe->server, fe->server_port);
-	if (!l || entry_has(pe, l) || service_of(r, l))
+	if (l && entry_has(pe, l)) {
+		clear_on_port(r, l, pe, fe);
+		return;
+	}
+	if (!l || service_of(r, l))
 		return;
 	service_add(r, l, pe);
 	ev = json_object_new_array();

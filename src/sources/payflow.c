@@ -94,6 +94,7 @@ static void publish(struct payload *p, struct held *h,
 	out->pay_app = h->st.app ? pdecode_app_name(h->st.app) : NULL;
 	out->snmp_version = h->st.snmp_version;
 	out->ftp_data = false;
+	out->tls_offered = h->st.offered;
 	(*verdict_ctr(p, pay))++;
 	payftp_named(p->ftp, &h->key, fe, exe);
 	forget(p, h);

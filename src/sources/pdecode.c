@@ -290,6 +290,39 @@ static void server_greeting(struct pd_flow *f, const uint8_t *p, size_t len)
 		f->greeting = GR_OTHER;
 }
 
+/*
+ * Does a server's line offer TLS?  An SMTP, IMAP or NNTP capability
+ * naming STARTTLS, POP3's STLS, FTP's FEAT line AUTH TLS.
+ */
+static bool offers_tls(const uint8_t *p, size_t len)
+{
+	static const char *const words[] = { "STARTTLS", "AUTH TLS", "STLS" };
+	size_t i, j, k, n;
+	uint8_t c, e;
+
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		n = strlen(words[k]);
+		for (i = 0; i + n <= len; i++) {
+			/* a word of its own: after a space, '[' or "250-" */
+			if (i && p[i - 1] != ' ' && p[i - 1] != '[' &&
+			    !(i == 4 && p[3] == '-' && reply_code(p, len) > 0))
+				continue;
+			for (j = 0; j < n; j++) {
+				c = p[i + j];
+				if (c >= 'a' && c <= 'z')
+					c = (uint8_t)(c - 'a' + 'A');
+				if (c != (uint8_t)words[k][j])
+					break;
+			}
+			e = i + n < len ? p[i + n] : ' ';
+			if (j == n && (e == ' ' || e == '\r' || e == '\n' ||
+				       e == ']'))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* What either side of a TCP flow says; the verdict after it. */
 static enum pd_verdict tcp_packet(struct pd_flow *f, enum pd_dir dir,
 				  const uint8_t *p, size_t len)
@@ -323,10 +356,14 @@ static enum pd_verdict tcp_packet(struct pd_flow *f, enum pd_dir dir,
 	/* each line of the packet, within len */
 	while (len && v == PD_PENDING) {
 		n = line_len(p, len);
-		if (dir == PD_FROM_CLIENT)
+		if (dir == PD_FROM_CLIENT) {
 			v = client_line(f, p, n);
-		else if (f->upgrade == PD_UP_ASKED)
-			upgrade_reply(f, p, n);
+		} else {
+			if (!f->offered && offers_tls(p, n))
+				f->offered = 1;
+			if (f->upgrade == PD_UP_ASKED)
+				upgrade_reply(f, p, n);
+		}
 		p += n;
 		len -= n;
 	}

@@ -63,6 +63,8 @@ struct pd_flow {
 	uint8_t snmp_flags;	/* v3 msgFlags: 1 auth, 2 priv */
 	uint8_t client_packets;	/* with payload, bounded */
 	uint8_t server_packets;
+	/* the server offered an upgrade: STARTTLS, STLS, AUTH TLS */
+	uint8_t offered;
 };
 
 /* Who sent a payload. */

@@ -408,6 +408,22 @@ sctl findings --json | jq -e '.[] | select(.asset_key == "snmp|161|udp") |
 	.attributes | (.extra_ports | index("199/tcp") != null) and
 	(.evidence | index("snmpd enables v1/v2c communities") != null)' \
 	>/dev/null || fail "snmpd's SMUX port not folded into its service"
+# what the servers' files and their clients said: postfix offers
+# STARTTLS, not required (main.cf), and swaks stayed in clear after
+# seeing it on offer; dovecot (ssl = yes, plaintext logins allowed)
+# took curl's login in clear; slapd has a certificate, no requirement
+sctl findings --json | jq -e 'any(.[]; .asset_key == "smtp|25|tcp" and
+	any(.attributes.evidence[]; test("^config: main.cf:[0-9]+: smtpd_tls_security_level = may: STARTTLS offered, not required$")) and
+	any(.attributes.evidence[]; . == "payload: a client spoke smtp in clear here; TLS was on offer, not required"))' \
+	>/dev/null ||
+	fail "smtp's evidence: $(sctl findings --json | jq -c '.[] | select(.asset_key == "smtp|25|tcp") | .attributes.evidence')"
+for k in "imap|143|tcp:config: dovecot.conf:[0-9]+: ssl = yes, disable_plaintext_auth = no" \
+	 "ldap|389|tcp:config: slapd.conf:[0-9]+: a TLS certificate and no security tls="; do
+	sctl findings --json | jq -e --arg k "${k%%:*}" --arg e "${k#*:}" \
+		'any(.[]; .asset_key == $k and any(.attributes.evidence[];
+		test("^" + $e)))' >/dev/null ||
+		fail "no '${k#*:}' in ${k%%:*}'s evidence: $(sctl findings --json | jq -c --arg k "${k%%:*}" '.[] | select(.asset_key == $k) | .attributes.evidence')"
+done
 sctl findings --json | grep -q vigil-test-secret &&
 	fail "the snmp community (a password) leaked into a finding"
 

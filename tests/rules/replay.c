@@ -288,7 +288,7 @@ static void do_listen(struct replay *r, char **tok, size_t n)
  *      [server=ADDR server_port=N] [owner=found|unknown] [pid= uid=
  *      comm= exe= inode=] [late] [was_unknown] [at_start] [closing]
  *      [pay=none|not_seen|clear|upgraded|encrypted|unknown app=NAME
- *      snmp=1|2|3] [ftp_data]
+ *      snmp=1|2|3] [ftp_data] [tls_offered]
  * Local ends are judged against the model's addresses, as ct.c does.
  */
 static void do_flow(struct replay *r, char **tok, size_t n)
@@ -359,6 +359,7 @@ static void do_flow(struct replay *r, char **tok, size_t n)
 	fe.snmp_version = (uint8_t)num(r, opt(tok, n, 7, "snmp"), "snmp", 0);
 	/* a control connection's flow again, for its active data (payftp.h) */
 	fe.ftp_data = flag(tok, n, 7, "ftp_data");
+	fe.tls_offered = flag(tok, n, 7, "tls_offered");
 	engine_publish(r->env.engine, EV_FLOW_PAYLOAD, &fe);
 }
 

@@ -372,6 +372,40 @@ START_TEST(packets)
 }
 END_TEST
 
+/* Whether the server offered TLS, from its own lines. */
+START_TEST(tls_on_offer)
+{
+	static const struct {
+		const char *server;
+		bool offered;
+	} cases[] = {
+		{ "220 mx ESMTP\r\n250-mx\r\n250-PIPELINING\r\n"
+		  "250-STARTTLS\r\n250 8BITMIME\r\n", true },
+		{ "220 mx ESMTP\r\n250-mx\r\n250-AUTH PLAIN\r\n"
+		  "250 8BITMIME\r\n", false },
+		{ "* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS] ready\r\n",
+		  true },
+		{ "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n", true },
+		{ "+OK\r\nCAPA\r\nTOP\r\nstls\r\n.\r\n", true },
+		{ "211-Features:\r\n AUTH TLS\r\n EPSV\r\n211 End\r\n",
+		  true },
+		{ "250-XSTARTTLS\r\n250-STARTTLSX\r\n250 X-STLS\r\n",
+		  false },
+	};
+	struct pd_flow f;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *t = cases[i].server;
+
+		pdecode_init(&f, IPPROTO_TCP);
+		pdecode_packet(&f, IPPROTO_TCP, S, (const uint8_t *)t,
+			       strlen(t));
+		ck_assert_msg(f.offered == cases[i].offered, "%s", t);
+	}
+}
+END_TEST
+
 /* Active-mode FTP: where the server is to connect, from whole lines. */
 START_TEST(ftp_port)
 {
@@ -437,6 +471,7 @@ int main(void)
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, packets);
 	tcase_add_test(tc, ftp_port);
+	tcase_add_test(tc, tls_on_offer);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
