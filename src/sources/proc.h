@@ -69,6 +69,16 @@ int proc_other_root(pid_t pid, struct stat *st);
 int proc_open_in_root(int rootfd, const char *path, int flags);
 
 /*
+ * Read path, as seen from the root rootfd is open on, whole: only a
+ * regular file (checked through an O_PATH open, so a FIFO or a device
+ * is never opened), at most max bytes, NUL-terminated, its length in
+ * *len.  A configuration file another process names.  NULL with errno
+ * (EINVAL: not a regular file).
+ */
+char *proc_read_in_root(int rootfd, const char *path, size_t max,
+			size_t *len);
+
+/*
  * Read one process: status, exe and executable mappings.  Returns 0
  * (exe "" for kernel threads), or -1 with errno (ENOENT: gone).
  */

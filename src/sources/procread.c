@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -281,6 +283,34 @@ int proc_open_in_root(int rootfd, const char *path, int flags)
 	};
 
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+char *proc_read_in_root(int rootfd, const char *path, size_t max,
+			size_t *len)
+{
+	char link[64], *text;
+	struct stat st;
+	int pfd, fd, saved;
+
+	pfd = proc_open_in_root(rootfd, path, O_PATH);
+	if (pfd < 0)
+		return NULL;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(pfd);
+		errno = EINVAL;
+		return NULL;
+	}
+	/* that inode, not whatever the name means by now */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	fd = open(link, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(pfd);
+	if (fd < 0)
+		return NULL;
+	text = fileio_read(fd, max, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
 }
 
 int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)

@@ -14,6 +14,7 @@
 
 #include "lib/escape.h"
 #include "lib/fileio.h"
+#include "sources/proc.h"
 #include "sources/snmpconf.h"
 
 #define SNMPD_DEFAULT_CONF "/etc/snmp/snmpd.conf"
@@ -56,14 +57,16 @@ static char *read_small(const char *path, size_t max, size_t *got)
 	return text;
 }
 
-int snmpconf_scan_file(const char *path, json_object *out)
+/* path's directives, from the root rootfd is open on (-1: vigild's). */
+static int scan_in(int rootfd, const char *path, json_object *out)
 {
 	char *text, *line, *save = NULL;
 	unsigned int lineno = 0;
 	size_t got;
 	int hits = 0;
 
-	text = read_small(path, SNMPCONF_MAX_SIZE, &got);
+	text = rootfd < 0 ? read_small(path, SNMPCONF_MAX_SIZE, &got) :
+		proc_read_in_root(rootfd, path, SNMPCONF_MAX_SIZE, &got);
 	if (!text)
 		return -1;
 	/* strtok_r would skip empty lines and so miscount them */
@@ -105,16 +108,28 @@ int snmpconf_scan_file(const char *path, json_object *out)
 	return hits;
 }
 
+int snmpconf_scan_file(const char *path, json_object *out)
+{
+	return scan_in(-1, path, out);
+}
+
 int snmpconf_communities(pid_t pid, json_object *out)
 {
 	char path[64], *cmd, *files[SNMPCONF_MAX_FILES];
 	size_t got, off, nfiles = 0, i;
-	int use_default = 1, hits = 0, read_any = 0, r;
+	int use_default = 1, hits = 0, read_any = 0, r, rootfd;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	cmd = read_small(path, 65536, &got);
 	if (!cmd)
 		return -1;
+	/* its files as it sees them: a container's, not the host's */
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		free(cmd);
+		return -1;
+	}
 	/* argv is NUL-separated; "-c FILE[,FILE]" or "-cFILE", "-C" */
 	for (off = 0; off < got; off += strlen(cmd + off) + 1) {
 		const char *arg = cmd + off, *val = NULL;
@@ -138,20 +153,21 @@ int snmpconf_communities(pid_t pid, json_object *out)
 	}
 	free(cmd);
 	if (use_default) {
-		r = snmpconf_scan_file(SNMPD_DEFAULT_CONF, out);
+		r = scan_in(rootfd, SNMPD_DEFAULT_CONF, out);
 		if (r >= 0) {
 			read_any = 1;
 			hits += r;
 		}
 	}
 	for (i = 0; i < nfiles; i++) {
-		r = snmpconf_scan_file(files[i], out);
+		r = scan_in(rootfd, files[i], out);
 		if (r >= 0) {
 			read_any = 1;
 			hits += r;
 		}
 		free(files[i]);
 	}
+	close(rootfd);
 	if (!read_any) {
 		errno = ENOENT;
 		return -1;

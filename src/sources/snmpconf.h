@@ -13,9 +13,10 @@
 /*
  * Does the snmpd running as pid enable SNMP v1/v2c communities?  Reads
  * the files its command line names with -c (and /etc/snmp/snmpd.conf
- * unless -C) and appends "file:line: directive" strings to out (never
- * the community itself: it is a password).  Returns how many were
- * found, or -1 with errno when no file could be read.
+ * unless -C), in its own root (a container's files, not the host's),
+ * and appends "file:line: directive" strings to out (never the
+ * community itself: it is a password).  Returns how many were found,
+ * or -1 with errno when no file could be read.
  */
 int snmpconf_communities(pid_t pid, json_object *out);
 

@@ -6,44 +6,17 @@
  */
 #include "build.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "lib/fileio.h"
 #include "sources/proc.h"
 #include "sources/srvconf_priv.h"
 
 char *srvconf_load(int rootfd, const char *path, size_t *len)
 {
-	char link[64], *text;
-	struct stat st;
-	int pfd, fd, saved;
-
-	/* checked through O_PATH: a FIFO or a device is never opened */
-	pfd = proc_open_in_root(rootfd, path, O_PATH);
-	if (pfd < 0)
-		return NULL;
-	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(pfd);
-		errno = EINVAL;
-		return NULL;
-	}
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
-	fd = open(link, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	close(pfd);
-	if (fd < 0)
-		return NULL;
-	text = fileio_read(fd, SRVCONF_MAX_SIZE, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return text;
+	return proc_read_in_root(rootfd, path, SRVCONF_MAX_SIZE, len);
 }
 
 char *srvconf_line(char **cur, unsigned int *lineno)

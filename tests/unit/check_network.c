@@ -5,9 +5,13 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include "unit.h"
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/netaddr.h"
@@ -109,6 +113,59 @@ START_TEST(snmp_communities)
 }
 END_TEST
 
+/*
+ * An snmpd in a root of its own (a container's): its files there are
+ * read, not the host's /etc/snmp/snmpd.conf.  Needs root (chroot).
+ */
+START_TEST(snmp_communities_in_its_root)
+{
+	char root[] = "/tmp/check-snmproot.XXXXXX", path[PATH_MAX];
+	json_object *out = json_object_new_array();
+	int p[2];
+	pid_t pid;
+	char c;
+	FILE *f;
+
+	if (geteuid() != 0)
+		return;
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/etc", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc/snmp", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc/snmp/snmpd.conf", root);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# the container's\n\n\n\n\n\n\nrwcommunity c0ntainer\n", f);
+	fclose(f);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		if (chroot(root) < 0 || chdir("/") < 0 ||
+		    write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	ck_assert_int_eq(snmpconf_communities(pid, out), 1);
+	ck_assert_str_eq(json_object_get_string(
+				 json_object_array_get_idx(out, 0)),
+			 "/etc/snmp/snmpd.conf:8: rwcommunity");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/etc/snmp", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/etc", root);
+	rmdir(path);
+	rmdir(root);
+	json_object_put(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("network");
@@ -117,6 +174,7 @@ int main(void)
 	tcase_add_test(tc, addr_kinds);
 	tcase_add_test(tc, listener_match);
 	tcase_add_test(tc, snmp_communities);
+	tcase_add_test(tc, snmp_communities_in_its_root);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
