@@ -19,8 +19,7 @@
 #include "sources/payftp.h"
 #include "sources/payload_priv.h"
 
-/* The key of a packet or flow from a to b; true if a is its lower end. */
-static bool make_key(struct pay_key *k, uint64_t netns, uint8_t proto,
+bool payload_key(struct pay_key *k, uint64_t netns, uint8_t proto,
 		     const struct net_addr *a, uint16_t aport,
 		     const struct net_addr *b, uint16_t bport)
 {
@@ -145,7 +144,7 @@ static struct held *find(struct payload *p, const struct flow_event *fe)
 	struct pay_key k;
 	struct held *h;
 
-	make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport, &fe->dst,
+	payload_key(&k, fe->netns, fe->proto, &fe->src, fe->sport, &fe->dst,
 		 fe->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
 	return h;
@@ -180,7 +179,7 @@ void payload_on_conntrack(void *data, enum engine_event type, const void *ev)
 		(*p->unheld)++;
 		return;
 	}
-	h->client_lo = make_key(&h->key, fe->netns, fe->proto, &fe->src,
+	h->client_lo = payload_key(&h->key, fe->netns, fe->proto, &fe->src,
 				fe->sport, &fe->dst, fe->dport);
 	pdecode_init(&h->st, fe->proto);
 	h->since_ms = loop_now_ms();
@@ -237,7 +236,7 @@ void payload_on_flow(void *data, enum engine_event type, const void *ev)
 	if (h && fe->kind == FLOW_DESTROY && !h->done)
 		decided(p, h, pdecode_end(&h->st));
 	if (fe->kind == FLOW_DESTROY) {
-		make_key(&k, fe->netns, fe->proto, &fe->src, fe->sport,
+		payload_key(&k, fe->netns, fe->proto, &fe->src, fe->sport,
 			 &fe->dst, fe->dport);
 		payftp_ended(p->ftp, &k);
 	}
@@ -257,7 +256,7 @@ void payload_on_packet(void *data, const struct pkt_view *pv)
 	(*p->packets)++;
 	if (!pv->len && !pv->fin && !pv->rst)
 		return;
-	src_lo = make_key(&k, r->netns, pv->proto, &pv->src, pv->sport, &pv->dst,
+	src_lo = payload_key(&k, r->netns, pv->proto, &pv->src, pv->sport, &pv->dst,
 			  pv->dport);
 	HASH_FIND(hh, p->by_key, &k, sizeof(k), h);
 	if (!h || h->done) {

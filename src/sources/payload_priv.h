@@ -78,6 +78,10 @@ struct payload {
 	uint64_t *ftp_data, *ftp_unnamed;
 };
 
+/* The key of a packet or flow from a to b; true if a is its lower end. */
+bool payload_key(struct pay_key *k, uint64_t netns, uint8_t proto,
+		 const struct net_addr *a, uint16_t aport,
+		 const struct net_addr *b, uint16_t bport);
 struct pay_ns *payload_reader_of(const struct payload *p, uint64_t netns);
 /* nflogsrc's: one packet of a flow followed, read in place. */
 void payload_on_packet(void *data, const struct pkt_view *pv);

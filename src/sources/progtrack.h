@@ -20,8 +20,9 @@ struct procview;
  * loaded machine.  The same base name (the common case): yes, no I/O.
  * Else the file filename names inside the process's own root (a link
  * such as python3, a busybox applet in a container) must be the file
- * /proc/PID/exe is now, or a script whose interpreter that file is.  When that cannot be told (gone, a relative
- * name, a name under /proc or /dev/fd): yes, the view stands.
+ * /proc/PID/exe is now, or a script whose interpreter that file is.
+ * When that cannot be told (gone, a relative name, a name under /proc
+ * or /dev/fd): yes, the view stands.
  */
 bool procview_is_exec_of(pid_t pid, const char *filename,
 			 const struct procview *v);

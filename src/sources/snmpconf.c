@@ -24,40 +24,24 @@ static const char *const directives[] = {
 	"com2sec", "com2sec6", "com2secunix", NULL
 };
 
-/*
- * The path comes from a command line anyone could have written: only a
- * regular file is opened (a device or FIFO is never even opened), and
- * the file opened must be the one checked.
- */
-static char *read_small(const char *path, size_t max, size_t *got)
+/* A process's command line (NUL-separated), NUL-terminated. */
+static char *read_cmdline(pid_t pid, size_t *got)
 {
-	struct stat before, st;
-	char *text;
+	char path[64], *text;
 	int fd, saved;
 
-	if (stat(path, &before) < 0)
-		return NULL;
-	if (!S_ISREG(before.st_mode)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_dev != before.st_dev || st.st_ino != before.st_ino) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	text = fileio_read(fd, max, got);
+	text = fileio_read(fd, 65536, got);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return text;
 }
 
-/* path's directives, from the root rootfd is open on (-1: vigild's). */
+/* path's directives, from the root rootfd is open on. */
 static int scan_in(int rootfd, const char *path, json_object *out)
 {
 	char *text, *line, *save = NULL;
@@ -65,8 +49,7 @@ static int scan_in(int rootfd, const char *path, json_object *out)
 	size_t got;
 	int hits = 0;
 
-	text = rootfd < 0 ? read_small(path, SNMPCONF_MAX_SIZE, &got) :
-		proc_read_in_root(rootfd, path, SNMPCONF_MAX_SIZE, &got);
+	text = proc_read_in_root(rootfd, path, SNMPCONF_MAX_SIZE, &got);
 	if (!text)
 		return -1;
 	/* strtok_r would skip empty lines and so miscount them */
@@ -110,7 +93,13 @@ static int scan_in(int rootfd, const char *path, json_object *out)
 
 int snmpconf_scan_file(const char *path, json_object *out)
 {
-	return scan_in(-1, path, out);
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (rootfd < 0)
+		return -1;
+	r = scan_in(rootfd, path, out);
+	close(rootfd);
+	return r;
 }
 
 int snmpconf_communities(pid_t pid, json_object *out)
@@ -119,8 +108,7 @@ int snmpconf_communities(pid_t pid, json_object *out)
 	size_t got, off, nfiles = 0, i;
 	int use_default = 1, hits = 0, read_any = 0, r, rootfd;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	cmd = read_small(path, 65536, &got);
+	cmd = read_cmdline(pid, &got);
 	if (!cmd)
 		return -1;
 	/* its files as it sees them: a container's, not the host's */

@@ -20,21 +20,6 @@
 #define CLI "10.77.0.1"
 #define SRV "10.77.0.2"
 
-/* The payload stage's key of a flow: both ends, the lower first. */
-static bool key_of(struct pay_key *k, const struct net_addr *a, uint16_t ap,
-		   const struct net_addr *b, uint16_t bp)
-{
-	bool a_lo = memcmp(a, b, sizeof(*a)) < 0;
-
-	memset(k, 0, sizeof(*k));
-	k->proto = IPPROTO_TCP;
-	k->lo = a_lo ? *a : *b;
-	k->hi = a_lo ? *b : *a;
-	k->lo_port = a_lo ? ap : bp;
-	k->hi_port = a_lo ? bp : ap;
-	return a_lo;
-}
-
 struct ctl {
 	struct net_addr cli, srv;
 	struct pay_key key;
@@ -46,7 +31,8 @@ static void ctl_init(struct ctl *c)
 {
 	ck_assert_int_eq(net_addr_parse(CLI, &c->cli), 0);
 	ck_assert_int_eq(net_addr_parse(SRV, &c->srv), 0);
-	c->cli_lo = key_of(&c->key, &c->cli, 40000, &c->srv, 21);
+	c->cli_lo = payload_key(&c->key, 0, IPPROTO_TCP, &c->cli, 40000,
+				&c->srv, 21);
 	memset(&c->fe, 0, sizeof(c->fe));
 	c->fe.kind = FLOW_NEW;
 	c->fe.proto = IPPROTO_TCP;
