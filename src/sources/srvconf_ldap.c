@@ -40,11 +40,16 @@ static void security(char *args, struct ldapconf *c, unsigned int line)
 	}
 }
 
-/* slapd.conf: the global part, up to the first "database". */
+/*
+ * slapd.conf: "security" of the global part (up to the first
+ * "database": after it, a database's own); TLS settings are global
+ * wherever they stand.
+ */
 static int conf_file(int rootfd, const char *path, struct ldapconf *c)
 {
 	char *text, *cur, *line, *end;
 	unsigned int lineno = 0;
+	bool in_db = false;
 	size_t len;
 
 	cur = text = srvconf_load(rootfd, path, &len);
@@ -58,8 +63,8 @@ static int conf_file(int rootfd, const char *path, struct ldapconf *c)
 			continue;
 		*end = '\0';
 		if (!strcasecmp(line, "database"))
-			break;
-		if (!strcasecmp(line, "security"))
+			in_db = true;
+		else if (!strcasecmp(line, "security") && !in_db)
 			security(end + 1, c, lineno);
 		else if (!strcasecmp(line, "TLSCertificateFile") &&
 			 *srvconf_skip(end + 1)) {

@@ -175,12 +175,15 @@ START_TEST(slapd_settings)
 {
 	struct server_conf c;
 
+	/* a database's own security is not the server's; TLS is global */
 	put("etc/ldap/slapd.conf", "include /etc/ldap/schema/core.schema\n"
-	    "TLSCertificateFile /etc/ssl/x.pem\n"
-	    "database mdb\nsecurity tls=1\n");
+	    "database mdb\nsecurity tls=1\n"
+	    "TLSCertificateFile /etc/ssl/x.pem\n");
 	ck_assert_int_eq(srvconf_slapd(rootfd, "/etc/ldap/slapd.conf", NULL,
 				       &c), 0);
-	ck_assert_int_eq(c.tls, CONF_TLS_OPTIONAL);	/* not global */
+	ck_assert_int_eq(c.tls, CONF_TLS_OPTIONAL);
+	ck_assert_str_eq(c.evidence, "slapd.conf:4: a TLS certificate and no "
+			 "security tls=: StartTLS offered, not required");
 	put("etc/ldap/slapd.conf", "TLSCertificateFile /etc/ssl/x.pem\n"
 	    "security ssf=1 tls=128\n");
 	ck_assert_int_eq(srvconf_slapd(rootfd, "/etc/ldap/slapd.conf", NULL,
