@@ -243,15 +243,18 @@ static void on_listen(void *data, enum engine_event type, const void *p)
 	by_prog = proto_by_server(env->cfg->catalog, l->comm, l->exe);
 	if (by_prog && !(by_prog->use & PROTO_USE_SERVER))
 		by_prog = NULL;
-	/* inetd's entry for the port: the program it runs decides */
+	/*
+	 * inetd's entry for the port names a known clear-text server: that
+	 * is what the port serves.  A program the catalog does not know
+	 * clears nothing: a telnetd by another name on 23 is still telnet.
+	 */
 	if (sc && sc->inetd_prog[0]) {
 		by_conf = proto_by_server(env->cfg->catalog, sc->inetd_prog,
 					  NULL);
-		if (!by_conf || !(by_conf->use & PROTO_USE_SERVER)) {
-			(*r->conf_secure)++;	/* no clear-text server */
-			return;
-		}
-		pe = by_conf;
+		if (by_conf && !(by_conf->use & PROTO_USE_SERVER))
+			by_conf = NULL;
+		if (by_conf)
+			pe = by_conf;
 	}
 	if (!pe && !by_prog)
 		return;
