@@ -79,6 +79,12 @@ char *proc_read_in_root(int rootfd, const char *path, size_t max,
 			size_t *len);
 
 /*
+ * /proc/PID/<what> (cmdline, environ: NUL-separated) whole, at most max
+ * bytes, NUL-terminated, its length in *len.  NULL with errno.
+ */
+char *proc_read_file(pid_t pid, const char *what, size_t max, size_t *len);
+
+/*
  * Read one process: status, exe and executable mappings.  Returns 0
  * (exe "" for kernel threads), or -1 with errno (ENOENT: gone).
  */

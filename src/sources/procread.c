@@ -313,6 +313,22 @@ char *proc_read_in_root(int rootfd, const char *path, size_t max,
 	return text;
 }
 
+char *proc_read_file(pid_t pid, const char *what, size_t max, size_t *len)
+{
+	char path[64], *text;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	text = fileio_read(fd, max, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
 int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
 {
 	char link[80];

@@ -9,11 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/escape.h"
-#include "lib/fileio.h"
 #include "sources/proc.h"
 #include "sources/snmpconf.h"
 
@@ -23,23 +21,6 @@ static const char *const directives[] = {
 	"rocommunity", "rwcommunity", "rocommunity6", "rwcommunity6",
 	"com2sec", "com2sec6", "com2secunix", NULL
 };
-
-/* A process's command line (NUL-separated), NUL-terminated. */
-static char *read_cmdline(pid_t pid, size_t *got)
-{
-	char path[64], *text;
-	int fd, saved;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	text = fileio_read(fd, 65536, got);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return text;
-}
 
 /* path's directives, from the root rootfd is open on. */
 static int scan_in(int rootfd, const char *path, json_object *out)
@@ -108,7 +89,7 @@ int snmpconf_communities(pid_t pid, json_object *out)
 	size_t got, off, nfiles = 0, i;
 	int use_default = 1, hits = 0, read_any = 0, r, rootfd;
 
-	cmd = read_cmdline(pid, &got);
+	cmd = proc_read_file(pid, "cmdline", 65536, &got);
 	if (!cmd)
 		return -1;
 	/* its files as it sees them: a container's, not the host's */

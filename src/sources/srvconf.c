@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/fileio.h"
+#include "sources/proc.h"
 #include "sources/srvconf.h"
 
 #define ARGS_MAX 65536
@@ -82,21 +82,6 @@ static const char *env_var(const char *env, size_t len, const char *name)
 	return NULL;
 }
 
-/* /proc/PID/<what>, NUL-terminated; NULL with errno. */
-static char *proc_text(pid_t pid, const char *what, size_t *len)
-{
-	char path[64], *text;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	text = fileio_read(fd, ARGS_MAX, len);
-	close(fd);
-	return text;
-}
-
 int srvconf_read(pid_t pid, enum srvconf_kind k, uint16_t port,
 		 uint8_t proto, struct server_conf *out)
 {
@@ -106,7 +91,7 @@ int srvconf_read(pid_t pid, enum srvconf_kind k, uint16_t port,
 	int rootfd, r = -1;
 
 	memset(out, 0, sizeof(*out));
-	args = proc_text(pid, "cmdline", &alen);
+	args = proc_read_file(pid, "cmdline", ARGS_MAX, &alen);
 	if (!args)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
@@ -116,7 +101,7 @@ int srvconf_read(pid_t pid, enum srvconf_kind k, uint16_t port,
 	switch (k) {
 	case SRVCONF_POSTFIX:
 		/* postfix(1) hands its -c to the master in MAIL_CONFIG */
-		env = proc_text(pid, "environ", &elen);
+		env = proc_read_file(pid, "environ", ARGS_MAX, &elen);
 		dir = env ? env_var(env, elen, "MAIL_CONFIG") : NULL;
 		r = srvconf_postfix(rootfd, dir ? dir : "/etc/postfix", port,
 				    out);
