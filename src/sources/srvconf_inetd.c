@@ -25,27 +25,23 @@ int srvconf_inetd(int rootfd, const char *file, uint16_t port,
 		  uint8_t proto, struct server_conf *out)
 {
 	const char *want = proto == IPPROTO_UDP ? "udp" : "tcp";
-	char *text, *cur, *line, *f[8], *save, *w, *colon;
+	char *text, *services, *cur, *line, *f[8], *colon;
 	unsigned int lineno = 0;
 	const char *prog;
-	size_t len, n;
+	size_t len, slen, n;
 
 	memset(out, 0, sizeof(*out));
 	cur = text = srvconf_load(rootfd, file, &len);
 	if (!text)
 		return -1;
+	services = srvconf_load(rootfd, "/etc/services", &slen);
 	while ((line = srvconf_line(&cur, &lineno))) {
-		line[strcspn(line, "#")] = '\0';
-		n = 0;
-		save = NULL;
-		for (w = strtok_r(line, " \t\r", &save); w && n < 8;
-		     w = strtok_r(NULL, " \t\r", &save))
-			f[n++] = w;
+		n = srvconf_fields(line, f, 8);
 		/* "tcp", "tcp4", "tcp6", "udp"...; rpc/ entries are not */
 		if (n < 6 || strncmp(f[2], want, 3))
 			continue;
 		colon = strrchr(f[0], ':');
-		if (srvconf_service_port(rootfd, colon ? colon + 1 : f[0],
+		if (srvconf_service_port(services, colon ? colon + 1 : f[0],
 					 want) != port)
 			continue;
 		prog = base(f[5]);
@@ -58,6 +54,7 @@ int srvconf_inetd(int rootfd, const char *file, uint16_t port,
 			    "port %u/%s runs %s", port, want, prog);
 		break;
 	}
+	free(services);
 	free(text);
 	return 0;
 }

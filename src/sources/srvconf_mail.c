@@ -116,12 +116,13 @@ static void pf_overrides(char *line, struct pf *pf, const char *file,
 static void pf_master(int rootfd, const char *path, uint16_t port,
 		      struct pf *pf)
 {
-	char *text, *cur, *line, *svc, *type, *colon, *save;
+	char *text, *services, *cur, *line, *svc, *type, *colon, *save;
 	unsigned int lineno = 0;
 	bool in = false;
-	size_t len;
+	size_t len, slen;
 
 	cur = text = srvconf_load(rootfd, path, &len);
+	services = text ? srvconf_load(rootfd, "/etc/services", &slen) : NULL;
 	while (text && (line = srvconf_line(&cur, &lineno))) {
 		if (line[0] == '#')
 			continue;
@@ -137,11 +138,12 @@ static void pf_master(int rootfd, const char *path, uint16_t port,
 		if (!type || strcmp(type, "inet"))
 			continue;
 		colon = strrchr(svc, ':');
-		in = srvconf_service_port(rootfd, colon ? colon + 1 : svc,
+		in = srvconf_service_port(services, colon ? colon + 1 : svc,
 					  "tcp") == port;
 		if (in && save)
 			pf_overrides(save, pf, path, lineno);
 	}
+	free(services);
 	free(text);
 }
 

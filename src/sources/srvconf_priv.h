@@ -39,10 +39,18 @@ void srvconf_say(struct server_conf *out, enum conf_tls tls,
 	__attribute__((format(printf, 5, 6)));
 
 /*
- * The port of service name (or a number) for proto ("tcp", "udp"),
- * from the root's /etc/services; 0 when not known.
+ * The words of line (blank-separated, up to a '#'), cut in place: at
+ * most max of them into f; how many.
  */
-uint16_t srvconf_service_port(int rootfd, const char *name,
+size_t srvconf_fields(char *line, char **f, size_t max);
+
+/*
+ * The port of service name (or a number) for proto ("tcp", "udp"),
+ * from services, the text of a root's /etc/services (NULL: none; read
+ * once by the caller for all its names, never changed); 0 when not
+ * known.
+ */
+uint16_t srvconf_service_port(const char *services, const char *name,
 			      const char *proto);
 
 #endif

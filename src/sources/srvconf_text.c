@@ -85,27 +85,38 @@ void srvconf_say(struct server_conf *out, enum conf_tls tls,
 			 base ? base + 1 : file, what);
 }
 
-uint16_t srvconf_service_port(int rootfd, const char *name,
+size_t srvconf_fields(char *line, char **f, size_t max)
+{
+	char *save = NULL, *w;
+	size_t n = 0;
+
+	line[strcspn(line, "#")] = '\0';
+	for (w = strtok_r(line, " \t\r", &save); w && n < max;
+	     w = strtok_r(NULL, " \t\r", &save))
+		f[n++] = w;
+	return n;
+}
+
+uint16_t srvconf_service_port(const char *services, const char *name,
 			      const char *proto)
 {
-	char *text, *cur, *line, *tok[8], *save, *w, *slash;
-	unsigned int lineno = 0;
-	uint16_t port = 0;
+	const char *p = services, *nl;
+	char buf[256], *tok[8], *slash;
 	size_t len, n, i;
 	long v;
 
 	v = strtol(name, &slash, 10);
 	if (slash != name && !*slash)
 		return v > 0 && v < 65536 ? (uint16_t)v : 0;
-	cur = text = srvconf_load(rootfd, "/etc/services", &len);
-	/* "name port/proto aliases... # comment" */
-	while (!port && (line = srvconf_line(&cur, &lineno))) {
-		line[strcspn(line, "#")] = '\0';
-		n = 0;
-		save = NULL;
-		for (w = strtok_r(line, " \t\r", &save); w && n < 8;
-		     w = strtok_r(NULL, " \t\r", &save))
-			tok[n++] = w;
+	/* "name port/proto aliases... # comment", each line a copy */
+	for (; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(buf))
+			continue;	/* cut, a name could seem another */
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		n = srvconf_fields(buf, tok, 8);
 		if (n < 2)
 			continue;
 		v = strtol(tok[1], &slash, 10);
@@ -114,8 +125,7 @@ uint16_t srvconf_service_port(int rootfd, const char *name,
 			continue;
 		for (i = 0; i < n; i++)
 			if (i != 1 && !strcmp(tok[i], name))
-				port = (uint16_t)v;
+				return (uint16_t)v;
 	}
-	free(text);
-	return port;
+	return 0;
 }
