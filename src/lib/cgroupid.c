@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 
 #include "lib/cgroupid.h"
 
@@ -207,4 +209,19 @@ int cgroupid_parse(const char *text, size_t len, struct cgroup_ctr *out)
 		return 1;
 	}
 	return 0;
+}
+
+const char *cgroupid_v2_mount(void)
+{
+	static const char *const mounts[] = {
+		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+	};
+	struct statfs fs;
+	size_t i;
+
+	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++)
+		if (statfs(mounts[i], &fs) == 0 &&
+		    fs.f_type == CGROUP2_SUPER_MAGIC)
+			return mounts[i];
+	return NULL;
 }

@@ -27,4 +27,11 @@ struct cgroup_ctr {
  */
 int cgroupid_parse(const char *text, size_t len, struct cgroup_ctr *out);
 
+/*
+ * Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup (v2 alone)
+ * or /sys/fs/cgroup/unified (the hybrid layout); NULL when neither.  A
+ * static string.
+ */
+const char *cgroupid_v2_mount(void);
+
 #endif

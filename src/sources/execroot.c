@@ -9,13 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "lib/cgroupid.h"
@@ -48,11 +46,8 @@ struct execroot {
 
 struct execroot *execroot_new(void)
 {
-	static const char *const mounts[] = {
-		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
-	};
 	struct execroot *x = calloc(1, sizeof(*x));
-	struct statfs fs;
+	const char *mnt = cgroupid_v2_mount();
 	size_t i;
 
 	if (!x)
@@ -60,15 +55,10 @@ struct execroot *execroot_new(void)
 	x->mntfd = -1;
 	for (i = 0; i < EXECROOT_SLOTS; i++)
 		x->slots[i].pidfd = -1;
-	/* v2 alone, or the hybrid layout's unified hierarchy */
-	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
-		if (statfs(mounts[i], &fs) < 0 ||
-		    fs.f_type != CGROUP2_SUPER_MAGIC)
-			continue;
+	if (mnt) {
 		/* not O_PATH: open_by_handle_at() refuses such a mount fd */
-		x->mntfd = open(mounts[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		snprintf(x->mnt, sizeof(x->mnt), "%s", mounts[i]);
-		break;
+		x->mntfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(x->mnt, sizeof(x->mnt), "%s", mnt);
 	}
 	return x;
 }

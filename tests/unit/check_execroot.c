@@ -15,16 +15,15 @@
 #include "unit.h"
 #include <errno.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/cgroupid.h"
 #include "sources/execroot.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef" \
@@ -34,21 +33,6 @@ static char top[256], ctr[512], plain[512];
 static char root[] = "/tmp/check_execroot.XXXXXX";
 static char prog[PATH_MAX];
 static pid_t members[2];
-
-static const char *cgroup2(void)
-{
-	static const char *const dirs[] = {
-		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
-	};
-	struct statfs fs;
-	size_t i;
-
-	for (i = 0; i < 2; i++)
-		if (statfs(dirs[i], &fs) == 0 &&
-		    fs.f_type == CGROUP2_SUPER_MAGIC)
-			return dirs[i];
-	return NULL;
-}
 
 static uint64_t cgid(const char *dir)
 {
@@ -71,25 +55,10 @@ static void join(const char *dir, pid_t pid)
 /* A process chroot'ed into root, in cgroup dir, until killed. */
 static pid_t member(const char *dir)
 {
-	int p[2];
-	char c;
-	pid_t pid;
+	pid_t pid = unit_chrooted_child(root);
 
-	if (pipe(p) < 0)
+	if (pid < 0)
 		abort();
-	pid = fork();
-	if (pid == 0) {
-		if (chroot(root) < 0 || chdir("/") < 0)
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &c, 1) != 1)
-		abort();
-	close(p[0]);
 	join(dir, pid);
 	return pid;
 }
@@ -116,7 +85,7 @@ static void stop(pid_t pid)
 
 static void setup(void)
 {
-	const char *cg = cgroup2();
+	const char *cg = cgroupid_v2_mount();
 	char path[PATH_MAX];
 	FILE *f;
 
@@ -241,7 +210,7 @@ int main(void)
 	Suite *s;
 	TCase *tc;
 
-	if (geteuid() != 0 || !cgroup2()) {
+	if (geteuid() != 0 || !cgroupid_v2_mount()) {
 		printf("check_execroot: needs root and a cgroup v2 hierarchy\n");
 		return 77;
 	}

@@ -121,9 +121,7 @@ START_TEST(snmp_communities_in_its_root)
 {
 	char root[] = "/tmp/check-snmproot.XXXXXX", path[PATH_MAX];
 	json_object *out = json_object_new_array();
-	int p[2];
 	pid_t pid;
-	char c;
 	FILE *f;
 
 	if (geteuid() != 0)
@@ -138,18 +136,8 @@ START_TEST(snmp_communities_in_its_root)
 	ck_assert_ptr_nonnull(f);
 	fputs("# the container's\n\n\n\n\n\n\nrwcommunity c0ntainer\n", f);
 	fclose(f);
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	if (pid == 0) {
-		if (chroot(root) < 0 || chdir("/") < 0 ||
-		    write(p[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(p[1]);
-	ck_assert_int_eq(read(p[0], &c, 1), 1);
-	close(p[0]);
+	pid = unit_chrooted_child(root);
+	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(snmpconf_communities(pid, out), 1);
 	ck_assert_str_eq(json_object_get_string(
 				 json_object_array_get_idx(out, 0)),

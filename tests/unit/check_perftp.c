@@ -8,18 +8,17 @@
 
 #include <check.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
 
+#include "lib/cgroupid.h"
 #include "lib/loop.h"
 #include "lib/perftp.h"
 
@@ -196,14 +195,10 @@ END_TEST
 /* This process's cgroup v2 id (its directory's inode); 0: none. */
 static uint64_t own_cgroup(void)
 {
-	static const char *const mnts[] = {
-		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
-	};
+	const char *mnt = cgroupid_v2_mount();
 	char line[PATH_MAX], dir[PATH_MAX + 64];
-	struct statfs fs;
 	struct stat st;
 	FILE *f;
-	size_t i;
 
 	f = fopen("/proc/self/cgroup", "r");
 	if (!f)
@@ -214,13 +209,10 @@ static uint64_t own_cgroup(void)
 	if (strncmp(line, "0::", 3))
 		return 0;
 	line[strcspn(line, "\n")] = '\0';
-	for (i = 0; i < 2; i++) {
-		if (statfs(mnts[i], &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
-			continue;
-		snprintf(dir, sizeof(dir), "%s%s", mnts[i], line + 3);
-		return stat(dir, &st) == 0 ? (uint64_t)st.st_ino : 0;
-	}
-	return 0;
+	if (!mnt)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s%s", mnt, line + 3);
+	return stat(dir, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
 struct cg_seen {
