@@ -182,8 +182,11 @@ static void handle(struct sockconn *sc, struct sample *it)
 {
 	if (it->kind == SAMPLE_EXEC) {
 		(*sc->execs)++;
-		/* a view of it, but after a later exec: named now */
-		if (!sockbatch_view(it) && !it->named)
+		/*
+		 * A view of it, but after a later exec: named now (with no
+		 * view at all, take() tried already).
+		 */
+		if (!sockbatch_view(it) && it->pv.exe && !it->named)
 			it->named = exec_name(sc, it);
 		progtrack_exec(sc->progs, it->pid, it->time,
 			       it->u.exec.name, sockbatch_view(it), it->named);
