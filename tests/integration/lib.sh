@@ -292,3 +292,71 @@ disk_error_action = IGNORE
 CONF
 	chmod 600 "$1/auditd/auditd.conf"
 }
+
+# dovecot_in NS NAME SETTINGS...: dovecot in namespace NS, its files
+# under $T/NAME, imap and pop3 (STARTTLS, STLS with $T/tls.crt; no 993
+# and 995), a static password "test", and SETTINGS (listen, ssl...).
+dovecot_in() {
+	ns=$1
+	d=$T/$2
+	shift 2
+	mkdir -p "$d/run" "$d/mail"
+	{
+		echo "protocols = imap pop3"
+		echo "base_dir = $d/run"
+		echo "log_path = $d/dovecot.log"
+		echo "ssl_cert = <$T/tls.crt"
+		echo "ssl_key = <$T/tls.key"
+		for s in "$@"; do
+			echo "$s"
+		done
+		cat <<EOC
+passdb {
+  driver = static
+  args = password=test
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$d/mail/%u
+}
+mail_location = maildir:$d/mail/%u
+service imap-login {
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3s {
+    port = 0
+  }
+}
+EOC
+	} > "$d/dovecot.conf"
+	bg_in "$ns" dovecot -F -c "$d/dovecot.conf"
+}
+
+# slapd_in NS NAME URLS GLOBAL-LINES...: slapd in namespace NS on URLS
+# (its -h), its files under $T/NAME, $T/tls.crt for StartTLS, and
+# GLOBAL-LINES before its database.
+slapd_in() {
+	ns=$1
+	d=$T/$2
+	urls=$3
+	shift 3
+	mkdir -p "$d/db"
+	{
+		echo "modulepath /usr/lib/ldap"
+		echo "moduleload back_mdb"
+		echo "include /etc/ldap/schema/core.schema"
+		echo "pidfile $d/slapd.pid"
+		echo "TLSCertificateFile $T/tls.crt"
+		echo "TLSCertificateKeyFile $T/tls.key"
+		for s in "$@"; do
+			echo "$s"
+		done
+		echo "database mdb"
+		echo 'suffix "dc=example,dc=org"'
+		echo "directory $d/db"
+	} > "$d/slapd.conf"
+	bg_in "$ns" slapd -d 0 -h "$urls" -f "$d/slapd.conf"
+}

@@ -56,9 +56,8 @@ sin() { ip netns exec "$NS_S" "$@"; }
 cin() { ip netns exec "$NS_C" "$@"; }
 
 # --- servers --------------------------------------------------------
-mkdir -p "$T/www" "$T/nginx" "$T/ftp" "$T/empty" "$T/tftp" "$T/ldapdb" \
-	"$T/dovecot" "$T/mail" /run/sshd "$T/snmp" "$T/snmp3" "$T/pfspool" \
-	"$T/pfdata"
+mkdir -p "$T/www" "$T/nginx" "$T/ftp" "$T/empty" "$T/tftp" /run/sshd \
+	"$T/snmp" "$T/snmp3" "$T/pfspool" "$T/pfdata"
 echo ok > "$T/www/index.html"
 echo hello > "$T/tftp/file"
 echo data > "$T/ftp/file"
@@ -115,37 +114,8 @@ chown postfix "$T/pfdata"
 sin postfix -c "$T/postfix" start >>"$T/servers.log" 2>&1 ||
 	fail "postfix start: $(tail -3 "$T/servers.log")"
 on_exit stop_postfix
-cat > "$T/dovecot.conf" <<EOC
-protocols = imap pop3
-listen = *, ::
-base_dir = $T/dovecot
-ssl = yes
-ssl_cert = <$T/tls.crt
-ssl_key = <$T/tls.key
-disable_plaintext_auth = no
-log_path = $T/dovecot.log
-passdb {
-  driver = static
-  args = password=test
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=$T/mail/%u
-}
-mail_location = maildir:$T/mail/%u
-# STARTTLS and STLS on 143 and 110 only: no idle 993 and 995
-service imap-login {
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3s {
-    port = 0
-  }
-}
-EOC
-bg_in "$NS_S" dovecot -F -c "$T/dovecot.conf"
+dovecot_in "$NS_S" dovecot "listen = *, ::" "ssl = yes" \
+	"disable_plaintext_auth = no"
 # Debian's vsftpd in passive mode, with its default open port range
 cat > "$T/vsftpd.conf" <<EOC
 listen=YES
@@ -165,18 +135,7 @@ sed -e 's/^no_anon_password=YES/no_anon_password=NO/' "$T/vsftpd.conf" \
 echo listen_port=2121 >> "$T/vsftpd2121.conf"
 bg_in "$NS_S" vsftpd "$T/vsftpd2121.conf"
 bg_in "$NS_S" in.tftpd -L -a :69 -s "$T/tftp" -u nobody
-cat > "$T/slapd.conf" <<EOC
-modulepath /usr/lib/ldap
-moduleload back_mdb
-include /etc/ldap/schema/core.schema
-pidfile $T/slapd.pid
-database mdb
-suffix "dc=example,dc=org"
-directory $T/ldapdb
-TLSCertificateFile $T/tls.crt
-TLSCertificateKeyFile $T/tls.key
-EOC
-bg_in "$NS_S" slapd -d 0 -h ldap:/// -f "$T/slapd.conf"
+slapd_in "$NS_S" slapd ldap:///
 cat > "$T/inetd.conf" <<EOC
 telnet stream tcp nowait root /usr/sbin/telnetd telnetd
 2323 stream tcp nowait root /usr/sbin/telnetd telnetd

@@ -25,71 +25,11 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vigil-test \
 	-keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1 ||
 	fail "openssl: no test certificate"
 
-dovecot_in() {	# dovecot_in NS NAME SETTINGS...
-	ns=$1
-	d=$T/$2
-	shift 2
-	mkdir -p "$d/run" "$d/mail"
-	{
-		echo "protocols = imap pop3"
-		echo "listen = 127.0.0.1"
-		echo "base_dir = $d/run"
-		echo "log_path = $d/dovecot.log"
-		echo "ssl_cert = <$T/tls.crt"
-		echo "ssl_key = <$T/tls.key"
-		for s in "$@"; do
-			echo "$s"
-		done
-		cat <<EOC
-passdb {
-  driver = static
-  args = password=test
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=$d/mail/%u
-}
-service imap-login {
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3s {
-    port = 0
-  }
-}
-EOC
-	} > "$d/dovecot.conf"
-	bg_in "$ns" dovecot -F -c "$d/dovecot.conf"
-}
-
-slapd_in() {	# slapd_in NS NAME GLOBAL-LINES...
-	ns=$1
-	d=$T/$2
-	shift 2
-	mkdir -p "$d/db"
-	{
-		echo "modulepath /usr/lib/ldap"
-		echo "moduleload back_mdb"
-		echo "include /etc/ldap/schema/core.schema"
-		echo "pidfile $d/slapd.pid"
-		echo "TLSCertificateFile $T/tls.crt"
-		echo "TLSCertificateKeyFile $T/tls.key"
-		for s in "$@"; do
-			echo "$s"
-		done
-		echo "database mdb"
-		echo 'suffix "dc=example,dc=org"'
-		echo "directory $d/db"
-	} > "$d/slapd.conf"
-	bg_in "$ns" slapd -d 0 -h ldap://127.0.0.1/ -f "$d/slapd.conf"
-}
-
-dovecot_in "$NA" dova "ssl = required"
-dovecot_in "$NB" dovb "ssl = yes" "disable_plaintext_auth = no"
-slapd_in "$NA" slapa "security tls=1"
-slapd_in "$NB" slapb
+dovecot_in "$NA" dova "listen = 127.0.0.1" "ssl = required"
+dovecot_in "$NB" dovb "listen = 127.0.0.1" "ssl = yes" \
+	"disable_plaintext_auth = no"
+slapd_in "$NA" slapa ldap://127.0.0.1/ "security tls=1"
+slapd_in "$NB" slapb ldap://127.0.0.1/
 cat > "$T/inetd.conf" <<EOC
 2323 stream tcp nowait root /usr/sbin/telnetd telnetd
 2424 stream tcp nowait root /bin/cat cat
