@@ -285,12 +285,27 @@ int proc_open_in_root(int rootfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
+/* fd (-1: not opened, errno set) read whole, then closed. */
+static char *read_closing(int fd, size_t max, size_t *len)
+{
+	char *text;
+	int saved;
+
+	if (fd < 0)
+		return NULL;
+	text = fileio_read(fd, max, len);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return text;
+}
+
 char *proc_read_in_root(int rootfd, const char *path, size_t max,
 			size_t *len)
 {
-	char link[64], *text;
+	char link[64];
 	struct stat st;
-	int pfd, fd, saved;
+	int pfd, fd;
 
 	pfd = proc_open_in_root(rootfd, path, O_PATH);
 	if (pfd < 0)
@@ -304,29 +319,15 @@ char *proc_read_in_root(int rootfd, const char *path, size_t max,
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
 	fd = open(link, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	close(pfd);
-	if (fd < 0)
-		return NULL;
-	text = fileio_read(fd, max, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return text;
+	return read_closing(fd, max, len);
 }
 
 char *proc_read_file(pid_t pid, const char *what, size_t max, size_t *len)
 {
-	char path[64], *text;
-	int fd, saved;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	text = fileio_read(fd, max, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return text;
+	return read_closing(open(path, O_RDONLY | O_CLOEXEC), max, len);
 }
 
 int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st)
