@@ -146,31 +146,25 @@ static const char *const asset_keys[] = {
 	"pod_namespace",
 };
 
-/* Record one finding event; the newest (by time, then line order) wins. */
-static int record(struct fleet *fl, const struct event *e)
+/*
+ * The state one finding event leaves, in the fleet's terms (the keys
+ * of struct fleet), or NULL: not a finding event vigil wrote, or
+ * ENOMEM (*enomem set).
+ */
+static json_object *state_of(const struct event *e, bool *enomem)
 {
 	size_t k;
 	const struct rule_meta *m = rule_meta_by_name(e->rule ? e->rule : "");
-	json_object *old, *st;
+	json_object *st;
 	struct sbuf b;
-	int64_t ot;
 
 	if (!hex_id(e->id) || !m || !e->host || !e->event)
-		return -1;
-	if (json_object_object_get_ex(fl->findings, e->id, &old)) {
-		json_object *tv = json_object_object_get(old, "time");
-
-		ot = tv ? json_object_get_int64(tv) : 0;
-		if (e->time && ot > e->time)
-			return 0;	/* an older event, read later */
-	} else if (fl->nfindings >= FLEET_MAX_FINDINGS) {
-		return -1;
-	} else {
-		fl->nfindings++;
-	}
+		return NULL;
 	st = json_object_new_object();
-	if (!st)
-		return -ENOMEM;
+	if (!st) {
+		*enomem = true;
+		return NULL;
+	}
 	sbuf_init(&b);
 	text_of(e->host, "hostname", &b);
 	json_add_str(st, "hostname", b.len ? sbuf_str(&b) : "(unknown)");
@@ -178,11 +172,14 @@ static int record(struct fleet *fl, const struct event *e)
 	text_of(e->host, "machine_id", &b);
 	json_add_str(st, "machine_id", sbuf_str(&b));
 	sbuf_reset(&b);
+	utf8_escape_once(&b, e->event, strnlen(e->event, 32));
+	json_add_str(st, "event_name", sbuf_str(&b));
+	sbuf_free(&b);
+	json_add_str(st, "id", e->id);
 	json_add_str(st, "rule", m->id);
 	json_add_str(st, "severity", severity_name(m->severity));
 	if (hex_id(e->fingerprint))
 		json_add_str(st, "fingerprint", e->fingerprint);
-	sbuf_free(&b);
 	/* what to show when a line has no evidence: the problem's id */
 	json_add_str(st, "asset_key", hex_id(e->fingerprint) ?
 		     e->fingerprint : e->id);
@@ -213,7 +210,33 @@ static int record(struct fleet *fl, const struct event *e)
 			json_object_object_add(st, "attributes", a);
 		}
 	}
-	json_object_object_add(fl->findings, e->id, st);
+	return st;
+}
+
+int fleet_add_state(struct fleet *fl, json_object *st)
+{
+	const char *id = json_get_str(st, "id");
+	json_object *old, *tv = json_object_object_get(st, "time");
+	int64_t t = tv ? json_object_get_int64(tv) : 0;
+
+	if (!hex_id(id)) {
+		json_object_put(st);
+		return -1;
+	}
+	if (json_object_object_get_ex(fl->findings, id, &old)) {
+		tv = json_object_object_get(old, "time");
+		if (t && tv && json_object_get_int64(tv) > t) {
+			json_object_put(st);
+			return 0;	/* an older event, read later */
+		}
+	} else if (fl->nfindings >= FLEET_MAX_FINDINGS) {
+		json_object_put(st);
+		return -1;
+	} else {
+		fl->nfindings++;
+	}
+	/* id lives in st, which stays; a new key is copied */
+	json_object_object_add(fl->findings, id, st);
 	return 0;
 }
 
@@ -309,15 +332,17 @@ static json_object *kv_line(const char *line)
 	return o;
 }
 
-static int read_line(struct fleet *fl, const char *line)
+int fleet_parse_line(const char *line, json_object **state)
 {
 	const char *brace = strchr(line, '{');
 	const char *kv = strstr(line, "event=");
 	const char *cef = strstr(line, "CEF:0|");
 	struct event e = { 0 };
+	bool enomem = false;
 	json_object *o;
 	int r;
 
+	*state = NULL;
 	/* each may hold the others' marks in a value: the first one counts */
 	if (cef && (!kv || cef < kv) && (!brace || cef < brace))
 		o = fleet_cef_to_json(cef);
@@ -333,12 +358,24 @@ static int read_line(struct fleet *fl, const char *line)
 	}
 	r = json_object_object_get_ex(o, "class_uid", NULL) ?
 	    from_ocsf(o, &e) : from_json(o, &e);
-	if (r == 1)
-		fl->run_events++;
-	else if (r == 0 && (r = record(fl, &e)) == 0)
-		fl->finding_events++;
+	if (r == 0) {
+		*state = state_of(&e, &enomem);
+		r = *state ? 0 : enomem ? -ENOMEM : -1;
+	}
 	json_object_put(e.own_host);
 	json_object_put(o);
+	return r;
+}
+
+static int read_line(struct fleet *fl, const char *line)
+{
+	json_object *st;
+	int r = fleet_parse_line(line, &st);
+
+	if (r == 1)
+		fl->run_events++;
+	else if (r == 0 && (r = fleet_add_state(fl, st)) == 0)
+		fl->finding_events++;
 	return r == -ENOMEM ? -ENOMEM : r < 0 ? -1 : 0;
 }
 

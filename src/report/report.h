@@ -139,6 +139,21 @@ void fleet_free(struct fleet *fl);
  */
 int fleet_read(struct fleet *fl, FILE *in, const char *name,
 	       struct sbuf *err);
+/*
+ * One line (kv, json, ocsf or cef, maybe after a syslog header) in the
+ * fleet's terms.  Returns 0 with *state (the caller's): the finding's
+ * id, hostname, machine_id, rule, severity, fingerprint, asset_key,
+ * event (open, accepted or resolved), event_name (as the line said it),
+ * time (seconds) and the attributes that name its asset and place, in
+ * the text form; 1 for a run event; -1 when the line is not vigil's;
+ * -ENOMEM.
+ */
+int fleet_parse_line(const char *line, json_object **state);
+/*
+ * Keep st (taken, even on error) as its finding's state unless an
+ * event newer than it was kept.  0, or -1: no id, or the table full.
+ */
+int fleet_add_state(struct fleet *fl, json_object *st);
 /* The fleet report document; NULL on ENOMEM. */
 json_object *fleet_report(const struct fleet *fl);
 
