@@ -79,4 +79,12 @@ int ctl_cmd_report(const struct ctl *c, json_object *reply);
 /* report --from FILE...: a fleet report, no daemon. */
 int ctl_fleet_main(const struct ctl *c, int nfiles, char **files);
 
+/* Whether a report --from source is a PostgreSQL URI (ctl_pgread.c). */
+int ctl_is_pg_source(const char *s);
+/*
+ * Read the fleet store at uri (vigil-collect's) into fl.  0, or -1 with
+ * why in err (the URI's user and password never in it).
+ */
+int ctl_fleet_read_pg(struct fleet *fl, const char *uri, struct sbuf *err);
+
 #endif

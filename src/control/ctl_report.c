@@ -91,19 +91,25 @@ int ctl_fleet_main(const struct ctl *c, int nfiles, char **files)
 		goto oom;
 	for (i = 0; i < nfiles; i++) {
 		bool is_stdin = !strcmp(files[i], "-");
-		FILE *f = is_stdin ? stdin : fopen(files[i], "re");
+		bool is_pg = ctl_is_pg_source(files[i]);
+		FILE *f = is_stdin ? stdin : is_pg ? NULL :
+			  fopen(files[i], "re");
 		int r;
 
-		if (!f) {
+		if (is_pg) {
+			r = ctl_fleet_read_pg(fl, files[i], &err);
+		} else if (!f) {
 			fputs("vigilctl: ", stderr);
 			ctl_put_escaped(stderr, files[i], 0);
 			fprintf(stderr, ": %s\n", strerror(errno));
 			code = EXIT_NOINPUT;
 			goto out;
+		} else {
+			r = fleet_read(fl, f, is_stdin ? "(stdin)" : files[i],
+				       &err);
+			if (!is_stdin)
+				fclose(f);
 		}
-		r = fleet_read(fl, f, is_stdin ? "(stdin)" : files[i], &err);
-		if (!is_stdin)
-			fclose(f);
 		if (r < 0) {
 			fputs("vigilctl: ", stderr);
 			ctl_put_escaped(stderr, sbuf_str(&err), 0);

@@ -227,6 +227,7 @@ int fleet_add_state(struct fleet *fl, json_object *st)
 		tv = json_object_object_get(old, "time");
 		if (t && tv && json_object_get_int64(tv) > t) {
 			json_object_put(st);
+			fl->finding_events++;
 			return 0;	/* an older event, read later */
 		}
 	} else if (fl->nfindings >= FLEET_MAX_FINDINGS) {
@@ -237,6 +238,7 @@ int fleet_add_state(struct fleet *fl, json_object *st)
 	}
 	/* id lives in st, which stays; a new key is copied */
 	json_object_object_add(fl->findings, id, st);
+	fl->finding_events++;
 	return 0;
 }
 
@@ -374,8 +376,8 @@ static int read_line(struct fleet *fl, const char *line)
 
 	if (r == 1)
 		fl->run_events++;
-	else if (r == 0 && (r = fleet_add_state(fl, st)) == 0)
-		fl->finding_events++;
+	else if (r == 0)
+		r = fleet_add_state(fl, st);
 	return r == -ENOMEM ? -ENOMEM : r < 0 ? -1 : 0;
 }
 
@@ -386,8 +388,6 @@ int fleet_read(struct fleet *fl, FILE *in, const char *name,
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	char what[64];
-	struct sbuf nm;
 
 	while ((n = getline(&buf, &cap, in)) >= 0) {
 		int r;
@@ -410,17 +410,26 @@ int fleet_read(struct fleet *fl, FILE *in, const char *name,
 		sbuf_printf(err, "%s: read error", name);
 		return -1;
 	}
-	fl->lines += lines;
+	fleet_source(fl, name, "lines", lines, skipped);
+	return 0;
+}
+
+void fleet_source(struct fleet *fl, const char *name, const char *what,
+		  unsigned long n, unsigned long skipped)
+{
+	char tail[96];
+	struct sbuf nm;
+
+	fl->lines += n;
 	fl->skipped += skipped;
 	sbuf_init(&nm);
 	utf8_escape(&nm, name, strlen(name));
-	snprintf(what, sizeof(what), ": %lu lines, %lu not understood", lines,
+	snprintf(tail, sizeof(tail), ": %lu %s, %lu not understood", n, what,
 		 skipped);
-	sbuf_adds(&nm, what);
+	sbuf_adds(&nm, tail);
 	json_object_array_add(fl->sources, json_object_new_string(
 				      sbuf_str(&nm)));
 	sbuf_free(&nm);
-	return 0;
 }
 
 /* The host's entry in hosts (keyed "hostname machine-id"). */

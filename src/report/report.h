@@ -151,9 +151,16 @@ int fleet_read(struct fleet *fl, FILE *in, const char *name,
 int fleet_parse_line(const char *line, json_object **state);
 /*
  * Keep st (taken, even on error) as its finding's state unless an
- * event newer than it was kept.  0, or -1: no id, or the table full.
+ * event newer than it was kept, and count it as a finding event.  0,
+ * or -1: no id, or the table full.
  */
 int fleet_add_state(struct fleet *fl, json_object *st);
+/*
+ * Count n records (what: "lines", "findings") read from name, skipped of
+ * them not understood, in the report's sources.
+ */
+void fleet_source(struct fleet *fl, const char *name, const char *what,
+		  unsigned long n, unsigned long skipped);
 /* The fleet report document; NULL on ENOMEM. */
 json_object *fleet_report(const struct fleet *fl);
 
