@@ -3,31 +3,32 @@
 # examples (examples/rsyslog), as a fleet does it: three hosts, each a
 # network, mount and UTS namespace with its own hostname, machine-id,
 # /dev/log, rsyslog and vigild, and a central rsyslog collector in a
-# fourth namespace.  h1 forwards kv over TCP, h2 json over RELP, h3 ocsf
-# over RELP.  Findings are made on all three (curl and wget against
+# fourth namespace, all with certificates from the shipped
+# vigil-fleet-certs.  h1 forwards kv over TCP with TLS, h2 json over
+# RELP with TLS, h3 ocsf over RELP with TLS.  Findings are made on all three (curl and wget against
 # busybox httpd and listeners on the host), the collector is stopped for
 # 30 s while more findings happen (and runs complete), then started
 # again.  The collector must end with the "new" line of every finding of
-# every host exactly once, no line twice, each line parseable in its
-# format and naming its host.
+# every host, each line parseable in its format and naming its host;
+# over TCP exactly once, over RELP at least once (RELP sends again what
+# it had no answer for: vigil-collect's store keeps such a line once,
+# tests/integration/fleet.sh).
 . "$(dirname "$0")/lib.sh"
 need_root
-need ip nft jq python3 curl wget busybox unshare rsyslogd logger logrotate
-[ -e /usr/lib/x86_64-linux-gnu/rsyslog/imrelp.so ] ||
-	ls /usr/lib/*/rsyslog/imrelp.so >/dev/null 2>&1 ||
-	skip "needs rsyslog-relp"
+need ip nft jq python3 curl wget busybox unshare rsyslogd logger logrotate \
+	openssl
+ls /usr/lib/*/rsyslog/imrelp.so >/dev/null 2>&1 || skip "needs rsyslog-relp"
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 ||
+	skip "needs rsyslog-gnutls"
 setup_tmp
-EX=$abs_top_srcdir/examples/rsyslog
-NFT_FILE=$abs_top_srcdir/rules/nft/vigil.nft
-n=$(( $$ % 200 + 20 ))
-COL=vigcol$$
-ip netns add "$COL" || fail "ip netns add"
-on_exit "ip netns del $COL"
-ip -n "$COL" link set lo up
+. "$(dirname "$0")/fleethosts.sh"
+fleet_col
+fleet_certs
 
 # --- the collector: the shipped vigil-collector.conf ----------------
 mkdir -p "$T/col/spool" "$T/col/log"
 sed "s|/var/log/vigil|$T/col/log|g" "$EX/vigil-collector.conf" > "$T/col/vigil.conf"
+fleet_tls_paths "$T/col/vigil.conf" collector.fleet.test
 cat > "$T/col/rsyslog.conf" <<EOC
 global(workDirectory="$T/col/spool" maxMessageSize="16k")
 include(file="$T/col/vigil.conf")
@@ -43,94 +44,10 @@ start_collector
 on_exit 'kill $COL_PID'
 
 # --- three hosts ----------------------------------------------------
-FORMATS="kv json ocsf"
-i=0
-for fmt in $FORMATS; do
-	i=$((i + 1))
-	h=h$i
-	ns=vigh$i$$
-	d=$T/$h
-	mkdir -p "$d/spool" "$d/dev" "$d/state"
-	ip netns add "$ns" || fail "ip netns add"
-	on_exit "ip netns del $ns"
-	ip link add "fh$i$$" type veth peer name "fc$i$$" || fail veth
-	ip link set "fh$i$$" netns "$ns"
-	ip link set "fc$i$$" netns "$COL"
-	ip -n "$ns" addr add "10.232.$i.2/24" dev "fh$i$$"
-	ip -n "$COL" addr add "10.232.$i.1/24" dev "fc$i$$"
-	ip -n "$ns" link set lo up
-	ip -n "$ns" link set "fh$i$$" up
-	ip -n "$COL" link set "fc$i$$" up
-	ip netns exec "$ns" nft -f "$NFT_FILE" || fail "nft -f"
-	# each host forwards with a shipped example, the target its own
-	if [ "$fmt" = kv ]; then
-		ex=vigil-forward-tcp.conf
-	else
-		ex=vigil-forward-relp.conf
-	fi
-	sed "s|collector.example.org|10.232.$i.1|" "$EX/$ex" > "$d/forward.conf"
-	cat > "$d/rsyslog.conf" <<EOC
-global(workDirectory="$d/spool")
-module(load="imuxsock")
-include(file="$d/forward.conf")
-EOC
-	printf '%032x\n' "$((0xabc000 + i))" > "$d/machine-id"
-	cat > "$d/vigil.conf" <<EOC
-state_file = "$d/state/state.json";
-control_socket = "$d/control";
-audit = { mode = "off"; };
-syslog = { format = "$fmt"; };
-assessment = { duration = "20s"; };
-EOC
-	# The host: its name, machine-id and /dev (for its own /dev/log),
-	# then rsyslog, then vigild in the foreground.
-	cat > "$d/boot.sh" <<EOC
-set -e
-hostname vigil-test-$h
-mount --bind "$d/machine-id" /etc/machine-id
-for node in null zero full random urandom tty; do
-	touch "$d/dev/\$node"
-	mount --bind "/dev/\$node" "$d/dev/\$node"
-done
-mount --rbind "$d/dev" /dev
-rsyslogd -n -f "$d/rsyslog.conf" -i "$d/rsyslog.pid" >> "$d/rsyslogd.log" 2>&1 &
-for t in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	[ -S /dev/log ] && break
-	sleep 0.25
-done
-exec "$VIGILD" -f -c "$d/vigil.conf" >> "$d/vigild.log" 2>&1
-EOC
-	setsid ip netns exec "$ns" unshare --mount --uts --propagation private \
-		sh "$d/boot.sh" &
-	eval "BOOT_$i=\$!"
-	on_exit "kill -- -\$(ps -o pgid= -p \$BOOT_$i | tr -d ' ') 2>/dev/null"
-	# servers on the host: a real httpd, and listeners for ftp/pop3/imap
-	mkdir -p "$d/www"
-	echo ok > "$d/www/index.html"
-	bg_in "$ns" busybox httpd -f -p 80 -h "$d/www"
-	bg_in "$ns" python3 -c '
-import socket, select
-ls = []
-for p in (21, 110, 143, 119):
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", p)); s.listen(16); ls.append(s)
-while True:
-    for s in select.select(ls, [], [])[0]:
-        c, _ = s.accept(); c.close()
-'
-done
-for i in 1 2 3; do
-	wait_until 15 "$VIGILCTL" -s "$T/h$i/control" status ||
-		fail "vigild on h$i did not start: $(cat "$T/h$i/vigild.log" "$T/h$i/rsyslogd.log")"
-done
-
-hctl() { "$VIGILCTL" -s "$T/h$1/control" "$2" --json; }
-# client ARGS...: one client run on each host (a new flow each)
-client() {
-	for i in 1 2 3; do
-		ip netns exec "vigh$i$$" "$@" > /dev/null 2>&1
-	done
-}
+fleet_host 1 kv vigil-forward-tcp.conf
+fleet_host 2 json vigil-forward-relp.conf
+fleet_host 3 ocsf vigil-forward-relp.conf
+fleet_hosts_ready
 
 # --- findings while the collector is up -----------------------------
 client curl -s -m 3 http://127.0.0.1/
@@ -177,7 +94,7 @@ done
 ! grep -q "a test of h" "$T/col/log/all.log" "$T"/col/log/vigil-test-h*.log ||
 	fail "a message of vigild's own among the findings"
 
-# --- every finding of every host, exactly once ----------------------
+# --- every finding of every host: over TCP once, over RELP at least once
 for i in 1 2 3; do
 	hctl $i findings > "$T/h$i/findings.json"
 done
@@ -207,27 +124,35 @@ for raw in lines:
     if not host.startswith('vigil-test-h'):
         errors.append('line without its host: %s' % s[:100])
     got[(mid, ev, fid)] = got.get((mid, ev, fid), 0) + 1
+# RELP (h2, h3) delivers at least once: a line whose acknowledgement
+# the sender had not read when the collector stopped is sent again.
+# TCP (h1) has no acknowledgement: never twice.
+relp = ('%032x' % (0xabc000 + 2), '%032x' % (0xabc000 + 3))
 dups = [r for r, c in seen.items() if c > 1]
-if dups:
-    errors.append('%d lines twice, e.g. %s' % (len(dups), dups[0][:120]))
+again = 0
+for r in dups:
+    if not any(m.encode() in r for m in relp):
+        errors.append('a TCP line twice: %s' % r[:120])
+    again += seen[r] - 1
 total = 0
 for i in (1, 2, 3):
     mid = '%032x' % (0xabc000 + i)
     for f in json.load(open('%s/h%d/findings.json' % (T, i))):
         total += 1
         c = got.get((mid, 'new', f['id']), 0)
-        if c != 1:
+        if c < 1 or (c > 1 and mid not in relp):
             errors.append('h%d: finding %s (%s) arrived %d times' %
                           (i, f['id'], f['rule'], c))
 for e in errors[:20]:
     print(e)
-print('%d lines at the collector, %d findings on 3 hosts, %d errors' %
-      (len(lines), total, len(errors)))
+print('%d lines at the collector (%d of them sent again over RELP), '
+      '%d findings on 3 hosts, %d errors' %
+      (len(lines), again, total, len(errors)))
 sys.exit(1 if errors else 0)
 PY
 }
 wait_until 60 check || true
-check || { cp "$T/col/log/all.log" /tmp/forward-all.log; fail "the collector does not hold every finding exactly once"; }
+check || { cp "$T/col/log/all.log" /tmp/forward-all.log; fail "the collector does not hold every finding"; }
 # each line parses in its format (the checker of tests/formats, by host)
 for i in 1 2 3; do
 	grep -c . "$T/col/log/vigil-test-h$i.log" > /dev/null ||
@@ -291,4 +216,4 @@ logger -u "$T/h1/dev/log" -t vigild "pkg: after the rotation" ||
 	fail "logger to h1"
 wait_until 30 grep -q "after the rotation" "$T/col/log/vigild-messages.log" ||
 	fail "rsyslog did not write to the new file after the rotation: $(ls -l "$T/col/log")"
-echo "PASS: three hosts, collector down 30 s, every finding exactly once, fleet report agrees"
+echo "PASS: three hosts over TLS, collector down 30 s, every finding there, fleet report agrees"

@@ -59,7 +59,7 @@ run_cleanup() {
 		# a vigild killed here put nothing back: do it for it
 		restore_audit
 	fi
-	[ -n "${T:-}" ] && rm -rf "$T"
+	[ -n "${T:-}" ] && [ -z "${VIGIL_KEEP_TMP:-}" ] && rm -rf "$T"
 	exit $st
 }
 
