@@ -277,8 +277,9 @@ int collect_flush(struct collector *co)
 				    co->counts.refused - before.refused,
 				    sbuf_str(&err));
 		if (co->counts.untrusted > before.untrusted)
-			collect_log("%lu events whose host is not their "
-				    "sender's certificate: kept as untrusted",
+			collect_log("%lu events naming another host than "
+				    "their sender's certificate (by name or "
+				    "machine-id): kept as untrusted",
 				    co->counts.untrusted - before.untrusted);
 		done += n;
 	}

@@ -152,7 +152,11 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 		/* backwards: a dropped connection takes the last one's slot */
 		for (i = co->nconns; i-- > 0;)
 			if (p[i + 2].revents)
-				serve_conn(co, i, reading);
+				/* a hang-up is read to its end: else poll
+				 * says it again at once */
+				serve_conn(co, i, reading ||
+					   (p[i + 2].revents &
+					    (POLLHUP | POLLERR)));
 		if (p[1].revents)
 			accept_all(co, lfd, ctx);
 		expire(co);
