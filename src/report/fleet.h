@@ -12,12 +12,19 @@
  * accepted, resolved), time and the attributes that name its asset and
  * place, all in the text form.
  */
+struct fleet_agg;
+
 struct fleet {
 	json_object *findings;	/* id -> newest state (an lh_table) */
+	struct fleet_agg *agg;	/* states counted as they came */
+	json_object *final_ids;	/* their ids (keys only) */
 	json_object *sources;	/* ["file: N lines"] */
 	size_t nfindings;
 	unsigned long lines, finding_events, run_events, skipped;
 };
+
+/* What fleet_add_final counted (report_fleet.c); NULL is nothing. */
+void fleet_agg_free(struct fleet_agg *g);
 
 /*
  * A "cef" line (from its "CEF:0|" on) as the object the "json" format

@@ -32,8 +32,9 @@ struct fleet *fleet_new(void)
 	if (!fl)
 		return NULL;
 	fl->findings = json_object_new_object();
+	fl->final_ids = json_object_new_object();
 	fl->sources = json_object_new_array();
-	if (!fl->findings || !fl->sources) {
+	if (!fl->findings || !fl->sources || !fl->final_ids) {
 		fleet_free(fl);
 		return NULL;
 	}
@@ -45,7 +46,9 @@ void fleet_free(struct fleet *fl)
 	if (!fl)
 		return;
 	json_object_put(fl->findings);
+	json_object_put(fl->final_ids);
 	json_object_put(fl->sources);
+	fleet_agg_free(fl->agg);
 	free(fl);
 }
 
@@ -222,6 +225,12 @@ int fleet_add_state(struct fleet *fl, json_object *st)
 	if (!hex_id(id)) {
 		json_object_put(st);
 		return -1;
+	}
+	if (json_object_object_get_ex(fl->final_ids, id, NULL)) {
+		/* the store's state of it, counted already, has it all */
+		json_object_put(st);
+		fl->finding_events++;
+		return 0;
 	}
 	if (json_object_object_get_ex(fl->findings, id, &old)) {
 		tv = json_object_object_get(old, "time");

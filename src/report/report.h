@@ -161,7 +161,18 @@ int fleet_add_state(struct fleet *fl, json_object *st);
  */
 void fleet_source(struct fleet *fl, const char *name, const char *what,
 		  unsigned long n, unsigned long skipped);
-/* The fleet report document; NULL on ENOMEM. */
-json_object *fleet_report(const struct fleet *fl);
+/*
+ * Count st (taken, even on error), a finding's final state (from the
+ * store, which keeps each finding's newest), at once: it is not kept.
+ * A line of a file for the same finding, read before or after, is
+ * left out: the store has every event.  0; 1 when its id was counted
+ * before or it has none; -1 on ENOMEM.
+ */
+int fleet_add_final(struct fleet *fl, json_object *st);
+/*
+ * The fleet report document, of what was added; once per fleet (what
+ * fleet_add_final counted goes into it).  NULL on ENOMEM.
+ */
+json_object *fleet_report(struct fleet *fl);
 
 #endif

@@ -54,15 +54,15 @@ static void bump(json_object *o, const char *key)
 				       (v ? json_object_get_int(v) : 0) + 1));
 }
 
-/* Add name to the array list unless it is there. */
-static void add_name(json_object *list, const char *name)
+/*
+ * Add name to the array list unless seen (the same names, as keys: a
+ * problem on a thousand hosts is not a walk of a thousand) has it.
+ */
+static void add_name(json_object *list, json_object *seen, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < json_object_array_length(list); i++)
-		if (!strcmp(json_object_get_string(
-				json_object_array_get_idx(list, i)), name))
-			return;
+	if (json_object_object_get_ex(seen, name, NULL))
+		return;
+	json_object_object_add(seen, name, NULL);
 	json_object_array_add(list, json_object_new_string(name));
 }
 
@@ -144,10 +144,13 @@ static int count_image(json_object *images, json_object *st,
 		json_object_object_add(e, "hosts", json_object_new_array());
 		json_object_object_add(e, "containers", json_object_new_int(0));
 		json_object_object_add(e, "seen", json_object_new_object());
+		json_object_object_add(e, "seen_hosts",
+				       json_object_new_object());
 		json_object_object_add(images, img, e);
 	}
 	bump(json_object_object_get(e, "open"), severity_name(m->severity));
 	add_name(json_object_object_get(e, "hosts"),
+		 json_object_object_get(e, "seen_hosts"),
 		 json_get_str(st, "hostname"));
 	snprintf(key, sizeof(key), "%s %s", json_get_str(st, "machine_id"),
 		 cid);
@@ -194,84 +197,233 @@ static json_object *sorted_values(json_object *map,
 	return arr;
 }
 
-json_object *fleet_report(const struct fleet *fl)
+/* What the report counts, as states come (a state need not be kept). */
+struct fleet_agg {
+	json_object *hosts, *problems, *images;
+	json_object *rule_hosts[RULE_COUNT], *rule_seen[RULE_COUNT];
+	int rule_findings[RULE_COUNT];
+};
+
+void fleet_agg_free(struct fleet_agg *g)
 {
-	json_object *doc = json_object_new_object();
-	json_object *hosts = json_object_new_object();
-	json_object *problems = json_object_new_object();
-	json_object *images = json_object_new_object();
-	json_object *rules = json_object_new_array(), *arr;
-	json_object *rule_hosts[RULE_COUNT] = { NULL };
+	int i;
+
+	if (!g)
+		return;
+	for (i = 0; i < RULE_COUNT; i++) {
+		json_object_put(g->rule_hosts[i]);
+		json_object_put(g->rule_seen[i]);
+	}
+	json_object_put(g->hosts);
+	json_object_put(g->problems);
+	json_object_put(g->images);
+	free(g);
+}
+
+static struct fleet_agg *agg_new(void)
+{
+	struct fleet_agg *g = calloc(1, sizeof(*g));
+	int i;
+
+	if (!g)
+		return NULL;
+	g->hosts = json_object_new_object();
+	g->problems = json_object_new_object();
+	g->images = json_object_new_object();
+	if (!g->hosts || !g->problems || !g->images)
+		goto err;
+	for (i = 0; i < RULE_COUNT; i++)
+		if (!(g->rule_hosts[i] = json_object_new_array()) ||
+		    !(g->rule_seen[i] = json_object_new_object()))
+			goto err;
+	return g;
+err:
+	fleet_agg_free(g);
+	return NULL;
+}
+
+/* The problem's entry: the same rule and asset, in the same image. */
+static json_object *problem_entry(struct fleet_agg *g, json_object *st,
+				  const struct rule_meta *m)
+{
+	const char *img = json_get_str(json_object_object_get(st,
+					"attributes"), "container_image");
+	struct sbuf asset;
+	char pkey[2048];
+	json_object *p;
+
+	sbuf_init(&asset);
+	report_asset(st, &asset);
+	/* the same file in two images is two problems */
+	snprintf(pkey, sizeof(pkey), "%s %s\n%s", m->id, sbuf_str(&asset),
+		 img ? img : "");
+	if (!json_object_object_get_ex(g->problems, pkey, &p)) {
+		p = json_object_new_object();
+		if (!p)
+			goto out;
+		json_add_str(p, "rule", m->id);
+		json_add_str(p, "severity", severity_name(m->severity));
+		json_add_str(p, "asset", sbuf_str(&asset));
+		if (img && *img)
+			json_add_str(p, "image", img);
+		json_add_str(p, "fingerprint",
+			     json_get_str(st, "fingerprint") ?
+			     json_get_str(st, "fingerprint") : "");
+		json_object_object_add(p, "hosts", json_object_new_array());
+		json_object_object_add(p, "seen", json_object_new_object());
+		json_object_object_add(g->problems, pkey, p);
+	}
+out:
+	sbuf_free(&asset);
+	return p;
+}
+
+/* Count one finding's state.  0, or -1 on ENOMEM. */
+static int agg_add(struct fleet_agg *g, json_object *st)
+{
+	const struct rule_meta *m = rule_meta_by_name(json_get_str(st,
+								   "rule"));
+	const char *ev = json_get_str(st, "event");
+	json_object *h = host_entry(g->hosts, st), *p, *tv;
+
+	if (!h || !m || !ev)
+		return h ? 0 : -1;
+	tv = json_object_object_get(st, "time");
+	if (tv && json_object_get_int64(tv) >
+		  json_object_get_int64(json_object_object_get(h, "last")))
+		json_object_object_add(h, "last", json_object_new_int64(
+					       json_object_get_int64(tv)));
+	if (!strcmp(ev, "resolved")) {
+		bump(h, "resolved");
+		return 0;
+	}
+	if (!strcmp(ev, "accepted")) {
+		bump(h, "accepted");
+		return 0;
+	}
+	bump(json_object_object_get(h, "open"), severity_name(m->severity));
+	g->rule_findings[m->idx]++;
+	add_name(g->rule_hosts[m->idx], g->rule_seen[m->idx],
+		 json_get_str(st, "hostname"));
+	if (count_image(g->images, st, m) < 0)
+		return -1;
+	p = problem_entry(g, st, m);
+	if (!p)
+		return -1;
+	add_name(json_object_object_get(p, "hosts"),
+		 json_object_object_get(p, "seen"),
+		 json_get_str(st, "hostname"));
+	return 0;
+}
+
+int fleet_add_final(struct fleet *fl, json_object *st)
+{
+	const char *id = json_get_str(st, "id");
+	int r = -1;
+
+	if (!fl->agg && !(fl->agg = agg_new()))
+		goto out;
+	if (!id || json_object_object_get_ex(fl->final_ids, id, NULL)) {
+		r = 1;
+		goto out;
+	}
+	/* a line of a file for it, read before: the store has it all */
+	if (json_object_object_get_ex(fl->findings, id, NULL)) {
+		json_object_object_del(fl->findings, id);
+		fl->nfindings--;
+	}
+	json_object_object_add(fl->final_ids, id, NULL);
+	fl->finding_events++;
+	r = agg_add(fl->agg, st);
+out:
+	json_object_put(st);
+	return r;
+}
+
+/* The hosts, with their newest event as a date. */
+static json_object *hosts_doc(json_object *hosts)
+{
+	json_object *arr = sorted_values(hosts, by_name);
+	char t[32];
+	int i;
+
+	for (i = 0; arr && i < (int)json_object_array_length(arr); i++) {
+		json_object *h = json_object_array_get_idx(arr, i);
+		int64_t last = json_object_get_int64(json_object_object_get(h,
+								"last"));
+
+		format_utc(last, t, sizeof(t));
+		json_add_str(h, "last_event", last ? t : "");
+		json_object_object_del(h, "last");
+	}
+	return arr;
+}
+
+/* Each rule, most severe first, then in catalog order. */
+static json_object *rules_doc(struct fleet_agg *g)
+{
 	static const enum vigil_severity sev_order[4] = {
 		SEV_HIGH, SEV_MEDIUM, SEV_LOW, SEV_INFORMATIONAL,
 	};
-	int rule_findings[RULE_COUNT] = { 0 }, i, k;
+	json_object *rules = json_object_new_array();
+	int i, k;
+
+	for (k = 0; rules && k < RULE_COUNT * 4; k++) {
+		const struct rule_meta *m = rule_meta((enum rule_id)(k %
+							RULE_COUNT));
+		json_object *r;
+
+		i = (int)m->idx;
+		if (m->severity != sev_order[k / RULE_COUNT])
+			continue;
+		r = json_object_new_object();
+		if (!r || json_object_array_add(rules, r) < 0) {
+			json_object_put(r);
+			json_object_put(rules);
+			return NULL;
+		}
+		json_add_str(r, "id", m->id);
+		json_add_str(r, "severity", severity_name(m->severity));
+		json_object_object_add(r, "findings",
+				       json_object_new_int(g->rule_findings[i]));
+		json_object_object_add(r, "hosts",
+				       json_object_get(g->rule_hosts[i]));
+	}
+	return rules;
+}
+
+/* The values of map sorted by cmp, without their keys named drop. */
+static json_object *sorted_without(json_object *map,
+				   int (*cmp)(const void *, const void *),
+				   const char *drop1, const char *drop2)
+{
+	json_object *arr = sorted_values(map, cmp);
+	int i;
+
+	for (i = 0; arr && i < (int)json_object_array_length(arr); i++) {
+		json_object_object_del(json_object_array_get_idx(arr, i),
+				       drop1);
+		if (drop2)
+			json_object_object_del(json_object_array_get_idx(arr,
+									 i),
+					       drop2);
+	}
+	return arr;
+}
+
+json_object *fleet_report(struct fleet *fl)
+{
+	json_object *doc = json_object_new_object(), *arr;
+	struct fleet_agg *g = fl->agg ? fl->agg : agg_new();
 	char t[32];
 
-	if (!doc || !hosts || !problems || !images || !rules)
+	fl->agg = NULL;
+	if (!doc || !g)
 		goto err;
-	for (i = 0; i < RULE_COUNT; i++)
-		if (!(rule_hosts[i] = json_object_new_array()))
-			goto err;
 	json_object_object_foreach(fl->findings, id, st) {
-		const struct rule_meta *m = rule_meta_by_name(json_get_str(st,
-								"rule"));
-		const char *ev = json_get_str(st, "event");
-		json_object *h = host_entry(hosts, st), *p, *tv;
-		const char *img = json_get_str(json_object_object_get(st,
-						"attributes"), "container_image");
-		struct sbuf asset;
-		char pkey[2048];
-
 		(void)id;
-		if (!h)
+		if (agg_add(g, st) < 0)
 			goto err;
-		tv = json_object_object_get(st, "time");
-		if (tv && json_object_get_int64(tv) >
-			  json_object_get_int64(json_object_object_get(h,
-								"last")))
-			json_object_object_add(h, "last", json_object_get(tv));
-		if (!strcmp(ev, "resolved")) {
-			bump(h, "resolved");
-			continue;
-		}
-		if (!strcmp(ev, "accepted")) {
-			bump(h, "accepted");
-			continue;
-		}
-		bump(json_object_object_get(h, "open"),
-		     severity_name(m->severity));
-		rule_findings[m->idx]++;
-		add_name(rule_hosts[m->idx], json_get_str(st, "hostname"));
-		if (count_image(images, st, m) < 0)
-			goto err;
-		sbuf_init(&asset);
-		report_asset(st, &asset);
-		/* the same file in two images is two problems */
-		snprintf(pkey, sizeof(pkey), "%s %s\n%s", m->id,
-			 sbuf_str(&asset), img ? img : "");
-		if (!json_object_object_get_ex(problems, pkey, &p)) {
-			p = json_object_new_object();
-			if (!p) {
-				sbuf_free(&asset);
-				goto err;
-			}
-			json_add_str(p, "rule", m->id);
-			json_add_str(p, "severity",
-				     severity_name(m->severity));
-			json_add_str(p, "asset", sbuf_str(&asset));
-			if (img && *img)
-				json_add_str(p, "image", img);
-			json_add_str(p, "fingerprint",
-				     json_get_str(st, "fingerprint") ?
-				     json_get_str(st, "fingerprint") : "");
-			json_object_object_add(p, "hosts",
-					       json_object_new_array());
-			json_object_object_add(problems, pkey, p);
-		}
-		sbuf_free(&asset);
-		add_name(json_object_object_get(p, "hosts"),
-			 json_get_str(st, "hostname"));
 	}
 	format_utc((int64_t)time(NULL), t, sizeof(t));
 	json_add_str(doc, "report", "fleet");
@@ -286,65 +438,25 @@ json_object *fleet_report(const struct fleet *fl)
 			json_object_new_int64((int64_t)fl->run_events));
 	json_object_object_add(doc, "skipped",
 			       json_object_new_int64((int64_t)fl->skipped));
-	arr = sorted_values(hosts, by_name);
-	if (!arr)
+	if (!(arr = hosts_doc(g->hosts)))
 		goto err;
-	for (i = 0; i < (int)json_object_array_length(arr); i++) {
-		json_object *h = json_object_array_get_idx(arr, i);
-		int64_t last = json_object_get_int64(json_object_object_get(h,
-								"last"));
-
-		format_utc(last, t, sizeof(t));
-		json_add_str(h, "last_event", last ? t : "");
-		json_object_object_del(h, "last");
-	}
 	json_object_object_add(doc, "hosts", arr);
-	for (k = 0; k < RULE_COUNT * 4; k++) {
-		/* most severe first, then in catalog order */
-		const struct rule_meta *m = rule_meta((enum rule_id)(k %
-							RULE_COUNT));
-		json_object *r;
-
-		i = (int)m->idx;
-		if (m->severity != sev_order[k / RULE_COUNT])
-			continue;
-		r = json_object_new_object();
-
-		if (!r || json_object_array_add(rules, r) < 0) {
-			json_object_put(r);
-			goto err;
-		}
-		json_add_str(r, "id", m->id);
-		json_add_str(r, "severity", severity_name(m->severity));
-		json_object_object_add(r, "findings",
-				       json_object_new_int(rule_findings[i]));
-		json_object_object_add(r, "hosts", rule_hosts[i]);
-		rule_hosts[i] = NULL;
-	}
-	json_object_object_add(doc, "rules", rules);
-	rules = NULL;
-	arr = sorted_values(problems, by_severity_then_hosts);
+	if (!(arr = rules_doc(g)))
+		goto err;
+	json_object_object_add(doc, "rules", arr);
+	arr = sorted_without(g->problems, by_severity_then_hosts, "seen", NULL);
 	if (!arr)
 		goto err;
 	json_object_object_add(doc, "problems", arr);
-	arr = sorted_values(images, by_counts_then_hosts);
+	arr = sorted_without(g->images, by_counts_then_hosts, "seen",
+			     "seen_hosts");
 	if (!arr)
 		goto err;
-	for (i = 0; i < (int)json_object_array_length(arr); i++)
-		json_object_object_del(json_object_array_get_idx(arr, i),
-				       "seen");
 	json_object_object_add(doc, "images", arr);
-	json_object_put(hosts);
-	json_object_put(problems);
-	json_object_put(images);
+	fleet_agg_free(g);
 	return doc;
 err:
-	for (i = 0; i < RULE_COUNT; i++)
-		json_object_put(rule_hosts[i]);
-	json_object_put(rules);
-	json_object_put(hosts);
-	json_object_put(problems);
-	json_object_put(images);
+	fleet_agg_free(g);
 	json_object_put(doc);
 	return NULL;
 }
