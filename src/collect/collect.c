@@ -162,8 +162,11 @@ static int frames(struct collector *co, struct tlsconn *t, struct sbuf *err)
 		if (r < 0)
 			sbuf_printf(err, "not syslog framing; dropped");
 	}
-	memmove(t->buf, t->buf + off, t->len - off);
-	t->len -= off;
+	if (off) {
+		memmove(t->buf, t->buf + off, t->len - off);
+		t->len -= off;
+	}
+	tls_idle(t);
 	return r < 0 ? -1 : 0;
 }
 

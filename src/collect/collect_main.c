@@ -126,10 +126,12 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 	struct pollfd *p = calloc((size_t)co->conf.max_connections + 2,
 				  sizeof(*p));
 	int64_t retry_at = 0;
+	struct sbuf err;
 	size_t i;
 
 	if (!p)
 		return -1;
+	sbuf_init(&err);
 	for (;;) {
 		/* while the store is down, senders wait in their queues */
 		int reading = !co->store_down &&
@@ -164,6 +166,15 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 			collect_log("out of memory");
 			break;
 		}
+		if (co->store_down && !co->npending && now_ms() >= retry_at) {
+			/* nothing held, nothing read: ask the store itself */
+			if (pgstore_open(co->store, &err) == 0) {
+				collect_log("store reachable again");
+				co->store_down = 0;
+			}
+			sbuf_reset(&err);
+			retry_at = now_ms() + RETRY_MS;
+		}
 		if (co->npending && (!co->store_down ||
 				     now_ms() >= retry_at)) {
 			if (collect_flush(co) < 0)
@@ -172,6 +183,7 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 		}
 	}
 	free(p);
+	sbuf_free(&err);
 	stop(co);
 	return co->oom ? -1 : 0;
 }

@@ -2,8 +2,9 @@
 /*
  * The fleet store in PostgreSQL, through libpq: each batch of finding
  * events is one statement, one transaction, handed to the schema's
- * vigil.ingest() (examples/postgresql/vigil-fleet.sql), which keeps the
- * event, checks the sender and updates the finding in place.  The
+ * vigil.ingest_batch() (examples/postgresql/vigil-fleet.sql), which
+ * keeps the events, checks their senders and updates the findings in
+ * place.  The
  * events go as one JSON parameter: nothing from the network is ever
  * part of the SQL text.
  */
@@ -23,10 +24,7 @@ struct pgstore {
 };
 
 static const char put_sql[] =
-	"SELECT r, count(*) FROM jsonb_array_elements($1::jsonb) "
-	"AS e(v), "
-	"LATERAL vigil.ingest(v->>'peer', v->'state', v->>'line') AS r "
-	"GROUP BY r";
+	"SELECT result, n FROM vigil.ingest_batch($1::jsonb)";
 
 struct pgstore *pgstore_new(const char *conninfo)
 {
@@ -93,7 +91,7 @@ int pgstore_open(struct pgstore *s, struct sbuf *err)
 			drop(s);
 			return -1;
 		}
-		r = PQexec(s->conn, "SELECT to_regproc('vigil.ingest')");
+		r = PQexec(s->conn, "SELECT to_regproc('vigil.ingest_batch')");
 		if (PQresultStatus(r) != PGRES_TUPLES_OK ||
 		    PQgetisnull(r, 0, 0)) {
 			sbuf_printf(err, "store: no vigil schema in this "

@@ -135,7 +135,7 @@ struct tlsconn *tls_accept(int lfd, SSL_CTX *ctx, int64_t now_ms)
 	sbuf_init(&t->out);
 	/* a response is written again from wherever out then is */
 	SSL_set_mode(t->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-		     SSL_MODE_ENABLE_PARTIAL_WRITE);
+		     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 
@@ -165,7 +165,37 @@ void tls_close(struct tlsconn *t)
 	SSL_free(t->ssl);
 	close(t->fd);
 	sbuf_free(&t->out);
+	free(t->buf);
 	free(t);
+}
+
+void tls_idle(struct tlsconn *t)
+{
+	if (t->len || !t->buf)
+		return;
+	free(t->buf);
+	t->buf = NULL;
+	t->cap = 0;
+}
+
+/* Room to read into: 0, or -1 when full at its most (or ENOMEM). */
+static int room(struct tlsconn *t)
+{
+	size_t cap = t->cap ? t->cap * 4 : 4096;
+	char *b;
+
+	if (t->len < t->cap)
+		return 0;
+	if (t->cap >= TLSCONN_BUF_MAX)
+		return -1;
+	if (cap > TLSCONN_BUF_MAX)
+		cap = TLSCONN_BUF_MAX;
+	b = realloc(t->buf, cap);
+	if (!b)
+		return -1;
+	t->buf = b;
+	t->cap = cap;
+	return 0;
 }
 
 int tls_flush(struct tlsconn *t, struct sbuf *err)
@@ -294,9 +324,9 @@ int tls_read(struct tlsconn *t, struct sbuf *err)
 {
 	int got = 0;
 
-	while (t->len < sizeof(t->buf)) {
+	while (room(t) == 0) {
 		int r = SSL_read(t->ssl, t->buf + t->len,
-				 (int)(sizeof(t->buf) - t->len));
+				 (int)(t->cap - t->len));
 
 		if (r > 0) {
 			t->len += (size_t)r;

@@ -10,6 +10,9 @@
 #include "collect/frame.h"
 #include "lib/sbuf.h"
 
+/* A frame's header and its longest message. */
+#define TLSCONN_BUF_MAX (FRAME_MAX + 64)
+
 /* What a connection speaks, known from its first bytes. */
 enum tlsconn_proto { PROTO_UNKNOWN, PROTO_RELP, PROTO_SYSLOG };
 
@@ -25,8 +28,8 @@ struct tlsconn {
 	int64_t since_ms;
 	char addr[64];		/* "address:port", for messages */
 	char peer[256];		/* the admitted certificate name */
-	char buf[FRAME_MAX + 16];
-	size_t len;
+	char *buf;		/* what came, not yet a whole frame */
+	size_t len, cap;	/* cap grows by need to TLSCONN_BUF_MAX */
 };
 
 /*
@@ -53,8 +56,8 @@ int tls_handshake(struct tlsconn *t, const struct collconf *c,
 
 /*
  * Read what has come into t->buf.  Returns 1 when bytes were added, 0
- * when none are waiting, -1 at the end or on an error (closed: why in
- * err, empty at a clean end).
+ * when none are waiting (or the buffer is full: its frames first), -1
+ * at the end or on an error (closed: why in err, empty at a clean end).
  */
 int tls_read(struct tlsconn *t, struct sbuf *err);
 
@@ -63,5 +66,11 @@ int tls_read(struct tlsconn *t, struct sbuf *err);
  * (what is left waits for POLLOUT), or -1 on an error (why in err).
  */
 int tls_flush(struct tlsconn *t, struct sbuf *err);
+
+/*
+ * Give back t's read buffer when it holds nothing: a thousand idle
+ * senders keep no 64 KiB each.
+ */
+void tls_idle(struct tlsconn *t);
 
 #endif

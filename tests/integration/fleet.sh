@@ -157,13 +157,14 @@ pg_start
 
 # --- every finding of every host in the store, "new" once ------------
 check() {
+	ok=0
 	for i in 1 2 3; do
-		hctl $i findings | jq -r '.[].id' | sort > "$T/h$i/ids" ||
-			return 1
+		hctl $i findings | jq -r '.[].id' | sort > "$T/h$i/ids"
 		q "SELECT id FROM vigil.findings WHERE machine_id = '$(mid $i)' ORDER BY 1" \
 			> "$T/h$i/stored"
-		cmp -s "$T/h$i/ids" "$T/h$i/stored" || return 1
+		cmp -s "$T/h$i/ids" "$T/h$i/stored" || ok=1
 	done
+	return $ok
 }
 wait_until 120 check || {
 	for i in 1 2 3; do
