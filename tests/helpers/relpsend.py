@@ -3,10 +3,12 @@
 up (tests/integration/fleet.sh): optionally TLS with a client
 certificate, then "open", one "syslog" message per LINE, "close".
 Prints what happened: "refused: ..." when the collector ends the
-session before answering, else "acked N".
+session before answering, else "acked N".  With --syslog, syslog over
+TLS instead (RFC 5425 octet counting, what omfwd sends): no answer
+comes, "sent N" once written and closed.
 
-Usage: relpsend.py HOST PORT [--plain] [--ca F] [--cert F --key F]
-                   [--host NAME] LINE...
+Usage: relpsend.py HOST PORT [--plain] [--syslog] [--ca F]
+                   [--cert F --key F] [--host-name NAME] LINE...
 """
 import argparse
 import socket
@@ -25,6 +27,7 @@ def main():
     ap.add_argument('host')
     ap.add_argument('port', type=int)
     ap.add_argument('--plain', action='store_true')
+    ap.add_argument('--syslog', action='store_true')
     ap.add_argument('--ca')
     ap.add_argument('--cert')
     ap.add_argument('--key')
@@ -40,6 +43,14 @@ def main():
             if a.cert:
                 ctx.load_cert_chain(a.cert, a.key)
             s = ctx.wrap_socket(s)
+        if a.syslog:
+            for line in a.lines:
+                msg = ('<13>1 2026-12-06T00:00:00Z %s vigild - - - %s' %
+                       (a.host_name, line)).encode()
+                s.sendall(b'%d %s' % (len(msg), msg))
+            s.close()
+            print('sent %d' % len(a.lines))
+            return 0
         s.sendall(frame(1, b'open',
                         b'relp_version=0\nrelp_software=relpsend\n'
                         b'commands=syslog'))

@@ -121,6 +121,17 @@ r=$(send_as $H2 "$FORGED" "$FORGED2")
 	fail "the forged lines are not kept as untrusted: $(q "SELECT id, peer, trusted FROM vigil.events WHERE id LIKE '00000000f0f0f0f%'")"
 [ "$(grep -c 'refused$' "$T/collect.log")" -ge 3 ] ||
 	fail "the collector did not say it refused: $(cat "$T/collect.log")"
+# syslog over TLS (what omfwd sends) on the same port: h2 in its own
+# name is stored, in h1's name kept untrusted
+OWN=$(echo "$FORGED2" | sed "s/f0f0f0f2/f0f0f0f3/g; s/machine_id=$(mid 1)/machine_id=$(mid 2)/")
+FORGED4=$(echo "$FORGED" | sed 's/f0f0f0f1/f0f0f0f4/g')
+r=$(send_as $H2 --syslog --host-name vigil-test-h2 "$OWN" "$FORGED4")
+[ "$r" = "sent 2" ] || fail "syslog over TLS: $r"
+wait_until 10 sh -c "[ \$($PSQL -d vigil -c \"SELECT count(*) FROM vigil.findings WHERE id = '00000000f0f0f0f3' AND machine_id = '$(mid 2)' AND peer = 'vigil-test-h2.fleet.test'\") = 1 ]" ||
+	fail "h2's own line over syslog/TLS not stored: $(q "SELECT id, machine_id, trusted FROM vigil.events WHERE id LIKE '00000000f0f0f0f%'")"
+[ "$(q "SELECT count(*) FROM vigil.events WHERE id = '00000000f0f0f0f4' AND NOT trusted")" = 1 ] ||
+	fail "h2's line in h1's name over syslog/TLS not kept untrusted"
+q "DELETE FROM vigil.findings WHERE id = '00000000f0f0f0f3'"
 
 # --- the collector down for 60 s, findings go on ---------------------
 kill -TERM "$COLLECT_PID"

@@ -14,7 +14,7 @@
 # tests/systemd/qemu.sh, covers auditd).
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_root
-need systemd-nspawn nsenter dpkg-buildpackage jq debootstrap
+need systemd-nspawn nsenter dpkg-buildpackage jq debootstrap openssl
 src=${abs_top_srcdir:-.}
 # distcheck builds from a tarball: the package is checked from git once.
 [ -d "$src/.git" ] || skip "not a git checkout (distcheck): the systemd test runs in the top make check"
@@ -39,7 +39,19 @@ systemd-nspawn -q -D "$T/root" --register=no --keep-unit \
 	fail "dpkg -i: $(cat "$T/dpkg.log")"
 # The shipped rsyslog examples: the system's rsyslog forwards to a
 # collector (a second rsyslogd, as on another host) on 127.0.0.1.
-sed "s|collector.example.org|127.0.0.1|" "$src/examples/rsyslog/vigil-forward-relp.conf" \
+# Both ends authenticate with certificates from the shipped script: the
+# collector's named as the examples name it, the host's a fleet name.
+sh "$src/examples/tls/vigil-fleet-certs" "$T/tls" collector.example.org \
+	vigil-test.fleet.example.org > /dev/null || fail "vigil-fleet-certs"
+F=$T/root/etc/vigil/fleet
+mkdir -p "$F"
+cp "$T/tls/ca.pem" "$F/ca.pem"
+cp "$T/tls/vigil-test.fleet.example.org.pem" "$F/host.pem"
+cp "$T/tls/vigil-test.fleet.example.org.key" "$F/host.key"
+cp "$T/tls/collector.example.org.pem" "$F/collector.pem"
+cp "$T/tls/collector.example.org.key" "$F/collector.key"
+sed 's|target="collector.example.org"|target="127.0.0.1"|' \
+	"$src/examples/rsyslog/vigil-forward-relp.conf" \
 	> "$T/root/etc/rsyslog.d/60-vigil-forward.conf" || fail "copy the forwarder"
 mkdir -p "$T/root/etc/collector" "$T/root/var/spool/collector"
 cp "$src/examples/rsyslog/vigil-collector.conf" "$T/root/etc/collector/" ||
@@ -209,7 +221,9 @@ in_ct nft list table inet vigil > /dev/null 2>&1 || fail "nft table not loaded b
 in_ct systemctl stop vigild
 in_ct nft list table inet vigil > /dev/null 2>&1 && fail "nft table left after stop"
 
-# Purge: nothing left of vigil.
+# Purge: nothing left of vigil.  The fleet's certificates are the
+# admin's, not the package's: the admin takes them away.
+rm -r "$T/root/etc/vigil/fleet"
 in_ct sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -P vigil' > "$T/purge.log" 2>&1 ||
 	fail "purge: $(cat "$T/purge.log")"
 for p in /var/lib/vigil /etc/vigil /run/vigil /usr/sbin/vigild; do
