@@ -140,11 +140,7 @@ DOWN=$(date +%s)
 client curl -s -m 3 pop3://127.0.0.1/
 client curl -s -m 3 imap://127.0.0.1/
 sleep $(( 60 - ($(date +%s) - DOWN) ))
-for i in 1 2 3; do
-	hctl $i findings | jq -e --argjson t "$DOWN" \
-		'[.[] | select((.first_seen | fromdateiso8601) >= $t)] | length >= 2' \
-		> /dev/null || fail "no new finding on h$i while the collector was down"
-done
+fleet_new_since "$DOWN" "while the collector was down"
 start_collect
 
 # --- then PostgreSQL down for 60 s -----------------------------------

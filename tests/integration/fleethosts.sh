@@ -119,6 +119,15 @@ fleet_hosts_ready() {
 }
 
 hctl() { "$VIGILCTL" -s "$T/h$1/control" "$2" --json; }
+# fleet_new_since TIME WHEN: each host made two findings or more since
+# TIME (seconds), or the test fails saying WHEN.
+fleet_new_since() {
+	for i in 1 2 3; do
+		hctl $i findings | jq -e --argjson t "$1" \
+			'[.[] | select((.first_seen | fromdateiso8601) >= $t)] | length >= 2' \
+			> /dev/null || fail "no new finding on h$i $2"
+	done
+}
 # client ARGS...: one client run on each host (a new flow each)
 client() {
 	for i in 1 2 3; do

@@ -69,11 +69,7 @@ client wget -q -T 3 -O /dev/null http://127.0.0.1/
 sleep 10
 client curl -s -m 3 telnet://127.0.0.1:119/ </dev/null
 sleep $(( 30 - ($(date +%s) - DOWN) ))
-for i in 1 2 3; do
-	hctl $i findings | jq -e --argjson t "$DOWN" \
-		'[.[] | select((.first_seen | fromdateiso8601) >= $t)] | length >= 2' \
-		> /dev/null || fail "no new finding on h$i while the collector was down"
-done
+fleet_new_since "$DOWN" "while the collector was down"
 start_collector
 
 # --- vigild's other messages: beside the findings, never among them ---
