@@ -103,6 +103,7 @@ WITH b AS (
 	       e.v->'state' AS st, e.v->'state'->>'machine_id' AS mid,
 	       e.v->'state'->>'id' AS fid,
 	       e.v->'state'->>'hostname' AS host,
+	       sha256(convert_to(e.v->>'line', 'UTF8')) AS sha,
 	       CASE WHEN coalesce((e.v->'state'->>'time')::bigint, 0) > 0
 	       THEN to_timestamp((e.v->'state'->>'time')::bigint)
 	       ELSE now() END AS t
@@ -127,7 +128,7 @@ WITH b AS (
 	INSERT INTO vigil.events (time, machine_id, id, event, peer,
 				  hostname, trusted, line, line_sha)
 	SELECT t, mid, fid, st->>'event_name', peer, host, coalesce(ok, false),
-	       line, sha256(convert_to(line, 'UTF8'))
+	       line, sha
 	FROM judged
 	ON CONFLICT DO NOTHING
 	RETURNING machine_id, line_sha, trusted
@@ -137,8 +138,7 @@ WITH b AS (
 	       min(j.t) OVER (PARTITION BY j.mid, j.fid) AS first_t,
 	       max(j.t) OVER (PARTITION BY j.mid, j.fid) AS last_t
 	FROM judged j
-	JOIN ev ON ev.machine_id = j.mid AND ev.trusted AND
-		   ev.line_sha = sha256(convert_to(j.line, 'UTF8'))
+	JOIN ev ON ev.machine_id = j.mid AND ev.trusted AND ev.line_sha = j.sha
 	ORDER BY j.mid, j.fid, j.t DESC, j.ord DESC
 ), seen AS (
 	UPDATE vigil.hosts h SET last_seen = greatest(h.last_seen, u.t),
