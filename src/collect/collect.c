@@ -200,7 +200,9 @@ int serve_conn(struct collector *co, size_t i, int reading)
 		co->admitted++;
 		collect_log("%s %s: admitted", t->addr, t->peer);
 	}
-	while (reading && !t->closing) {
+	/* a sender writing without pause is read a bounded batch a turn */
+	while (reading && !t->closing &&
+	       co->npending < (size_t)co->conf.batch * 4) {
 		r = tls_read(t, &err);
 		if (frames(co, t, &err) < 0)
 			goto drop;

@@ -111,8 +111,9 @@ static void stop(struct collector *co)
 	write_all(co);
 	collect_log("stopping: %lu senders admitted, %lu refused; events "
 		    "stored %lu, duplicates %lu, untrusted %lu, refused by "
-		    "the store %lu, not stored %zu (sent again over RELP); runs %lu, not understood "
-		    "%lu", co->admitted, co->refused, co->counts.stored,
+		    "the store %lu, not stored %zu (sent again over RELP); "
+		    "runs %lu, not understood %lu", co->admitted,
+		    co->refused, co->counts.stored,
 		    co->counts.duplicate, co->counts.untrusted,
 		    co->counts.refused, co->npending, co->runs,
 		    co->not_understood);
@@ -136,24 +137,32 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 		/* while the store is down, senders wait in their queues */
 		int reading = !co->store_down &&
 			      co->npending < (size_t)co->conf.batch * 4;
-		int n;
+		int n, held = 0;
 
 		p[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		/*
+		 * A record OpenSSL has decrypted but not handed over (a
+		 * turn's reading ended at its bound) wakes no poll.
+		 */
+		for (i = 0; i < co->nconns; i++)
+			held |= reading && co->conns[i]->open &&
+				SSL_pending(co->conns[i]->ssl) > 0;
 		for (i = 0; i < co->nconns; i++)
 			p[i + 2] = (struct pollfd){
 				.fd = co->conns[i]->fd,
 				.events = (reading || !co->conns[i]->open ?
 					   POLLIN : 0) |
 					  (co->conns[i]->out.len ? POLLOUT : 0) };
-		n = poll(p, co->nconns + 2, 1000);
+		n = poll(p, co->nconns + 2, held ? 0 : 1000);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
 			break;
 		/* backwards: a dropped connection takes the last one's slot */
 		for (i = co->nconns; i-- > 0;)
-			if (p[i + 2].revents)
+			if (p[i + 2].revents || (reading && co->conns[i]->open &&
+						 SSL_pending(co->conns[i]->ssl) > 0))
 				/* a hang-up is read to its end: else poll
 				 * says it again at once */
 				serve_conn(co, i, reading ||
