@@ -148,12 +148,20 @@ static int run(struct collector *co, int lfd, SSL_CTX *ctx, int sfd)
 		for (i = 0; i < co->nconns; i++)
 			held |= reading && co->conns[i]->open &&
 				SSL_pending(co->conns[i]->ssl) > 0;
-		for (i = 0; i < co->nconns; i++)
+		for (i = 0; i < co->nconns; i++) {
+			struct tlsconn *t = co->conns[i];
+
+			/*
+			 * Not read now and nothing to write: out of the poll,
+			 * or its hang-up would wake it in a loop until the
+			 * collector reads again.
+			 */
 			p[i + 2] = (struct pollfd){
-				.fd = co->conns[i]->fd,
-				.events = (reading || !co->conns[i]->open ?
-					   POLLIN : 0) |
-					  (co->conns[i]->out.len ? POLLOUT : 0) };
+				.fd = reading || !t->open || t->out.len ?
+				      t->fd : -1,
+				.events = (reading || !t->open ? POLLIN : 0) |
+					  (t->out.len ? POLLOUT : 0) };
+		}
 		n = poll(p, co->nconns + 2, held ? 0 : 1000);
 		if (n < 0 && errno != EINTR)
 			break;
