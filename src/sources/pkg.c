@@ -44,6 +44,7 @@ struct pkgdb {
 	long update_ms;
 	uint64_t checked_ms;
 	int missing;		/* <dir>/info could not be looked at */
+	int keep_heap;		/* the file was found damaged: not mapped again */
 };
 
 /* What an update gathers from the lists it reads. */
@@ -244,6 +245,20 @@ static int merge_batch(const struct pkgdb *db, struct build *b,
 }
 
 /*
+ * The index just saved, mapped in place of the one built: the pages of
+ * the file are the page cache's, and only those lookups read are held.
+ */
+static void use_file(struct pkgdb *db)
+{
+	struct pkgidx m;
+
+	if (pkgidx_load(&m, db->dir, db->cache) < 0)
+		return;		/* the one built serves as well */
+	pkgidx_clear(&db->idx);
+	db->idx = m;
+}
+
+/*
  * Brings db up to date with the lists in <dir>/info: reads those that
  * changed and merges them into a new index.  On failure the old index
  * stays.  -1: errno.
@@ -280,6 +295,13 @@ static int update(struct pkgdb *db)
 	}
 	if (scan_info(d, &s) < 0)
 		goto fail;
+	/* a merge reads all of the old index: every segment checked first */
+	if (pkgidx_check_all(&db->idx) < 0) {
+		log_warn("pkg: %s: damaged; reading every list again",
+			 db->cache);
+		pkgidx_clear(&db->idx);
+		db->keep_heap = 1;
+	}
 	/* room for the identity over the new numbers, after the first batch */
 	remap = calloc((db->idx.npkgs > s.n ? db->idx.npkgs : s.n) + 1,
 		       sizeof(*remap));
@@ -316,6 +338,8 @@ static int update(struct pkgdb *db)
 	r = 0;
 	if (db->cache && pkgidx_save(&db->idx, db->dir, db->cache) < 0)
 		log_warn("pkg: %s: %s", db->cache, strerror(errno));
+	else if (db->cache && !db->keep_heap)
+		use_file(db);
 fail:
 	e = errno;
 	if (d)
@@ -428,7 +452,17 @@ size_t pkgdb_lists_read(const struct pkgdb *db)
 
 const char *pkgdb_owner(struct pkgdb *db, const char *path)
 {
+	const char *o;
+
 	if (loop_now_ms() - db->checked_ms >= PKG_RECHECK_MS)
 		pkgdb_refresh(db);
+	o = pkgidx_lookup(&db->idx, path);
+	if (!db->idx.damaged)
+		return o;
+	/* never answered from a damaged part: built again, kept in memory */
+	log_warn("pkg: %s: damaged; reading every list again", db->cache);
+	pkgidx_clear(&db->idx);
+	db->keep_heap = 1;
+	update(db);
 	return pkgidx_lookup(&db->idx, path);
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The pkg-index file: a header, the dpkg directory, the packages and
- * the index (pkgindex.c), with a checksum.  Being vigild's own does not
- * make it trusted: a load decodes every entry with bounds and checks the
- * order a lookup relies on, so a damaged file is refused, never
- * followed.
+ * The pkg-index file: a header, the dpkg directory, the packages, the
+ * block table and a sum per segment of the index (pkgindex.c), then the
+ * index.  A start reads and checks all but the index, and maps the
+ * index: it is what a start used to spend its time on (reading 2.7 MB,
+ * summing and decoding every entry) and most of it is never looked at.
+ * Being vigild's own does not make it trusted: a segment is summed and
+ * decoded with bounds, its order checked, before a lookup follows it,
+ * so damage is found before it can mislead and the lists are read
+ * again.
  */
 #include "build.h"
 
@@ -13,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,13 +110,82 @@ static uint64_t file_sum(const unsigned char *p, size_t n)
 	return wsum_end(&w, n);
 }
 
+/* A segment's sum: of its bytes alone. */
+static uint64_t seg_sum(const unsigned char *p, size_t n)
+{
+	struct wsum w = { .h = WSUM_BASIS };
+
+	wsum_add(&w, p, n);
+	return wsum_end(&w, n);
+}
+
+/* Where each part of the file lies (offsets from its start). */
+struct layout {
+	size_t pkgs, blocks, sums, index, total;
+};
+
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The parts h describes.  -1: they do not add up to a file of len. */
+static int layout(const struct pkgidx_head *h, size_t len, struct layout *l)
+{
+	/* each bounded first, so the sums below cannot wrap */
+	if (h->dir_len > FILE_MAX || h->pkgs_len > FILE_MAX ||
+	    h->index_len > FILE_MAX || h->nblocks > FILE_MAX / 4 ||
+	    h->nsegs > FILE_MAX / 8)
+		return -1;
+	l->pkgs = sizeof(*h) + (size_t)h->dir_len;
+	l->blocks = pad8(l->pkgs + (size_t)h->pkgs_len);
+	l->sums = pad8(l->blocks + (size_t)h->nblocks * 4);
+	l->index = l->sums + (size_t)h->nsegs * 8;
+	l->total = l->index + (size_t)h->index_len;
+	return l->total == len ? 0 : -1;
+}
+
+/* Segment s's bytes in an index of blocks: [*start, *end). */
+static void seg_span(const uint32_t *blocks, size_t nblocks,
+		     size_t index_len, size_t s, size_t *start, size_t *end)
+{
+	size_t b1 = (s + 1) * PKGIDX_SEG;
+
+	*start = blocks[s * PKGIDX_SEG];
+	*end = b1 < nblocks ? blocks[b1] : index_len;
+}
+
 void pkgidx_seal(unsigned char *file, size_t len)
 {
+	struct pkgidx_head h;
+	struct layout l;
 	uint64_t sum;
+	size_t s, n = len;
 
-	if (len < sizeof(struct pkgidx_head))
+	if (len < sizeof(h))
 		return;
-	sum = file_sum(file, len);
+	memcpy(&h, file, sizeof(h));
+	if (layout(&h, len, &l) == 0 &&
+	    h.nblocks > (h.nsegs ? (h.nsegs - 1) * PKGIDX_SEG : 0) &&
+	    h.nblocks <= h.nsegs * PKGIDX_SEG) {
+		uint32_t *b = malloc(h.nblocks * 4 + 4);
+
+		if (!b)
+			return;
+		memcpy(b, file + l.blocks, h.nblocks * 4);
+		for (s = 0; s < h.nsegs; s++) {
+			size_t start, end;
+
+			seg_span(b, h.nblocks, h.index_len, s, &start, &end);
+			if (start > end || end > h.index_len)
+				continue;
+			sum = seg_sum(file + l.index + start, end - start);
+			memcpy(file + l.sums + s * 8, &sum, sizeof(sum));
+		}
+		free(b);
+		n = l.index;
+	}
+	sum = file_sum(file, n);
 	memcpy(file + offsetof(struct pkgidx_head, sum), &sum, sizeof(sum));
 }
 
@@ -133,18 +207,19 @@ static int write_all(int fd, const void *p, size_t n)
 }
 
 /*
- * The head, the directory and the packages are built in memory; the
- * index, the bulk, is written from where it is, and the sum is run over
- * the parts in file order.
+ * The head, the directory, the packages, the blocks and the segment
+ * sums are built in memory and summed; the index, the bulk, is written
+ * from where it is.
  */
 int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 {
+	static const unsigned char zeros[8];
 	struct pkgidx_buf f = { 0 };
 	struct pkgidx_head h = { .version = PKGIDX_VERSION,
 				 .endian = PKGIDX_ENDIAN };
 	char tmp[PATH_MAX];
-	struct wsum w;
 	size_t i, mark;
+	uint64_t sum;
 	int fd = -1, r = -1, e;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", file) >= sizeof(tmp)) {
@@ -165,19 +240,33 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 		    pkgidx_buf_add(&f, p->name, n) < 0 ||
 		    pkgidx_buf_varint(&f, (uint64_t)p->mtime.tv_sec) < 0 ||
 		    pkgidx_buf_varint(&f, (uint64_t)p->mtime.tv_nsec) < 0 ||
-		    pkgidx_buf_varint(&f, p->size) < 0 || pkgidx_buf_varint(&f, p->ino) < 0)
+		    pkgidx_buf_varint(&f, p->size) < 0 ||
+		    pkgidx_buf_varint(&f, p->ino) < 0)
 			goto out;
 	}
 	h.pkgs_len = f.len - mark;
+	h.nblocks = x->nblocks;
+	h.nsegs = (x->nblocks + PKGIDX_SEG - 1) / PKGIDX_SEG;
+	if (pkgidx_buf_add(&f, zeros, pad8(f.len) - f.len) < 0 ||
+	    pkgidx_buf_add(&f, x->blocks, x->nblocks * 4) < 0 ||
+	    pkgidx_buf_add(&f, zeros, pad8(f.len) - f.len) < 0)
+		goto out;
+	for (i = 0; i < h.nsegs; i++) {
+		size_t start, end;
+
+		seg_span(x->blocks, x->nblocks, x->index_len, i, &start, &end);
+		sum = seg_sum(x->index + start, end - start);
+		if (pkgidx_buf_add(&f, &sum, sizeof(sum)) < 0)
+			goto out;
+	}
 	h.index_len = x->index_len;
 	h.npkgs = x->npkgs;
 	h.npaths = x->npaths;
 	h.stamp_sec = x->stamp.tv_sec;
 	h.stamp_nsec = x->stamp.tv_nsec;
+	h.sum = 0;
 	memcpy(f.p, &h, sizeof(h));
-	wsum_head(&w, f.p, f.len);
-	wsum_add(&w, x->index, x->index_len);
-	h.sum = wsum_end(&w, f.len + x->index_len);
+	h.sum = file_sum(f.p, f.len);
 	memcpy(f.p, &h, sizeof(h));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
@@ -242,56 +331,40 @@ bad:
 	return -1;
 }
 
-/* Walks the whole index: well formed, strictly sorted; finds blocks. */
-static int load_index(struct pkgidx *x)
+/* The block table: starts at 0, rises strictly, within the index. */
+static int load_blocks(const struct pkgidx *x)
 {
-	struct dec d = { .p = x->index, .end = x->index + x->index_len,
-			 .npkgs = x->npkgs };
-	struct pkgidx_buf blocks = { 0 };
-	char *prev = malloc(PATH_MAX);
-	size_t k = 0;
-	int r;
+	size_t i;
 
-	if (!prev)
+	if (x->nblocks && x->blocks[0])
 		return -1;
-	for (;;) {
-		uint32_t off = (uint32_t)(d.p - x->index);
-
-		r = pkgidx_dec_next(&d);
-		if (r <= 0)
-			break;
-		if (k % PKG_BLOCK == 0) {
-			if (d.shared ||
-			    pkgidx_buf_add(&blocks, &off, sizeof(off)) < 0) {
-				r = -1;
-				break;
-			}
-		}
-		if (k && strcmp(prev, d.path) >= 0) {
-			r = -1;
-			break;
-		}
-		memcpy(prev, d.path, d.len + 1);
-		k++;
-	}
-	free(prev);
-	if (r < 0 || k != x->npaths) {
-		free(blocks.p);
-		errno = errno == ENOMEM ? ENOMEM : EBADMSG;
-		return -1;
-	}
-	x->blocks = (uint32_t *)blocks.p;
-	x->nblocks = blocks.len / sizeof(uint32_t);
+	for (i = 0; i < x->nblocks; i++)
+		if (x->blocks[i] >= x->index_len ||
+		    (i && x->blocks[i] <= x->blocks[i - 1]))
+			return -1;
 	return 0;
+}
+
+/* What the head says, against what is and what can be. */
+static int head_sound(const struct pkgidx_head *h, const char *dir,
+		      size_t len, struct layout *l)
+{
+	return !memcmp(h->magic, PKGIDX_MAGIC, sizeof(h->magic)) &&
+	       h->endian == PKGIDX_ENDIAN && h->dir_len == strlen(dir) &&
+	       layout(h, len, l) == 0 &&
+	       h->npkgs <= PKG_MAX_PACKAGES && h->npaths <= PKG_MAX_PATHS &&
+	       h->nblocks == (h->npaths + PKG_BLOCK - 1) / PKG_BLOCK &&
+	       h->nsegs == (h->nblocks + PKGIDX_SEG - 1) / PKGIDX_SEG &&
+	       !h->index_len == !h->npaths && h->index_len <= UINT32_MAX &&
+	       h->stamp_nsec >= 0 && h->stamp_nsec < 1000000000;
 }
 
 int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 {
 	struct pkgidx_head h;
-	unsigned char *data = NULL;
-	const unsigned char *p, *end;
+	unsigned char *map;
+	struct layout l;
 	struct stat st;
-	size_t got;
 	int fd, e;
 
 	memset(x, 0, sizeof(*x));
@@ -305,55 +378,109 @@ int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 		errno = EBADMSG;
 		return -1;
 	}
-	data = (unsigned char *)fileio_read(fd, (size_t)st.st_size, &got);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	e = errno;
 	close(fd);
-	if (!data) {
+	if (map == MAP_FAILED) {
 		errno = e;
 		return -1;
 	}
+	x->map = map;
+	x->map_len = (size_t)st.st_size;
 	errno = EBADMSG;
-	if (got != (size_t)st.st_size)
-		goto bad;
-	memcpy(&h, data, sizeof(h));
-	p = data + sizeof(h);
-	end = data + got;
+	memcpy(&h, map, sizeof(h));
 	if (!memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) &&
 	    h.version != PKGIDX_VERSION) {
 		errno = EPROTONOSUPPORT;	/* another vigild's: routine */
 		goto bad;
 	}
-	if (memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) ||
-	    h.endian != PKGIDX_ENDIAN ||
-	    h.dir_len != strlen(dir) ||
-	    h.dir_len > (uint64_t)(end - p) ||
-	    h.pkgs_len > (uint64_t)(end - p) - h.dir_len ||
-	    h.index_len != (uint64_t)(end - p) - h.dir_len - h.pkgs_len ||
-	    h.npkgs > PKG_MAX_PACKAGES || h.npaths > PKG_MAX_PATHS ||
-	    h.stamp_nsec < 0 || h.stamp_nsec >= 1000000000 ||
-	    memcmp(p, dir, h.dir_len) || file_sum(data, got) != h.sum)
+	if (!head_sound(&h, dir, x->map_len, &l) ||
+	    memcmp(map + sizeof(h), dir, h.dir_len) ||
+	    file_sum(map, l.index) != h.sum)
 		goto bad;
-	p += h.dir_len;
 	x->npkgs = (size_t)h.npkgs;
 	x->npaths = (size_t)h.npaths;
 	x->stamp.tv_sec = (time_t)h.stamp_sec;
 	x->stamp.tv_nsec = (long)h.stamp_nsec;
-	if (load_pkgs(x, p, p + h.pkgs_len) < 0)
-		goto bad;
-	p += h.pkgs_len;
+	x->index = map + l.index;
 	x->index_len = (size_t)h.index_len;
-	/* the index is the file's tail: keep it where it is read */
-	memmove(data, p, x->index_len);
-	x->index = realloc(data, x->index_len + 1);
-	x->index = x->index ? x->index : data;
-	data = NULL;
-	if (load_index(x) < 0)
+	/* 8-aligned in the file, and the map is page-aligned */
+	x->blocks = (uint32_t *)(void *)(map + l.blocks);
+	x->nblocks = (size_t)h.nblocks;
+	x->segsum = (const uint64_t *)(const void *)(map + l.sums);
+	x->nsegs = (size_t)h.nsegs;
+	x->seg_ok = calloc(x->nsegs + 1, 1);
+	if (!x->seg_ok)
 		goto bad;
+	if (load_blocks(x) < 0 ||
+	    load_pkgs(x, map + l.pkgs, map + l.pkgs + h.pkgs_len) < 0) {
+		errno = errno == ENOMEM ? ENOMEM : EBADMSG;
+		goto bad;
+	}
 	return 0;
 bad:
 	e = errno;
-	free(data);
 	pkgidx_clear(x);
 	errno = e;
 	return -1;
+}
+
+int pkgidx_seg_check(struct pkgidx *x, size_t seg)
+{
+	size_t b0 = seg * PKGIDX_SEG, start, end, want, k, b;
+	struct dec d = { .npkgs = x->npkgs }, next = { .npkgs = x->npkgs };
+	char prev[PATH_MAX];
+	int r;
+
+	if (!x->map || (seg < x->nsegs && x->seg_ok[seg]))
+		return 0;
+	if (x->damaged || seg >= x->nsegs)
+		goto bad;
+	seg_span(x->blocks, x->nblocks, x->index_len, seg, &start, &end);
+	if (seg_sum(x->index + start, end - start) != x->segsum[seg])
+		goto bad;
+	want = x->npaths - b0 * PKG_BLOCK;
+	if (want > (size_t)PKGIDX_SEG * PKG_BLOCK)
+		want = (size_t)PKGIDX_SEG * PKG_BLOCK;
+	d.p = x->index + start;
+	d.end = x->index + end;
+	for (k = 0;; k++) {
+		size_t off = (size_t)(d.p - x->index);
+
+		r = pkgidx_dec_next(&d);
+		if (!r)
+			break;
+		if (r < 0 || k >= want)
+			goto bad;
+		b = b0 + k / PKG_BLOCK;
+		if (k % PKG_BLOCK == 0 && (d.shared || off != x->blocks[b]))
+			goto bad;
+		if (k && strcmp(prev, d.path) >= 0)
+			goto bad;
+		memcpy(prev, d.path, d.len + 1);
+	}
+	if (k != want)
+		goto bad;
+	/* this segment's last path before the next one's first */
+	if (b0 + PKGIDX_SEG < x->nblocks) {
+		next.p = x->index + x->blocks[b0 + PKGIDX_SEG];
+		next.end = x->index + x->index_len;
+		if (pkgidx_dec_next(&next) <= 0 || strcmp(prev, next.path) >= 0)
+			goto bad;
+	}
+	x->seg_ok[seg] = 1;
+	return 0;
+bad:
+	x->damaged = 1;
+	return -1;
+}
+
+int pkgidx_check_all(struct pkgidx *x)
+{
+	size_t s;
+
+	for (s = 0; x->map && s < x->nsegs; s++)
+		if (pkgidx_seg_check(x, s) < 0)
+			return -1;
+	return 0;
 }

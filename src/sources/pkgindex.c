@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,7 +101,7 @@ void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; pkgs && i < n; i++)
 		free(pkgs[i].name);
 	free(pkgs);
 }
@@ -108,8 +109,13 @@ void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n)
 void pkgidx_clear(struct pkgidx *x)
 {
 	pkgidx_pkgs_free(x->pkgs, x->npkgs);
-	free(x->index);
-	free(x->blocks);
+	if (x->map) {
+		munmap(x->map, x->map_len);
+		free(x->seg_ok);
+	} else {
+		free(x->index);
+		free(x->blocks);
+	}
 	memset(x, 0, sizeof(*x));
 }
 
@@ -292,32 +298,44 @@ out:
 	return r;
 }
 
-/* Block i's first path compared with path, as strcmp. */
-static int cmp_block(const struct pkgidx *x, size_t i, const char *path)
+/*
+ * Block i's first path compared with path, as strcmp; its segment
+ * checked first.  *bad: the segment is damaged.
+ */
+static int cmp_block(struct pkgidx *x, size_t i, const char *path, int *bad)
 {
 	const unsigned char *p = x->index + x->blocks[i];
 	const unsigned char *end = x->index + x->index_len;
 	uint64_t shared, len;
 	int c;
 
-	/* built or checked here: a block starts whole and fits */
+	if (pkgidx_seg_check(x, i / PKGIDX_SEG) < 0) {
+		*bad = 1;
+		return 0;
+	}
+	/* built here or checked: a block starts whole and fits */
 	pkgidx_get_varint(&p, end, &shared);
 	pkgidx_get_varint(&p, end, &len);
 	c = strncmp((const char *)p, path, len);
 	return c ? c : (path[len] ? -1 : 0);
 }
 
-const char *pkgidx_lookup(const struct pkgidx *x, const char *path)
+const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 {
 	struct dec d = { .npkgs = x->npkgs };
 	size_t lo = 0, hi = x->nblocks;
-	int c;
+	int c, bad = 0;
 
+	if (x->damaged)
+		return NULL;
 	/* the last block whose first path is <= path */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cmp_block(x, mid, path) <= 0)
+		c = cmp_block(x, mid, path, &bad);
+		if (bad)
+			return NULL;
+		if (c <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -43,7 +43,22 @@ struct pkgidx {
 	uint32_t *blocks;	/* offset of every PKG_BLOCK-th path */
 	size_t nblocks, npaths;
 	struct timespec stamp;	/* mtime of <dir>/info when read */
+	/*
+	 * Loaded from its file: index and blocks point into the file,
+	 * mapped read-only; each segment of PKGIDX_SEG blocks is checked
+	 * against its sum when a lookup first reads it.  map is NULL for
+	 * an index built in memory, which is trusted.
+	 */
+	void *map;
+	size_t map_len;
+	const uint64_t *segsum;
+	unsigned char *seg_ok;	/* 1: segment checked */
+	size_t nsegs;
+	int damaged;		/* a segment failed its check */
 };
+
+/* Blocks per checked segment: 1,024 paths, about 20 KiB of index. */
+#define PKGIDX_SEG 64
 
 /* A listed path to merge in: off into a buffer of NUL-ended paths. */
 struct pkgidx_entry {
@@ -62,8 +77,21 @@ int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
 		 const struct pkgidx_entry *add, size_t n, const char *paths,
 		 size_t npkgs, struct pkgidx *out);
 
-/* The package listing path whose name sorts first, or NULL. */
-const char *pkgidx_lookup(const struct pkgidx *x, const char *path);
+/*
+ * The package listing path whose name sorts first, or NULL.  NULL with
+ * x->damaged set: a segment the lookup had to read failed its check;
+ * the index must not be used again (pkgidx_clear it).
+ */
+const char *pkgidx_lookup(struct pkgidx *x, const char *path);
+
+/*
+ * Checks segment seg of a mapped index (once; an index built in memory
+ * needs none).  0: sound; -1: damaged, x->damaged set.
+ */
+int pkgidx_seg_check(struct pkgidx *x, size_t seg);
+
+/* Checks every segment, as a merge reads them all.  0, or -1 as above. */
+int pkgidx_check_all(struct pkgidx *x);
 
 /* Bytes held by the index proper (paths, owners, blocks). */
 size_t pkgidx_bytes(const struct pkgidx *x);
@@ -73,23 +101,27 @@ void pkgidx_clear(struct pkgidx *x);
 /*
  * The file: this head, then dir_len bytes of the dpkg directory, the
  * packages (pkgs_len bytes: for each, varint name length, the name,
- * varints mtime seconds, nanoseconds, size, inode) and the index.
+ * varints mtime seconds, nanoseconds, size, inode), zeros to a multiple
+ * of 8, the block offsets (nblocks uint32), zeros to a multiple of 8,
+ * a sum for each segment of the index (nsegs uint64), and the index.
+ * sum covers all but the index; the segment sums cover the index, so a
+ * start reads the small part and maps the rest.
  */
 #define PKGIDX_MAGIC "VIGILPKG"
-/* 2: the sum is taken a word at a time */
-#define PKGIDX_VERSION 2u
+/* 3: block offsets and segment sums in the file, the index mapped */
+#define PKGIDX_VERSION 3u
 /* read on another byte order: refused */
 #define PKGIDX_ENDIAN 0x01020304u
 struct pkgidx_head {
 	char magic[8];
 	uint32_t version, endian;
 	uint64_t dir_len, pkgs_len, index_len;
-	uint64_t npkgs, npaths;
+	uint64_t npkgs, npaths, nblocks, nsegs;
 	int64_t stamp_sec, stamp_nsec;
-	uint64_t sum;		/* of the whole file, this field as 0 */
+	uint64_t sum;		/* up to the index, this field as 0 */
 };
 
-/* Sets the sum of a file's len bytes held in memory. */
+/* Sets the sums of a file's len bytes held in memory, where it can. */
 void pkgidx_seal(unsigned char *file, size_t len);
 
 /*
@@ -99,12 +131,14 @@ void pkgidx_seal(unsigned char *file, size_t len);
 int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file);
 
 /*
- * Reads what pkgidx_save wrote for dpkg directory dir into x, checking
- * all of it: a file that is not a regular one owned by vigild's user
- * and writable by it alone, of another directory or format, or
- * damaged in any byte, is refused.  -1: errno (ENOENT: none yet;
- * EPROTONOSUPPORT: written by a vigild of another index version;
- * EBADMSG: refused).
+ * Maps what pkgidx_save wrote for dpkg directory dir into x, checking
+ * all but the index now and each segment of the index when first read:
+ * a file that is not a regular one owned by vigild's user and writable
+ * by it alone, of another directory or format, or damaged in any byte
+ * of its head, packages or block table, is refused.  The file must not
+ * be truncated while mapped: pkgidx_save replaces it by a rename.
+ * -1: errno (ENOENT: none yet; EPROTONOSUPPORT: written by a vigild of
+ * another index version; EBADMSG: refused).
  */
 int pkgidx_load(struct pkgidx *x, const char *dir, const char *file);
 

@@ -4,8 +4,12 @@
 #   file; a later start reads that file and no list;
 # - a package installed, then removed, with dpkg: vigild reads the one
 #   list that changed, then none, and its count of packages follows;
-# - a pkg-index that another user could write, a damaged one and a FIFO
-#   in its place are refused without blocking, and the lists read.
+# - a pkg-index that another user could write, one damaged in its head
+#   or packages and a FIFO in its place are refused without blocking,
+#   and the lists read;
+# - one damaged in its index (mapped, each segment checked when first
+#   read) is used until a lookup reads a damaged segment: then the lists
+#   are read, the answer comes from them, the file is written anew.
 . "$(dirname "$0")/lib.sh"
 need_root
 need dpkg dpkg-deb jq
@@ -77,8 +81,39 @@ refused "writable by others"
 size=$(stat -c %s "$IDX")
 truncate -s $((size / 2)) "$IDX"
 refused "cut in half"
-printf 'X' | dd of="$IDX" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
-refused "one byte changed"
+# the start reads this part whole: a byte among the packages' names
+printf 'X' | dd of="$IDX" bs=1 seek=200 conv=notrunc 2>/dev/null
+refused "one byte changed in the packages"
+# a byte changed in every segment of the index: the first lookup finds it
+python3 - "$IDX" <<'PY' || fail "cannot damage $IDX"
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+h = struct.unpack_from('<8sII7Qqq', d)
+dir_len, pkgs_len, index_len, npkgs, npaths, nblocks, nsegs = h[3:10]
+pad8 = lambda n: (n + 7) & ~7
+blocks = pad8(96 + dir_len + pkgs_len)
+index = pad8(blocks + nblocks * 4) + nsegs * 8
+for s in range(nsegs):
+    b = struct.unpack_from('<I', d, blocks + s * 64 * 4)[0]
+    d[index + b + 6] ^= 0x20
+open(sys.argv[1], 'wb').write(d)
+PY
+: > "$T/vigild.log"
+start_vigild
+grep -q "pkg: [0-9]* files of $npk packages read from $IDX" "$T/vigild.log" ||
+	fail "damaged index: the start did not map $IDX"
+wait_until 30 grep -q "pkg: $IDX: damaged; reading every list again" \
+	"$T/vigild.log" || fail "damaged index: not found by a lookup"
+lists_line | grep -q "($npk lists read" ||
+	fail "damaged index: $(lists_line)"
+ctl status >/dev/null ||
+	fail "damaged index: vigild does not answer"
+stop_vigild
+: > "$T/vigild.log"
+start_vigild
+grep -q "pkg: [0-9]* files of $npk packages read from $IDX" "$T/vigild.log" &&
+	[ "$(nlines)" = 0 ] || fail "damaged index: not written anew"
+stop_vigild
 rm -f "$IDX"
 mkfifo "$IDX"
 refused "a FIFO"

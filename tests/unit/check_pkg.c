@@ -337,11 +337,71 @@ static size_t start_with(const char *dir, const char *cache,
 	o = pkgdb_owner(db, probe);
 	if (o)
 		ck_assert(*o && strlen(o) <= NAME_MAX && !strchr(o, '/'));
+	/* damage in the index is found when a lookup first reads it */
+	if (pkgdb_lists_read(db) > read)
+		read = pkgdb_lists_read(db);
 	pkgdb_owner(db, "/");
 	pkgdb_owner(db, "/zzz");
 	pkgdb_free(db);
 	return read;
 }
+
+/*
+ * An index of many segments, damaged in its last: a start maps it and
+ * answers from the sound segments without reading a list; the first
+ * lookup that reads the damaged one reads the lists again and answers
+ * from them, and the file is written anew.
+ */
+START_TEST(damaged_late)
+{
+	char dir[] = "/tmp/vigil-pkgl-XXXXXX", p[PATH_MAX], cache[64];
+	struct pkgidx_head h;
+	unsigned char *good;
+	size_t len, i, n = 5000;
+	struct pkgdb *db;
+	char *list;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/info", dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/info/many.list", dir);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "/usr/share/many/file%05zu\n", i);
+	fclose(f);
+	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	db = pkgdb_new(dir, cache);
+	ck_assert_uint_eq(pkgdb_count(db), n);
+	pkgdb_free(db);
+	good = slurp(cache, &len);
+	memcpy(&h, good, sizeof(h));
+	ck_assert_uint_ge(h.nsegs, 4);
+	/* a byte of the last segment, near the end of the index */
+	good[len - 3] ^= 0x20;
+	spill(cache, good, len, 0600);
+
+	db = pkgdb_new(dir, cache);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file00010"), "many");
+	ck_assert_ptr_null(pkgdb_owner(db, "/usr/share/many/file00010x"));
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	list = pkgdb_owner(db, "/usr/share/many/file04998") ? "many" : NULL;
+	ck_assert_ptr_nonnull(list);
+	ck_assert_uint_eq(pkgdb_lists_read(db), 1);
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file04999"), "many");
+	pkgdb_free(db);
+	/* written anew: sound again */
+	db = pkgdb_new(dir, cache);
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file04999"), "many");
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	pkgdb_free(db);
+	free(good);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
 
 START_TEST(damaged_file)
 {
@@ -377,6 +437,10 @@ START_TEST(damaged_file)
 		spill(cache, bad, len, 0600);
 		ck_assert_msg(start_with(dir, cache, probe) == 2,
 			      "byte %zu flipped: read", i);
+		/* and the answer comes from the lists read again */
+		db = pkgdb_new(dir, cache);
+		ck_assert_str_eq(pkgdb_owner(db, probe), "a");
+		pkgdb_free(db);
 	}
 	/* every byte set to 16 values, sealed again: never a crash */
 	for (i = 0; i < len; i++) {
@@ -428,6 +492,7 @@ int main(void)
 	tcase_add_test(tc, made_up);
 	tcase_add_test(tc, info_link_not_followed);
 	tcase_add_test(tc, damaged_file);
+	tcase_add_test(tc, damaged_late);
 	tcase_add_test(tc, this_machine);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
