@@ -18,6 +18,8 @@
 
 struct progtrack {
 	struct prog slots[PROGTRACK_SLOTS];
+	progtrack_namer_fn namer;
+	void *namer_data;
 };
 
 static struct prog *slot(struct progtrack *pt, pid_t pid)
@@ -28,13 +30,31 @@ static struct prog *slot(struct progtrack *pt, pid_t pid)
 static void prog_clear(struct prog *p)
 {
 	free(p->exe);
+	free(p->unnamed);
 	free(p->prev_exe);
 	memset(p, 0, sizeof(*p));
 }
 
-struct progtrack *progtrack_new(void)
+struct progtrack *progtrack_new(progtrack_namer_fn namer, void *data)
 {
-	return calloc(1, sizeof(struct progtrack));
+	struct progtrack *pt = calloc(1, sizeof(struct progtrack));
+
+	if (pt) {
+		pt->namer = namer;
+		pt->namer_data = data;
+	}
+	return pt;
+}
+
+/* A gone process's program, named now that it is asked for. */
+static void name_now(struct progtrack *pt, struct prog *p)
+{
+	if (!p->unnamed)
+		return;
+	if (!p->exe && pt->namer)
+		p->exe = pt->namer(pt->namer_data, p->cgid, p->unnamed);
+	free(p->unnamed);
+	p->unnamed = NULL;
 }
 
 void progtrack_reset(struct progtrack *pt)
@@ -214,13 +234,14 @@ static void comm_of(const char *filename, char *comm, size_t len)
 
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 		    const char *filename, const struct procview *v,
-		    const char *named)
+		    uint64_t cgid)
 {
 	struct prog *p = slot(pt, pid);
 
 	if (p->pid == pid && p->exec_ns > t)
 		return;	/* a later exec (or fork) of it is known already */
 	if (p->pid == pid) {
+		name_now(pt, p);	/* the program before this exec */
 		free(p->prev_exe);
 		p->prev_exe = p->exe;
 		p->exe = NULL;
@@ -236,7 +257,7 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 	/*
 	 * The view is this exec's program when the pid did not exec again
 	 * before it was read; else (or a process already gone) the name
-	 * the caller resolved in the process's own root.
+	 * the namer gives in the process's own root, when asked.
 	 */
 	if (v && v->exe) {
 		from_view(p, v);
@@ -254,8 +275,8 @@ void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 		p->exe = strdup(p->prev_exe);
 		return;
 	}
-	if (named)
-		p->exe = strdup(named);
+	p->unnamed = strdup(filename);
+	p->cgid = cgid;
 }
 
 const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
@@ -264,8 +285,10 @@ const struct prog *progtrack_at(struct progtrack *pt, pid_t pid, uint64_t t,
 	struct prog *p = slot(pt, pid);
 
 	if (p->pid == pid) {
-		if (p->exec_ns <= t)
+		if (p->exec_ns <= t) {
+			name_now(pt, p);
 			return p;
+		}
 		/* it connected, then exec'd: the program before */
 		memset(tmp, 0, sizeof(*tmp));
 		tmp->pid = p->pid;

@@ -32,7 +32,7 @@ bool procview_is_exec_of(pid_t pid, const char *filename,
  * tracepoints tell it (sockconn.c feeds it samples in time order).
  * Times are the samples' (CLOCK_MONOTONIC ns).  An exec's program is
  * what /proc/PID/exe said once the sample was read, or, for a process
- * already gone, the name it was run by as the caller resolved it in
+ * already gone, the name it was run by as the namer resolves it in
  * that process's root (or the program before, for /proc/self/exe); a
  * forked child runs its parent's program until it execs.  A fork or
  * exec older than what is known of a pid is ignored, so samples
@@ -53,6 +53,13 @@ struct prog {
 	uint64_t netns;		/* inode of its network namespace; 0: unknown */
 	char comm[17];
 	char *exe;		/* NULL: not known */
+	/*
+	 * Gone before /proc was read: the file it exec'd and its cgroup,
+	 * for the namer, once something asks for its program (most such
+	 * processes never connect: a storm of short execs costs no name).
+	 */
+	char *unnamed;
+	uint64_t cgid;
 	/* what it ran before exec_ns, when that was known */
 	char *prev_exe;
 	char prev_comm[17];
@@ -75,8 +82,15 @@ void procview_clear(struct procview *v);
 
 struct progtrack;
 
-/* NULL on ENOMEM. */
-struct progtrack *progtrack_new(void);
+/*
+ * Names filename, exec'd in cgroup cgid by a process now gone, in that
+ * process's root (execroot.h): malloc'd, or NULL when it cannot be.
+ */
+typedef char *(*progtrack_namer_fn)(void *data, uint64_t cgid,
+				    const char *filename);
+
+/* namer may be NULL: such programs stay unknown.  NULL on ENOMEM. */
+struct progtrack *progtrack_new(progtrack_namer_fn namer, void *data);
 void progtrack_free(struct progtrack *pt);
 /* Forget everything (samples were lost: what is known may be stale). */
 void progtrack_reset(struct progtrack *pt);
@@ -84,14 +98,14 @@ void progtrack_reset(struct progtrack *pt);
 /* Whether anything is known of pid (else its samples need a view). */
 bool progtrack_knows(const struct progtrack *pt, pid_t pid);
 /*
- * pid exec'd filename at t; v: /proc's view of pid, valid for this
- * exec (no later exec before v->at), or NULL; named: without a view,
- * filename as resolved in the process's own root (execroot.h), or
- * NULL.  An exec of /proc/self/exe runs the program before it.
+ * pid exec'd filename at t in cgroup cgid; v: /proc's view of pid,
+ * valid for this exec (no later exec before v->at), or NULL: then the
+ * namer names filename when the program is first asked for.  An exec
+ * of /proc/self/exe runs the program before it.
  */
 void progtrack_exec(struct progtrack *pt, pid_t pid, uint64_t t,
 		    const char *filename, const struct procview *v,
-		    const char *named);
+		    uint64_t cgid);
 /*
  * parent forked child at t; parent_v: the parent's view, valid at t,
  * or NULL.  A new thread takes a slot as well: the sample does not

@@ -12,8 +12,6 @@
 static void sample_clear(struct sample *s)
 {
 	procview_clear(&s->pv);
-	free(s->named);
-	s->named = NULL;
 }
 
 int sockbatch_init(struct sockbatch *b)

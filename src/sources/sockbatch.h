@@ -46,7 +46,6 @@ struct sample {
 	uint8_t kind;		/* enum sample_kind */
 	bool view_ok;		/* set by sockbatch_order() */
 	struct procview pv;	/* /proc of pid, read as the sample was */
-	char *named;		/* an exec's name in its root (execroot.h) */
 	union {
 		struct {
 			char name[256];	/* "" when longer */

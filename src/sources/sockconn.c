@@ -131,12 +131,15 @@ static bool names_caller(const struct sample *it)
 		it->u.sock.protocol == IPPROTO_TCP);
 }
 
-/* An exec's file, named for a process /proc can no longer tell of. */
-static char *exec_name(struct sockconn *sc, const struct sample *it)
+/*
+ * An exec's file, named for a process /proc can no longer tell of
+ * (progtrack's namer: only when its program is asked for).
+ */
+static char *exec_name(void *data, uint64_t cgid, const char *filename)
 {
+	struct sockconn *sc = data;
 	enum execroot_how how;
-	char *name = execroot_name(sc->roots, it->cgroup, it->u.exec.name,
-				   &how);
+	char *name = execroot_name(sc->roots, cgid, filename, &how);
 
 	if (how == EXECROOT_MEMBER)
 		(*sc->named_member)++;
@@ -173,9 +176,6 @@ static void take(const struct perftp_sample *s, void *data)
 		(*sc->views_refused)++;
 		procview_clear(&it->pv);
 	}
-	/* gone already: the name it ran, in its own root, while it lasts */
-	if (it->kind == SAMPLE_EXEC && !it->pv.exe)
-		it->named = exec_name(sc, it);
 }
 
 static void handle(struct sockconn *sc, struct sample *it)
@@ -183,13 +183,11 @@ static void handle(struct sockconn *sc, struct sample *it)
 	if (it->kind == SAMPLE_EXEC) {
 		(*sc->execs)++;
 		/*
-		 * A view of it, but after a later exec: named now (with no
-		 * view at all, take() tried already).
+		 * Without a view valid for it (gone, or a view after a later
+		 * exec), progtrack has it named in its own root when asked.
 		 */
-		if (!sockbatch_view(it) && it->pv.exe && !it->named)
-			it->named = exec_name(sc, it);
 		progtrack_exec(sc->progs, it->pid, it->time,
-			       it->u.exec.name, sockbatch_view(it), it->named);
+			       it->u.exec.name, sockbatch_view(it), it->cgroup);
 	} else if (it->kind == SAMPLE_FORK) {
 		(*sc->forks)++;
 		progtrack_fork(sc->progs, it->pid, it->u.fork.child, it->time,
@@ -396,7 +394,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->pulled = engine_counter(e, "sockconn", "pulled");
 	sc->udp_connects = engine_counter(e, "sockconn", "udp_connects");
 	sc->coalesce = loop_timer_new(env->loop, on_coalesced, sc);
-	sc->progs = progtrack_new();
+	sc->progs = progtrack_new(exec_name, sc);
 	sc->roots = execroot_new();
 	sc->syns = syn_table_new();
 	if (!sc->samples || !sc->lost || !sc->connects || !sc->unnamed ||

@@ -13,6 +13,8 @@
 #include "unit.h"
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,37 +29,59 @@
 /* A pid no process has (pid_max is at most 4194304). */
 #define GONE ((pid_t)4194000)
 
+/* A namer as sockconn's: what it was asked, and whether it answers. */
+struct namer {
+	unsigned int calls;
+	uint64_t cgid;
+	bool answer;
+};
+
+static char *namer(void *data, uint64_t cgid, const char *filename)
+{
+	struct namer *n = data;
+
+	n->calls++;
+	n->cgid = cgid;
+	if (!n->answer || filename[0] != '/' ||
+	    !strncmp(filename, "/proc/", 6) || !strncmp(filename, "/dev/", 5))
+		return NULL;
+	return realpath(filename, NULL);
+}
+
 START_TEST(gone_magic_names)
 {
-	struct progtrack *pt = progtrack_new();
+	struct namer nm = { 0 };
+	struct progtrack *pt = progtrack_new(namer, &nm);
 	const struct prog *p;
 	struct prog tmp;
 	char real[PATH_MAX];
 
 	ck_assert_ptr_nonnull(pt);
-	progtrack_exec(pt, GONE, 100, "/proc/self/exe", NULL, NULL);
+	progtrack_exec(pt, GONE, 100, "/proc/self/exe", NULL, 0);
 	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_null(p->exe);
 	ck_assert_str_eq(p->comm, "exe");
-	progtrack_exec(pt, GONE, 300, "/dev/fd/3", NULL, NULL);
+	progtrack_exec(pt, GONE, 300, "/dev/fd/3", NULL, 0);
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_ptr_null(p->exe);
-	/* an ordinary name, unresolved by the caller: not known */
-	progtrack_exec(pt, GONE, 450, "/bin/sh", NULL, NULL);
+	/* an ordinary name the namer cannot resolve: not known */
+	progtrack_exec(pt, GONE, 450, "/bin/sh", NULL, 0);
 	p = progtrack_at(pt, GONE, 460, NULL, &tmp);
 	ck_assert_ptr_null(p->exe);
-	/* ...resolved in its root by the caller: that name */
+	/* ...resolved in its root (cgroup 77): that name */
 	ck_assert_ptr_nonnull(realpath("/bin/sh", real));
-	progtrack_exec(pt, GONE, 500, "/bin/sh", NULL, real);
+	nm.answer = true;
+	progtrack_exec(pt, GONE, 500, "/bin/sh", NULL, 77);
 	p = progtrack_at(pt, GONE, 600, NULL, &tmp);
 	ck_assert_ptr_nonnull(p->exe);
 	ck_assert_str_eq(p->exe, real);
+	ck_assert_uint_eq(nm.cgid, 77);
 	/*
 	 * /proc/self/exe once the program is known: the same file again
 	 * (a busybox applet run by busybox, gone before it was read).
 	 */
-	progtrack_exec(pt, GONE, 700, "/proc/self/exe", NULL, NULL);
+	progtrack_exec(pt, GONE, 700, "/proc/self/exe", NULL, 0);
 	p = progtrack_at(pt, GONE, 800, NULL, &tmp);
 	ck_assert_ptr_nonnull(p->exe);
 	ck_assert_str_eq(p->exe, real);
@@ -66,6 +90,51 @@ START_TEST(gone_magic_names)
 	p = progtrack_at(pt, GONE, 650, NULL, &tmp);
 	ck_assert_ptr_nonnull(p->exe);
 	ck_assert_str_eq(p->exe, real);
+	progtrack_free(pt);
+}
+END_TEST
+
+/*
+ * A gone process is named only when its program is asked for, and
+ * once: an exec storm of processes that never connect costs no name.
+ * The program before a second exec, or a child's, is named then.
+ */
+START_TEST(named_when_asked)
+{
+	struct namer nm = { .answer = true };
+	struct progtrack *pt = progtrack_new(namer, &nm);
+	const struct prog *p;
+	struct prog tmp;
+	char real[PATH_MAX];
+	int i;
+
+	ck_assert_ptr_nonnull(realpath("/bin/sh", real));
+	for (i = 0; i < 1000; i++)
+		progtrack_exec(pt, GONE - i, 100, "/bin/sh", NULL, 5);
+	ck_assert_uint_eq(nm.calls, 0);
+	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
+	ck_assert_str_eq(p->exe, real);
+	p = progtrack_at(pt, GONE, 300, NULL, &tmp);
+	ck_assert_str_eq(p->exe, real);
+	ck_assert_uint_eq(nm.calls, 1);
+	/* re-exec: the program before is named, for a connect before */
+	progtrack_exec(pt, GONE - 1, 400, "/no/such/file", NULL, 5);
+	ck_assert_uint_eq(nm.calls, 2);
+	p = progtrack_at(pt, GONE - 1, 300, NULL, &tmp);
+	ck_assert_str_eq(p->exe, real);
+	p = progtrack_at(pt, GONE - 1, 500, NULL, &tmp);
+	ck_assert_ptr_null(p->exe);
+	/* a fork: the child runs the parent's program, named now */
+	progtrack_fork(pt, GONE - 2, GONE - 2000, 600, NULL);
+	ck_assert_uint_eq(nm.calls, 4);
+	p = progtrack_at(pt, GONE - 2000, 700, NULL, &tmp);
+	ck_assert_str_eq(p->exe, real);
+	/* without a namer: unknown, never a guess */
+	progtrack_free(pt);
+	pt = progtrack_new(NULL, NULL);
+	progtrack_exec(pt, GONE, 100, "/bin/sh", NULL, 5);
+	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
+	ck_assert_ptr_null(p->exe);
 	progtrack_free(pt);
 }
 END_TEST
@@ -81,7 +150,7 @@ static struct procview view(const char *exe, uint64_t at)
 
 START_TEST(unknown_pid_needs_a_view)
 {
-	struct progtrack *pt = progtrack_new();
+	struct progtrack *pt = progtrack_new(NULL, NULL);
 	struct procview v = view("/usr/bin/wget", 250);
 	const struct prog *p;
 	struct prog tmp;
@@ -104,21 +173,21 @@ END_TEST
 
 START_TEST(connect_then_exec)
 {
-	struct progtrack *pt = progtrack_new();
+	struct progtrack *pt = progtrack_new(NULL, NULL);
 	struct procview bash = view("/usr/bin/bash", 110);
 	struct procview sleep = view("/usr/bin/sleep", 310);
 	const struct prog *p;
 	struct prog tmp;
 
-	progtrack_exec(pt, GONE, 100, "/bin/bash", &bash, NULL);
-	progtrack_exec(pt, GONE, 300, "/bin/sleep", &sleep, NULL);
+	progtrack_exec(pt, GONE, 100, "/bin/bash", &bash, 0);
+	progtrack_exec(pt, GONE, 300, "/bin/sleep", &sleep, 0);
 	/* connected at 200, exec'd at 300: the program before */
 	p = progtrack_at(pt, GONE, 200, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/bash");
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/sleep");
 	/* an exec older than the one known is ignored */
-	progtrack_exec(pt, GONE, 250, "/bin/true", NULL, NULL);
+	progtrack_exec(pt, GONE, 250, "/bin/true", NULL, 0);
 	p = progtrack_at(pt, GONE, 400, NULL, &tmp);
 	ck_assert_str_eq(p->exe, "/usr/bin/sleep");
 	/* a child runs its parent's program until it execs */
@@ -245,6 +314,7 @@ int main(void)
 	TCase *tc = tcase_create("progtrack");
 
 	tcase_add_test(tc, gone_magic_names);
+	tcase_add_test(tc, named_when_asked);
 	tcase_add_test(tc, unknown_pid_needs_a_view);
 	tcase_add_test(tc, connect_then_exec);
 	tcase_add_test(tc, views_of_proc);
