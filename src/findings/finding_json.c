@@ -36,14 +36,14 @@ static int add_cause(json_object *o, const struct finding_cause *c)
  * As add_cause() wrote it; from a state file of an older vigil, the
  * last sighting's uid in the attributes.
  */
-static void load_cause(struct finding *f, json_object *o)
+static void load_cause(struct finding *f, json_object *o, json_object *attrs)
 {
 	const char *kind;
 	json_object *x, *v;
 	int64_t uid;
 
 	if (!json_object_object_get_ex(o, "caused_by", &x)) {
-		f->cause = evict_sighting_cause(f->rule, f->attrs);
+		f->cause = evict_sighting_cause(f->rule, attrs);
 		return;
 	}
 	kind = json_get_str(x, "kind");
@@ -245,7 +245,7 @@ static struct finding *finding_from_json(struct findings *fs,
 	const char *st = json_get_str(o, "status");
 	const char *t3 = json_get_str(o, "resolved_at");
 	const struct rule_meta *m;
-	json_object *v, *runs;
+	json_object *v, *runs, *attrs = NULL;
 	struct finding *f;
 	struct sbuf ek;
 	size_t i, n;
@@ -259,7 +259,9 @@ static struct finding *finding_from_json(struct findings *fs,
 	/* A file edited by hand may hold raw bytes: escape those. */
 	sbuf_init(&ek);
 	utf8_escape_once(&ek, key, strlen(key));
-	f = sbuf_failed(&ek) ? NULL : finding_alloc(fs, m, sbuf_str(&ek));
+	/* cold until it is seen again: its attributes kept as text */
+	f = sbuf_failed(&ek) ? NULL :
+	    finding_alloc(fs, m, sbuf_str(&ek), true);
 	sbuf_free(&ek);
 	if (!f)
 		return NULL;
@@ -278,8 +280,9 @@ static struct finding *finding_from_json(struct findings *fs,
 	f->count = (uint64_t)json_object_get_int64(v);
 	if (json_object_object_get_ex(o, "attributes", &v) &&
 	    json_object_is_type(v, json_type_object)) {
-		evidence_copy(f->attrs, v);
-		json_escape_strings(f->attrs, false);
+		/* the file's own tree, written out as text: no copy */
+		attrs = v;
+		json_escape_strings(attrs, false);
 	}
 	if (json_object_object_get_ex(o, "host", &v) &&
 	    json_object_is_type(v, json_type_object))
@@ -295,7 +298,7 @@ static struct finding *finding_from_json(struct findings *fs,
 		}
 	}
 	load_last_run(f, o);
-	load_cause(f, o);
+	load_cause(f, o, attrs);
 	if (json_object_object_get_ex(o, "tags", &v))
 		f->tags = finding_tags_load(v);
 	f->announced = true;
@@ -305,8 +308,8 @@ static struct finding *finding_from_json(struct findings *fs,
 	    json_object_is_type(v, json_type_object) &&
 	    load_acceptance(f, v) < 0)
 		goto err;
-	/* cold until it is seen again; left a tree if there is no memory */
-	finding_freeze(f);
+	if (finding_freeze_from(f, attrs) < 0)
+		goto err;
 	return f;
 err:
 	finding_free(f);

@@ -218,7 +218,7 @@ static int report(struct findings *fs, enum rule_id rule,
 		if (r < 0)
 			goto out;
 	}
-	f = finding_alloc(fs, m, asset_key);
+	f = finding_alloc(fs, m, asset_key, false);
 	if (!f) {
 		r = -ENOMEM;
 		goto out;

@@ -49,16 +49,33 @@ int finding_thaw(struct finding *f)
 	return 0;
 }
 
+/* attrs as frozen text (NULL: no attributes), malloc'd; NULL on ENOMEM. */
+static char *attrs_text(json_object *attrs)
+{
+	const char *text = attrs ? json_object_to_json_string_ext(attrs,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "{}";
+
+	return text ? strdup(text) : NULL;
+}
+
+int finding_freeze_from(struct finding *f, json_object *attrs)
+{
+	char *copy = attrs_text(attrs);
+
+	if (!copy)
+		return -ENOMEM;
+	free(f->frozen);
+	f->frozen = copy;
+	return 0;
+}
+
 int finding_freeze(struct finding *f)
 {
-	const char *text;
 	char *copy;
 
 	if (!f->attrs)
 		return 0;
-	text = json_object_to_json_string_ext(f->attrs,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	copy = text ? strdup(text) : NULL;
+	copy = attrs_text(f->attrs);
 	if (!copy)
 		return -ENOMEM;
 	json_object_put(f->attrs);

@@ -34,14 +34,24 @@ struct findings {
 	void *data;
 };
 
-/* A new finding of rule m about asset_key (escaped); NULL on ENOMEM. */
+/*
+ * A new finding of rule m about asset_key (escaped), with empty
+ * attributes as a tree, or with none (frozen: the caller sets its
+ * text).  NULL on ENOMEM.
+ */
 struct finding *finding_alloc(const struct findings *fs,
-			      const struct rule_meta *m, const char *asset_key);
+			      const struct rule_meta *m, const char *asset_key,
+			      bool frozen);
 void finding_free(struct finding *f);
 /* Make f's attributes a tree again (frozen.c): 0, or -ENOMEM. */
 int finding_thaw(struct finding *f);
 /* Keep f's attributes as text: 0, or -ENOMEM (f unchanged). */
 int finding_freeze(struct finding *f);
+/*
+ * A frozen f's attributes: attrs as text (NULL: none), as
+ * finding_freeze() writes them.  0, or -ENOMEM.
+ */
+int finding_freeze_from(struct finding *f, json_object *attrs);
 /* Freeze every finding last seen before before; returns how many. */
 size_t findings_freeze(struct findings *fs, int64_t before);
 /* By its full key (an id collision never merges findings), or NULL. */

@@ -232,7 +232,8 @@ void findings_remove_at(struct findings *fs, size_t i)
 }
 
 struct finding *finding_alloc(const struct findings *fs,
-			      const struct rule_meta *m, const char *asset_key)
+			      const struct rule_meta *m, const char *asset_key,
+			      bool frozen)
 {
 	struct finding *f = calloc(1, sizeof(*f));
 
@@ -240,8 +241,9 @@ struct finding *finding_alloc(const struct findings *fs,
 		return NULL;
 	f->rule = m;
 	f->asset_key = strdup(asset_key);
-	f->attrs = json_object_new_object();
-	if (!f->asset_key || !f->attrs) {
+	if (!frozen)
+		f->attrs = json_object_new_object();
+	if (!f->asset_key || (!frozen && !f->attrs)) {
 		finding_free(f);
 		return NULL;
 	}
