@@ -38,6 +38,7 @@ enum engine_event {
 	 */
 	EV_CONNECTS_WANTED,
 	EV_NETNS,		/* struct netns_change (nswatch.c) */
+	EV_EXEC_NETNS,		/* struct exec_netns (sockconn.c) */
 	EV__COUNT,
 };
 
@@ -68,6 +69,17 @@ struct ns_entry;
 struct netns_change {
 	bool added;
 	const struct ns_entry *ns;	/* model/nstable.h */
+};
+
+/*
+ * EV_EXEC_NETNS: the network namespace a process was in as its exec's
+ * tracepoint sample was read (sockconn.c reads /proc for every exec
+ * sample anyway): how nswatch learns of a namespace a program started
+ * in, with no look of its own, while model_connect_trace() holds.
+ */
+struct exec_netns {
+	pid_t pid;
+	uint64_t netns;		/* its inode */
 };
 
 /* ---- processes ---- */

@@ -263,7 +263,24 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 	rescan(data);
 }
 
-/* A new program: in a namespace not seen yet (a container starting)? */
+/* pid is in namespace ino: watched from now on, if it is new. */
+static void seen_in(struct nswatch *w, pid_t pid, uint64_t ino)
+{
+	char path[64];
+
+	if (ino == w->own ||
+	    nstable_by_inode(model_namespaces(w->env->model), ino))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	watch(w, pid, path, ino, "");
+}
+
+/*
+ * A new program: in a namespace not seen yet (a container starting)?
+ * While the exec tracepoint is read, sockconn says where each exec ran
+ * (on_exec_netns), and this look (a /proc walk per exec, a tenth of an
+ * exec's cost to vigild) is not needed.
+ */
 static void on_exec(void *data, enum engine_event type, const void *p)
 {
 	const struct exec_event *ev = p;
@@ -272,11 +289,19 @@ static void on_exec(void *data, enum engine_event type, const void *p)
 	struct stat st;
 
 	(void)type;
+	if (model_connect_trace(w->env->model))
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ev->pid);
-	if (stat(path, &st) == 0 && (uint64_t)st.st_ino != w->own &&
-	    !nstable_by_inode(model_namespaces(w->env->model),
-			      (uint64_t)st.st_ino))
-		watch(w, ev->pid, path, (uint64_t)st.st_ino, "");
+	if (stat(path, &st) == 0)
+		seen_in(w, ev->pid, (uint64_t)st.st_ino);
+}
+
+static void on_exec_netns(void *data, enum engine_event type, const void *p)
+{
+	const struct exec_netns *ev = p;
+
+	(void)type;
+	seen_in(data, ev->pid, ev->netns);
 }
 
 static bool nswatch_needs_caps(const struct vigil_config *cfg)
@@ -337,6 +362,8 @@ static int nswatch_init(const struct vigil_env *env, void **priv)
 	}
 	w->own = (uint64_t)st.st_ino;
 	w->table = env->cfg->namespace_table;
+	if (engine_subscribe(e, EV_EXEC_NETNS, on_exec_netns, w) < 0)
+		return -1;
 	return engine_subscribe(e, EV_EXEC, on_exec, w);
 }
 

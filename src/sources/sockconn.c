@@ -170,6 +170,12 @@ static void take(const struct perftp_sample *s, void *data)
 			    (names_caller(it) &&
 			     !progtrack_knows(sc->progs, it->pid))))
 		procview_read(it->pid, &it->pv);
+	/* where it runs now: a namespace nswatch may not know yet */
+	if (it->kind == SAMPLE_EXEC && it->pv.netns) {
+		struct exec_netns en = { it->pid, it->pv.netns };
+
+		engine_publish(sc->env->engine, EV_EXEC_NETNS, &en);
+	}
 	/* a view of a later exec is not this exec's program */
 	if (it->kind == SAMPLE_EXEC && it->pv.exe &&
 	    !procview_is_exec_of(it->pid, it->u.exec.name, &it->pv)) {
