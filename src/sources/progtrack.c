@@ -87,19 +87,17 @@ bool procview_read(pid_t pid, struct procview *v)
 	if (dfd < 0)
 		return false;
 	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		v->exe = strdup(exe);
+	/* no program (exited, a zombie): nothing else is of use */
+	if (n <= 0 || !(v->exe = strndup(exe, (size_t)n))) {
+		close(dfd);
+		procview_clear(v);
+		return false;
 	}
 	if (fstat(dfd, &st) == 0)
 		v->uid = st.st_uid;
 	if (fstatat(dfd, "ns/net", &st, 0) == 0)
 		v->netns = (uint64_t)st.st_ino;
 	close(dfd);
-	if (!v->exe) {
-		procview_clear(v);
-		return false;
-	}
 	/* taken after the read: an exec up to here may show in it */
 	v->at = perftp_now();
 	return true;
