@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +30,14 @@ struct proc_scan {
 	uint64_t *scans, *procs, *errors, *pruned, *table_full;
 };
 
-static int read_one(int procfd, const char *name, struct proc_info *pi)
+/*
+ * One process, pid at name under procfd: exe, status, mappings.
+ * all: a process with no program (a kernel thread, a zombie) is read
+ * too, for its status (the scan); else it is left at its exe, the
+ * first thing read (an exec's process gone by then costs no more).
+ */
+static int read_one(int procfd, const char *name, pid_t pid,
+		    struct proc_info *pi, bool all)
 {
 	ssize_t n;
 	int dfd, mfd, r = -1;
@@ -37,11 +46,15 @@ static int read_one(int procfd, const char *name, struct proc_info *pi)
 	dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
-	pi->pid = (pid_t)atoi(name);
-	if (proc_read_status(dfd, pi) < 0)
-		goto out;
+	pi->pid = pid;
 	n = readlinkat(dfd, "exe", pi->exe, sizeof(pi->exe) - 1);
 	pi->exe[n > 0 ? n : 0] = '\0';
+	if (n <= 0 && !all) {
+		r = 0;
+		goto out;
+	}
+	if (proc_read_status(dfd, pi) < 0)
+		goto out;
 	if (n <= 0) {
 		/* Kernel threads have no exe: nothing to check. */
 		r = 0;
@@ -66,16 +79,10 @@ out:
 
 int proc_read_pid(pid_t pid, struct proc_info *pi)
 {
-	char name[16];
-	int procfd, r;
+	char name[32];
 
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
-		return -1;
-	snprintf(name, sizeof(name), "%d", (int)pid);
-	r = read_one(procfd, name, pi);
-	close(procfd);
-	return r;
+	snprintf(name, sizeof(name), "/proc/%d", (int)pid);
+	return read_one(AT_FDCWD, name, pid, pi, false);
 }
 
 static void scan(struct proc_scan *ps)
@@ -96,7 +103,8 @@ static void scan(struct proc_scan *ps)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		memset(&pi, 0, sizeof(pi));
-		if (read_one(dirfd(d), de->d_name, &pi) == 0) {
+		if (read_one(dirfd(d), de->d_name, (pid_t)atoi(de->d_name),
+			     &pi, true) == 0) {
 			n++;
 			if (model_proc_update(ps->env->model, &pi) < 0)
 				(*ps->table_full)++;

@@ -85,8 +85,9 @@ char *proc_read_in_root(int rootfd, const char *path, size_t max,
 char *proc_read_file(pid_t pid, const char *what, size_t max, size_t *len);
 
 /*
- * Read one process: status, exe and executable mappings.  Returns 0
- * (exe "" for kernel threads), or -1 with errno (ENOENT: gone).
+ * Read one process: exe, then status and executable mappings.  Returns
+ * 0 (exe "" for kernel threads and zombies, the rest not read), or -1
+ * with errno (ENOENT: gone).
  */
 int proc_read_pid(pid_t pid, struct proc_info *pi);
 
