@@ -27,96 +27,24 @@
 #include "sources/pkg.h"
 #include "sources/pkgindex.h"
 #include "sources/pkgindex_priv.h"
+#include "sources/pkgidxsum.h"
 
-/*
- * The file's sum: FNV-1a's step over 8-byte words (the bytes in file
- * order, a short last word padded with zeros), then a final mix.  It
- * catches a damaged file, not a forged one (the file is vigild's own,
- * in a directory that is its own); eight bytes a step, it costs a
- * start a millisecond, not the tens that a byte a step did.  Streamed:
- * the same whatever the pieces it is fed in.
- */
-struct wsum {
-	uint64_t h;
-	unsigned char tail[8];
-	size_t ntail;
-};
-
-#define WSUM_BASIS 1469598103934665603ULL
-#define WSUM_PRIME 1099511628211ULL
-
-static void wsum_word(struct wsum *w, const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	w->h = (w->h ^ v) * WSUM_PRIME;
-}
-
-static void wsum_add(struct wsum *w, const unsigned char *p, size_t n)
-{
-	if (w->ntail) {
-		size_t k = sizeof(w->tail) - w->ntail;
-
-		if (k > n)
-			k = n;
-		memcpy(w->tail + w->ntail, p, k);
-		w->ntail += k;
-		p += k;
-		n -= k;
-		if (w->ntail < sizeof(w->tail))
-			return;
-		wsum_word(w, w->tail);
-		w->ntail = 0;
-	}
-	for (; n >= 8; p += 8, n -= 8)
-		wsum_word(w, p);
-	memcpy(w->tail, p, n);
-	w->ntail = n;
-}
-
-static uint64_t wsum_end(struct wsum *w, uint64_t total)
-{
-	if (w->ntail) {
-		memset(w->tail + w->ntail, 0, sizeof(w->tail) - w->ntail);
-		wsum_word(w, w->tail);
-	}
-	w->h = (w->h ^ total) * WSUM_PRIME;
-	return w->h ^ (w->h >> 29);
-}
-
-/* The sum of the file's first n bytes as a start, its field taken as 0. */
-static void wsum_head(struct wsum *w, const unsigned char *p, size_t n)
+/* The sum of the file's first n bytes, its own field taken as 0. */
+static uint64_t file_sum(const unsigned char *p, size_t n)
 {
 	struct pkgidx_head h;
+	struct pkgidx_sum w;
 
-	w->h = WSUM_BASIS;
-	w->ntail = 0;
+	pkgidx_sum_init(&w);
 	if (n < sizeof(h)) {
-		wsum_add(w, p, n);
-		return;
+		pkgidx_sum_add(&w, p, n);
+		return pkgidx_sum_end(&w, n);
 	}
 	memcpy(&h, p, sizeof(h));
 	h.sum = 0;
-	wsum_add(w, (const unsigned char *)&h, sizeof(h));
-	wsum_add(w, p + sizeof(h), n - sizeof(h));
-}
-
-static uint64_t file_sum(const unsigned char *p, size_t n)
-{
-	struct wsum w;
-
-	wsum_head(&w, p, n);
-	return wsum_end(&w, n);
-}
-
-/* A segment's sum: of its bytes alone. */
-static uint64_t seg_sum(const unsigned char *p, size_t n)
-{
-	struct wsum w = { .h = WSUM_BASIS };
-
-	wsum_add(&w, p, n);
-	return wsum_end(&w, n);
+	pkgidx_sum_add(&w, &h, sizeof(h));
+	pkgidx_sum_add(&w, p + sizeof(h), n - sizeof(h));
+	return pkgidx_sum_end(&w, n);
 }
 
 /* Where each part of the file lies (offsets from its start). */
@@ -145,16 +73,6 @@ static int layout(const struct pkgidx_head *h, size_t len, struct layout *l)
 	return l->total == len ? 0 : -1;
 }
 
-/* Segment s's bytes in an index of blocks: [*start, *end). */
-static void seg_span(const uint32_t *blocks, size_t nblocks,
-		     size_t index_len, size_t s, size_t *start, size_t *end)
-{
-	size_t b1 = (s + 1) * PKGIDX_SEG;
-
-	*start = blocks[s * PKGIDX_SEG];
-	*end = b1 < nblocks ? blocks[b1] : index_len;
-}
-
 void pkgidx_seal(unsigned char *file, size_t len)
 {
 	struct pkgidx_head h;
@@ -176,10 +94,10 @@ void pkgidx_seal(unsigned char *file, size_t len)
 		for (s = 0; s < h.nsegs; s++) {
 			size_t start, end;
 
-			seg_span(b, h.nblocks, h.index_len, s, &start, &end);
+			pkgidx_seg_span(b, h.nblocks, h.index_len, s, &start, &end);
 			if (start > end || end > h.index_len)
 				continue;
-			sum = seg_sum(file + l.index + start, end - start);
+			sum = pkgidx_sum_of(file + l.index + start, end - start);
 			memcpy(file + l.sums + s * 8, &sum, sizeof(sum));
 		}
 		free(b);
@@ -254,8 +172,8 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 	for (i = 0; i < h.nsegs; i++) {
 		size_t start, end;
 
-		seg_span(x->blocks, x->nblocks, x->index_len, i, &start, &end);
-		sum = seg_sum(x->index + start, end - start);
+		pkgidx_seg_span(x->blocks, x->nblocks, x->index_len, i, &start, &end);
+		sum = pkgidx_sum_of(x->index + start, end - start);
 		if (pkgidx_buf_add(&f, &sum, sizeof(sum)) < 0)
 			goto out;
 	}
@@ -423,64 +341,4 @@ bad:
 	pkgidx_clear(x);
 	errno = e;
 	return -1;
-}
-
-int pkgidx_seg_check(struct pkgidx *x, size_t seg)
-{
-	size_t b0 = seg * PKGIDX_SEG, start, end, want, k, b;
-	struct dec d = { .npkgs = x->npkgs }, next = { .npkgs = x->npkgs };
-	char prev[PATH_MAX];
-	int r;
-
-	if (!x->map || (seg < x->nsegs && x->seg_ok[seg]))
-		return 0;
-	if (x->damaged || seg >= x->nsegs)
-		goto bad;
-	seg_span(x->blocks, x->nblocks, x->index_len, seg, &start, &end);
-	if (seg_sum(x->index + start, end - start) != x->segsum[seg])
-		goto bad;
-	want = x->npaths - b0 * PKG_BLOCK;
-	if (want > (size_t)PKGIDX_SEG * PKG_BLOCK)
-		want = (size_t)PKGIDX_SEG * PKG_BLOCK;
-	d.p = x->index + start;
-	d.end = x->index + end;
-	for (k = 0;; k++) {
-		size_t off = (size_t)(d.p - x->index);
-
-		r = pkgidx_dec_next(&d);
-		if (!r)
-			break;
-		if (r < 0 || k >= want)
-			goto bad;
-		b = b0 + k / PKG_BLOCK;
-		if (k % PKG_BLOCK == 0 && (d.shared || off != x->blocks[b]))
-			goto bad;
-		if (k && strcmp(prev, d.path) >= 0)
-			goto bad;
-		memcpy(prev, d.path, d.len + 1);
-	}
-	if (k != want)
-		goto bad;
-	/* this segment's last path before the next one's first */
-	if (b0 + PKGIDX_SEG < x->nblocks) {
-		next.p = x->index + x->blocks[b0 + PKGIDX_SEG];
-		next.end = x->index + x->index_len;
-		if (pkgidx_dec_next(&next) <= 0 || strcmp(prev, next.path) >= 0)
-			goto bad;
-	}
-	x->seg_ok[seg] = 1;
-	return 0;
-bad:
-	x->damaged = 1;
-	return -1;
-}
-
-int pkgidx_check_all(struct pkgidx *x)
-{
-	size_t s;
-
-	for (s = 0; x->map && s < x->nsegs; s++)
-		if (pkgidx_seg_check(x, s) < 0)
-			return -1;
-	return 0;
 }

@@ -29,6 +29,7 @@
 #include "sources/pkg.h"
 #include "sources/pkgindex.h"
 #include "sources/pkgindex_priv.h"
+#include "sources/pkgidxsum.h"
 
 
 /* Capacity for cap bytes in all.  -1: ENOMEM, or E2BIG past 4 GiB. */
@@ -296,6 +297,81 @@ out:
 	free(b);
 	free(u);
 	return r;
+}
+
+void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
+		     size_t index_len, size_t s, size_t *start, size_t *end)
+{
+	size_t b1 = (s + 1) * PKGIDX_SEG;
+
+	*start = blocks[s * PKGIDX_SEG];
+	*end = b1 < nblocks ? blocks[b1] : index_len;
+}
+
+/*
+ * A mapped index's segment, before a lookup follows it: its sum, every
+ * entry decoded within it, the order strict, each block where the
+ * table says and whole, and its last path before the next segment's
+ * first (that one's own check vouches for the rest).
+ */
+int pkgidx_seg_check(struct pkgidx *x, size_t seg)
+{
+	size_t b0 = seg * PKGIDX_SEG, start, end, want, k, b;
+	struct dec d = { .npkgs = x->npkgs }, next = { .npkgs = x->npkgs };
+	char prev[PATH_MAX];
+	int r;
+
+	if (!x->map || (seg < x->nsegs && x->seg_ok[seg]))
+		return 0;
+	if (x->damaged || seg >= x->nsegs)
+		goto bad;
+	pkgidx_seg_span(x->blocks, x->nblocks, x->index_len, seg, &start,
+			&end);
+	if (pkgidx_sum_of(x->index + start, end - start) != x->segsum[seg])
+		goto bad;
+	want = x->npaths - b0 * PKG_BLOCK;
+	if (want > (size_t)PKGIDX_SEG * PKG_BLOCK)
+		want = (size_t)PKGIDX_SEG * PKG_BLOCK;
+	d.p = x->index + start;
+	d.end = x->index + end;
+	for (k = 0;; k++) {
+		size_t off = (size_t)(d.p - x->index);
+
+		r = pkgidx_dec_next(&d);
+		if (!r)
+			break;
+		if (r < 0 || k >= want)
+			goto bad;
+		b = b0 + k / PKG_BLOCK;
+		if (k % PKG_BLOCK == 0 && (d.shared || off != x->blocks[b]))
+			goto bad;
+		if (k && strcmp(prev, d.path) >= 0)
+			goto bad;
+		memcpy(prev, d.path, d.len + 1);
+	}
+	if (k != want)
+		goto bad;
+	if (b0 + PKGIDX_SEG < x->nblocks) {
+		next.p = x->index + x->blocks[b0 + PKGIDX_SEG];
+		next.end = x->index + x->index_len;
+		if (pkgidx_dec_next(&next) <= 0 || strcmp(prev, next.path) >= 0)
+			goto bad;
+	}
+	x->seg_ok[seg] = 1;
+	return 0;
+bad:
+	x->damaged = 1;
+	return -1;
+}
+
+int pkgidx_check_all(struct pkgidx *x)
+{
+	size_t s;
+
+	for (s = 0; x->map && s < x->nsegs; s++)
+		if (pkgidx_seg_check(x, s) < 0)
+			return -1;
+	return 0;
 }
 
 /*

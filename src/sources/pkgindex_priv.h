@@ -38,4 +38,8 @@ struct dec {
 /* 1: an entry decoded; 0: the end; -1: malformed. */
 int pkgidx_dec_next(struct dec *d);
 
+/* Segment s's bytes in an index of nblocks blocks: [*start, *end). */
+void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
+		     size_t index_len, size_t s, size_t *start, size_t *end);
+
 #endif
