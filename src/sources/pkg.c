@@ -44,7 +44,7 @@ struct pkgdb {
 	long update_ms;
 	uint64_t checked_ms;
 	int missing;		/* <dir>/info could not be looked at */
-	int keep_heap;		/* the file was found damaged: not mapped again */
+	int keep_heap;		/* the file was found damaged: not mapped */
 };
 
 /* What an update gathers from the lists it reads. */

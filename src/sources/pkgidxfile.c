@@ -94,10 +94,12 @@ void pkgidx_seal(unsigned char *file, size_t len)
 		for (s = 0; s < h.nsegs; s++) {
 			size_t start, end;
 
-			pkgidx_seg_span(b, h.nblocks, h.index_len, s, &start, &end);
+			pkgidx_seg_span(b, h.nblocks, h.index_len, s, &start,
+					&end);
 			if (start > end || end > h.index_len)
 				continue;
-			sum = pkgidx_sum_of(file + l.index + start, end - start);
+			sum = pkgidx_sum_of(file + l.index + start,
+					    end - start);
 			memcpy(file + l.sums + s * 8, &sum, sizeof(sum));
 		}
 		free(b);
@@ -172,7 +174,8 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 	for (i = 0; i < h.nsegs; i++) {
 		size_t start, end;
 
-		pkgidx_seg_span(x->blocks, x->nblocks, x->index_len, i, &start, &end);
+		pkgidx_seg_span(x->blocks, x->nblocks, x->index_len, i, &start,
+				&end);
 		sum = pkgidx_sum_of(x->index + start, end - start);
 		if (pkgidx_buf_add(&f, &sum, sizeof(sum)) < 0)
 			goto out;
