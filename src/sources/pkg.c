@@ -245,6 +245,17 @@ static int merge_batch(const struct pkgdb *db, struct build *b,
 }
 
 /*
+ * A mapped index found damaged: dropped, and the next update reads
+ * every list and keeps what it builds in memory, not in a map.
+ */
+static void forget_damaged(struct pkgdb *db)
+{
+	log_warn("pkg: %s: damaged; reading every list again", db->cache);
+	pkgidx_clear(&db->idx);
+	db->keep_heap = 1;
+}
+
+/*
  * The index just saved, mapped in place of the one built: the pages of
  * the file are the page cache's, and only those lookups read are held.
  */
@@ -296,12 +307,8 @@ static int update(struct pkgdb *db)
 	if (scan_info(d, &s) < 0)
 		goto fail;
 	/* a merge reads all of the old index: every segment checked first */
-	if (pkgidx_check_all(&db->idx) < 0) {
-		log_warn("pkg: %s: damaged; reading every list again",
-			 db->cache);
-		pkgidx_clear(&db->idx);
-		db->keep_heap = 1;
-	}
+	if (pkgidx_check_all(&db->idx) < 0)
+		forget_damaged(db);
 	/* room for the identity over the new numbers, after the first batch */
 	remap = calloc((db->idx.npkgs > s.n ? db->idx.npkgs : s.n) + 1,
 		       sizeof(*remap));
@@ -459,10 +466,8 @@ const char *pkgdb_owner(struct pkgdb *db, const char *path)
 	o = pkgidx_lookup(&db->idx, path);
 	if (!db->idx.damaged)
 		return o;
-	/* never answered from a damaged part: built again, kept in memory */
-	log_warn("pkg: %s: damaged; reading every list again", db->cache);
-	pkgidx_clear(&db->idx);
-	db->keep_heap = 1;
+	/* never answered from a damaged part: built again */
+	forget_damaged(db);
 	update(db);
 	return pkgidx_lookup(&db->idx, path);
 }

@@ -83,9 +83,7 @@ void pkgidx_seal(unsigned char *file, size_t len)
 	if (len < sizeof(h))
 		return;
 	memcpy(&h, file, sizeof(h));
-	if (layout(&h, len, &l) == 0 &&
-	    h.nblocks > (h.nsegs ? (h.nsegs - 1) * PKGIDX_SEG : 0) &&
-	    h.nblocks <= h.nsegs * PKGIDX_SEG) {
+	if (layout(&h, len, &l) == 0 && h.nsegs == pkgidx_nsegs(h.nblocks)) {
 		uint32_t *b = malloc(h.nblocks * 4 + 4);
 
 		if (!b)
@@ -166,7 +164,7 @@ int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file)
 	}
 	h.pkgs_len = f.len - mark;
 	h.nblocks = x->nblocks;
-	h.nsegs = (x->nblocks + PKGIDX_SEG - 1) / PKGIDX_SEG;
+	h.nsegs = pkgidx_nsegs(x->nblocks);
 	if (pkgidx_buf_add(&f, zeros, pad8(f.len) - f.len) < 0 ||
 	    pkgidx_buf_add(&f, x->blocks, x->nblocks * 4) < 0 ||
 	    pkgidx_buf_add(&f, zeros, pad8(f.len) - f.len) < 0)
@@ -275,7 +273,7 @@ static int head_sound(const struct pkgidx_head *h, const char *dir,
 	       layout(h, len, l) == 0 &&
 	       h->npkgs <= PKG_MAX_PACKAGES && h->npaths <= PKG_MAX_PATHS &&
 	       h->nblocks == (h->npaths + PKG_BLOCK - 1) / PKG_BLOCK &&
-	       h->nsegs == (h->nblocks + PKGIDX_SEG - 1) / PKGIDX_SEG &&
+	       h->nsegs == pkgidx_nsegs(h->nblocks) &&
 	       !h->index_len == !h->npaths && h->index_len <= UINT32_MAX &&
 	       h->stamp_nsec >= 0 && h->stamp_nsec < 1000000000;
 }

@@ -376,19 +376,17 @@ int pkgidx_check_all(struct pkgidx *x)
 
 /*
  * Block i's first path compared with path, as strcmp; its segment
- * checked first.  *bad: the segment is damaged.
+ * checked first (damaged: 0, and x->damaged set).
  */
-static int cmp_block(struct pkgidx *x, size_t i, const char *path, int *bad)
+static int cmp_block(struct pkgidx *x, size_t i, const char *path)
 {
 	const unsigned char *p = x->index + x->blocks[i];
 	const unsigned char *end = x->index + x->index_len;
 	uint64_t shared, len;
 	int c;
 
-	if (pkgidx_seg_check(x, i / PKGIDX_SEG) < 0) {
-		*bad = 1;
+	if (pkgidx_seg_check(x, i / PKGIDX_SEG) < 0)
 		return 0;
-	}
 	/* built here or checked: a block starts whole and fits */
 	pkgidx_get_varint(&p, end, &shared);
 	pkgidx_get_varint(&p, end, &len);
@@ -400,7 +398,7 @@ const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 {
 	struct dec d = { .npkgs = x->npkgs };
 	size_t lo = 0, hi = x->nblocks;
-	int c, bad = 0;
+	int c;
 
 	if (x->damaged)
 		return NULL;
@@ -408,8 +406,8 @@ const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		c = cmp_block(x, mid, path, &bad);
-		if (bad)
+		c = cmp_block(x, mid, path);
+		if (x->damaged)
 			return NULL;
 		if (c <= 0)
 			lo = mid + 1;

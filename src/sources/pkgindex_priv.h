@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sources/pkgindex.h"
+
 /* Paths per block: the first whole, the others front-coded. */
 #define PKG_BLOCK 16
 /* Larger than any real database's index, with room. */
@@ -37,6 +39,12 @@ struct dec {
 
 /* 1: an entry decoded; 0: the end; -1: malformed. */
 int pkgidx_dec_next(struct dec *d);
+
+/* The segments an index of nblocks blocks has (PKGIDX_SEG blocks each). */
+static inline uint64_t pkgidx_nsegs(uint64_t nblocks)
+{
+	return (nblocks + PKGIDX_SEG - 1) / PKGIDX_SEG;
+}
 
 /* Segment s's bytes in an index of nblocks blocks: [*start, *end). */
 void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
