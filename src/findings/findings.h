@@ -271,13 +271,18 @@ void finding_make_id(const char *machine_id, const char *rule_id,
 void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 			      char out[FINDING_ID_LEN + 1]);
 
-/* The public JSON form (state file, control socket). NULL on ENOMEM. */
+/*
+ * The public JSON form (control socket, reports).  The state file's
+ * (findings_to_json) leaves out what loading derives again: the rule's
+ * text and a host that is the document's.  NULL on ENOMEM.
+ */
 json_object *finding_to_json(const struct finding *f);
 json_object *findings_to_json(const struct findings *fs);
 
 /*
  * Restore findings from a state file, one entry at a time
- * (findings_load_one), then findings_load_done().  Entries that are
+ * (findings_load_one; doc_host, the document's "host" or NULL, for an
+ * entry without its own), then findings_load_done().  Entries that are
  * malformed, name a rule this version does not know (a newer vigil's),
  * or do not fit under max are not loaded but kept as they are, and
  * written back by findings_append_kept(): nothing in a state file is
@@ -285,7 +290,7 @@ json_object *findings_to_json(const struct findings *fs);
  * entries not loaded.
  */
 void findings_load_one(struct findings *fs, json_object *o,
-		       unsigned int *skipped);
+		       json_object *doc_host, unsigned int *skipped);
 void findings_load_done(struct findings *fs);
 /* The same over a whole array: 0, or -1 (err) when arr is not one. */
 int findings_load_json(struct findings *fs, json_object *arr,

@@ -203,18 +203,21 @@ static bool version_ok(json_object *head)
 	       json_object_get_int(v) == STATE_VERSION;
 }
 
-static int hand_over(struct loading *l, json_object *f, struct sbuf *err)
+static int hand_over(struct loading *l, json_object *head, json_object *f,
+		     struct sbuf *err)
 {
 	l->handed = true;
-	return l->rd->finding(l->data, f, err);
+	return l->rd->finding(l->data, head, f, err);
 }
 
-static int hand_pending(struct loading *l, struct sbuf *err)
+static int hand_pending(struct loading *l, json_object *head,
+			struct sbuf *err)
 {
 	size_t i, n = l->pending ? json_object_array_length(l->pending) : 0;
 
 	for (i = 0; i < n; i++)
-		if (hand_over(l, json_object_array_get_idx(l->pending, i),
+		if (hand_over(l, head,
+			      json_object_array_get_idx(l->pending, i),
 			      err) < 0)
 			return -1;
 	json_object_put(l->pending);
@@ -246,9 +249,9 @@ static int each_finding(void *data, json_object *head, json_object *f,
 		l->bad_version = true;
 		return -1;
 	}
-	if (hand_pending(l, err) < 0)
+	if (hand_pending(l, head, err) < 0)
 		return -1;
-	return hand_over(l, f, err);
+	return hand_over(l, head, f, err);
 }
 
 /* What a usable document must hold besides its findings. */
@@ -332,7 +335,7 @@ enum state_load_result state_load(const char *path,
 		r = move_aside(path, problem, err);
 		goto out;
 	}
-	if (hand_pending(&l, &jwhy) < 0) {
+	if (hand_pending(&l, h, &jwhy) < 0) {
 		rd->abandon(data);
 		sbuf_printf(err, "%s: %s", path, sbuf_str(&jwhy));
 		goto out;

@@ -32,12 +32,14 @@ enum state_load_result {
 /*
  * Where state_load() hands what it reads.  finding(): one element of
  * "findings", in file order, as it is parsed (the document is never
- * whole in memory); it returns 0, or -1 to give up (ENOMEM, its reason
- * in err).  abandon(): the file proved unusable after findings were
+ * whole in memory), with the members read before "findings" in head
+ * (its "host": what a finding without one of its own was seen on); it
+ * returns 0, or -1 to give up (ENOMEM, its reason in err).  abandon(): the file proved unusable after findings were
  * handed over; drop them, as if none had been.
  */
 struct state_reader {
-	int (*finding)(void *data, json_object *f, struct sbuf *err);
+	int (*finding)(void *data, json_object *head, json_object *f,
+		       struct sbuf *err);
 	void (*abandon)(void *data);
 };
 

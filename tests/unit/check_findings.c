@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "findings/findings.h"
+#include "findings/state.h"
+#include "lib/jsonutil.h"
 #include "lib/tag.h"
 #include "daemon/sdstatus.h"
 
@@ -735,6 +738,101 @@ START_TEST(json_round_trip)
 }
 END_TEST
 
+static json_object *host_named(const char *name)
+{
+	json_object *h = json_object_new_object();
+
+	json_object_object_add(h, "hostname", json_object_new_string(name));
+	json_object_object_add(h, "machine_id", json_object_new_string(
+				       "0123456789abcdef0123456789abcdef"));
+	return h;
+}
+
+static const char *hostname_of(const struct finding *f)
+{
+	return f->host ? json_get_str(f->host, "hostname") : NULL;
+}
+
+/*
+ * The state file's form leaves out the rule's text and a host that is
+ * the document's; a file read back gives each finding the host it was
+ * seen on all the same, through state_load() as vigild reads it.
+ */
+START_TEST(stored_form_through_a_file)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	json_object *before = host_named("before"), *now = host_named("now");
+	json_object *doc = json_object_new_object(), *arr, *e, *head;
+	struct findings_loading l = { .fs = b };
+	char path[] = "/tmp/vigil-stored-XXXXXX";
+	const struct finding *f;
+	struct sbuf err;
+	const char *text;
+	int fd;
+
+	sbuf_init(&err);
+	findings_set_host(a, before);
+	findings_report(a, RULE_ROOT_PERMS, "/opt/old", NULL, 1763800000, NULL);
+	findings_set_host(a, now);	/* a reload renamed the host */
+	findings_report(a, RULE_UNUSED_PORTS, "tcp/0.0.0.0/8080", NULL,
+			1763800100, NULL);
+	arr = findings_to_json(a);
+	/* the older finding names its host; the newer has the document's */
+	e = json_object_array_get_idx(arr, 0);
+	ck_assert_str_eq(json_get_str(json_object_object_get(e, "host"),
+				      "hostname"), "before");
+	e = json_object_array_get_idx(arr, 1);
+	ck_assert(!json_object_object_get_ex(e, "host", NULL));
+	ck_assert(!json_object_object_get_ex(e, "title", NULL));
+	ck_assert(!json_object_object_get_ex(e, "description", NULL));
+	ck_assert(!json_object_object_get_ex(e, "fingerprint", NULL));
+	ck_assert_str_eq(json_get_str(e, "id"), findings_at(a, 1)->id);
+	/* the public form keeps all of it */
+	e = finding_to_json(findings_at(a, 1));
+	ck_assert_str_eq(json_get_str(e, "title"),
+			 findings_at(a, 1)->rule->title);
+	ck_assert_str_eq(json_get_str(json_object_object_get(e, "host"),
+				      "hostname"), "now");
+	json_object_put(e);
+
+	json_object_object_add(doc, "version",
+			       json_object_new_int(STATE_VERSION));
+	json_object_object_add(doc, "host", json_object_get(now));
+	json_object_object_add(doc, "findings", arr);
+	text = json_object_to_json_string(doc);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	findings_set_host(b, now);
+	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
+				    &err), STATE_LOADED);
+	findings_load_done(b);
+	unlink(path);
+	ck_assert_uint_eq(findings_count(b), 2);
+	f = findings_get(b, findings_at(a, 0)->id);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(hostname_of(f), "before");
+	f = findings_get(b, findings_at(a, 1)->id);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(hostname_of(f), "now");
+	ck_assert_str_eq(f->fingerprint, findings_at(a, 1)->fingerprint);
+	/* and written again, the same document */
+	arr = findings_to_json(b);
+	ck_assert(json_object_equal(arr, json_object_object_get(doc,
+							      "findings")));
+	json_object_put(arr);
+	json_object_put(head);
+	json_object_put(doc);
+	json_object_put(before);
+	json_object_put(now);
+	findings_free(a);
+	findings_free(b);
+	sbuf_free(&err);
+}
+END_TEST
+
 /*
  * A finding's own tags: checked as the configuration's are, at most
  * TAG_MAX, kept through the state file, and what a hand-edited state
@@ -1163,6 +1261,7 @@ int main(void)
 	tcase_add_test(tc, exception_from_birth);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
+	tcase_add_test(tc, stored_form_through_a_file);
 	tcase_add_test(tc, tags_set_kept_checked);
 	tcase_add_test(tc, fields);
 	tcase_add_test(tc, severities);

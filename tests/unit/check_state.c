@@ -54,10 +54,12 @@ struct got {
 	int abandoned;
 };
 
-static int got_finding(void *data, json_object *f, struct sbuf *err)
+static int got_finding(void *data, json_object *head, json_object *f,
+		       struct sbuf *err)
 {
 	struct got *g = data;
 
+	(void)head;
 	json_object_array_add(g->arr, json_object_get(f));
 	return 0;
 }
