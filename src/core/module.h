@@ -15,18 +15,23 @@ struct loop;
 struct engine;
 struct model;
 struct vigil_config;
+struct elf_judge;
 
 /*
  * What a module gets to work with, and nothing more: the event loop,
  * the engine (events, findings, runs, counters), the world model and
  * the configuration.  cfg is replaced before reload() is called;
- * modules read it through this pointer, never keep a copy.
+ * modules read it through this pointer, never keep a copy.  judge: the
+ * ELF analyser's helper (sources/elfjudge.h), forked by vigild before
+ * it reads the state file, while it is small: a helper forked later
+ * would share, and copy on every write, all the findings vigild holds.
  */
 struct vigil_env {
 	struct loop *loop;
 	struct engine *engine;
 	struct model *model;
 	const struct vigil_config *cfg;
+	struct elf_judge *judge;
 };
 
 /*

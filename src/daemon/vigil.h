@@ -38,6 +38,7 @@ struct vigil {
 	struct sdstatus *sd;		/* what systemd is told */
 	json_object *host;
 	struct model *model;		/* what is known of the host */
+	struct elf_judge *judge;	/* the ELF analyser (env.judge) */
 	struct vigil_env env;		/* what modules get of all this */
 	int64_t started;		/* unix time */
 	uint64_t *reloads;

@@ -23,6 +23,7 @@
 #include "lib/log.h"
 #include "daemon/sdstatus.h"
 #include "daemon/vigil.h"
+#include "sources/elfjudge.h"
 
 /* Allocations this large and up are mapped, and unmapped when freed. */
 #define VIGILD_MMAP_THRESHOLD (128 * 1024)
@@ -119,9 +120,21 @@ static int setup(struct vigil *v)
 	    !v->remind || !v->expiry || !v->sd)
 		goto oom;
 	assess_set_observer(v->assess, vigil_observe, v);
+	/*
+	 * Before the state file grows the heap, and with all privileges,
+	 * so the helper can become nobody.
+	 */
+	v->judge = elf_judge_new(
+		engine_counter(v->engine, "binaries", "analyser_crashes"),
+		engine_counter(v->engine, "binaries", "analyser_timeouts"));
+	if (!v->judge) {
+		log_err("binaries: cannot start the ELF analyser: %s",
+			strerror(errno));
+		return -1;
+	}
 	v->env = (struct vigil_env){
 		.loop = v->loop, .engine = v->engine, .model = v->model,
-		.cfg = v->cfg,
+		.cfg = v->cfg, .judge = v->judge,
 	};
 	v->reloads = engine_counter(v->engine, "vigild", "reloads");
 	if (!v->reloads)
@@ -153,6 +166,7 @@ oom:
 static void teardown(struct vigil *v)
 {
 	fini_modules(v);
+	elf_judge_free(v->judge);
 	sdstatus_free(v->sd);
 	control_free(v->control);
 	loop_timer_free(v->remind);

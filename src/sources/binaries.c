@@ -34,7 +34,7 @@ struct binaries {
 	struct elf_judge *judge;
 	struct pkgdb *pkg;
 	struct rootpkg *roots;		/* containers' own databases */
-	uint64_t *published, *packaged, *unreadable, *crashes, *timeouts;
+	uint64_t *published, *packaged, *unreadable;
 };
 
 /* m of pi, named by db (the package databases of pi's root). */
@@ -95,7 +95,6 @@ static void binaries_fini(void *priv)
 	if (!b)
 		return;
 	elf_cache_free(b->cache);
-	elf_judge_free(b->judge);
 	rootpkg_free(b->roots);
 	pkgdb_free(b->pkg);
 	free(b);
@@ -121,14 +120,7 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 	if (!b)
 		return -1;
 	b->env = env;
-	b->crashes = engine_counter(env->engine, "binaries", "analyser_crashes");
-	b->timeouts = engine_counter(env->engine, "binaries",
-				     "analyser_timeouts");
-	/* Before capabilities are dropped, so the helper becomes nobody. */
-	b->judge = elf_judge_new(b->crashes, b->timeouts);
-	if (!b->judge)
-		log_err("binaries: cannot start the ELF analyser: %s",
-			strerror(errno));
+	b->judge = env->judge;		/* vigild's: spawned before the state */
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS, ELF_CACHE_BYTES);
 	b->pkg = open_pkgdb(env->cfg->state_file);
 	b->roots = b->pkg ? rootpkg_new(b->pkg) : NULL;
@@ -136,7 +128,7 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 	b->packaged = engine_counter(env->engine, "binaries", "packaged");
 	b->unreadable = engine_counter(env->engine, "binaries", "unreadable");
 	if (!b->judge || !b->cache || !b->pkg || !b->roots || !b->published ||
-	    !b->packaged || !b->unreadable || !b->crashes || !b->timeouts ||
+	    !b->packaged || !b->unreadable ||
 	    engine_subscribe(env->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
 	    engine_subscribe(env->engine, EV_MAPPING, on_proc, b) < 0) {
 		binaries_fini(b);
