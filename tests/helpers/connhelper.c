@@ -20,6 +20,11 @@
  *   connhelper listen FIRSTPORT COUNT
  *       COUNT listeners (v4 and v6) on FIRSTPORT and the ports after
  *       it, accepting nothing, until SIGTERM; prints "listening=N".
+ *   connhelper datagrams ADDR COUNT
+ *       one UDP datagram each to COUNT distinct flows to ADDR (ports
+ *       10000-59999, a new source socket every 50,000): COUNT conntrack
+ *       entries that stay for the namespace's UDP timeout; prints
+ *       "sent=N".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -219,6 +224,39 @@ static int do_listen(long first, long count)
 	return 0;
 }
 
+#define DGRAM_PORTS 50000
+
+static int do_datagrams(const char *addr, long count)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	long i, sent = 0;
+	int fd = -1;
+
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "connhelper: datagrams: not an IPv4 address\n");
+		return 2;
+	}
+	for (i = 0; i < count; i++) {
+		if (i % DGRAM_PORTS == 0) {
+			if (fd >= 0)
+				close(fd);
+			fd = socket(AF_INET, SOCK_DGRAM, 0);
+			if (fd < 0) {
+				perror("connhelper: datagrams");
+				return 2;
+			}
+		}
+		sa.sin_port = htons((unsigned short)(10000 + i % DGRAM_PORTS));
+		if (sendto(fd, "x", 1, 0, (struct sockaddr *)&sa,
+			   sizeof(sa)) == 1)
+			sent++;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("sent=%ld\n", sent);
+	return sent == count ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "connect")) {
@@ -245,8 +283,18 @@ int main(int argc, char **argv)
 		}
 		return do_listen(first, count);
 	}
+	if (argc == 4 && !strcmp(argv[1], "datagrams")) {
+		long count = atol(argv[3]);
+
+		if (count < 1 || count > 1000000) {
+			fprintf(stderr, "connhelper: bad count\n");
+			return 2;
+		}
+		return do_datagrams(argv[2], count);
+	}
 	fprintf(stderr, "usage: connhelper connect ADDR PORT COUNT [WORKERS [SECONDS]]\n"
 			"       connhelper serve PORT\n"
-			"       connhelper listen FIRSTPORT COUNT\n");
+			"       connhelper listen FIRSTPORT COUNT\n"
+			"       connhelper datagrams ADDR COUNT\n");
 	return 2;
 }
