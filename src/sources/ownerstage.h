@@ -33,7 +33,8 @@ struct owner_stage {
 	const struct vigil_env *env;
 	struct conn_join *join;
 	struct parked *pool;		/* OWNER_PARKED of them */
-	struct parked *free_list;	/* through next */
+	size_t pool_used;		/* never used past this */
+	struct parked *free_list;	/* given back, through next */
 	struct parked *first, *last;	/* waiting, in arrival order */
 	size_t nparked;
 	struct loop_timer *tick;
