@@ -308,8 +308,15 @@ static struct finding *finding_from_json(struct findings *fs,
 		attrs = v;
 		json_escape_strings(attrs, false);
 	}
-	if (!json_object_object_get_ex(o, "host", &v))
-		v = doc_host;		/* the stored form: the document's */
+	/*
+	 * None: the stored form, the document's.  An empty one is what a
+	 * vigild older than that form writes back for a finding it read
+	 * without one: the document's too, or it would stay empty.
+	 */
+	if (!json_object_object_get_ex(o, "host", &v) ||
+	    (json_object_is_type(v, json_type_object) &&
+	     !json_object_object_length(v) && doc_host))
+		v = doc_host;
 	if (json_object_is_type(v, json_type_object))
 		f->host = json_object_get(v);
 	if (json_object_object_get_ex(o, "runs", &runs) &&

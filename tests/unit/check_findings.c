@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -823,6 +824,27 @@ START_TEST(stored_form_through_a_file)
 	ck_assert(json_object_equal(arr, json_object_object_get(doc,
 							      "findings")));
 	json_object_put(arr);
+	json_object_put(head);
+
+	/* an older vigild writes "host": {} back for it: the document's */
+	e = json_object_array_get_idx(json_object_object_get(doc, "findings"),
+				      1);
+	json_object_object_add(e, "host", json_object_new_object());
+	text = json_object_to_json_string(doc);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	findings_forget_all(b);
+	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
+				    &err), STATE_LOADED);
+	findings_load_done(b);
+	unlink(path);
+	f = findings_get(b, findings_at(a, 1)->id);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(hostname_of(f), "now");
+	ck_assert_str_eq(hostname_of(findings_get(b, findings_at(a, 0)->id)),
+			 "before");
 	json_object_put(head);
 	json_object_put(doc);
 	json_object_put(before);
