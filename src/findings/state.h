@@ -34,8 +34,9 @@ enum state_load_result {
  * "findings", in file order, as it is parsed (the document is never
  * whole in memory), with the members read before "findings" in head
  * (its "host": what a finding without one of its own was seen on); it
- * returns 0, or -1 to give up (ENOMEM, its reason in err).  abandon(): the file proved unusable after findings were
- * handed over; drop them, as if none had been.
+ * returns 0, or -1 to give up (ENOMEM, its reason in err).  abandon():
+ * the file proved unusable after findings were handed over; drop them,
+ * as if none had been.
  */
 struct state_reader {
 	int (*finding)(void *data, json_object *head, json_object *f,
