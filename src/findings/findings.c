@@ -69,12 +69,25 @@ void findings_set_max(struct findings *fs, size_t max)
 void findings_set_host(struct findings *fs, json_object *host)
 {
 	const char *mid = host ? json_get_str(host, "machine_id") : NULL;
+	json_object *old = fs->host;
+	size_t i;
 
-	json_object_put(fs->host);
 	fs->host = json_object_get(host);
 	snprintf(fs->machine_id, sizeof(fs->machine_id), "%s",
 		 mid ? mid : "");
 	findings_sync_host_tags(fs);
+	/*
+	 * A reload makes the host anew: findings seen on the same one (its
+	 * tags now the configuration's) share the new object, so the state
+	 * file need not name it for each.
+	 */
+	if (old && host && old != host && json_object_equal(old, host))
+		for (i = 0; i < fs->n; i++)
+			if (fs->all[i]->host == old) {
+				json_object_put(old);
+				fs->all[i]->host = json_object_get(host);
+			}
+	json_object_put(old);
 }
 
 json_object *findings_evict_stats(const struct findings *fs)

@@ -123,10 +123,24 @@ sed -i '$d' "$T/vigil.conf"
 # --- SIGTERM writes the state file ----------------------------------
 COUNT=$("$VIGILCTL" -s "$T/run/control2" findings --json |
 	jq --arg i "$ID" '.[] | select(.id == $i) | .count')
+# what a reader is told of it, apart from what the run changes
+told() {
+	jq -S --arg i "$ID" '.[] | select(.id == $i) | {id, fingerprint,
+		rule, title, severity, numeric_severity, description,
+		recommendation, asset_key, host}'
+}
+"$VIGILCTL" -s "$T/run/control2" findings --json | told > "$T/told.before"
+jq -e '.host.hostname != null' "$T/told.before" >/dev/null ||
+	fail "no host in the finding: $(cat "$T/told.before")"
 stop_vigild
 ST=$T/state/state.json
 jq -e --arg i "$ID" '.version == 1 and (.findings | map(select(.id == $i)) | length) == 1' \
 	"$ST" >/dev/null || fail "finding missing from the state file"
+# stored without what loading derives again: the rule's text, the host
+jq -e --arg i "$ID" '.findings[] | select(.id == $i) |
+	has("title") or has("description") or has("fingerprint") or
+	has("host") | not' "$ST" >/dev/null ||
+	fail "the state file repeats the rule's text or the host"
 jq -e '.runs[-1].state == "canceled" and .runs[-1].reason == "vigild stopped"' \
 	"$ST" >/dev/null || fail "run not closed in the state file"
 [ "$(stat -c %a "$ST")" = 640 ] || fail "state file mode not 0640"
@@ -139,6 +153,9 @@ start_vigild
 ctl findings --json | jq -e --arg i "$ID" --argjson c "$COUNT" \
 	'.[] | select(.id == $i and .count >= $c)' >/dev/null ||
 	fail "finding not restored with its count"
+ctl findings --json | told > "$T/told.after"
+cmp -s "$T/told.before" "$T/told.after" ||
+	fail "restored finding told otherwise: $(diff "$T/told.before" "$T/told.after")"
 ctl runs --json | jq -e 'length == 2 and .[0].state == "canceled" and .[1].state == "collecting"' \
 	>/dev/null || fail "runs after restart: $(ctl runs --json)"
 sleep 11	# one rescan: the process is seen again

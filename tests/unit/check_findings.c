@@ -856,6 +856,42 @@ START_TEST(stored_form_through_a_file)
 END_TEST
 
 /*
+ * A reload makes the host anew: a finding seen on an equal one shares
+ * the new object (and is stored without a host of its own), even when
+ * only the configuration's tags changed; one seen on another host keeps
+ * its own.
+ */
+START_TEST(reload_shares_an_equal_host)
+{
+	struct findings *fs = findings_new(100, NULL, NULL);
+	json_object *h1 = host_named("h"), *h2 = host_named("h");
+	json_object *h3 = host_named("h"), *other = host_named("other");
+	const struct finding *f, *g;
+
+	json_object_object_add(h3, "tags", json_tokener_parse(
+				       "{\"owner\": \"team-new\"}"));
+	findings_set_host(fs, h1);
+	findings_report(fs, RULE_ROOT_PERMS, "/opt/a", NULL, 1763800000, NULL);
+	f = findings_at(fs, 0);
+	ck_assert_ptr_eq(f->host, h1);
+	findings_set_host(fs, h2);		/* the same host, made anew */
+	ck_assert_ptr_eq(f->host, h2);
+	findings_set_host(fs, h3);		/* the tags changed */
+	ck_assert_ptr_eq(f->host, h3);
+	findings_set_host(fs, other);		/* renamed: its own stays */
+	ck_assert_ptr_eq(f->host, h3);
+	findings_report(fs, RULE_ROOT_PERMS, "/opt/b", NULL, 1763800100, NULL);
+	g = findings_at(fs, 1);
+	ck_assert_ptr_eq(g->host, other);
+	json_object_put(h1);
+	json_object_put(h2);
+	json_object_put(h3);
+	json_object_put(other);
+	findings_free(fs);
+}
+END_TEST
+
+/*
  * A finding's own tags: checked as the configuration's are, at most
  * TAG_MAX, kept through the state file, and what a hand-edited state
  * file says wrongly is dropped.
@@ -1284,6 +1320,7 @@ int main(void)
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, stored_form_through_a_file);
+	tcase_add_test(tc, reload_shares_an_equal_host);
 	tcase_add_test(tc, tags_set_kept_checked);
 	tcase_add_test(tc, fields);
 	tcase_add_test(tc, severities);
