@@ -125,6 +125,11 @@ bool utf8_is_escaped(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
+		/* printable ASCII, nearly all of any text, at once */
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+			i++;
+		if (i == n)
+			break;
 		if (p[i] == '\\') {
 			k = escape_len(p + i, n - i);
 		} else {
