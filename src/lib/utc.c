@@ -32,9 +32,9 @@ static int digits(const char *s, int n)
 }
 
 /*
- * Days from 1970-01-01 to y-m-d, d past the month's end running on into
- * the next as timegm() has it (the civil-from-days count of the
- * proleptic Gregorian calendar, in eras of 400 years).
+ * Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar,
+ * counted in eras of 400 years (the well-known days-from-civil); a day
+ * past the month's end runs on into the next, as timegm() has it.
  */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
