@@ -67,6 +67,8 @@ EOJ
 write_auditd_conf "$T"
 APID=""
 on_exit '[ -n "$APID" ] && kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; "$AH" delete-all'
+CTE=""
+on_exit '[ -z "$CTE" ] || kill "$CTE" 2>/dev/null'
 
 all_counted() {	# all_counted N: vigild counts N flows of the clients
 	ctl findings --json | jq -e --argjson n "$1" '[.[] |
@@ -106,6 +108,7 @@ situation() {
 	sleep 0.5
 	kill "$CTE" 2>/dev/null
 	wait "$CTE" 2>/dev/null
+	CTE=""
 	NCT=$(ct_flows)
 	# all the clients ran: at most a port or two of them reused
 	[ "$NCT" -ge $((KINDS * R - 2)) ] && [ "$NCT" -le $((KINDS * R)) ] ||
