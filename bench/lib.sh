@@ -1,6 +1,16 @@
 # shellcheck shell=sh
-# Shared by the benches that run auditd beside vigild (sourced; POSIX
-# sh).  AH must name tests/helpers/audithelper.
+# Shared by the benches (sourced; POSIX sh).  The auditd helpers need AH
+# to name tests/helpers/audithelper.
+
+# bench_cpu_ms PID: its CPU in ms, from the scheduler's ns count of each
+# thread (stat's clock ticks cut up to 10 ms off a start of 30).
+bench_cpu_ms() {
+	cat /proc/"$1"/task/*/schedstat |
+		awk '{ s += $1 } END { printf "%d", s / 1e6 }'
+}
+
+# bench_mib KIB: in MiB, one decimal.
+bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # Stops the bench when an audit daemon is registered already: the
 # bench's own would not get the records.
