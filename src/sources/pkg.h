@@ -2,8 +2,11 @@
 #ifndef VIGIL_PKG_H
 #define VIGIL_PKG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct loop;
 
 /* Bound on what a package database can make vigild hold. */
 #define PKG_MAX_PATHS (4u * 1024 * 1024)
@@ -13,6 +16,8 @@
 #define PKG_DPKG_DIR "/var/lib/dpkg"
 /* The index's file, in the state file's directory. */
 #define PKG_CACHE_NAME "pkg-index"
+/* The child that reads every list at a first start (its comm). */
+#define PKG_BUILDER_NAME "vigild-pkgidx"
 /* The database is looked at again at most this often. */
 #define PKG_RECHECK_MS 30000
 
@@ -34,12 +39,32 @@ struct pkgdb;
  * (ENOMEM) on failure.
  */
 struct pkgdb *pkgdb_new(const char *dir, const char *cache);
+
+typedef void (*pkgdb_ready_fn)(void *data);
+/*
+ * As pkgdb_new, but when cache holds no sound index (a first start, a
+ * vigild of another index version, a damaged file), reading every list
+ * (a quarter of a second) is left to a child process, which saves the
+ * index to cache; vigild goes on meanwhile.  Until the child is done,
+ * pkgdb_building() is true and no owner is known; then the index is
+ * mapped from cache (or, if the child failed, built here) and ready is
+ * called from the loop.  ready is also called when pkgdb_wait() ends
+ * the building, and never when there was none to do.
+ */
+struct pkgdb *pkgdb_new_async(const char *dir, const char *cache,
+			      struct loop *loop, pkgdb_ready_fn ready,
+			      void *data);
+/* A child is building the index: pkgdb_owner() knows nothing yet. */
+bool pkgdb_building(const struct pkgdb *db);
+/* Blocks until the index is built (and ready called), if it is being. */
+void pkgdb_wait(struct pkgdb *db);
+/* Stops a child still building (its unfinished file removed). */
 void pkgdb_free(struct pkgdb *db);
 
 /*
- * The package owning a canonical path, or NULL if none does.  Reloads
- * first when the database changed (checked at most every
- * PKG_RECHECK_MS).
+ * The package owning a canonical path, or NULL if none does (or while
+ * the index is being built: see pkgdb_building).  Reloads first when
+ * the database changed (checked at most every PKG_RECHECK_MS).
  */
 const char *pkgdb_owner(struct pkgdb *db, const char *path);
 /* How many distinct paths are known. */
