@@ -3,18 +3,22 @@
  * Which running binaries are in scope and how they were built: takes
  * the executable mappings of every process (from the /proc scan, and
  * from audit exec/mmap events), leaves out files a Debian package owns
- * unless scope = "all", and publishes each with its ELF verdict.
+ * unless scope = "all", and publishes each with its ELF verdict.  At a
+ * first start the package index is built by a child: what is seen
+ * before it is done is held (binpend.c) and judged once it is.
  */
 #include "build.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sources/binaries.h"
+#include "sources/binpend.h"
 #include "sources/elfjudge.h"
 #include "lib/log.h"
 #include "sources/pkg.h"
@@ -34,8 +38,73 @@ struct binaries {
 	struct elf_judge *judge;
 	struct pkgdb *pkg;
 	struct rootpkg *roots;		/* containers' own databases */
-	uint64_t *published, *packaged, *unreadable;
+	struct binpend *held;		/* while the host's index is built */
+	uint64_t *published, *packaged, *unreadable, *held_count;
 };
+
+/* ev, its package known, judged by the file at fd and published. */
+static void judge(struct binaries *b, struct binary_event *ev, int fd)
+{
+	int err;
+
+	ev->verdict = elf_cache_get_fd(b->cache, fd, elf_judge_run, b->judge,
+				       &err);
+	if (!ev->verdict) {
+		(*b->unreadable)++;
+		return;
+	}
+	(*b->published)++;
+	engine_publish(b->env->engine, EV_BINARY, ev);
+}
+
+/* A packaged file, out of scope: counted, not judged. */
+static bool out_of_scope(struct binaries *b, const struct binary_event *ev)
+{
+	if (!ev->package || b->env->cfg->scope != SCOPE_THIRD_PARTY)
+		return false;
+	(*b->packaged)++;
+	return true;
+}
+
+/* A sighting held while the index was built, now that it is. */
+static void judge_held(struct binary_event *ev, int fd, void *data)
+{
+	struct binaries *b = data;
+
+	ev->package = pkgdb_owner(b->pkg, ev->path);
+	if (out_of_scope(b, ev))
+		return;
+	if (fd < 0) {
+		(*b->unreadable)++;
+		return;
+	}
+	judge(b, ev, fd);
+}
+
+/* The index is built: what was held is judged now. */
+static void index_ready(void *data)
+{
+	struct binaries *b = data;
+
+	binpend_drain(b->held, judge_held, b);
+}
+
+/*
+ * m of pi, while the host's index is being built: held for it, or
+ * else (the queue is full) after waiting for the index.  1: taken.
+ */
+static int hold(struct binaries *b, const struct proc_info *pi,
+		const struct proc_map *m)
+{
+	if (binpend_hold(b->held, pi, m) == 0) {
+		(*b->held_count)++;
+		return 1;
+	}
+	log_warn("binaries: cannot hold %s for the package index (%s); waiting for it",
+		 m->path, strerror(errno));
+	pkgdb_wait(b->pkg);
+	return 0;
+}
 
 /* m of pi, named by db (the package databases of pi's root). */
 static void publish(struct binaries *b, const struct proc_info *pi,
@@ -47,29 +116,23 @@ static void publish(struct binaries *b, const struct proc_info *pi,
 		.comm = pi->comm, .deleted = m->deleted,
 	};
 	struct stat st;
-	int err, fd;
+	int fd;
 
+	if (db && db->dpkg == b->pkg && pkgdb_building(b->pkg) &&
+	    hold(b, pi, m))
+		return;
 	/* The name picks the package (a deleted file: where it was)... */
 	ev.package = pkgview_owner(db, m->path);
-	if (ev.package && b->env->cfg->scope == SCOPE_THIRD_PARTY) {
-		(*b->packaged)++;
+	if (out_of_scope(b, &ev))
 		return;
-	}
 	/* ...but the verdict is of the file really mapped, never a name. */
 	fd = proc_map_open(pi->pid, m, &st);
 	if (fd < 0) {
 		(*b->unreadable)++;
 		return;
 	}
-	ev.verdict = elf_cache_get_fd(b->cache, fd, elf_judge_run, b->judge,
-				      &err);
+	judge(b, &ev, fd);
 	close(fd);
-	if (!ev.verdict) {
-		(*b->unreadable)++;
-		return;
-	}
-	(*b->published)++;
-	engine_publish(b->env->engine, EV_BINARY, &ev);
 }
 
 static void on_proc(void *data, enum engine_event type, const void *payload)
@@ -96,13 +159,19 @@ static void binaries_fini(void *priv)
 		return;
 	elf_cache_free(b->cache);
 	rootpkg_free(b->roots);
+	/* a builder still running is stopped: its index is not wanted */
 	pkgdb_free(b->pkg);
+	binpend_free(b->held);
 	free(b);
 }
 
-/* The dpkg index, kept between starts beside the state file. */
-static struct pkgdb *open_pkgdb(const char *state_file)
+/*
+ * The dpkg index, kept between starts beside the state file; built by
+ * a child when there is none yet, what is seen meanwhile held for it.
+ */
+static struct pkgdb *open_pkgdb(struct binaries *b)
 {
+	const char *state_file = b->env->cfg->state_file;
 	const char *slash = strrchr(state_file, '/');
 	char cache[PATH_MAX];
 
@@ -110,7 +179,8 @@ static struct pkgdb *open_pkgdb(const char *state_file)
 				       (int)(slash - state_file), state_file,
 				       PKG_CACHE_NAME) >= sizeof(cache))
 		return pkgdb_new(PKG_DPKG_DIR, NULL);
-	return pkgdb_new(PKG_DPKG_DIR, cache);
+	return pkgdb_new_async(PKG_DPKG_DIR, cache, b->env->loop, index_ready,
+			       b);
 }
 
 static int binaries_init(const struct vigil_env *env, void **priv)
@@ -122,13 +192,18 @@ static int binaries_init(const struct vigil_env *env, void **priv)
 	b->env = env;
 	b->judge = env->judge;		/* vigild's: spawned before the state */
 	b->cache = elf_cache_new(ELF_CACHE_SLOTS, ELF_CACHE_BYTES);
-	b->pkg = open_pkgdb(env->cfg->state_file);
-	b->roots = b->pkg ? rootpkg_new(b->pkg) : NULL;
+	b->held = binpend_new();
 	b->published = engine_counter(env->engine, "binaries", "checked");
 	b->packaged = engine_counter(env->engine, "binaries", "packaged");
 	b->unreadable = engine_counter(env->engine, "binaries", "unreadable");
-	if (!b->judge || !b->cache || !b->pkg || !b->roots || !b->published ||
-	    !b->packaged || !b->unreadable ||
+	b->held_count = engine_counter(env->engine, "binaries",
+				       "held_for_index");
+	if (b->held && b->held_count)
+		b->pkg = open_pkgdb(b);
+	b->roots = b->pkg ? rootpkg_new(b->pkg) : NULL;
+	if (!b->judge || !b->cache || !b->held || !b->pkg || !b->roots ||
+	    !b->published || !b->packaged || !b->unreadable ||
+	    !b->held_count ||
 	    engine_subscribe(env->engine, EV_PROC_SCAN, on_proc, b) < 0 ||
 	    engine_subscribe(env->engine, EV_MAPPING, on_proc, b) < 0) {
 		binaries_fini(b);

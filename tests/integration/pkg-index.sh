@@ -1,7 +1,8 @@
 #!/bin/sh
 # The dpkg index against the real dpkg database and real dpkg:
-# - a first start reads every list and writes pkg-index beside the state
-#   file; a later start reads that file and no list;
+# - a first start reads every list (in a child: pkg-first-start.sh) and
+#   writes pkg-index beside the state file; a later start reads that
+#   file and no list;
 # - a package installed, then removed, with dpkg: vigild reads the one
 #   list that changed, then none, and its count of packages follows;
 # - a pkg-index that another user could write, one damaged in its head
@@ -22,9 +23,15 @@ write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "10s"; };'
 IDX=$T/state/pkg-index
 lists_line() { grep 'pkg: .*lists read' "$T/vigild.log" | tail -1; }
 nlines() { grep -c 'pkg: .*lists read' "$T/vigild.log" || true; }
+# read_all: a start without a sound pkg-index has a child read every
+# list (pkg-first-start.sh); vigild answers before that is done
+read_all() {
+	wait_until 30 sh -c "grep -q 'pkg: .*lists read' \"$T/vigild.log\""
+}
 
 # --- first start, then a start from the file --------------------------
 start_vigild
+read_all
 lists_line | grep -q "packages known from /var/lib/dpkg/info ([1-9][0-9]* lists read" ||
 	fail "no full reading at the first start"
 npk=$(lists_line | sed 's/.* files of \([0-9]*\) packages.*/\1/')
@@ -71,6 +78,7 @@ refused() {	# refused WHAT: the next start reads the lists again
 	start_vigild
 	grep -q "pkg: $IDX: .*reading the lists again" "$T/vigild.log" ||
 		fail "$1: not refused"
+	read_all
 	lists_line | grep -q "($npk lists read" || fail "$1: $(lists_line)"
 	[ -f "$IDX" ] && [ "$(stat -c %a "$IDX")" = 600 ] ||
 		fail "$1: $IDX not written again"
