@@ -7,8 +7,10 @@
  */
 #include "build.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/printbuf.h>
 
 #include "findings/evict.h"
 #include "findings/evidence.h"
@@ -101,7 +103,7 @@ static json_object *to_json(const struct finding *f, bool stored,
 	    (!stored && add_rule_text(o, f)) ||
 	    json_add_str(o, "asset_key", f->asset_key))
 		goto err;
-	attrs = finding_attrs(f);
+	attrs = stored ? finding_attrs_stored(f) : finding_attrs(f);
 	if (!attrs || json_object_object_add(o, "attributes", attrs)) {
 		json_object_put(attrs);
 		goto err;
@@ -168,16 +170,67 @@ json_object *finding_to_json(const struct finding *f)
 	return to_json(f, false, NULL);
 }
 
-static json_object *finding_item(const void *ctx, size_t i)
-{
-	const struct findings *fs = ctx;
+/* A finding of the state file's array, and the document's host. */
+struct stored_ref {
+	const struct finding *f;
+	const json_object *doc_host;
+};
 
-	return to_json(findings_at(fs, i), true, fs->host);
+/*
+ * The finding made into JSON only as the file is written, and freed at
+ * once: the tree of a whole store, a few KiB per finding, would be
+ * built, paged in and torn down on every write.
+ */
+static int write_stored(json_object *jso, struct printbuf *pb, int level,
+			int flags)
+{
+	const struct stored_ref *r = json_object_get_userdata(jso);
+	json_object *o = to_json(r->f, true, r->doc_host);
+	const char *text;
+	size_t len = 0;
+	int ret = -1;
+
+	(void)level;
+	if (!o)
+		return -1;
+	text = json_object_to_json_string_length(o, flags, &len);
+	if (text && len <= INT_MAX && printbuf_memappend(pb, text, (int)len) >= 0)
+		ret = 0;
+	json_object_put(o);
+	return ret;
+}
+
+static void free_refs(json_object *jso, void *userdata)
+{
+	(void)jso;
+	free(userdata);
 }
 
 json_object *findings_to_json(const struct findings *fs)
 {
-	return json_array_of(fs->n, finding_item, fs);
+	json_object *arr = json_object_new_array_ext((int)fs->n);
+	struct stored_ref *refs = calloc(fs->n + 1, sizeof(*refs));
+	size_t i;
+
+	if (!arr || !refs) {
+		json_object_put(arr);
+		free(refs);
+		return NULL;
+	}
+	json_object_set_userdata(arr, refs, free_refs);
+	for (i = 0; i < fs->n; i++) {
+		json_object *el = json_object_new_int(0);
+
+		refs[i].f = findings_at(fs, i);
+		refs[i].doc_host = fs->host;
+		if (!el || json_object_array_add(arr, el) < 0) {
+			json_object_put(el);
+			json_object_put(arr);
+			return NULL;
+		}
+		json_object_set_serializer(el, write_stored, &refs[i], NULL);
+	}
+	return arr;
 }
 
 static void keep(struct findings *fs, json_object *entry)

@@ -274,7 +274,10 @@ void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 /*
  * The public JSON form (control socket, reports).  The state file's
  * (findings_to_json) leaves out what loading derives again: the rule's
- * text and a host that is the document's.  NULL on ENOMEM.
+ * text and a host that is the document's.  Its array is to be written
+ * only, while fs stands still: each finding in it is made when the
+ * array is serialized (json-c's serializer), not before.  NULL on
+ * ENOMEM.
  */
 json_object *finding_to_json(const struct finding *f);
 json_object *findings_to_json(const struct findings *fs);

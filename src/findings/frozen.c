@@ -34,6 +34,30 @@ json_object *finding_attrs(const struct finding *f)
 	return f->frozen ? parse(f->frozen) : json_object_new_object();
 }
 
+json_object *finding_attrs_stored(const struct finding *f)
+{
+	json_object *o;
+	char *copy;
+
+	if (f->attrs || !f->frozen)
+		return finding_attrs(f);
+	/*
+	 * The text as it is, not parsed to be written again: writing a
+	 * full store took four times as long as reading it.  json-c wrote
+	 * it; json_dump() mends any byte that is not UTF-8 as it writes.
+	 */
+	o = json_object_new_object();
+	copy = strdup(f->frozen);
+	if (!o || !copy) {
+		json_object_put(o);
+		free(copy);
+		return NULL;
+	}
+	json_object_set_serializer(o, json_object_userdata_to_json_string,
+				   copy, json_object_free_userdata);
+	return o;
+}
+
 int finding_thaw(struct finding *f)
 {
 	json_object *o;

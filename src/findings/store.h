@@ -45,6 +45,12 @@ struct finding *finding_alloc(const struct findings *fs,
 void finding_free(struct finding *f);
 /* Make f's attributes a tree again (frozen.c): 0, or -ENOMEM. */
 int finding_thaw(struct finding *f);
+/*
+ * f's attributes for the state file: as finding_attrs(), but for a
+ * frozen finding an empty object that serializes as the frozen text,
+ * to be written, never read.  NULL on ENOMEM.
+ */
+json_object *finding_attrs_stored(const struct finding *f);
 /* Keep f's attributes as text: 0, or -ENOMEM (f unchanged). */
 int finding_freeze(struct finding *f);
 /*

@@ -12,6 +12,7 @@
 
 #include "findings/findings.h"
 #include "findings/state.h"
+#include "findings/store.h"
 #include "lib/jsonutil.h"
 #include "lib/tag.h"
 #include "daemon/sdstatus.h"
@@ -43,6 +44,22 @@ static void on_change(void *data, const struct finding *f, bool counts_only)
 }
 
 static const struct findings_ops ops = { on_new, on_change };
+
+/*
+ * The state file's form of fs, through text as the file has it: the
+ * array findings_to_json() gives is only to be written.
+ */
+static json_object *stored_json(const struct findings *fs)
+{
+	json_object *arr = findings_to_json(fs), *back;
+
+	ck_assert_ptr_nonnull(arr);
+	back = json_tokener_parse(json_object_to_json_string_ext(arr,
+				  JSON_C_TO_STRING_PRETTY));
+	ck_assert_ptr_nonnull(back);
+	json_object_put(arr);
+	return back;
+}
 
 static json_object *attr(const char *k, const char *v)
 {
@@ -670,6 +687,63 @@ START_TEST(bounded)
 }
 END_TEST
 
+/*
+ * The state file's writer: a frozen finding's attributes go into the
+ * file as the text kept (not parsed to be written again), a hot one's
+ * from its tree; the document parses, and both load back the same.
+ */
+START_TEST(stored_writes_frozen_text)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	json_object *arr, *back, *o;
+	unsigned int skipped;
+	struct sbuf err, text;
+	const struct finding *cold;
+	char *frozen;
+
+	sbuf_init(&err);
+	sbuf_init(&text);
+	o = attrs_list("pids", "17");
+	json_object_object_add(o, "path", json_object_new_string("/opt/q\"t\""));
+	findings_report(a, RULE_NO_DEP, "/opt/cold", o, 1000, "r1");
+	ck_assert_uint_eq(findings_freeze(a, 2000), 1);
+	cold = findings_at(a, 0);
+	ck_assert_ptr_null(cold->attrs);
+	ck_assert_ptr_nonnull(cold->frozen);
+	frozen = strdup(cold->frozen);
+	findings_report(a, RULE_NO_STACK_COOKIES, "/opt/hot",
+			attr("reason", "no canary \xff"), 3000, "r1");
+	arr = findings_to_json(a);
+	ck_assert_ptr_nonnull(arr);
+	ck_assert_int_ge(json_dump(arr, JSON_C_TO_STRING_PRETTY |
+				   JSON_C_TO_STRING_NOSLASHESCAPE, &text), 0);
+	json_object_put(arr);
+	/* the cold one's text, as kept; freezing did not thaw it */
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&text), frozen));
+	ck_assert_ptr_null(findings_at(a, 0)->attrs);
+	back = json_tokener_parse(sbuf_str(&text));
+	ck_assert_ptr_nonnull(back);
+	ck_assert_uint_eq(json_object_array_length(back), 2);
+	ck_assert_int_eq(findings_load_json(b, back, &skipped, &err), 0);
+	ck_assert_uint_eq(skipped, 0);
+	ck_assert_str_eq(get(findings_get(b, findings_at(a, 0)->id), "path"),
+			 "/opt/q\"t\"");
+	ck_assert_str_eq(get(findings_get(b, findings_at(a, 1)->id), "reason"),
+			 "no canary \\xff");
+	/* and b, all of it frozen now, writes the same document */
+	arr = stored_json(b);
+	ck_assert(json_object_equal(arr, back));
+	json_object_put(arr);
+	json_object_put(back);
+	free(frozen);
+	sbuf_free(&text);
+	sbuf_free(&err);
+	findings_free(a);
+	findings_free(b);
+}
+END_TEST
+
 START_TEST(json_round_trip)
 {
 	struct findings *a = findings_new(100, NULL, NULL);
@@ -715,8 +789,14 @@ START_TEST(json_round_trip)
 	/* kept in the escaped text form (lib/utf8.h) */
 	ck_assert_str_eq(get(fb, "reason"), "dir \\x01 writable");
 	json_object_put(arr);
-	arr = findings_to_json(b);
-	ck_assert_str_eq(json_object_to_json_string(arr), s1copy);
+	arr = stored_json(b);
+	/* the same document; b's attributes come as compact text */
+	{
+		json_object *first = json_tokener_parse(s1copy);
+
+		ck_assert(json_object_equal(arr, first));
+		json_object_put(first);
+	}
 	/* What could not be loaded goes back into the file as it was. */
 	ck_assert_int_eq(findings_append_kept(b, arr), 0);
 	ck_assert_uint_eq(json_object_array_length(arr), 4);
@@ -778,7 +858,7 @@ START_TEST(stored_form_through_a_file)
 	findings_set_host(a, now);	/* a reload renamed the host */
 	findings_report(a, RULE_UNUSED_PORTS, "tcp/0.0.0.0/8080", NULL,
 			1763800100, NULL);
-	arr = findings_to_json(a);
+	arr = stored_json(a);
 	/* the older finding names its host; the newer has the document's */
 	e = json_object_array_get_idx(arr, 0);
 	ck_assert_str_eq(json_get_str(json_object_object_get(e, "host"),
@@ -820,7 +900,7 @@ START_TEST(stored_form_through_a_file)
 	ck_assert_str_eq(hostname_of(f), "now");
 	ck_assert_str_eq(f->fingerprint, findings_at(a, 1)->fingerprint);
 	/* and written again, the same document */
-	arr = findings_to_json(b);
+	arr = stored_json(b);
 	ck_assert(json_object_equal(arr, json_object_object_get(doc,
 							      "findings")));
 	json_object_put(arr);
@@ -929,7 +1009,7 @@ START_TEST(tags_set_kept_checked)
 	ck_assert_int_eq(findings_tag(a, id, "one-more", "v"), -E2BIG);
 	ck_assert_int_eq(findings_tag(a, id, "owner", "team-d"), 0);
 	ck_assert_int_eq(findings_tag(a, id, "k1", NULL), 0);
-	arr = findings_to_json(a);
+	arr = stored_json(a);
 	/* a hand-edited entry: bad keys and values are not loaded */
 	t = json_object_object_get(json_object_array_get_idx(arr, 0), "tags");
 	json_object_object_add(t, "bad key", json_object_new_string("v"));
@@ -1140,7 +1220,7 @@ START_TEST(lifecycle)
 	ck_assert_int_eq(f->status, FINDING_RESOLVED);
 	ck_assert_int_eq(f->resolved_at, 70);
 	/* the state file keeps it resolved */
-	arr = findings_to_json(fs);
+	arr = stored_json(fs);
 	fs2 = findings_new(100, NULL, NULL);
 	sbuf_init(&err);
 	ck_assert_int_eq(findings_load_json(fs2, arr, &skipped, &err), 0);
@@ -1198,7 +1278,7 @@ START_TEST(accepted_is_quiet)
 	ck_assert_int_eq(c.ev[FEV_UPDATED] + c.ev[FEV_RESOLVED] +
 			 c.ev[FEV_REOPENED] + c.ev[FEV_UNACCEPTED], 0);
 	/* the state file keeps it, and loading it tells nothing */
-	arr = findings_to_json(fs);
+	arr = stored_json(fs);
 	fs2 = findings_new(100, &ops, &c);
 	sbuf_init(&err);
 	ck_assert_int_eq(findings_load_json(fs2, arr, &skipped, &err), 0);
@@ -1319,6 +1399,7 @@ int main(void)
 	tcase_add_test(tc, exception_from_birth);
 	tcase_add_test(tc, bounded);
 	tcase_add_test(tc, json_round_trip);
+	tcase_add_test(tc, stored_writes_frozen_text);
 	tcase_add_test(tc, stored_form_through_a_file);
 	tcase_add_test(tc, reload_shares_an_equal_host);
 	tcase_add_test(tc, tags_set_kept_checked);
