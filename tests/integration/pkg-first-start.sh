@@ -57,6 +57,22 @@ start_caught() {
 	fail "the index builder was never caught at work in $tries starts: $(cat "$T/vigild.log")"
 }
 
+# run_held PROG: PROG runs while the builder is stopped and is held for
+# the index (it waits on a FIFO until vigild has seen it), then ends.
+mkfifo "$T/in"
+run_held() {
+	h0=$(held)
+	"$1" < "$T/in" > /dev/null &
+	qpid=$!
+	exec 3> "$T/in"
+	wait_until 10 sh -c "[ \$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.binaries.held_for_index) -gt $h0 ]" ||
+		fail "$1 was not held: $(ctl status --json | jq -c .counters)"
+	sleep 1
+	echo x >&3
+	exec 3>&-
+	wait "$qpid" || fail "$1 failed"
+}
+
 # --- answered before the index; a quick program judged once it is ----
 start_caught
 grep -q "pkg: reading /var/lib/dpkg/info in a child (pid $BUILDER)" \
@@ -65,19 +81,8 @@ ctl status --json | jq -e '.counters.binaries.checked == 0 and
 	.counters.binaries.packaged == 0 and
 	.counters.binaries.held_for_index >= 1' >/dev/null ||
 	fail "before the index: $(ctl status --json | jq -c .counters.binaries)"
-h0=$(held)
 ino=$(stat -c %i "$T/quick")
-# it waits on a FIFO until vigild has seen it run, then ends
-mkfifo "$T/in"
-"$T/quick" < "$T/in" > /dev/null &
-QPID=$!
-exec 3> "$T/in"
-wait_until 10 sh -c "[ \$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.binaries.held_for_index) -gt $h0 ]" ||
-	fail "the quick program was not held: $(ctl status --json | jq -c .counters)"
-sleep 1
-echo x >&3
-exec 3>&-
-wait "$QPID" || fail "quick failed"
+run_held "$T/quick"
 # the name now leads to a protected program: the verdict must not follow it
 cp "$T/prot" "$T/quick.new"
 mv -f "$T/quick.new" "$T/quick"
@@ -107,16 +112,7 @@ stop_vigild
 rm -f "$T/quick"
 gcc -O1 -fno-stack-protector -o "$T/quick2" "$D/fixture.c" || fail "gcc"
 start_caught
-h0=$(held)
-"$T/quick2" < "$T/in" > /dev/null &
-QPID=$!
-exec 3> "$T/in"
-wait_until 10 sh -c "[ \$(\"$VIGILCTL\" -s \"$T/run/control\" status --json | jq .counters.binaries.held_for_index) -gt $h0 ]" ||
-	fail "quick2 was not held"
-sleep 1
-echo x >&3
-exec 3>&-
-wait "$QPID" || fail "quick2 failed"
+run_held "$T/quick2"
 kill -KILL "$BUILDER"
 wait_until 10 grep -q "pkg: the index builder was killed by signal 9; reading the lists here" \
 	"$T/vigild.log" || fail "the builder's death not seen: $(cat "$T/vigild.log")"
