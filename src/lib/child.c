@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,7 @@ struct child *child_start(struct loop *loop, const char *name, child_fn fn,
 			  void *arg, child_done_fn done, void *data)
 {
 	struct child *c = calloc(1, sizeof(*c));
+	pid_t parent;
 	int e;
 
 	if (!c)
@@ -73,12 +75,15 @@ struct child *child_start(struct loop *loop, const char *name, child_fn fn,
 	c->loop = loop;
 	c->done = done;
 	c->data = data;
+	parent = getpid();
 	c->pid = fork();
 	if (c->pid < 0)
 		goto fail;
 	if (c->pid == 0) {
 		/* ended with its parent: nothing would take its work */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(1);	/* it died before the line above */
 		prctl(PR_SET_NAME, name, 0, 0, 0);
 		errno = 0;
 		setpriority(PRIO_PROCESS, 0,
@@ -86,27 +91,41 @@ struct child *child_start(struct loop *loop, const char *name, child_fn fn,
 		_exit(fn(arg));
 	}
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-	if (c->pidfd < 0) {
-		e = errno;
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-		errno = e;
-		goto fail;
-	}
+	if (c->pidfd < 0)
+		goto unwanted;
 	if (loop_add_fd(loop, c->pidfd, EPOLLIN, on_exit_fd, c) < 0) {
 		e = errno;
 		close(c->pidfd);
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
 		errno = e;
-		goto fail;
+		goto unwanted;
 	}
 	return c;
+unwanted:
+	/* no way to see its end: the caller does the work itself */
+	e = errno;
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	errno = e;
 fail:
 	e = errno;
 	free(c);
 	errno = e;
 	return NULL;
+}
+
+int child_await(const struct child *c, int timeout_ms)
+{
+	struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+	int r = poll(&p, 1, timeout_ms);
+
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
+}
+
+void child_kill(const struct child *c)
+{
+	kill(c->pid, SIGKILL);
 }
 
 void child_wait(struct child *c)

@@ -29,8 +29,17 @@ struct child *child_start(struct loop *loop, const char *name, child_fn fn,
 			  void *arg, child_done_fn done, void *data);
 
 /*
+ * Waits at most timeout_ms for the child to end (it is not reaped: the
+ * loop or child_wait() does).  0: it has ended; -1 with errno ETIMEDOUT
+ * (or poll's).
+ */
+int child_await(const struct child *c, int timeout_ms);
+/* SIGKILL to the child; it is reaped as any other end. */
+void child_kill(const struct child *c);
+/*
  * Blocks until the child has ended, then calls done, as the loop would
- * have.  c is freed.  For a caller that cannot go on without the work.
+ * have.  c is freed.  For a caller that cannot go on without the work
+ * (child_await first bounds the wait).
  */
 void child_wait(struct child *c);
 

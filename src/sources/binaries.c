@@ -100,8 +100,9 @@ static int hold(struct binaries *b, const struct proc_info *pi,
 		(*b->held_count)++;
 		return 1;
 	}
-	log_warn("binaries: cannot hold %s for the package index (%s); waiting for it",
-		 m->path, strerror(errno));
+	/* once: the index is there after the wait */
+	log_warn("binaries: no room to hold what runs until the package index is built (%s); waiting for it",
+		 strerror(errno));
 	pkgdb_wait(b->pkg);
 	return 0;
 }

@@ -48,6 +48,7 @@ struct pkgdb {
 	int missing;		/* <dir>/info could not be looked at */
 	int keep_heap;		/* the file was found damaged: not mapped */
 	int save_failed;	/* by the last update */
+	int gave_up;		/* pkgdb_wait() stopped the builder */
 	/* the first index, while a child builds it (pkgdb_new_async) */
 	struct child *builder;
 	pkgdb_ready_fn ready;
@@ -229,7 +230,9 @@ static void built(int status, void *data)
 	    pkgidx_load(&db->idx, db->dir, db->cache) == 0) {
 		db->checked_ms = loop_now_ms();
 	} else {
-		if (WIFSIGNALED(status))
+		if (db->gave_up)
+			;	/* pkgdb_wait() said why */
+		else if (WIFSIGNALED(status))
 			log_warn("pkg: the index builder was killed by signal %d; reading the lists here",
 				 WTERMSIG(status));
 		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
@@ -276,8 +279,16 @@ bool pkgdb_building(const struct pkgdb *db)
 
 void pkgdb_wait(struct pkgdb *db)
 {
-	if (db->builder)
-		child_wait(db->builder);
+	if (!db->builder)
+		return;
+	/* a builder stuck (stopped, a database on a hung disk): not forever */
+	if (child_await(db->builder, PKG_WAIT_MS) < 0) {
+		log_warn("pkg: the index builder (pid %d) has not finished in %d s; stopped, reading the lists here",
+			 (int)child_pid(db->builder), PKG_WAIT_MS / 1000);
+		db->gave_up = 1;
+		child_kill(db->builder);
+	}
+	child_wait(db->builder);
 }
 
 void pkgdb_free(struct pkgdb *db)

@@ -18,6 +18,8 @@ struct loop;
 #define PKG_CACHE_NAME "pkg-index"
 /* The child that reads every list at a first start (its comm). */
 #define PKG_BUILDER_NAME "vigild-pkgidx"
+/* How long pkgdb_wait() waits for the builder before reading here. */
+#define PKG_WAIT_MS 10000
 /* The database is looked at again at most this often. */
 #define PKG_RECHECK_MS 30000
 
@@ -56,7 +58,11 @@ struct pkgdb *pkgdb_new_async(const char *dir, const char *cache,
 			      void *data);
 /* A child is building the index: pkgdb_owner() knows nothing yet. */
 bool pkgdb_building(const struct pkgdb *db);
-/* Blocks until the index is built (and ready called), if it is being. */
+/*
+ * Blocks until the index is built (and ready called), if it is being:
+ * a builder not done within PKG_WAIT_MS is killed and the lists read
+ * here.
+ */
 void pkgdb_wait(struct pkgdb *db);
 /* Stops a child still building (its unfinished file removed). */
 void pkgdb_free(struct pkgdb *db);

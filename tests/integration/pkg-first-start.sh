@@ -9,6 +9,8 @@
 #   is there: the finding carries the first file's inode;
 # - the builder killed: vigild reads the lists itself, judges what it
 #   held and writes pkg-index;
+# - more programs than can be held while the builder is stopped: vigild
+#   waits for it 10 s, stops it, reads the lists itself and judges all;
 # - vigild stopped while the builder works: the builder goes with it,
 #   and no pkg-index, whole or half-written, is left.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
@@ -122,6 +124,30 @@ wait_until 10 sh -c "\"$VIGILCTL\" -s \"$T/run/control\" findings --json | jq -e
 	fail "quick2 not judged after the builder died"
 [ -f "$IDX" ] && [ ! -e "$IDX.new" ] || fail "pkg-index not written by vigild"
 ctl status >/dev/null || fail "vigild does not answer"
+stop_vigild
+
+# --- more files than can be held: vigild waits, then reads itself ----
+# The builder stays stopped: after PKG_WAIT_MS (10 s) vigild stops it
+# and reads the lists itself; the programs held before and the one that
+# found no room are all judged.
+mkdir -p "$T/many"
+for i in $(seq 1 140); do cp "$T/prot" "$T/many/p$i"; done
+cp "$T/quick2" "$T/many/p5"
+cp "$T/quick2" "$T/many/p140"
+start_caught
+for i in $(seq 1 140); do "$T/many/p$i" < /dev/null > /dev/null; done
+wait_until 60 grep -q "binaries: no room to hold what runs until the package index is built" \
+	"$T/vigild.log" || fail "140 files held: $(ctl status --json | jq -c .counters.binaries)"
+wait_until 60 grep -q "pkg: the index builder (pid $BUILDER) has not finished in 10 s; stopped, reading the lists here" \
+	"$T/vigild.log" || fail "the stopped builder was waited for without end"
+wait_until 30 sh -c "grep -q 'pkg: .*lists read' \"$T/vigild.log\"" ||
+	fail "vigild did not read the lists after giving up on the builder"
+for p in p5 p140; do
+	wait_until 10 sh -c "\"$VIGILCTL\" -s \"$T/run/control\" findings --json | jq -e '.[] | select(.attributes.path == \"$T/many/$p\")'" ||
+		fail "$p not judged after the wait"
+done
+[ ! -d "/proc/$BUILDER" ] || fail "the stopped builder is still there"
+echo "queue full: $(ctl status --json | jq -c .counters.binaries)"
 stop_vigild
 
 # --- vigild stopped while the builder works ---------------------------
