@@ -46,8 +46,10 @@ struct state {
 static int write_now(struct state *st)
 {
 	json_object *doc;
-	struct sbuf text;
+	struct sbuf spare;
 	struct sbuf err;
+	const char *text;
+	size_t len;
 	int r;
 
 	doc = st->dump(st->data);
@@ -56,21 +58,20 @@ static int write_now(struct state *st)
 			st->path);
 		return -1;
 	}
-	/* Valid UTF-8 whatever a string holds (json_dump). */
-	sbuf_init(&text);
+	/* Valid UTF-8 whatever a string holds, copied only if mended. */
+	sbuf_init(&spare);
 	sbuf_init(&err);
-	if (json_dump(doc, JSON_C_TO_STRING_PRETTY |
-		      JSON_C_TO_STRING_NOSLASHESCAPE, &text) < 0) {
+	if (json_text(doc, JSON_C_TO_STRING_PRETTY |
+		      JSON_C_TO_STRING_NOSLASHESCAPE, &spare, &text, &len) < 0) {
 		sbuf_printf(&err, "out of memory writing %s", st->path);
 		r = -1;
 	} else {
-		r = state_write_atomic(st->path, sbuf_str(&text), text.len,
-				       0640, &err);
+		r = state_write_atomic(st->path, text, len, 0640, &err);
 	}
 	if (r < 0)
 		log_err("state: %s; will retry", sbuf_str(&err));
 	sbuf_free(&err);
-	sbuf_free(&text);
+	sbuf_free(&spare);
 	json_object_put(doc);
 	return r;
 }

@@ -94,35 +94,39 @@ void json_escape_strings(json_object *o, bool all)
 	}
 }
 
-int json_dump(json_object *o, int flags, struct sbuf *out)
+/* How many bytes of p[0..len) are valid UTF-8 from the start. */
+static size_t valid_prefix(const unsigned char *p, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-	size_t len, i = 0, k;
-	const char *s;
-	int mended = 0;
+	size_t i = 0, k;
 
-	s = json_object_to_json_string_length(o, flags, &len);
-	if (!s) {
-		out->failed = 1;
-		return -1;
-	}
-	p = (const unsigned char *)s;
 	while (i < len) {
 		/* runs of ASCII at once: most of any text */
-		for (k = i; k < len && p[k] < 0x80; k++)
-			;
-		if (k > i) {
-			sbuf_addn(out, s + i, k - i);
-			i = k;
-			continue;
-		}
+		while (i < len && p[i] < 0x80)
+			i++;
+		if (i == len)
+			break;
 		k = utf8_seq(p + i, len - i);
-		if (k) {
-			sbuf_addn(out, s + i, k);
-			i += k;
-			continue;
-		}
+		if (!k)
+			break;
+		i += k;
+	}
+	return i;
+}
+
+/* s[0..len) into out, each byte that is not UTF-8 as "\\xNN". */
+static int mend(const char *s, size_t len, struct sbuf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	int mended = 0;
+
+	while (i < len) {
+		k = valid_prefix(p + i, len - i);
+		sbuf_addn(out, s + i, k);
+		i += k;
+		if (i == len)
+			break;
 		/* Only inside a string: json-c writes structure in ASCII. */
 		sbuf_addn(out, "\\\\x", 3);
 		sbuf_addc(out, hex[p[i] >> 4]);
@@ -131,4 +135,37 @@ int json_dump(json_object *o, int flags, struct sbuf *out)
 		mended++;
 	}
 	return sbuf_failed(out) ? -1 : mended;
+}
+
+int json_dump(json_object *o, int flags, struct sbuf *out)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(o, flags, &len);
+
+	if (!s) {
+		out->failed = 1;
+		return -1;
+	}
+	return mend(s, len, out);
+}
+
+int json_text(json_object *o, int flags, struct sbuf *spare,
+	      const char **text, size_t *len)
+{
+	const char *s = json_object_to_json_string_length(o, flags, len);
+	int r;
+
+	if (!s) {
+		spare->failed = 1;
+		return -1;
+	}
+	/* nothing to mend, as nearly always: o's own buffer, no copy */
+	if (valid_prefix((const unsigned char *)s, *len) == *len) {
+		*text = s;
+		return 0;
+	}
+	r = mend(s, *len, spare);
+	*text = sbuf_str(spare);
+	*len = spare->len;
+	return r;
 }

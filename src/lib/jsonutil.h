@@ -41,5 +41,13 @@ void json_escape_strings(json_object *o, bool all);
  * mended (0 normally), -1 on ENOMEM (out marked failed).
  */
 int json_dump(json_object *o, int flags, struct sbuf *out);
+/*
+ * The same text, without copying it when nothing needs mending: *text
+ * is then o's own buffer (valid until o is changed or freed), else
+ * spare's, which is mended into.  *len: its length.  Returns as
+ * json_dump().
+ */
+int json_text(json_object *o, int flags, struct sbuf *spare,
+	      const char **text, size_t *len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/escape.h"
+#include "lib/jsonutil.h"
 #include "lib/utf8.h"
 #include "findings/line.h"
 #include "findings/findings.h"
@@ -159,6 +160,52 @@ START_TEST(utf8_round_trip)
 	ck_assert_int_eq(utf8_cut("a\\xffb", 6, 5), 5);
 	sbuf_free(&e);
 	sbuf_free(&d);
+}
+END_TEST
+
+/*
+ * json_dump and json_text give the same text, valid UTF-8 whatever a
+ * string holds; json_text copies nothing when nothing needs mending.
+ */
+START_TEST(json_text_mends_or_lends)
+{
+	static const char *const in[] = {
+		"plain", "caf\xc3\xa9 \xe2\x82\xac", "\xff", "a\xc3", "\xed\xa0\x80",
+		"\xc0\xaf tail \xf4\x90\x80\x80",
+	};
+	struct sbuf d, spare;
+	const char *text;
+	size_t i, len;
+	int r;
+
+	sbuf_init(&d);
+	sbuf_init(&spare);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "k", json_object_new_string(in[i]));
+		sbuf_reset(&d);
+		sbuf_reset(&spare);
+		r = json_dump(o, JSON_C_TO_STRING_PLAIN, &d);
+		ck_assert_int_ge(r, 0);
+		ck_assert_int_eq(json_text(o, JSON_C_TO_STRING_PLAIN, &spare,
+					   &text, &len), r);
+		ck_assert_uint_eq(len, d.len);
+		ck_assert(!memcmp(text, sbuf_str(&d), len));
+		ck_assert(utf8_valid(text, len));
+		if (r == 0) {
+			/* lent: json-c's own text, spare untouched */
+			ck_assert_ptr_eq(text, json_object_to_json_string_ext(
+					 o, JSON_C_TO_STRING_PLAIN));
+			ck_assert_uint_eq(spare.len, 0);
+		} else {
+			ck_assert_ptr_eq(text, sbuf_str(&spare));
+			ck_assert_ptr_nonnull(strstr(text, "\\\\x"));
+		}
+		json_object_put(o);
+	}
+	sbuf_free(&d);
+	sbuf_free(&spare);
 }
 END_TEST
 
@@ -317,6 +364,7 @@ int main(void)
 	tcase_add_test(tc, finding_line);
 	tcase_add_test(tc, human_line);
 	tcase_add_test(tc, utf8_round_trip);
+	tcase_add_test(tc, json_text_mends_or_lends);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
