@@ -182,6 +182,7 @@ bg_in "$NS_S" "$CONN" serve 8080
 wait_until 5 sh -c "ip netns exec $NS_S ss -ltn | grep -q ':8080 '" ||
 	fail "connhelper serve did not start"
 rm -rf "$T/state"
+ip netns exec "$NS_C" conntrack -F 2>/dev/null || true
 write_conf 'audit = { mode = "off"; };' 'proc = { rescan = "1h"; };' \
 	"network = { netns = \"/run/netns/$NS_C\"; };"
 start_vigild
@@ -189,15 +190,24 @@ ip netns exec "$NS_C" "$CONN" connect "$P.11" 8080 4000 2 60 >/dev/null ||
 	fail "connhelper connect failed"
 # (flows without payload go on at their RST, or 2 s after they began)
 all_named() {
-	ctl findings --json | jq -e '[.[] | .attributes.connections] | add == 4000' >/dev/null
+	ctl findings --json | jq -e '[.[] | .attributes.connections] | add >= 4000' >/dev/null
 }
 wait_until 10 all_named || true
+sleep 0.5
 ctl findings --json > "$T/f.json"
+# Every connect named after its program, none after another.  On a
+# busy machine conntrack can start a flow no connect() made (seen:
+# conntrack -E reported 4,001 new flows to the port for 4,000 connects,
+# likely a late packet of a connection already reset): nothing can name
+# it, and it must stay unknown.  (conntrack -E itself loses some of
+# 4,000 events here, so it cannot be the count.)
 jq -e --arg c "$CONN" '[.[] | select(.rule ==
 	"insecure-client-protocols-general") | .attributes] |
-	length == 1 and .[0].program == $c and .[0].connections == 4000' \
+	([.[] | select(.program == $c) | .connections] | add) == 4000 and
+	([.[] | select(.program != $c and .program != "unknown")] | length) == 0 and
+	([.[] | select(.program == "unknown") | .connections] | add // 0) <= 4' \
 	"$T/f.json" >/dev/null || fail "one fast client's 4000 connections not all named: $(jq -c '[.[] | .attributes | {program, connections}]' "$T/f.json") $(ctl status --json | jq -c .counters.owner)"
-echo "one fast client: 4000 of 4000 connections named ($(ctl status --json | jq -c '{joined: .counters.owner.audit_joined, wanted: .counters.owner.connects_wanted}'))"
+echo "one fast client: 4000 of 4000 connections named, $(jq '[.[] | select(.attributes.program == "unknown") | .attributes.connections] | add // 0' "$T/f.json") flows more that no connect made ($(ctl status --json | jq -c '{joined: .counters.owner.audit_joined, wanted: .counters.owner.connects_wanted}'))"
 stop_vigild
 
 # nobody tries to take root's logins: a UDP connect() to the telnet
