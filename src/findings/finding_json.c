@@ -194,7 +194,8 @@ static int write_stored(json_object *jso, struct printbuf *pb, int level,
 	if (!o)
 		return -1;
 	text = json_object_to_json_string_length(o, flags, &len);
-	if (text && len <= INT_MAX && printbuf_memappend(pb, text, (int)len) >= 0)
+	if (text && len <= INT_MAX &&
+	    printbuf_memappend(pb, text, (int)len) >= 0)
 		ret = 0;
 	json_object_put(o);
 	return ret;

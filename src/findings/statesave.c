@@ -61,8 +61,9 @@ static int write_now(struct state *st)
 	/* Valid UTF-8 whatever a string holds, copied only if mended. */
 	sbuf_init(&spare);
 	sbuf_init(&err);
-	if (json_text(doc, JSON_C_TO_STRING_PRETTY |
-		      JSON_C_TO_STRING_NOSLASHESCAPE, &spare, &text, &len) < 0) {
+	if (json_text(doc,
+		      JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE,
+		      &spare, &text, &len) < 0) {
 		sbuf_printf(&err, "out of memory writing %s", st->path);
 		r = -1;
 	} else {
