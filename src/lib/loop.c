@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The event loop: epoll, a timerfd per timer, signalfd (loop.h). */
+/*
+ * The event loop: epoll, signalfd, and timers kept here (loop.h).  A
+ * timer is a deadline the loop waits for in epoll_wait's timeout, not
+ * a timerfd: arming one and its expiry then cost no system call, where
+ * a timerfd cost two (settime, read) on every batch of every source.
+ */
 #include "build.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,11 +32,12 @@ struct handler {
 
 struct loop_timer {
 	struct loop *loop;
-	int fd;
-	int armed;
-	int periodic;
+	uint64_t due_ns;	/* CLOCK_MONOTONIC; 0: not armed */
+	uint64_t interval_ns;	/* 0: one-shot */
+	uint64_t turn;		/* the turn it last fired in */
 	loop_timer_cb cb;
 	void *data;
+	struct loop_timer *next;	/* every timer of the loop */
 };
 
 struct loop {
@@ -40,17 +46,24 @@ struct loop {
 	uint64_t longest_turn_ms;	/* events handled at one go, at most */
 	struct handler *handlers;
 	struct handler *dead;
+	struct loop_timer *timers;
+	uint64_t turn;
 	int sigfd;
 	loop_signal_cb sig_cb;
 	void *sig_data;
 };
 
-uint64_t loop_now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t loop_now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 struct loop *loop_new(void)
@@ -60,6 +73,7 @@ struct loop *loop_new(void)
 	if (!loop)
 		return NULL;
 	loop->sigfd = -1;
+	loop->turn = 1;		/* a timer that never fired has turn 0 */
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0) {
 		free(loop);
@@ -222,21 +236,6 @@ int loop_signals(struct loop *loop, const int *signos, size_t n,
 	return 0;
 }
 
-static void on_timer(struct loop *loop, int fd, uint32_t events, void *data)
-{
-	struct loop_timer *t = data;
-	uint64_t expirations;
-
-	if (read(fd, &expirations, sizeof(expirations)) !=
-	    (ssize_t)sizeof(expirations))
-		return;
-	if (!t->armed)
-		return;
-	if (!t->periodic)
-		t->armed = 0;
-	t->cb(loop, t, t->data);
-}
-
 struct loop_timer *loop_timer_new(struct loop *loop, loop_timer_cb cb,
 				  void *data)
 {
@@ -247,53 +246,88 @@ struct loop_timer *loop_timer_new(struct loop *loop, loop_timer_cb cb,
 	t->loop = loop;
 	t->cb = cb;
 	t->data = data;
-	t->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (t->fd < 0)
-		goto err_free;
-	if (loop_add_fd(loop, t->fd, EPOLLIN, on_timer, t) < 0)
-		goto err_close;
+	t->next = loop->timers;
+	loop->timers = t;
 	return t;
-
-err_close:
-	close(t->fd);
-err_free:
-	free(t);
-	return NULL;
-}
-
-static void ms_to_ts(uint64_t ms, struct timespec *ts)
-{
-	ts->tv_sec = (time_t)(ms / 1000);
-	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
 }
 
 int loop_timer_arm(struct loop_timer *t, uint64_t first_ms,
 		   uint64_t interval_ms)
 {
-	struct itimerspec its;
-
-	memset(&its, 0, sizeof(its));
-	ms_to_ts(first_ms, &its.it_value);
-	ms_to_ts(interval_ms, &its.it_interval);
-	if (timerfd_settime(t->fd, 0, &its, NULL) < 0)
-		return -1;
-	t->armed = first_ms != 0;
-	t->periodic = interval_ms != 0;
+	t->due_ns = first_ms ? now_ns() + first_ms * 1000000 : 0;
+	t->interval_ns = interval_ms * 1000000;
 	return 0;
 }
 
 int loop_timer_armed(const struct loop_timer *t)
 {
-	return t->armed;
+	return t->due_ns != 0;
 }
 
 void loop_timer_free(struct loop_timer *t)
 {
+	struct loop_timer **pp;
+
 	if (!t)
 		return;
-	loop_del_fd(t->loop, t->fd);
-	close(t->fd);
+	for (pp = &t->loop->timers; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
 	free(t);
+}
+
+/*
+ * epoll_wait's timeout: until the nearest deadline, rounded up to a
+ * whole ms (never woken before it); -1 with no timer armed.
+ */
+static int timeout_ms(const struct loop *loop)
+{
+	const struct loop_timer *t;
+	uint64_t first = 0, now;
+
+	for (t = loop->timers; t; t = t->next)
+		if (t->due_ns && (!first || t->due_ns < first))
+			first = t->due_ns;
+	if (!first)
+		return -1;
+	now = now_ns();
+	if (first <= now)
+		return 0;
+	if ((first - now) / 1000000 >= INT_MAX)
+		return INT_MAX;
+	return (int)((first - now + 999999) / 1000000);
+}
+
+/*
+ * Every timer due, each at most once a turn (one that re-arms itself
+ * at once cannot keep the loop from the fds).  A callback may arm,
+ * disarm or free any timer, itself too: the list is walked again from
+ * its head after each, and t is not touched once its callback runs.
+ * A periodic timer late by several intervals fires once, as a timerfd
+ * read as one would.
+ */
+static void run_timers(struct loop *loop)
+{
+	struct loop_timer *t;
+	uint64_t now = now_ns();
+
+again:
+	for (t = loop->timers; t && !loop->quit; t = t->next) {
+		if (!t->due_ns || t->due_ns > now || t->turn == loop->turn)
+			continue;
+		t->turn = loop->turn;
+		if (t->interval_ns) {
+			t->due_ns += t->interval_ns;
+			if (t->due_ns <= now)
+				t->due_ns = now + t->interval_ns;
+		} else {
+			t->due_ns = 0;
+		}
+		t->cb(loop, t, t->data);
+		goto again;
+	}
 }
 
 int loop_run(struct loop *loop)
@@ -303,8 +337,9 @@ int loop_run(struct loop *loop)
 
 	loop->quit = 0;
 	while (!loop->quit) {
-		int i, pass, n = epoll_wait(loop->epfd, evs, 32, -1);
+		int i, pass, n;
 
+		n = epoll_wait(loop->epfd, evs, 32, timeout_ms(loop));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -324,6 +359,9 @@ int loop_run(struct loop *loop)
 			}
 		}
 		reap_dead(loop);
+		if (!loop->quit)
+			run_timers(loop);
+		loop->turn++;
 		t1 = loop_now_ms();
 		if (t1 - t0 > loop->longest_turn_ms)
 			loop->longest_turn_ms = t1 - t0;

@@ -7,8 +7,9 @@
 #include <stdint.h>
 
 /*
- * One epoll loop with signalfd and timerfd: every source registers its
- * fd and a callback.  Signals are delivered as ordinary events, so no
+ * One epoll loop with signalfd and timers: every source registers its
+ * fd and a callback; timers are deadlines the loop keeps itself (no
+ * fd), run after the fds of the turn they fall due in.  Signals are delivered as ordinary events, so no
  * work ever runs in a signal handler.  Handlers and timers may be
  * removed from inside any callback.
  *
