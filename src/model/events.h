@@ -106,6 +106,12 @@ struct proc_info {
 	char exe[PATH_MAX];	/* "" for kernel threads */
 	struct proc_map *maps;
 	size_t nmaps;
+	/*
+	 * Gone before /proc was read: known from its exec record alone,
+	 * its file checked by name in vigild's root.  pid may name
+	 * another process by now: nothing of it is read through /proc.
+	 */
+	bool gone;
 };
 
 /* EV_EXEC: one successful execve/execveat. */

@@ -147,7 +147,7 @@ static void on_proc(void *data, enum engine_event type, const void *payload)
 	    !engine_rule_enabled(b->env->engine, RULE_NO_STACK_COOKIES))
 		return;
 	/* the database of the root the process sees, once for all its maps */
-	db = rootpkg_of(b->roots, pi->pid);
+	db = rootpkg_of(b->roots, pi->gone ? 0 : pi->pid);
 	for (i = 0; i < pi->nmaps; i++)
 		publish(b, pi, &pi->maps[i], db);
 }

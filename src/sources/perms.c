@@ -116,6 +116,7 @@ struct perms_src {
 	struct perm_facts out;	/* what cached() returns, expanded */
 	uint64_t *checked, *unreadable;
 	ino_t self_userns;	/* vigild's own user namespace */
+	struct stat own_root;	/* vigild's root */
 };
 
 static struct facts_kept *keep(const struct perm_facts *f)
@@ -154,17 +155,22 @@ static size_t hash_path(const char *s)
 }
 
 /* The file process pid really maps at m, not a name. */
-static int gather_mapping(pid_t pid, const struct proc_map *m,
+static int gather_mapping(const struct perms_src *ps,
+			  const struct proc_info *pi, const struct proc_map *m,
 			  struct perm_facts *f)
 {
 	struct stat st, rst;
-	int fd = proc_map_open(pid, m, &st), root, r, saved;
+	int fd = proc_map_open(pi->pid, m, &st), root, r, saved;
 
 	if (fd < 0)
 		return -1;
 	close(fd);
-	/* the names a process maps are names in its own root */
-	root = m->deleted ? -1 : proc_other_root(pid, &rst);
+	/*
+	 * The names a process maps are names in its own root; one gone
+	 * was judged by a name in vigild's.
+	 */
+	root = m->deleted || pi->gone ? -1 :
+	       proc_other_root(pi->pid, &ps->own_root, &rst);
 	r = perms_gather(&st, root, m->deleted ? NULL : m->path, f);
 	saved = errno;
 	if (root >= 0)
@@ -177,7 +183,8 @@ static int gather_mapping(pid_t pid, const struct proc_map *m,
  * The facts of m, fresh or from the cache; NULL when they cannot be
  * gathered.  Valid until the next call.
  */
-static const struct perm_facts *cached(struct perms_src *ps, pid_t pid,
+static const struct perm_facts *cached(struct perms_src *ps,
+				       const struct proc_info *pi,
 				       const struct proc_map *m)
 {
 	struct cache_entry *e = &ps->cache[hash_path(m->path)];
@@ -196,7 +203,7 @@ static const struct perm_facts *cached(struct perms_src *ps, pid_t pid,
 	e->deleted = m->deleted;
 	e->when = now;
 	(*ps->checked)++;
-	e->err = gather_mapping(pid, m, &ps->out) < 0 ? errno : 0;
+	e->err = gather_mapping(ps, pi, m, &ps->out) < 0 ? errno : 0;
 	if (!e->err && !(e->facts = keep(&ps->out)))
 		e->err = ENOMEM;
 	if (!e->path) {
@@ -221,15 +228,16 @@ static void on_proc(void *data, enum engine_event ev, const void *payload)
 		return;
 	/*
 	 * The rule is about root processes, host root or a user
-	 * namespace's: nobody else's files are read.
+	 * namespace's: nobody else's files are read.  Whose namespace
+	 * a gone process was in cannot be told (its pid may be another's).
 	 */
 	if (pi->ruid != 0 && pi->euid != 0 &&
-	    !userns_root_of(pi->pid, ps->self_userns, pi->ruid, pi->euid,
-			    &me.root_uid))
+	    (pi->gone || !userns_root_of(pi->pid, ps->self_userns, pi->ruid, pi->euid,
+			    &me.root_uid)))
 		return;
 	for (i = 0; i < pi->nmaps; i++) {
 		me.map = &pi->maps[i];
-		me.facts = cached(ps, pi->pid, me.map);
+		me.facts = cached(ps, pi, me.map);
 		if (me.facts)
 			engine_publish(ps->env->engine, EV_MODULE, &me);
 	}
@@ -258,6 +266,8 @@ static int perms_init(const struct vigil_env *env, void **priv)
 	*priv = ps;
 	ps->env = env;
 	ps->self_userns = userns_self();
+	if (stat("/", &ps->own_root) < 0)
+		return -1;
 	ps->checked = engine_counter(env->engine, "root-perms", "checks");
 	ps->unreadable = engine_counter(env->engine, "root-perms",
 					"unreadable");

@@ -55,10 +55,12 @@ int proc_map_open(pid_t pid, const struct proc_map *m, struct stat *st);
 /*
  * The root directory pid sees, when it is not vigild's (a container's,
  * a chroot's): an O_PATH fd on it (close-on-exec) with *st filled in.
- * Returns -1 when pid sees vigild's own root, or with errno when it
- * cannot be looked at (gone): names it uses mean what they mean here.
+ * own: vigild's root, as stat("/") said (taken once: vigild never
+ * changes it).  Returns -1 when pid sees vigild's own root, or with
+ * errno when it cannot be looked at (gone): names it uses mean what
+ * they mean here.
  */
-int proc_other_root(pid_t pid, struct stat *st);
+int proc_other_root(pid_t pid, const struct stat *own, struct stat *st);
 /*
  * Open path (relative) as seen from the root rootfd is open on (as
  * proc_other_root() gives): openat2 with RESOLVE_IN_ROOT, so "..",

@@ -98,6 +98,7 @@ static void publish(struct procbatch *b, const struct dirty *d)
 	snprintf(pi.exe, sizeof(pi.exe), "%s", d->exe);
 	pi.maps = &m;
 	pi.nmaps = 1;
+	pi.gone = true;
 	proc_publish(b->env, &pi, b->table_full);
 }
 

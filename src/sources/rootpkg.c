@@ -27,6 +27,7 @@ struct root_db {
 
 struct rootpkg {
 	struct pkgview host;
+	struct stat own;		/* vigild's root */
 	struct root_db slot[ROOTPKG_MAX];
 };
 
@@ -46,6 +47,10 @@ struct rootpkg *rootpkg_new(struct pkgdb *host)
 
 	if (!r)
 		return NULL;
+	if (stat("/", &r->own) < 0) {
+		free(r);
+		return NULL;
+	}
 	r->host.dpkg = host;
 	for (i = 0; i < ROOTPKG_MAX; i++)
 		r->slot[i].fd = r->slot[i].dpkg_fd = -1;
@@ -111,7 +116,7 @@ const struct pkgview *rootpkg_of(struct rootpkg *r, pid_t pid)
 	struct root_db *s, *victim = &r->slot[0];
 	struct stat st;
 	size_t i;
-	int fd = proc_other_root(pid, &st);
+	int fd = pid > 0 ? proc_other_root(pid, &r->own, &st) : -1;
 
 	if (fd < 0)
 		return &r->host;

@@ -36,13 +36,17 @@ struct pkgview {
 /* The package owning path in v's root, or NULL (v may be NULL). */
 const char *pkgview_owner(const struct pkgview *v, const char *path);
 
-/* host: the database of vigild's own root (borrowed).  NULL on ENOMEM. */
+/*
+ * host: the database of vigild's own root (borrowed).  NULL with errno
+ * (ENOMEM; stat("/")'s).
+ */
 struct rootpkg *rootpkg_new(struct pkgdb *host);
 void rootpkg_free(struct rootpkg *r);
 
 /*
- * The databases of what pid sees (the host's when pid is gone); none
- * in the view when its root has none: every file there is third-party.
+ * The databases of what pid sees (the host's when pid is gone, or 0:
+ * a process known gone, judged by name in vigild's root); none in the
+ * view when its root has none: every file there is third-party.
  * Valid until the next call.
  */
 const struct pkgview *rootpkg_of(struct rootpkg *r, pid_t pid);
