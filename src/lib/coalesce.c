@@ -56,7 +56,7 @@ static void on_readable(struct loop *loop, int fd, uint32_t events,
 	if (busy && n == COALESCE_READ && loop_mod_fd(loop, fd, 0) == 0) {
 		if (c->deferred)
 			(*c->deferred)++;
-		loop_timer_arm(c->timer, c->ms, 0);
+		loop_timer_arm_grid(c->timer, c->ms);
 	}
 }
 
@@ -73,7 +73,7 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 	if (n == COALESCE_READ) {
 		if (c->deferred)
 			(*c->deferred)++;
-		loop_timer_arm(c->timer, c->ms, 0);
+		loop_timer_arm_grid(c->timer, c->ms);
 		return;
 	}
 	/*

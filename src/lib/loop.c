@@ -259,6 +259,15 @@ int loop_timer_arm(struct loop_timer *t, uint64_t first_ms,
 	return 0;
 }
 
+int loop_timer_arm_grid(struct loop_timer *t, uint64_t grid_ms)
+{
+	uint64_t grid = grid_ms * 1000000;
+
+	t->due_ns = (now_ns() / grid + 1) * grid;
+	t->interval_ns = 0;
+	return 0;
+}
+
 int loop_timer_armed(const struct loop_timer *t)
 {
 	return t->due_ns != 0;

@@ -55,6 +55,13 @@ struct loop_timer *loop_timer_new(struct loop *loop, loop_timer_cb cb,
 /* first_ms == 0 disarms; interval_ms == 0 makes a one-shot timer. */
 int loop_timer_arm(struct loop_timer *t, uint64_t first_ms,
 		   uint64_t interval_ms);
+/*
+ * One-shot, due at the next multiple of grid_ms on the monotonic clock
+ * (within grid_ms from now, never at once): sources that batch their
+ * reads on the same grid fall due together, and the loop wakes once
+ * for all of them rather than once for each.  grid_ms > 0.
+ */
+int loop_timer_arm_grid(struct loop_timer *t, uint64_t grid_ms);
 int loop_timer_armed(const struct loop_timer *t);
 void loop_timer_free(struct loop_timer *t);
 

@@ -305,7 +305,7 @@ static void on_ring(struct loop *loop, int fd, uint32_t events, void *data)
 		return;
 	rings_enable(sc, 0);
 	(*sc->coalesced)++;
-	loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+	loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 }
 
 static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
@@ -316,7 +316,7 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 	(void)t;
 	if (drain(sc)) {
 		/* the rest soon, after the other sources had their turn */
-		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+		loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 		return;
 	}
 	/*
@@ -327,7 +327,7 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 	rings_enable(sc, EPOLLIN);
 	if (rings_pending(sc)) {
 		rings_enable(sc, 0);
-		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+		loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 	}
 }
 
@@ -347,7 +347,7 @@ static void on_wanted(void *data, enum engine_event type, const void *p)
 	(*sc->pulled)++;
 	if (drain(sc) && !loop_timer_armed(sc->coalesce)) {
 		rings_enable(sc, 0);
-		loop_timer_arm(sc->coalesce, COALESCE_MS, 0);
+		loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 	}
 }
 

@@ -221,6 +221,76 @@ START_TEST(armed_from_fd_wakes_loop)
 }
 END_TEST
 
+/* timers on one grid: the first tells an fd, the second counts its reads */
+struct grid {
+	int sv[2];
+	int reads, fired, reads_at_second;
+	uint64_t at[2];
+};
+
+static void on_grid(struct loop *loop, struct loop_timer *t, void *data)
+{
+	struct grid *g = data;
+
+	(void)t;
+	g->at[g->fired] = loop_now_ms();
+	if (g->fired++ == 0) {
+		ck_assert_int_eq(write(g->sv[1], "g", 1), 1);
+		return;
+	}
+	g->reads_at_second = g->reads;
+	loop_quit(loop);
+}
+
+static void on_grid_read(struct loop *loop, int fd, uint32_t events,
+			 void *data)
+{
+	struct grid *g = data;
+	char c;
+
+	(void)loop;
+	(void)events;
+	if (read(fd, &c, 1) == 1)
+		g->reads++;
+}
+
+START_TEST(grid_timers_fall_due_together)
+{
+	struct grid g = { .reads_at_second = -1 };
+	struct loop_timer *a, *b;
+	struct loop *loop = loop_new();
+	uint64_t ta;
+	int tries = 0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, g.sv), 0);
+	ck_assert_int_eq(loop_add_fd(loop, g.sv[0], EPOLLIN, on_grid_read,
+				     &g), 0);
+	a = loop_timer_new(loop, on_grid, &g);
+	b = loop_timer_new(loop, on_grid, &g);
+	/* both armed early in one 200-ms period, 10 ms apart */
+	while ((loop_now_ms() % 200 < 10 || loop_now_ms() % 200 > 30) &&
+	       tries++ < 400)
+		usleep(1000);
+	ta = loop_now_ms();
+	loop_timer_arm_grid(a, 200);
+	usleep(10 * 1000);
+	loop_timer_arm_grid(b, 200);
+	ck_assert_int_eq(loop_run(loop), 0);
+	ck_assert_int_eq(g.fired, 2);
+	/* at the grid's point: never before it, sooner than 200 ms */
+	ck_assert_uint_ge(g.at[0], ta - ta % 200 + 200);
+	ck_assert_uint_lt(g.at[0], ta + 200);
+	/* the same turn: the fd the first wrote was not read in between */
+	ck_assert_int_eq(g.reads_at_second, 0);
+	loop_del_fd(loop, g.sv[0]);
+	loop_timer_free(a);
+	loop_timer_free(b);
+	loop_free(loop);
+	close(g.sv[0]);
+	close(g.sv[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("loop");
@@ -231,6 +301,7 @@ int main(void)
 	tcase_add_test(tc, free_from_callback);
 	tcase_add_test(tc, eager_timer_leaves_fds_served);
 	tcase_add_test(tc, armed_from_fd_wakes_loop);
+	tcase_add_test(tc, grid_timers_fall_due_together);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
