@@ -39,6 +39,7 @@ enum engine_event {
 	EV_CONNECTS_WANTED,
 	EV_NETNS,		/* struct netns_change (nswatch.c) */
 	EV_EXEC_NETNS,		/* struct exec_netns (sockconn.c) */
+	EV_EXEC_GONE,		/* struct exec_gone (sockconn.c) */
 	EV__COUNT,
 };
 
@@ -80,6 +81,16 @@ struct netns_change {
 struct exec_netns {
 	pid_t pid;
 	uint64_t netns;		/* its inode */
+};
+
+/*
+ * EV_EXEC_GONE: a process had exited (or was a zombie) by the time its
+ * exec's tracepoint sample was read (sockconn.c).  Its /proc will be
+ * of no use later either: procbatch.c goes by the exec record at once,
+ * rather than look it up in /proc again to find it gone.
+ */
+struct exec_gone {
+	pid_t pid;
 };
 
 /* ---- processes ---- */

@@ -161,6 +161,16 @@ static enum coalesce_read on_readable(void *data)
 			      AUDIT_TURN_MS, take, overrun, as);
 }
 
+/* Gone when its exec's tracepoint sample was read (EV_EXEC_GONE). */
+static void on_exec_gone(void *data, enum engine_event type, const void *p)
+{
+	struct audit_src *as = data;
+	const struct exec_gone *eg = p;
+
+	(void)type;
+	procbatch_gone(as->procs, eg->pid);
+}
+
 static void on_flush(struct loop *loop, struct loop_timer *t, void *data)
 {
 	struct audit_src *as = data;
@@ -278,6 +288,7 @@ static int audit_init(const struct vigil_env *env, void **priv)
 				  on_readable, as, as->deferred);
 	if (!as->reader ||
 	    engine_subscribe(env->engine, EV_AUDIT_YIELD, auditsrc_on_yield, as) < 0 ||
+	    engine_subscribe(env->engine, EV_EXEC_GONE, on_exec_gone, as) < 0 ||
 	    loop_timer_arm(as->flush_timer, 500, 500) < 0 ||
 	    loop_timer_arm(as->check_timer, AUDIT_RULE_CHECK_MS,
 			   AUDIT_RULE_CHECK_MS) < 0) {

@@ -2,6 +2,7 @@
 /* Processes whose mappings changed, read once a batch: procbatch.h. */
 #include "build.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct dirty {
 	uid_t uid, euid;
 	char comm[17];
 	char *exe;		/* from an exec record, or NULL */
+	uint64_t marked_ms;	/* first marked */
 	struct audit_file files[AUDITEVENT_MAX_PATHS];	/* the exec's */
 	int nfiles;
 	UT_hash_handle hh;	/* by pid */
@@ -30,6 +32,10 @@ struct procbatch {
 	struct dirty dirty[PROCBATCH_MAX];
 	struct dirty *by_pid;	/* uthash head over dirty[] */
 	size_t n;
+	struct {
+		pid_t pid;
+		uint64_t ms;
+	} gone[PROCBATCH_GONE];
 };
 
 static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
@@ -67,6 +73,24 @@ void procbatch_free(struct procbatch *b)
 	free(b);
 }
 
+void procbatch_gone(struct procbatch *b, pid_t pid)
+{
+	unsigned int i = (unsigned int)pid % PROCBATCH_GONE;
+
+	b->gone[i].pid = pid;
+	b->gone[i].ms = loop_now_ms();
+}
+
+/* Known gone around the time d was marked (procbatch_gone()). */
+static bool known_gone(const struct procbatch *b, const struct dirty *d)
+{
+	unsigned int i = (unsigned int)d->pid % PROCBATCH_GONE;
+
+	return b->gone[i].pid == d->pid &&
+	       b->gone[i].ms + PROCBATCH_GONE_MS >= d->marked_ms &&
+	       d->marked_ms + PROCBATCH_GONE_MS >= b->gone[i].ms;
+}
+
 static void publish(struct procbatch *b, const struct dirty *d)
 {
 	struct proc_map m = { .path = (char *)d->exe };
@@ -74,7 +98,8 @@ static void publish(struct procbatch *b, const struct dirty *d)
 	struct stat st;
 	int i;
 
-	if (proc_publish_pid(b->env, d->pid, b->table_full) == 0 || !d->exe)
+	if ((!known_gone(b, d) &&
+	     proc_publish_pid(b->env, d->pid, b->table_full) == 0) || !d->exe)
 		return;
 	/*
 	 * Gone already: judge its exe by name only if the name still
@@ -127,6 +152,7 @@ void procbatch_mark(struct procbatch *b, const struct audit_event *ev,
 		d = &b->dirty[b->n++];
 		memset(d, 0, sizeof(*d));
 		d->pid = ev->pid;
+		d->marked_ms = loop_now_ms();
 		/* out of memory: only found by a walk no more, still read */
 		HASH_ADD(hh, b->by_pid, pid, sizeof(d->pid), d);
 	}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/module.h"
 #include "sources/auditevent.h"
@@ -11,6 +12,13 @@
 /* Processes gathered at most, and how long, before their maps are read. */
 #define PROCBATCH_MAX 512
 #define PROCBATCH_MS 100
+/*
+ * Processes known gone remembered at once (direct-mapped by pid), and
+ * for how long around their exec a note holds: a pid taken again by
+ * another process within it would need the whole pid space to wrap.
+ */
+#define PROCBATCH_GONE 1024
+#define PROCBATCH_GONE_MS 1000
 
 /*
  * Processes whose mappings changed (an exec, an executable mmap), read
@@ -30,6 +38,11 @@ void procbatch_free(struct procbatch *b);
 /* ev's process is to be read (ev an exec when is_exec). */
 void procbatch_mark(struct procbatch *b, const struct audit_event *ev,
 		    bool is_exec);
+/*
+ * pid had exited when its exec was seen (EV_EXEC_GONE): when it is
+ * published, its exec record is taken as is, with no look in /proc.
+ */
+void procbatch_gone(struct procbatch *b, pid_t pid);
 /* Reads and publishes every process gathered now. */
 void procbatch_flush(struct procbatch *b);
 

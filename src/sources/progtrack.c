@@ -2,6 +2,7 @@
 /* Which program each pid runs, from exec and fork samples: see progtrack.h. */
 #include "build.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -73,31 +74,36 @@ void progtrack_free(struct progtrack *pt)
 	free(pt);
 }
 
+/*
+ * Three calls by name rather than five through an O_PATH fd on
+ * /proc/PID (open, close): this runs for every exec on the host.  The
+ * pid cannot be taken by another process between them (the pid space
+ * would have to wrap within microseconds).
+ */
 bool procview_read(pid_t pid, struct procview *v)
 {
 	char path[64], exe[PATH_MAX];
 	struct stat st;
 	ssize_t n;
-	int dfd;
 
 	memset(v, 0, sizeof(*v));
 	v->uid = (uid_t)-1;
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return false;
-	n = readlinkat(dfd, "exe", exe, sizeof(exe) - 1);
-	/* no program (exited, a zombie): nothing else is of use */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	/*
+	 * No program: exited (no /proc/PID, or a zombie's, whose exe
+	 * link is gone), or a kernel thread: nothing else is of use.
+	 */
 	if (n <= 0 || !(v->exe = strndup(exe, (size_t)n))) {
-		close(dfd);
-		procview_clear(v);
+		v->gone = n < 0 && (errno == ENOENT || errno == ESRCH);
 		return false;
 	}
-	if (fstat(dfd, &st) == 0)
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (stat(path, &st) == 0)
 		v->uid = st.st_uid;
-	if (fstatat(dfd, "ns/net", &st, 0) == 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &st) == 0)
 		v->netns = (uint64_t)st.st_ino;
-	close(dfd);
 	/* taken after the read: an exec up to here may show in it */
 	v->at = perftp_now();
 	return true;

@@ -71,11 +71,13 @@ struct procview {
 	uid_t uid;		/* (uid_t)-1: not known */
 	uint64_t netns;		/* 0: not known */
 	uint64_t at;		/* CLOCK_MONOTONIC ns after the read; 0: none */
+	bool gone;		/* read failed: the process had exited */
 };
 
 /*
  * Read /proc/PID: exe, owner, network namespace.  Returns false (and
- * v->at 0) when the process is gone or has no program.
+ * v->at 0) when the process is gone or has no program; v->gone says
+ * the first: no /proc/PID, or a zombie's (no exe).
  */
 bool procview_read(pid_t pid, struct procview *v);
 void procview_clear(struct procview *v);
