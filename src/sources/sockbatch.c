@@ -19,7 +19,8 @@ int sockbatch_init(struct sockbatch *b)
 	memset(b, 0, sizeof(*b));
 	b->s = calloc(SOCKBATCH_MAX, sizeof(*b->s));
 	b->pool = calloc(SOCKBATCH_MAX, sizeof(*b->pool));
-	if (!b->s || !b->pool) {
+	b->exit_pool = calloc(SOCKBATCH_MAX, sizeof(*b->exit_pool));
+	if (!b->s || !b->pool || !b->exit_pool) {
 		sockbatch_fini(b);
 		errno = ENOMEM;
 		return -1;
@@ -36,6 +37,8 @@ void sockbatch_fini(struct sockbatch *b)
 	free(b->s);
 	HASH_CLEAR(hh, b->seen);
 	free(b->pool);
+	HASH_CLEAR(hh, b->exits);
+	free(b->exit_pool);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -119,6 +122,39 @@ void sockbatch_drop(struct sockbatch *b, size_t n)
 	b->kept = b->n - n;
 	memmove(b->s, b->s + n, b->kept * sizeof(*b->s));
 	b->n = b->kept;
+}
+
+void sockbatch_exit(struct sockbatch *b, pid_t pid, uint64_t time)
+{
+	struct exit_note *e;
+
+	HASH_FIND(hh, b->exits, &pid, sizeof(pid), e);
+	if (e) {
+		e->time = time;
+		return;
+	}
+	if (b->nexits == SOCKBATCH_MAX)
+		return;
+	e = &b->exit_pool[b->nexits++];
+	e->pid = pid;
+	e->time = time;
+	HASH_ADD(hh, b->exits, pid, sizeof(e->pid), e);
+	if (!hash_added(e, hh))
+		b->nexits--;	/* not noted: looked up in /proc */
+}
+
+bool sockbatch_ended(const struct sockbatch *b, pid_t pid, uint64_t time)
+{
+	struct exit_note *e;
+
+	HASH_FIND(hh, b->exits, &pid, sizeof(pid), e);
+	return e && e->time >= time;
+}
+
+void sockbatch_exits_clear(struct sockbatch *b)
+{
+	HASH_CLEAR(hh, b->exits);
+	b->nexits = 0;
 }
 
 const struct procview *sockbatch_view(const struct sample *s)

@@ -18,6 +18,7 @@ enum sample_kind {
 	SAMPLE_EXEC,	/* sched:sched_process_exec */
 	SAMPLE_FORK,	/* sched:sched_process_fork */
 	SAMPLE_SOCK,	/* sock:inet_sock_set_state */
+	SAMPLE_EXIT,	/* sched:sched_process_exit: noted, not batched */
 	SAMPLE_ROUTE,	/* fib:fib_table_lookup, or... */
 	SAMPLE_ROUTE6,	/* ...fib6:fib6_table_lookup: kind SAMPLE_ROUTE */
 };
@@ -58,6 +59,13 @@ struct sample {
 	} u;
 };
 
+/* A process's end, read in this round of the rings. */
+struct exit_note {
+	pid_t pid;
+	uint64_t time;
+	UT_hash_handle hh;
+};
+
 /* Walking a batch back: a pid's next exec. */
 struct next_exec {
 	pid_t pid;
@@ -80,6 +88,9 @@ struct sockbatch {
 	size_t kept;		/* of them, kept from the last round */
 	struct next_exec *pool;	/* sockbatch_order()'s entries */
 	struct next_exec *seen;	/* ...by pid (hash head) */
+	struct exit_note *exit_pool;	/* this round's ends... */
+	struct exit_note *exits;	/* ...by pid (hash head) */
+	size_t nexits;
 };
 
 /* Returns 0, or -1 (ENOMEM). */
@@ -98,6 +109,16 @@ void sockbatch_order(struct sockbatch *b);
 size_t sockbatch_settled(const struct sockbatch *b, uint64_t upto);
 /* Drop the first n (handled) samples; the rest are kept. */
 void sockbatch_drop(struct sockbatch *b, size_t n);
+/*
+ * pid's process ended at time (its leader's sched_process_exit), read
+ * this round: an exec of it before then needs no look in /proc, which
+ * would only find it gone.  At most SOCKBATCH_MAX a round are noted.
+ */
+void sockbatch_exit(struct sockbatch *b, pid_t pid, uint64_t time);
+/* Whether pid was seen to end after time, this round. */
+bool sockbatch_ended(const struct sockbatch *b, pid_t pid, uint64_t time);
+/* Forget this round's ends (each round reads its own). */
+void sockbatch_exits_clear(struct sockbatch *b);
 /* The sample's view of /proc when it holds at its time, else NULL. */
 const struct procview *sockbatch_view(const struct sample *s);
 

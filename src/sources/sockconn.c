@@ -154,34 +154,72 @@ static char *exec_name(void *data, uint64_t cgid, const char *filename)
 static void take(const struct perftp_sample *s, void *data)
 {
 	struct sockconn *sc = data;
-	struct sample *it = sockbatch_next(&sc->batch);
+	struct sample *it;
 
 	(*sc->samples)++;
 	sc->last_time = s->time;
+	/* a process's end (its leader's, not a thread's): only noted */
+	if (s->event == SAMPLE_EXIT) {
+		if (s->pid > 0 && s->pid == s->tid)
+			sockbatch_exit(&sc->batch, s->pid, s->time);
+		return;
+	}
+	it = sockbatch_next(&sc->batch);
 	if (!it || !tp_sample_parse(&sc->f, s, it))
 		return;	/* perftp_read() is given room left as its bound */
 	sockbatch_push(&sc->batch);
 	/*
 	 * /proc as soon as the sample is read, the nearest to its time:
-	 * for an exec, its program; for a fork or a connect, the caller's,
-	 * when nothing is known of it yet.
+	 * for a fork or a connect, the caller's, when nothing is known of
+	 * it yet.  An exec's once the round's samples are in (view_execs).
 	 */
-	if (it->pid > 0 && (it->kind == SAMPLE_EXEC ||
-			    (names_caller(it) &&
-			     !progtrack_knows(sc->progs, it->pid))))
+	if (it->pid > 0 && names_caller(it) &&
+	    !progtrack_knows(sc->progs, it->pid))
 		procview_read(it->pid, &it->pv);
-	/* where it runs now: a namespace nswatch may not know yet */
-	if (it->kind == SAMPLE_EXEC && it->pv.netns) {
-		struct exec_netns en = { it->pid, it->pv.netns };
+}
 
-		engine_publish(sc->env->engine, EV_EXEC_NETNS, &en);
+/*
+ * The program of each exec sample read this round (from the batch's
+ * sample first on), once every ring was read: most programs of an
+ * exec storm have ended by then, and their ends, read too, spare the
+ * look in /proc that would find them gone (they are named when asked,
+ * as any process gone before its view: progtrack.h).
+ */
+static void view_execs(struct sockconn *sc, size_t first)
+{
+	struct sample *it;
+	size_t i;
+
+	for (i = first; i < sc->batch.n; i++) {
+		it = &sc->batch.s[i];
+		if (it->kind != SAMPLE_EXEC || it->pid <= 0)
+			continue;
+		if (sockbatch_ended(&sc->batch, it->pid, it->time)) {
+			(*sc->views_spared)++;
+			it->pv.gone = true;
+		} else {
+			procview_read(it->pid, &it->pv);
+		}
+		/* gone already: nothing reads its /proc again */
+		if (it->pv.gone) {
+			struct exec_gone eg = { it->pid };
+
+			engine_publish(sc->env->engine, EV_EXEC_GONE, &eg);
+		}
+		/* where it runs now: a namespace nswatch may not know yet */
+		if (it->pv.netns) {
+			struct exec_netns en = { it->pid, it->pv.netns };
+
+			engine_publish(sc->env->engine, EV_EXEC_NETNS, &en);
+		}
+		/* a view of a later exec is not this exec's program */
+		if (it->pv.exe &&
+		    !procview_is_exec_of(it->pid, it->u.exec.name, &it->pv)) {
+			(*sc->views_refused)++;
+			procview_clear(&it->pv);
+		}
 	}
-	/* a view of a later exec is not this exec's program */
-	if (it->kind == SAMPLE_EXEC && it->pv.exe &&
-	    !procview_is_exec_of(it->pid, it->u.exec.name, &it->pv)) {
-		(*sc->views_refused)++;
-		procview_clear(&it->pv);
-	}
+	sockbatch_exits_clear(&sc->batch);
 }
 
 static void handle(struct sockconn *sc, struct sample *it)
@@ -218,7 +256,7 @@ static void handle(struct sockconn *sc, struct sample *it)
  */
 static bool drain(struct sockconn *sc)
 {
-	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size;
+	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size, first;
 	uint64_t lost, upto, start = loop_now_ms();
 	bool more = false, full;
 
@@ -231,6 +269,7 @@ static bool drain(struct sockconn *sc)
 		/* each ring its share, so no CPU's samples wait behind another's */
 		quota = (SOCKBATCH_MAX - sc->batch.n) / nfds;
 		lost = *sc->lost;
+		first = sc->batch.n;
 		for (i = 0; quota && i < nfds; i++) {
 			if (perftp_pending(sc->tp, i, &size) > size / 2)
 				full = true;
@@ -241,6 +280,7 @@ static bool drain(struct sockconn *sc)
 					upto = sc->last_time;
 			}
 		}
+		view_execs(sc, first);
 		/*
 		 * Rather unnamed than wrong: a lost exec would leave a pid
 		 * named after its old program, a lost SYN_SENT would join a
@@ -388,6 +428,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	sc->connects = engine_counter(e, "sockconn", "connects");
 	sc->unnamed = engine_counter(e, "sockconn", "unnamed");
 	sc->views_refused = engine_counter(e, "sockconn", "views_refused");
+	sc->views_spared = engine_counter(e, "sockconn", "views_spared");
 	sc->named_member = engine_counter(e, "sockconn",
 					  "gone_named_by_cgroup");
 	sc->named_own = engine_counter(e, "sockconn", "gone_named_by_vigild");
@@ -407,6 +448,7 @@ static int sockconn_init(const struct vigil_env *env, void **priv)
 	    !sc->other_ns || !sc->execs || !sc->forks || !sc->resets ||
 	    !sc->coalesced || !sc->coalesce || !sc->progs || !sc->pulled ||
 	    !sc->syns || !sc->udp_connects || !sc->views_refused ||
+	    !sc->views_spared ||
 	    !sc->roots || !sc->named_member || !sc->named_own ||
 	    !sc->names_refused ||
 	    sockbatch_init(&sc->batch) < 0 ||

@@ -34,6 +34,7 @@ struct sockconn {
 	uint64_t last_time;	/* of the last sample taken */
 	uint64_t *samples, *lost, *connects, *unnamed, *other_ns, *execs;
 	uint64_t *views_refused;	/* /proc views of a later exec */
+	uint64_t *views_spared;		/* ...not read: ended already */
 	/* gone execs named: in a cgroup member's root, vigild's; refused */
 	uint64_t *named_member, *named_own, *names_refused;
 	uint64_t *forks, *resets, *coalesced, *pulled, *udp_connects;

@@ -64,6 +64,7 @@ int sockconn_open(struct sockconn *sc, loop_fd_cb on_ring)
 		/* connects only: entering SYN_SENT, and leaving it */
 		[SAMPLE_SOCK] = { "sock/inet_sock_set_state",
 				  "newstate == 2 || oldstate == 2" },
+		[SAMPLE_EXIT] = { "sched/sched_process_exit", NULL },
 		[SAMPLE_ROUTE] = { "fib/fib_table_lookup", filter },
 		[SAMPLE_ROUTE6] = { "fib6/fib6_table_lookup", filter },
 	};

@@ -120,6 +120,38 @@ START_TEST(a_full_batch_takes_no_more)
 }
 END_TEST
 
+/* a process's end, read in the round: its exec needs no view */
+START_TEST(ends_of_the_round_spare_views)
+{
+	struct sockbatch b;
+	pid_t p;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	sockbatch_exit(&b, 20, 300);
+	/* exec'd at 250, ended at 300: gone */
+	ck_assert(sockbatch_ended(&b, 20, 250));
+	/* an end before the exec was an earlier process with the pid */
+	ck_assert(!sockbatch_ended(&b, 20, 310));
+	ck_assert(!sockbatch_ended(&b, 21, 250));
+	/* the pid ends again later in the round: the later end counts */
+	sockbatch_exit(&b, 20, 400);
+	ck_assert(sockbatch_ended(&b, 20, 310));
+	/* the next round knows nothing of this one's ends */
+	sockbatch_exits_clear(&b);
+	ck_assert(!sockbatch_ended(&b, 20, 250));
+	/* more than a round can hold: the rest are not noted, none lost */
+	for (p = 1; p <= SOCKBATCH_MAX + 10; p++)
+		sockbatch_exit(&b, p, 1000);
+	ck_assert(sockbatch_ended(&b, 1, 900));
+	ck_assert(sockbatch_ended(&b, SOCKBATCH_MAX, 900));
+	ck_assert(!sockbatch_ended(&b, SOCKBATCH_MAX + 1, 900));
+	sockbatch_exits_clear(&b);
+	sockbatch_exit(&b, 7, 50);
+	ck_assert(sockbatch_ended(&b, 7, 10));
+	sockbatch_fini(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sockbatch");
@@ -129,6 +161,7 @@ int main(void)
 	tcase_add_test(tc, exec_after_the_view_spoils_nothing);
 	tcase_add_test(tc, nothing_settles_before_its_view);
 	tcase_add_test(tc, a_full_batch_takes_no_more);
+	tcase_add_test(tc, ends_of_the_round_spare_views);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
