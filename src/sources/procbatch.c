@@ -36,6 +36,12 @@ struct procbatch {
 		pid_t pid;
 		uint64_t ms;
 	} gone[PROCBATCH_GONE];
+	struct {
+		char *name;
+		dev_t dev;
+		ino_t ino;
+		uint64_t ms;
+	} names[PROCBATCH_NAMES];
 };
 
 static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
@@ -64,8 +70,12 @@ struct procbatch *procbatch_new(const struct vigil_env *env,
 
 void procbatch_free(struct procbatch *b)
 {
+	size_t i;
+
 	if (!b)
 		return;
+	for (i = 0; i < PROCBATCH_NAMES; i++)
+		free(b->names[i].name);
 	HASH_CLEAR(hh, b->by_pid);
 	while (b->n)
 		free(b->dirty[--b->n].exe);
@@ -91,27 +101,61 @@ static bool known_gone(const struct procbatch *b, const struct dirty *d)
 	       d->marked_ms + PROCBATCH_GONE_MS >= b->gone[i].ms;
 }
 
+/* Is (dev, ino) one of the files d's exec named? */
+static bool exec_named(const struct dirty *d, dev_t dev, ino_t ino)
+{
+	int i;
+
+	for (i = 0; i < d->nfiles; i++)
+		if (d->files[i].dev == dev && d->files[i].ino == ino)
+			return true;
+	return false;
+}
+
+/*
+ * The file d's program name leads to, if its exec named it (the
+ * program, or a script's interpreter): a name alone is the user's to
+ * swap.  A stat of the name less than PROCBATCH_NAME_MS old that led
+ * to one of the exec's files stands: the file is opened later by name
+ * and checked to be that inode (proc_map_open()), as after a stat now.
+ */
+static bool exe_file(struct procbatch *b, const struct dirty *d,
+		     struct stat *st)
+{
+	unsigned int h;
+	size_t len = strlen(d->exe);
+	uint64_t now = loop_now_ms();
+
+	HASH_VALUE(d->exe, len, h);
+	h %= PROCBATCH_NAMES;
+	if (b->names[h].name && now - b->names[h].ms < PROCBATCH_NAME_MS &&
+	    !strcmp(b->names[h].name, d->exe) &&
+	    exec_named(d, b->names[h].dev, b->names[h].ino)) {
+		st->st_dev = b->names[h].dev;
+		st->st_ino = b->names[h].ino;
+		return true;
+	}
+	if (stat(d->exe, st) < 0 || !exec_named(d, st->st_dev, st->st_ino))
+		return false;
+	free(b->names[h].name);
+	b->names[h].name = strdup(d->exe);	/* NULL: not kept */
+	b->names[h].dev = st->st_dev;
+	b->names[h].ino = st->st_ino;
+	b->names[h].ms = now;
+	return true;
+}
+
 static void publish(struct procbatch *b, const struct dirty *d)
 {
 	struct proc_map m = { .path = (char *)d->exe };
 	struct proc_info pi;
 	struct stat st;
-	int i;
 
 	if ((!known_gone(b, d) &&
 	     proc_publish_pid(b->env, d->pid, b->table_full) == 0) || !d->exe)
 		return;
-	/*
-	 * Gone already: judge its exe by name only if the name still
-	 * leads to a file the exec's PATH records named (the program, or
-	 * a script's interpreter): a name alone is the user's to swap.
-	 */
-	if (d->exe[0] != '/' || stat(d->exe, &st) < 0)
-		return;
-	for (i = 0; i < d->nfiles; i++)
-		if (d->files[i].dev == st.st_dev && d->files[i].ino == st.st_ino)
-			break;
-	if (i == d->nfiles)
+	/* Gone already: judged by its exec record's program. */
+	if (d->exe[0] != '/' || !exe_file(b, d, &st))
 		return;
 	m.dev = st.st_dev;
 	m.ino = st.st_ino;

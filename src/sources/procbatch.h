@@ -19,6 +19,13 @@
  */
 #define PROCBATCH_GONE 1024
 #define PROCBATCH_GONE_MS 1000
+/*
+ * Where a gone process's program name led (a stat), kept this long for
+ * the next gone process of the same name: an exec storm runs a few
+ * programs over and over.  Direct-mapped by the name's hash.
+ */
+#define PROCBATCH_NAMES 64
+#define PROCBATCH_NAME_MS 1000
 
 /*
  * Processes whose mappings changed (an exec, an executable mmap), read
