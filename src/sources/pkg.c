@@ -212,8 +212,11 @@ static int build_in_child(void *arg)
 	capng_clear(CAPNG_SELECT_BOTH);
 	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 		     CAP_DAC_READ_SEARCH);
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0 && geteuid() == 0)
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0 && geteuid() == 0) {
+		/* status 1: vigild reads the lists itself, saying nothing */
+		log_warn("pkg: the index builder cannot drop its capabilities; the lists are read in vigild");
 		return 1;
+	}
 	db->keep_heap = 1;	/* nothing to map: the child ends */
 	if (update(db) < 0)
 		return 1;
