@@ -9,9 +9,10 @@
 /*
  * One epoll loop with signalfd and timers: every source registers its
  * fd and a callback; timers are deadlines the loop keeps itself (no
- * fd), run after the fds of the turn they fall due in.  Signals are delivered as ordinary events, so no
- * work ever runs in a signal handler.  Handlers and timers may be
- * removed from inside any callback.
+ * fd), run after the fds of the turn they fall due in.  Signals are
+ * delivered as ordinary events, so no work ever runs in a signal
+ * handler.  Handlers and timers may be removed from inside any
+ * callback.
  *
  * Functions returning int give 0 on success and -1 with errno set on
  * failure; constructors return NULL with errno set.

@@ -232,8 +232,8 @@ static void on_proc(void *data, enum engine_event ev, const void *payload)
 	 * a gone process was in cannot be told (its pid may be another's).
 	 */
 	if (pi->ruid != 0 && pi->euid != 0 &&
-	    (pi->gone || !userns_root_of(pi->pid, ps->self_userns, pi->ruid, pi->euid,
-			    &me.root_uid)))
+	    (pi->gone || !userns_root_of(pi->pid, ps->self_userns, pi->ruid,
+					 pi->euid, &me.root_uid)))
 		return;
 	for (i = 0; i < pi->nmaps; i++) {
 		me.map = &pi->maps[i];
