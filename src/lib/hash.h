@@ -8,9 +8,24 @@
  * caller instead of uthash's exit(): after HASH_ADD, an entry is in the
  * table only if hash_added() says so (an event lost, not vigild gone).
  */
+#include <string.h>
+
 #define HASH_NONFATAL_OOM 1
 #include <uthash.h>
 
 #define hash_added(elem, hh) ((elem)->hh.tbl != NULL)
+
+/*
+ * The slot (of n) for string s in a direct-mapped cache, where a newer
+ * entry takes an older one's slot (perms.c, pkgpath.c, procbatch.c):
+ * uthash's own hash of its bytes.
+ */
+static inline unsigned int hash_slot(const char *s, unsigned int n)
+{
+	unsigned int h;
+
+	HASH_VALUE(s, strlen(s), h);
+	return h % n;
+}
 
 #endif

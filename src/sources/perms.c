@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/hash.h"
 #include "lib/loop.h"
 #include "model/engine.h"
 #include "sources/perms.h"
@@ -145,15 +146,6 @@ static const struct perm_facts *expand(struct perms_src *ps,
 	return f;
 }
 
-static size_t hash_path(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h % PERMS_CACHE_SIZE;
-}
-
 /* The file process pid really maps at m, not a name. */
 static int gather_mapping(const struct perms_src *ps,
 			  const struct proc_info *pi, const struct proc_map *m,
@@ -187,7 +179,8 @@ static const struct perm_facts *cached(struct perms_src *ps,
 				       const struct proc_info *pi,
 				       const struct proc_map *m)
 {
-	struct cache_entry *e = &ps->cache[hash_path(m->path)];
+	struct cache_entry *e =
+		&ps->cache[hash_slot(m->path, PERMS_CACHE_SIZE)];
 	uint64_t now = loop_now_ms();
 
 	if (e->path && e->dev == m->dev && e->ino == m->ino &&

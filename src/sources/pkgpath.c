@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/hash.h"
 #include "sources/pkgindex.h"
 #include "sources/pkgpath.h"
 
@@ -31,13 +32,7 @@ struct dir_cache {
 
 static char **dir_slot(struct dir_cache *dc, const char *dir)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*dir) {
-		h ^= (unsigned char)*dir++;
-		h *= 16777619u;
-	}
-	return &dc->slot[h % DIR_SLOTS];
+	return &dc->slot[hash_slot(dir, DIR_SLOTS)];
 }
 
 void pkgpath_cache_free(struct dir_cache *dc)

@@ -122,12 +122,9 @@ static bool exec_named(const struct dirty *d, dev_t dev, ino_t ino)
 static bool exe_file(struct procbatch *b, const struct dirty *d,
 		     struct stat *st)
 {
-	unsigned int h;
-	size_t len = strlen(d->exe);
+	unsigned int h = hash_slot(d->exe, PROCBATCH_NAMES);
 	uint64_t now = loop_now_ms();
 
-	HASH_VALUE(d->exe, len, h);
-	h %= PROCBATCH_NAMES;
 	if (b->names[h].name && now - b->names[h].ms < PROCBATCH_NAME_MS &&
 	    !strcmp(b->names[h].name, d->exe) &&
 	    exec_named(d, b->names[h].dev, b->names[h].ino)) {
