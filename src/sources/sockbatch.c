@@ -107,8 +107,8 @@ size_t sockbatch_settled(const struct sockbatch *b, uint64_t upto)
 {
 	size_t n;
 
-	for (n = 0; n < b->n && b->s[n].time <= upto && b->s[n].pv.at <= upto;
-	     n++)
+	for (n = 0; n < b->n && b->s[n].time <= upto &&
+	     b->s[n].pv.at <= upto && !b->s[n].view_due; n++)
 		;
 	return n;
 }

@@ -46,6 +46,7 @@ struct sample {
 	uint64_t cgroup;	/* its cgroup v2 id; 0: not known */
 	uint8_t kind;		/* enum sample_kind */
 	bool view_ok;		/* set by sockbatch_order() */
+	bool view_due;		/* an exec whose view is not read yet */
 	struct procview pv;	/* /proc of pid, read as the sample was */
 	union {
 		struct {
@@ -104,7 +105,8 @@ void sockbatch_push(struct sockbatch *b);
 void sockbatch_order(struct sockbatch *b);
 /*
  * How many samples at the start are settled, given that every sample
- * up to upto (ns) is in the batch.
+ * up to upto (ns) is in the batch: none from the first whose view is
+ * still due on.
  */
 size_t sockbatch_settled(const struct sockbatch *b, uint64_t upto);
 /* Drop the first n (handled) samples; the rest are kept. */

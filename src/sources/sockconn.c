@@ -47,6 +47,12 @@
  * are handled once the rings were read this long after them.
  */
 #define SETTLE_NS 2000000ull
+/*
+ * An exec's view of /proc is read once the exec is this old (the next
+ * round under load): a process of an exec storm lives a few ms, and
+ * its end, read first, spares the look (view_execs).
+ */
+#define VIEW_AFTER_NS 5000000ull
 
 
 static uint64_t ns_inode(const char *path)
@@ -171,35 +177,44 @@ static void take(const struct perftp_sample *s, void *data)
 	/*
 	 * /proc as soon as the sample is read, the nearest to its time:
 	 * for a fork or a connect, the caller's, when nothing is known of
-	 * it yet.  An exec's once the round's samples are in (view_execs).
+	 * it yet.  An exec's a moment later (view_execs).
 	 */
-	if (it->pid > 0 && names_caller(it) &&
+	if (it->kind == SAMPLE_EXEC && it->pid > 0)
+		it->view_due = true;
+	else if (it->pid > 0 && names_caller(it) &&
 	    !progtrack_knows(sc->progs, it->pid))
 		procview_read(it->pid, &it->pv);
 }
 
 /*
- * The program of each exec sample read this round (from the batch's
- * sample first on), once every ring was read: most programs of an
- * exec storm have ended by then, and their ends, read too, spare the
- * look in /proc that would find them gone (they are named when asked,
- * as any process gone before its view: progtrack.h).
+ * The program of each exec sample whose view is due, once every ring
+ * was read: most programs of an exec storm end within a few ms, and
+ * their ends, read this round, spare the look in /proc that would
+ * find them gone (they are named when asked, as any process gone
+ * before its view: progtrack.h).  An exec younger than VIEW_AFTER_NS
+ * waits for the next round, so that its end may come first, unless
+ * the batch is half full: then nothing waits.  What follows a due
+ * view in time waits with it (sockbatch_settled).
  */
-static void view_execs(struct sockconn *sc, size_t first)
+static void view_execs(struct sockconn *sc, uint64_t now)
 {
+	bool hurry = sc->batch.n > SOCKBATCH_MAX / 2;
 	struct sample *it;
 	size_t i;
 
-	for (i = first; i < sc->batch.n; i++) {
+	for (i = 0; i < sc->batch.n; i++) {
 		it = &sc->batch.s[i];
-		if (it->kind != SAMPLE_EXEC || it->pid <= 0)
+		if (!it->view_due)
 			continue;
 		if (sockbatch_ended(&sc->batch, it->pid, it->time)) {
 			(*sc->views_spared)++;
 			it->pv.gone = true;
-		} else {
+		} else if (hurry || it->time + VIEW_AFTER_NS <= now) {
 			procview_read(it->pid, &it->pv);
+		} else {
+			continue;
 		}
+		it->view_due = false;
 		/* gone already: nothing reads its /proc again */
 		if (it->pv.gone) {
 			struct exec_gone eg = { it->pid };
@@ -256,8 +271,8 @@ static void handle(struct sockconn *sc, struct sample *it)
  */
 static bool drain(struct sockconn *sc)
 {
-	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size, first;
-	uint64_t lost, upto, start = loop_now_ms();
+	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size;
+	uint64_t lost, upto, now, start = loop_now_ms();
 	bool more = false, full;
 
 	sc->draining = true;
@@ -265,11 +280,11 @@ static bool drain(struct sockconn *sc)
 	     (!round || loop_now_ms() - start < TURN_MS); round++) {
 		more = full = false;
 		/* every sample up to here is in the rings, to be read now */
-		upto = perftp_now() - SETTLE_NS;
+		now = perftp_now();
+		upto = now - SETTLE_NS;
 		/* each ring its share, so no CPU's samples wait behind another's */
 		quota = (SOCKBATCH_MAX - sc->batch.n) / nfds;
 		lost = *sc->lost;
-		first = sc->batch.n;
 		for (i = 0; quota && i < nfds; i++) {
 			if (perftp_pending(sc->tp, i, &size) > size / 2)
 				full = true;
@@ -280,7 +295,7 @@ static bool drain(struct sockconn *sc)
 					upto = sc->last_time;
 			}
 		}
-		view_execs(sc, first);
+		view_execs(sc, now);
 		/*
 		 * Rather unnamed than wrong: a lost exec would leave a pid
 		 * named after its old program, a lost SYN_SENT would join a

@@ -120,6 +120,37 @@ START_TEST(a_full_batch_takes_no_more)
 }
 END_TEST
 
+/* an exec whose view is not read yet holds back what follows it */
+START_TEST(a_due_view_holds_what_follows)
+{
+	struct sockbatch b;
+	struct sample *e;
+
+	ck_assert_int_eq(sockbatch_init(&b), 0);
+	add(&b, SAMPLE_FORK, 7, 100, NULL, 0);
+	e = add(&b, SAMPLE_EXEC, 8, 120, NULL, 0);
+	e->view_due = true;
+	add(&b, SAMPLE_SOCK, 9, 130, NULL, 0);
+	sockbatch_order(&b);
+	/* every sample is in, but the exec's view is not read yet */
+	ck_assert_uint_eq(sockbatch_settled(&b, 500), 1);
+	sockbatch_drop(&b, 1);
+	ck_assert(b.s[0].view_due);
+	/* read at 510 (or found gone): settled once the rings were too */
+	b.s[0].view_due = false;
+	b.s[0].pv.at = 510;
+	sockbatch_order(&b);
+	ck_assert_uint_eq(sockbatch_settled(&b, 500), 0);
+	ck_assert_uint_eq(sockbatch_settled(&b, 600), 2);
+	/* gone: no view to wait for, settled at once */
+	e = add(&b, SAMPLE_EXEC, 10, 140, NULL, 0);
+	e->pv.gone = true;
+	sockbatch_order(&b);
+	ck_assert_uint_eq(sockbatch_settled(&b, 600), 3);
+	sockbatch_fini(&b);
+}
+END_TEST
+
 /* a process's end, read in the round: its exec needs no view */
 START_TEST(ends_of_the_round_spare_views)
 {
@@ -162,6 +193,7 @@ int main(void)
 	tcase_add_test(tc, nothing_settles_before_its_view);
 	tcase_add_test(tc, a_full_batch_takes_no_more);
 	tcase_add_test(tc, ends_of_the_round_spare_views);
+	tcase_add_test(tc, a_due_view_holds_what_follows);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
