@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "lib/netaddr.h"
@@ -236,6 +237,20 @@ struct flow_event {
 	enum owner_state owner_state;
 	struct sock_owner owner;
 };
+
+/*
+ * *dst = *src, less the unused end of the program's path: a flow is
+ * copied several times on its way (the path buffer is most of it).
+ */
+static inline void flow_event_copy(struct flow_event *dst,
+				   const struct flow_event *src)
+{
+	size_t n = strnlen(src->owner.exe, sizeof(src->owner.exe) - 1);
+
+	memcpy(dst, src, offsetof(struct flow_event, owner.exe));
+	memcpy(dst->owner.exe, src->owner.exe, n);
+	dst->owner.exe[n] = '\0';
+}
 
 /* What a server's configuration asks of its clients (sources/srvconf.h). */
 enum conf_tls {

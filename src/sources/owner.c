@@ -252,7 +252,7 @@ static void park(struct owner_stage *o, const struct flow_event *fe)
 	if (!has_free(o))
 		unpark(o, o->first, false);
 	p = take_free(o);
-	p->fe = *fe;
+	flow_event_copy(&p->fe, fe);
 	p->arrived = now;
 	p->sock.inode = 0;
 	p->sock.uid = (uid_t)-1;
@@ -274,9 +274,10 @@ static void park(struct owner_stage *o, const struct flow_event *fe)
 static void on_conntrack(void *data, enum engine_event type, const void *p)
 {
 	struct owner_stage *o = data;
-	struct flow_event fe = *(const struct flow_event *)p;
+	struct flow_event fe;
 
 	(void)type;
+	flow_event_copy(&fe, p);
 	fe.owner_state = OWNER_NOT_ASKED;
 	if (fe.kind == FLOW_DESTROY || !fe.from_local || !owners_wanted(o))
 		goto publish;

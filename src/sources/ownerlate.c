@@ -33,7 +33,7 @@ void owner_late_gave_up(struct owner_late *l, const struct flow_event *fe,
 {
 	struct late_flow *f = &l->ring[l->next];
 
-	f->fe = *fe;
+	flow_event_copy(&f->fe, fe);
 	f->inode = inode;
 	f->ms = now ? now : 1;
 	l->next = (l->next + 1) % OWNERLATE_MAX;

@@ -115,7 +115,7 @@ static void remember(struct owner_stage *o, const struct flow_event *fe)
 {
 	struct recent_flow *rf = &o->recent[o->next_recent];
 
-	rf->fe = *fe;
+	flow_event_copy(&rf->fe, fe);
 	rf->ms = loop_now_ms();
 	o->next_recent = (o->next_recent + 1) % OWNER_RECENT;
 }
