@@ -9,12 +9,14 @@
 
 #include "config/confparse.h"
 #include "config/protocols.h"
+#include "config/protoprogs.h"
 
 struct proto_catalog {
 	struct proto_entry *e[PROTO_MAX_ENTRIES];
 	size_t n;
 	/* entry index + 1 by port, 0: none; [0] tcp, [1] udp */
 	uint8_t port_idx[2][65536];
+	struct proto_progs *progs;	/* NULL: no entry yet */
 };
 
 static void entry_free(struct proto_entry *pe)
@@ -43,6 +45,7 @@ void proto_catalog_free(struct proto_catalog *c)
 
 	if (!c)
 		return;
+	proto_progs_free(c->progs);
 	for (i = 0; i < c->n; i++)
 		entry_free(c->e[i]);
 	free(c);
@@ -244,7 +247,8 @@ static int parse_entry(const config_setting_t *g, struct proto_entry **out,
 	return 0;
 }
 
-static void reindex(struct proto_catalog *c)
+/* Returns 0, or -1 (ENOMEM: the program names are not indexed). */
+static int reindex(struct proto_catalog *c)
 {
 	size_t i, j;
 
@@ -259,6 +263,9 @@ static void reindex(struct proto_catalog *c)
 				c->port_idx[1][pe->ports[j]] = (uint8_t)(i + 1);
 		}
 	}
+	proto_progs_free(c->progs);
+	c->progs = proto_progs_new(c);
+	return c->progs ? 0 : -1;
 }
 
 int proto_catalog_add(struct proto_catalog *c, const config_setting_t *list,
@@ -295,7 +302,8 @@ int proto_catalog_add(struct proto_catalog *c, const config_setting_t *list,
 		c->e[k] = pe;
 	}
 	/* A later entry's port wins: users override the catalog. */
-	reindex(c);
+	if (reindex(c) < 0)
+		return config_error(err, source, list, "out of memory");
 	return 0;
 }
 
@@ -357,35 +365,6 @@ const struct proto_entry *proto_by_name(const struct proto_catalog *c,
 	return NULL;
 }
 
-/* comm is cut at 15 characters: a 15-character prog matches longer names. */
-static int prog_match(const char *name, const char *prog)
-{
-	size_t n = strlen(prog);
-
-	if (n == 15)
-		return !strncmp(name, prog, n);
-	return !strcmp(name, prog);
-}
-
-static const struct proto_entry *by_name(const struct proto_catalog *c,
-					 const char *prog, int client)
-{
-	size_t i, j;
-
-	if (!prog || !*prog)
-		return NULL;
-	for (i = 0; i < c->n; i++) {
-		const struct proto_entry *pe = c->e[i];
-		char *const *names = client ? pe->clients : pe->servers;
-		size_t n = client ? pe->nclients : pe->nservers;
-
-		for (j = 0; j < n; j++)
-			if (prog_match(names[j], prog))
-				return pe;
-	}
-	return NULL;
-}
-
 const char *proto_prog_name(const char *comm, const char *exe)
 {
 	const char *slash;
@@ -403,8 +382,9 @@ static const struct proto_entry *by_prog(const struct proto_catalog *c,
 	const struct proto_entry *pe = NULL;
 
 	if (exe && *exe)
-		pe = by_name(c, proto_prog_name(NULL, exe), client);
-	return pe ? pe : by_name(c, comm, client);
+		pe = proto_progs_find(c->progs, proto_prog_name(NULL, exe),
+				      client);
+	return pe ? pe : proto_progs_find(c->progs, comm, client);
 }
 
 const struct proto_entry *proto_by_client(const struct proto_catalog *c,

@@ -136,6 +136,47 @@ START_TEST(user_entries)
 }
 END_TEST
 
+/* the names hashed (protoprogs.c) answer as the walk in order did */
+START_TEST(program_names_hashed)
+{
+	struct vigil_config *c = load(
+		"protocols = (\n"
+		"  { name = \"telnet\"; transport = \"tcp\"; ports = [ 23 ];\n"
+		"    class = \"login\"; use = \"both\"; servers = [ ];\n"
+		"    clients = [ \"mytelnet\" ]; replacement = \"ssh\"; },\n"
+		"  { name = \"aaa\"; transport = \"tcp\"; ports = [ 7001 ];\n"
+		"    class = \"general\"; use = \"client\";\n"
+		"    servers = [ \"curl\" ];\n"
+		"    clients = [ \"averyveryverylongname\", \"nc\" ];\n"
+		"    replacement = \"x\"; },\n"
+		"  { name = \"bbb\"; transport = \"tcp\"; ports = [ 7002 ];\n"
+		"    class = \"general\"; use = \"client\"; servers = [ ];\n"
+		"    clients = [ \"nc\", \"averyveryverylongother\" ];\n"
+		"    replacement = \"x\"; }\n"
+		");\n");
+	const struct proto_catalog *cat = c->catalog;
+
+	/* replaced: telnet's clients are the user's now */
+	ck_assert_ptr_null(proto_by_client(cat, "telnet", NULL));
+	ck_assert_str_eq(proto_by_client(cat, "mytelnet", NULL)->name,
+			 "telnet");
+	/* two entries name nc: the first in the catalog's order */
+	ck_assert_str_eq(proto_by_client(cat, "nc", NULL)->name, "aaa");
+	/* a cut comm names the first entry whose name it begins */
+	ck_assert_str_eq(proto_by_client(cat, "averyveryverylo", NULL)->name,
+			 "aaa");
+	ck_assert_str_eq(proto_by_client(cat, "x", "/bin/averyveryverylongother")
+			 ->name, "bbb");
+	/* whole names are not cut: 14 and 16 characters name nothing */
+	ck_assert_ptr_null(proto_by_client(cat, "averyveryveryl", NULL));
+	ck_assert_ptr_null(proto_by_client(cat, "averyveryverylon", NULL));
+	/* the sides apart: curl is aaa's server, no one's client */
+	ck_assert_ptr_null(proto_by_client(cat, "curl", NULL));
+	ck_assert_str_eq(proto_by_server(cat, "curl", NULL)->name, "aaa");
+	config_free(c);
+}
+END_TEST
+
 START_TEST(catalog_text)
 {
 	struct proto_catalog *cat = proto_catalog_new();
@@ -163,6 +204,7 @@ int main(void)
 	tcase_add_test(tc, builtin_catalog);
 	tcase_add_test(tc, programs);
 	tcase_add_test(tc, user_entries);
+	tcase_add_test(tc, program_names_hashed);
 	tcase_add_test(tc, catalog_text);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
