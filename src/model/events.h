@@ -33,9 +33,10 @@ enum engine_event {
 	EV_CONNECT,		/* struct connect_event (audit.c) */
 	EV_AUDIT_YIELD,		/* NULL: an audit daemon is about to start */
 	/*
-	 * NULL: flows wait for their connects and no room is left to
-	 * wait in (owner.c); a source holding connects read from the
-	 * kernel but not yet published publishes them now (sockconn.c).
+	 * const bool *, true when no room is left to wait in: flows wait
+	 * for their connects (owner.c); a source holding connects read
+	 * from the kernel but not yet published publishes them now, and
+	 * with no room left, what it could hold back too (sockconn.c).
 	 */
 	EV_CONNECTS_WANTED,
 	EV_NETNS,		/* struct netns_change (nswatch.c) */

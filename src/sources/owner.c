@@ -77,7 +77,7 @@ static void pull_connects(struct owner_stage *o, uint64_t now,
 	if (now == o->pulled_ms && !now_or_never)
 		return;
 	o->pulled_ms = now;
-	engine_publish(o->env->engine, EV_CONNECTS_WANTED, NULL);
+	engine_publish(o->env->engine, EV_CONNECTS_WANTED, &now_or_never);
 }
 
 /*

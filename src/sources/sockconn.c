@@ -196,12 +196,13 @@ static void take(const struct perftp_sample *s, void *data)
  * the batch is half full: then nothing waits.  What follows a due
  * view in time waits with it (sockbatch_settled).
  */
-static void view_execs(struct sockconn *sc, uint64_t now)
+static void view_execs(struct sockconn *sc, uint64_t now, bool hurry)
 {
-	bool hurry = sc->batch.n > SOCKBATCH_MAX / 2;
 	struct sample *it;
 	size_t i;
 
+	if (sc->batch.n > SOCKBATCH_MAX / 2)
+		hurry = true;
 	for (i = 0; i < sc->batch.n; i++) {
 		it = &sc->batch.s[i];
 		if (!it->view_due)
@@ -266,10 +267,11 @@ static void handle(struct sockconn *sc, struct sample *it)
  * is kept for the next round, so a child's exec is never handled after
  * its connect nor its fork after its exec.  A sample whose view of
  * /proc was read after the rings waits until they are read again
- * (sockbatch.h).  Returns true when samples were left for later (the
- * rings wake vigild only for new ones).
+ * (sockbatch.h); hurry: no exec's view waits (view_execs).  Returns
+ * true when samples were left for later (the rings wake vigild only
+ * for new ones).
  */
-static bool drain(struct sockconn *sc)
+static bool drain(struct sockconn *sc, bool hurry)
 {
 	size_t nfds = perftp_nfds(sc->tp), quota, i, n, round, size;
 	uint64_t lost, upto, now, start = loop_now_ms();
@@ -295,7 +297,7 @@ static bool drain(struct sockconn *sc)
 					upto = sc->last_time;
 			}
 		}
-		view_execs(sc, now);
+		view_execs(sc, now, hurry);
 		/*
 		 * Rather unnamed than wrong: a lost exec would leave a pid
 		 * named after its old program, a lost SYN_SENT would join a
@@ -369,7 +371,7 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 
 	(void)loop;
 	(void)t;
-	if (drain(sc)) {
+	if (drain(sc, false)) {
 		/* the rest soon, after the other sources had their turn */
 		loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 		return;
@@ -387,20 +389,21 @@ static void on_coalesced(struct loop *loop, struct loop_timer *t, void *data)
 }
 
 /*
- * Flows wait for their connects and the owner stage has no room left:
- * hand it what the rings hold now rather than let it give a flow up
- * (conntrack reads up to a thousand events in one turn of the loop).
+ * Flows wait for their connects: hand the owner stage what the rings
+ * hold now, and when it has no room left, what a due view would hold
+ * back too, rather than let it give a flow up (conntrack reads up to a
+ * thousand events in one turn of the loop).
  */
 static void on_wanted(void *data, enum engine_event type, const void *p)
 {
 	struct sockconn *sc = data;
 
 	(void)type;
-	(void)p;
 	if (!sc->tp || sc->draining)
 		return;
 	(*sc->pulled)++;
-	if (drain(sc) && !loop_timer_armed(sc->coalesce)) {
+	if (drain(sc, p && *(const bool *)p) &&
+	    !loop_timer_armed(sc->coalesce)) {
 		rings_enable(sc, 0);
 		loop_timer_arm_grid(sc->coalesce, COALESCE_MS);
 	}
