@@ -264,7 +264,7 @@ static int reindex(struct proto_catalog *c)
 		}
 	}
 	proto_progs_free(c->progs);
-	c->progs = proto_progs_new(c);
+	c->progs = proto_progs_new(c->e, c->n);
 	return c->progs ? 0 : -1;
 }
 

@@ -59,22 +59,21 @@ static int add_side(struct proto_progs *pp, const struct proto_entry *pe,
 	return 0;
 }
 
-struct proto_progs *proto_progs_new(const struct proto_catalog *c)
+struct proto_progs *proto_progs_new(struct proto_entry *const *e, size_t n)
 {
 	struct proto_progs *pp = calloc(1, sizeof(*pp));
-	const struct proto_entry *pe;
 	size_t i;
 
 	if (!pp)
 		return NULL;
 	/* each name at most twice (whole and cut), on either side */
-	for (i = 0; (pe = proto_catalog_at(c, i)); i++)
-		pp->size += 2 * (pe->nclients + pe->nservers);
+	for (i = 0; i < n; i++)
+		pp->size += 2 * (e[i]->nclients + e[i]->nservers);
 	pp->pool = calloc(pp->size ? pp->size : 1, sizeof(*pp->pool));
 	if (!pp->pool)
 		goto fail;
-	for (i = 0; (pe = proto_catalog_at(c, i)); i++)
-		if (add_side(pp, pe, 0) < 0 || add_side(pp, pe, 1) < 0)
+	for (i = 0; i < n; i++)
+		if (add_side(pp, e[i], 0) < 0 || add_side(pp, e[i], 1) < 0)
 			goto fail;
 	return pp;
 fail:

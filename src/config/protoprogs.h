@@ -3,6 +3,7 @@
 #define VIGIL_PROTOPROGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config/protocols.h"
 
@@ -10,13 +11,14 @@
  * The catalog's program names, hashed: every flow whose program is
  * known asks which protocol's client (or server) it is, and walking
  * every name of every entry cost a twentieth of vigild's CPU in a storm
- * of connections.  Built from a finished catalog (protoprogs.c), which
- * it points into: freed with it or before it changes.
+ * of connections.  Built from a finished catalog's n entries, in its
+ * order (protoprogs.c), which it points into: freed with it or before
+ * it changes.
  */
 struct proto_progs;
 
 /* NULL on ENOMEM. */
-struct proto_progs *proto_progs_new(const struct proto_catalog *c);
+struct proto_progs *proto_progs_new(struct proto_entry *const *e, size_t n);
 void proto_progs_free(struct proto_progs *pp);
 
 /*
