@@ -193,8 +193,9 @@ static void take(const struct perftp_sample *s, void *data)
  * find them gone (they are named when asked, as any process gone
  * before its view: progtrack.h).  An exec younger than VIEW_AFTER_NS
  * waits for the next round, so that its end may come first, unless
- * the batch is half full: then nothing waits.  What follows a due
- * view in time waits with it (sockbatch_settled).
+ * hurry (flows wait for their connects with no room left) or the
+ * batch is half full: then nothing waits.  What follows a due view in
+ * time waits with it (sockbatch_settled).
  */
 static void view_execs(struct sockconn *sc, uint64_t now, bool hurry)
 {
