@@ -276,6 +276,9 @@ int proto_catalog_add(struct proto_catalog *c, const config_setting_t *list,
 	if (config_setting_type(list) != CONFIG_TYPE_LIST)
 		return config_error(err, source, list,
 				    "'protocols' must be a list ( { ... }, ... )");
+	/* it points into the entries about to change: none on failure */
+	proto_progs_free(c->progs);
+	c->progs = NULL;
 	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(list,
