@@ -15,8 +15,8 @@
 /* The kernel's comm: 16 bytes with its NUL. */
 #define COMM_LEN 15
 
+/* Keyed by the entry's own string (HASH_ADD_KEYPTR): no copy. */
 struct prog_ix {
-	const char *name;	/* the entry's own string */
 	const struct proto_entry *pe;
 	UT_hash_handle hh;
 };
@@ -24,7 +24,7 @@ struct prog_ix {
 struct proto_progs {
 	struct prog_ix *whole[2], *cut[2];	/* [0] servers, [1] clients */
 	struct prog_ix *pool;
-	size_t used, size;
+	size_t used;
 };
 
 /* name into *head under its first len bytes; the first entry stays. */
@@ -37,7 +37,6 @@ static int add(struct proto_progs *pp, struct prog_ix **head,
 	if (e)
 		return 0;
 	e = &pp->pool[pp->used++];
-	e->name = name;
 	e->pe = pe;
 	HASH_ADD_KEYPTR(hh, *head, name, len, e);
 	return hash_added(e, hh) ? 0 : -1;
@@ -62,14 +61,14 @@ static int add_side(struct proto_progs *pp, const struct proto_entry *pe,
 struct proto_progs *proto_progs_new(struct proto_entry *const *e, size_t n)
 {
 	struct proto_progs *pp = calloc(1, sizeof(*pp));
-	size_t i;
+	size_t i, size = 0;
 
 	if (!pp)
 		return NULL;
 	/* each name at most twice (whole and cut), on either side */
 	for (i = 0; i < n; i++)
-		pp->size += 2 * (e[i]->nclients + e[i]->nservers);
-	pp->pool = calloc(pp->size ? pp->size : 1, sizeof(*pp->pool));
+		size += 2 * (e[i]->nclients + e[i]->nservers);
+	pp->pool = calloc(size ? size : 1, sizeof(*pp->pool));
 	if (!pp->pool)
 		goto fail;
 	for (i = 0; i < n; i++)
