@@ -375,23 +375,46 @@ int pkgidx_check_all(struct pkgidx *x)
 }
 
 /*
- * Block i's first path compared with path, as strcmp; its segment
- * checked first (damaged: 0, and x->damaged set).
+ * Block i's first path compared with path, as strcmp, its segment not
+ * checked: read within the index and the path's stated length, it may
+ * only steer the search (pkgidx_lookup checks where the search ends).
  */
-static int cmp_block(struct pkgidx *x, size_t i, const char *path)
+static int cmp_block(const struct pkgidx *x, size_t i, const char *path)
 {
 	const unsigned char *p = x->index + x->blocks[i];
 	const unsigned char *end = x->index + x->index_len;
 	uint64_t shared, len;
+	size_t n;
 	int c;
 
-	if (pkgidx_seg_check(x, i / PKGIDX_SEG) < 0)
-		return 0;
-	/* built here or checked: a block starts whole and fits */
-	pkgidx_get_varint(&p, end, &shared);
-	pkgidx_get_varint(&p, end, &len);
-	c = strncmp((const char *)p, path, len);
-	return c ? c : (path[len] ? -1 : 0);
+	if (pkgidx_get_varint(&p, end, &shared) < 0 ||
+	    pkgidx_get_varint(&p, end, &len) < 0)
+		return 1;
+	n = len < (uint64_t)(end - p) ? (size_t)len : (size_t)(end - p);
+	c = strncmp((const char *)p, path, n);
+	if (c)
+		return c;
+	/* a NUL in damaged bytes ended both: path may be shorter than n */
+	if (memchr(p, '\0', n))
+		return 1;
+	return path[n] ? -1 : 0;
+}
+
+/*
+ * The segments the answer rests on, checked: that of block lo - 1 (the
+ * path's) and, when block lo starts a segment, that one (which vouches
+ * for its first path).  A search steered by damage elsewhere still
+ * ends between two checked block starts that bound the path, so its
+ * answer is the sound file's.  0, or -1 (damaged).
+ */
+static int check_bounds(struct pkgidx *x, size_t lo)
+{
+	if (lo && pkgidx_seg_check(x, (lo - 1) / PKGIDX_SEG) < 0)
+		return -1;
+	if (lo < x->nblocks && lo % PKGIDX_SEG == 0 &&
+	    pkgidx_seg_check(x, lo / PKGIDX_SEG) < 0)
+		return -1;
+	return 0;
 }
 
 const char *pkgidx_lookup(struct pkgidx *x, const char *path)
@@ -402,18 +425,23 @@ const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 
 	if (x->damaged)
 		return NULL;
-	/* the last block whose first path is <= path */
+	/*
+	 * The last block whose first path is <= path: block lo - 1 was
+	 * compared <= 0 and block lo > 0, so once their segments are
+	 * checked the answer stands on checked bytes.  A lookup reads two
+	 * segments at most, not the ten or so a search passes through.
+	 */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		c = cmp_block(x, mid, path);
-		if (x->damaged)
-			return NULL;
 		if (c <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	if (check_bounds(x, lo) < 0)
+		return NULL;
 	if (!lo)
 		return NULL;
 	d.p = x->index + x->blocks[lo - 1];

@@ -403,6 +403,58 @@ START_TEST(damaged_late)
 }
 END_TEST
 
+/*
+ * Damage in a middle segment: a lookup reads only the segments its
+ * answer rests on, not each one its search passes through, so paths
+ * elsewhere are answered from the index; one inside finds the damage.
+ */
+START_TEST(damaged_middle)
+{
+	char dir[] = "/tmp/vigil-pkgm-XXXXXX", p[PATH_MAX], cache[64];
+	const char *mark = "/usr/share/many/file02576";
+	unsigned char *good, *at;
+	size_t len, i, n = 5000;
+	struct pkgdb *db;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/info", dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/info/many.list", dir);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "/usr/share/many/file%05zu\n", i);
+	fclose(f);
+	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	db = pkgdb_new(dir, cache);
+	ck_assert_uint_eq(pkgdb_count(db), n);
+	pkgdb_free(db);
+	good = slurp(cache, &len);
+	/* a block's first path, whole, in the third of five segments */
+	at = memmem(good, len, mark, strlen(mark));
+	ck_assert_ptr_nonnull(at);
+	at[strlen(mark) - 1] ^= 0x01;
+	spill(cache, good, len, 0600);
+
+	db = pkgdb_new(dir, cache);
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file00010"), "many");
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file04999"), "many");
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file01300"), "many");
+	ck_assert_ptr_null(pkgdb_owner(db, "/usr/share/many/file0"));
+	ck_assert_ptr_null(pkgdb_owner(db, "/usr/zzz"));
+	ck_assert_uint_eq(pkgdb_lists_read(db), 0);
+	/* inside the damaged segment: found, and the lists answer */
+	ck_assert_str_eq(pkgdb_owner(db, "/usr/share/many/file02600"), "many");
+	ck_assert_uint_eq(pkgdb_lists_read(db), 1);
+	ck_assert_str_eq(pkgdb_owner(db, mark), "many");
+	pkgdb_free(db);
+	free(good);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 START_TEST(damaged_file)
 {
 	char dir[] = "/tmp/vigil-pkgd-XXXXXX", p[PATH_MAX], cache[64];
@@ -493,6 +545,7 @@ int main(void)
 	tcase_add_test(tc, info_link_not_followed);
 	tcase_add_test(tc, damaged_file);
 	tcase_add_test(tc, damaged_late);
+	tcase_add_test(tc, damaged_middle);
 	tcase_add_test(tc, this_machine);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
