@@ -358,9 +358,14 @@ static struct finding *finding_from_json(struct findings *fs,
 	f->count = (uint64_t)json_object_get_int64(v);
 	if (json_object_object_get_ex(o, "attributes", &v) &&
 	    json_object_is_type(v, json_type_object)) {
-		/* the file's own tree, written out as text: no copy */
+		/*
+		 * The file's own tree, written out as text: no copy.  Its
+		 * text as the file has it (jsonstream.h's raw_key) is
+		 * that text, unless a string had to be put in form.
+		 */
 		attrs = v;
-		json_escape_strings(attrs, false);
+		if (json_escape_strings(attrs, false))
+			json_object_set_serializer(attrs, NULL, NULL, NULL);
 	}
 	/*
 	 * None: the stored form, the document's.  An empty one is what a

@@ -274,6 +274,8 @@ enum state_load_result state_load(const char *path,
 {
 	static const struct jsonstream_ops ops = {
 		.stream_key = "findings",
+		/* a frozen finding's text, taken as the file has it */
+		.raw_key = "attributes",
 		.each = each_finding,
 	};
 	struct loading l = { .rd = rd, .data = data };

@@ -7,6 +7,7 @@
  */
 #include "build.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ struct reader {
 	bool eof;
 	enum jsonstream_error why;
 	struct sbuf *err;
+	/* the text of the value being read, while capturing (raw_key) */
+	struct sbuf cap;
+	bool capturing;
 	char buf[JSONSTREAM_CHUNK];
 };
 
@@ -89,12 +93,26 @@ static int expect(struct reader *r, int c, const char *what)
 	return 0;
 }
 
+static int out_of_memory(struct reader *r)
+{
+	errno = ENOMEM;
+	return fail(r, JSONSTREAM_IO, "out of memory");
+}
+
+/* The next n bytes, about to be stepped over, kept while capturing. */
+static void capture(struct reader *r, size_t n)
+{
+	if (r->capturing)
+		sbuf_addn(&r->cap, r->buf + r->pos, n);
+}
+
 /* One value, parsed by json-c across chunks.  0 (*out NULL: null), -1. */
 static int value(struct reader *r, json_object **out)
 {
 	enum json_tokener_error e;
 	json_object *o;
 	char what[96];
+	size_t n;
 
 	*out = NULL;
 	json_tokener_reset(r->tok);
@@ -110,6 +128,7 @@ static int value(struct reader *r, json_object **out)
 					  (int)(r->len - r->pos));
 		e = json_tokener_get_error(r->tok);
 		if (e == json_tokener_continue) {
+			capture(r, r->len - r->pos);
 			r->pos = r->len;
 			continue;
 		}
@@ -119,7 +138,9 @@ static int value(struct reader *r, json_object **out)
 				 json_tokener_error_desc(e));
 			return fail(r, JSONSTREAM_INVALID, what);
 		}
-		r->pos += json_tokener_get_parse_end(r->tok);
+		n = json_tokener_get_parse_end(r->tok);
+		capture(r, n);
+		r->pos += n;
 		*out = o;
 		return 0;
 	}
@@ -140,6 +161,155 @@ static int next_or_end(struct reader *r, int close, const char *what)
 	return c == -2 ? -1 : fail(r, JSONSTREAM_INVALID, what);
 }
 
+/*
+ * Whether s[0..n), text json-c parsed, is an object or array as
+ * vigild writes one: nothing outside its strings but punctuation,
+ * integers and the words true, false and null, and no control byte.
+ * Anything else json-c takes (white space, a comment, a quote, a
+ * trailing comma, a word or number JSON has not) is written anew.
+ */
+static bool compact(const char *s, size_t n)
+{
+	bool in = false;
+	size_t i, k;
+
+	if (!n || (s[0] != '{' && s[0] != '['))
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char prev = i ? s[i - 1] : '\0';
+		const char *w;
+
+		if (c < 0x20)
+			return false;
+		if (in) {
+			if (c == '\\' && ++i < n && (unsigned char)s[i] < 0x20)
+				return false;
+			if (c == '"')
+				in = false;
+		} else if (c == '"' || c == '{' || c == '[' || c == ':') {
+			in = c == '"';
+		} else if (c == ',' || c == '}' || c == ']') {
+			if (prev == ',' || (c == ',' && strchr("{[:", prev)))
+				return false;
+		} else if (c == 't' || c == 'f' || c == 'n') {
+			w = c == 't' ? "true" : c == 'f' ? "false" : "null";
+			k = strlen(w);
+			if (n - i < k || memcmp(s + i, w, k))
+				return false;
+			i += k - 1;
+		} else if (c == '-') {
+			if (i + 1 == n || !isdigit((unsigned char)s[i + 1]))
+				return false;
+		} else if (!isdigit(c) ||
+			   (c == '0' && !isdigit((unsigned char)prev) &&
+			    i + 1 < n && isdigit((unsigned char)s[i + 1]))) {
+			return false;
+		}
+	}
+	return !in;
+}
+
+/*
+ * Where the value of member key starts in s[0..n), the text of an
+ * object json-c parsed, and (*len) how long it is.  0 when it is not
+ * written plainly ("key":, no white space, no escape in the key), or
+ * when key's name comes again after it: json-c keeps the last member
+ * of a name, and rather than find which that is, the value's text is
+ * then written anew, not kept.
+ */
+static size_t find_member(const char *s, size_t n, const char *key,
+			  size_t *len)
+{
+	size_t i, klen = strlen(key), start = 0;
+	bool in = false, at_key = false;
+	int depth = 0;
+
+	*len = 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in = false;
+			continue;
+		}
+		if (c == '"' && at_key && n - i > klen + 2 &&
+		    !memcmp(s + i + 1, key, klen) && s[i + klen + 1] == '"' &&
+		    s[i + klen + 2] == ':') {
+			start = i + klen + 3;
+			i = start - 1;
+			at_key = false;
+		} else if (c == '"') {
+			in = true;
+			at_key = false;
+		} else if (c == '{' || c == '[') {
+			depth++;
+			at_key = c == '{' && depth == 1;
+		} else if (c == ',' || c == '}' || c == ']') {
+			if (depth == 1 && start)
+				break;
+			at_key = c == ',' && depth == 1;
+			depth--;
+			depth += c == ',';
+		}
+	}
+	if (!start || i >= n || memmem(s + i, n - i, key, klen))
+		return 0;
+	*len = i - start;
+	return start;
+}
+
+/*
+ * The text of o's member key, read whole in cap, kept as that value's
+ * serializer when it is compact.  0, or -1 (ENOMEM).
+ */
+static int keep_text(struct reader *r, json_object *o, const char *key)
+{
+	json_object *v;
+	size_t at, len;
+	char *text;
+
+	if (sbuf_failed(&r->cap))
+		return out_of_memory(r);
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    (!json_object_is_type(v, json_type_object) &&
+	     !json_object_is_type(v, json_type_array)))
+		return 0;
+	at = find_member(r->cap.buf, r->cap.len, key, &len);
+	if (!at || !compact(r->cap.buf + at, len))
+		return 0;
+	text = strndup(r->cap.buf + at, len);
+	if (!text)
+		return out_of_memory(r);
+	json_object_set_serializer(v, json_object_userdata_to_json_string,
+				   text, json_object_free_userdata);
+	return 0;
+}
+
+/* One element, its raw_key member's text kept (jsonstream.h). */
+static int element(struct reader *r, const struct jsonstream_ops *ops,
+		   json_object **out)
+{
+	int ret;
+
+	if (!ops->raw_key)
+		return value(r, out);
+	sbuf_reset(&r->cap);
+	r->capturing = true;
+	ret = value(r, out);
+	r->capturing = false;
+	if (ret == 0 && keep_text(r, *out, ops->raw_key) < 0) {
+		json_object_put(*out);
+		*out = NULL;
+		ret = -1;
+	}
+	return ret;
+}
+
 /* The elements of the streamed array, after its '['. */
 static int stream(struct reader *r, const struct jsonstream_ops *ops,
 		  void *data, json_object *head)
@@ -152,7 +322,7 @@ static int stream(struct reader *r, const struct jsonstream_ops *ops,
 		return 0;
 	}
 	do {
-		if (value(r, &elem) < 0)
+		if (element(r, ops, &elem) < 0)
 			return -1;
 		if (ops->each(data, head, elem, r->err) < 0) {
 			json_object_put(elem);
@@ -192,8 +362,7 @@ static int member(struct reader *r, const struct jsonstream_ops *ops,
 		goto out;
 	if (json_object_object_add(head, json_object_get_string(key), v)) {
 		json_object_put(v);
-		errno = ENOMEM;
-		fail(r, JSONSTREAM_IO, "out of memory");
+		out_of_memory(r);
 		goto out;
 	}
 	ret = 0;
@@ -243,6 +412,7 @@ int jsonstream_read(int fd, const struct jsonstream_ops *ops, void *data,
 	if (r) {
 		r->fd = fd;
 		r->err = err;
+		sbuf_init(&r->cap);
 		r->tok = json_tokener_new_ex(depth);
 	}
 	if (!r || !r->tok || !h) {
@@ -262,6 +432,8 @@ out:
 	json_object_put(h);
 	if (r && r->tok)
 		json_tokener_free(r->tok);
+	if (r)
+		sbuf_free(&r->cap);
 	free(r);
 	return ret;
 }

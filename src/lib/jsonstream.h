@@ -27,6 +27,13 @@
  *   JSONSTREAM_STOPPED each() stopped
  * Elements already handed over stay handed over: a caller that must
  * not keep half a document drops them itself on -1.
+ *
+ * raw_key (optional): an element that is an object is read member by
+ * member, and the value of its member raw_key, when the file has it
+ * compact (no white space or anything but JSON's own outside strings),
+ * keeps that text as its serializer (json_object_set_serializer):
+ * writing it again is a copy, not a walk of its tree.  each() must drop
+ * that serializer (set it to NULL) before changing the value.
  */
 enum jsonstream_error {
 	JSONSTREAM_IO = 1,
@@ -36,6 +43,7 @@ enum jsonstream_error {
 
 struct jsonstream_ops {
 	const char *stream_key;
+	const char *raw_key;
 	int (*each)(void *data, json_object *head, json_object *elem,
 		    struct sbuf *err);
 };

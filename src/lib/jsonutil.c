@@ -52,46 +52,50 @@ json_object *json_array_of(size_t n,
 	return arr;
 }
 
-static void escape_string(json_object *o, bool all)
+/* Whether o was rewritten (or left raw for want of memory). */
+static bool escape_string(json_object *o, bool all)
 {
 	const char *s = json_object_get_string(o);
 	size_t n = (size_t)json_object_get_string_len(o);
 	struct sbuf sb;
 
 	if (!all && utf8_is_escaped(s, n))
-		return;
+		return false;
 	sbuf_init(&sb);
 	utf8_escape(&sb, s, n);
 	/* On ENOMEM the raw string stays; json_dump() still mends it. */
 	if (!sbuf_failed(&sb))
 		json_object_set_string_len(o, sbuf_str(&sb), (int)sb.len);
 	sbuf_free(&sb);
+	return true;
 }
 
-void json_escape_strings(json_object *o, bool all)
+bool json_escape_strings(json_object *o, bool all)
 {
+	bool touched = false;
 	size_t i, n;
 
 	switch (json_object_get_type(o)) {
 	case json_type_string:
-		escape_string(o, all);
+		touched = escape_string(o, all);
 		break;
 	case json_type_array:
 		n = json_object_array_length(o);
 		for (i = 0; i < n; i++)
-			json_escape_strings(json_object_array_get_idx(o, i),
-					    all);
+			touched |= json_escape_strings(
+				json_object_array_get_idx(o, i), all);
 		break;
 	case json_type_object: {
 		json_object_object_foreach(o, key, val) {
 			(void)key;
-			json_escape_strings(val, all);
+			touched |= json_escape_strings(val, all);
 		}
 		break;
 	}
 	default:
 		break;
 	}
+	return touched;
 }
 
 /* How many bytes of p[0..len) are valid UTF-8 from the start. */

@@ -29,9 +29,10 @@ json_object *json_array_of(size_t n,
  * Put every string in the tree o (values, not keys) in the text form of
  * lib/utf8.h.  With all, every string is taken as raw bytes; without,
  * only those not already in that form are (a state file vigil wrote
- * holds escaped strings; one edited by hand may not).
+ * holds escaped strings; one edited by hand may not).  Returns whether
+ * any string was not in that form.
  */
-void json_escape_strings(json_object *o, bool all);
+bool json_escape_strings(json_object *o, bool all);
 
 /*
  * o as JSON text appended to out, with json-c's flags.  The text is

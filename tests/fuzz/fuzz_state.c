@@ -3,6 +3,7 @@
 #include "build.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 
 #include "findings/assess.h"
 #include "findings/findings.h"
@@ -35,9 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	findings_load_done(fs);
 	if (json_object_object_get_ex(doc, "runs", &arr))
 		assess_load_json(as, arr, 0, &err);
-	/* What was loaded must serialise again. */
+	/*
+	 * What was loaded must serialise again, into text that parses:
+	 * the attributes of a frozen finding go out as the file had them.
+	 */
 	again = findings_to_json(fs);
-	json_object_to_json_string(again);
+	if (again) {
+		json_object *back = json_tokener_parse(
+			json_object_to_json_string(again));
+
+		if (!back)
+			abort();
+		json_object_put(back);
+	}
 	json_object_put(again);
 	again = assess_to_json(as, true);
 	json_object_to_json_string(again);

@@ -1377,6 +1377,67 @@ START_TEST(escaped_on_entry)
 }
 END_TEST
 
+/*
+ * A state file's attributes are kept as the file has them only when
+ * every string is in the escaped text form: one edited to hold a raw
+ * byte is put in form on the way in, and written so.
+ */
+START_TEST(file_text_kept_only_escaped)
+{
+	struct findings *a = findings_new(100, NULL, NULL);
+	struct findings *b = findings_new(100, NULL, NULL);
+	json_object *doc = json_object_new_object(), *head, *e, *at;
+	struct findings_loading l = { .fs = b };
+	char path[] = "/tmp/vigil-rawattr-XXXXXX";
+	const struct finding *f;
+	struct sbuf err;
+	const char *text;
+	int fd;
+
+	sbuf_init(&err);
+	findings_report(a, RULE_NO_DEP, "/opt/a", attr("path", "/opt/a"), 1,
+			NULL);
+	findings_report(a, RULE_NO_DEP, "/opt/b", attr("path", "/opt/b"), 1,
+			NULL);
+	json_object_object_add(doc, "version",
+			       json_object_new_int(STATE_VERSION));
+	json_object_object_add(doc, "findings", stored_json(a));
+	/* the second finding's path edited to hold raw bytes */
+	e = json_object_array_get_idx(json_object_object_get(doc, "findings"),
+				      1);
+	at = json_object_object_get(e, "attributes");
+	json_object_object_add(at, "path",
+			       json_object_new_string("/opt/\xff"));
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	ck_assert_ptr_nonnull(strstr(text, "\xff"));
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
+				    &err), STATE_LOADED);
+	findings_load_done(b);
+	unlink(path);
+	ck_assert_uint_eq(findings_count(b), 2);
+	f = findings_get(b, findings_at(a, 0)->id);
+	ck_assert_str_eq(get(f, "path"), "/opt/a");
+	f = findings_get(b, findings_at(a, 1)->id);
+	ck_assert_str_eq(get(f, "path"), "/opt/\\xff");
+	/* and so in what is written */
+	e = stored_json(b);
+	text = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	ck_assert_ptr_null(strstr(text, "\xff"));
+	ck_assert_ptr_nonnull(strstr(text, "/opt/\\\\xff"));
+	json_object_put(e);
+	json_object_put(head);
+	json_object_put(doc);
+	findings_free(a);
+	findings_free(b);
+	sbuf_free(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("findings");
@@ -1395,6 +1456,7 @@ int main(void)
 	tcase_add_test(tc, fleet_ids);
 	tcase_add_test(tc, lifecycle);
 	tcase_add_test(tc, escaped_on_entry);
+	tcase_add_test(tc, file_text_kept_only_escaped);
 	tcase_add_test(tc, accepted_is_quiet);
 	tcase_add_test(tc, exception_from_birth);
 	tcase_add_test(tc, bounded);

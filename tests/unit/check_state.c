@@ -328,6 +328,127 @@ START_TEST(streamed_across_chunks)
 }
 END_TEST
 
+/*
+ * A finding's "attributes" written compact, as vigild writes them, keep
+ * the file's text as their serializer; anything else is written anew:
+ * white space, a second member of that name, a value that is no object,
+ * and whatever json-c lets through that is not JSON.  The kept text is
+ * exactly the member's, wherever strings hide its name.
+ */
+static const struct {
+	const char *elem;
+	const char *kept;	/* NULL: not kept */
+	const char *tree;	/* the value json-c parsed */
+} attr_cases[] = {
+	{ "{\"id\":\"a\",\"attributes\":{\"p\":\"/a\",\"n\":1,\"l\":[1,true,"
+	  "null,false,-25,0,10,-0],\"o\":{\"x\":\"\\u00e9\\\"q\\\\\"}},"
+	  "\"count\":1}",
+	  "{\"p\":\"/a\",\"n\":1,\"l\":[1,true,null,false,-25,0,10,-0],"
+	  "\"o\":{\"x\":\"\\u00e9\\\"q\\\\\"}}", NULL },
+	{ "{\"attributes\":{\"d\":1.5,\"e\":1e3}}", NULL,
+	  "{\"d\":1.5,\"e\":1000.0}" },
+	{ "{\"attributes\":{\"attributes\":{\"z\":[]}},\"n\":2}",
+	  "{\"attributes\":{\"z\":[]}}", NULL },
+	{ "{\"note\":\"x\\\",\\\"attributes\\\":{\\\"evil\\\":1}\","
+	  "\"attributes\":{\"ok\":1}}", "{\"ok\":1}", NULL },
+	{ "{\"attributes\":[1,2]}", "[1,2]", NULL },
+	{ "{\"attributes\": {\"p\": \"/a\"}}", NULL, "{\"p\":\"/a\"}" },
+	{ "{\"attributes\":{\"a\":1},\"x\":1,\"attributes\":{\"b\":2}}",
+	  NULL, "{\"b\":2}" },
+	{ "{\"attributes\":{\"a\":1},\"why\":\"attributes\"}", NULL,
+	  "{\"a\":1}" },
+	{ "{\"attr\\u0069butes\":{\"a\":1}}", NULL, "{\"a\":1}" },
+	{ "{\"attributes\":\"text\"}", NULL, "\"text\"" },
+};
+
+/* Syntax json-c may take that is not JSON: never kept when loaded. */
+static const char *const lenient[] = {
+	"{\"attributes\":{\"a\":TRUE}}",
+	"{\"attributes\":{\"a\":NaN}}",
+	"{\"attributes\":{\"a\":nan}}",
+	"{\"attributes\":{\"a\":'q'}}",
+	"{\"attributes\":{\"a\":/* c */1}}",
+	"{\"attributes\":{\"a\":\"tab\tin\"}}",
+	"{\"attributes\":{\"a\":[1,]}}",
+	"{\"attributes\":{\"a\":1,}}",
+	"{\"attributes\":{\"a\":01}}",
+	"{\"attributes\":{\"a\":+1}}",
+	"{\"attributes\":{\"a\":Infinity}}",
+	"{\"attributes\":{\"a\":-Infinity}}",
+};
+
+static json_object *attrs_of_got(size_t i)
+{
+	json_object *e = json_object_array_get_idx(got.arr, i), *v;
+
+	ck_assert(json_object_object_get_ex(e, "attributes", &v));
+	return v;
+}
+
+START_TEST(attributes_text_kept)
+{
+	json_object *o, *v, *want;
+	struct sbuf doc, err;
+	const char *text;
+	size_t i, n = sizeof(attr_cases) / sizeof(attr_cases[0]);
+
+	sbuf_init(&doc);
+	sbuf_init(&err);
+	sbuf_adds(&doc, "{\"version\":1,\"findings\":[");
+	for (i = 0; i < n; i++)
+		sbuf_printf(&doc, "%s%s", i ? "," : "", attr_cases[i].elem);
+	sbuf_adds(&doc, "]}");
+	put(sbuf_str(&doc));
+	ck_assert_int_eq(load(&o, &err), STATE_LOADED);
+	ck_assert_uint_eq(json_object_array_length(got.arr), n);
+	for (i = 0; i < n; i++) {
+		v = attrs_of_got(i);
+		text = json_object_to_json_string_ext(v,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (attr_cases[i].kept) {
+			ck_assert_msg(json_object_get_userdata(v) != NULL,
+				      "case %zu not kept", i);
+			ck_assert_str_eq(text, attr_cases[i].kept);
+			want = json_tokener_parse(attr_cases[i].kept);
+		} else {
+			ck_assert_msg(json_object_get_userdata(v) == NULL,
+				      "case %zu kept", i);
+			want = json_tokener_parse(attr_cases[i].tree);
+		}
+		ck_assert_ptr_nonnull(want);
+		ck_assert_msg(json_object_equal(v, want), "case %zu", i);
+		json_object_put(want);
+	}
+	json_object_put(o);
+
+	for (i = 0; i < sizeof(lenient) / sizeof(lenient[0]); i++) {
+		json_tokener *tok = json_tokener_new();
+
+		sbuf_reset(&doc);
+		sbuf_printf(&doc, "{\"version\":1,\"findings\":[%s]}",
+			    lenient[i]);
+		put(sbuf_str(&doc));
+		if (load(&o, &err) != STATE_LOADED) {
+			json_tokener_free(tok);
+			continue;	/* json-c refused it: nothing kept */
+		}
+		v = attrs_of_got(0);
+		ck_assert_msg(json_object_get_userdata(v) == NULL,
+			      "lenient %zu kept", i);
+		/* written anew, it is JSON */
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+		want = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
+		ck_assert_msg(want != NULL, "lenient %zu: %s", i, text);
+		json_object_put(want);
+		json_tokener_free(tok);
+		json_object_put(o);
+	}
+	sbuf_free(&doc);
+	sbuf_free(&err);
+}
+END_TEST
+
 /* Unusable after findings were handed over: all are taken back. */
 START_TEST(late_corruption_abandons)
 {
@@ -373,6 +494,7 @@ int main(void)
 	tcase_add_test(tc, kill_during_writes);
 	tcase_add_test(tc, streamed_across_chunks);
 	tcase_add_test(tc, late_corruption_abandons);
+	tcase_add_test(tc, attributes_text_kept);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
