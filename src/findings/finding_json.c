@@ -381,6 +381,8 @@ static struct finding *finding_from_json(struct findings *fs,
 	if (json_object_object_get_ex(o, "runs", &runs) &&
 	    json_object_is_type(runs, json_type_array)) {
 		n = json_object_array_length(runs);
+		if (finding_reserve_runs(f, n) < 0)
+			goto err;
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(runs, i);
 			if (json_object_is_type(v, json_type_string))

@@ -73,9 +73,13 @@ struct finding {
 	enum finding_status status;
 	int64_t resolved_at;		/* when last resolved, 0 if never */
 	bool changed;			/* evidence grew since last told */
-	/* run ids, oldest first: json strings, one shared by many */
-	json_object *runs[FINDING_MAX_RUNS];
-	unsigned int nruns;
+	uint8_t nruns, runs_cap;	/* runs held, room for (table.c) */
+	/*
+	 * run ids, oldest first, at most FINDING_MAX_RUNS: json strings,
+	 * one shared by many; sized to what the finding holds, as most
+	 * of a full store's findings hold a few
+	 */
+	json_object **runs;
 	/* sightings in the newest of runs, for that run's record */
 	uint64_t run_count;
 	int64_t run_first, run_last;

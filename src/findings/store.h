@@ -71,9 +71,11 @@ struct finding *findings_find(const struct findings *fs,
 int findings_insert(struct findings *fs, struct finding *f);
 /* Drop and free the finding at i (first-seen order). */
 void findings_remove_at(struct findings *fs, size_t i);
-/* Returns whether run_id was new to f. */
+/* Returns whether run_id was new to f (false too on ENOMEM). */
 bool finding_add_run(struct findings *fs, struct finding *f,
 		     const char *run_id);
+/* Room in f for n runs (at most FINDING_MAX_RUNS): 0, or -ENOMEM. */
+int finding_reserve_runs(struct finding *f, size_t n);
 /* Announce ev of f (nothing of a quiet finding but its acceptance). */
 void findings_tell(struct findings *fs, struct finding *f,
 		   enum finding_event ev);

@@ -34,6 +34,7 @@ void finding_free(struct finding *f)
 	json_object_put(f->tags);
 	while (f->nruns)
 		json_object_put(f->runs[--f->nruns]);
+	free(f->runs);
 	free(f);
 }
 
@@ -173,6 +174,8 @@ bool finding_add_run(struct findings *fs, struct finding *f,
 	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
 	    finding_seen_in(f, run_id))
 		return false;
+	if (finding_reserve_runs(f, (size_t)f->nruns + 1) < 0)
+		return false;
 	s = shared_run_id(fs, run_id);
 	if (!s)
 		return false;
@@ -184,6 +187,28 @@ bool finding_add_run(struct findings *fs, struct finding *f,
 	}
 	f->runs[f->nruns++] = s;
 	return true;
+}
+
+int finding_reserve_runs(struct finding *f, size_t n)
+{
+	size_t cap = (size_t)f->runs_cap * 2;
+	json_object **r;
+
+	if (n > FINDING_MAX_RUNS)
+		n = FINDING_MAX_RUNS;
+	if (n <= f->runs_cap)
+		return 0;
+	/* by doubling as runs come one by one, exactly when loaded */
+	if (cap < n)
+		cap = n;
+	if (cap > FINDING_MAX_RUNS)
+		cap = FINDING_MAX_RUNS;
+	r = realloc(f->runs, cap * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	f->runs = r;
+	f->runs_cap = (uint8_t)cap;
+	return 0;
 }
 
 /* Takes ownership of f: frees it on failure. */
