@@ -835,6 +835,33 @@ static const char *hostname_of(const struct finding *f)
 }
 
 /*
+ * doc written to a file of its own and read into fs through
+ * state_load(), as vigild reads its state file; the document's other
+ * members returned (the caller puts them).
+ */
+static json_object *load_through_file(struct findings *fs, json_object *doc)
+{
+	const char *text = json_object_to_json_string_ext(doc,
+		JSON_C_TO_STRING_PLAIN);
+	struct findings_loading l = { .fs = fs };
+	char path[] = "/tmp/vigil-stored-XXXXXX";
+	json_object *head = NULL;
+	struct sbuf err;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	sbuf_init(&err);
+	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
+				    &err), STATE_LOADED);
+	findings_load_done(fs);
+	unlink(path);
+	sbuf_free(&err);
+	return head;
+}
+
+/*
  * The state file's form leaves out the rule's text and a host that is
  * the document's; a file read back gives each finding the host it was
  * seen on all the same, through state_load() as vigild reads it.
@@ -845,14 +872,8 @@ START_TEST(stored_form_through_a_file)
 	struct findings *b = findings_new(100, NULL, NULL);
 	json_object *before = host_named("before"), *now = host_named("now");
 	json_object *doc = json_object_new_object(), *arr, *e, *head;
-	struct findings_loading l = { .fs = b };
-	char path[] = "/tmp/vigil-stored-XXXXXX";
 	const struct finding *f;
-	struct sbuf err;
-	const char *text;
-	int fd;
 
-	sbuf_init(&err);
 	findings_set_host(a, before);
 	findings_report(a, RULE_ROOT_PERMS, "/opt/old", NULL, 1763800000, NULL);
 	findings_set_host(a, now);	/* a reload renamed the host */
@@ -881,16 +902,8 @@ START_TEST(stored_form_through_a_file)
 			       json_object_new_int(STATE_VERSION));
 	json_object_object_add(doc, "host", json_object_get(now));
 	json_object_object_add(doc, "findings", arr);
-	text = json_object_to_json_string(doc);
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
-	close(fd);
 	findings_set_host(b, now);
-	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
-				    &err), STATE_LOADED);
-	findings_load_done(b);
-	unlink(path);
+	head = load_through_file(b, doc);
 	ck_assert_uint_eq(findings_count(b), 2);
 	f = findings_get(b, findings_at(a, 0)->id);
 	ck_assert_ptr_nonnull(f);
@@ -910,16 +923,8 @@ START_TEST(stored_form_through_a_file)
 	e = json_object_array_get_idx(json_object_object_get(doc, "findings"),
 				      1);
 	json_object_object_add(e, "host", json_object_new_object());
-	text = json_object_to_json_string(doc);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
-	close(fd);
 	findings_forget_all(b);
-	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
-				    &err), STATE_LOADED);
-	findings_load_done(b);
-	unlink(path);
+	head = load_through_file(b, doc);
 	f = findings_get(b, findings_at(a, 1)->id);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(hostname_of(f), "now");
@@ -931,7 +936,6 @@ START_TEST(stored_form_through_a_file)
 	json_object_put(now);
 	findings_free(a);
 	findings_free(b);
-	sbuf_free(&err);
 }
 END_TEST
 
@@ -1387,14 +1391,9 @@ START_TEST(file_text_kept_only_escaped)
 	struct findings *a = findings_new(100, NULL, NULL);
 	struct findings *b = findings_new(100, NULL, NULL);
 	json_object *doc = json_object_new_object(), *head, *e, *at;
-	struct findings_loading l = { .fs = b };
-	char path[] = "/tmp/vigil-rawattr-XXXXXX";
 	const struct finding *f;
-	struct sbuf err;
 	const char *text;
-	int fd;
 
-	sbuf_init(&err);
 	findings_report(a, RULE_NO_DEP, "/opt/a", attr("path", "/opt/a"), 1,
 			NULL);
 	findings_report(a, RULE_NO_DEP, "/opt/b", attr("path", "/opt/b"), 1,
@@ -1410,14 +1409,7 @@ START_TEST(file_text_kept_only_escaped)
 			       json_object_new_string("/opt/\xff"));
 	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
 	ck_assert_ptr_nonnull(strstr(text, "\xff"));
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
-	close(fd);
-	ck_assert_int_eq(state_load(path, &findings_state_reader, &l, &head,
-				    &err), STATE_LOADED);
-	findings_load_done(b);
-	unlink(path);
+	head = load_through_file(b, doc);
 	ck_assert_uint_eq(findings_count(b), 2);
 	f = findings_get(b, findings_at(a, 0)->id);
 	ck_assert_str_eq(get(f, "path"), "/opt/a");
@@ -1434,7 +1426,6 @@ START_TEST(file_text_kept_only_escaped)
 	json_object_put(doc);
 	findings_free(a);
 	findings_free(b);
-	sbuf_free(&err);
 }
 END_TEST
 

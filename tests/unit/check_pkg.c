@@ -347,19 +347,16 @@ static size_t start_with(const char *dir, const char *cache,
 }
 
 /*
- * An index of many segments, damaged in its last: a start maps it and
- * answers from the sound segments without reading a list; the first
- * lookup that reads the damaged one reads the lists again and answers
- * from them, and the file is written anew.
+ * A dpkg directory made in dir (a mkdtemp template) whose one package
+ * lists n paths, /usr/share/many/file00000 on, indexed into cache (64
+ * bytes); the index file's bytes, *len of them.
  */
-START_TEST(damaged_late)
+static unsigned char *many_index(char *dir, char *cache, size_t n,
+				 size_t *len)
 {
-	char dir[] = "/tmp/vigil-pkgl-XXXXXX", p[PATH_MAX], cache[64];
-	struct pkgidx_head h;
-	unsigned char *good;
-	size_t len, i, n = 5000;
+	char p[PATH_MAX];
 	struct pkgdb *db;
-	char *list;
+	size_t i;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -371,11 +368,29 @@ START_TEST(damaged_late)
 	for (i = 0; i < n; i++)
 		fprintf(f, "/usr/share/many/file%05zu\n", i);
 	fclose(f);
-	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
+	snprintf(cache, 64, "%s/pkg-index", dir);
 	db = pkgdb_new(dir, cache);
 	ck_assert_uint_eq(pkgdb_count(db), n);
 	pkgdb_free(db);
-	good = slurp(cache, &len);
+	return slurp(cache, len);
+}
+
+/*
+ * An index of many segments, damaged in its last: a start maps it and
+ * answers from the sound segments without reading a list; the first
+ * lookup that reads the damaged one reads the lists again and answers
+ * from them, and the file is written anew.
+ */
+START_TEST(damaged_late)
+{
+	char dir[] = "/tmp/vigil-pkgl-XXXXXX", p[PATH_MAX], cache[64];
+	struct pkgidx_head h;
+	unsigned char *good;
+	struct pkgdb *db;
+	char *list;
+	size_t len;
+
+	good = many_index(dir, cache, 5000, &len);
 	memcpy(&h, good, sizeof(h));
 	ck_assert_uint_ge(h.nsegs, 4);
 	/* a byte of the last segment, near the end of the index */
@@ -413,24 +428,10 @@ START_TEST(damaged_middle)
 	char dir[] = "/tmp/vigil-pkgm-XXXXXX", p[PATH_MAX], cache[64];
 	const char *mark = "/usr/share/many/file02576";
 	unsigned char *good, *at;
-	size_t len, i, n = 5000;
 	struct pkgdb *db;
-	FILE *f;
+	size_t len;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(p, sizeof(p), "%s/info", dir);
-	ck_assert_int_eq(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/info/many.list", dir);
-	f = fopen(p, "w");
-	ck_assert_ptr_nonnull(f);
-	for (i = 0; i < n; i++)
-		fprintf(f, "/usr/share/many/file%05zu\n", i);
-	fclose(f);
-	snprintf(cache, sizeof(cache), "%s/pkg-index", dir);
-	db = pkgdb_new(dir, cache);
-	ck_assert_uint_eq(pkgdb_count(db), n);
-	pkgdb_free(db);
-	good = slurp(cache, &len);
+	good = many_index(dir, cache, 5000, &len);
 	/* a block's first path, whole, in the third of five segments */
 	at = memmem(good, len, mark, strlen(mark));
 	ck_assert_ptr_nonnull(at);
