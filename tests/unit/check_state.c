@@ -274,10 +274,12 @@ static void put_many(int n, bool version_last, bool truncate)
 
 	fputs(version_last ? "{ \"findings\" : [\n" :
 	      "{\"version\":1,\"written\":\"x\",\"findings\":[", f);
+	/* "attributes" compact, as vigild writes them, across chunks */
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s {\"i\": %d, \"pad\": \"%*s\", \"a\": "
-			"[1, 2.5, null, true, {\"k\": \"\\u00e9\\\"\"}]}",
-			i ? ",\n" : "", i, i % 97, "");
+			"[1, 2.5, null, true, {\"k\": \"\\u00e9\\\"\"}]"
+			",\"attributes\":{\"n\":%d,\"p\":\"%*s\\\"\"}}",
+			i ? ",\n" : "", i, i % 97, "", i, i % 89, "");
 	if (truncate) {
 		fputs(", {\"i\": 12", f);
 	} else {
@@ -290,6 +292,7 @@ static void put_many(int n, bool version_last, bool truncate)
 static void check_many(int n)
 {
 	json_object *f, *v;
+	char want[128];
 	int i;
 
 	ck_assert_uint_eq(json_object_array_length(got.arr), (size_t)n);
@@ -303,6 +306,12 @@ static void check_many(int n)
 		v = json_object_array_get_idx(v, 4);
 		ck_assert(json_object_object_get_ex(v, "k", &v));
 		ck_assert_str_eq(json_object_get_string(v), "\xc3\xa9\"");
+		/* the attributes' text kept whole, wherever the chunks fell */
+		ck_assert(json_object_object_get_ex(f, "attributes", &v));
+		snprintf(want, sizeof(want), "{\"n\":%d,\"p\":\"%*s\\\"\"}", i,
+			 i % 89, "");
+		ck_assert_ptr_nonnull(json_object_get_userdata(v));
+		ck_assert_str_eq(json_object_to_json_string(v), want);
 	}
 }
 
