@@ -6,7 +6,6 @@
  */
 #include "build.h"
 
-#include <arpa/inet.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
@@ -24,66 +23,22 @@ static void restart_dump(void *data)
 	((struct ct_src *)data)->dump_intr = true;
 }
 
-/* A ctnetlink request of type (IPCTNL_MSG_*) with flags, in buf. */
-static struct nlmsghdr *request(char *buf, uint16_t type, uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfh;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_UNSPEC;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
-	return nlh;
-}
-
-static int on_entries(const struct nlattr *a, void *data)
-{
-	if (mnl_attr_get_type(a) == CTA_STATS_GLOBAL_ENTRIES &&
-	    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-		*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
-	return MNL_CB_OK;
-}
-
-static int on_stats(const struct nlmsghdr *nlh, void *data)
-{
-	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_entries, data);
-	return MNL_CB_OK;
-}
-
-/* How many flows the table over d holds now; 0 when it cannot say. */
-static size_t table_size(struct nldump *d)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint32_t n = 0;
-
-	if (nldump_run(d, request(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK),
-		       on_stats, &n, NULL) < 0)
-		return 0;
-	return n;
-}
-
 /* One namespace's table (nsid -1: vigild's, over d).  0, or -1. */
 static int dump_one(struct ct_src *s, struct nldump *d, int32_t nsid)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	size_t n = table_size(d), held = flowset_count(s->seen);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfh;
 	int r;
 
-	/*
-	 * Room for its flows first; vigild's own table is all there is
-	 * after a resync, a namespace's comes on top of what is held.
-	 */
-	if (nsid < 0 && n < held)
-		n = held;
-	else if (nsid >= 0)
-		n += held;
-	(void)flowset_reserve(s->seen, n);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
+	nfh->nfgen_family = AF_UNSPEC;
+	nfh->version = NFNETLINK_V0;
+	nfh->res_id = 0;
 	s->cur_nsid = nsid;
-	r = nldump_run(d, request(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP),
-		       ct_on_msg, s, restart_dump);
+	r = nldump_run(d, nlh, ct_on_msg, s, restart_dump);
 	s->cur_nsid = -1;
 	return r;
 }

@@ -154,18 +154,6 @@ static bool insert(struct flowset *fs, struct flow_key k)
 	return true;
 }
 
-int flowset_reserve(struct flowset *fs, size_t n)
-{
-	size_t cap = fs->cap;
-
-	if (n > FLOWSET_MAX)
-		n = FLOWSET_MAX;
-	/* as insert() keeps it: at most 3/4 full, tombstones counted */
-	while ((n + fs->gone) * 4 > cap * 3)
-		cap *= 2;
-	return cap == fs->cap ? 0 : rehash(fs, cap);
-}
-
 bool flowset_add(struct flowset *fs, struct flow_key k)
 {
 	return insert(fs, k);

@@ -35,12 +35,6 @@ uint32_t flow_key_tuple(uint8_t proto, const uint8_t *src,
 struct flowset *flowset_new(void);
 void flowset_free(struct flowset *fs);
 
-/*
- * Room for n flows (at most FLOWSET_MAX) without growing on the way: a
- * dump of a large table, told its size, is not rehashed a dozen times
- * as it comes.  0, or -1 on ENOMEM (the set grows as it goes).
- */
-int flowset_reserve(struct flowset *fs, size_t n);
 /* Returns true when k was not there (and now is). */
 bool flowset_add(struct flowset *fs, struct flow_key k);
 void flowset_del(struct flowset *fs, struct flow_key k);

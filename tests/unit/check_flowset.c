@@ -78,40 +78,6 @@ START_TEST(resync)
 END_TEST
 
 /*
- * Room made for a dump mid-resync: what was held and marked stays so
- * (a flow marked before keeps its mark through the rehash), tombstones
- * count against the room, and the size asked for is capped.
- */
-START_TEST(reserve_keeps_marks)
-{
-	struct flowset *fs = flowset_new();
-	uint32_t i;
-
-	for (i = 0; i < 100; i++)
-		flowset_add(fs, K(i));
-	for (i = 0; i < 50; i++)
-		flowset_del(fs, K(i));		/* 50 tombstones */
-	flowset_begin(fs);
-	ck_assert(!flowset_mark(fs, K(60)));
-	ck_assert_int_eq(flowset_reserve(fs, 100000), 0);
-	ck_assert_int_eq(flowset_reserve(fs, 10), 0);	/* smaller: nothing */
-	ck_assert_uint_eq(flowset_count(fs), 50);
-	for (i = 100; i < 100000; i++)
-		ck_assert(flowset_mark(fs, K(i)));
-	ck_assert(!flowset_mark(fs, K(99)));
-	/* 50..99 were held: only 60 and 99 were in the dump */
-	ck_assert_uint_eq(flowset_sweep(fs), 48);
-	ck_assert_uint_eq(flowset_count(fs), 99902);
-	ck_assert(!flowset_add(fs, K(60)));
-	ck_assert(flowset_add(fs, K(61)));
-	/* more than the set ever holds: capped, not refused */
-	ck_assert_int_eq(flowset_reserve(fs, (size_t)-1), 0);
-	ck_assert(!flowset_add(fs, K(5000)));
-	flowset_free(fs);
-}
-END_TEST
-
-/*
  * Two live flows the kernel gave the same 32-bit id (seen on a busy
  * host): both are published, and the end of one does not forget the
  * other.  The tuple hash tells them apart.
@@ -156,7 +122,6 @@ int main(void)
 	tcase_add_test(tc, many);
 	tcase_add_test(tc, resync);
 	tcase_add_test(tc, same_id_two_flows);
-	tcase_add_test(tc, reserve_keeps_marks);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
