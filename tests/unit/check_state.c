@@ -340,9 +340,9 @@ END_TEST
 /*
  * A finding's "attributes" written compact, as vigild writes them, keep
  * the file's text as their serializer; anything else is written anew:
- * white space, a second member of that name, a value that is no object,
- * and whatever json-c lets through that is not JSON.  The kept text is
- * exactly the member's, wherever strings hide its name.
+ * white space, a second member of that name, a value that is no object
+ * or array, and whatever json-c lets through that is not JSON.  The
+ * kept text is exactly the member's, wherever strings hide its name.
  */
 static const struct {
 	const char *elem;
@@ -447,7 +447,7 @@ START_TEST(attributes_text_kept)
 		v = attrs_of_got(0);
 		ck_assert_msg(json_object_get_userdata(v) == NULL,
 			      "lenient %zu kept", i);
-		/* written anew, it is JSON */
+		/* written anew by json-c: its strict parser takes it */
 		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 		text = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 		want = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
