@@ -3,7 +3,9 @@
  * A large JSON document read a piece at a time (jsonstream.h).  json-c
  * parses every value; this file only steps over the punctuation of the
  * top-level object and of the one array streamed, which json-c's
- * tokener, made to parse whole values, cannot hand out one by one.
+ * tokener, made to parse whole values, cannot hand out one by one, and
+ * finds where one member's text lies in an element json-c has parsed
+ * (raw_key), which json-c does not say.
  */
 #include "build.h"
 

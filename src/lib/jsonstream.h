@@ -28,12 +28,14 @@
  * Elements already handed over stay handed over: a caller that must
  * not keep half a document drops them itself on -1.
  *
- * raw_key (optional): an element that is an object is read member by
- * member, and the value of its member raw_key, when the file has it
- * compact (no white space or anything but JSON's own outside strings),
- * keeps that text as its serializer (json_object_set_serializer):
- * writing it again is a copy, not a walk of its tree.  each() must drop
- * that serializer (set it to NULL) before changing the value.
+ * raw_key (optional): each element's text is kept while json-c parses
+ * it, and when the element is an object whose member raw_key (an
+ * object or array) is written plainly, once, and compact as vigild
+ * writes it (no white space, nothing but JSON's own outside strings),
+ * that value keeps its text as its serializer
+ * (json_object_set_serializer): writing it again is a copy, not a walk
+ * of its tree.  each() must drop that serializer (set it to NULL)
+ * before changing the value.
  */
 enum jsonstream_error {
 	JSONSTREAM_IO = 1,

@@ -429,7 +429,7 @@ const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 	 * The last block whose first path is <= path: block lo - 1 was
 	 * compared <= 0 and block lo > 0, so once their segments are
 	 * checked the answer stands on checked bytes.  A lookup reads two
-	 * segments at most, not the ten or so a search passes through.
+	 * segments at most, not each one the search passes through.
 	 */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
