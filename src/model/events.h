@@ -242,7 +242,14 @@ struct flow_event {
 /*
  * *dst = *src, less the unused end of the program's path: a flow is
  * copied several times on its way (the path buffer is most of it).
+ * It copies whole what comes before the path, so the path must end
+ * the struct: a field after it would be left behind.
  */
+_Static_assert(sizeof(struct flow_event) -
+	       offsetof(struct flow_event, owner.exe) -
+	       sizeof(((struct flow_event *)0)->owner.exe) <
+	       _Alignof(struct flow_event),
+	       "owner.exe ends struct flow_event (flow_event_copy)");
 static inline void flow_event_copy(struct flow_event *dst,
 				   const struct flow_event *src)
 {
