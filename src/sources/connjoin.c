@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/hash.h"
+#include "lib/strcopy.h"
 #include "sources/connjoin.h"
 
 /*
@@ -276,7 +277,7 @@ int conn_join_add(struct conn_join *j, const struct connect_event *ev,
 	/* a connect()'s fd only: socketcall's first argument is no fd */
 	in->fd = !inode && ev->is_connect && !ev->sport ? ev->fd : -1;
 	in->ms = now ? now : 1;
-	snprintf(in->comm, sizeof(in->comm), "%s", ev->comm ? ev->comm : "");
+	str_copy(in->comm, sizeof(in->comm), ev->comm ? ev->comm : "");
 	in->exe = exe;
 	link_slot(j, i);
 	return 0;
@@ -288,8 +289,8 @@ static void take(struct conn_intent *in, struct sock_owner *out)
 		in->used = true;
 	out->pid = in->pid;
 	out->uid = in->uid;
-	snprintf(out->comm, sizeof(out->comm), "%s", in->comm);
-	snprintf(out->exe, sizeof(out->exe), "%s", in->exe);
+	str_copy(out->comm, sizeof(out->comm), in->comm);
+	str_copy(out->exe, sizeof(out->exe), in->exe);
 }
 
 enum conn_join_result conn_join_match(struct conn_join *j,

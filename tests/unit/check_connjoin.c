@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <check.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <string.h>
 #include "unit.h"
@@ -90,6 +91,39 @@ START_TEST(single_connect)
 	/* used up: a second flow is not its */
 	ck_assert_int_eq(match(j, &fe, 0, 1000, 2000, &o, &needs),
 			 CONNJOIN_NONE);
+	conn_join_free(j);
+}
+END_TEST
+
+/*
+ * The names as they reach the flow: a command name cut to its 16
+ * bytes, a path of PATH_MAX - 1 bytes whole, a longer one cut; each
+ * ended, never run over.
+ */
+START_TEST(names_cut_to_fit)
+{
+	static char exe[PATH_MAX + 8];
+	struct conn_join *j = conn_join_new(NULL);
+	struct connect_event ev = conn(10, exe, "198.51.100.7", 80, true);
+	struct flow_event fe = flow(IPPROTO_TCP, "198.51.100.7", 80);
+	struct sock_owner o;
+	size_t len;
+	bool needs;
+
+	for (len = PATH_MAX - 1; len <= PATH_MAX + 1; len++) {
+		memset(exe, 0, sizeof(exe));
+		exe[0] = '/';
+		memset(exe + 1, 'x', len - 1);
+		ev.comm = "a-command-name-longer-than-sixteen";
+		ck_assert_int_eq(conn_join_add(j, &ev, 0, 1000), 0);
+		memset(&o, 0x55, sizeof(o));
+		ck_assert_int_eq(match(j, &fe, 0, 1000,
+				       1000 + CONNJOIN_SETTLE_MS, &o, &needs),
+				 CONNJOIN_FOUND);
+		ck_assert_str_eq(o.comm, "a-command-name-l");
+		ck_assert_uint_eq(strlen(o.exe), PATH_MAX - 1);
+		ck_assert(!memcmp(o.exe, exe, PATH_MAX - 1));
+	}
 	conn_join_free(j);
 }
 END_TEST
@@ -657,6 +691,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, single_connect);
+	tcase_add_test(tc, names_cut_to_fit);
 	tcase_add_test(tc, other_namespace);
 	tcase_add_test(tc, other_destination);
 	tcase_add_test(tc, v4_mapped);
