@@ -150,13 +150,19 @@ static int read_event_file(const char *event, const char *what, char *buf,
 	return 0;
 }
 
-int perftp_field(const char *event, const char *name, size_t *size)
+int perftp_format_read(const char *event, char *buf, size_t len)
 {
-	char buf[8192], *line, *save = NULL;
-	size_t nlen = strlen(name);
+	return read_event_file(event, "format", buf, len);
+}
 
-	if (read_event_file(event, "format", buf, sizeof(buf)) < 0)
-		return -1;
+int perftp_format_field(const char *format, const char *name, size_t *size)
+{
+	char buf[PERFTP_FORMAT_MAX], *line, *save = NULL;
+	size_t nlen = strlen(name), flen = strnlen(format, sizeof(buf) - 1);
+
+	/* strtok_r cuts the lines: a copy, so one read serves many fields */
+	memcpy(buf, format, flen);
+	buf[flen] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *decl = strstr(line, "field:"), *end, *p;
@@ -181,6 +187,15 @@ int perftp_field(const char *event, const char *name, size_t *size)
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+int perftp_field(const char *event, const char *name, size_t *size)
+{
+	char buf[PERFTP_FORMAT_MAX];
+
+	if (perftp_format_read(event, buf, sizeof(buf)) < 0)
+		return -1;
+	return perftp_format_field(buf, name, size);
 }
 
 static int event_id(const char *event, uint16_t *id)

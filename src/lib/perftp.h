@@ -53,6 +53,17 @@ uint64_t perftp_now(void);
 int perftp_field(const char *event, const char *name, size_t *size);
 
 /*
+ * The same in two steps, for several fields of one event: the kernel
+ * writes a format file out anew on each read.  perftp_format_read()
+ * reads event's format into buf (len bytes, PERFTP_FORMAT_MAX will do,
+ * NUL-ended); returns -1 with errno on failure.  perftp_format_field()
+ * finds name in it, as perftp_field() does, leaving it unchanged.
+ */
+#define PERFTP_FORMAT_MAX 8192
+int perftp_format_read(const char *event, char *buf, size_t len);
+int perftp_format_field(const char *format, const char *name, size_t *size);
+
+/*
  * Open every event in evs (n, at most 8) on every online CPU, each CPU
  * with a ring of pages pages (a power of two).  Returns NULL with errno;
  * errno EACCES or EPERM: not privileged, ENOENT: no such tracepoint or

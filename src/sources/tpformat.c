@@ -16,11 +16,14 @@ struct want {
 
 static int read_fields(const char *event, const struct want *w, size_t n)
 {
+	char format[PERFTP_FORMAT_MAX];
 	size_t i, size;
 	int off;
 
+	if (perftp_format_read(event, format, sizeof(format)) < 0)
+		return -1;
 	for (i = 0; i < n; i++) {
-		off = perftp_field(event, w[i].name, &size);
+		off = perftp_format_field(format, w[i].name, &size);
 		if (off < 0)
 			return -1;
 		if (size != w[i].size) {

@@ -60,6 +60,42 @@ START_TEST(data_loc_bounds)
 }
 END_TEST
 
+/*
+ * One read of a format serves every field: the text as this kernel
+ * (6.18) writes sock/inet_sock_set_state, left as it was by each
+ * lookup, and a name found only as a whole word.
+ */
+START_TEST(format_read_once)
+{
+	const char fmt[] =
+		"name: inet_sock_set_state\nID: 2287\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:const void * skaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+		"\tfield:__u16 sport;\toffset:24;\tsize:2;\tsigned:0;\n"
+		"\tfield:__u8 saddr[4];\toffset:32;\tsize:4;\tsigned:0;\n"
+		"\tfield:__u8 daddr[4];\toffset:36;\tsize:4;\tsigned:0;\n"
+		"\tfield:__u8 saddr_v6[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+		"\nprint fmt: \"sport=%hu saddr=%pI4\", REC->sport, REC->saddr\n";
+	char copy[sizeof(fmt)];
+	size_t size = 0;
+
+	memcpy(copy, fmt, sizeof(fmt));
+	ck_assert_int_eq(perftp_format_field(copy, "skaddr", &size), 8);
+	ck_assert_uint_eq(size, 8);
+	ck_assert_int_eq(perftp_format_field(copy, "saddr_v6", &size), 40);
+	ck_assert_uint_eq(size, 16);
+	ck_assert_int_eq(perftp_format_field(copy, "saddr", &size), 32);
+	ck_assert_uint_eq(size, 4);
+	ck_assert_int_eq(perftp_format_field(copy, "sport", &size), 24);
+	ck_assert_uint_eq(size, 2);
+	ck_assert_int_lt(perftp_format_field(copy, "addr", &size), 0);
+	ck_assert_int_lt(perftp_format_field(copy, "REC", &size), 0);
+	ck_assert_int_lt(perftp_format_field("", "sport", &size), 0);
+	ck_assert_mem_eq(copy, fmt, sizeof(fmt));
+}
+END_TEST
+
 /* The fields vigild reads, as this kernel lays them out. */
 START_TEST(fields_of_this_kernel)
 {
@@ -265,6 +301,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, data_loc_bounds);
+	tcase_add_test(tc, format_read_once);
 	tcase_add_test(tc, fields_of_this_kernel);
 	tcase_add_test(tc, paused_ring_sleeps);
 	tcase_add_test(tc, samples_carry_the_cgroup);
