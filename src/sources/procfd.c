@@ -65,6 +65,12 @@ static int walk_pid(int procfd, pid_t pid,
 		if (de->d_name[0] == '.')
 			continue;
 		n = readlinkat(dfd, de->d_name, link, sizeof(link) - 1);
+		/*
+		 * Refused for one fd, refused for all: the kernel asks
+		 * whether vigild may look into the process, not the fd.
+		 */
+		if (n < 0 && (errno == EACCES || errno == EPERM))
+			break;
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
