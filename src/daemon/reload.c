@@ -39,7 +39,8 @@ static int ensure_state_dir(const char *path)
  */
 void vigil_load_state(struct vigil *v)
 {
-	struct findings_loading l = { .fs = v->findings };
+	struct assess_loading l = { .findings = { .fs = v->findings },
+				    .a = v->assess };
 	json_object *head = NULL, *o;
 	int64_t written = 0;
 	struct sbuf err;
@@ -48,7 +49,7 @@ void vigil_load_state(struct vigil *v)
 	if (ensure_state_dir(v->cfg->state_file) < 0)
 		log_warn("%s: cannot create its directory: %s",
 			 v->cfg->state_file, strerror(errno));
-	switch (state_load(v->cfg->state_file, &findings_state_reader, &l,
+	switch (state_load(v->cfg->state_file, &assess_state_reader, &l,
 			   &head, &err)) {
 	case STATE_ABSENT:
 		log_info("%s: no state yet, starting empty",
@@ -63,18 +64,19 @@ void vigil_load_state(struct vigil *v)
 		if (json_object_object_get_ex(head, "written", &o) &&
 		    parse_utc(json_object_get_string(o), &written) < 0)
 			written = 0;
-		if (json_object_object_get_ex(head, "runs", &o) &&
-		    assess_load_json(v->assess, o, written, &err) < 0)
-			log_err("%s: %s, ignoring it", v->cfg->state_file,
-				sbuf_str(&err));
-		if (l.skipped)
+		assess_loading_finish(&l, written);
+		if (l.runs_skipped)
+			log_warn("%s: %u runs not loaded (malformed)",
+				 v->cfg->state_file, l.runs_skipped);
+		if (l.findings.skipped)
 			log_warn("%s: %u findings not loaded (malformed, of a rule this version does not know, or over max_findings); they are kept in the file as they are",
-				 v->cfg->state_file, l.skipped);
+				 v->cfg->state_file, l.findings.skipped);
 		log_info("%s: loaded %zu findings and %zu runs",
 			 v->cfg->state_file, findings_count(v->findings),
 			 assess_count(v->assess));
 		break;
 	}
+	assess_loading_free(&l);
 	json_object_put(head);
 	sbuf_free(&err);
 	/* what parsing freed goes back to the system, not kept for later */

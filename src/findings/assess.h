@@ -97,6 +97,8 @@ struct run {
 	bool observed_known;	/* observed and rules are set */
 	struct run_observed observed, at_start;
 	uint32_t rules;		/* enabled at its end, 1 << rule_id */
+	/* loading: what waits for the findings (run_load.c) */
+	uint8_t to_finish;
 };
 
 /* End-of-run rules: called while the run is evaluating. */
@@ -196,5 +198,27 @@ json_object *assess_to_json(const struct assess *a, bool records);
  */
 int assess_load_json(struct assess *a, json_object *arr, int64_t written,
 		     struct sbuf *err);
+
+/*
+ * How vigild reads its state file (state_load()): findings as the
+ * store's own reader takes them (findings_state_reader), and runs as
+ * they come, each run's record entry by entry.  Set findings.fs and a;
+ * the rest starts zero.  After STATE_LOADED and findings_load_done(),
+ * assess_loading_finish() works out what waited for the findings (as
+ * assess_load_json() does, written the file's time).  Whatever the
+ * result, assess_loading_free() after.
+ */
+struct assess_loading {
+	struct findings_loading findings;
+	struct assess *a;
+	unsigned int runs_skipped;	/* not runs: left out */
+	/* the record of the run being read, entry by entry */
+	struct run_finding *seen;
+	size_t nseen, cap;
+	bool seen_failed;
+};
+extern const struct state_reader assess_state_reader;
+void assess_loading_finish(struct assess_loading *l, int64_t written);
+void assess_loading_free(struct assess_loading *l);
 
 #endif

@@ -3,13 +3,18 @@
 #define VIGIL_FINDINGS_ASSESS_PRIV_H
 
 /*
- * The runs' insides, shared by assess.c (their life) and run_json.c
- * (their JSON form, for the state file and reports).  Nothing else
- * includes it.
+ * The runs' insides, shared by assess.c (their life), run_json.c (their
+ * JSON form, for the state file and reports) and run_load.c (back from
+ * the state file).  Nothing else includes it.
  */
 #include "findings/assess.h"
 
 #define MAX_HOOKS 16
+
+/* What a run observed, field by field (struct run_observed). */
+#define RUN_OBSERVED(X) X(flows) X(listeners) X(processes) X(execs) \
+	X(binaries_judged) X(binaries_packaged) X(root_checks) X(events_lost) \
+	X(limits)
 
 struct assess {
 	struct loop *loop;

@@ -254,6 +254,24 @@ static int each_finding(void *data, json_object *head, json_object *f,
 	return hand_over(l, head, f, err);
 }
 
+static int each_run(void *data, json_object *head, json_object *run,
+		    struct sbuf *err)
+{
+	struct loading *l = data;
+
+	l->handed = true;
+	return l->rd->run(l->data, head, run, err);
+}
+
+static int each_run_seen(void *data, json_object *run, json_object *entry,
+			 struct sbuf *err)
+{
+	struct loading *l = data;
+
+	l->handed = true;
+	return l->rd->run_seen(l->data, run, entry, err);
+}
+
 /* What a usable document must hold besides its findings. */
 static const char *head_problem(json_object *head)
 {
@@ -272,12 +290,22 @@ enum state_load_result state_load(const char *path,
 				  const struct state_reader *rd, void *data,
 				  json_object **head, struct sbuf *err)
 {
-	static const struct jsonstream_ops ops = {
-		.stream_key = "findings",
-		/* a frozen finding's text, taken as the file has it */
-		.raw_key = "attributes",
-		.each = each_finding,
+	const struct jsonstream_array arrays[] = {
+		{
+			.key = "findings",
+			/* a frozen finding's text, taken as the file has it */
+			.raw_key = "attributes",
+			.each = each_finding,
+		},
+		{
+			.key = "runs",
+			.each = each_run,
+			/* a run's record: thousands of findings, named */
+			.inner_key = rd->run_seen ? "findings" : NULL,
+			.inner = each_run_seen,
+		},
 	};
+	const struct jsonstream_ops ops = { arrays, rd->run ? 2 : 1 };
 	struct loading l = { .rd = rd, .data = data };
 	enum state_load_result r = STATE_FAILED;
 	enum jsonstream_error jerr;

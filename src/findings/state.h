@@ -34,13 +34,26 @@ enum state_load_result {
  * "findings", in file order, as it is parsed (the document is never
  * whole in memory), with the members read before "findings" in head
  * (its "host": what a finding without one of its own was seen on); it
- * returns 0, or -1 to give up (ENOMEM, its reason in err).  abandon():
- * the file proved unusable after findings were handed over; drop them,
- * as if none had been.
+ * returns 0, or -1 to give up (ENOMEM, its reason in err).
+ *
+ * run() (optional): one element of "runs" the same way, handed over
+ * before the version is known (the file's version is checked at the
+ * end all the same).  With run_seen() too, a run's "findings" (its
+ * record) are not in the element: each entry goes to run_seen() as it
+ * is parsed, with the run's members read so far, before the run itself;
+ * the element keeps an empty array there.  Without run(), "runs" stays
+ * in head as an array.
+ *
+ * abandon(): the file proved unusable after findings or runs were
+ * handed over; drop them, as if none had been.
  */
 struct state_reader {
 	int (*finding)(void *data, json_object *head, json_object *f,
 		       struct sbuf *err);
+	int (*run)(void *data, json_object *head, json_object *run,
+		   struct sbuf *err);
+	int (*run_seen)(void *data, json_object *run, json_object *entry,
+			struct sbuf *err);
 	void (*abandon)(void *data);
 };
 
@@ -50,7 +63,8 @@ struct state_reader {
  * "<path>.corrupt-<UTC time>" so nothing is silently lost.  Leftover
  * temporary files of an interrupted write are removed.  On
  * STATE_LOADED, *head holds every member but "findings" ("version",
- * "written", "runs": an array if present, ...); the caller puts it.
+ * "written", "runs" unless rd takes them: an array if present, ...);
+ * the caller puts it.
  */
 enum state_load_result state_load(const char *path,
 				  const struct state_reader *rd, void *data,

@@ -2,8 +2,9 @@
 /*
  * A large JSON document read a piece at a time (jsonstream.h).  json-c
  * parses every value; this file only steps over the punctuation of the
- * top-level object and of the one array streamed, which json-c's
- * tokener, made to parse whole values, cannot hand out one by one.
+ * top-level object, of the arrays streamed and of an element whose
+ * inner array is streamed, which json-c's tokener, made to parse whole
+ * values, cannot hand out one by one.
  * Where one member's text lies in an element (raw_key) is jsonraw.c's.
  */
 #include "build.h"
@@ -174,58 +175,19 @@ static int keep_text(struct reader *r, json_object *o, const char *key)
 	return 0;
 }
 
-/* One element, its raw_key member's text kept (jsonstream.h). */
-static int element(struct reader *r, const struct jsonstream_ops *ops,
-		   json_object **out)
-{
-	int ret;
+/*
+ * The members of an object, after its '{' and up to its '}'.  Each
+ * key goes to fn first: 1, it read the value itself; 0, the value is
+ * gathered into obj; -1, an error.
+ */
+typedef int (*member_fn)(struct reader *r, const char *key,
+			 json_object *obj, void *ctx);
 
-	if (!ops->raw_key)
-		return value(r, out);
-	sbuf_reset(&r->cap);
-	r->capturing = true;
-	ret = value(r, out);
-	r->capturing = false;
-	if (ret == 0 && keep_text(r, *out, ops->raw_key) < 0) {
-		json_object_put(*out);
-		*out = NULL;
-		ret = -1;
-	}
-	return ret;
-}
-
-/* The elements of the streamed array, after its '['. */
-static int stream(struct reader *r, const struct jsonstream_ops *ops,
-		  void *data, json_object *head)
-{
-	json_object *elem;
-	int more;
-
-	if (peek(r) == ']') {
-		r->pos++;
-		return 0;
-	}
-	do {
-		if (element(r, ops, &elem) < 0)
-			return -1;
-		if (ops->each(data, head, elem, r->err) < 0) {
-			json_object_put(elem);
-			return fail(r, JSONSTREAM_STOPPED, NULL);
-		}
-		json_object_put(elem);
-		more = next_or_end(r, ']',
-				   "not valid JSON (expected ',' or ']')");
-	} while (more > 0);
-	return more;
-}
-
-/* One "key": value member of the top level. */
-static int member(struct reader *r, const struct jsonstream_ops *ops,
-		  void *data, json_object *head)
+static int member(struct reader *r, json_object *obj, member_fn fn,
+		  void *ctx)
 {
 	json_object *key = NULL, *v = NULL;
-	char what[96];
-	int ret = -1;
+	int ret = -1, took;
 
 	if (value(r, &key) < 0)
 		goto out;
@@ -235,16 +197,14 @@ static int member(struct reader *r, const struct jsonstream_ops *ops,
 	}
 	if (expect(r, ':', "not valid JSON (expected ':')") < 0)
 		goto out;
-	if (!strcmp(json_object_get_string(key), ops->stream_key)) {
-		snprintf(what, sizeof(what), "\"%s\" is not an array",
-			 ops->stream_key);
-		if (expect(r, '[', what) == 0)
-			ret = stream(r, ops, data, head);
+	took = fn(r, json_object_get_string(key), obj, ctx);
+	if (took) {
+		ret = took > 0 ? 0 : -1;
 		goto out;
 	}
 	if (value(r, &v) < 0)
 		goto out;
-	if (json_object_object_add(head, json_object_get_string(key), v)) {
+	if (json_object_object_add(obj, json_object_get_string(key), v)) {
 		json_object_put(v);
 		out_of_memory(r);
 		goto out;
@@ -255,25 +215,187 @@ out:
 	return ret;
 }
 
+static int members(struct reader *r, json_object *obj, member_fn fn,
+		   void *ctx)
+{
+	int c = peek(r), more;
+
+	if (c == -2)
+		return -1;
+	if (c == '}') {
+		r->pos++;
+		return 0;
+	}
+	do {
+		if (member(r, obj, fn, ctx) < 0)
+			return -1;
+		more = next_or_end(r, '}',
+				   "not valid JSON (expected ',' or '}')");
+	} while (more > 0);
+	return more;
+}
+
+/*
+ * The values of an array, after its '[' and up to its ']', each handed
+ * to fn as json-c parses it and dropped after.  fn returns 0 to go on,
+ * -1 to stop.
+ */
+typedef int (*item_fn)(struct reader *r, json_object *item, void *ctx);
+
+static int items(struct reader *r, int (*parse)(struct reader *r,
+						void *ctx, json_object **out),
+		 item_fn fn, void *ctx)
+{
+	json_object *item;
+	int c = peek(r), more;
+
+	if (c == -2)
+		return -1;
+	if (c == ']') {
+		r->pos++;
+		return 0;
+	}
+	do {
+		if (parse(r, ctx, &item) < 0)
+			return -1;
+		if (fn(r, item, ctx) < 0) {
+			json_object_put(item);
+			return fail(r, JSONSTREAM_STOPPED, NULL);
+		}
+		json_object_put(item);
+		more = next_or_end(r, ']',
+				   "not valid JSON (expected ',' or ']')");
+	} while (more > 0);
+	return more;
+}
+
+/* What the callbacks of one streamed array are handed. */
+struct streaming {
+	const struct jsonstream_array *a;
+	void *data;
+	json_object *head;	/* the document's members read so far */
+	json_object *elem;	/* the element being read (inner_key) */
+};
+
+static int plain_value(struct reader *r, void *ctx, json_object **out)
+{
+	(void)ctx;
+	return value(r, out);
+}
+
+static int to_inner(struct reader *r, json_object *item, void *ctx)
+{
+	const struct streaming *st = ctx;
+
+	return st->a->inner(st->data, st->elem, item, r->err);
+}
+
+/* In an element: its inner_key member, when an array, item by item. */
+static int inner_member(struct reader *r, const char *key, json_object *elem,
+			void *ctx)
+{
+	struct streaming *st = ctx;
+	json_object *arr;
+	int c;
+
+	if (strcmp(key, st->a->inner_key))
+		return 0;
+	c = peek(r);
+	if (c == -2)
+		return -1;
+	if (c != '[')
+		return 0;
+	r->pos++;
+	/* left empty in its place: the element had the member */
+	arr = json_object_new_array();
+	if (!arr || json_object_object_add(elem, key, arr)) {
+		json_object_put(arr);
+		return out_of_memory(r);
+	}
+	st->elem = elem;
+	return items(r, plain_value, to_inner, st) < 0 ? -1 : 1;
+}
+
+/* One element of a streamed array (jsonstream.h: raw_key, inner_key). */
+static int element(struct reader *r, void *ctx, json_object **out)
+{
+	struct streaming *st = ctx;
+	json_object *elem;
+	int ret, c;
+
+	*out = NULL;
+	if (st->a->inner_key) {
+		c = peek(r);
+		if (c == -2)
+			return -1;
+		if (c != '{')
+			return value(r, out);
+		r->pos++;
+		elem = json_object_new_object();
+		if (!elem)
+			return out_of_memory(r);
+		if (members(r, elem, inner_member, st) < 0) {
+			json_object_put(elem);
+			return -1;
+		}
+		*out = elem;
+		return 0;
+	}
+	if (!st->a->raw_key)
+		return value(r, out);
+	sbuf_reset(&r->cap);
+	r->capturing = true;
+	ret = value(r, out);
+	r->capturing = false;
+	if (ret == 0 && keep_text(r, *out, st->a->raw_key) < 0) {
+		json_object_put(*out);
+		*out = NULL;
+		ret = -1;
+	}
+	return ret;
+}
+
+static int to_each(struct reader *r, json_object *elem, void *ctx)
+{
+	const struct streaming *st = ctx;
+
+	return st->a->each(st->data, st->head, elem, r->err);
+}
+
+struct top {
+	const struct jsonstream_ops *ops;
+	void *data;
+};
+
+/* A member of the top level: one of the streamed arrays, or gathered. */
+static int top_member(struct reader *r, const char *key, json_object *head,
+		      void *ctx)
+{
+	const struct top *t = ctx;
+	struct streaming st = { .data = t->data, .head = head };
+	char what[96];
+	size_t i;
+
+	for (i = 0; i < t->ops->narrays && !st.a; i++)
+		if (!strcmp(key, t->ops->arrays[i].key))
+			st.a = &t->ops->arrays[i];
+	if (!st.a)
+		return 0;
+	snprintf(what, sizeof(what), "\"%s\" is not an array", st.a->key);
+	if (expect(r, '[', what) < 0)
+		return -1;
+	return items(r, element, to_each, &st) < 0 ? -1 : 1;
+}
+
 static int walk(struct reader *r, const struct jsonstream_ops *ops,
 		void *data, json_object *head)
 {
-	int c, more;
+	struct top t = { ops, data };
+	int c;
 
-	if (expect(r, '{', "not a JSON object") < 0)
+	if (expect(r, '{', "not a JSON object") < 0 ||
+	    members(r, head, top_member, &t) < 0)
 		return -1;
-	if (peek(r) == '}') {
-		r->pos++;
-	} else {
-		do {
-			if (member(r, ops, data, head) < 0)
-				return -1;
-			more = next_or_end(r, '}',
-				"not valid JSON (expected ',' or '}')");
-		} while (more > 0);
-		if (more < 0)
-			return -1;
-	}
 	c = peek(r);
 	if (c == -2)
 		return -1;
@@ -290,6 +412,7 @@ int jsonstream_read(int fd, const struct jsonstream_ops *ops, void *data,
 	struct reader *r = calloc(1, sizeof(*r));
 	json_object *h = json_object_new_object();
 	int ret = -1;
+	size_t i;
 
 	*head = NULL;
 	*why = 0;
@@ -304,6 +427,14 @@ int jsonstream_read(int fd, const struct jsonstream_ops *ops, void *data,
 		sbuf_printf(err, "out of memory");
 		*why = JSONSTREAM_IO;
 		goto out;
+	}
+	for (i = 0; i < ops->narrays; i++) {
+		if (ops->arrays[i].raw_key && ops->arrays[i].inner_key) {
+			errno = EINVAL;
+			sbuf_printf(err, "raw_key and inner_key at once");
+			*why = JSONSTREAM_IO;
+			goto out;
+		}
 	}
 	if (walk(r, ops, data, h) < 0) {
 		*why = r->why;

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct findings *fs = NULL;
 	struct assess *as = NULL;
 	struct loop *loop = NULL;
-	json_object *doc = NULL, *arr, *again = NULL;
-	struct findings_loading l = { 0 };
+	json_object *doc = NULL, *again = NULL;
+	struct assess_loading l = { 0 };
 	struct sbuf err;
 
 	if (!path)
@@ -29,13 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	as = loop && fs ? assess_new(loop, fs, NULL, NULL) : NULL;
 	if (!as)
 		goto out;
-	l.fs = fs;
-	if (state_load(path, &findings_state_reader, &l, &doc, &err) !=
+	l.findings.fs = fs;
+	l.a = as;
+	if (state_load(path, &assess_state_reader, &l, &doc, &err) !=
 	    STATE_LOADED)
 		goto out;
 	findings_load_done(fs);
-	if (json_object_object_get_ex(doc, "runs", &arr))
-		assess_load_json(as, arr, 0, &err);
+	assess_loading_finish(&l, 0);
 	/*
 	 * What was loaded must serialise again, into text that parses:
 	 * the attributes of a frozen finding go out as the file had them.
@@ -54,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object_to_json_string(again);
 	json_object_put(again);
 out:
+	assess_loading_free(&l);
 	json_object_put(doc);
 	assess_free(as);
 	findings_free(fs);
