@@ -8,41 +8,91 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/printbuf.h>
 
 #include "findings/assess_priv.h"
 #include "lib/jsonutil.h"
 
+/* A run's record, copied for its text (seen_text()). */
+struct seen_copy {
+	size_t n;
+	struct run_finding e[];
+};
+
+static int put(struct printbuf *pb, const char *s)
+{
+	return printbuf_memappend(pb, s, (int)strlen(s)) < 0 ? -1 : 0;
+}
+
+/*
+ * The record as JSON text, written straight from its entries: a store's
+ * twenty thousand entries never become json-c objects when the state
+ * file is written.  Compact, as the findings' attributes are.
+ */
+static int seen_text(json_object *jso, struct printbuf *pb, int level,
+		     int flags)
+{
+	const struct seen_copy *c = json_object_get_userdata(jso);
+	char num[24], t[32];
+	size_t i;
+
+	(void)level;
+	(void)flags;
+	if (put(pb, "[") < 0)
+		return -1;
+	for (i = 0; i < c->n; i++) {
+		const struct run_finding *e = &c->e[i];
+
+		if (put(pb, i ? ",{\"id\":\"" : "{\"id\":\"") < 0 ||
+		    put(pb, e->id) < 0 || put(pb, "\",\"rule\":\"") < 0 ||
+		    put(pb, rule_meta(e->rule)->id) < 0 || put(pb, "\"") < 0)
+			return -1;
+		if (e->count) {
+			snprintf(num, sizeof(num), "%llu",
+				 (unsigned long long)e->count);
+			format_utc(e->first, t, sizeof(t));
+			if (put(pb, ",\"count\":") < 0 || put(pb, num) < 0 ||
+			    put(pb, ",\"first_seen\":\"") < 0 ||
+			    put(pb, t) < 0)
+				return -1;
+			format_utc(e->last, t, sizeof(t));
+			if (put(pb, "\",\"last_seen\":\"") < 0 ||
+			    put(pb, t) < 0 || put(pb, "\"") < 0)
+				return -1;
+		}
+		if (e->accepted && put(pb, ",\"accepted\":true") < 0)
+			return -1;
+		if (put(pb, "}") < 0)
+			return -1;
+	}
+	return put(pb, "]");
+}
+
+static void seen_copy_free(json_object *jso, void *userdata)
+{
+	(void)jso;
+	free(userdata);
+}
+
+/*
+ * "findings": an array that is empty to json-c and writes r's record
+ * as its text (a copy of it: the document may outlive the run's slot).
+ */
 static int add_seen_json(json_object *o, const struct run *r)
 {
 	json_object *arr = json_object_new_array();
-	char t[32];
-	size_t i;
+	struct seen_copy *c;
 
 	if (!arr)
 		return -1;
 	json_object_object_add(o, "findings", arr);
-	for (i = 0; i < r->nseen; i++) {
-		const struct run_finding *e = &r->seen[i];
-		json_object *x = json_object_new_object();
-
-		if (!x || json_object_array_add(arr, x) < 0) {
-			json_object_put(x);
-			return -1;
-		}
-		json_add_str(x, "id", e->id);
-		json_add_str(x, "rule", rule_meta(e->rule)->id);
-		if (e->count) {
-			json_object_object_add(x, "count",
-				json_object_new_int64((int64_t)e->count));
-			format_utc(e->first, t, sizeof(t));
-			json_add_str(x, "first_seen", t);
-			format_utc(e->last, t, sizeof(t));
-			json_add_str(x, "last_seen", t);
-		}
-		if (e->accepted)
-			json_object_object_add(x, "accepted",
-					       json_object_new_boolean(1));
-	}
+	c = malloc(sizeof(*c) + r->nseen * sizeof(c->e[0]));
+	if (!c)
+		return -1;
+	c->n = r->nseen;
+	if (r->nseen)
+		memcpy(c->e, r->seen, r->nseen * sizeof(c->e[0]));
+	json_object_set_serializer(arr, seen_text, c, seen_copy_free);
 	return 0;
 }
 

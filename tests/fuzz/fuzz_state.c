@@ -50,8 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(back);
 	}
 	json_object_put(again);
+	/* and the runs, their records written as text from their entries */
 	again = assess_to_json(as, true);
-	json_object_to_json_string(again);
+	if (again) {
+		json_object *back = json_tokener_parse(
+			json_object_to_json_string(again));
+
+		if (!back)
+			abort();
+		json_object_put(back);
+	}
 	json_object_put(again);
 out:
 	assess_loading_free(&l);

@@ -319,6 +319,7 @@ START_TEST(same_as_whole)
 	struct assess_loading l = { .findings = { .fs = fa }, .a = aa };
 	struct findings_loading lb = { .fs = fb };
 	json_object *doc = a_document(src), *head = NULL, *ja, *jb, *arr;
+	json_object *ta, *tb;
 	const struct run *r;
 	struct sbuf err;
 
@@ -337,11 +338,22 @@ START_TEST(same_as_whole)
 	ck_assert(json_object_object_get_ex(head, "runs", &arr));
 	ck_assert_int_eq(assess_load_json(ab, arr, 1764565200, &err), 0);
 	json_object_put(head);
-	ja = assess_to_json(aa, true);
-	jb = assess_to_json(ab, true);
+	/* as the state file has them: records are text, not json-c trees */
+	ta = assess_to_json(aa, true);
+	tb = assess_to_json(ab, true);
+	ja = json_tokener_parse(json_object_to_json_string_ext(
+		ta, JSON_C_TO_STRING_PLAIN));
+	jb = json_tokener_parse(json_object_to_json_string_ext(
+		tb, JSON_C_TO_STRING_PLAIN));
+	json_object_put(ta);
+	json_object_put(tb);
+	ck_assert_ptr_nonnull(ja);
+	ck_assert_ptr_nonnull(jb);
 	ck_assert_msg(json_object_equal(ja, jb), "%.1000s\nnot\n%.1000s",
 		      json_object_to_json_string(ja),
 		      json_object_to_json_string(jb));
+	ck_assert_uint_eq(json_object_array_length(json_object_object_get(
+		json_object_array_get_idx(ja, 0), "findings")), 10);
 	ck_assert_uint_eq(assess_count(aa), 4);
 	r = assess_at(aa, 0);
 	ck_assert_uint_eq(r->nseen, 10);
@@ -364,6 +376,62 @@ START_TEST(same_as_whole)
 }
 END_TEST
 
+/*
+ * A record goes out as text written from its entries, not a json-c
+ * tree: every field of every entry as it came in, and an empty record
+ * as [].
+ */
+START_TEST(record_written_back)
+{
+	static const char *const rec =
+		"[{\"id\":\"0123456789abcdef\",\"rule\":\"software-without-dep\"},"
+		"{\"id\":\"fedcba9876543210\",\"rule\":\"insecure-server-protocols\","
+		"\"count\":3,\"first_seen\":\"2026-12-01T00:00:01Z\","
+		"\"last_seen\":\"2026-12-01T00:59:00Z\",\"accepted\":true}]";
+	struct loop *loop = loop_new();
+	struct findings *fs = findings_new(10, NULL, NULL);
+	struct assess *a = assess_new(loop, fs, NULL, NULL);
+	json_object *runs = json_object_new_array(), *r, *out, *back, *v;
+	struct sbuf err;
+	int i;
+
+	sbuf_init(&err);
+	for (i = 0; i < 2; i++) {
+		r = json_object_new_object();
+		json_object_object_add(r, "id", json_object_new_string(
+			i ? "20261201T010000Z-00000002" :
+			    "20261201T000000Z-00000001"));
+		json_object_object_add(r, "state",
+				       json_object_new_string("completed"));
+		json_object_object_add(r, "start", json_object_new_string(
+			"2026-12-01T00:00:00Z"));
+		json_object_object_add(r, "findings", i ?
+			json_object_new_array() : json_tokener_parse(rec));
+		json_object_array_add(runs, r);
+	}
+	ck_assert_int_eq(assess_load_json(a, runs, 0, &err), 0);
+	out = assess_to_json(a, true);
+	back = json_tokener_parse(json_object_to_json_string_ext(out,
+				  JSON_C_TO_STRING_PRETTY));
+	ck_assert_ptr_nonnull(back);
+	v = json_object_object_get(json_object_array_get_idx(back, 0),
+				   "findings");
+	ck_assert(json_object_equal(v, json_object_object_get(
+		json_object_array_get_idx(runs, 0), "findings")));
+	v = json_object_object_get(json_object_array_get_idx(back, 1),
+				   "findings");
+	ck_assert(json_object_is_type(v, json_type_array));
+	ck_assert_uint_eq(json_object_array_length(v), 0);
+	json_object_put(back);
+	json_object_put(out);
+	json_object_put(runs);
+	assess_free(a);
+	findings_free(fs);
+	loop_free(loop);
+	sbuf_free(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("runload");
@@ -376,6 +444,7 @@ int main(void)
 	tcase_add_loop_test(tc, broken_abandoned, 0,
 			    sizeof(broken) / sizeof(broken[0]));
 	tcase_add_test(tc, same_as_whole);
+	tcase_add_test(tc, record_written_back);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
