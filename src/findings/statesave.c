@@ -11,6 +11,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -224,6 +225,8 @@ int state_flush(struct state *st)
 	st->again = st->again_later = false;
 	r = write_now(st);
 	written(st, r == 0);
+	/* the document's pieces go back to the system, not kept by malloc */
+	malloc_trim(0);
 	return r;
 }
 
