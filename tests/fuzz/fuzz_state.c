@@ -11,13 +11,27 @@
 #include "lib/loop.h"
 #include "findings/state.h"
 
+/* o (taken) written out must parse: a crash otherwise. */
+static void parses_again(json_object *o)
+{
+	json_object *back;
+
+	if (!o)
+		return;
+	back = json_tokener_parse(json_object_to_json_string(o));
+	if (!back)
+		abort();
+	json_object_put(back);
+	json_object_put(o);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_file(data, size);
 	struct findings *fs = NULL;
 	struct assess *as = NULL;
 	struct loop *loop = NULL;
-	json_object *doc = NULL, *again = NULL;
+	json_object *doc = NULL;
 	struct assess_loading l = { 0 };
 	struct sbuf err;
 
@@ -38,29 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assess_loading_finish(&l, 0);
 	/*
 	 * What was loaded must serialise again, into text that parses:
-	 * the attributes of a frozen finding go out as the file had them.
+	 * the attributes of a frozen finding go out as the file had them,
+	 * and a run's record as text written from its entries.
 	 */
-	again = findings_to_json(fs);
-	if (again) {
-		json_object *back = json_tokener_parse(
-			json_object_to_json_string(again));
-
-		if (!back)
-			abort();
-		json_object_put(back);
-	}
-	json_object_put(again);
-	/* and the runs, their records written as text from their entries */
-	again = assess_to_json(as, true);
-	if (again) {
-		json_object *back = json_tokener_parse(
-			json_object_to_json_string(again));
-
-		if (!back)
-			abort();
-		json_object_put(back);
-	}
-	json_object_put(again);
+	parses_again(findings_to_json(fs));
+	parses_again(assess_to_json(as, true));
 out:
 	assess_loading_free(&l);
 	json_object_put(doc);
