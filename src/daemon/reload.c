@@ -66,7 +66,7 @@ void vigil_load_state(struct vigil *v)
 			written = 0;
 		assess_loading_finish(&l, written);
 		if (l.runs_skipped)
-			log_warn("%s: %u runs not loaded (malformed)",
+			log_warn("%s: %u runs in it are malformed: left out, and not written back",
 				 v->cfg->state_file, l.runs_skipped);
 		if (l.findings.skipped)
 			log_warn("%s: %u findings not loaded (malformed, of a rule this version does not know, or over max_findings); they are kept in the file as they are",
