@@ -202,7 +202,8 @@ int assess_load_json(struct assess *a, json_object *arr, int64_t written,
 /*
  * How vigild reads its state file (state_load()): findings as the
  * store's own reader takes them (findings_state_reader), and runs as
- * they come, each run's record entry by entry.  Set findings.fs and a;
+ * they come, each run's record entry by entry.  Set findings.fs and a
+ * (a store and runs still empty: a file abandoned drops all they hold);
  * the rest starts zero.  After STATE_LOADED and findings_load_done(),
  * assess_loading_finish() works out what waited for the findings (as
  * assess_load_json() does, written the file's time).  Whatever the
