@@ -215,58 +215,61 @@ out:
 	return ret;
 }
 
-static int members(struct reader *r, json_object *obj, member_fn fn,
-		   void *ctx)
+/*
+ * The entries of an object or an array, after its '{' or '[' and up to
+ * close, its '}' or ']': one() reads each (a member, a value).  0, -1.
+ */
+static int entries(struct reader *r, int close,
+		   int (*one)(struct reader *r, void *ctx), void *ctx)
 {
+	const char *what = close == '}' ?
+		"not valid JSON (expected ',' or '}')" :
+		"not valid JSON (expected ',' or ']')";
 	int c = peek(r), more;
 
 	if (c == -2)
 		return -1;
-	if (c == '}') {
+	if (c == close) {
 		r->pos++;
 		return 0;
 	}
 	do {
-		if (member(r, obj, fn, ctx) < 0)
+		if (one(r, ctx) < 0)
 			return -1;
-		more = next_or_end(r, '}',
-				   "not valid JSON (expected ',' or '}')");
+		more = next_or_end(r, close, what);
 	} while (more > 0);
 	return more;
 }
 
-/*
- * The values of an array, after its '[' and up to its ']', each handed
- * to fn as json-c parses it and dropped after.  fn returns 0 to go on,
- * -1 to stop.
- */
-typedef int (*item_fn)(struct reader *r, json_object *item, void *ctx);
+struct members {
+	json_object *obj;
+	member_fn fn;
+	void *ctx;
+};
 
-static int items(struct reader *r, int (*parse)(struct reader *r,
-						void *ctx, json_object **out),
-		 item_fn fn, void *ctx)
+static int one_member(struct reader *r, void *ctx)
 {
-	json_object *item;
-	int c = peek(r), more;
+	const struct members *m = ctx;
 
-	if (c == -2)
-		return -1;
-	if (c == ']') {
-		r->pos++;
-		return 0;
-	}
-	do {
-		if (parse(r, ctx, &item) < 0)
-			return -1;
-		if (fn(r, item, ctx) < 0) {
-			json_object_put(item);
-			return fail(r, JSONSTREAM_STOPPED, NULL);
-		}
-		json_object_put(item);
-		more = next_or_end(r, ']',
-				   "not valid JSON (expected ',' or ']')");
-	} while (more > 0);
-	return more;
+	return member(r, m->obj, m->fn, m->ctx);
+}
+
+static int members(struct reader *r, json_object *obj, member_fn fn,
+		   void *ctx)
+{
+	struct members m = { obj, fn, ctx };
+
+	return entries(r, '}', one_member, &m);
+}
+
+/*
+ * An item just parsed, handed over (rc: what its callback said) and
+ * dropped: 0, or -1 when the callback stopped the reading.
+ */
+static int handed(struct reader *r, json_object *item, int rc)
+{
+	json_object_put(item);
+	return rc < 0 ? fail(r, JSONSTREAM_STOPPED, NULL) : 0;
 }
 
 /* What the callbacks of one streamed array are handed. */
@@ -277,17 +280,16 @@ struct streaming {
 	json_object *elem;	/* the element being read (inner_key) */
 };
 
-static int plain_value(struct reader *r, void *ctx, json_object **out)
-{
-	(void)ctx;
-	return value(r, out);
-}
-
-static int to_inner(struct reader *r, json_object *item, void *ctx)
+/* An item of an element's inner_key array, to inner(). */
+static int inner_item(struct reader *r, void *ctx)
 {
 	const struct streaming *st = ctx;
+	json_object *item;
 
-	return st->a->inner(st->data, st->elem, item, r->err);
+	if (value(r, &item) < 0)
+		return -1;
+	return handed(r, item, st->a->inner(st->data, st->elem, item,
+					    r->err));
 }
 
 /* In an element: its inner_key member, when an array, item by item. */
@@ -313,13 +315,13 @@ static int inner_member(struct reader *r, const char *key, json_object *elem,
 		return out_of_memory(r);
 	}
 	st->elem = elem;
-	return items(r, plain_value, to_inner, st) < 0 ? -1 : 1;
+	return entries(r, ']', inner_item, st) < 0 ? -1 : 1;
 }
 
 /* One element of a streamed array (jsonstream.h: raw_key, inner_key). */
-static int element(struct reader *r, void *ctx, json_object **out)
+static int element(struct reader *r, struct streaming *st,
+		   json_object **out)
 {
-	struct streaming *st = ctx;
 	json_object *elem;
 	int ret, c;
 
@@ -355,11 +357,16 @@ static int element(struct reader *r, void *ctx, json_object **out)
 	return ret;
 }
 
-static int to_each(struct reader *r, json_object *elem, void *ctx)
+/* An element of a streamed array, to each(). */
+static int top_item(struct reader *r, void *ctx)
 {
-	const struct streaming *st = ctx;
+	struct streaming *st = ctx;
+	json_object *elem;
 
-	return st->a->each(st->data, st->head, elem, r->err);
+	if (element(r, st, &elem) < 0)
+		return -1;
+	return handed(r, elem, st->a->each(st->data, st->head, elem,
+					   r->err));
 }
 
 struct top {
@@ -384,7 +391,7 @@ static int top_member(struct reader *r, const char *key, json_object *head,
 	snprintf(what, sizeof(what), "\"%s\" is not an array", st.a->key);
 	if (expect(r, '[', what) < 0)
 		return -1;
-	return items(r, element, to_each, &st) < 0 ? -1 : 1;
+	return entries(r, ']', top_item, &st) < 0 ? -1 : 1;
 }
 
 static int walk(struct reader *r, const struct jsonstream_ops *ops,
