@@ -160,6 +160,29 @@ static void watch(struct nswatch *w, pid_t pid, const char *path,
 		 e->naddrs);
 }
 
+/*
+ * pid is in the watched e.  Found by its name first (podman names a
+ * namespace before the container's process starts), e has no container
+ * yet: a member's cgroup tells at once; no container then is asked
+ * again later.
+ */
+static void member_seen(struct nswatch *w, struct ns_entry *e, pid_t pid)
+{
+	e->member = pid;
+	if (!e->place.runtime &&
+	    (!e->located_pid ||
+	     loop_now_ms() - e->located_ms >= NSWATCH_LOCATE_MS)) {
+		engine_locate(w->env->engine, pid, e->inode, &e->place);
+		e->located_ms = loop_now_ms();
+		e->located_pid = pid;
+		if (e->place.runtime)
+			log_info("nswatch: network namespace %llu%s%s is %s container %s",
+				 (unsigned long long)e->inode,
+				 e->name[0] ? " " : "", e->name,
+				 e->place.runtime, e->place.ctr_id);
+	}
+}
+
 /* A namespace seen at path: watched, or now marked as still there. */
 static void seen(struct nswatch *w, pid_t pid, const char *path,
 		 uint64_t ino, const char *name)
@@ -175,18 +198,7 @@ static void seen(struct nswatch *w, pid_t pid, const char *path,
 	}
 	e->seen_gen = w->gen;
 	if (pid)
-		e->member = pid;
-	/*
-	 * found by its name first: which container holds it?  A member's
-	 * cgroup tells at once; no container then is asked again later.
-	 */
-	if (pid && !e->place.runtime &&
-	    (!e->located_pid ||
-	     loop_now_ms() - e->located_ms >= NSWATCH_LOCATE_MS)) {
-		engine_locate(w->env->engine, pid, ino, &e->place);
-		e->located_ms = loop_now_ms();
-		e->located_pid = pid;
-	}
+		member_seen(w, e, pid);
 	if (name[0] && strcmp(e->name, name))
 		snprintf(e->name, sizeof(e->name), "%s", name);
 }
@@ -263,14 +275,24 @@ static void on_timer(struct loop *loop, struct loop_timer *t, void *data)
 	rescan(data);
 }
 
-/* pid is in namespace ino: watched from now on, if it is new. */
+/*
+ * pid is in namespace ino: watched from now on, if it is new; if it is
+ * known by its name alone, located through pid while pid lives (a
+ * client of it gone before vigild reads its cgroup is then still
+ * placed, not only from the next rescan on).
+ */
 static void seen_in(struct nswatch *w, pid_t pid, uint64_t ino)
 {
+	struct ns_entry *e;
 	char path[64];
 
-	if (ino == w->own ||
-	    nstable_by_inode(model_namespaces(w->env->model), ino))
+	if (ino == w->own)
 		return;
+	e = nstable_by_inode(model_namespaces(w->env->model), ino);
+	if (e) {
+		member_seen(w, e, pid);
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	watch(w, pid, path, ino, "");
 }

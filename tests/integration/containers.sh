@@ -292,6 +292,11 @@ assert len(r["container_id"]) == 64 and r["image"] == sys.argv[2], r
 run_ctr cli2 /bin/busybox sleep 600
 wait_until 10 sh -c "[ \$($VIGILCTL -s $T/run/control status --json |
 	jq '.counters.netns.watched') -ge 6 ]" || fail "cli2 not watched"
+# podman names the namespace before its process starts: vigild, finding
+# it by that name, learns the container from the first process in it.
+CLI2_ID=$($PODMAN inspect -f '{{.Id}}' "cli2$$")
+wait_until 10 grep -q "podman container $CLI2_ID" "$T/vigild.log" ||
+	fail "cli2's namespace not known as its container"
 # ...and its client is gone before vigild reads a sample of it (vigild
 # stopped meanwhile, as a loaded machine can hold it): the programs its
 # shell and busybox's applets (exec'd by /proc/self/exe) ran are named
