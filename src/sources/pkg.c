@@ -46,7 +46,7 @@ struct pkgdb {
 	long update_ms;
 	uint64_t checked_ms;
 	int missing;		/* <dir>/info could not be looked at */
-	int keep_heap;		/* the file was found damaged: not mapped */
+	int keep_heap;		/* the file was found damaged: not used */
 	int save_failed;	/* by the last update */
 	int gave_up;		/* pkgdb_wait() stopped the builder */
 	/* the first index, while a child builds it (pkgdb_new_async) */
@@ -56,8 +56,8 @@ struct pkgdb {
 };
 
 /*
- * A mapped index found damaged: dropped, and the next update reads
- * every list and keeps what it builds in memory, not in a map.
+ * An index read from its file found damaged: dropped, and the next
+ * update reads every list and keeps what it builds in memory.
  */
 static void forget_damaged(struct pkgdb *db)
 {
@@ -67,8 +67,8 @@ static void forget_damaged(struct pkgdb *db)
 }
 
 /*
- * The index just saved, mapped in place of the one built: the pages of
- * the file are the page cache's, and only those lookups read are held.
+ * The index just saved, used from its file in place of the one built:
+ * only the segments lookups read are held, a few at a time.
  */
 static void use_file(struct pkgdb *db)
 {
@@ -94,8 +94,8 @@ static int update(struct pkgdb *db)
 	int r, e;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-	/* a merge reads all of the old index: every segment checked first */
-	if (pkgidx_check_all(&db->idx) < 0)
+	/* a merge reads all of the old index: in memory, every segment checked */
+	if (pkgidx_read_all(&db->idx) < 0)
 		forget_damaged(db);
 	r = pkgbuild_update(&db->idx, db->dir, &next, &lists);
 	e = errno;
@@ -157,7 +157,7 @@ int pkgdb_refresh(struct pkgdb *db)
 		return update(db);
 	}
 	db->missing = 0;
-	if (db->idx.index && ts.tv_sec == db->idx.stamp.tv_sec &&
+	if (pkgidx_held(&db->idx) && ts.tv_sec == db->idx.stamp.tv_sec &&
 	    ts.tv_nsec == db->idx.stamp.tv_nsec)
 		return 0;
 	return update(db);
@@ -201,7 +201,7 @@ struct pkgdb *pkgdb_new(const char *dir, const char *cache)
 
 /*
  * The builder: reads every list and saves the index for the parent to
- * map.  It may read what vigild may (a list naming a path under a
+ * read.  It may read what vigild may (a list naming a path under a
  * directory closed to others), and nothing more.  Exit status: 0 saved,
  * 1 failed, 2 built but not saved.
  */
@@ -217,13 +217,13 @@ static int build_in_child(void *arg)
 		log_warn("pkg: the index builder cannot drop its capabilities; the lists are read in vigild");
 		return 1;
 	}
-	db->keep_heap = 1;	/* nothing to map: the child ends */
+	db->keep_heap = 1;	/* no file to use: the child ends */
 	if (update(db) < 0)
 		return 1;
 	return db->save_failed ? 2 : 0;
 }
 
-/* The builder ended: its index mapped, or built here after all. */
+/* The builder ended: its index read from the file, or built here. */
 static void built(int status, void *data)
 {
 	struct pkgdb *db = data;
@@ -258,7 +258,7 @@ struct pkgdb *pkgdb_new_async(const char *dir, const char *cache,
 		return NULL;
 	db->ready = ready;
 	db->ready_data = data;
-	if (db->idx.index || !cache || info_mtime(db, &ts) < 0) {
+	if (pkgidx_held(&db->idx) || !cache || info_mtime(db, &ts) < 0) {
 		pkgdb_refresh(db);	/* little to read, or nothing */
 		return db;
 	}

@@ -49,7 +49,7 @@ typedef void (*pkgdb_ready_fn)(void *data);
  * (a quarter of a second) is left to a child process, which saves the
  * index to cache; vigild goes on meanwhile.  Until the child is done,
  * pkgdb_building() is true and no owner is known; then the index is
- * mapped from cache (or, if the child failed, built here) and ready is
+ * read from cache (or, if the child failed, built here) and ready is
  * called from the loop.  ready is also called when pkgdb_wait() ends
  * the building, and never when there was none to do.
  */

@@ -10,7 +10,7 @@ struct pkgidx;
  * old brought up to date with the lists in <dir>/info (pkgbuild.c):
  * the lists whose version differs from old's are read and merged with
  * the rest of old into out, with its packages and stamp; old is left
- * as it is, and must have been checked whole (pkgidx_check_all).
+ * as it is, and must be in memory, checked whole (pkgidx_read_all).
  * lists: how many were read.  -1 with errno (out untouched): <dir>/info
  * cannot be read, ENOMEM, or E2BIG past PKG_MAX_PATHS paths or
  * PKG_MAX_PACKAGES packages.

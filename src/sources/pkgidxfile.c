@@ -2,9 +2,11 @@
 /*
  * The pkg-index file: a header, the dpkg directory, the packages, the
  * block table and a sum per segment of the index (pkgindex.c), then the
- * index.  A start reads and checks all but the index, and maps the
- * index: it is what a start used to spend its time on (reading 2.7 MB,
- * summing and decoding every entry) and most of it is never looked at.
+ * index.  A start reads and checks all but the index, and leaves the
+ * index in the file for lookups to read a segment at a time
+ * (pkgidxwin.c): it is what a start used to spend its time on (reading
+ * 2.7 MB, summing and decoding every entry) and most of it is never
+ * looked at.
  * Being vigild's own does not make it trusted: a segment is summed and
  * decoded with bounds, its order checked, before a lookup follows it,
  * so damage is found before it can mislead and the lists are read
@@ -17,7 +19,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -278,10 +279,31 @@ static int head_sound(const struct pkgidx_head *h, const char *dir,
 	       h->stamp_nsec >= 0 && h->stamp_nsec < 1000000000;
 }
 
+/* The file's n first bytes, from fd.  -1: errno (EBADMSG: cut short). */
+static int read_head(int fd, unsigned char *p, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = pread(fd, p + got, n - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (!r)
+				errno = EBADMSG;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 {
+	unsigned char *head = NULL;
+	uint64_t *segsum = NULL;
 	struct pkgidx_head h;
-	unsigned char *map;
 	struct layout l;
 	struct stat st;
 	int fd, e;
@@ -290,55 +312,65 @@ int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 	fd = fileio_open_regular(file, &st);
 	if (fd < 0)
 		return -1;
+	errno = EBADMSG;
 	if (st.st_uid != geteuid() || (st.st_mode & 022) ||
 	    (uint64_t)st.st_size < sizeof(h) ||
-	    (uint64_t)st.st_size > FILE_MAX) {
-		close(fd);
-		errno = EBADMSG;
-		return -1;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	e = errno;
-	close(fd);
-	if (map == MAP_FAILED) {
-		errno = e;
-		return -1;
-	}
-	x->map = map;
-	x->map_len = (size_t)st.st_size;
-	errno = EBADMSG;
-	memcpy(&h, map, sizeof(h));
+	    (uint64_t)st.st_size > FILE_MAX ||
+	    read_head(fd, (unsigned char *)&h, sizeof(h)) < 0)
+		goto bad;
 	if (!memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) &&
 	    h.version != PKGIDX_VERSION) {
 		errno = EPROTONOSUPPORT;	/* another vigild's: routine */
 		goto bad;
 	}
-	if (!head_sound(&h, dir, x->map_len, &l) ||
-	    memcmp(map + sizeof(h), dir, h.dir_len) ||
-	    file_sum(map, l.index) != h.sum)
+	errno = EBADMSG;
+	if (!head_sound(&h, dir, (size_t)st.st_size, &l))
+		goto bad;
+	/* all but the index: read, checked, and let go once copied */
+	head = malloc(l.index);
+	if (!head) {
+		errno = ENOMEM;
+		goto bad;
+	}
+	if (read_head(fd, head, l.index) < 0)
+		goto bad;
+	errno = EBADMSG;
+	if (memcmp(head + sizeof(h), dir, h.dir_len) ||
+	    file_sum(head, l.index) != h.sum)
 		goto bad;
 	x->npkgs = (size_t)h.npkgs;
 	x->npaths = (size_t)h.npaths;
 	x->stamp.tv_sec = (time_t)h.stamp_sec;
 	x->stamp.tv_nsec = (long)h.stamp_nsec;
-	x->index = map + l.index;
 	x->index_len = (size_t)h.index_len;
-	/* 8-aligned in the file, and the map is page-aligned */
-	x->blocks = (uint32_t *)(void *)(map + l.blocks);
 	x->nblocks = (size_t)h.nblocks;
-	x->segsum = (const uint64_t *)(const void *)(map + l.sums);
-	x->nsegs = (size_t)h.nsegs;
-	x->seg_ok = calloc(x->nsegs + 1, 1);
-	if (!x->seg_ok)
+	x->blocks = malloc(x->nblocks * sizeof(*x->blocks) + 1);
+	segsum = malloc(h.nsegs * sizeof(*segsum) + 1);
+	if (!x->blocks || !segsum) {
+		errno = ENOMEM;
 		goto bad;
+	}
+	memcpy(x->blocks, head + l.blocks, x->nblocks * sizeof(*x->blocks));
+	memcpy(segsum, head + l.sums, h.nsegs * sizeof(*segsum));
 	if (load_blocks(x) < 0 ||
-	    load_pkgs(x, map + l.pkgs, map + l.pkgs + h.pkgs_len) < 0) {
+	    load_pkgs(x, head + l.pkgs, head + l.pkgs + h.pkgs_len) < 0) {
 		errno = errno == ENOMEM ? ENOMEM : EBADMSG;
 		goto bad;
 	}
+	free(head);
+	head = NULL;
+	e = pkgidx_file_open(x, fd, l.index, segsum, (size_t)h.nsegs);
+	fd = -1;
+	segsum = NULL;
+	if (e < 0)
+		goto bad;
 	return 0;
 bad:
 	e = errno;
+	if (fd >= 0)
+		close(fd);
+	free(head);
+	free(segsum);
 	pkgidx_clear(x);
 	errno = e;
 	return -1;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,13 +109,9 @@ void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n)
 void pkgidx_clear(struct pkgidx *x)
 {
 	pkgidx_pkgs_free(x->pkgs, x->npkgs);
-	if (x->map) {
-		munmap(x->map, x->map_len);
-		free(x->seg_ok);
-	} else {
-		free(x->index);
-		free(x->blocks);
-	}
+	pkgidx_file_free(x->file);
+	free(x->index);
+	free(x->blocks);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -308,85 +303,28 @@ void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
 	*end = b1 < nblocks ? blocks[b1] : index_len;
 }
 
-/*
- * A mapped index's segment, before a lookup follows it: its sum, every
- * entry decoded within it, the order strict, each block where the
- * table says and whole, and its last path before the next segment's
- * first (that one's own check vouches for the rest).
- */
-int pkgidx_seg_check(struct pkgidx *x, size_t seg)
-{
-	size_t b0 = seg * PKGIDX_SEG, start, end, want, k, b;
-	struct dec d = { .npkgs = x->npkgs }, next = { .npkgs = x->npkgs };
-	char prev[PATH_MAX];
-	int r;
-
-	if (!x->map || (seg < x->nsegs && x->seg_ok[seg]))
-		return 0;
-	if (x->damaged || seg >= x->nsegs)
-		goto bad;
-	pkgidx_seg_span(x->blocks, x->nblocks, x->index_len, seg, &start,
-			&end);
-	if (pkgidx_sum_of(x->index + start, end - start) != x->segsum[seg])
-		goto bad;
-	want = x->npaths - b0 * PKG_BLOCK;
-	if (want > (size_t)PKGIDX_SEG * PKG_BLOCK)
-		want = (size_t)PKGIDX_SEG * PKG_BLOCK;
-	d.p = x->index + start;
-	d.end = x->index + end;
-	for (k = 0;; k++) {
-		size_t off = (size_t)(d.p - x->index);
-
-		r = pkgidx_dec_next(&d);
-		if (!r)
-			break;
-		if (r < 0 || k >= want)
-			goto bad;
-		b = b0 + k / PKG_BLOCK;
-		if (k % PKG_BLOCK == 0 && (d.shared || off != x->blocks[b]))
-			goto bad;
-		if (k && strcmp(prev, d.path) >= 0)
-			goto bad;
-		memcpy(prev, d.path, d.len + 1);
-	}
-	if (k != want)
-		goto bad;
-	if (b0 + PKGIDX_SEG < x->nblocks) {
-		next.p = x->index + x->blocks[b0 + PKGIDX_SEG];
-		next.end = x->index + x->index_len;
-		if (pkgidx_dec_next(&next) <= 0 || strcmp(prev, next.path) >= 0)
-			goto bad;
-	}
-	x->seg_ok[seg] = 1;
-	return 0;
-bad:
-	x->damaged = 1;
-	return -1;
-}
-
-int pkgidx_check_all(struct pkgidx *x)
-{
-	size_t s;
-
-	for (s = 0; x->map && s < x->nsegs; s++)
-		if (pkgidx_seg_check(x, s) < 0)
-			return -1;
-	return 0;
-}
+/* Bytes of the index held at base: [off, off + len). */
+struct span {
+	const unsigned char *base;
+	size_t off, len;
+};
 
 /*
- * Block i's first path compared with path, as strcmp, its segment not
- * checked: read within the index and the path's stated length, it may
- * only steer the search (pkgidx_lookup checks where the search ends).
+ * Block i's first path compared with path, as strcmp.  Within the
+ * span and the path's stated length; on a segment not checked it
+ * could only steer, but every caller's span is checked or trusted.
  */
-static int cmp_block(const struct pkgidx *x, size_t i, const char *path)
+static int cmp_block(const struct pkgidx *x, size_t i,
+		     const struct span *sp, const char *path)
 {
-	const unsigned char *p = x->index + x->blocks[i];
-	const unsigned char *end = x->index + x->index_len;
+	const unsigned char *p, *end = sp->base + sp->len;
 	uint64_t shared, len;
 	size_t n;
 	int c;
 
+	if (x->blocks[i] < sp->off || x->blocks[i] - sp->off >= sp->len)
+		return 1;
+	p = sp->base + (x->blocks[i] - sp->off);
 	if (pkgidx_get_varint(&p, end, &shared) < 0 ||
 	    pkgidx_get_varint(&p, end, &len) < 0)
 		return 1;
@@ -400,53 +338,33 @@ static int cmp_block(const struct pkgidx *x, size_t i, const char *path)
 	return path[n] ? -1 : 0;
 }
 
-/*
- * The segments the answer rests on, checked: that of block lo - 1 (the
- * path's) and, when block lo starts a segment, that one (which vouches
- * for its first path).  A search steered by damage elsewhere still
- * ends between two checked block starts that bound the path, so its
- * answer is the sound file's.  0, or -1 (damaged).
- */
-static int check_bounds(struct pkgidx *x, size_t lo)
+/* The first block in [lo, hi) whose first path is > path, or hi. */
+static size_t search(const struct pkgidx *x, const struct span *sp,
+		     size_t lo, size_t hi, const char *path)
 {
-	if (lo && pkgidx_seg_check(x, (lo - 1) / PKGIDX_SEG) < 0)
-		return -1;
-	if (lo < x->nblocks && lo % PKGIDX_SEG == 0 &&
-	    pkgidx_seg_check(x, lo / PKGIDX_SEG) < 0)
-		return -1;
-	return 0;
-}
-
-const char *pkgidx_lookup(struct pkgidx *x, const char *path)
-{
-	struct dec d = { .npkgs = x->npkgs };
-	size_t lo = 0, hi = x->nblocks;
-	int c;
-
-	if (x->damaged)
-		return NULL;
-	/*
-	 * The last block whose first path is <= path: block lo - 1 was
-	 * compared <= 0 and block lo > 0, so once their segments are
-	 * checked the answer stands on checked bytes.  A lookup reads two
-	 * segments at most, not each one the search passes through.
-	 */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		c = cmp_block(x, mid, path);
-		if (c <= 0)
+		if (cmp_block(x, mid, sp, path) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (check_bounds(x, lo) < 0)
+	return lo;
+}
+
+/* path's first owner if block b (in sp, whole) lists it, or NULL. */
+static const char *in_block(const struct pkgidx *x, const struct span *sp,
+			    size_t b, const char *path)
+{
+	struct dec d = { .npkgs = x->npkgs };
+	size_t end = b + 1 < x->nblocks ? x->blocks[b + 1] : x->index_len;
+	int c;
+
+	if (x->blocks[b] < sp->off || end - sp->off > sp->len)
 		return NULL;
-	if (!lo)
-		return NULL;
-	d.p = x->index + x->blocks[lo - 1];
-	d.end = lo < x->nblocks ? x->index + x->blocks[lo] :
-		x->index + x->index_len;
+	d.p = sp->base + (x->blocks[b] - sp->off);
+	d.end = sp->base + (end - sp->off);
 	while (pkgidx_dec_next(&d) > 0) {
 		c = strcmp(d.path, path);
 		if (!c)
@@ -455,4 +373,70 @@ const char *pkgidx_lookup(struct pkgidx *x, const char *path)
 			break;
 	}
 	return NULL;
+}
+
+/* Segment seg's span, checked; 0, or -1 (damaged). */
+static int file_span(struct pkgidx *x, size_t seg, struct span *sp)
+{
+	sp->base = pkgidx_file_seg(x, seg, &sp->off, &sp->len);
+	return sp->base ? 0 : -1;
+}
+
+/*
+ * A lookup in an index left in its file.  The first paths read on
+ * opening steer it to one segment; once that is checked, its own
+ * first path must agree (<= path), and when path sorts after its last
+ * block, so must the next segment's first (> path), checked too.
+ * Then the answer stands on checked bytes only.  A disagreement is
+ * damage: the index is not used again.
+ */
+static const char *lookup_file(struct pkgidx *x, const char *path)
+{
+	size_t s = pkgidx_file_steer(x->file, path), b0, b1, lo;
+	struct span seg, next;
+
+	if (!x->nblocks)
+		return NULL;
+	if (!s) {
+		/* before the first path: the first segment, checked, says */
+		if (file_span(x, 0, &seg) < 0)
+			return NULL;
+		if (cmp_block(x, 0, &seg, path) <= 0)
+			goto steered_wrong;
+		return NULL;
+	}
+	if (file_span(x, s - 1, &seg) < 0)
+		return NULL;
+	b0 = (s - 1) * PKGIDX_SEG;
+	b1 = b0 + PKGIDX_SEG < x->nblocks ? b0 + PKGIDX_SEG : x->nblocks;
+	if (cmp_block(x, b0, &seg, path) > 0)
+		goto steered_wrong;
+	lo = search(x, &seg, b0 + 1, b1, path);
+	if (lo == b1 && b1 < x->nblocks) {
+		/* seg stays held: it is the window used last */
+		if (file_span(x, s, &next) < 0)
+			return NULL;
+		if (cmp_block(x, b1, &next, path) <= 0)
+			goto steered_wrong;
+	}
+	return in_block(x, &seg, lo - 1, path);
+steered_wrong:
+	x->damaged = 1;
+	return NULL;
+}
+
+const char *pkgidx_lookup(struct pkgidx *x, const char *path)
+{
+	struct span all = { x->index, 0, x->index_len };
+	size_t lo;
+
+	if (x->damaged)
+		return NULL;
+	if (x->file)
+		return lookup_file(x, path);
+	if (!x->index)
+		return NULL;
+	/* built in memory: trusted */
+	lo = search(x, &all, 0, x->nblocks, path);
+	return lo ? in_block(x, &all, lo - 1, path) : NULL;
 }

@@ -35,27 +35,33 @@ struct pkgidx_pkg {
 
 void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n);
 
+struct pkgidx_file;
+
 struct pkgidx {
 	struct pkgidx_pkg *pkgs;	/* sorted by name */
 	size_t npkgs;
-	unsigned char *index;
+	unsigned char *index;	/* NULL while it is left in its file */
 	size_t index_len;
 	uint32_t *blocks;	/* offset of every PKG_BLOCK-th path */
 	size_t nblocks, npaths;
 	struct timespec stamp;	/* mtime of <dir>/info when read */
 	/*
-	 * Loaded from its file: index and blocks point into the file,
-	 * mapped read-only; each segment of PKGIDX_SEG blocks is checked
-	 * against its sum when a lookup first reads it.  map is NULL for
-	 * an index built in memory, which is trusted.
+	 * Loaded from its file: the index is left there and read a segment
+	 * of PKGIDX_SEG blocks at a time into a few windows (pkgidxwin.c),
+	 * each segment checked against its sum when a lookup first reads
+	 * it.  Not mapped: a map's faults put the whole file in vigild's
+	 * RSS (ext4 caches it in large folios, mapped whole).  file is
+	 * NULL for an index built in memory, which is trusted.
 	 */
-	void *map;
-	size_t map_len;
-	const uint64_t *segsum;
-	unsigned char *seg_ok;	/* 1: segment checked */
-	size_t nsegs;
+	struct pkgidx_file *file;
 	int damaged;		/* a segment failed its check */
 };
+
+/* Holds an index, in memory or in its file (it may have no path). */
+static inline int pkgidx_held(const struct pkgidx *x)
+{
+	return x->index || x->file;
+}
 
 /* Blocks per checked segment: 1,024 paths, about 20 KiB of index. */
 #define PKGIDX_SEG 64
@@ -85,13 +91,11 @@ int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
 const char *pkgidx_lookup(struct pkgidx *x, const char *path);
 
 /*
- * Checks segment seg of a mapped index (once; an index built in memory
- * needs none).  0: sound; -1: damaged, x->damaged set.
+ * An index left in its file read into memory whole, every segment
+ * checked (a merge reads it all); an index in memory is left as it is.
+ * 0; -1 with errno (EBADMSG: damaged, x->damaged set).
  */
-int pkgidx_seg_check(struct pkgidx *x, size_t seg);
-
-/* Checks every segment, as a merge reads them all.  0, or -1 as above. */
-int pkgidx_check_all(struct pkgidx *x);
+int pkgidx_read_all(struct pkgidx *x);
 
 /* Bytes held by the index proper (paths, owners, blocks). */
 size_t pkgidx_bytes(const struct pkgidx *x);
@@ -105,10 +109,10 @@ void pkgidx_clear(struct pkgidx *x);
  * of 8, the block offsets (nblocks uint32), zeros to a multiple of 8,
  * a sum for each segment of the index (nsegs uint64), and the index.
  * sum covers all but the index; the segment sums cover the index, so a
- * start reads the small part and maps the rest.
+ * start reads the small part and leaves the rest in the file.
  */
 #define PKGIDX_MAGIC "VIGILPKG"
-/* 3: block offsets and segment sums in the file, the index mapped */
+/* 3: block offsets and segment sums in the file, the index read there */
 #define PKGIDX_VERSION 3u
 /* read on another byte order: refused */
 #define PKGIDX_ENDIAN 0x01020304u
@@ -131,12 +135,12 @@ void pkgidx_seal(unsigned char *file, size_t len);
 int pkgidx_save(const struct pkgidx *x, const char *dir, const char *file);
 
 /*
- * Maps what pkgidx_save wrote for dpkg directory dir into x, checking
+ * Opens what pkgidx_save wrote for dpkg directory dir into x, checking
  * all but the index now and each segment of the index when first read:
  * a file that is not a regular one owned by vigild's user and writable
  * by it alone, of another directory or format, or damaged in any byte
- * of its head, packages or block table, is refused.  The file must not
- * be truncated while mapped: pkgidx_save replaces it by a rename.
+ * of its head, packages or block table, is refused.  The file stays
+ * open: pkgidx_save replaces it by a rename, never in place.
  * -1: errno (ENOENT: none yet; EPROTONOSUPPORT: written by a vigild of
  * another index version; EBADMSG: refused).
  */

@@ -50,4 +50,26 @@ static inline uint64_t pkgidx_nsegs(uint64_t nblocks)
 void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
 		     size_t index_len, size_t s, size_t *start, size_t *end);
 
+/*
+ * The index left in its file (pkgidxwin.c).  pkgidx_file_open takes
+ * fd (open on the file, the index at index_off) and segsum (nsegs
+ * sums, malloc'd) into x, whose blocks are set, and reads each
+ * segment's first path, which steers lookups only.  0; -1 with errno
+ * (fd and segsum are freed either way).
+ */
+int pkgidx_file_open(struct pkgidx *x, int fd, uint64_t index_off,
+		     uint64_t *segsum, size_t nsegs);
+void pkgidx_file_free(struct pkgidx_file *f);
+
+/* How many segments' first paths, as read on opening, are <= path. */
+size_t pkgidx_file_steer(const struct pkgidx_file *f, const char *path);
+
+/*
+ * Segment seg's bytes, checked: the index's bytes [*start, *start +
+ * *len), the segment and the next one's first block (whose first path
+ * bounds it).  NULL with x->damaged set: damaged, or not readable.
+ */
+const unsigned char *pkgidx_file_seg(struct pkgidx *x, size_t seg,
+				     size_t *start, size_t *len);
+
 #endif

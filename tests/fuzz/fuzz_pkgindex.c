@@ -2,7 +2,7 @@
 /*
  * A dpkg index file, sealed (its checksum made right, so the fuzzer
  * reaches the decoder behind it), loaded as vigild loads it at start,
- * then looked up in.  The dpkg directory it must name is the one in
+ * then looked up in, and read whole as an update does.  The dpkg directory it must name is the one in
  * the input, when the input says where that is.
  */
 #include "build.h"
@@ -46,6 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		pkgidx_lookup(&x, probes[i]);
+	/* as an update reads it before a merge: whole, then looked up in */
+	if (pkgidx_read_all(&x) == 0)
+		for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+			pkgidx_lookup(&x, probes[i]);
 	pkgidx_clear(&x);
 	return 0;
 }
