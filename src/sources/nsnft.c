@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* vigild's counting table inside a watched namespace (nsnft.h). */
+/*
+ * vigild's counting table inside a watched namespace (nsnft.h).
+ * libnftables and the four libraries it brings (half a MiB of RSS, a
+ * millisecond at each exec) are opened when the first namespace needs
+ * a table, not at every start: a host without containers never does.
+ */
 #include "build.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/netns.h"
 #include "sources/nflog.h"
 #include "sources/nsnft.h"
@@ -36,14 +44,90 @@
 static const char table_text[] =
 	TABLE_HEAD CHAIN("input") "	}\n" CHAIN("output") "	}\n" "}\n";
 /* an ftp client's commands, on: its PORT lines (payftp.h) */
-#define LOG_FTP \
+#define NFT_LOG_FTP \
 	"		ct packets >= 24 ct packets < 512 tcp dport 21 " \
 	"tcp flags & psh != 0 " LOG_TO
 static const char table_text_log[] =
 	TABLE_HEAD CHAIN("input") LOG("iifname != \"lo\" ") "	}\n"
-	CHAIN("output") LOG("") LOG_FTP "	}\n" "}\n";
+	CHAIN("output") LOG("") NFT_LOG_FTP "	}\n" "}\n";
+
+/* libnftables' soname: the ABI built against (debian/control's Depends) */
+#define NSNFT_LIB "libnftables.so.1"
+
+struct nsnft {
+	void *lib;
+	bool tried;
+	char why[160];		/* why it cannot be opened */
+	struct nft_ctx *(*ctx_new)(uint32_t flags);
+	void (*ctx_free)(struct nft_ctx *ctx);
+	int (*buffer_output)(struct nft_ctx *ctx);
+	int (*buffer_error)(struct nft_ctx *ctx);
+	const char *(*error_buffer)(struct nft_ctx *ctx);
+	int (*run_cmd)(struct nft_ctx *ctx, const char *buf);
+};
+
+struct nsnft *nsnft_new(void)
+{
+	return calloc(1, sizeof(struct nsnft));
+}
+
+void nsnft_free(struct nsnft *n)
+{
+	if (!n)
+		return;
+	if (n->lib)
+		dlclose(n->lib);
+	free(n);
+}
+
+/* The symbol name into *fn.  -1: missing (n->why says). */
+static int sym(struct nsnft *n, const char *name, void *fn)
+{
+	void *p = dlsym(n->lib, name);
+
+	if (!p) {
+		snprintf(n->why, sizeof(n->why), "%s: no %s", NSNFT_LIB, name);
+		return -1;
+	}
+	memcpy(fn, &p, sizeof(p));
+	return 0;
+}
+
+/* libnftables, opened once.  0, or -1 (n->why says; said once). */
+static int open_lib(struct nsnft *n)
+{
+	const char *e;
+
+	if (n->lib)
+		return 0;
+	if (n->tried)
+		return -1;
+	n->tried = true;
+	n->lib = dlopen(NSNFT_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!n->lib) {
+		e = dlerror();
+		snprintf(n->why, sizeof(n->why), "%s", e ? e : NSNFT_LIB);
+		goto fail;
+	}
+	if (sym(n, "nft_ctx_new", &n->ctx_new) < 0 ||
+	    sym(n, "nft_ctx_free", &n->ctx_free) < 0 ||
+	    sym(n, "nft_ctx_buffer_output", &n->buffer_output) < 0 ||
+	    sym(n, "nft_ctx_buffer_error", &n->buffer_error) < 0 ||
+	    sym(n, "nft_ctx_get_error_buffer", &n->error_buffer) < 0 ||
+	    sym(n, "nft_run_cmd_from_buffer", &n->run_cmd) < 0) {
+		dlclose(n->lib);
+		n->lib = NULL;
+		goto fail;
+	}
+	return 0;
+fail:
+	log_warn("nsnft: %s: no table can be loaded in a namespace",
+		 n->why);
+	return -1;
+}
 
 struct job {
+	struct nsnft *n;
 	const char *cmd;
 	char *msg;
 	size_t size;
@@ -53,7 +137,8 @@ struct job {
 static int run(void *data)
 {
 	struct job *j = data;
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nsnft *n = j->n;
+	struct nft_ctx *ctx = n->ctx_new(NFT_CTX_DEFAULT);
 	const char *err;
 	int r;
 
@@ -61,15 +146,15 @@ static int run(void *data)
 		errno = ENOMEM;
 		return -1;
 	}
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	r = nft_run_cmd_from_buffer(ctx, j->cmd);
+	n->buffer_output(ctx);
+	n->buffer_error(ctx);
+	r = n->run_cmd(ctx, j->cmd);
 	if (j->msg && j->size) {
-		err = nft_ctx_get_error_buffer(ctx);
+		err = n->error_buffer(ctx);
 		snprintf(j->msg, j->size, "%s", err ? err : "");
 		j->msg[strcspn(j->msg, "\n")] = '\0';
 	}
-	nft_ctx_free(ctx);
+	n->ctx_free(ctx);
 	if (r) {
 		errno = EPERM;
 		return -1;
@@ -77,18 +162,30 @@ static int run(void *data)
 	return 0;
 }
 
-int nsnft_present(int nsfd)
+/* j in the namespace, libnftables opened first.  0, or -1 with errno. */
+static int run_in(int nsfd, struct job *j)
 {
-	struct job j = { "list table inet vigil", NULL, 0 };
-
-	return netns_run(nsfd, run, &j) == 0 ? 1 : 0;
+	if (open_lib(j->n) < 0) {
+		if (j->msg && j->size)
+			snprintf(j->msg, j->size, "%s", j->n->why);
+		errno = ELIBACC;
+		return -1;
+	}
+	return netns_run(nsfd, run, j);
 }
 
-int nsnft_load(int nsfd, bool log, char *msg, size_t size)
+int nsnft_present(struct nsnft *n, int nsfd)
 {
-	struct job j = { log ? table_text_log : table_text, msg, size };
+	struct job j = { n, "list table inet vigil", NULL, 0 };
 
-	return netns_run(nsfd, run, &j);
+	return run_in(nsfd, &j) == 0 ? 1 : 0;
+}
+
+int nsnft_load(struct nsnft *n, int nsfd, bool log, char *msg, size_t size)
+{
+	struct job j = { n, log ? table_text_log : table_text, msg, size };
+
+	return run_in(nsfd, &j);
 }
 
 #define ACCT_PATH "/proc/sys/net/netfilter/nf_conntrack_acct"
@@ -130,9 +227,9 @@ int nsnft_acct_off(int nsfd)
 	return netns_run(nsfd, acct_write_off, NULL);
 }
 
-int nsnft_unload(int nsfd)
+int nsnft_unload(struct nsnft *n, int nsfd)
 {
-	struct job j = { "delete table inet " NSNFT_TABLE, NULL, 0 };
+	struct job j = { n, "delete table inet " NSNFT_TABLE, NULL, 0 };
 
-	return netns_run(nsfd, run, &j);
+	return run_in(nsfd, &j);
 }

@@ -17,20 +17,30 @@
 #define NSNFT_TABLE "vigild_ns"
 
 /*
+ * libnftables, opened on first use (NULL: ENOMEM).  Until a call
+ * needs it, nothing is loaded; when it cannot be opened, that is said
+ * once and each call fails (errno ELIBACC, msg saying why).
+ */
+struct nsnft;
+struct nsnft *nsnft_new(void);
+void nsnft_free(struct nsnft *n);
+
+/*
  * Is rules/nft/vigil.nft's table loaded there (by its admin, or a vigil
  * of its own)?  1 or 0.  A vigild_ns left by a vigild that died is no
  * reason not to load it again.
  */
-int nsnft_present(int nsfd);
+int nsnft_present(struct nsnft *n, int nsfd);
 /*
  * Load (or replace) it; with log, also vigil.nft's rules that log each
  * flow's first packets to NFLOG for the payload stage (they turn
  * conntrack accounting on there).  0, or -1 with errno; msg gets nft's
  * words.
  */
-int nsnft_load(int nsfd, bool log, char *msg, size_t size);
+int nsnft_load(struct nsnft *n, int nsfd, bool log, char *msg,
+	       size_t size);
 /* Remove it.  0, or -1 with errno. */
-int nsnft_unload(int nsfd);
+int nsnft_unload(struct nsnft *n, int nsfd);
 
 /*
  * Conntrack accounting there (net.netfilter.nf_conntrack_acct), which

@@ -32,6 +32,7 @@ struct nswatch {
 	uint64_t own;			/* vigild's namespace */
 	unsigned int gen;		/* of the current rescan */
 	bool table;			/* network.namespace_table at start */
+	struct nsnft *nft;		/* libnftables, opened on first use */
 	uint64_t *count, *added, *gone, *tables, *table_failed, *failed;
 	uint64_t *dropped;
 };
@@ -130,10 +131,10 @@ static void watch(struct nswatch *w, pid_t pid, const char *path,
 	engine_locate(w->env->engine, pid, ino, &e->place);
 	e->located_ms = loop_now_ms();
 	e->located_pid = pid;
-	if (w->table && e->nsid >= 0 && nsnft_present(fd) == 0) {
+	if (w->table && e->nsid >= 0 && nsnft_present(w->nft, fd) == 0) {
 		bool acct_off = nsnft_acct(fd) == 0;
 
-		if (nsnft_load(fd, w->env->cfg->payload, msg,
+		if (nsnft_load(w->nft, fd, w->env->cfg->payload, msg,
 			       sizeof(msg)) == 0) {
 			e->table_loaded = true;
 			e->acct_set = acct_off && w->env->cfg->payload;
@@ -341,7 +342,7 @@ static void nswatch_fini(void *priv)
 	/* leave the namespaces as they were: our table goes */
 	for (e = w->env ? nstable_first(model_namespaces(w->env->model)) :
 			  NULL; e; e = nstable_next(e)) {
-		if (e->table_loaded && nsnft_unload(e->fd) < 0)
+		if (e->table_loaded && nsnft_unload(w->nft, e->fd) < 0)
 			log_warn("nswatch: cannot remove table inet %s from network namespace %llu: %m",
 				 NSNFT_TABLE, (unsigned long long)e->inode);
 		/* its log rules turned conntrack accounting on there */
@@ -350,6 +351,7 @@ static void nswatch_fini(void *priv)
 				 (unsigned long long)e->inode);
 	}
 	nldump_close(w->rt);
+	nsnft_free(w->nft);
 	loop_timer_free(w->timer);
 	free(w);
 }
@@ -384,6 +386,8 @@ static int nswatch_init(const struct vigil_env *env, void **priv)
 	}
 	w->own = (uint64_t)st.st_ino;
 	w->table = env->cfg->namespace_table;
+	if (w->table && !(w->nft = nsnft_new()))
+		return -1;
 	if (engine_subscribe(e, EV_EXEC_NETNS, on_exec_netns, w) < 0)
 		return -1;
 	return engine_subscribe(e, EV_EXEC, on_exec, w);

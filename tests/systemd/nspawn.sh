@@ -139,6 +139,15 @@ grep -q '^Coverage:  not complete' "$T/report.txt" &&
 [ "$(in_ct vigilctl status --json | jq -r .counters.payload.active)" = 1 ] ||
 	fail "payload not active under the unit: $(in_ct journalctl -u vigild --no-pager -o cat | grep -i payload)"
 
+# A namespace made in here: vigild opens libnftables (not linked, but
+# opened when a namespace first needs a table) under the unit's sandbox
+# (MemoryDenyWriteExecute, the system call filter) and loads its table
+# there.
+in_ct ip netns add vigtest || fail "ip netns add in the container"
+wait_until 20 in_ct ip netns exec vigtest nft list table inet vigild_ns ||
+	fail "no vigild_ns table in a new namespace under the unit: $(in_ct journalctl -u vigild --no-pager -o cat | grep -E 'nswatch|nsnft' | tail -n 5)"
+in_ct ip netns del vigtest
+
 # Up, the same process, never restarted.
 [ "$(in_ct systemctl show -p NRestarts --value vigild)" = 0 ] || fail "vigild restarted"
 [ "$(in_ct systemctl show -p MainPID --value vigild)" = "$PID0" ] || fail "vigild's pid changed"
