@@ -8,9 +8,10 @@
  *	varint n	packages listing the path (1 or more)
  *	varint first	then n - 1 varint steps (each 1 or more)
  *
- * Building, merging and looking up here; the file (a header, the dpkg
- * directory, the packages and the index, with a checksum) is written
- * and checked in pkgidxfile.c.
+ * Building, merging and looking up here; the encoding's pieces are in
+ * pkgidxcode.c, the file (a header, the dpkg directory, the packages
+ * and the index, with sums) is written and checked in pkgidxfile.c,
+ * and an index left in its file is read in pkgidxwin.c.
  */
 #include "build.h"
 
@@ -30,72 +31,6 @@
 #include "sources/pkgindex_priv.h"
 #include "sources/pkgidxsum.h"
 
-
-/* Capacity for cap bytes in all.  -1: ENOMEM, or E2BIG past 4 GiB. */
-static int reserve(struct pkgidx_buf *b, size_t cap)
-{
-	unsigned char *p;
-
-	if (cap <= b->cap)
-		return 0;
-	if (cap > UINT32_MAX) {
-		errno = E2BIG;
-		return -1;
-	}
-	p = realloc(b->p, cap);
-	if (!p)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-int pkgidx_buf_add(struct pkgidx_buf *b, const void *data, size_t n)
-{
-	size_t cap;
-
-	if (b->len + n > b->cap) {
-		cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + n)
-			cap *= 2;
-		if (reserve(b, cap < UINT32_MAX ? cap : b->len + n) < 0)
-			return -1;
-	}
-	if (n)
-		memcpy(b->p + b->len, data, n);
-	b->len += n;
-	return 0;
-}
-
-int pkgidx_buf_varint(struct pkgidx_buf *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	return pkgidx_buf_add(b, tmp, n);
-}
-
-int pkgidx_get_varint(const unsigned char **p, const unsigned char *end,
-		      uint64_t *v)
-{
-	const unsigned char *q = *p;
-	int shift = 0;
-
-	*v = 0;
-	while (q < end && shift < 64) {
-		*v |= (uint64_t)(*q & 0x7f) << shift;
-		if (!(*q++ & 0x80)) {
-			*p = q;
-			return 0;
-		}
-		shift += 7;
-	}
-	return -1;
-}
 
 void pkgidx_pkgs_free(struct pkgidx_pkg *pkgs, size_t n)
 {
@@ -118,37 +53,6 @@ void pkgidx_clear(struct pkgidx *x)
 size_t pkgidx_bytes(const struct pkgidx *x)
 {
 	return x->index_len + x->nblocks * sizeof(*x->blocks);
-}
-
-int pkgidx_dec_next(struct dec *d)
-{
-	uint64_t len, v, sum;
-	uint64_t i;
-
-	if (d->p == d->end)
-		return 0;
-	if (pkgidx_get_varint(&d->p, d->end, &d->shared) < 0 ||
-	    pkgidx_get_varint(&d->p, d->end, &len) < 0 || d->shared > d->len ||
-	    len >= PATH_MAX - d->shared ||
-	    len > (uint64_t)(d->end - d->p) || memchr(d->p, '\0', len))
-		return -1;
-	memcpy(d->path + d->shared, d->p, len);
-	d->len = d->shared + len;
-	d->path[d->len] = '\0';
-	d->p += len;
-	if (pkgidx_get_varint(&d->p, d->end, &d->n) < 0 || !d->n ||
-	    d->n > d->npkgs || pkgidx_get_varint(&d->p, d->end, &sum) < 0 ||
-	    sum >= d->npkgs)
-		return -1;
-	d->first = (uint32_t)sum;
-	d->owners = d->p;
-	for (i = 1; i < d->n; i++) {
-		if (pkgidx_get_varint(&d->p, d->end, &v) < 0 || !v ||
-		    v >= d->npkgs - sum)
-			return -1;
-		sum += v;
-	}
-	return 1;
 }
 
 /* The owners of the entry just decoded, into out (room for d->n). */
@@ -237,8 +141,8 @@ int pkgidx_merge(const struct pkgidx *old, const uint32_t *remap,
 	 */
 	for (k = 0, nu = 0; k < n; k++)
 		nu += strlen(paths + add[k].off) + 8;
-	if (reserve(&e->idx, old->index_len + nu + 64) < 0 ||
-	    reserve(&e->blocks, ((old->npaths + n) / PKG_BLOCK + 2) *
+	if (pkgidx_buf_reserve(&e->idx, old->index_len + nu + 64) < 0 ||
+	    pkgidx_buf_reserve(&e->blocks, ((old->npaths + n) / PKG_BLOCK + 2) *
 				sizeof(uint32_t)) < 0)
 		goto out;
 	have = old->index ? pkgidx_dec_next(&d) : 0;
@@ -292,15 +196,6 @@ out:
 	free(b);
 	free(u);
 	return r;
-}
-
-void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
-		     size_t index_len, size_t s, size_t *start, size_t *end)
-{
-	size_t b1 = (s + 1) * PKGIDX_SEG;
-
-	*start = blocks[s * PKGIDX_SEG];
-	*end = b1 < nblocks ? blocks[b1] : index_len;
 }
 
 /* Bytes of the index held at base: [off, off + len). */

@@ -19,6 +19,8 @@
 #define FILE_MAX (256u * 1024 * 1024)
 
 struct pkgidx_buf;
+/* Capacity for cap bytes in all.  -1: ENOMEM, or E2BIG past 4 GiB. */
+int pkgidx_buf_reserve(struct pkgidx_buf *b, size_t cap);
 /* Append v as a varint: 0, or -1 as pkgidx_buf_add(). */
 int pkgidx_buf_varint(struct pkgidx_buf *b, uint64_t v);
 /* A varint of at most 64 bits before end.  -1: runs past end or over. */
