@@ -18,9 +18,12 @@
 json_object *vigil_report_finding(struct vigil *v,
 				  const struct run_finding *e)
 {
-	const struct finding *f = findings_get(v->findings, e->id);
+	char t[32], id[FINDING_ID_LEN + 1];
+	const struct finding *f;
 	json_object *o, *in;
-	char t[32];
+
+	run_finding_id(e, id);
+	f = findings_get(v->findings, id);
 
 	if (f) {
 		o = finding_to_json(f);
@@ -29,7 +32,7 @@ json_object *vigil_report_finding(struct vigil *v,
 		const struct rule_meta *m = rule_meta(e->rule);
 
 		o = json_object_new_object();
-		if (o && (json_add_str(o, "id", e->id) ||
+		if (o && (json_add_str(o, "id", id) ||
 			  json_add_str(o, "rule", m->id) ||
 			  json_add_str(o, "title", m->title) ||
 			  json_add_str(o, "severity",

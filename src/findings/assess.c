@@ -227,14 +227,14 @@ struct run_finding *assess_gather_seen(const struct assess *a,
 
 		if (!finding_seen_in(f, r->id))
 			continue;
-		memcpy(e->id, f->id, sizeof(e->id));
-		e->rule = f->rule->idx;
+		/* its id is its own, never another's text */
+		if (run_finding_set_id(e, f->id) < 0)
+			continue;
+		e->rule = (uint8_t)f->rule->idx;
 		e->accepted = f->quiet != NULL;
-		if (!strcmp(finding_run(f, f->nruns - 1), r->id)) {
-			e->count = f->run_count;
-			e->first = f->run_first;
-			e->last = f->run_last;
-		}
+		if (!strcmp(finding_run(f, f->nruns - 1), r->id))
+			run_finding_set_seen(e, f->run_count, f->run_first,
+					     f->run_last);
 		k++;
 	}
 	*n = k;

@@ -25,14 +25,32 @@ enum run_state {
 	RUN_CANCELED,
 };
 
-/* One finding seen in a run, as the run's record keeps it. */
+/*
+ * One finding seen in a run, as the run's record keeps it: 24 bytes,
+ * as up to ASSESS_MAX_SEEN are held.  id is the finding's hex digits
+ * as a number (run_finding_id() gives the text back); the times are
+ * seconds since 1970 in 32 bits unsigned, as every time of a run is.
+ */
 struct run_finding {
-	char id[FINDING_ID_LEN + 1];
-	bool accepted;		/* quiet when the run ended (beside id: */
-	enum rule_id rule;	/* 48 bytes, not 56, of 20,000 entries) */
-	uint64_t count;		/* sightings in the run; 0 if unknown */
-	int64_t first, last;	/* in the run; 0 if unknown */
+	uint64_t id;
+	uint32_t count;		/* sightings in the run; 0 if unknown */
+	uint32_t first, last;	/* in the run; 0 if unknown */
+	uint8_t rule;		/* enum rule_id */
+	bool accepted;		/* quiet when the run ended */
 };
+
+/* e's id as text, FINDING_ID_LEN hex digits (run_json.c). */
+void run_finding_id(const struct run_finding *e,
+		    char out[FINDING_ID_LEN + 1]);
+/* e's id from FINDING_ID_LEN lowercase hex digits.  0, or -1: not so. */
+int run_finding_set_id(struct run_finding *e, const char *id);
+/*
+ * e's sightings in the run: count of them, from first to last.  All
+ * unknown (0) when count is 0 or a time does not fit; a count past
+ * 2^32 - 1 is kept as that.
+ */
+void run_finding_set_seen(struct run_finding *e, uint64_t count,
+			  int64_t first, int64_t last);
 
 /*
  * What a run looked at: counts over the run, except listeners and

@@ -53,6 +53,12 @@ struct finding {
 	char id[FINDING_ID_LEN + 1];
 	/* the same on every host: rule and asset, to group a problem */
 	char fingerprint[FINDING_ID_LEN + 1];
+	/* beside the two ids: 256 bytes, not 272, of up to 10,000 */
+	bool changed;			/* evidence grew since last told */
+	bool announced;			/* a line told of it */
+	uint8_t nruns, runs_cap;	/* runs held, room for (table.c) */
+	enum finding_status status;
+	struct finding_cause cause;
 	const struct rule_meta *rule;
 	char *asset_key;
 	/*
@@ -69,11 +75,7 @@ struct finding {
 	int64_t last_seen;
 	uint64_t count;
 	uint64_t seq;			/* order of insertion in this store */
-	struct finding_cause cause;
-	enum finding_status status;
 	int64_t resolved_at;		/* when last resolved, 0 if never */
-	bool changed;			/* evidence grew since last told */
-	uint8_t nruns, runs_cap;	/* runs held, room for (table.c) */
 	/*
 	 * run ids, oldest first, at most FINDING_MAX_RUNS: json strings,
 	 * one shared by many; sized to what the finding holds, as most
@@ -92,7 +94,6 @@ struct finding {
 	 * while set, nothing about the finding is announced.
 	 */
 	const struct acceptance *quiet;
-	bool announced;			/* a line told of it */
 	UT_hash_handle hh;		/* by id (table.c) */
 };
 

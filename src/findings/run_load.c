@@ -73,21 +73,21 @@ static bool seen_entry(json_object *x, struct run_finding *e)
 	const struct rule_meta *m = rule ? rule_meta_by_name(rule) : NULL;
 	json_object *v;
 
+	int64_t first, last;
+
 	memset(e, 0, sizeof(*e));
-	if (!id || !m || strlen(id) != FINDING_ID_LEN ||
-	    strspn(id, "0123456789abcdef") != FINDING_ID_LEN)
+	if (!id || !m || run_finding_set_id(e, id) < 0)
 		return false;
-	memcpy(e->id, id, sizeof(e->id));
-	e->rule = m->idx;
+	e->rule = (uint8_t)m->idx;
 	if (json_object_object_get_ex(x, "accepted", &v))
 		e->accepted = json_object_get_boolean(v);
 	if (json_object_object_get_ex(x, "count", &v) &&
 	    json_object_is_type(v, json_type_int) &&
 	    json_object_get_int64(v) > 0 && t1 && t2 &&
-	    !parse_utc(t1, &e->first) && !parse_utc(t2, &e->last))
-		e->count = (uint64_t)json_object_get_int64(v);
-	else
-		e->first = e->last = 0;
+	    !parse_utc(t1, &first) && !parse_utc(t2, &last))
+		run_finding_set_seen(e,
+				     (uint64_t)json_object_get_int64(v),
+				     first, last);
 	return true;
 }
 

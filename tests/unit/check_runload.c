@@ -432,6 +432,102 @@ START_TEST(record_written_back)
 }
 END_TEST
 
+/*
+ * A record entry is held in 24 bytes: its id as a number, its times
+ * and count in 32 bits.  Every id comes back as it was; what does not
+ * fit (a time before 1970 or past 2106, a count past 2^32 - 1) is read
+ * as unknown, or kept at the most there can be.
+ */
+START_TEST(record_entry_bounds)
+{
+	static const char *const ids[] = {
+		"0000000000000000", "ffffffffffffffff", "00000000000000a1",
+		"8000000000000000",
+	};
+	static const char *const bad[] = {
+		"", "000000000000000", "00000000000000000", "000000000000000A",
+		"000000000000000g", "-000000000000001", " 000000000000001",
+	};
+	char back[FINDING_ID_LEN + 1];
+	struct run_finding e;
+	size_t i;
+
+	ck_assert_uint_eq(sizeof(struct run_finding), 24);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		ck_assert_int_eq(run_finding_set_id(&e, ids[i]), 0);
+		run_finding_id(&e, back);
+		ck_assert_str_eq(back, ids[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(run_finding_set_id(&e, bad[i]), -1);
+	run_finding_set_seen(&e, 3, 1764547201, 1764550740);
+	ck_assert_uint_eq(e.count, 3);
+	ck_assert_uint_eq(e.first, 1764547201);
+	ck_assert_uint_eq(e.last, 1764550740);
+	run_finding_set_seen(&e, 5000000000ULL, 1, 4294967295LL);
+	ck_assert_uint_eq(e.count, 4294967295U);
+	ck_assert_uint_eq(e.last, 4294967295U);
+	run_finding_set_seen(&e, 3, -1, 10);
+	ck_assert_uint_eq(e.count + e.first + e.last, 0);
+	run_finding_set_seen(&e, 3, 10, 4294967296LL);
+	ck_assert_uint_eq(e.count + e.first + e.last, 0);
+	run_finding_set_seen(&e, 0, 10, 20);
+	ck_assert_uint_eq(e.count + e.first + e.last, 0);
+}
+END_TEST
+
+/* The same through the state file's text, and back. */
+START_TEST(record_entry_bounds_written)
+{
+	static const char *const rec =
+		"[{\"id\":\"ffffffffffffffff\",\"rule\":\"software-without-dep\","
+		"\"count\":5000000000,\"first_seen\":\"2026-12-01T00:00:01Z\","
+		"\"last_seen\":\"2026-12-01T00:59:00Z\"},"
+		"{\"id\":\"0000000000000000\",\"rule\":\"software-without-dep\","
+		"\"count\":2,\"first_seen\":\"1969-12-31T23:59:59Z\","
+		"\"last_seen\":\"2026-12-01T00:59:00Z\"},"
+		"{\"id\":\"00000000000000A1\",\"rule\":\"software-without-dep\"}]";
+	static const char *const want =
+		"[{\"id\":\"ffffffffffffffff\",\"rule\":\"software-without-dep\","
+		"\"count\":4294967295,\"first_seen\":\"2026-12-01T00:00:01Z\","
+		"\"last_seen\":\"2026-12-01T00:59:00Z\"},"
+		"{\"id\":\"0000000000000000\",\"rule\":\"software-without-dep\"}]";
+	struct loop *loop = loop_new();
+	struct findings *fs = findings_new(10, NULL, NULL);
+	struct assess *a = assess_new(loop, fs, NULL, NULL);
+	json_object *runs = json_object_new_array(), *r, *out, *back, *w;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	r = json_object_new_object();
+	json_object_object_add(r, "id", json_object_new_string(
+		"20261201T000000Z-00000001"));
+	json_object_object_add(r, "state",
+			       json_object_new_string("completed"));
+	json_object_object_add(r, "start", json_object_new_string(
+		"2026-12-01T00:00:00Z"));
+	json_object_object_add(r, "findings", json_tokener_parse(rec));
+	json_object_array_add(runs, r);
+	ck_assert_int_eq(assess_load_json(a, runs, 0, &err), 0);
+	out = assess_to_json(a, true);
+	back = json_tokener_parse(json_object_to_json_string(out));
+	w = json_tokener_parse(want);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_msg(json_object_equal(json_object_object_get(
+		json_object_array_get_idx(back, 0), "findings"), w),
+		"written back: %s", json_object_to_json_string(back));
+	json_object_put(w);
+	json_object_put(back);
+	json_object_put(out);
+	json_object_put(runs);
+	assess_free(a);
+	findings_free(fs);
+	loop_free(loop);
+	sbuf_free(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("runload");
@@ -445,6 +541,8 @@ int main(void)
 			    sizeof(broken) / sizeof(broken[0]));
 	tcase_add_test(tc, same_as_whole);
 	tcase_add_test(tc, record_written_back);
+	tcase_add_test(tc, record_entry_bounds);
+	tcase_add_test(tc, record_entry_bounds_written);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
