@@ -39,7 +39,7 @@ struct run_finding {
 	bool accepted;		/* quiet when the run ended */
 };
 
-/* e's id as text, FINDING_ID_LEN hex digits (run_json.c). */
+/* e's id as text, FINDING_ID_LEN hex digits (run_entry.c). */
 void run_finding_id(const struct run_finding *e,
 		    char out[FINDING_ID_LEN + 1]);
 /* e's id from FINDING_ID_LEN lowercase hex digits.  0, or -1: not so. */

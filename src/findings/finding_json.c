@@ -129,7 +129,8 @@ static json_object *to_json(const struct finding *f, bool stored,
 		json_object_object_add(o, "changed",
 				       json_object_new_boolean(1));
 	for (i = 0; i < f->nruns; i++)
-		json_object_array_add(runs, json_object_get(f->runs[i]));
+		json_object_array_add(runs,
+				      json_object_get(finding_run_json(f, i)));
 	json_object_object_add(o, "runs", runs);
 	runs = NULL;
 	if (f->nruns && f->run_count) {
@@ -381,8 +382,6 @@ static struct finding *finding_from_json(struct findings *fs,
 	if (json_object_object_get_ex(o, "runs", &runs) &&
 	    json_object_is_type(runs, json_type_array)) {
 		n = json_object_array_length(runs);
-		if (finding_reserve_runs(f, n) < 0)
-			goto err;
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(runs, i);
 			if (json_object_is_type(v, json_type_string))

@@ -55,8 +55,7 @@ void findings_free(struct findings *fs)
 	json_object_put(fs->host);
 	json_object_put(fs->kept);
 	json_object_put(fs->loaded_host);
-	for (i = 0; i < sizeof(fs->run_ids) / sizeof(fs->run_ids[0]); i++)
-		json_object_put(fs->run_ids[i]);
+	run_names_free(&fs->run_names);
 	evict_free(fs->evict);
 	free(fs);
 }

@@ -43,6 +43,8 @@ enum finding_cause_kind {
 	CAUSE_ROOT,		/* root among them */
 };
 
+struct run_names;
+
 struct finding_cause {
 	enum finding_cause_kind kind;
 	uid_t uid;		/* CAUSE_USER only */
@@ -53,10 +55,17 @@ struct finding {
 	char id[FINDING_ID_LEN + 1];
 	/* the same on every host: rule and asset, to group a problem */
 	char fingerprint[FINDING_ID_LEN + 1];
-	/* beside the two ids: 256 bytes, not 272, of up to 10,000 */
+	/* small fields beside the two ids: a full store holds 10,000 */
 	bool changed;			/* evidence grew since last told */
 	bool announced;			/* a line told of it */
-	uint8_t nruns, runs_cap;	/* runs held, room for (table.c) */
+	uint8_t nruns;			/* runs named (table.c) */
+	/*
+	 * The runs it was seen in, oldest first, at most FINDING_MAX_RUNS:
+	 * numbers in its store's run_names (runnames.h), not pointers to
+	 * an array of its own.
+	 */
+	uint16_t runs[FINDING_MAX_RUNS];
+	struct run_names *run_names;
 	enum finding_status status;
 	struct finding_cause cause;
 	const struct rule_meta *rule;
@@ -76,12 +85,6 @@ struct finding {
 	uint64_t count;
 	uint64_t seq;			/* order of insertion in this store */
 	int64_t resolved_at;		/* when last resolved, 0 if never */
-	/*
-	 * run ids, oldest first, at most FINDING_MAX_RUNS: json strings,
-	 * one shared by many; sized to what the finding holds, as most
-	 * of a full store's findings hold a few
-	 */
-	json_object **runs;
 	/* sightings in the newest of runs, for that run's record */
 	uint64_t run_count;
 	int64_t run_first, run_last;

@@ -13,49 +13,6 @@
 #include "findings/assess_priv.h"
 #include "lib/jsonutil.h"
 
-_Static_assert(RULE_COUNT <= UINT8_MAX, "a rule in a record's uint8_t");
-
-void run_finding_id(const struct run_finding *e,
-		    char out[FINDING_ID_LEN + 1])
-{
-	snprintf(out, FINDING_ID_LEN + 1, "%0*llx", FINDING_ID_LEN,
-		 (unsigned long long)e->id);
-}
-
-int run_finding_set_id(struct run_finding *e, const char *id)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < FINDING_ID_LEN; i++) {
-		char c = id[i];
-
-		if (c >= '0' && c <= '9')
-			v = v << 4 | (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v << 4 | (uint64_t)(c - 'a' + 10);
-		else
-			return -1;
-	}
-	if (id[i])
-		return -1;
-	e->id = v;
-	return 0;
-}
-
-void run_finding_set_seen(struct run_finding *e, uint64_t count,
-			  int64_t first, int64_t last)
-{
-	if (!count || first <= 0 || last <= 0 || first > UINT32_MAX ||
-	    last > UINT32_MAX) {
-		e->count = e->first = e->last = 0;
-		return;
-	}
-	e->count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
-	e->first = (uint32_t)first;
-	e->last = (uint32_t)last;
-}
-
 /* A run's record, copied for its text (seen_text()). */
 struct seen_copy {
 	size_t n;

@@ -10,6 +10,7 @@
 #define VIGIL_FINDINGS_STORE_H
 
 #include "findings/findings.h"
+#include "findings/runnames.h"
 
 struct evict;
 
@@ -25,8 +26,8 @@ struct findings {
 	json_object *host;
 	char machine_id[40];
 	json_object *kept;		/* state entries not loaded */
-	/* the run ids given to findings last: later ones share them */
-	json_object *run_ids[FINDING_MAX_RUNS];
+	/* the run ids its findings name, each once */
+	struct run_names run_names;
 	/* the last host loaded: equal ones share it, not a copy each */
 	json_object *loaded_host;
 	const struct exceptions *exceptions;
@@ -39,7 +40,7 @@ struct findings {
  * attributes as a tree, or with none (frozen: the caller sets its
  * text).  NULL on ENOMEM.
  */
-struct finding *finding_alloc(const struct findings *fs,
+struct finding *finding_alloc(struct findings *fs,
 			      const struct rule_meta *m, const char *asset_key,
 			      bool frozen);
 void finding_free(struct finding *f);
@@ -74,8 +75,8 @@ void findings_remove_at(struct findings *fs, size_t i);
 /* Returns whether run_id was new to f (false too on ENOMEM). */
 bool finding_add_run(struct findings *fs, struct finding *f,
 		     const char *run_id);
-/* Room in f for n runs (at most FINDING_MAX_RUNS): 0, or -ENOMEM. */
-int finding_reserve_runs(struct finding *f, size_t n);
+/* The json string of f's i-th run, i < f->nruns (a reference f holds). */
+json_object *finding_run_json(const struct finding *f, unsigned int i);
 /* Announce ev of f (nothing of a quiet finding but its acceptance). */
 void findings_tell(struct findings *fs, struct finding *f,
 		   enum finding_event ev);

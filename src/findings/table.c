@@ -33,8 +33,7 @@ void finding_free(struct finding *f)
 	json_object_put(f->host);
 	json_object_put(f->tags);
 	while (f->nruns)
-		json_object_put(f->runs[--f->nruns]);
-	free(f->runs);
+		run_names_drop(f->run_names, f->runs[--f->nruns]);
 	free(f);
 }
 
@@ -129,86 +128,48 @@ uint64_t findings_dropped(const struct findings *fs)
 
 const char *finding_run(const struct finding *f, unsigned int i)
 {
-	return json_object_get_string(f->runs[i]);
+	return run_names_text(f->run_names, f->runs[i]);
+}
+
+json_object *finding_run_json(const struct finding *f, unsigned int i)
+{
+	return run_names_json(f->run_names, f->runs[i]);
 }
 
 int finding_seen_in(const struct finding *f, const char *run_id)
 {
+	int num = run_names_find(f->run_names, run_id);
 	unsigned int i;
 
+	if (num < 0)
+		return 0;
 	for (i = 0; i < f->nruns; i++)
-		if (!strcmp(finding_run(f, i), run_id))
+		if (f->runs[i] == num)
 			return 1;
 	return 0;
-}
-
-/*
- * run_id as a json string shared with the findings given it before:
- * ten thousand findings of one run hold one copy.  NULL on ENOMEM.
- */
-static json_object *shared_run_id(struct findings *fs, const char *run_id)
-{
-	const size_t n = sizeof(fs->run_ids) / sizeof(fs->run_ids[0]);
-	json_object *s;
-	size_t i;
-
-	for (i = 0; i < n && fs->run_ids[i]; i++)
-		if (!strcmp(json_object_get_string(fs->run_ids[i]), run_id))
-			return json_object_get(fs->run_ids[i]);
-	s = json_object_new_string(run_id);
-	if (!s)
-		return NULL;
-	json_object_put(fs->run_ids[n - 1]);
-	memmove(&fs->run_ids[1], &fs->run_ids[0],
-		(n - 1) * sizeof(fs->run_ids[0]));
-	fs->run_ids[0] = json_object_get(s);
-	return s;
 }
 
 /* Returns whether run_id was new to f. */
 bool finding_add_run(struct findings *fs, struct finding *f,
 		     const char *run_id)
 {
-	json_object *s;
+	int num;
 
+	(void)fs;
 	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
 	    finding_seen_in(f, run_id))
 		return false;
-	if (finding_reserve_runs(f, (size_t)f->nruns + 1) < 0)
-		return false;
-	s = shared_run_id(fs, run_id);
-	if (!s)
+	num = run_names_hold(f->run_names, run_id);
+	if (num < 0)
 		return false;
 	if (f->nruns == FINDING_MAX_RUNS) {
-		json_object_put(f->runs[0]);
+		run_names_drop(f->run_names, f->runs[0]);
 		memmove(&f->runs[0], &f->runs[1],
 			sizeof(f->runs[0]) * (FINDING_MAX_RUNS - 1));
 		f->nruns--;
 	}
-	f->runs[f->nruns++] = s;
+	f->runs[f->nruns++] = (uint16_t)num;
 	return true;
-}
-
-int finding_reserve_runs(struct finding *f, size_t n)
-{
-	size_t cap = (size_t)f->runs_cap * 2;
-	json_object **r;
-
-	if (n > FINDING_MAX_RUNS)
-		n = FINDING_MAX_RUNS;
-	if (n <= f->runs_cap)
-		return 0;
-	/* by doubling as runs come one by one, exactly when loaded */
-	if (cap < n)
-		cap = n;
-	if (cap > FINDING_MAX_RUNS)
-		cap = FINDING_MAX_RUNS;
-	r = realloc(f->runs, cap * sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	f->runs = r;
-	f->runs_cap = (uint8_t)cap;
-	return 0;
 }
 
 /* Takes ownership of f: frees it on failure. */
@@ -256,7 +217,7 @@ void findings_remove_at(struct findings *fs, size_t i)
 	finding_free(f);
 }
 
-struct finding *finding_alloc(const struct findings *fs,
+struct finding *finding_alloc(struct findings *fs,
 			      const struct rule_meta *m, const char *asset_key,
 			      bool frozen)
 {
@@ -264,6 +225,7 @@ struct finding *finding_alloc(const struct findings *fs,
 
 	if (!f)
 		return NULL;
+	f->run_names = &fs->run_names;
 	f->rule = m;
 	f->asset_key = strdup(asset_key);
 	if (!frozen)

@@ -12,6 +12,7 @@
 
 #include "findings/findings.h"
 #include "findings/state.h"
+#include "findings/runnames.h"
 #include "findings/store.h"
 #include "lib/jsonutil.h"
 #include "lib/tag.h"
@@ -104,12 +105,48 @@ static const char *get(const struct finding *f, const char *k)
 
 /*
  * A full store holds 10,000 of them: on a 64-bit build a finding is
- * 256 bytes (its small fields packed beside its two ids), no more.
+ * 288 bytes with the runs it names (two bytes each, in itself), its
+ * small fields packed beside its two ids; no more.
  */
 START_TEST(finding_size)
 {
 	if (sizeof(void *) == 8)
-		ck_assert_uint_le(sizeof(struct finding), 256);
+		ck_assert_uint_le(sizeof(struct finding), 288);
+}
+END_TEST
+
+/*
+ * The run ids a store's findings name: each held once, its number
+ * reused once no finding names it, and the table's end said, not
+ * overrun.
+ */
+START_TEST(run_names_numbered)
+{
+	struct run_names t = { 0 };
+	char id[32];
+	int a, b, c, i;
+
+	a = run_names_hold(&t, "20261201T000000Z-00000001");
+	b = run_names_hold(&t, "20261201T010000Z-00000002");
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_ne(a, b);
+	ck_assert_int_eq(run_names_hold(&t, "20261201T000000Z-00000001"), a);
+	ck_assert_int_eq(run_names_find(&t, "20261201T010000Z-00000002"), b);
+	ck_assert_str_eq(run_names_text(&t, (uint16_t)a),
+			 "20261201T000000Z-00000001");
+	run_names_drop(&t, (uint16_t)a);
+	ck_assert_int_eq(run_names_find(&t, "20261201T000000Z-00000001"), a);
+	run_names_drop(&t, (uint16_t)a);
+	ck_assert_int_eq(run_names_find(&t, "20261201T000000Z-00000001"), -1);
+	c = run_names_hold(&t, "20261201T020000Z-00000003");
+	ck_assert_int_eq(c, a);		/* the free number, again */
+	for (i = 0; i < RUN_NAMES_MAX - 2; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		ck_assert_int_ge(run_names_hold(&t, id), 0);
+	}
+	ck_assert_int_eq(run_names_hold(&t, "one too many"), -1);
+	ck_assert_int_eq(run_names_hold(&t, "r7"), run_names_find(&t, "r7"));
+	run_names_free(&t);
 }
 END_TEST
 
@@ -1446,6 +1483,7 @@ int main(void)
 	TCase *tc = tcase_create("findings");
 
 	tcase_add_test(tc, finding_size);
+	tcase_add_test(tc, run_names_numbered);
 	tcase_add_test(tc, dedup);
 	tcase_add_test(tc, eviction_keeps_what_matters);
 	tcase_add_test(tc, eviction_by_cause);
