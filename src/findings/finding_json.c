@@ -98,7 +98,8 @@ static json_object *to_json(const struct finding *f, bool stored,
 	format_utc(f->first_seen, t1, sizeof(t1));
 	format_utc(f->last_seen, t2, sizeof(t2));
 	if (json_add_str(o, "id", f->id) ||
-	    (!stored && json_add_str(o, "fingerprint", f->fingerprint)) ||
+	    (!stored && json_add_str(o, "fingerprint",
+				     finding_fingerprint(f).s)) ||
 	    json_add_str(o, "rule", f->rule->id) ||
 	    (!stored && add_rule_text(o, f)) ||
 	    json_add_str(o, "asset_key", f->asset_key))

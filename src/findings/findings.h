@@ -53,8 +53,6 @@ struct finding_cause {
 struct finding {
 	/* unique across hosts: machine-id, rule and asset */
 	char id[FINDING_ID_LEN + 1];
-	/* the same on every host: rule and asset, to group a problem */
-	char fingerprint[FINDING_ID_LEN + 1];
 	/* small fields beside the two ids: a full store holds 10,000 */
 	bool changed;			/* evidence grew since last told */
 	bool announced;			/* a line told of it */
@@ -278,6 +276,16 @@ void finding_make_id(const char *machine_id, const char *rule_id,
 		     const char *asset_key, char out[FINDING_ID_LEN + 1]);
 void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 			      char out[FINDING_ID_LEN + 1]);
+
+/*
+ * f's fingerprint, the same on every host (rule and asset, to group a
+ * problem): made again from them when asked, not kept in each of a
+ * full store's findings.  finding_fingerprint(f).s is the text.
+ */
+struct finding_fp {
+	char s[FINDING_ID_LEN + 1];
+};
+struct finding_fp finding_fingerprint(const struct finding *f);
 
 /*
  * The public JSON form (control socket, reports).  The state file's

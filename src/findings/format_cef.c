@@ -123,7 +123,7 @@ void line_cef(struct sbuf *sb, const struct line_event *e)
 	ext_int(sb, "start", (long long)f->first_seen * 1000);
 	ext_int(sb, "end", (long long)f->last_seen * 1000);
 	ext(sb, "cs1Label", "fingerprint");
-	ext(sb, "cs1", f->fingerprint);
+	ext(sb, "cs1", finding_fingerprint(f).s);
 	ext(sb, "cs2Label", "status");
 	ext(sb, "cs2", finding_status_name(f->status));
 	if (json_object_object_get_ex(e->attrs, "pid", &v))

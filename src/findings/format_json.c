@@ -55,7 +55,7 @@ void line_json(struct sbuf *sb, const struct line_event *e)
 		goto out;
 	}
 	json_add_str(o, "id", f->id);
-	json_add_str(o, "fingerprint", f->fingerprint);
+	json_add_str(o, "fingerprint", finding_fingerprint(f).s);
 	json_add_str(o, "rule", f->rule->id);
 	json_add_str(o, "title", f->rule->title);
 	json_add_str(o, "severity", severity_name(f->rule->severity));

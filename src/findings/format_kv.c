@@ -129,7 +129,7 @@ void line_kv(struct sbuf *sb, const struct line_event *e)
 		return;
 	}
 	kv(sb, "id", f->id);
-	kv(sb, "fingerprint", f->fingerprint);
+	kv(sb, "fingerprint", finding_fingerprint(f).s);
 	kv(sb, "rule", f->rule->id);
 	kv(sb, "severity", severity_name(f->rule->severity));
 	kv_int(sb, "numeric_severity", (int)f->rule->severity);

@@ -111,7 +111,8 @@ static json_object *add_metadata(json_object *o, const struct line_event *e,
 	json_add_str(p, "vendor_name", "vigil");
 	json_add_str(p, "version", VERSION);
 	if (e->f)
-		json_add_str(m, "correlation_uid", e->f->fingerprint);
+		json_add_str(m, "correlation_uid",
+			     finding_fingerprint(e->f).s);
 	if (e->trimmed)
 		json_object_object_add(m, "is_truncated",
 				       json_object_new_boolean(1));
@@ -300,7 +301,7 @@ static void finding_event(json_object *o, const struct line_event *e)
 	add_metadata(o, e, uid);
 	fi = ocsf_obj(o, "finding_info");
 	json_add_str(fi, "uid", f->id);
-	json_add_str(fi, "uid_alt", f->fingerprint);
+	json_add_str(fi, "uid_alt", finding_fingerprint(f).s);
 	json_add_str(fi, "title", f->rule->title);
 	if (!e->terse)
 		json_add_str(fi, "desc", f->rule->description);

@@ -64,6 +64,14 @@ void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 	hash_hex(h, out);
 }
 
+struct finding_fp finding_fingerprint(const struct finding *f)
+{
+	struct finding_fp fp;
+
+	finding_make_fingerprint(f->rule->id, f->asset_key, fp.s);
+	return fp;
+}
+
 void finding_make_id(const char *machine_id, const char *rule_id,
 		     const char *asset_key, char out[FINDING_ID_LEN + 1])
 {

@@ -174,7 +174,8 @@ static bool send_finding(struct output *out, const char *line, int prio,
 	    asprintf(&fld[n++], "VIGIL_SEVERITY=%s",
 		     severity_name(f->rule->severity)) < 0 ||
 	    asprintf(&fld[n++], "VIGIL_FINDING_ID=%s", f->id) < 0 ||
-	    asprintf(&fld[n++], "VIGIL_FINGERPRINT=%s", f->fingerprint) < 0 ||
+	    asprintf(&fld[n++], "VIGIL_FINGERPRINT=%s",
+		     finding_fingerprint(f).s) < 0 ||
 	    asprintf(&fld[n++], "VIGIL_STATUS=%s",
 		     finding_status_name(f->status)) < 0 ||
 	    asprintf(&fld[n++], "VIGIL_EVENT=%s",

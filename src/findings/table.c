@@ -235,7 +235,6 @@ struct finding *finding_alloc(struct findings *fs,
 		return NULL;
 	}
 	finding_make_id(fs->machine_id, m->id, asset_key, f->id);
-	finding_make_fingerprint(m->id, asset_key, f->fingerprint);
 	return f;
 }
 
