@@ -138,7 +138,10 @@ int pkgidx_file_open(struct pkgidx *x, int fd, uint64_t index_off,
 		if (pkgidx_buf_add(&keys, path, strlen(path) + 1) < 0)
 			goto fail;
 	}
-	f->keys = (char *)keys.p;
+	/* exactly what the first paths take (a buffer starts at 64 KiB) */
+	f->keys = keys.len ? realloc(keys.p, keys.len) : NULL;
+	if (!f->keys)
+		f->keys = (char *)keys.p;
 	keys.p = NULL;
 	x->file = f;
 	free(buf);
