@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sources/pkgindex.h"
 #include "sources/pkgindex_priv.h"
@@ -121,4 +122,25 @@ void pkgidx_seg_span(const uint32_t *blocks, size_t nblocks,
 
 	*start = blocks[s * PKGIDX_SEG];
 	*end = b1 < nblocks ? blocks[b1] : index_len;
+}
+
+int pkgidx_pread(int fd, void *buf, size_t n, uint64_t off)
+{
+	unsigned char *p = buf;
+	ssize_t r;
+
+	while (n) {
+		r = pread(fd, p, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (!r)
+				errno = EBADMSG;
+			return -1;
+		}
+		p += r;
+		off += (uint64_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
 }

@@ -279,26 +279,6 @@ static int head_sound(const struct pkgidx_head *h, const char *dir,
 	       h->stamp_nsec >= 0 && h->stamp_nsec < 1000000000;
 }
 
-/* The file's n first bytes, from fd.  -1: errno (EBADMSG: cut short). */
-static int read_head(int fd, unsigned char *p, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = pread(fd, p + got, n - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (!r)
-				errno = EBADMSG;
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 {
 	unsigned char *head = NULL;
@@ -316,7 +296,7 @@ int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 	if (st.st_uid != geteuid() || (st.st_mode & 022) ||
 	    (uint64_t)st.st_size < sizeof(h) ||
 	    (uint64_t)st.st_size > FILE_MAX ||
-	    read_head(fd, (unsigned char *)&h, sizeof(h)) < 0)
+	    pkgidx_pread(fd, &h, sizeof(h), 0) < 0)
 		goto bad;
 	if (!memcmp(h.magic, PKGIDX_MAGIC, sizeof(h.magic)) &&
 	    h.version != PKGIDX_VERSION) {
@@ -332,7 +312,7 @@ int pkgidx_load(struct pkgidx *x, const char *dir, const char *file)
 		errno = ENOMEM;
 		goto bad;
 	}
-	if (read_head(fd, head, l.index) < 0)
+	if (pkgidx_pread(fd, head, l.index, 0) < 0)
 		goto bad;
 	errno = EBADMSG;
 	if (memcmp(head + sizeof(h), dir, h.dir_len) ||

@@ -65,23 +65,7 @@ void pkgidx_file_free(struct pkgidx_file *f)
 static int read_at(const struct pkgidx_file *f, size_t off, void *buf,
 		   size_t n)
 {
-	unsigned char *p = buf;
-	ssize_t r;
-
-	while (n) {
-		r = pread(f->fd, p, n, (off_t)(f->index_off + off));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (!r)
-				errno = EBADMSG;
-			return -1;
-		}
-		p += r;
-		off += (size_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return pkgidx_pread(f->fd, buf, n, f->index_off + off);
 }
 
 /* Segment seg's first path into out (PATH_MAX); "" where unreadable. */

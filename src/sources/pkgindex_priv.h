@@ -42,6 +42,9 @@ struct dec {
 /* 1: an entry decoded; 0: the end; -1: malformed. */
 int pkgidx_dec_next(struct dec *d);
 
+/* n bytes of file fd at off.  0; -1 with errno (EBADMSG: cut short). */
+int pkgidx_pread(int fd, void *buf, size_t n, uint64_t off);
+
 /* The segments an index of nblocks blocks has (PKGIDX_SEG blocks each). */
 static inline uint64_t pkgidx_nsegs(uint64_t nblocks)
 {

@@ -376,6 +376,43 @@ START_TEST(same_as_whole)
 }
 END_TEST
 
+/* A completed run of id, its record findings (taken). */
+static json_object *a_run(const char *id, json_object *findings)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "id", json_object_new_string(id));
+	json_object_object_add(r, "state",
+			       json_object_new_string("completed"));
+	json_object_object_add(r, "start", json_object_new_string(
+		"2026-12-01T00:00:00Z"));
+	json_object_object_add(r, "findings", findings);
+	return r;
+}
+
+/* runs loaded into a fresh store, written out and parsed back. */
+static json_object *written_back(json_object *runs)
+{
+	struct loop *loop = loop_new();
+	struct findings *fs = findings_new(10, NULL, NULL);
+	struct assess *a = assess_new(loop, fs, NULL, NULL);
+	json_object *out, *back;
+	struct sbuf err;
+
+	sbuf_init(&err);
+	ck_assert_int_eq(assess_load_json(a, runs, 0, &err), 0);
+	out = assess_to_json(a, true);
+	back = json_tokener_parse(json_object_to_json_string_ext(out,
+				  JSON_C_TO_STRING_PRETTY));
+	ck_assert_ptr_nonnull(back);
+	json_object_put(out);
+	assess_free(a);
+	findings_free(fs);
+	loop_free(loop);
+	sbuf_free(&err);
+	return back;
+}
+
 /*
  * A record goes out as text written from its entries, not a json-c
  * tree: every field of every entry as it came in, and an empty record
@@ -388,32 +425,13 @@ START_TEST(record_written_back)
 		"{\"id\":\"fedcba9876543210\",\"rule\":\"insecure-server-protocols\","
 		"\"count\":3,\"first_seen\":\"2026-12-01T00:00:01Z\","
 		"\"last_seen\":\"2026-12-01T00:59:00Z\",\"accepted\":true}]";
-	struct loop *loop = loop_new();
-	struct findings *fs = findings_new(10, NULL, NULL);
-	struct assess *a = assess_new(loop, fs, NULL, NULL);
-	json_object *runs = json_object_new_array(), *r, *out, *back, *v;
-	struct sbuf err;
-	int i;
+	json_object *runs = json_object_new_array(), *back, *v;
 
-	sbuf_init(&err);
-	for (i = 0; i < 2; i++) {
-		r = json_object_new_object();
-		json_object_object_add(r, "id", json_object_new_string(
-			i ? "20261201T010000Z-00000002" :
-			    "20261201T000000Z-00000001"));
-		json_object_object_add(r, "state",
-				       json_object_new_string("completed"));
-		json_object_object_add(r, "start", json_object_new_string(
-			"2026-12-01T00:00:00Z"));
-		json_object_object_add(r, "findings", i ?
-			json_object_new_array() : json_tokener_parse(rec));
-		json_object_array_add(runs, r);
-	}
-	ck_assert_int_eq(assess_load_json(a, runs, 0, &err), 0);
-	out = assess_to_json(a, true);
-	back = json_tokener_parse(json_object_to_json_string_ext(out,
-				  JSON_C_TO_STRING_PRETTY));
-	ck_assert_ptr_nonnull(back);
+	json_object_array_add(runs, a_run("20261201T000000Z-00000001",
+					  json_tokener_parse(rec)));
+	json_object_array_add(runs, a_run("20261201T010000Z-00000002",
+					  json_object_new_array()));
+	back = written_back(runs);
 	v = json_object_object_get(json_object_array_get_idx(back, 0),
 				   "findings");
 	ck_assert(json_object_equal(v, json_object_object_get(
@@ -423,12 +441,7 @@ START_TEST(record_written_back)
 	ck_assert(json_object_is_type(v, json_type_array));
 	ck_assert_uint_eq(json_object_array_length(v), 0);
 	json_object_put(back);
-	json_object_put(out);
 	json_object_put(runs);
-	assess_free(a);
-	findings_free(fs);
-	loop_free(loop);
-	sbuf_free(&err);
 }
 END_TEST
 
@@ -493,38 +506,18 @@ START_TEST(record_entry_bounds_written)
 		"\"count\":4294967295,\"first_seen\":\"2026-12-01T00:00:01Z\","
 		"\"last_seen\":\"2026-12-01T00:59:00Z\"},"
 		"{\"id\":\"0000000000000000\",\"rule\":\"software-without-dep\"}]";
-	struct loop *loop = loop_new();
-	struct findings *fs = findings_new(10, NULL, NULL);
-	struct assess *a = assess_new(loop, fs, NULL, NULL);
-	json_object *runs = json_object_new_array(), *r, *out, *back, *w;
-	struct sbuf err;
+	json_object *runs = json_object_new_array(), *back, *w;
 
-	sbuf_init(&err);
-	r = json_object_new_object();
-	json_object_object_add(r, "id", json_object_new_string(
-		"20261201T000000Z-00000001"));
-	json_object_object_add(r, "state",
-			       json_object_new_string("completed"));
-	json_object_object_add(r, "start", json_object_new_string(
-		"2026-12-01T00:00:00Z"));
-	json_object_object_add(r, "findings", json_tokener_parse(rec));
-	json_object_array_add(runs, r);
-	ck_assert_int_eq(assess_load_json(a, runs, 0, &err), 0);
-	out = assess_to_json(a, true);
-	back = json_tokener_parse(json_object_to_json_string(out));
+	json_object_array_add(runs, a_run("20261201T000000Z-00000001",
+					  json_tokener_parse(rec)));
+	back = written_back(runs);
 	w = json_tokener_parse(want);
-	ck_assert_ptr_nonnull(back);
 	ck_assert_msg(json_object_equal(json_object_object_get(
 		json_object_array_get_idx(back, 0), "findings"), w),
 		"written back: %s", json_object_to_json_string(back));
 	json_object_put(w);
 	json_object_put(back);
-	json_object_put(out);
 	json_object_put(runs);
-	assess_free(a);
-	findings_free(fs);
-	loop_free(loop);
-	sbuf_free(&err);
 }
 END_TEST
 
