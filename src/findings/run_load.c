@@ -71,9 +71,8 @@ static bool seen_entry(json_object *x, struct run_finding *e)
 	const char *t1 = json_get_str(x, "first_seen");
 	const char *t2 = json_get_str(x, "last_seen");
 	const struct rule_meta *m = rule ? rule_meta_by_name(rule) : NULL;
-	json_object *v;
-
 	int64_t first, last;
+	json_object *v;
 
 	memset(e, 0, sizeof(*e));
 	if (!id || !m || run_finding_set_id(e, id) < 0)

@@ -95,8 +95,16 @@ static int update(struct pkgdb *db)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	/* a merge reads all of the old index: in memory, every segment checked */
-	if (pkgidx_read_all(&db->idx) < 0)
-		forget_damaged(db);
+	if (pkgidx_read_all(&db->idx) < 0) {
+		if (db->idx.damaged) {
+			forget_damaged(db);
+		} else {
+			/* sound, but no room to read it whole: lists anew */
+			log_warn("pkg: %s: %s; reading every list again",
+				 db->cache, strerror(errno));
+			pkgidx_clear(&db->idx);
+		}
+	}
 	r = pkgbuild_update(&db->idx, db->dir, &next, &lists);
 	e = errno;
 	db->save_failed = 0;

@@ -104,6 +104,8 @@ int pkgidx_file_open(struct pkgidx *x, int fd, uint64_t index_off,
 	if (!f || !buf || !path) {
 		close(fd);
 		free(segsum);
+		if (f)
+			f->fd = -1;	/* not f's: closed above */
 		goto fail;
 	}
 	f->fd = fd;
