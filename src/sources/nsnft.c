@@ -54,16 +54,17 @@ static const char table_text_log[] =
 /* libnftables' soname: the ABI built against (debian/control's Depends) */
 #define NSNFT_LIB "libnftables.so.1"
 
+/* each typed as the header declares it: a change there fails the build */
 struct nsnft {
 	void *lib;
 	bool tried;
 	char why[160];		/* why it cannot be opened */
-	struct nft_ctx *(*ctx_new)(uint32_t flags);
-	void (*ctx_free)(struct nft_ctx *ctx);
-	int (*buffer_output)(struct nft_ctx *ctx);
-	int (*buffer_error)(struct nft_ctx *ctx);
-	const char *(*error_buffer)(struct nft_ctx *ctx);
-	int (*run_cmd)(struct nft_ctx *ctx, const char *buf);
+	__typeof__(nft_ctx_new) *ctx_new;
+	__typeof__(nft_ctx_free) *ctx_free;
+	__typeof__(nft_ctx_buffer_output) *buffer_output;
+	__typeof__(nft_ctx_buffer_error) *buffer_error;
+	__typeof__(nft_ctx_get_error_buffer) *error_buffer;
+	__typeof__(nft_run_cmd_from_buffer) *run_cmd;
 };
 
 struct nsnft *nsnft_new(void)
