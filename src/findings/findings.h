@@ -276,6 +276,11 @@ void finding_make_id(const char *machine_id, const char *rule_id,
 		     const char *asset_key, char out[FINDING_ID_LEN + 1]);
 void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 			      char out[FINDING_ID_LEN + 1]);
+/*
+ * h as an id's text, FINDING_ID_LEN hex digits ("%016llx" without
+ * printf: every finding loaded makes two, every record entry saved one).
+ */
+void finding_id_text(uint64_t h, char out[FINDING_ID_LEN + 1]);
 
 /*
  * f's fingerprint, the same on every host (rule and asset, to group a

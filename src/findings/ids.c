@@ -43,8 +43,7 @@ const char *finding_status_name(enum finding_status st)
 	return st == FINDING_RESOLVED ? "resolved" : "open";
 }
 
-/* "%016llx" without printf: every finding loaded makes two. */
-static void hash_hex(uint64_t h, char out[FINDING_ID_LEN + 1])
+void finding_id_text(uint64_t h, char out[FINDING_ID_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	int i;
@@ -61,7 +60,7 @@ void finding_make_fingerprint(const char *rule_id, const char *asset_key,
 
 	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
 	h = fnv1a(h, asset_key, strlen(asset_key));
-	hash_hex(h, out);
+	finding_id_text(h, out);
 }
 
 struct finding_fp finding_fingerprint(const struct finding *f)
@@ -80,5 +79,5 @@ void finding_make_id(const char *machine_id, const char *rule_id,
 	h = fnv1a(h, machine_id, strlen(machine_id) + 1);
 	h = fnv1a(h, rule_id, strlen(rule_id) + 1);
 	h = fnv1a(h, asset_key, strlen(asset_key));
-	hash_hex(h, out);
+	finding_id_text(h, out);
 }

@@ -7,7 +7,6 @@
 #include "build.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "findings/assess.h"
 
@@ -16,8 +15,7 @@ _Static_assert(RULE_COUNT <= UINT8_MAX, "a rule in a record's uint8_t");
 void run_finding_id(const struct run_finding *e,
 		    char out[FINDING_ID_LEN + 1])
 {
-	snprintf(out, FINDING_ID_LEN + 1, "%0*llx", FINDING_ID_LEN,
-		 (unsigned long long)e->id);
+	finding_id_text(e->id, out);
 }
 
 int run_finding_set_id(struct run_finding *e, const char *id)
