@@ -386,8 +386,7 @@ static struct finding *finding_from_json(struct findings *fs,
 		for (i = 0; i < n; i++) {
 			v = json_object_array_get_idx(runs, i);
 			if (json_object_is_type(v, json_type_string))
-				finding_add_run(fs, f,
-						json_object_get_string(v));
+				finding_add_run(f, json_object_get_string(v));
 		}
 	}
 	load_last_run(f, o);

@@ -99,7 +99,7 @@ json_object *findings_evict_stats(const struct findings *fs)
 static bool count_in_run(struct findings *fs, struct finding *f,
 			 const char *run_id, int64_t now)
 {
-	bool joined = finding_add_run(fs, f, run_id);
+	bool joined = finding_add_run(f, run_id);
 
 	if (joined) {
 		f->run_count = 0;

@@ -73,8 +73,7 @@ int findings_insert(struct findings *fs, struct finding *f);
 /* Drop and free the finding at i (first-seen order). */
 void findings_remove_at(struct findings *fs, size_t i);
 /* Returns whether run_id was new to f (false too on ENOMEM). */
-bool finding_add_run(struct findings *fs, struct finding *f,
-		     const char *run_id);
+bool finding_add_run(struct finding *f, const char *run_id);
 /* The json string of f's i-th run, i < f->nruns (a reference f holds). */
 json_object *finding_run_json(const struct finding *f, unsigned int i);
 /* Announce ev of f (nothing of a quiet finding but its acceptance). */

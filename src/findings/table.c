@@ -150,12 +150,10 @@ int finding_seen_in(const struct finding *f, const char *run_id)
 }
 
 /* Returns whether run_id was new to f. */
-bool finding_add_run(struct findings *fs, struct finding *f,
-		     const char *run_id)
+bool finding_add_run(struct finding *f, const char *run_id)
 {
 	int num;
 
-	(void)fs;
 	if (!run_id || !*run_id || strlen(run_id) >= RUN_ID_MAX ||
 	    finding_seen_in(f, run_id))
 		return false;
