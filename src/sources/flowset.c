@@ -7,19 +7,23 @@
 
 #include "sources/flowset.h"
 
-enum { SLOT_EMPTY, SLOT_USED, SLOT_GONE };
-
+/*
+ * A slot is empty or holds a flow: a flow gone is taken out by moving
+ * the flows after it back (linear probing's deletion, Knuth 6.4
+ * Algorithm R), so no tombstone is left for lookups to step over.  A
+ * storm of short connections ends each of them, and a NEW is a failed
+ * lookup first.
+ */
 struct slot {
 	struct flow_key k;
-	uint8_t state;
+	uint8_t used;
 	uint8_t gen;
 };
 
 struct flowset {
 	struct slot *s;
 	size_t cap;		/* power of two */
-	size_t used;		/* SLOT_USED */
-	size_t gone;		/* SLOT_GONE (tombstones) */
+	size_t used;
 	uint8_t gen;
 };
 
@@ -86,36 +90,27 @@ static size_t slot_of(const struct flowset *fs, struct flow_key k)
 			(fs->cap - 1));
 }
 
-static struct slot *find(const struct flowset *fs, struct flow_key k)
+/* Where k is, or the empty slot ending its probe (the table is never full). */
+static size_t probe(const struct flowset *fs, struct flow_key k)
 {
-	size_t i = slot_of(fs, k), n;
+	size_t i = slot_of(fs, k);
 
-	for (n = 0; n < fs->cap; n++, i = (i + 1) & (fs->cap - 1)) {
-		struct slot *sl = &fs->s[i];
-
-		if (sl->state == SLOT_EMPTY)
-			return NULL;
-		if (sl->state == SLOT_USED && key_eq(sl->k, k))
-			return sl;
-	}
-	return NULL;
+	while (fs->s[i].used && !key_eq(fs->s[i].k, k))
+		i = (i + 1) & (fs->cap - 1);
+	return i;
 }
 
 static void put(struct flowset *fs, struct flow_key k, uint8_t gen)
 {
-	size_t i = slot_of(fs, k);
+	size_t i = probe(fs, k);
 
-	while (fs->s[i].state == SLOT_USED)
-		i = (i + 1) & (fs->cap - 1);
-	if (fs->s[i].state == SLOT_GONE)
-		fs->gone--;
 	fs->s[i].k = k;
-	fs->s[i].state = SLOT_USED;
+	fs->s[i].used = 1;
 	fs->s[i].gen = gen;
 	fs->used++;
 }
 
-/* Rehash into cap slots; drops tombstones.  -1 on ENOMEM. */
+/* Rehash into cap slots.  -1 on ENOMEM. */
 static int rehash(struct flowset *fs, size_t cap)
 {
 	struct slot *old = fs->s;
@@ -127,30 +122,54 @@ static int rehash(struct flowset *fs, size_t cap)
 		return -1;
 	}
 	fs->cap = cap;
-	fs->used = fs->gone = 0;
+	fs->used = 0;
 	for (i = 0; i < oldcap; i++)
-		if (old[i].state == SLOT_USED)
+		if (old[i].used)
 			put(fs, old[i].k, old[i].gen);
 	free(old);
 	return 0;
 }
 
+/*
+ * Empty slot i: each flow after it in its run moves back into the hole
+ * unless its home slot lies between the hole and it (cyclically), where
+ * it would no longer be found.  Only flows after i move.
+ */
+static void take_out(struct flowset *fs, size_t i)
+{
+	size_t mask = fs->cap - 1, j = i;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!fs->s[j].used)
+			break;
+		if (((j - slot_of(fs, fs->s[j].k)) & mask) < ((j - i) & mask))
+			continue;
+		fs->s[i] = fs->s[j];
+		i = j;
+	}
+	fs->s[i].used = 0;
+	fs->used--;
+}
+
 static bool insert(struct flowset *fs, struct flow_key k)
 {
-	struct slot *sl = find(fs, k);
+	size_t i = probe(fs, k);
 
-	if (sl) {
-		sl->gen = fs->gen;
+	if (fs->s[i].used) {
+		fs->s[i].gen = fs->gen;
 		return false;
 	}
-	/* keep the table at most 3/4 full, counting tombstones */
-	if ((fs->used + fs->gone + 1) * 4 > fs->cap * 3) {
-		size_t cap = fs->used * 2 + 2 > fs->cap ? fs->cap * 2 : fs->cap;
-
-		if (fs->used >= FLOWSET_MAX || rehash(fs, cap) < 0)
+	/* keep the table at most 3/4 full */
+	if ((fs->used + 1) * 4 > fs->cap * 3) {
+		if (fs->used >= FLOWSET_MAX || rehash(fs, fs->cap * 2) < 0)
 			return true;	/* not remembered, but new */
+		i = probe(fs, k);
 	}
-	put(fs, k, fs->gen);
+	fs->s[i].k = k;
+	fs->s[i].used = 1;
+	fs->s[i].gen = fs->gen;
+	fs->used++;
 	return true;
 }
 
@@ -161,13 +180,10 @@ bool flowset_add(struct flowset *fs, struct flow_key k)
 
 void flowset_del(struct flowset *fs, struct flow_key k)
 {
-	struct slot *sl = find(fs, k);
+	size_t i = probe(fs, k);
 
-	if (!sl)
-		return;
-	sl->state = SLOT_GONE;
-	fs->used--;
-	fs->gone++;
+	if (fs->s[i].used)
+		take_out(fs, i);
 }
 
 size_t flowset_count(const struct flowset *fs)
@@ -185,16 +201,22 @@ bool flowset_mark(struct flowset *fs, struct flow_key k)
 	return insert(fs, k);
 }
 
+/*
+ * A flow moved back by take_out() lands in the slot just emptied or in
+ * one after it: slot i is looked at again, and no flow is passed over.
+ * One moved from the table's start to its end was looked at already,
+ * and kept.
+ */
 size_t flowset_sweep(struct flowset *fs)
 {
-	size_t i, n = 0;
+	size_t i = 0, n = 0;
 
-	for (i = 0; i < fs->cap; i++) {
-		if (fs->s[i].state == SLOT_USED && fs->s[i].gen != fs->gen) {
-			fs->s[i].state = SLOT_GONE;
-			fs->used--;
-			fs->gone++;
+	while (i < fs->cap) {
+		if (fs->s[i].used && fs->s[i].gen != fs->gen) {
+			take_out(fs, i);
 			n++;
+		} else {
+			i++;
 		}
 	}
 	return n;

@@ -2,6 +2,8 @@
 #include "build.h"
 
 #include <check.h>
+#include <stdbool.h>
+#include <string.h>
 #include "unit.h"
 
 #include "sources/flowset.h"
@@ -113,6 +115,77 @@ START_TEST(same_id_two_flows)
 }
 END_TEST
 
+/*
+ * Against a model: random adds, ends and resyncs over few keys, so the
+ * table stays near full and runs of flows wrap past its end, and every
+ * key's presence checked after each step.  A flow taken out moves the
+ * ones after it: none may be lost or found twice.
+ */
+START_TEST(against_model)
+{
+	enum { KEYS = 1400, STEPS = 200000 };
+	static uint8_t in[KEYS], marked[KEYS];
+	struct flowset *fs = flowset_new();
+	uint32_t r = 12345, i, step, n = 0;
+	bool resync = false;
+
+	for (step = 0; step < STEPS; step++) {
+		uint32_t id;
+
+		r = r * 1103515245u + 12345u;
+		id = (r >> 8) % KEYS;
+		switch ((r >> 24) % 16) {
+		case 0:	/* a resync begins, or ends with its sweep */
+			if (!resync) {
+				flowset_begin(fs);
+				memset(marked, 0, sizeof(marked));
+			} else {
+				uint32_t gone = 0;
+
+				for (i = 0; i < KEYS; i++)
+					if (in[i] && !marked[i]) {
+						in[i] = 0;
+						gone++;
+					}
+				ck_assert_uint_eq(flowset_sweep(fs), gone);
+				n -= gone;
+			}
+			resync = !resync;
+			break;
+		case 1: case 2: case 3: case 4: case 5: case 6:
+			flowset_del(fs, K(id));
+			n -= in[id];
+			in[id] = 0;
+			marked[id] = 0;
+			break;
+		default:
+			if (resync) {
+				ck_assert(flowset_mark(fs, K(id)) == !in[id]);
+				marked[id] = 1;
+			} else {
+				ck_assert(flowset_add(fs, K(id)) == !in[id]);
+			}
+			n += !in[id];
+			in[id] = 1;
+			break;
+		}
+		ck_assert_uint_eq(flowset_count(fs), n);
+		if (step % 97 || resync)
+			continue;
+		/* every key: known ones answer false to add, others true */
+		for (i = 0; i < KEYS; i++) {
+			bool added = flowset_add(fs, K(i));
+
+			ck_assert(added == !in[i]);
+			if (added)
+				flowset_del(fs, K(i));
+		}
+		ck_assert_uint_eq(flowset_count(fs), n);
+	}
+	flowset_free(fs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("flowset");
@@ -122,6 +195,7 @@ int main(void)
 	tcase_add_test(tc, many);
 	tcase_add_test(tc, resync);
 	tcase_add_test(tc, same_id_two_flows);
+	tcase_add_test(tc, against_model);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
