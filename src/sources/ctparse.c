@@ -16,38 +16,37 @@
 #include "sources/ctparse.h"
 
 /*
- * The attributes of one nesting level, by type (NULL when absent): the
- * top level's CTA_MAX, or a nested level's few.
+ * The attributes of the types asked for, each the last of its type,
+ * among the len bytes of attributes at start: one walk with libmnl, no
+ * callback, no table of every type.  p[i].a is NULL when absent.
  */
-#define NEST_MAX 15
-
-struct attrs {
-	const struct nlattr **tb;
-	int max;
+struct pick {
+	uint16_t type;
+	const struct nlattr *a;
 };
 
-_Static_assert(CTA_TUPLE_MAX <= NEST_MAX && CTA_IP_MAX <= NEST_MAX &&
-	       CTA_PROTO_MAX <= NEST_MAX && CTA_PROTOINFO_MAX <= NEST_MAX &&
-	       CTA_PROTOINFO_TCP_MAX <= NEST_MAX,
-	       "a nested level's types fit NEST_MAX");
-
-static int keep(const struct nlattr *a, void *data)
+static void pick(const void *start, size_t len, struct pick *p, int n)
 {
-	struct attrs *at = data;
-	int type = mnl_attr_get_type(a);
+	const char *end = (const char *)start + len;
+	const struct nlattr *a;
+	int i;
 
-	if (type <= at->max)
-		at->tb[type] = a;
-	return MNL_CB_OK;
+	for (i = 0; i < n; i++)
+		p[i].a = NULL;
+	for (a = start; mnl_attr_ok(a, (int)(end - (const char *)a));
+	     a = mnl_attr_next(a)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		for (i = 0; i < n; i++)
+			if (p[i].type == type)
+				p[i].a = a;
+	}
 }
 
-static int nested(const struct nlattr *a, int max, struct attrs *at,
-		  const struct nlattr **tb)
+/* The attributes of the types asked for in the nest a. */
+static void pick_nested(const struct nlattr *a, struct pick *p, int n)
 {
-	memset(tb, 0, (size_t)(max + 1) * sizeof(*tb));
-	at->tb = tb;
-	at->max = max;
-	return mnl_attr_parse_nested(a, keep, at) < 0 ? -1 : 0;
+	pick(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), p, n);
 }
 
 /* An attribute of exactly len bytes, or NULL. */
@@ -64,22 +63,27 @@ static int tuple(const struct nlattr *t, uint8_t family,
 		 uint16_t *sport, uint16_t *dport)
 {
 	const size_t alen = family == AF_INET ? 4 : 16;
-	const int src_type = family == AF_INET ? CTA_IP_V4_SRC : CTA_IP_V6_SRC;
-	const int dst_type = family == AF_INET ? CTA_IP_V4_DST : CTA_IP_V6_DST;
-	const struct nlattr *t_tb[NEST_MAX + 1], *ip_tb[NEST_MAX + 1];
-	const struct nlattr *pr_tb[NEST_MAX + 1];
+	struct pick top[] = { { CTA_TUPLE_IP }, { CTA_TUPLE_PROTO } };
+	struct pick ip[] = {
+		{ family == AF_INET ? CTA_IP_V4_SRC : CTA_IP_V6_SRC },
+		{ family == AF_INET ? CTA_IP_V4_DST : CTA_IP_V6_DST },
+	};
+	struct pick pr[] = {
+		{ CTA_PROTO_NUM }, { CTA_PROTO_SRC_PORT }, { CTA_PROTO_DST_PORT },
+	};
 	const void *s, *d, *p;
 	const uint16_t *sp, *dp;
-	struct attrs top, ip, pr;
 
-	if (!t || nested(t, CTA_TUPLE_MAX, &top, t_tb) < 0 ||
-	    !top.tb[CTA_TUPLE_IP] || !top.tb[CTA_TUPLE_PROTO] ||
-	    nested(top.tb[CTA_TUPLE_IP], CTA_IP_MAX, &ip, ip_tb) < 0 ||
-	    nested(top.tb[CTA_TUPLE_PROTO], CTA_PROTO_MAX, &pr, pr_tb) < 0)
+	if (!t)
 		return -1;
-	s = sized(ip.tb[src_type], alen);
-	d = sized(ip.tb[dst_type], alen);
-	p = sized(pr.tb[CTA_PROTO_NUM], 1);
+	pick_nested(t, top, 2);
+	if (!top[0].a || !top[1].a)
+		return -1;
+	pick_nested(top[0].a, ip, 2);
+	pick_nested(top[1].a, pr, 3);
+	s = sized(ip[0].a, alen);
+	d = sized(ip[1].a, alen);
+	p = sized(pr[0].a, 1);
 	if (!s || !d || !p)
 		return -1;
 	memset(src, 0, sizeof(*src));
@@ -89,8 +93,8 @@ static int tuple(const struct nlattr *t, uint8_t family,
 	memcpy(dst->a, d, alen);
 	*proto = *(const uint8_t *)p;
 	/* ports only for protocols that have them: zero otherwise */
-	sp = sized(pr.tb[CTA_PROTO_SRC_PORT], 2);
-	dp = sized(pr.tb[CTA_PROTO_DST_PORT], 2);
+	sp = sized(pr[1].a, 2);
+	dp = sized(pr[2].a, 2);
 	*sport = sp ? ntohs(*sp) : 0;
 	*dport = dp ? ntohs(*dp) : 0;
 	return 0;
@@ -98,16 +102,17 @@ static int tuple(const struct nlattr *t, uint8_t family,
 
 static void tcp_state(const struct nlattr *info, struct ct_msg *m)
 {
-	const struct nlattr *pi_tb[NEST_MAX + 1], *tcp_tb[NEST_MAX + 1];
-	struct attrs pi, tcp;
+	struct pick pi[] = { { CTA_PROTOINFO_TCP } };
+	struct pick tcp[] = { { CTA_PROTOINFO_TCP_STATE } };
 	const uint8_t *st;
 
-	if (!info || nested(info, CTA_PROTOINFO_MAX, &pi, pi_tb) < 0 ||
-	    !pi.tb[CTA_PROTOINFO_TCP] ||
-	    nested(pi.tb[CTA_PROTOINFO_TCP], CTA_PROTOINFO_TCP_MAX, &tcp,
-		   tcp_tb) < 0)
+	if (!info)
 		return;
-	st = sized(tcp.tb[CTA_PROTOINFO_TCP_STATE], 1);
+	pick_nested(info, pi, 1);
+	if (!pi[0].a)
+		return;
+	pick_nested(pi[0].a, tcp, 1);
+	st = sized(tcp[0].a, 1);
 	if (st) {
 		m->tcp_state = *st;
 		m->has_tcp_state = true;
@@ -116,9 +121,12 @@ static void tcp_state(const struct nlattr *info, struct ct_msg *m)
 
 int ct_parse(const struct nlmsghdr *nlh, struct ct_msg *m)
 {
-	const struct nlattr *top_tb[CTA_MAX + 1] = { 0 };
-	struct attrs top = { .tb = top_tb, .max = CTA_MAX };
+	struct pick top[] = {
+		{ CTA_TUPLE_ORIG }, { CTA_TUPLE_REPLY }, { CTA_ID },
+		{ CTA_PROTOINFO },
+	};
 	const struct nfgenmsg *g;
+	const void *start;
 	const uint32_t *id;
 	uint8_t rproto;
 	uint16_t rdport;
@@ -131,21 +139,23 @@ int ct_parse(const struct nlmsghdr *nlh, struct ct_msg *m)
 	if (g->nfgen_family != AF_INET && g->nfgen_family != AF_INET6)
 		return -1;
 	m->family = g->nfgen_family;
-	if (mnl_attr_parse(nlh, sizeof(*g), keep, &top) < 0 ||
-	    tuple(top.tb[CTA_TUPLE_ORIG], m->family, &m->src, &m->dst,
-		  &m->proto, &m->sport, &m->dport) < 0)
+	start = mnl_nlmsg_get_payload_offset(nlh, sizeof(*g));
+	pick(start, (size_t)((const char *)mnl_nlmsg_get_payload_tail(nlh) -
+			     (const char *)start), top, 4);
+	if (tuple(top[0].a, m->family, &m->src, &m->dst, &m->proto,
+		  &m->sport, &m->dport) < 0)
 		return -1;
 	/* the reply's source is the server as it answers (after NAT) */
-	if (tuple(top.tb[CTA_TUPLE_REPLY], m->family, &m->reply_src, &rdst,
+	if (tuple(top[1].a, m->family, &m->reply_src, &rdst,
 		  &rproto, &m->reply_sport, &rdport) < 0) {
 		m->reply_src = m->dst;
 		m->reply_sport = m->dport;
 	}
-	id = sized(top.tb[CTA_ID], 4);
+	id = sized(top[2].a, 4);
 	if (id) {
 		m->id = ntohl(*id);
 		m->has_id = true;
 	}
-	tcp_state(top.tb[CTA_PROTOINFO], m);
+	tcp_state(top[3].a, m);
 	return 0;
 }
