@@ -7,7 +7,7 @@ S=${abs_top_srcdir:-.}/tests/fuzz
 B=${abs_top_builddir:-.}/tests/fuzz
 rc=0
 for n in elf auditrec config catalog snmpconf state control fleet pkgindex \
-	pdecode srvconf collect; do
+	pdecode srvconf collect ctparse; do
 	dirs="$S/corpus/$n"
 	[ -d "$S/reproducers/$n" ] && dirs="$dirs $S/reproducers/$n"
 	# shellcheck disable=SC2086
