@@ -69,7 +69,9 @@ static int tuple(const struct nlattr *t, uint8_t family,
 		{ family == AF_INET ? CTA_IP_V4_DST : CTA_IP_V6_DST },
 	};
 	struct pick pr[] = {
-		{ CTA_PROTO_NUM }, { CTA_PROTO_SRC_PORT }, { CTA_PROTO_DST_PORT },
+		{ CTA_PROTO_NUM },
+		{ CTA_PROTO_SRC_PORT },
+		{ CTA_PROTO_DST_PORT },
 	};
 	const void *s, *d, *p;
 	const uint16_t *sp, *dp;
