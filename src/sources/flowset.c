@@ -100,10 +100,10 @@ static size_t probe(const struct flowset *fs, struct flow_key k)
 	return i;
 }
 
-static void put(struct flowset *fs, struct flow_key k, uint8_t gen)
+/* k into the empty slot i. */
+static void fill(struct flowset *fs, size_t i, struct flow_key k,
+		 uint8_t gen)
 {
-	size_t i = probe(fs, k);
-
 	fs->s[i].k = k;
 	fs->s[i].used = 1;
 	fs->s[i].gen = gen;
@@ -125,7 +125,7 @@ static int rehash(struct flowset *fs, size_t cap)
 	fs->used = 0;
 	for (i = 0; i < oldcap; i++)
 		if (old[i].used)
-			put(fs, old[i].k, old[i].gen);
+			fill(fs, probe(fs, old[i].k), old[i].k, old[i].gen);
 	free(old);
 	return 0;
 }
@@ -166,10 +166,7 @@ static bool insert(struct flowset *fs, struct flow_key k)
 			return true;	/* not remembered, but new */
 		i = probe(fs, k);
 	}
-	fs->s[i].k = k;
-	fs->s[i].used = 1;
-	fs->s[i].gen = fs->gen;
-	fs->used++;
+	fill(fs, i, k, fs->gen);
 	return true;
 }
 
